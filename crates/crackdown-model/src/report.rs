@@ -1,0 +1,144 @@
+//! A victim's or a business's report of a scam, as it enters the store.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
+
+use crate::{Money, Tlp, keyword_enum};
+
+keyword_enum! {
+    /// How a report reached us; kept because evidence handling differs.
+    pub enum Channel {
+        Web => "web",
+        Api => "api",
+        Bulk => "bulk",
+        Email => "email",
+        Chat => "chat",
+    }
+}
+
+keyword_enum! {
+    /// Where a report stands in triage.
+    pub enum ReportStatus {
+        New => "new",
+        Triaged => "triaged",
+        Linked => "linked",
+        Closed => "closed",
+    }
+}
+
+/// Personal data of the victim: how to reach them. Stored apart from the
+/// report and shown only to the reporting organisation's analysts.
+#[derive(Clone, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct VictimContact {
+    pub contact: String,
+}
+
+/// A validated report ready to be stored. Who submits it (organisation,
+/// user) is not part of it: the store takes that from the `Viewer`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewReport {
+    /// The identifier the submitter gave it, unique per organisation.
+    pub external_id: Option<String>,
+    pub text: String,
+    pub channel: Channel,
+    pub language: Option<String>,
+    /// When the victim says it happened or reported it, if given.
+    pub reported_at: Option<DateTime<Utc>>,
+    pub loss: Option<Money>,
+    pub tlp: Tlp,
+    /// Free-text name of whoever reported it (a hotline, a branch, a person).
+    pub reporter: Option<String>,
+    pub victim_contact: Option<VictimContact>,
+    /// The victim agrees to share the report with law enforcement.
+    pub consent_share: bool,
+    /// The victim agrees to publish the report's indicators publicly.
+    pub consent_publish: bool,
+    /// The original artefact (an e-mail, a chat export) kept byte-exact.
+    pub original: Option<Vec<u8>>,
+}
+
+impl NewReport {
+    /// A report with just a text and defaults everywhere else.
+    pub fn from_text(text: impl Into<String>, channel: Channel, tlp: Tlp) -> NewReport {
+        NewReport {
+            external_id: None,
+            text: text.into(),
+            channel,
+            language: None,
+            reported_at: None,
+            loss: None,
+            tlp,
+            reporter: None,
+            victim_contact: None,
+            consent_share: false,
+            consent_publish: false,
+            original: None,
+        }
+    }
+
+    /// The key under which exact resubmissions are recognised.
+    pub fn fingerprint(&self) -> String {
+        content_fingerprint(self.reporter.as_deref(), &self.text)
+    }
+}
+
+/// Text as compared for duplicates: Unicode NFKC (so full-width letters and
+/// digits match their plain forms), lower case, runs of white space as one
+/// space, trimmed.
+pub fn normalize_text(text: &str) -> String {
+    let mut normalized = String::with_capacity(text.len());
+    for word in text.nfkc().collect::<String>().split_whitespace() {
+        if !normalized.is_empty() {
+            normalized.push(' ');
+        }
+        normalized.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    normalized
+}
+
+/// SHA-256 (hex) of the reporter and the normalized text: two reports are the
+/// same submission when they share it.
+pub fn content_fingerprint(reporter: Option<&str>, text: &str) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(normalize_text(reporter.unwrap_or("")).as_bytes());
+    hasher.update([0]);
+    hasher.update(normalize_text(text).as_bytes());
+    hex(&hasher.finalize())
+}
+
+/// Lower-case hexadecimal, as SHA-256 digests are written in evidence logs.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        text.push(char::from(DIGITS[usize::from(byte & 15)]));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization_ignores_case_space_and_width() {
+        assert_eq!(
+            normalize_text("  Send ＵＳＤＴ\tto\n\nme  "),
+            "send usdt to me"
+        );
+        assert_eq!(
+            content_fingerprint(Some("Hotline"), "Pay  NOW"),
+            content_fingerprint(Some("hotline"), "pay now")
+        );
+        assert_ne!(
+            content_fingerprint(Some("a"), "x"),
+            content_fingerprint(Some("b"), "x")
+        );
+        assert_ne!(
+            content_fingerprint(Some("a b"), "c"),
+            content_fingerprint(Some("a"), "b c")
+        );
+    }
+}
