@@ -77,9 +77,16 @@ impl NewReport {
         }
     }
 
-    /// The key under which exact resubmissions are recognised.
+    /// The key under which exact resubmissions are recognised: the same
+    /// normalized text from the same reporter, the reporter being the named
+    /// reporter or else the victim's contact, so that two anonymous victims
+    /// who write the same short sentence stay two reports.
     pub fn fingerprint(&self) -> String {
-        content_fingerprint(self.reporter.as_deref(), &self.text)
+        let reporter = self.reporter.as_deref().or(self
+            .victim_contact
+            .as_ref()
+            .map(|victim| victim.contact.as_str()));
+        content_fingerprint(reporter, &self.text)
     }
 }
 

@@ -1,0 +1,215 @@
+//! The one place where the two backends differ: a connection that runs SQL
+//! with positional parameters and returns rows of plain values.
+//!
+//! Queries are written once, in PostgreSQL's `$1` style; the SQLite
+//! connection rewrites the placeholders to `?1`. Everything above this
+//! module is backend-agnostic, so the same store code and the same test
+//! suite run on both.
+
+mod postgres;
+mod sqlite;
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+pub(crate) use self::postgres::PostgresConn;
+pub(crate) use self::sqlite::SqliteConn;
+use crate::StoreError;
+
+/// A parameter or column value.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+    Bool(bool),
+    Bytes(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(value: i64) -> Value {
+        Value::Int(value)
+    }
+}
+impl From<bool> for Value {
+    fn from(value: bool) -> Value {
+        Value::Bool(value)
+    }
+}
+impl From<&str> for Value {
+    fn from(value: &str) -> Value {
+        Value::Text(value.to_owned())
+    }
+}
+impl From<String> for Value {
+    fn from(value: String) -> Value {
+        Value::Text(value)
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(value: Option<T>) -> Value {
+        value.map_or(Value::Null, Into::into)
+    }
+}
+
+/// One result row; accessors turn a wrong column type into an error rather
+/// than a panic, so a schema drift shows up as a message.
+#[derive(Debug)]
+pub(crate) struct Row(pub(crate) Vec<Value>);
+
+impl Row {
+    fn value(&self, index: usize) -> Result<&Value, StoreError> {
+        self.0
+            .get(index)
+            .ok_or_else(|| StoreError::Schema(format!("column {index} is missing")))
+    }
+
+    pub(crate) fn int(&self, index: usize) -> Result<i64, StoreError> {
+        match self.value(index)? {
+            Value::Int(value) => Ok(*value),
+            other => Err(StoreError::Schema(format!(
+                "column {index}: expected an integer, got {other:?}"
+            ))),
+        }
+    }
+
+    pub(crate) fn opt_int(&self, index: usize) -> Result<Option<i64>, StoreError> {
+        match self.value(index)? {
+            Value::Null => Ok(None),
+            _ => self.int(index).map(Some),
+        }
+    }
+
+    pub(crate) fn text(&self, index: usize) -> Result<String, StoreError> {
+        match self.value(index)? {
+            Value::Text(value) => Ok(value.clone()),
+            other => Err(StoreError::Schema(format!(
+                "column {index}: expected text, got {other:?}"
+            ))),
+        }
+    }
+
+    pub(crate) fn opt_text(&self, index: usize) -> Result<Option<String>, StoreError> {
+        match self.value(index)? {
+            Value::Null => Ok(None),
+            _ => self.text(index).map(Some),
+        }
+    }
+
+    /// SQLite has no boolean type and stores 0/1; PostgreSQL returns a bool.
+    pub(crate) fn bool(&self, index: usize) -> Result<bool, StoreError> {
+        match self.value(index)? {
+            Value::Bool(value) => Ok(*value),
+            Value::Int(value) => Ok(*value != 0),
+            other => Err(StoreError::Schema(format!(
+                "column {index}: expected a boolean, got {other:?}"
+            ))),
+        }
+    }
+
+    pub(crate) fn bytes(&self, index: usize) -> Result<Vec<u8>, StoreError> {
+        match self.value(index)? {
+            Value::Bytes(value) => Ok(value.clone()),
+            other => Err(StoreError::Schema(format!(
+                "column {index}: expected bytes, got {other:?}"
+            ))),
+        }
+    }
+}
+
+/// Which SQL dialect a connection speaks, for the few statements that differ
+/// (migrations, and nothing else above this module).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// A database connection of either backend.
+pub(crate) trait Conn: Send {
+    fn dialect(&self) -> Dialect;
+    /// Runs a statement, returning the number of rows it changed.
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
+    /// Runs a query and collects its rows.
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    /// Runs several statements separated by semicolons, without parameters.
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
+    fn begin(&mut self) -> Result<(), StoreError>;
+    fn commit(&mut self) -> Result<(), StoreError>;
+    fn rollback(&mut self) -> Result<(), StoreError>;
+}
+
+impl dyn Conn + '_ {
+    pub(crate) fn query_one(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+
+    /// Runs `work` inside a transaction that commits only if it returns `Ok`.
+    pub(crate) fn transaction<T>(
+        &mut self,
+        work: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.begin()?;
+        match work(self) {
+            Ok(value) => {
+                self.commit()?;
+                Ok(value)
+            }
+            Err(error) => {
+                if let Err(rollback_error) = self.rollback() {
+                    tracing::error!(%rollback_error, "rollback failed");
+                }
+                Err(error)
+            }
+        }
+    }
+}
+
+type Opener = dyn Fn() -> Result<Box<dyn Conn>, StoreError> + Send + Sync;
+
+/// A few connections reused across requests; more are opened on demand and
+/// at most `idle_limit` are kept.
+pub(crate) struct Pool {
+    idle: Mutex<Vec<Box<dyn Conn>>>,
+    open: Box<Opener>,
+    idle_limit: usize,
+}
+
+impl Pool {
+    pub(crate) fn new(open: Box<Opener>, idle_limit: usize) -> Pool {
+        Pool {
+            idle: Mutex::new(Vec::new()),
+            open,
+            idle_limit,
+        }
+    }
+
+    fn idle(&self) -> MutexGuard<'_, Vec<Box<dyn Conn>>> {
+        // A panic while holding this lock cannot leave the list inconsistent.
+        self.idle.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Runs `work` on a pooled connection. A connection whose work failed is
+    /// dropped rather than reused, in case it was left mid-transaction.
+    pub(crate) fn with<T>(
+        &self,
+        work: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let pooled = self.idle().pop();
+        let mut conn = match pooled {
+            Some(conn) => conn,
+            None => (self.open)()?,
+        };
+        let result = work(conn.as_mut());
+        if result.is_ok() {
+            let mut idle = self.idle();
+            if idle.len() < self.idle_limit {
+                idle.push(conn);
+            }
+        }
+        result
+    }
+}

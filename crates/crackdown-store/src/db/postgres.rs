@@ -1,0 +1,146 @@
+//! The team deployment: a PostgreSQL server.
+
+use std::collections::HashMap;
+use std::error::Error;
+
+use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use postgres::{Client, NoTls, Statement};
+
+use super::{Conn, Dialect, Row, Value};
+use crate::StoreError;
+
+pub(crate) struct PostgresConn {
+    client: Client,
+    /// Prepared statements by SQL text, so a bulk import parses each once.
+    statements: HashMap<String, Statement>,
+}
+
+fn db_error(error: postgres::Error) -> StoreError {
+    if let Some(db) = error.as_db_error()
+        && db.code().code().starts_with("23")
+    {
+        return StoreError::Conflict(db.message().to_owned());
+    }
+    StoreError::Database(error.to_string())
+}
+
+impl PostgresConn {
+    pub(crate) fn connect(url: &str) -> Result<PostgresConn, StoreError> {
+        let client = Client::connect(url, NoTls).map_err(|error| {
+            StoreError::Database(format!("cannot connect to PostgreSQL: {error}"))
+        })?;
+        Ok(PostgresConn {
+            client,
+            statements: HashMap::new(),
+        })
+    }
+
+    fn prepare(&mut self, sql: &str) -> Result<Statement, StoreError> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql).map_err(db_error)?;
+        self.statements.insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    fn params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
+        params
+            .iter()
+            .map(|value| value as &(dyn ToSql + Sync))
+            .collect()
+    }
+}
+
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<IsNull, Box<dyn Error + Sync + Send>> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(value) => value.to_sql(ty, out),
+            Value::Text(value) => value.to_sql(ty, out),
+            Value::Bool(value) => value.to_sql(ty, out),
+            Value::Bytes(value) => value.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        // Every integer column is BIGINT, so an i64 always fits what it binds.
+        [
+            Type::INT8,
+            Type::TEXT,
+            Type::VARCHAR,
+            Type::BOOL,
+            Type::BYTEA,
+        ]
+        .contains(ty)
+    }
+
+    to_sql_checked!();
+}
+
+fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
+    let mut values = Vec::with_capacity(row.len());
+    for (index, column) in row.columns().iter().enumerate() {
+        let ty = column.type_();
+        let value = if *ty == Type::INT8 {
+            row.try_get::<_, Option<i64>>(index)
+                .map(|value| value.map_or(Value::Null, Value::Int))
+        } else if *ty == Type::INT4 {
+            row.try_get::<_, Option<i32>>(index)
+                .map(|value| value.map_or(Value::Null, |v| Value::Int(i64::from(v))))
+        } else if *ty == Type::BOOL {
+            row.try_get::<_, Option<bool>>(index)
+                .map(|value| value.map_or(Value::Null, Value::Bool))
+        } else if *ty == Type::BYTEA {
+            row.try_get::<_, Option<Vec<u8>>>(index)
+                .map(|value| value.map_or(Value::Null, Value::Bytes))
+        } else {
+            row.try_get::<_, Option<String>>(index)
+                .map(|value| value.map_or(Value::Null, Value::Text))
+        };
+        values.push(value.map_err(db_error)?);
+    }
+    Ok(Row(values))
+}
+
+impl Conn for PostgresConn {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        let statement = self.prepare(sql)?;
+        self.client
+            .execute(&statement, &Self::params(params))
+            .map_err(db_error)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        let statement = self.prepare(sql)?;
+        let rows = self
+            .client
+            .query(&statement, &Self::params(params))
+            .map_err(db_error)?;
+        rows.iter().map(read_row).collect()
+    }
+
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.client.batch_execute(sql).map_err(db_error)
+    }
+
+    fn begin(&mut self) -> Result<(), StoreError> {
+        self.client.batch_execute("BEGIN").map_err(db_error)
+    }
+
+    fn commit(&mut self) -> Result<(), StoreError> {
+        self.client.batch_execute("COMMIT").map_err(db_error)
+    }
+
+    fn rollback(&mut self) -> Result<(), StoreError> {
+        self.client.batch_execute("ROLLBACK").map_err(db_error)
+    }
+}

@@ -1,0 +1,142 @@
+//! crackdown's storage seam: one `Store` over two real backends, an embedded
+//! SQLite file by default and a PostgreSQL server for team deployments.
+//!
+//! Every read takes a [`Viewer`] and filters inside the SQL query by TLP
+//! marking, organisation, community and role, so no caller — API, CLI,
+//! export, linking, lookup — can forget the access rules. Only this crate
+//! knows SQL.
+
+mod db;
+mod migrations;
+mod reports;
+mod tenancy;
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use crackdown_model::Viewer;
+
+use db::{Pool, PostgresConn, SqliteConn};
+pub use migrations::SCHEMA_VERSION;
+pub use reports::{
+    AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport,
+};
+pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
+
+/// The file name of the embedded database inside a data directory.
+pub const SQLITE_FILE: &str = "crackdown.sqlite3";
+
+/// What went wrong in the store, phrased for the person who asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The thing does not exist, or the viewer may not know it exists.
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    #[error("already exists: {0}")]
+    Conflict(String),
+    #[error("invalid: {0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Database(String),
+    #[error("unexpected database schema: {0}")]
+    Schema(String),
+}
+
+/// Which backend a store runs on, for logs and benchmarks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database behind crackdown. Cheap to share between threads: it holds
+/// a small pool of connections.
+pub struct Store {
+    pool: Pool,
+    backend: Backend,
+}
+
+/// Milliseconds since the Unix epoch, the form every timestamp is stored in.
+pub(crate) fn to_ms(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+pub(crate) fn from_ms(ms: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp_millis(ms)
+        .ok_or_else(|| StoreError::Schema(format!("timestamp {ms} out of range")))
+}
+
+impl Store {
+    /// Opens (creating if needed) the embedded database in `dir` and brings
+    /// its schema up to date.
+    pub fn open_sqlite(dir: &Path) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|error| {
+            StoreError::Database(format!(
+                "cannot create data directory {}: {error}",
+                dir.display()
+            ))
+        })?;
+        let path = dir.join(SQLITE_FILE);
+        let open = move || SqliteConn::open(&path).map(|conn| Box::new(conn) as Box<dyn db::Conn>);
+        Store::start(Pool::new(Box::new(open), 8), Backend::Sqlite)
+    }
+
+    /// Connects to PostgreSQL (`postgres://user:pass@host/db`) and brings its
+    /// schema up to date.
+    pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
+        let url = url.to_owned();
+        let open =
+            move || PostgresConn::connect(&url).map(|conn| Box::new(conn) as Box<dyn db::Conn>);
+        Store::start(Pool::new(Box::new(open), 8), Backend::Postgres)
+    }
+
+    fn start(pool: Pool, backend: Backend) -> Result<Store, StoreError> {
+        let store = Store { pool, backend };
+        store
+            .pool
+            .with(|conn| migrations::migrate(conn, to_ms(Utc::now())))?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The schema version the database is at.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.pool.with(|conn| {
+            let row = conn.query_one("SELECT MAX(version) FROM schema_migrations", &[])?;
+            Ok(row
+                .map(|row| row.opt_int(0))
+                .transpose()?
+                .flatten()
+                .unwrap_or(0))
+        })
+    }
+}
+
+/// Refuses writes by roles that only read.
+pub(crate) fn require_writer(viewer: &Viewer) -> Result<(), StoreError> {
+    if viewer.role.may_write() {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(format!(
+            "{} is a {} and cannot change data",
+            viewer.user_name, viewer.role
+        )))
+    }
+}
+
+/// Refuses administration by anyone but an organisation's admin.
+pub(crate) fn require_admin(viewer: &Viewer) -> Result<(), StoreError> {
+    if viewer.role == crackdown_model::Role::Admin {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(format!(
+            "{} is not an admin",
+            viewer.user_name
+        )))
+    }
+}

@@ -1,0 +1,574 @@
+//! Reports: insertion in whole batches with duplicate recognition, and every
+//! read filtered by the viewer's access in SQL.
+//!
+//! Access rules (TLP 2.0 as FIRST defines it, applied per report):
+//! - a reporter reads only the reports they submitted themselves;
+//! - CLEAR: anyone signed in;
+//! - GREEN: the reporting organisation and every organisation sharing a
+//!   community with it;
+//! - AMBER: the reporting organisation and the communities the report was
+//!   shared with;
+//! - AMBER+STRICT: the reporting organisation only;
+//! - RED: the submitting user and the named recipients only.
+//!
+//! Victim contacts and the reporter's name are personal data: only the
+//! reporting organisation's admins and analysts see them.
+
+use chrono::{DateTime, Utc};
+use crackdown_model::{
+    Channel, Currency, Keyword, Money, NewReport, ReportStatus, Role, Tlp, Viewer,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::db::{Conn, Row, Value};
+use crate::tenancy::{audit, community_id};
+use crate::{Store, StoreError, from_ms, require_writer, to_ms};
+
+/// Who else may read the reports of one insertion beyond what TLP gives.
+#[derive(Clone, Debug, Default)]
+pub struct ShareOptions {
+    /// Communities an AMBER report is shared with (the viewer's org must be a member).
+    pub communities: Vec<String>,
+    /// Users who may read a RED report besides its submitter.
+    pub recipients: Vec<String>,
+}
+
+/// What became of one report of a batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum InsertedReport {
+    Created {
+        id: i64,
+    },
+    /// Already stored (same external id, or same text from the same reporter).
+    Duplicate {
+        existing_id: i64,
+    },
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct InsertOutcome {
+    pub reports: Vec<InsertedReport>,
+}
+
+impl InsertOutcome {
+    pub fn created(&self) -> usize {
+        self.reports
+            .iter()
+            .filter(|report| matches!(report, InsertedReport::Created { .. }))
+            .count()
+    }
+
+    pub fn duplicates(&self) -> usize {
+        self.reports.len() - self.created()
+    }
+}
+
+/// A report as a viewer may see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StoredReport {
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub org: String,
+    /// The submitting user; `None` for an anonymous public report.
+    pub submitted_by: Option<String>,
+    pub received_at: DateTime<Utc>,
+    pub reported_at: Option<DateTime<Utc>>,
+    pub channel: Channel,
+    pub language: Option<String>,
+    pub text: String,
+    pub loss_amount: Option<String>,
+    pub loss_currency: Option<String>,
+    pub tlp: Tlp,
+    /// Personal data: present only for the reporting organisation.
+    pub reporter: Option<String>,
+    /// Personal data: present only for the reporting organisation's analysts.
+    pub victim_contact: Option<String>,
+    pub consent_share: bool,
+    pub consent_publish: bool,
+    pub status: ReportStatus,
+    pub original_sha256: Option<String>,
+}
+
+/// Filters of a report listing; all optional.
+#[derive(Clone, Debug, Default)]
+pub struct ReportFilter {
+    pub status: Option<ReportStatus>,
+    pub tlp: Option<Tlp>,
+    pub channel: Option<Channel>,
+    pub language: Option<String>,
+    /// Case-insensitive substring of the text.
+    pub text_contains: Option<String>,
+    pub received_since: Option<DateTime<Utc>>,
+    pub received_until: Option<DateTime<Utc>>,
+    /// Only reports with an id below this (the cursor of the previous page).
+    pub before_id: Option<i64>,
+}
+
+/// One page of a listing, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `before_id` to get the next page; `None` on the last page.
+    pub next_cursor: Option<i64>,
+}
+
+/// One entry of a report's append-only history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub user: Option<String>,
+    pub action: String,
+    pub detail: serde_json::Value,
+}
+
+/// Builds a statement and numbers its parameters as they are added.
+struct Query {
+    sql: String,
+    params: Vec<Value>,
+}
+
+impl Query {
+    fn new(sql: &str) -> Query {
+        Query {
+            sql: sql.to_owned(),
+            params: Vec::new(),
+        }
+    }
+
+    /// Adds a parameter and returns its placeholder.
+    fn param(&mut self, value: impl Into<Value>) -> String {
+        self.params.push(value.into());
+        format!("${}", self.params.len())
+    }
+
+    fn push(&mut self, text: &str) {
+        self.sql.push_str(text);
+    }
+}
+
+/// The SQL condition under which report `r` is visible to `viewer`.
+fn visibility(query: &mut Query, viewer: &Viewer) -> String {
+    let user = query.param(viewer.user_id);
+    if viewer.role == Role::Reporter {
+        return format!("r.user_id = {user}");
+    }
+    let org = query.param(viewer.org_id);
+    format!(
+        "(r.tlp = 'clear' \
+         OR (r.tlp IN ('green', 'amber', 'amber+strict') AND r.org_id = {org}) \
+         OR (r.tlp = 'green' AND EXISTS (SELECT 1 FROM community_members a JOIN community_members b \
+             ON b.community_id = a.community_id WHERE a.org_id = r.org_id AND b.org_id = {org})) \
+         OR (r.tlp = 'amber' AND EXISTS (SELECT 1 FROM report_shares s JOIN community_members m \
+             ON m.community_id = s.community_id WHERE s.report_id = r.id AND m.org_id = {org})) \
+         OR (r.tlp = 'red' AND (r.user_id = {user} OR EXISTS (SELECT 1 FROM report_recipients x \
+             WHERE x.report_id = r.id AND x.user_id = {user}))))"
+    )
+}
+
+/// Columns of a report read, with personal data masked for outsiders.
+fn report_columns(query: &mut Query, viewer: &Viewer) -> String {
+    let org = query.param(viewer.org_id);
+    let contact = if viewer.role.may_read_victim_contact() {
+        format!("CASE WHEN r.org_id = {org} THEN v.contact END")
+    } else {
+        "CAST(NULL AS TEXT)".to_owned()
+    };
+    format!(
+        "r.id, r.external_id, o.name, u.name, r.received_at, r.reported_at, r.channel, r.language, r.text, \
+         r.loss_minor, r.loss_currency, r.tlp, CASE WHEN r.org_id = {org} THEN r.reporter END, {contact}, \
+         r.consent_share, r.consent_publish, r.status, r.original_sha256"
+    )
+}
+
+const REPORT_JOINS: &str = "FROM reports r JOIN orgs o ON o.id = r.org_id LEFT JOIN users u ON u.id = r.user_id \
+     LEFT JOIN victim_contacts v ON v.report_id = r.id";
+
+fn parse_keyword<K: Keyword>(row: &Row, index: usize) -> Result<K, StoreError> {
+    let text = row.text(index)?;
+    K::parse_keyword(&text)
+        .ok_or_else(|| StoreError::Schema(format!("unexpected value {text:?} in column {index}")))
+}
+
+fn read_report(row: &Row) -> Result<StoredReport, StoreError> {
+    let tlp = row.text(11)?;
+    let loss_currency = row.opt_text(10)?;
+    let loss_amount = match (row.opt_int(9)?, &loss_currency) {
+        (Some(minor), Some(code)) => {
+            let currency = Currency::from_code(code)
+                .ok_or_else(|| StoreError::Schema(format!("unknown currency {code:?}")))?;
+            Some(Money::new(minor, currency).decimal())
+        }
+        _ => None,
+    };
+    Ok(StoredReport {
+        id: row.int(0)?,
+        external_id: row.opt_text(1)?,
+        org: row.text(2)?,
+        submitted_by: row.opt_text(3)?,
+        received_at: from_ms(row.int(4)?)?,
+        reported_at: row.opt_int(5)?.map(from_ms).transpose()?,
+        channel: parse_keyword(row, 6)?,
+        language: row.opt_text(7)?,
+        text: row.text(8)?,
+        loss_amount,
+        loss_currency,
+        tlp: Tlp::parse_keyword(&tlp)
+            .ok_or_else(|| StoreError::Schema(format!("unknown TLP {tlp:?}")))?,
+        reporter: row.opt_text(12)?,
+        victim_contact: row.opt_text(13)?,
+        consent_share: row.bool(14)?,
+        consent_publish: row.bool(15)?,
+        status: parse_keyword(row, 16)?,
+        original_sha256: row.opt_text(17)?,
+    })
+}
+
+fn existing_report(
+    conn: &mut dyn Conn,
+    org_id: i64,
+    report: &NewReport,
+    fingerprint: &str,
+) -> Result<i64, StoreError> {
+    let row = conn.query_one(
+        "SELECT id FROM reports WHERE org_id = $1 AND (external_id = $2 OR fingerprint = $3) ORDER BY id LIMIT 1",
+        &[org_id.into(), report.external_id.clone().into(), fingerprint.into()],
+    )?;
+    row.map(|row| row.int(0))
+        .transpose()?
+        .ok_or_else(|| StoreError::Schema("conflicting report vanished".into()))
+}
+
+fn resolve_shares(
+    conn: &mut dyn Conn,
+    viewer: &Viewer,
+    share: &ShareOptions,
+) -> Result<(Vec<i64>, Vec<i64>), StoreError> {
+    let mut communities = Vec::new();
+    for name in &share.communities {
+        let id = community_id(conn, name)?
+            .ok_or_else(|| StoreError::NotFound(format!("community {name:?}")))?;
+        let member = conn
+            .query_one(
+                "SELECT 1 FROM community_members WHERE community_id = $1 AND org_id = $2",
+                &[id.into(), viewer.org_id.into()],
+            )?
+            .is_some();
+        if !member {
+            return Err(StoreError::Forbidden(format!(
+                "your organisation is not a member of community {name:?}"
+            )));
+        }
+        communities.push(id);
+    }
+    let mut recipients = Vec::new();
+    for name in &share.recipients {
+        let row = conn
+            .query_one(
+                "SELECT id FROM users WHERE name = $1",
+                &[name.as_str().into()],
+            )?
+            .ok_or_else(|| StoreError::NotFound(format!("user {name:?}")))?;
+        recipients.push(row.int(0)?);
+    }
+    Ok((communities, recipients))
+}
+
+fn insert_one(
+    conn: &mut dyn Conn,
+    viewer: Option<&Viewer>,
+    org_id: i64,
+    report: &NewReport,
+    shares: &(Vec<i64>, Vec<i64>),
+    now: DateTime<Utc>,
+) -> Result<InsertedReport, StoreError> {
+    let original_sha256 = match &report.original {
+        Some(bytes) => {
+            let digest = crackdown_model::hex(&Sha256::digest(bytes));
+            conn.execute(
+                "INSERT INTO artefacts (sha256, size, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[digest.as_str().into(), (bytes.len() as i64).into(), Value::Bytes(bytes.clone())],
+            )?;
+            Some(digest)
+        }
+        None => None,
+    };
+    let fingerprint = report.fingerprint();
+    let row = conn.query_one(
+        "INSERT INTO reports (org_id, user_id, external_id, fingerprint, received_at, reported_at, channel, language, \
+         text, loss_minor, loss_currency, tlp, reporter, consent_share, consent_publish, status, original_sha256) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+         ON CONFLICT DO NOTHING RETURNING id",
+        &[
+            org_id.into(),
+            viewer.map(|viewer| viewer.user_id).into(),
+            report.external_id.clone().into(),
+            fingerprint.as_str().into(),
+            to_ms(now).into(),
+            report.reported_at.map(to_ms).into(),
+            report.channel.as_str().into(),
+            report.language.clone().into(),
+            report.text.as_str().into(),
+            report.loss.map(Money::minor).into(),
+            report.loss.map(|loss| loss.currency().code()).into(),
+            report.tlp.as_str().into(),
+            report.reporter.clone().into(),
+            report.consent_share.into(),
+            report.consent_publish.into(),
+            ReportStatus::New.as_str().into(),
+            original_sha256.into(),
+        ],
+    )?;
+    let Some(row) = row else {
+        return Ok(InsertedReport::Duplicate {
+            existing_id: existing_report(conn, org_id, report, &fingerprint)?,
+        });
+    };
+    let id = row.int(0)?;
+    if let Some(victim) = &report.victim_contact {
+        conn.execute(
+            "INSERT INTO victim_contacts (report_id, contact) VALUES ($1, $2)",
+            &[id.into(), victim.contact.as_str().into()],
+        )?;
+    }
+    for community in &shares.0 {
+        conn.execute(
+            "INSERT INTO report_shares (report_id, community_id) VALUES ($1, $2)",
+            &[id.into(), (*community).into()],
+        )?;
+    }
+    for user in &shares.1 {
+        conn.execute(
+            "INSERT INTO report_recipients (report_id, user_id) VALUES ($1, $2)",
+            &[id.into(), (*user).into()],
+        )?;
+    }
+    conn.execute(
+        "INSERT INTO audit (at, org_id, user_id, action, report_id, detail) VALUES ($1, $2, $3, 'report.create', $4, $5)",
+        &[
+            to_ms(now).into(),
+            org_id.into(),
+            viewer.map(|viewer| viewer.user_id).into(),
+            id.into(),
+            serde_json::json!({"channel": report.channel, "tlp": report.tlp}).to_string().into(),
+        ],
+    )?;
+    Ok(InsertedReport::Created { id })
+}
+
+impl Store {
+    /// Stores a batch of reports in one transaction: all of it or none.
+    /// Exact resubmissions come back as duplicates and change nothing.
+    pub fn insert_reports(
+        &self,
+        viewer: &Viewer,
+        reports: &[NewReport],
+        share: &ShareOptions,
+        now: DateTime<Utc>,
+    ) -> Result<InsertOutcome, StoreError> {
+        require_writer(viewer)?;
+        self.pool.with(|conn| {
+            conn.transaction(|conn| {
+                let shares = resolve_shares(conn, viewer, share)?;
+                let mut outcome = InsertOutcome {
+                    reports: Vec::with_capacity(reports.len()),
+                };
+                for report in reports {
+                    outcome.reports.push(insert_one(
+                        conn,
+                        Some(viewer),
+                        viewer.org_id,
+                        report,
+                        &shares,
+                        now,
+                    )?);
+                }
+                Ok(outcome)
+            })
+        })
+    }
+
+    /// Reports visible to `viewer`, newest first, at most `limit`.
+    pub fn reports(
+        &self,
+        viewer: &Viewer,
+        filter: &ReportFilter,
+        limit: usize,
+    ) -> Result<Page<StoredReport>, StoreError> {
+        let mut query = Query::new("SELECT ");
+        let columns = report_columns(&mut query, viewer);
+        query.push(&columns);
+        query.push(" ");
+        query.push(REPORT_JOINS);
+        let visible = visibility(&mut query, viewer);
+        query.push(&format!(" WHERE {visible}"));
+        if let Some(status) = filter.status {
+            let p = query.param(status.as_str());
+            query.push(&format!(" AND r.status = {p}"));
+        }
+        if let Some(tlp) = filter.tlp {
+            let p = query.param(tlp.as_str());
+            query.push(&format!(" AND r.tlp = {p}"));
+        }
+        if let Some(channel) = filter.channel {
+            let p = query.param(channel.as_str());
+            query.push(&format!(" AND r.channel = {p}"));
+        }
+        if let Some(language) = &filter.language {
+            let p = query.param(language.as_str());
+            query.push(&format!(" AND r.language = {p}"));
+        }
+        if let Some(needle) = &filter.text_contains {
+            let escaped = needle
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            let p = query.param(format!("%{escaped}%"));
+            query.push(&format!(" AND LOWER(r.text) LIKE {p} ESCAPE '\\'"));
+        }
+        if let Some(since) = filter.received_since {
+            let p = query.param(to_ms(since));
+            query.push(&format!(" AND r.received_at >= {p}"));
+        }
+        if let Some(until) = filter.received_until {
+            let p = query.param(to_ms(until));
+            query.push(&format!(" AND r.received_at < {p}"));
+        }
+        if let Some(before) = filter.before_id {
+            let p = query.param(before);
+            query.push(&format!(" AND r.id < {p}"));
+        }
+        let limit = limit.clamp(1, 1000);
+        let p = query.param(limit as i64 + 1);
+        query.push(&format!(" ORDER BY r.id DESC LIMIT {p}"));
+        let rows = self
+            .pool
+            .with(|conn| conn.query(&query.sql, &query.params))?;
+        let mut items = rows
+            .iter()
+            .map(read_report)
+            .collect::<Result<Vec<_>, _>>()?;
+        let next_cursor = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|report| report.id)
+        } else {
+            None
+        };
+        Ok(Page { items, next_cursor })
+    }
+
+    /// One report, if it exists and `viewer` may read it. A report the viewer
+    /// may not read is "not found", so its existence does not leak.
+    pub fn report(&self, viewer: &Viewer, id: i64) -> Result<StoredReport, StoreError> {
+        let mut query = Query::new("SELECT ");
+        let columns = report_columns(&mut query, viewer);
+        query.push(&columns);
+        query.push(" ");
+        query.push(REPORT_JOINS);
+        let visible = visibility(&mut query, viewer);
+        let p = query.param(id);
+        query.push(&format!(" WHERE r.id = {p} AND {visible}"));
+        let row = self
+            .pool
+            .with(|conn| conn.query_one(&query.sql, &query.params))?;
+        row.map(|row| read_report(&row))
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("report {id}")))
+    }
+
+    /// The report's history, oldest first, for those who may read it.
+    pub fn audit_trail(&self, viewer: &Viewer, id: i64) -> Result<Vec<AuditEntry>, StoreError> {
+        self.report(viewer, id)?;
+        self.pool.with(|conn| {
+            conn.query(
+                "SELECT a.at, u.name, a.action, a.detail FROM audit a LEFT JOIN users u ON u.id = a.user_id \
+                 WHERE a.report_id = $1 ORDER BY a.id",
+                &[id.into()],
+            )?
+            .iter()
+            .map(|row| {
+                Ok(AuditEntry {
+                    at: from_ms(row.int(0)?)?,
+                    user: row.opt_text(1)?,
+                    action: row.text(2)?,
+                    detail: serde_json::from_str(&row.text(3)?).unwrap_or(serde_json::Value::Null),
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// Moves reports to `status` in one transaction, recording each change.
+    /// Only the reporting organisation's admins and analysts triage.
+    pub fn set_status(
+        &self,
+        viewer: &Viewer,
+        ids: &[i64],
+        status: ReportStatus,
+        now: DateTime<Utc>,
+    ) -> Result<usize, StoreError> {
+        if !matches!(viewer.role, Role::Admin | Role::Analyst) {
+            return Err(StoreError::Forbidden(format!(
+                "{} is a {} and cannot triage",
+                viewer.user_name, viewer.role
+            )));
+        }
+        self.pool.with(|conn| {
+            conn.transaction(|conn| {
+                let mut changed = 0;
+                for &id in ids {
+                    let row = conn
+                        .query_one(
+                            "SELECT status FROM reports WHERE id = $1 AND org_id = $2",
+                            &[id.into(), viewer.org_id.into()],
+                        )?
+                        .ok_or_else(|| {
+                            StoreError::NotFound(format!("report {id} of your organisation"))
+                        })?;
+                    let from = row.text(0)?;
+                    if from == status.as_str() {
+                        continue;
+                    }
+                    conn.execute(
+                        "UPDATE reports SET status = $1 WHERE id = $2",
+                        &[status.as_str().into(), id.into()],
+                    )?;
+                    audit(
+                        conn,
+                        viewer,
+                        now,
+                        "report.status",
+                        Some(id),
+                        &serde_json::json!({"from": from, "to": status}),
+                    )?;
+                    changed += 1;
+                }
+                Ok(changed)
+            })
+        })
+    }
+}
+
+impl Store {
+    /// The original artefact of a report (an e-mail, a chat export) byte for
+    /// byte, with its SHA-256, for those who may read the report.
+    pub fn original(&self, viewer: &Viewer, id: i64) -> Result<(String, Vec<u8>), StoreError> {
+        let report = self.report(viewer, id)?;
+        let digest = report
+            .original_sha256
+            .ok_or_else(|| StoreError::NotFound(format!("original artefact of report {id}")))?;
+        let row = self.pool.with(|conn| {
+            conn.query_one(
+                "SELECT bytes FROM artefacts WHERE sha256 = $1",
+                &[digest.as_str().into()],
+            )
+        })?;
+        let bytes = row
+            .map(|row| row.bytes(0))
+            .transpose()?
+            .ok_or_else(|| StoreError::Schema(format!("artefact {digest} missing")))?;
+        Ok((digest, bytes))
+    }
+}
