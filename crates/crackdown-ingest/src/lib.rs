@@ -20,11 +20,7 @@ pub struct RecordError {
 
 impl RecordError {
     pub(crate) fn new(line: u64, field: Option<&str>, reason: impl Into<String>) -> RecordError {
-        RecordError {
-            line,
-            field: field.map(str::to_owned),
-            reason: reason.into(),
-        }
+        RecordError { line, field: field.map(str::to_owned), reason: reason.into() }
     }
 }
 

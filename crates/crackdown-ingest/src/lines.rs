@@ -19,12 +19,7 @@ pub(crate) struct Lines<R> {
 
 impl<R: BufRead> Lines<R> {
     pub(crate) fn new(reader: R, limit: usize) -> Lines<R> {
-        Lines {
-            reader,
-            limit,
-            number: 0,
-            at_start: true,
-        }
+        Lines { reader, limit, number: 0, at_start: true }
     }
 
     /// The next line without its terminator, or `None` at the end.
@@ -90,10 +85,7 @@ mod tests {
     #[test]
     fn handles_bom_crlf_long_lines_and_missing_final_newline() {
         let input = b"\xEF\xBB\xBFfirst\r\nsecond\n0123456789abc\nlast";
-        assert_eq!(
-            read_all(input, 10),
-            ["first", "second", "<13 bytes>", "last"]
-        );
+        assert_eq!(read_all(input, 10), ["first", "second", "<13 bytes>", "last"]);
         assert_eq!(read_all(b"", 10), Vec::<String>::new());
         assert_eq!(read_all(b"\n\n", 10), ["", ""]);
     }

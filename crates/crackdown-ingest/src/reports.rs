@@ -46,12 +46,7 @@ impl Format {
         match head.iter().find(|byte| !byte.is_ascii_whitespace()) {
             Some(b'[') => Format::JsonArray,
             Some(b'{') => Format::Jsonl,
-            _ if lower.ends_with(".jsonl")
-                || lower.ends_with(".ndjson")
-                || lower.ends_with(".json") =>
-            {
-                Format::Jsonl
-            }
+            _ if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || lower.ends_with(".json") => Format::Jsonl,
             _ => Format::Csv,
         }
     }
@@ -66,10 +61,7 @@ pub struct Defaults {
 
 impl Default for Defaults {
     fn default() -> Defaults {
-        Defaults {
-            tlp: Tlp::Amber,
-            channel: Channel::Bulk,
-        }
+        Defaults { tlp: Tlp::Amber, channel: Channel::Bulk }
     }
 }
 
@@ -114,9 +106,7 @@ fn build_report<'a>(
             Field::Other(kind) => Err(error(name, format!("expected a string, got {kind}"))),
         }
     };
-    let keyword = |name: &str| -> Result<Option<String>, RecordError> {
-        text_of(name, MAX_SHORT_FIELD_CHARS)
-    };
+    let keyword = |name: &str| -> Result<Option<String>, RecordError> { text_of(name, MAX_SHORT_FIELD_CHARS) };
     let flag = |name: &str| -> Result<bool, RecordError> {
         match field(name) {
             Field::Absent => Ok(false),
@@ -124,10 +114,7 @@ fn build_report<'a>(
             Field::Text(text) => match text.trim().to_ascii_lowercase().as_str() {
                 "true" | "yes" | "y" | "1" => Ok(true),
                 "false" | "no" | "n" | "0" => Ok(false),
-                other => Err(error(
-                    name,
-                    format!("{other:?} is not a yes/no value (true, false, yes, no, 1, 0)"),
-                )),
+                other => Err(error(name, format!("{other:?} is not a yes/no value (true, false, yes, no, 1, 0)"))),
             },
             Field::Number(number) if number == "1" || number == "0" => Ok(number == "1"),
             Field::Number(number) => Err(error(name, format!("{number} is not a yes/no value"))),
@@ -135,84 +122,54 @@ fn build_report<'a>(
         }
     };
 
-    let text =
-        text_of("text", MAX_RECORD_BYTES)?.ok_or_else(|| error("text", "is required".into()))?;
+    let text = text_of("text", MAX_RECORD_BYTES)?.ok_or_else(|| error("text", "is required".into()))?;
     let channel = match keyword("channel")? {
         None => defaults.channel,
-        Some(value) => Channel::parse_keyword(&value).ok_or_else(|| {
-            error(
-                "channel",
-                format!("{value:?} is not one of {}", Channel::expected()),
-            )
-        })?,
+        Some(value) => Channel::parse_keyword(&value)
+            .ok_or_else(|| error("channel", format!("{value:?} is not one of {}", Channel::expected())))?,
     };
     let tlp = match keyword("tlp")? {
         None => defaults.tlp,
         Some(value) => Tlp::parse(&value).ok_or_else(|| {
-            error(
-                "tlp",
-                format!(
-                    "{value:?} is not a TLP 2.0 marking (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)"
-                ),
-            )
+            error("tlp", format!("{value:?} is not a TLP 2.0 marking (CLEAR, GREEN, AMBER, AMBER+STRICT, RED)"))
         })?,
     };
     let language = match keyword("language")? {
         Some(tag) if !is_language_tag(&tag) => {
-            return Err(error(
-                "language",
-                format!("{tag:?} is not a language tag such as \"th\" or \"zh-Hant\""),
-            ));
+            return Err(error("language", format!("{tag:?} is not a language tag such as \"th\" or \"zh-Hant\"")));
         }
         tag => tag,
     };
     let reported_at = match keyword("reported_at")? {
         None => None,
-        Some(value) => Some(
-            DateTime::parse_from_rfc3339(value.trim())
-                .map(|at| at.with_timezone(&Utc))
-                .map_err(|_| {
-                    error(
-                        "reported_at",
-                        format!("{value:?} is not an RFC 3339 time such as 2026-03-01T09:30:00Z"),
-                    )
-                })?,
-        ),
+        Some(value) => {
+            Some(DateTime::parse_from_rfc3339(value.trim()).map(|at| at.with_timezone(&Utc)).map_err(|_| {
+                error("reported_at", format!("{value:?} is not an RFC 3339 time such as 2026-03-01T09:30:00Z"))
+            })?)
+        }
     };
     let amount = match field("loss_amount") {
         Field::Number(number) => {
-            return Err(error(
-                "loss_amount",
-                format!("write amounts as strings (\"{number}\"), so they stay exact"),
-            ));
+            return Err(error("loss_amount", format!("write amounts as strings (\"{number}\"), so they stay exact")));
         }
         _ => keyword("loss_amount")?,
     };
     let loss = match (amount, keyword("loss_currency")?) {
         (None, None) => None,
         (Some(_), None) => {
-            return Err(error(
-                "loss_currency",
-                "is required when loss_amount is given".into(),
-            ));
+            return Err(error("loss_currency", "is required when loss_amount is given".into()));
         }
         (None, Some(_)) => {
-            return Err(error(
-                "loss_amount",
-                "is required when loss_currency is given".into(),
-            ));
+            return Err(error("loss_amount", "is required when loss_currency is given".into()));
         }
-        (Some(amount), Some(currency)) => Some(Money::parse_positive(&amount, &currency).map_err(
-            |money_error| {
-                let field =
-                    if matches!(money_error, crackdown_model::MoneyError::UnknownCurrency(_)) {
-                        "loss_currency"
-                    } else {
-                        "loss_amount"
-                    };
-                error(field, money_error.to_string())
-            },
-        )?),
+        (Some(amount), Some(currency)) => Some(Money::parse_positive(&amount, &currency).map_err(|money_error| {
+            let field = if matches!(money_error, crackdown_model::MoneyError::UnknownCurrency(_)) {
+                "loss_currency"
+            } else {
+                "loss_amount"
+            };
+            error(field, money_error.to_string())
+        })?),
     };
     Ok(NewReport {
         external_id: text_of("id", MAX_ID_CHARS)?.map(|id| id.trim().to_owned()),
@@ -234,16 +191,10 @@ fn build_report<'a>(
 fn is_language_tag(tag: &str) -> bool {
     tag.len() <= 35
         && tag.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && tag
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-fn json_object_report(
-    line: u64,
-    defaults: &Defaults,
-    value: Value,
-) -> Result<NewReport, RecordError> {
+fn json_object_report(line: u64, defaults: &Defaults, value: Value) -> Result<NewReport, RecordError> {
     match value {
         Value::Object(object) => build_report(line, defaults, &|name| json_field(&object, name)),
         _ => Err(RecordError::new(line, None, "expected a JSON object")),
@@ -268,11 +219,7 @@ pub fn for_each_report(
     }
 }
 
-fn read_jsonl(
-    reader: impl BufRead,
-    defaults: &Defaults,
-    each: &mut dyn FnMut(Record),
-) -> Result<(), IngestError> {
+fn read_jsonl(reader: impl BufRead, defaults: &Defaults, each: &mut dyn FnMut(Record)) -> Result<(), IngestError> {
     let mut lines = Lines::new(reader, MAX_RECORD_BYTES);
     while let Some(line) = lines.next_line()? {
         let number = lines.number;
@@ -294,11 +241,7 @@ fn read_jsonl(
             continue;
         }
         let result = match std::str::from_utf8(&bytes) {
-            Err(utf8) => Err(RecordError::new(
-                number,
-                None,
-                format!("invalid UTF-8 at byte {}", utf8.valid_up_to()),
-            )),
+            Err(utf8) => Err(RecordError::new(number, None, format!("invalid UTF-8 at byte {}", utf8.valid_up_to()))),
             Ok(text) => serde_json::from_str::<Value>(text)
                 .map_err(|json| RecordError::new(number, None, format!("malformed JSON: {json}")))
                 .and_then(|value| json_object_report(number, defaults, value)),
@@ -348,54 +291,30 @@ fn read_json_array(
         reader.consume(3);
     }
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    ArrayElements { defaults, each }
-        .deserialize(&mut deserializer)
-        .and_then(|()| deserializer.end())
-        .map_err(|json| {
-            IngestError::Fatal(RecordError::new(
-                json.line() as u64,
-                None,
-                format!("malformed JSON array, the rest of the file is skipped: {json}"),
-            ))
-        })
+    ArrayElements { defaults, each }.deserialize(&mut deserializer).and_then(|()| deserializer.end()).map_err(|json| {
+        IngestError::Fatal(RecordError::new(
+            json.line() as u64,
+            None,
+            format!("malformed JSON array, the rest of the file is skipped: {json}"),
+        ))
+    })
 }
 
-fn read_csv(
-    reader: impl BufRead,
-    defaults: &Defaults,
-    each: &mut dyn FnMut(Record),
-) -> Result<(), IngestError> {
-    let mut csv = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(reader);
+fn read_csv(reader: impl BufRead, defaults: &Defaults, each: &mut dyn FnMut(Record)) -> Result<(), IngestError> {
+    let mut csv = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(reader);
     let headers: Vec<String> = csv
         .byte_headers()
-        .map_err(|error| {
-            IngestError::Fatal(RecordError::new(
-                1,
-                None,
-                format!("unreadable CSV header: {error}"),
-            ))
-        })?
+        .map_err(|error| IngestError::Fatal(RecordError::new(1, None, format!("unreadable CSV header: {error}"))))?
         .iter()
         .enumerate()
         .map(|(index, name)| {
             let name = String::from_utf8_lossy(name);
-            let name = if index == 0 {
-                name.trim_start_matches('\u{feff}')
-            } else {
-                &name
-            };
+            let name = if index == 0 { name.trim_start_matches('\u{feff}') } else { &name };
             name.trim().to_ascii_lowercase()
         })
         .collect();
     if !headers.iter().any(|name| name == "text") {
-        return Err(IngestError::Fatal(RecordError::new(
-            1,
-            Some("text"),
-            "the CSV header has no \"text\" column",
-        )));
+        return Err(IngestError::Fatal(RecordError::new(1, Some("text"), "the CSV header has no \"text\" column")));
     }
     let mut record = csv::ByteRecord::new();
     loop {
@@ -405,47 +324,24 @@ fn read_csv(
             Ok(true) => {}
             Err(error) => {
                 if let csv::ErrorKind::Io(_) = error.kind() {
-                    return Err(IngestError::Fatal(RecordError::new(
-                        line,
-                        None,
-                        format!("read error: {error}"),
-                    )));
+                    return Err(IngestError::Fatal(RecordError::new(line, None, format!("read error: {error}"))));
                 }
-                each((
-                    line,
-                    Err(RecordError::new(
-                        line,
-                        None,
-                        format!("malformed CSV: {error}"),
-                    )),
-                ));
+                each((line, Err(RecordError::new(line, None, format!("malformed CSV: {error}")))));
                 continue;
             }
         }
         let line = record.position().map_or(line, |position| position.line());
         let mut fields: Vec<(&str, Result<&str, usize>)> = Vec::with_capacity(headers.len());
         for (name, value) in headers.iter().zip(record.iter()) {
-            fields.push((
-                name,
-                std::str::from_utf8(value).map_err(|utf8| utf8.valid_up_to()),
-            ));
+            fields.push((name, std::str::from_utf8(value).map_err(|utf8| utf8.valid_up_to())));
         }
         if let Some((name, Err(at))) = fields.iter().find(|(_, value)| value.is_err()) {
-            each((
-                line,
-                Err(RecordError::new(
-                    line,
-                    Some(name),
-                    format!("invalid UTF-8 at byte {at}"),
-                )),
-            ));
+            each((line, Err(RecordError::new(line, Some(name), format!("invalid UTF-8 at byte {at}")))));
             continue;
         }
         let lookup = |wanted: &str| -> Field<'_> {
             match fields.iter().find(|(name, _)| *name == wanted) {
-                Some((_, Ok(value))) if !value.trim().is_empty() => {
-                    Field::Text(Cow::Borrowed(value))
-                }
+                Some((_, Ok(value))) if !value.trim().is_empty() => Field::Text(Cow::Borrowed(value)),
                 _ => Field::Absent,
             }
         };
@@ -468,40 +364,21 @@ mod tests {
 
     fn check_error(format: Format, input: &str, expected: &str) {
         let results = parse(format, input.as_bytes());
-        let message = results
-            .iter()
-            .find_map(|result| result.clone().err())
-            .unwrap_or_default();
+        let message = results.iter().find_map(|result| result.clone().err()).unwrap_or_default();
         assert!(message.contains(expected), "{message:?} lacks {expected:?}");
     }
 
     #[test]
     fn jsonl_with_every_field() {
         let line = r#"{"id": "r1", "text": "He asked for USDT", "channel": "web", "language": "th", "reported_at": "2026-03-01T09:30:00+07:00", "loss_amount": "1500.5", "loss_currency": "thb", "tlp": "TLP:GREEN", "reporter": "NGO desk", "victim_contact": "a@b.c", "consent_share": true, "consent_publish": "no", "extra": 1}"#;
-        let report = parse(Format::Jsonl, line.as_bytes())
-            .remove(0)
-            .expect("valid");
+        let report = parse(Format::Jsonl, line.as_bytes()).remove(0).expect("valid");
         assert_eq!(report.external_id.as_deref(), Some("r1"));
         assert_eq!(report.channel, Channel::Web);
         assert_eq!(report.tlp, Tlp::Green);
-        assert_eq!(
-            report
-                .loss
-                .map(|loss| (loss.minor(), loss.currency().code())),
-            Some((150_050, "THB"))
-        );
-        assert_eq!(
-            report.reported_at.map(|at| at.to_rfc3339()),
-            Some("2026-03-01T02:30:00+00:00".into())
-        );
+        assert_eq!(report.loss.map(|loss| (loss.minor(), loss.currency().code())), Some((150_050, "THB")));
+        assert_eq!(report.reported_at.map(|at| at.to_rfc3339()), Some("2026-03-01T02:30:00+00:00".into()));
         assert!(report.consent_share && !report.consent_publish);
-        assert_eq!(
-            report
-                .victim_contact
-                .map(|victim| victim.contact)
-                .as_deref(),
-            Some("a@b.c")
-        );
+        assert_eq!(report.victim_contact.map(|victim| victim.contact).as_deref(), Some("a@b.c"));
     }
 
     #[test]
@@ -521,36 +398,16 @@ mod tests {
             r#"{"text": "x", "loss_amount": "5", "loss_currency": "XXX"}"#,
             r#"field "loss_currency""#,
         );
-        check_error(
-            Format::Jsonl,
-            r#"{"text": "x", "loss_amount": "5.001", "loss_currency": "USD"}"#,
-            "more decimals",
-        );
+        check_error(Format::Jsonl, r#"{"text": "x", "loss_amount": "5.001", "loss_currency": "USD"}"#, "more decimals");
         check_error(
             Format::Jsonl,
             r#"{"text": "x", "loss_amount": 5, "loss_currency": "USD"}"#,
             "write amounts as strings",
         );
-        check_error(
-            Format::Jsonl,
-            r#"{"text": 7}"#,
-            r#"field "text": expected a string, got a number"#,
-        );
-        check_error(
-            Format::Jsonl,
-            r#"{"id": "a"}"#,
-            r#"field "text": is required"#,
-        );
-        check_error(
-            Format::Jsonl,
-            r#"{"text": "x", "reported_at": "yesterday"}"#,
-            r#"field "reported_at""#,
-        );
-        check_error(
-            Format::Jsonl,
-            r#"{"text": "x", "consent_share": "maybe"}"#,
-            "not a yes/no value",
-        );
+        check_error(Format::Jsonl, r#"{"text": 7}"#, r#"field "text": expected a string, got a number"#);
+        check_error(Format::Jsonl, r#"{"id": "a"}"#, r#"field "text": is required"#);
+        check_error(Format::Jsonl, r#"{"text": "x", "reported_at": "yesterday"}"#, r#"field "reported_at""#);
+        check_error(Format::Jsonl, r#"{"text": "x", "consent_share": "maybe"}"#, "not a yes/no value");
         check_error(Format::Jsonl, r#"[1, 2]"#, "expected a JSON object");
         check_error(Format::Jsonl, r#"{"text": "x""#, "line 1: malformed JSON");
     }
@@ -558,23 +415,12 @@ mod tests {
     #[test]
     fn good_lines_survive_bad_ones() {
         let mut input = b"{\"text\": \"one\"}\r\n\xff\xfe\n{\"text\": \"two\"\n\n".to_vec();
-        input
-            .extend(format!("{{\"text\": \"{}\"}}\n", "x".repeat(MAX_RECORD_BYTES + 1)).as_bytes());
+        input.extend(format!("{{\"text\": \"{}\"}}\n", "x".repeat(MAX_RECORD_BYTES + 1)).as_bytes());
         input.extend(b"{\"text\": \"three\"}");
         let mut seen = Vec::new();
-        for_each_report(
-            &input[..],
-            Format::Jsonl,
-            &Defaults::default(),
-            |(line, result)| {
-                seen.push((
-                    line,
-                    result
-                        .map(|report| report.text)
-                        .map_err(|error| error.reason),
-                ));
-            },
-        )
+        for_each_report(&input[..], Format::Jsonl, &Defaults::default(), |(line, result)| {
+            seen.push((line, result.map(|report| report.text).map_err(|error| error.reason)));
+        })
         .expect("no fatal error");
         assert_eq!(seen[0], (1, Ok("one".into())));
         assert!(matches!(&seen[1], (2, Err(reason)) if reason.contains("invalid UTF-8")));
@@ -585,28 +431,18 @@ mod tests {
 
     #[test]
     fn json_arrays_stream_and_locate_errors() {
-        let input =
-            "\u{feff}[{\"text\": \"a\"}, {\"text\": \"b\", \"tlp\": \"nope\"}, {\"text\": \"c\"}]";
+        let input = "\u{feff}[{\"text\": \"a\"}, {\"text\": \"b\", \"tlp\": \"nope\"}, {\"text\": \"c\"}]";
         let results = parse(Format::JsonArray, input.as_bytes());
         assert_eq!(results.len(), 3);
-        assert!(
-            results[1]
-                .as_ref()
-                .is_err_and(|error| error.starts_with("line 2: field \"tlp\""))
-        );
+        assert!(results[1].as_ref().is_err_and(|error| error.starts_with("line 2: field \"tlp\"")));
         let mut count = 0;
-        let error = for_each_report(
-            &b"[{\"text\": \"a\"}, {\"text\": "[..],
-            Format::JsonArray,
-            &Defaults::default(),
-            |_| count += 1,
-        )
-        .expect_err("truncated");
+        let error =
+            for_each_report(&b"[{\"text\": \"a\"}, {\"text\": "[..], Format::JsonArray, &Defaults::default(), |_| {
+                count += 1
+            })
+            .expect_err("truncated");
         assert_eq!(count, 1, "elements before the break still arrive");
-        assert!(
-            error.to_string().contains("malformed JSON array"),
-            "{error}"
-        );
+        assert!(error.to_string().contains("malformed JSON array"), "{error}");
     }
 
     #[test]
@@ -618,20 +454,13 @@ mod tests {
         assert_eq!(first.text, "multi\nline, quoted");
         assert!(first.consent_share);
         assert!(
-            results[1]
-                .as_ref()
-                .is_err_and(|error| error.contains("line 4: field \"text\": invalid UTF-8")),
+            results[1].as_ref().is_err_and(|error| error.contains("line 4: field \"text\": invalid UTF-8")),
             "{:?}",
             results[1]
         );
         assert!(results[2].is_ok());
-        let error = for_each_report(
-            &b"a,b\n1,2\n"[..],
-            Format::Csv,
-            &Defaults::default(),
-            |_| {},
-        )
-        .expect_err("no text column");
+        let error =
+            for_each_report(&b"a,b\n1,2\n"[..], Format::Csv, &Defaults::default(), |_| {}).expect_err("no text column");
         assert!(error.to_string().contains("no \"text\" column"));
     }
 

@@ -11,9 +11,7 @@ mod tlp;
 
 pub use access::{Role, Viewer};
 pub use money::{Currency, CurrencyKind, Money, MoneyError};
-pub use report::{
-    Channel, NewReport, ReportStatus, VictimContact, content_fingerprint, hex, normalize_text,
-};
+pub use report::{Channel, NewReport, ReportStatus, VictimContact, content_fingerprint, hex, normalize_text};
 pub use tlp::Tlp;
 
 /// An enum that reads from and writes to one fixed lower-case word.
@@ -28,18 +26,11 @@ pub trait Keyword: Sized + Copy + 'static {
     /// Parses the canonical spelling, ignoring ASCII case and surrounding space.
     fn parse_keyword(text: &str) -> Option<Self> {
         let text = text.trim();
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|value| value.as_str().eq_ignore_ascii_case(text))
+        Self::ALL.iter().copied().find(|value| value.as_str().eq_ignore_ascii_case(text))
     }
     /// The accepted spellings, for error messages.
     fn expected() -> String {
-        Self::ALL
-            .iter()
-            .map(|value| value.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        Self::ALL.iter().map(|value| value.as_str()).collect::<Vec<_>>().join(", ")
     }
 }
 

@@ -22,19 +22,11 @@ pub struct Currency {
 }
 
 const fn fiat(code: &'static str, minor_units: u8) -> Currency {
-    Currency {
-        code,
-        minor_units,
-        kind: CurrencyKind::Fiat,
-    }
+    Currency { code, minor_units, kind: CurrencyKind::Fiat }
 }
 
 const fn crypto(code: &'static str, minor_units: u8) -> Currency {
-    Currency {
-        code,
-        minor_units,
-        kind: CurrencyKind::Crypto,
-    }
+    Currency { code, minor_units, kind: CurrencyKind::Crypto }
 }
 
 /// ISO 4217 active codes with their minor units, then the crypto assets seen
@@ -229,10 +221,7 @@ impl Currency {
     /// Looks a currency up by its code, in any case.
     pub fn from_code(code: &str) -> Option<Currency> {
         let code = code.trim();
-        CURRENCIES
-            .iter()
-            .copied()
-            .find(|currency| currency.code.eq_ignore_ascii_case(code))
+        CURRENCIES.iter().copied().find(|currency| currency.code.eq_ignore_ascii_case(code))
     }
 
     /// The upper-case code, e.g. `USD` or `USDT`.
@@ -283,11 +272,7 @@ pub enum MoneyError {
     #[error("{0:?} is not a decimal amount (digits, at most one '.', no thousands separators)")]
     NotDecimal(String),
     #[error("{amount:?} has more decimals than {currency} allows ({allowed})")]
-    TooManyDecimals {
-        amount: String,
-        currency: &'static str,
-        allowed: u8,
-    },
+    TooManyDecimals { amount: String, currency: &'static str, allowed: u8 },
     #[error("{0:?} is too large to represent")]
     Overflow(String),
     #[error("{0:?} is negative")]
@@ -330,35 +315,23 @@ impl Money {
         let allowed = currency.minor_units;
         let significant_fraction = fraction.trim_end_matches('0');
         if significant_fraction.len() > usize::from(allowed) {
-            return Err(MoneyError::TooManyDecimals {
-                amount: amount.to_owned(),
-                currency: currency.code,
-                allowed,
-            });
+            return Err(MoneyError::TooManyDecimals { amount: amount.to_owned(), currency: currency.code, allowed });
         }
         let overflow = || MoneyError::Overflow(amount.to_owned());
         let mut minor: i64 = 0;
         for byte in whole.bytes().chain(significant_fraction.bytes()) {
-            minor = minor
-                .checked_mul(10)
-                .and_then(|m| m.checked_add(i64::from(byte - b'0')))
-                .ok_or_else(overflow)?;
+            minor = minor.checked_mul(10).and_then(|m| m.checked_add(i64::from(byte - b'0'))).ok_or_else(overflow)?;
         }
         let missing = u32::from(allowed) - significant_fraction.len() as u32;
-        minor = minor
-            .checked_mul(10_i64.checked_pow(missing).ok_or_else(overflow)?)
-            .ok_or_else(overflow)?;
-        Ok(Money {
-            minor: if negative { -minor } else { minor },
-            currency,
-        })
+        minor = minor.checked_mul(10_i64.checked_pow(missing).ok_or_else(overflow)?).ok_or_else(overflow)?;
+        Ok(Money { minor: if negative { -minor } else { minor }, currency })
     }
 
     /// Like [`Money::parse`], with the currency given by code; rejects
     /// negative amounts, as a loss or a transfer is never negative.
     pub fn parse_positive(amount: &str, currency_code: &str) -> Result<Money, MoneyError> {
-        let currency = Currency::from_code(currency_code)
-            .ok_or_else(|| MoneyError::UnknownCurrency(currency_code.to_owned()))?;
+        let currency =
+            Currency::from_code(currency_code).ok_or_else(|| MoneyError::UnknownCurrency(currency_code.to_owned()))?;
         let money = Money::parse(amount, currency)?;
         if money.minor < 0 {
             return Err(MoneyError::Negative(amount.to_owned()));
@@ -411,9 +384,7 @@ mod tests {
 
     fn check(amount: &str, code: &str, expected: Result<i64, &str>) {
         let currency = Currency::from_code(code).expect("test currency exists");
-        let got = Money::parse(amount, currency)
-            .map(Money::minor)
-            .map_err(|error| error.to_string());
+        let got = Money::parse(amount, currency).map(Money::minor).map_err(|error| error.to_string());
         match expected {
             Ok(minor) => assert_eq!(got, Ok(minor), "{amount} {code}"),
             Err(fragment) => {
@@ -450,10 +421,7 @@ mod tests {
         check("١٢", "USD", Err("not a decimal"));
         check("92233720368547758.08", "USD", Err("too large"));
         assert!(Money::parse_positive("-1", "USD").is_err());
-        assert!(matches!(
-            Money::parse_positive("1", "XYZ"),
-            Err(MoneyError::UnknownCurrency(_))
-        ));
+        assert!(matches!(Money::parse_positive("1", "XYZ"), Err(MoneyError::UnknownCurrency(_))));
     }
 
     #[test]
@@ -463,10 +431,7 @@ mod tests {
         assert_eq!(Money::new(0, usd()).decimal(), "0.00");
         let jpy = Currency::from_code("JPY").expect("JPY");
         assert_eq!(Money::new(1500, jpy).decimal(), "1500");
-        assert_eq!(
-            Money::new(i64::MIN, usd()).decimal(),
-            "-92233720368547758.08"
-        );
+        assert_eq!(Money::new(i64::MIN, usd()).decimal(), "-92233720368547758.08");
     }
 
     proptest! {

@@ -82,10 +82,7 @@ impl NewReport {
     /// reporter or else the victim's contact, so that two anonymous victims
     /// who write the same short sentence stay two reports.
     pub fn fingerprint(&self) -> String {
-        let reporter = self.reporter.as_deref().or(self
-            .victim_contact
-            .as_ref()
-            .map(|victim| victim.contact.as_str()));
+        let reporter = self.reporter.as_deref().or(self.victim_contact.as_ref().map(|victim| victim.contact.as_str()));
         content_fingerprint(reporter, &self.text)
     }
 }
@@ -131,21 +128,9 @@ mod tests {
 
     #[test]
     fn normalization_ignores_case_space_and_width() {
-        assert_eq!(
-            normalize_text("  Send ＵＳＤＴ\tto\n\nme  "),
-            "send usdt to me"
-        );
-        assert_eq!(
-            content_fingerprint(Some("Hotline"), "Pay  NOW"),
-            content_fingerprint(Some("hotline"), "pay now")
-        );
-        assert_ne!(
-            content_fingerprint(Some("a"), "x"),
-            content_fingerprint(Some("b"), "x")
-        );
-        assert_ne!(
-            content_fingerprint(Some("a b"), "c"),
-            content_fingerprint(Some("a"), "b c")
-        );
+        assert_eq!(normalize_text("  Send ＵＳＤＴ\tto\n\nme  "), "send usdt to me");
+        assert_eq!(content_fingerprint(Some("Hotline"), "Pay  NOW"), content_fingerprint(Some("hotline"), "pay now"));
+        assert_ne!(content_fingerprint(Some("a"), "x"), content_fingerprint(Some("b"), "x"));
+        assert_ne!(content_fingerprint(Some("a b"), "c"), content_fingerprint(Some("a"), "b c"));
     }
 }

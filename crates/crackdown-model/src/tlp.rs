@@ -58,8 +58,6 @@ mod tests {
 
     #[test]
     fn markings_order_from_open_to_closed() {
-        assert!(
-            Tlp::Clear < Tlp::Green && Tlp::Amber < Tlp::AmberStrict && Tlp::AmberStrict < Tlp::Red
-        );
+        assert!(Tlp::Clear < Tlp::Green && Tlp::Amber < Tlp::AmberStrict && Tlp::AmberStrict < Tlp::Red);
     }
 }

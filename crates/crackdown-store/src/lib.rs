@@ -18,9 +18,7 @@ use crackdown_model::Viewer;
 
 use db::{Pool, PostgresConn, SqliteConn};
 pub use migrations::SCHEMA_VERSION;
-pub use reports::{
-    AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport,
-};
+pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
 
 /// The file name of the embedded database inside a data directory.
@@ -64,8 +62,7 @@ pub(crate) fn to_ms(at: DateTime<Utc>) -> i64 {
 }
 
 pub(crate) fn from_ms(ms: i64) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::from_timestamp_millis(ms)
-        .ok_or_else(|| StoreError::Schema(format!("timestamp {ms} out of range")))
+    DateTime::from_timestamp_millis(ms).ok_or_else(|| StoreError::Schema(format!("timestamp {ms} out of range")))
 }
 
 impl Store {
@@ -73,10 +70,7 @@ impl Store {
     /// its schema up to date.
     pub fn open_sqlite(dir: &Path) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|error| {
-            StoreError::Database(format!(
-                "cannot create data directory {}: {error}",
-                dir.display()
-            ))
+            StoreError::Database(format!("cannot create data directory {}: {error}", dir.display()))
         })?;
         let path = dir.join(SQLITE_FILE);
         let open = move || SqliteConn::open(&path).map(|conn| Box::new(conn) as Box<dyn db::Conn>);
@@ -87,16 +81,13 @@ impl Store {
     /// schema up to date.
     pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
         let url = url.to_owned();
-        let open =
-            move || PostgresConn::connect(&url).map(|conn| Box::new(conn) as Box<dyn db::Conn>);
+        let open = move || PostgresConn::connect(&url).map(|conn| Box::new(conn) as Box<dyn db::Conn>);
         Store::start(Pool::new(Box::new(open), 8), Backend::Postgres)
     }
 
     fn start(pool: Pool, backend: Backend) -> Result<Store, StoreError> {
         let store = Store { pool, backend };
-        store
-            .pool
-            .with(|conn| migrations::migrate(conn, to_ms(Utc::now())))?;
+        store.pool.with(|conn| migrations::migrate(conn, to_ms(Utc::now())))?;
         Ok(store)
     }
 
@@ -108,11 +99,7 @@ impl Store {
     pub fn schema_version(&self) -> Result<i64, StoreError> {
         self.pool.with(|conn| {
             let row = conn.query_one("SELECT MAX(version) FROM schema_migrations", &[])?;
-            Ok(row
-                .map(|row| row.opt_int(0))
-                .transpose()?
-                .flatten()
-                .unwrap_or(0))
+            Ok(row.map(|row| row.opt_int(0)).transpose()?.flatten().unwrap_or(0))
         })
     }
 }
@@ -122,10 +109,7 @@ pub(crate) fn require_writer(viewer: &Viewer) -> Result<(), StoreError> {
     if viewer.role.may_write() {
         Ok(())
     } else {
-        Err(StoreError::Forbidden(format!(
-            "{} is a {} and cannot change data",
-            viewer.user_name, viewer.role
-        )))
+        Err(StoreError::Forbidden(format!("{} is a {} and cannot change data", viewer.user_name, viewer.role)))
     }
 }
 
@@ -134,9 +118,6 @@ pub(crate) fn require_admin(viewer: &Viewer) -> Result<(), StoreError> {
     if viewer.role == crackdown_model::Role::Admin {
         Ok(())
     } else {
-        Err(StoreError::Forbidden(format!(
-            "{} is not an admin",
-            viewer.user_name
-        )))
+        Err(StoreError::Forbidden(format!("{} is not an admin", viewer.user_name)))
     }
 }

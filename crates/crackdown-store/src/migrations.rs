@@ -20,7 +20,9 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// Brings the database to [`SCHEMA_VERSION`], refusing a database written by
 /// a newer crackdown rather than guessing at its schema.
 pub(crate) fn migrate(conn: &mut dyn Conn, now_ms: i64) -> Result<(), StoreError> {
-    conn.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)")?;
+    conn.batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+    )?;
     let current = conn
         .query_one("SELECT MAX(version) FROM schema_migrations", &[])?
         .map(|row| row.opt_int(0))
@@ -33,8 +35,7 @@ pub(crate) fn migrate(conn: &mut dyn Conn, now_ms: i64) -> Result<(), StoreError
         )));
     }
     let dialect = conn.dialect();
-    for (version, sqlite, postgres) in MIGRATIONS.iter().filter(|(version, ..)| *version > current)
-    {
+    for (version, sqlite, postgres) in MIGRATIONS.iter().filter(|(version, ..)| *version > current) {
         let sql = match dialect {
             Dialect::Sqlite => sqlite,
             Dialect::Postgres => postgres,
@@ -47,7 +48,7 @@ pub(crate) fn migrate(conn: &mut dyn Conn, now_ms: i64) -> Result<(), StoreError
             )?;
             Ok(())
         })?;
-        tracing::info!(version, "applied schema migration");
+        tracing::debug!(version, "applied schema migration");
     }
     Ok(())
 }

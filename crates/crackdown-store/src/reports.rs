@@ -15,9 +15,7 @@
 //! reporting organisation's admins and analysts see them.
 
 use chrono::{DateTime, Utc};
-use crackdown_model::{
-    Channel, Currency, Keyword, Money, NewReport, ReportStatus, Role, Tlp, Viewer,
-};
+use crackdown_model::{Channel, Currency, Keyword, Money, NewReport, ReportStatus, Role, Tlp, Viewer};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -54,10 +52,7 @@ pub struct InsertOutcome {
 
 impl InsertOutcome {
     pub fn created(&self) -> usize {
-        self.reports
-            .iter()
-            .filter(|report| matches!(report, InsertedReport::Created { .. }))
-            .count()
+        self.reports.iter().filter(|report| matches!(report, InsertedReport::Created { .. })).count()
     }
 
     pub fn duplicates(&self) -> usize {
@@ -131,10 +126,7 @@ struct Query {
 
 impl Query {
     fn new(sql: &str) -> Query {
-        Query {
-            sql: sql.to_owned(),
-            params: Vec::new(),
-        }
+        Query { sql: sql.to_owned(), params: Vec::new() }
     }
 
     /// Adds a parameter and returns its placeholder.
@@ -187,8 +179,7 @@ const REPORT_JOINS: &str = "FROM reports r JOIN orgs o ON o.id = r.org_id LEFT J
 
 fn parse_keyword<K: Keyword>(row: &Row, index: usize) -> Result<K, StoreError> {
     let text = row.text(index)?;
-    K::parse_keyword(&text)
-        .ok_or_else(|| StoreError::Schema(format!("unexpected value {text:?} in column {index}")))
+    K::parse_keyword(&text).ok_or_else(|| StoreError::Schema(format!("unexpected value {text:?} in column {index}")))
 }
 
 fn read_report(row: &Row) -> Result<StoredReport, StoreError> {
@@ -196,8 +187,8 @@ fn read_report(row: &Row) -> Result<StoredReport, StoreError> {
     let loss_currency = row.opt_text(10)?;
     let loss_amount = match (row.opt_int(9)?, &loss_currency) {
         (Some(minor), Some(code)) => {
-            let currency = Currency::from_code(code)
-                .ok_or_else(|| StoreError::Schema(format!("unknown currency {code:?}")))?;
+            let currency =
+                Currency::from_code(code).ok_or_else(|| StoreError::Schema(format!("unknown currency {code:?}")))?;
             Some(Money::new(minor, currency).decimal())
         }
         _ => None,
@@ -214,8 +205,7 @@ fn read_report(row: &Row) -> Result<StoredReport, StoreError> {
         text: row.text(8)?,
         loss_amount,
         loss_currency,
-        tlp: Tlp::parse_keyword(&tlp)
-            .ok_or_else(|| StoreError::Schema(format!("unknown TLP {tlp:?}")))?,
+        tlp: Tlp::parse_keyword(&tlp).ok_or_else(|| StoreError::Schema(format!("unknown TLP {tlp:?}")))?,
         reporter: row.opt_text(12)?,
         victim_contact: row.opt_text(13)?,
         consent_share: row.bool(14)?,
@@ -225,19 +215,12 @@ fn read_report(row: &Row) -> Result<StoredReport, StoreError> {
     })
 }
 
-fn existing_report(
-    conn: &mut dyn Conn,
-    org_id: i64,
-    report: &NewReport,
-    fingerprint: &str,
-) -> Result<i64, StoreError> {
+fn existing_report(conn: &mut dyn Conn, org_id: i64, report: &NewReport, fingerprint: &str) -> Result<i64, StoreError> {
     let row = conn.query_one(
         "SELECT id FROM reports WHERE org_id = $1 AND (external_id = $2 OR fingerprint = $3) ORDER BY id LIMIT 1",
         &[org_id.into(), report.external_id.clone().into(), fingerprint.into()],
     )?;
-    row.map(|row| row.int(0))
-        .transpose()?
-        .ok_or_else(|| StoreError::Schema("conflicting report vanished".into()))
+    row.map(|row| row.int(0)).transpose()?.ok_or_else(|| StoreError::Schema("conflicting report vanished".into()))
 }
 
 fn resolve_shares(
@@ -247,8 +230,7 @@ fn resolve_shares(
 ) -> Result<(Vec<i64>, Vec<i64>), StoreError> {
     let mut communities = Vec::new();
     for name in &share.communities {
-        let id = community_id(conn, name)?
-            .ok_or_else(|| StoreError::NotFound(format!("community {name:?}")))?;
+        let id = community_id(conn, name)?.ok_or_else(|| StoreError::NotFound(format!("community {name:?}")))?;
         let member = conn
             .query_one(
                 "SELECT 1 FROM community_members WHERE community_id = $1 AND org_id = $2",
@@ -256,19 +238,14 @@ fn resolve_shares(
             )?
             .is_some();
         if !member {
-            return Err(StoreError::Forbidden(format!(
-                "your organisation is not a member of community {name:?}"
-            )));
+            return Err(StoreError::Forbidden(format!("your organisation is not a member of community {name:?}")));
         }
         communities.push(id);
     }
     let mut recipients = Vec::new();
     for name in &share.recipients {
         let row = conn
-            .query_one(
-                "SELECT id FROM users WHERE name = $1",
-                &[name.as_str().into()],
-            )?
+            .query_one("SELECT id FROM users WHERE name = $1", &[name.as_str().into()])?
             .ok_or_else(|| StoreError::NotFound(format!("user {name:?}")))?;
         recipients.push(row.int(0)?);
     }
@@ -321,9 +298,7 @@ fn insert_one(
         ],
     )?;
     let Some(row) = row else {
-        return Ok(InsertedReport::Duplicate {
-            existing_id: existing_report(conn, org_id, report, &fingerprint)?,
-        });
+        return Ok(InsertedReport::Duplicate { existing_id: existing_report(conn, org_id, report, &fingerprint)? });
     };
     let id = row.int(0)?;
     if let Some(victim) = &report.victim_contact {
@@ -357,7 +332,54 @@ fn insert_one(
     Ok(InsertedReport::Created { id })
 }
 
+/// Adds the listing filters to a query over reports `r`.
+fn push_filter(query: &mut Query, filter: &ReportFilter) {
+    if let Some(status) = filter.status {
+        let p = query.param(status.as_str());
+        query.push(&format!(" AND r.status = {p}"));
+    }
+    if let Some(tlp) = filter.tlp {
+        let p = query.param(tlp.as_str());
+        query.push(&format!(" AND r.tlp = {p}"));
+    }
+    if let Some(channel) = filter.channel {
+        let p = query.param(channel.as_str());
+        query.push(&format!(" AND r.channel = {p}"));
+    }
+    if let Some(language) = &filter.language {
+        let p = query.param(language.as_str());
+        query.push(&format!(" AND r.language = {p}"));
+    }
+    if let Some(needle) = &filter.text_contains {
+        let escaped = needle.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let p = query.param(format!("%{escaped}%"));
+        query.push(&format!(" AND LOWER(r.text) LIKE {p} ESCAPE '\\'"));
+    }
+    if let Some(since) = filter.received_since {
+        let p = query.param(to_ms(since));
+        query.push(&format!(" AND r.received_at >= {p}"));
+    }
+    if let Some(until) = filter.received_until {
+        let p = query.param(to_ms(until));
+        query.push(&format!(" AND r.received_at < {p}"));
+    }
+    if let Some(before) = filter.before_id {
+        let p = query.param(before);
+        query.push(&format!(" AND r.id < {p}"));
+    }
+}
+
 impl Store {
+    /// How many reports `viewer` may read that match `filter`.
+    pub fn count_reports(&self, viewer: &Viewer, filter: &ReportFilter) -> Result<i64, StoreError> {
+        let mut query = Query::new("SELECT COUNT(*) FROM reports r");
+        let visible = visibility(&mut query, viewer);
+        query.push(&format!(" WHERE {visible}"));
+        push_filter(&mut query, filter);
+        let row = self.pool.with(|conn| conn.query_one(&query.sql, &query.params))?;
+        Ok(row.map(|row| row.int(0)).transpose()?.unwrap_or(0))
+    }
+
     /// Stores a batch of reports in one transaction: all of it or none.
     /// Exact resubmissions come back as duplicates and change nothing.
     pub fn insert_reports(
@@ -371,18 +393,9 @@ impl Store {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let shares = resolve_shares(conn, viewer, share)?;
-                let mut outcome = InsertOutcome {
-                    reports: Vec::with_capacity(reports.len()),
-                };
+                let mut outcome = InsertOutcome { reports: Vec::with_capacity(reports.len()) };
                 for report in reports {
-                    outcome.reports.push(insert_one(
-                        conn,
-                        Some(viewer),
-                        viewer.org_id,
-                        report,
-                        &shares,
-                        now,
-                    )?);
+                    outcome.reports.push(insert_one(conn, Some(viewer), viewer.org_id, report, &shares, now)?);
                 }
                 Ok(outcome)
             })
@@ -403,53 +416,12 @@ impl Store {
         query.push(REPORT_JOINS);
         let visible = visibility(&mut query, viewer);
         query.push(&format!(" WHERE {visible}"));
-        if let Some(status) = filter.status {
-            let p = query.param(status.as_str());
-            query.push(&format!(" AND r.status = {p}"));
-        }
-        if let Some(tlp) = filter.tlp {
-            let p = query.param(tlp.as_str());
-            query.push(&format!(" AND r.tlp = {p}"));
-        }
-        if let Some(channel) = filter.channel {
-            let p = query.param(channel.as_str());
-            query.push(&format!(" AND r.channel = {p}"));
-        }
-        if let Some(language) = &filter.language {
-            let p = query.param(language.as_str());
-            query.push(&format!(" AND r.language = {p}"));
-        }
-        if let Some(needle) = &filter.text_contains {
-            let escaped = needle
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            let p = query.param(format!("%{escaped}%"));
-            query.push(&format!(" AND LOWER(r.text) LIKE {p} ESCAPE '\\'"));
-        }
-        if let Some(since) = filter.received_since {
-            let p = query.param(to_ms(since));
-            query.push(&format!(" AND r.received_at >= {p}"));
-        }
-        if let Some(until) = filter.received_until {
-            let p = query.param(to_ms(until));
-            query.push(&format!(" AND r.received_at < {p}"));
-        }
-        if let Some(before) = filter.before_id {
-            let p = query.param(before);
-            query.push(&format!(" AND r.id < {p}"));
-        }
+        push_filter(&mut query, filter);
         let limit = limit.clamp(1, 1000);
         let p = query.param(limit as i64 + 1);
         query.push(&format!(" ORDER BY r.id DESC LIMIT {p}"));
-        let rows = self
-            .pool
-            .with(|conn| conn.query(&query.sql, &query.params))?;
-        let mut items = rows
-            .iter()
-            .map(read_report)
-            .collect::<Result<Vec<_>, _>>()?;
+        let rows = self.pool.with(|conn| conn.query(&query.sql, &query.params))?;
+        let mut items = rows.iter().map(read_report).collect::<Result<Vec<_>, _>>()?;
         let next_cursor = if items.len() > limit {
             items.truncate(limit);
             items.last().map(|report| report.id)
@@ -470,12 +442,8 @@ impl Store {
         let visible = visibility(&mut query, viewer);
         let p = query.param(id);
         query.push(&format!(" WHERE r.id = {p} AND {visible}"));
-        let row = self
-            .pool
-            .with(|conn| conn.query_one(&query.sql, &query.params))?;
-        row.map(|row| read_report(&row))
-            .transpose()?
-            .ok_or_else(|| StoreError::NotFound(format!("report {id}")))
+        let row = self.pool.with(|conn| conn.query_one(&query.sql, &query.params))?;
+        row.map(|row| read_report(&row)).transpose()?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))
     }
 
     /// The report's history, oldest first, for those who may read it.
@@ -510,10 +478,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
         if !matches!(viewer.role, Role::Admin | Role::Analyst) {
-            return Err(StoreError::Forbidden(format!(
-                "{} is a {} and cannot triage",
-                viewer.user_name, viewer.role
-            )));
+            return Err(StoreError::Forbidden(format!("{} is a {} and cannot triage", viewer.user_name, viewer.role)));
         }
         self.pool.with(|conn| {
             conn.transaction(|conn| {
@@ -524,17 +489,12 @@ impl Store {
                             "SELECT status FROM reports WHERE id = $1 AND org_id = $2",
                             &[id.into(), viewer.org_id.into()],
                         )?
-                        .ok_or_else(|| {
-                            StoreError::NotFound(format!("report {id} of your organisation"))
-                        })?;
+                        .ok_or_else(|| StoreError::NotFound(format!("report {id} of your organisation")))?;
                     let from = row.text(0)?;
                     if from == status.as_str() {
                         continue;
                     }
-                    conn.execute(
-                        "UPDATE reports SET status = $1 WHERE id = $2",
-                        &[status.as_str().into(), id.into()],
-                    )?;
+                    conn.execute("UPDATE reports SET status = $1 WHERE id = $2", &[status.as_str().into(), id.into()])?;
                     audit(
                         conn,
                         viewer,
@@ -556,15 +516,11 @@ impl Store {
     /// byte, with its SHA-256, for those who may read the report.
     pub fn original(&self, viewer: &Viewer, id: i64) -> Result<(String, Vec<u8>), StoreError> {
         let report = self.report(viewer, id)?;
-        let digest = report
-            .original_sha256
-            .ok_or_else(|| StoreError::NotFound(format!("original artefact of report {id}")))?;
-        let row = self.pool.with(|conn| {
-            conn.query_one(
-                "SELECT bytes FROM artefacts WHERE sha256 = $1",
-                &[digest.as_str().into()],
-            )
-        })?;
+        let digest =
+            report.original_sha256.ok_or_else(|| StoreError::NotFound(format!("original artefact of report {id}")))?;
+        let row = self
+            .pool
+            .with(|conn| conn.query_one("SELECT bytes FROM artefacts WHERE sha256 = $1", &[digest.as_str().into()]))?;
         let bytes = row
             .map(|row| row.bytes(0))
             .transpose()?

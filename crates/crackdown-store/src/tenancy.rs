@@ -37,12 +37,7 @@ pub struct User {
 
 impl User {
     pub fn viewer(&self) -> Viewer {
-        Viewer {
-            user_id: self.id,
-            org_id: self.org_id,
-            role: self.role,
-            user_name: self.name.clone(),
-        }
+        Viewer { user_id: self.id, org_id: self.org_id, role: self.role, user_name: self.name.clone() }
     }
 }
 
@@ -84,89 +79,50 @@ fn read_user(row: &Row) -> Result<User, StoreError> {
         name: row.text(1)?,
         org_id: row.int(2)?,
         org: row.text(3)?,
-        role: Role::parse_keyword(&role)
-            .ok_or_else(|| StoreError::Schema(format!("unknown role {role:?}")))?,
+        role: Role::parse_keyword(&role).ok_or_else(|| StoreError::Schema(format!("unknown role {role:?}")))?,
     })
 }
 
 fn find_org(conn: &mut dyn Conn, name: &str) -> Result<Option<Org>, StoreError> {
-    conn.query_one(
-        "SELECT id, name, operator FROM orgs WHERE name = $1",
-        &[name.into()],
-    )?
-    .map(|row| {
-        Ok(Org {
-            id: row.int(0)?,
-            name: row.text(1)?,
-            operator: row.bool(2)?,
-        })
-    })
-    .transpose()
-}
-
-fn find_user(conn: &mut dyn Conn, name: &str) -> Result<Option<User>, StoreError> {
-    let sql = format!(
-        "SELECT {USER_COLUMNS} FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.name = $1"
-    );
-    conn.query_one(&sql, &[name.into()])?
-        .map(|row| read_user(&row))
+    conn.query_one("SELECT id, name, operator FROM orgs WHERE name = $1", &[name.into()])?
+        .map(|row| Ok(Org { id: row.int(0)?, name: row.text(1)?, operator: row.bool(2)? }))
         .transpose()
 }
 
-fn insert_org(
-    conn: &mut dyn Conn,
-    name: &str,
-    operator: bool,
-    now: DateTime<Utc>,
-) -> Result<Org, StoreError> {
+fn find_user(conn: &mut dyn Conn, name: &str) -> Result<Option<User>, StoreError> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.name = $1");
+    conn.query_one(&sql, &[name.into()])?.map(|row| read_user(&row)).transpose()
+}
+
+fn insert_org(conn: &mut dyn Conn, name: &str, operator: bool, now: DateTime<Utc>) -> Result<Org, StoreError> {
     let row = conn
         .query_one(
             "INSERT INTO orgs (name, operator, created_at) VALUES ($1, $2, $3) RETURNING id",
             &[name.into(), operator.into(), to_ms(now).into()],
         )?
         .ok_or_else(|| StoreError::Schema("INSERT RETURNING gave no row".into()))?;
-    Ok(Org {
-        id: row.int(0)?,
-        name: name.to_owned(),
-        operator,
-    })
+    Ok(Org { id: row.int(0)?, name: name.to_owned(), operator })
 }
 
-fn insert_user(
-    conn: &mut dyn Conn,
-    org: &Org,
-    name: &str,
-    role: Role,
-    now: DateTime<Utc>,
-) -> Result<User, StoreError> {
+fn insert_user(conn: &mut dyn Conn, org: &Org, name: &str, role: Role, now: DateTime<Utc>) -> Result<User, StoreError> {
     let row = conn
         .query_one(
             "INSERT INTO users (org_id, name, role, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
             &[org.id.into(), name.into(), role.as_str().into(), to_ms(now).into()],
         )?
         .ok_or_else(|| StoreError::Schema("INSERT RETURNING gave no row".into()))?;
-    Ok(User {
-        id: row.int(0)?,
-        name: name.to_owned(),
-        org_id: org.id,
-        org: org.name.clone(),
-        role,
-    })
+    Ok(User { id: row.int(0)?, name: name.to_owned(), org_id: org.id, org: org.name.clone(), role })
 }
 
 /// Names must be printable and short, as they appear in logs and URLs.
 fn check_name(kind: &str, name: &str) -> Result<(), StoreError> {
     let valid = !name.is_empty()
         && name.len() <= 100
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
+        && name.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
     if valid {
         Ok(())
     } else {
-        Err(StoreError::Invalid(format!(
-            "{kind} name {name:?} must be 1-100 letters, digits, '-', '_', '.' or '@'"
-        )))
+        Err(StoreError::Invalid(format!("{kind} name {name:?} must be 1-100 letters, digits, '-', '_', '.' or '@'")))
     }
 }
 
@@ -191,41 +147,23 @@ impl Store {
     fn require_operator_admin(&self, viewer: &Viewer) -> Result<(), StoreError> {
         require_admin(viewer)?;
         let is_operator = self.pool.with(|conn| {
-            let row = conn.query_one(
-                "SELECT operator FROM orgs WHERE id = $1",
-                &[viewer.org_id.into()],
-            )?;
+            let row = conn.query_one("SELECT operator FROM orgs WHERE id = $1", &[viewer.org_id.into()])?;
             row.map(|row| row.bool(0)).transpose()
         })?;
         if is_operator == Some(true) {
             Ok(())
         } else {
-            Err(StoreError::Forbidden(format!(
-                "{} is not an admin of the operator organisation",
-                viewer.user_name
-            )))
+            Err(StoreError::Forbidden(format!("{} is not an admin of the operator organisation", viewer.user_name)))
         }
     }
 
-    pub fn create_org(
-        &self,
-        viewer: &Viewer,
-        name: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Org, StoreError> {
+    pub fn create_org(&self, viewer: &Viewer, name: &str, now: DateTime<Utc>) -> Result<Org, StoreError> {
         self.require_operator_admin(viewer)?;
         check_name("organisation", name)?;
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let org = insert_org(conn, name, false, now)?;
-                audit(
-                    conn,
-                    viewer,
-                    now,
-                    "org.create",
-                    None,
-                    &serde_json::json!({"org": name}),
-                )?;
+                audit(conn, viewer, now, "org.create", None, &serde_json::json!({"org": name}))?;
                 Ok(org)
             })
         })
@@ -236,13 +174,7 @@ impl Store {
         self.pool.with(|conn| {
             conn.query("SELECT id, name, operator FROM orgs ORDER BY id", &[])?
                 .iter()
-                .map(|row| {
-                    Ok(Org {
-                        id: row.int(0)?,
-                        name: row.text(1)?,
-                        operator: row.bool(2)?,
-                    })
-                })
+                .map(|row| Ok(Org { id: row.int(0)?, name: row.text(1)?, operator: row.bool(2)? }))
                 .collect()
         })
     }
@@ -284,9 +216,7 @@ impl Store {
     /// Looks a user up by name, for `--as USER`; any admin may, as users are
     /// named in audit trails and recipient lists.
     pub fn user(&self, name: &str) -> Result<User, StoreError> {
-        self.pool
-            .with(|conn| find_user(conn, name))?
-            .ok_or_else(|| StoreError::NotFound(format!("user {name:?}")))
+        self.pool.with(|conn| find_user(conn, name))?.ok_or_else(|| StoreError::NotFound(format!("user {name:?}")))
     }
 
     pub fn users(&self, viewer: &Viewer) -> Result<Vec<User>, StoreError> {
@@ -295,20 +225,10 @@ impl Store {
             "SELECT {USER_COLUMNS} FROM users u JOIN orgs o ON o.id = u.org_id \
              WHERE u.org_id = $1 OR (SELECT operator FROM orgs WHERE id = $1) ORDER BY u.id"
         );
-        self.pool.with(|conn| {
-            conn.query(&sql, &[viewer.org_id.into()])?
-                .iter()
-                .map(read_user)
-                .collect()
-        })
+        self.pool.with(|conn| conn.query(&sql, &[viewer.org_id.into()])?.iter().map(read_user).collect())
     }
 
-    pub fn create_community(
-        &self,
-        viewer: &Viewer,
-        name: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Community, StoreError> {
+    pub fn create_community(&self, viewer: &Viewer, name: &str, now: DateTime<Utc>) -> Result<Community, StoreError> {
         self.require_operator_admin(viewer)?;
         check_name("community", name)?;
         self.pool.with(|conn| {
@@ -319,19 +239,8 @@ impl Store {
                         &[name.into(), to_ms(now).into()],
                     )?
                     .ok_or_else(|| StoreError::Schema("INSERT RETURNING gave no row".into()))?;
-                audit(
-                    conn,
-                    viewer,
-                    now,
-                    "community.create",
-                    None,
-                    &serde_json::json!({"community": name}),
-                )?;
-                Ok(Community {
-                    id: row.int(0)?,
-                    name: name.to_owned(),
-                    members: Vec::new(),
-                })
+                audit(conn, viewer, now, "community.create", None, &serde_json::json!({"community": name}))?;
+                Ok(Community { id: row.int(0)?, name: name.to_owned(), members: Vec::new() })
             })
         })
     }
@@ -358,7 +267,14 @@ impl Store {
                 if changed == 0 && find_org(conn, org)?.is_none() {
                     return Err(StoreError::NotFound(format!("organisation {org:?}")));
                 }
-                audit(conn, viewer, now, "community.join", None, &serde_json::json!({"community": community, "org": org}))
+                audit(
+                    conn,
+                    viewer,
+                    now,
+                    "community.join",
+                    None,
+                    &serde_json::json!({"community": community, "org": org}),
+                )
             })
         })
     }
@@ -425,12 +341,7 @@ impl Store {
     }
 
     /// Revokes a token: its owner may, and admins of the owner's organisation.
-    pub fn revoke_token(
-        &self,
-        viewer: &Viewer,
-        token_id: i64,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    pub fn revoke_token(&self, viewer: &Viewer, token_id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let row = conn
@@ -485,17 +396,13 @@ impl Store {
              WHERE t.secret_sha256 = $1 AND t.revoked_at IS NULL"
         );
         self.pool.with(|conn| {
-            conn.query_one(&sql, &[secret_digest(secret).into()])?
-                .map(|row| Ok(read_user(&row)?.viewer()))
-                .transpose()
+            conn.query_one(&sql, &[secret_digest(secret).into()])?.map(|row| Ok(read_user(&row)?.viewer())).transpose()
         })
     }
 }
 
 pub(crate) fn community_id(conn: &mut dyn Conn, name: &str) -> Result<Option<i64>, StoreError> {
-    conn.query_one("SELECT id FROM communities WHERE name = $1", &[name.into()])?
-        .map(|row| row.int(0))
-        .transpose()
+    conn.query_one("SELECT id FROM communities WHERE name = $1", &[name.into()])?.map(|row| row.int(0)).transpose()
 }
 
 /// Appends to the audit trail; there is no update or delete of it anywhere.

@@ -6,9 +6,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::{TimeZone, Utc};
-use crackdown_model::{
-    Channel, Keyword, Money, NewReport, ReportStatus, Role, Tlp, VictimContact, Viewer,
-};
+use crackdown_model::{Channel, Keyword, Money, NewReport, ReportStatus, Role, Tlp, VictimContact, Viewer};
 use crackdown_store::{InsertedReport, ReportFilter, ShareOptions, Store, StoreError};
 
 /// A store on a fresh database: a temp dir for SQLite, a fresh schema for PostgreSQL.
@@ -20,10 +18,7 @@ struct TestStore {
 fn sqlite() -> TestStore {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open_sqlite(dir.path()).expect("open sqlite");
-    TestStore {
-        store,
-        _dir: Some(dir),
-    }
+    TestStore { store, _dir: Some(dir) }
 }
 
 fn postgres() -> Option<TestStore> {
@@ -36,22 +31,12 @@ fn postgres() -> Option<TestStore> {
         eprintln!("skipping PostgreSQL: CRACKDOWN_TEST_POSTGRES_URL is not set");
         return None;
     };
-    let schema = format!(
-        "t{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
-    let mut admin =
-        postgres::Client::connect(&url, postgres::NoTls).expect("connect to the test PostgreSQL");
-    admin
-        .batch_execute(&format!("CREATE SCHEMA {schema}"))
-        .expect("create schema");
+    let schema = format!("t{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect to the test PostgreSQL");
+    admin.batch_execute(&format!("CREATE SCHEMA {schema}")).expect("create schema");
     let separator = if url.contains('?') { '&' } else { '?' };
     let scoped = format!("{url}{separator}options=-csearch_path%3D{schema}");
-    Some(TestStore {
-        store: Store::open_postgres(&scoped).expect("open postgres"),
-        _dir: None,
-    })
+    Some(TestStore { store: Store::open_postgres(&scoped).expect("open postgres"), _dir: None })
 }
 
 /// Declares a test that runs on SQLite and on PostgreSQL.
@@ -75,9 +60,7 @@ both_backends! {
 }
 
 fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
-        .single()
-        .expect("valid date")
+    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).single().expect("valid date")
 }
 
 fn report(text: &str, tlp: Tlp) -> NewReport {
@@ -85,33 +68,20 @@ fn report(text: &str, tlp: Tlp) -> NewReport {
 }
 
 fn migrations_are_idempotent(store: &Store) {
-    assert_eq!(
-        store.schema_version().expect("version"),
-        crackdown_store::SCHEMA_VERSION
-    );
+    assert_eq!(store.schema_version().expect("version"), crackdown_store::SCHEMA_VERSION);
     let operator = store.operator(now()).expect("operator");
     assert_eq!(store.operator(now()).expect("operator again"), operator);
 }
 
 fn tokens_are_hashed_shown_once_and_revocable(store: &Store) {
     let operator = store.operator(now()).expect("operator");
-    let token = store
-        .create_token(&operator, "operator", "laptop", now())
-        .expect("token");
+    let token = store.create_token(&operator, "operator", "laptop", now()).expect("token");
     assert!(token.secret.starts_with("cdk_") && token.secret.len() > 60);
-    assert_eq!(
-        store.authenticate(&token.secret).expect("auth"),
-        Some(operator.clone())
-    );
+    assert_eq!(store.authenticate(&token.secret).expect("auth"), Some(operator.clone()));
     assert_eq!(store.authenticate("cdk_wrong").expect("auth"), None);
     let listed = store.tokens(&operator).expect("tokens");
-    assert!(
-        !format!("{listed:?}").contains(&token.secret),
-        "listing leaks the secret"
-    );
-    store
-        .revoke_token(&operator, token.id, now())
-        .expect("revoke");
+    assert!(!format!("{listed:?}").contains(&token.secret), "listing leaks the secret");
+    store.revoke_token(&operator, token.id, now()).expect("revoke");
     assert_eq!(store.authenticate(&token.secret).expect("auth"), None);
 }
 
@@ -123,28 +93,13 @@ fn duplicates_are_recognised(store: &Store) {
     same_id.external_id = Some("r-1".into());
     let same_text = report("send usdt to this WALLET", Tlp::Amber);
     let mut other_victim = report("send usdt to this wallet", Tlp::Amber);
-    other_victim.victim_contact = Some(VictimContact {
-        contact: "+66 81 234 5678".into(),
-    });
+    other_victim.victim_contact = Some(VictimContact { contact: "+66 81 234 5678".into() });
     let outcome = store
-        .insert_reports(
-            &operator,
-            &[first, same_id, same_text, other_victim],
-            &ShareOptions::default(),
-            now(),
-        )
+        .insert_reports(&operator, &[first, same_id, same_text, other_victim], &ShareOptions::default(), now())
         .expect("insert");
-    let InsertedReport::Created { id } = outcome.reports[0] else {
-        panic!("first not created: {outcome:?}")
-    };
-    assert_eq!(
-        outcome.reports[1],
-        InsertedReport::Duplicate { existing_id: id }
-    );
-    assert_eq!(
-        outcome.reports[2],
-        InsertedReport::Duplicate { existing_id: id }
-    );
+    let InsertedReport::Created { id } = outcome.reports[0] else { panic!("first not created: {outcome:?}") };
+    assert_eq!(outcome.reports[1], InsertedReport::Duplicate { existing_id: id });
+    assert_eq!(outcome.reports[2], InsertedReport::Duplicate { existing_id: id });
     assert!(
         matches!(outcome.reports[3], InsertedReport::Created { .. }),
         "another victim's identical words are a new report"
@@ -158,22 +113,13 @@ fn batches_are_whole_or_absent(store: &Store) {
         .insert_reports(
             &operator,
             &[report("first of a failing batch", Tlp::Amber)],
-            &ShareOptions {
-                communities: vec!["no-such-community".into()],
-                recipients: vec![],
-            },
+            &ShareOptions { communities: vec!["no-such-community".into()], recipients: vec![] },
             now(),
         )
         .expect_err("unknown community");
     assert!(matches!(error, StoreError::NotFound(_)), "{error}");
-    let page = store
-        .reports(&operator, &ReportFilter::default(), 10)
-        .expect("list");
-    assert!(
-        page.items.is_empty(),
-        "a failed batch left {} reports",
-        page.items.len()
-    );
+    let page = store.reports(&operator, &ReportFilter::default(), 10).expect("list");
+    assert!(page.items.is_empty(), "a failed batch left {} reports", page.items.len());
 }
 
 /// Organisations: `police` reports; `bank` shares the community `asean`
@@ -190,52 +136,25 @@ fn world(store: &Store) -> World {
         store.create_org(&operator, org, now()).expect("org");
         for role in [Role::Admin, Role::Analyst, Role::Reporter, Role::Partner] {
             let name = format!("{org}-{role}");
-            let user = store
-                .create_user(&operator, org, &name, role, now())
-                .expect("user");
+            let user = store.create_user(&operator, org, &name, role, now()).expect("user");
             viewers.push((name, user.viewer()));
         }
     }
-    store
-        .create_community(&operator, "asean", now())
-        .expect("community");
-    store
-        .join_community(&operator, "asean", "police", now())
-        .expect("join");
-    store
-        .join_community(&operator, "asean", "bank", now())
-        .expect("join");
-    let analyst = viewers
-        .iter()
-        .find(|(name, _)| name == "police-analyst")
-        .expect("analyst")
-        .1
-        .clone();
+    store.create_community(&operator, "asean", now()).expect("community");
+    store.join_community(&operator, "asean", "police", now()).expect("join");
+    store.join_community(&operator, "asean", "bank", now()).expect("join");
+    let analyst = viewers.iter().find(|(name, _)| name == "police-analyst").expect("analyst").1.clone();
     let mut ids = Vec::new();
     for tlp in Tlp::ALL.iter().copied() {
         let mut new = report(&format!("report marked {tlp}"), tlp);
-        new.victim_contact = Some(VictimContact {
-            contact: "victim@example.org".into(),
-        });
+        new.victim_contact = Some(VictimContact { contact: "victim@example.org".into() });
         new.reporter = Some("Branch 12 hotline".into());
         let share = ShareOptions {
-            communities: if tlp == Tlp::Amber {
-                vec!["asean".into()]
-            } else {
-                vec![]
-            },
-            recipients: if tlp == Tlp::Red {
-                vec!["bank-partner".into()]
-            } else {
-                vec![]
-            },
+            communities: if tlp == Tlp::Amber { vec!["asean".into()] } else { vec![] },
+            recipients: if tlp == Tlp::Red { vec!["bank-partner".into()] } else { vec![] },
         };
-        let outcome = store
-            .insert_reports(&analyst, &[new], &share, now())
-            .expect("insert");
-        let InsertedReport::Created { id } = outcome.reports[0] else {
-            panic!("not created")
-        };
+        let outcome = store.insert_reports(&analyst, &[new], &share, now()).expect("insert");
+        let InsertedReport::Created { id } = outcome.reports[0] else { panic!("not created") };
         ids.push((tlp, id));
     }
     World { viewers, ids }
@@ -262,25 +181,15 @@ const ACCESS_MATRIX: &[(&str, &str)] = &[
 fn access_matrix(store: &Store) {
     let world = world(store);
     for (name, expected) in ACCESS_MATRIX {
-        let viewer = &world
-            .viewers
-            .iter()
-            .find(|(user, _)| user == name)
-            .expect("viewer")
-            .1;
-        let listed = store
-            .reports(viewer, &ReportFilter::default(), 100)
-            .expect("list");
+        let viewer = &world.viewers.iter().find(|(user, _)| user == name).expect("viewer").1;
+        let listed = store.reports(viewer, &ReportFilter::default(), 100).expect("list");
         for ((tlp, id), cell) in world.ids.iter().zip(expected.chars()) {
             let context = format!("{name} reading {tlp}");
             let single = store.report(viewer, *id);
             let in_list = listed.items.iter().find(|report| report.id == *id);
             let trail = store.audit_trail(viewer, *id);
             if cell == '.' {
-                assert!(
-                    matches!(single, Err(StoreError::NotFound(_))),
-                    "{context}: get should be not found"
-                );
+                assert!(matches!(single, Err(StoreError::NotFound(_))), "{context}: get should be not found");
                 assert!(in_list.is_none(), "{context}: list should omit it");
                 assert!(trail.is_err(), "{context}: audit trail should be hidden");
                 continue;
@@ -289,48 +198,18 @@ fn access_matrix(store: &Store) {
             assert_eq!(Some(&single), in_list, "{context}: list and get disagree");
             assert!(trail.is_ok(), "{context}: audit trail");
             let sees_contact = cell == 'C';
-            assert_eq!(
-                single.victim_contact.is_some(),
-                sees_contact,
-                "{context}: victim contact"
-            );
-            assert_eq!(
-                single.reporter.is_some(),
-                name.starts_with("police"),
-                "{context}: reporter name"
-            );
+            assert_eq!(single.victim_contact.is_some(), sees_contact, "{context}: victim contact");
+            assert_eq!(single.reporter.is_some(), name.starts_with("police"), "{context}: reporter name");
         }
     }
     // Reporters see only what they submitted themselves, whatever the marking.
-    let reporter = &world
-        .viewers
-        .iter()
-        .find(|(user, _)| user == "ngo-reporter")
-        .expect("reporter")
-        .1;
+    let reporter = &world.viewers.iter().find(|(user, _)| user == "ngo-reporter").expect("reporter").1;
     let outcome = store
-        .insert_reports(
-            reporter,
-            &[report("my own report", Tlp::Red)],
-            &ShareOptions::default(),
-            now(),
-        )
+        .insert_reports(reporter, &[report("my own report", Tlp::Red)], &ShareOptions::default(), now())
         .expect("insert");
-    let InsertedReport::Created { id } = outcome.reports[0] else {
-        panic!("not created")
-    };
-    assert!(
-        store.report(reporter, id).is_ok(),
-        "a reporter reads their own RED report"
-    );
-    assert_eq!(
-        store
-            .reports(reporter, &ReportFilter::default(), 100)
-            .expect("list")
-            .items
-            .len(),
-        1
-    );
+    let InsertedReport::Created { id } = outcome.reports[0] else { panic!("not created") };
+    assert!(store.report(reporter, id).is_ok(), "a reporter reads their own RED report");
+    assert_eq!(store.reports(reporter, &ReportFilter::default(), 100).expect("list").items.len(), 1);
 }
 
 fn pagination_and_filters(store: &Store) {
@@ -338,23 +217,14 @@ fn pagination_and_filters(store: &Store) {
     let batch: Vec<NewReport> = (0..25)
         .map(|n| {
             let mut new = report(
-                &format!(
-                    "report number {n} about {}",
-                    if n % 5 == 0 {
-                        "Crypto_100%"
-                    } else {
-                        "a parcel"
-                    }
-                ),
+                &format!("report number {n} about {}", if n % 5 == 0 { "Crypto_100%" } else { "a parcel" }),
                 Tlp::Amber,
             );
             new.loss = Some(Money::parse_positive("12.5", "USD").expect("money"));
             new
         })
         .collect();
-    store
-        .insert_reports(&operator, &batch, &ShareOptions::default(), now())
-        .expect("insert");
+    store.insert_reports(&operator, &batch, &ShareOptions::default(), now()).expect("insert");
     let mut seen = Vec::new();
     let mut filter = ReportFilter::default();
     loop {
@@ -366,88 +236,28 @@ fn pagination_and_filters(store: &Store) {
         }
     }
     assert_eq!(seen.len(), 25);
-    assert!(
-        seen.windows(2).all(|pair| pair[0] > pair[1]),
-        "newest first, no repeats"
-    );
-    let crypto = ReportFilter {
-        text_contains: Some("crypto_100%".into()),
-        ..ReportFilter::default()
-    };
-    assert_eq!(
-        store
-            .reports(&operator, &crypto, 100)
-            .expect("filter")
-            .items
-            .len(),
-        5
-    );
-    let wildcard = ReportFilter {
-        text_contains: Some("_100%x".into()),
-        ..ReportFilter::default()
-    };
-    assert!(
-        store
-            .reports(&operator, &wildcard, 100)
-            .expect("filter")
-            .items
-            .is_empty(),
-        "LIKE wildcards are escaped"
-    );
-    let first = &store
-        .reports(&operator, &ReportFilter::default(), 1)
-        .expect("one")
-        .items[0];
-    assert_eq!(
-        (first.loss_amount.as_deref(), first.loss_currency.as_deref()),
-        (Some("12.50"), Some("USD"))
-    );
+    assert!(seen.windows(2).all(|pair| pair[0] > pair[1]), "newest first, no repeats");
+    let crypto = ReportFilter { text_contains: Some("crypto_100%".into()), ..ReportFilter::default() };
+    assert_eq!(store.reports(&operator, &crypto, 100).expect("filter").items.len(), 5);
+    assert_eq!(store.count_reports(&operator, &crypto).expect("count"), 5);
+    assert_eq!(store.count_reports(&operator, &ReportFilter::default()).expect("count"), 25);
+    let wildcard = ReportFilter { text_contains: Some("_100%x".into()), ..ReportFilter::default() };
+    assert!(store.reports(&operator, &wildcard, 100).expect("filter").items.is_empty(), "LIKE wildcards are escaped");
+    let first = &store.reports(&operator, &ReportFilter::default(), 1).expect("one").items[0];
+    assert_eq!((first.loss_amount.as_deref(), first.loss_currency.as_deref()), (Some("12.50"), Some("USD")));
 }
 
 fn triage_is_audited(store: &Store) {
     let operator = store.operator(now()).expect("operator");
     let outcome = store
-        .insert_reports(
-            &operator,
-            &[report("triage me", Tlp::Green)],
-            &ShareOptions::default(),
-            now(),
-        )
+        .insert_reports(&operator, &[report("triage me", Tlp::Green)], &ShareOptions::default(), now())
         .expect("insert");
-    let InsertedReport::Created { id } = outcome.reports[0] else {
-        panic!("not created")
-    };
-    let new_only = ReportFilter {
-        status: Some(ReportStatus::New),
-        ..ReportFilter::default()
-    };
-    assert_eq!(
-        store
-            .reports(&operator, &new_only, 10)
-            .expect("list")
-            .items
-            .len(),
-        1
-    );
-    assert_eq!(
-        store
-            .set_status(&operator, &[id], ReportStatus::Triaged, now())
-            .expect("triage"),
-        1
-    );
-    assert_eq!(
-        store
-            .set_status(&operator, &[id], ReportStatus::Triaged, now())
-            .expect("again"),
-        0
-    );
-    assert!(
-        store
-            .reports(&operator, &new_only, 10)
-            .expect("list")
-            .items
-            .is_empty()
-    );
+    let InsertedReport::Created { id } = outcome.reports[0] else { panic!("not created") };
+    let new_only = ReportFilter { status: Some(ReportStatus::New), ..ReportFilter::default() };
+    assert_eq!(store.reports(&operator, &new_only, 10).expect("list").items.len(), 1);
+    assert_eq!(store.set_status(&operator, &[id], ReportStatus::Triaged, now()).expect("triage"), 1);
+    assert_eq!(store.set_status(&operator, &[id], ReportStatus::Triaged, now()).expect("again"), 0);
+    assert!(store.reports(&operator, &new_only, 10).expect("list").items.is_empty());
     let trail = store.audit_trail(&operator, id).expect("trail");
     let actions: Vec<&str> = trail.iter().map(|entry| entry.action.as_str()).collect();
     assert_eq!(actions, ["report.create", "report.status"]);
@@ -457,56 +267,30 @@ fn triage_is_audited(store: &Store) {
 fn only_admins_administer(store: &Store) {
     let operator = store.operator(now()).expect("operator");
     store.create_org(&operator, "bank", now()).expect("org");
-    let bank_admin = store
-        .create_user(&operator, "bank", "bank-admin", Role::Admin, now())
-        .expect("user")
-        .viewer();
-    let partner = store
-        .create_user(&bank_admin, "bank", "bank-partner", Role::Partner, now())
-        .expect("own org")
-        .viewer();
-    assert!(matches!(
-        store.create_org(&bank_admin, "rogue", now()),
-        Err(StoreError::Forbidden(_))
-    ));
+    let bank_admin = store.create_user(&operator, "bank", "bank-admin", Role::Admin, now()).expect("user").viewer();
+    let partner =
+        store.create_user(&bank_admin, "bank", "bank-partner", Role::Partner, now()).expect("own org").viewer();
+    assert!(matches!(store.create_org(&bank_admin, "rogue", now()), Err(StoreError::Forbidden(_))));
     assert!(matches!(
         store.create_user(&bank_admin, "local", "sneaky", Role::Admin, now()),
         Err(StoreError::Forbidden(_))
     ));
+    assert!(matches!(store.create_token(&partner, "bank-admin", "x", now()), Err(StoreError::Forbidden(_))));
     assert!(matches!(
-        store.create_token(&partner, "bank-admin", "x", now()),
+        store.insert_reports(&partner, &[report("x", Tlp::Clear)], &ShareOptions::default(), now()),
         Err(StoreError::Forbidden(_))
     ));
-    assert!(matches!(
-        store.insert_reports(
-            &partner,
-            &[report("x", Tlp::Clear)],
-            &ShareOptions::default(),
-            now()
-        ),
-        Err(StoreError::Forbidden(_))
-    ));
-    let partner_token = store
-        .create_token(&partner, "bank-partner", "own", now())
-        .expect("own token");
+    let partner_token = store.create_token(&partner, "bank-partner", "own", now()).expect("own token");
     assert!(
-        matches!(
-            store.revoke_token(&operator, partner_token.id, now()),
-            Err(StoreError::NotFound(_))
-        ),
+        matches!(store.revoke_token(&operator, partner_token.id, now()), Err(StoreError::NotFound(_))),
         "other org's token"
     );
-    store
-        .revoke_token(&bank_admin, partner_token.id, now())
-        .expect("own org admin revokes");
+    store.revoke_token(&bank_admin, partner_token.id, now()).expect("own org admin revokes");
     assert!(matches!(
         store.create_user(&operator, "bank", "bad name!", Role::Analyst, now()),
         Err(StoreError::Invalid(_))
     ));
-    assert!(matches!(
-        store.create_org(&operator, "bank", now()),
-        Err(StoreError::Conflict(_))
-    ));
+    assert!(matches!(store.create_org(&operator, "bank", now()), Err(StoreError::Conflict(_))));
 }
 
 fn originals_are_kept_byte_exact(store: &Store) {
@@ -514,16 +298,9 @@ fn originals_are_kept_byte_exact(store: &Store) {
     let bytes: Vec<u8> = (0..=255).collect();
     let mut new = report("forwarded e-mail", Tlp::Amber);
     new.original = Some(bytes.clone());
-    let outcome = store
-        .insert_reports(&operator, &[new], &ShareOptions::default(), now())
-        .expect("insert");
-    let InsertedReport::Created { id } = outcome.reports[0] else {
-        panic!("not created")
-    };
+    let outcome = store.insert_reports(&operator, &[new], &ShareOptions::default(), now()).expect("insert");
+    let InsertedReport::Created { id } = outcome.reports[0] else { panic!("not created") };
     let (digest, stored) = store.original(&operator, id).expect("original");
     assert_eq!(stored, bytes);
-    assert_eq!(
-        digest,
-        "40aff2e9d2d8922e47afd4648e6967497158785fbd1da870e7110266bf944880"
-    );
+    assert_eq!(digest, "40aff2e9d2d8922e47afd4648e6967497158785fbd1da870e7110266bf944880");
 }

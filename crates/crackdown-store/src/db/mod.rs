@@ -58,17 +58,13 @@ pub(crate) struct Row(pub(crate) Vec<Value>);
 
 impl Row {
     fn value(&self, index: usize) -> Result<&Value, StoreError> {
-        self.0
-            .get(index)
-            .ok_or_else(|| StoreError::Schema(format!("column {index} is missing")))
+        self.0.get(index).ok_or_else(|| StoreError::Schema(format!("column {index} is missing")))
     }
 
     pub(crate) fn int(&self, index: usize) -> Result<i64, StoreError> {
         match self.value(index)? {
             Value::Int(value) => Ok(*value),
-            other => Err(StoreError::Schema(format!(
-                "column {index}: expected an integer, got {other:?}"
-            ))),
+            other => Err(StoreError::Schema(format!("column {index}: expected an integer, got {other:?}"))),
         }
     }
 
@@ -82,9 +78,7 @@ impl Row {
     pub(crate) fn text(&self, index: usize) -> Result<String, StoreError> {
         match self.value(index)? {
             Value::Text(value) => Ok(value.clone()),
-            other => Err(StoreError::Schema(format!(
-                "column {index}: expected text, got {other:?}"
-            ))),
+            other => Err(StoreError::Schema(format!("column {index}: expected text, got {other:?}"))),
         }
     }
 
@@ -100,18 +94,14 @@ impl Row {
         match self.value(index)? {
             Value::Bool(value) => Ok(*value),
             Value::Int(value) => Ok(*value != 0),
-            other => Err(StoreError::Schema(format!(
-                "column {index}: expected a boolean, got {other:?}"
-            ))),
+            other => Err(StoreError::Schema(format!("column {index}: expected a boolean, got {other:?}"))),
         }
     }
 
     pub(crate) fn bytes(&self, index: usize) -> Result<Vec<u8>, StoreError> {
         match self.value(index)? {
             Value::Bytes(value) => Ok(value.clone()),
-            other => Err(StoreError::Schema(format!(
-                "column {index}: expected bytes, got {other:?}"
-            ))),
+            other => Err(StoreError::Schema(format!("column {index}: expected bytes, got {other:?}"))),
         }
     }
 }
@@ -139,11 +129,7 @@ pub(crate) trait Conn: Send {
 }
 
 impl dyn Conn + '_ {
-    pub(crate) fn query_one(
-        &mut self,
-        sql: &str,
-        params: &[Value],
-    ) -> Result<Option<Row>, StoreError> {
+    pub(crate) fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>, StoreError> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 
@@ -180,11 +166,7 @@ pub(crate) struct Pool {
 
 impl Pool {
     pub(crate) fn new(open: Box<Opener>, idle_limit: usize) -> Pool {
-        Pool {
-            idle: Mutex::new(Vec::new()),
-            open,
-            idle_limit,
-        }
+        Pool { idle: Mutex::new(Vec::new()), open, idle_limit }
     }
 
     fn idle(&self) -> MutexGuard<'_, Vec<Box<dyn Conn>>> {
@@ -194,10 +176,7 @@ impl Pool {
 
     /// Runs `work` on a pooled connection. A connection whose work failed is
     /// dropped rather than reused, in case it was left mid-transaction.
-    pub(crate) fn with<T>(
-        &self,
-        work: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    pub(crate) fn with<T>(&self, work: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let pooled = self.idle().pop();
         let mut conn = match pooled {
             Some(conn) => conn,

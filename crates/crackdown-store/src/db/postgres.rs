@@ -26,13 +26,9 @@ fn db_error(error: postgres::Error) -> StoreError {
 
 impl PostgresConn {
     pub(crate) fn connect(url: &str) -> Result<PostgresConn, StoreError> {
-        let client = Client::connect(url, NoTls).map_err(|error| {
-            StoreError::Database(format!("cannot connect to PostgreSQL: {error}"))
-        })?;
-        Ok(PostgresConn {
-            client,
-            statements: HashMap::new(),
-        })
+        let client = Client::connect(url, NoTls)
+            .map_err(|error| StoreError::Database(format!("cannot connect to PostgreSQL: {error}")))?;
+        Ok(PostgresConn { client, statements: HashMap::new() })
     }
 
     fn prepare(&mut self, sql: &str) -> Result<Statement, StoreError> {
@@ -45,10 +41,7 @@ impl PostgresConn {
     }
 
     fn params(params: &[Value]) -> Vec<&(dyn ToSql + Sync)> {
-        params
-            .iter()
-            .map(|value| value as &(dyn ToSql + Sync))
-            .collect()
+        params.iter().map(|value| value as &(dyn ToSql + Sync)).collect()
     }
 }
 
@@ -69,14 +62,7 @@ impl ToSql for Value {
 
     fn accepts(ty: &Type) -> bool {
         // Every integer column is BIGINT, so an i64 always fits what it binds.
-        [
-            Type::INT8,
-            Type::TEXT,
-            Type::VARCHAR,
-            Type::BOOL,
-            Type::BYTEA,
-        ]
-        .contains(ty)
+        [Type::INT8, Type::TEXT, Type::VARCHAR, Type::BOOL, Type::BYTEA].contains(ty)
     }
 
     to_sql_checked!();
@@ -87,20 +73,15 @@ fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
     for (index, column) in row.columns().iter().enumerate() {
         let ty = column.type_();
         let value = if *ty == Type::INT8 {
-            row.try_get::<_, Option<i64>>(index)
-                .map(|value| value.map_or(Value::Null, Value::Int))
+            row.try_get::<_, Option<i64>>(index).map(|value| value.map_or(Value::Null, Value::Int))
         } else if *ty == Type::INT4 {
-            row.try_get::<_, Option<i32>>(index)
-                .map(|value| value.map_or(Value::Null, |v| Value::Int(i64::from(v))))
+            row.try_get::<_, Option<i32>>(index).map(|value| value.map_or(Value::Null, |v| Value::Int(i64::from(v))))
         } else if *ty == Type::BOOL {
-            row.try_get::<_, Option<bool>>(index)
-                .map(|value| value.map_or(Value::Null, Value::Bool))
+            row.try_get::<_, Option<bool>>(index).map(|value| value.map_or(Value::Null, Value::Bool))
         } else if *ty == Type::BYTEA {
-            row.try_get::<_, Option<Vec<u8>>>(index)
-                .map(|value| value.map_or(Value::Null, Value::Bytes))
+            row.try_get::<_, Option<Vec<u8>>>(index).map(|value| value.map_or(Value::Null, Value::Bytes))
         } else {
-            row.try_get::<_, Option<String>>(index)
-                .map(|value| value.map_or(Value::Null, Value::Text))
+            row.try_get::<_, Option<String>>(index).map(|value| value.map_or(Value::Null, Value::Text))
         };
         values.push(value.map_err(db_error)?);
     }
@@ -114,17 +95,12 @@ impl Conn for PostgresConn {
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
         let statement = self.prepare(sql)?;
-        self.client
-            .execute(&statement, &Self::params(params))
-            .map_err(db_error)
+        self.client.execute(&statement, &Self::params(params)).map_err(db_error)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         let statement = self.prepare(sql)?;
-        let rows = self
-            .client
-            .query(&statement, &Self::params(params))
-            .map_err(db_error)?;
+        let rows = self.client.query(&statement, &Self::params(params)).map_err(db_error)?;
         rows.iter().map(read_row).collect()
     }
 

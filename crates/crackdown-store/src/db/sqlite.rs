@@ -22,9 +22,8 @@ fn db_error(error: rusqlite::Error) -> StoreError {
 
 impl SqliteConn {
     pub(crate) fn open(path: &Path) -> Result<SqliteConn, StoreError> {
-        let conn = rusqlite::Connection::open(path).map_err(|error| {
-            StoreError::Database(format!("cannot open {}: {error}", path.display()))
-        })?;
+        let conn = rusqlite::Connection::open(path)
+            .map_err(|error| StoreError::Database(format!("cannot open {}: {error}", path.display())))?;
         // WAL lets readers proceed while an import writes; NORMAL keeps each
         // committed batch durable across a process kill (not an OS crash,
         // which may lose the last batch but never half of one).
@@ -72,25 +71,15 @@ impl Conn for SqliteConn {
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(&sqlite_sql(sql))
-            .map_err(db_error)?;
-        let changed = statement
-            .execute(rusqlite::params_from_iter(params))
-            .map_err(db_error)?;
+        let mut statement = self.conn.prepare_cached(&sqlite_sql(sql)).map_err(db_error)?;
+        let changed = statement.execute(rusqlite::params_from_iter(params)).map_err(db_error)?;
         Ok(changed as u64)
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
-        let mut statement = self
-            .conn
-            .prepare_cached(&sqlite_sql(sql))
-            .map_err(db_error)?;
+        let mut statement = self.conn.prepare_cached(&sqlite_sql(sql)).map_err(db_error)?;
         let width = statement.column_count();
-        let mut rows = statement
-            .query(rusqlite::params_from_iter(params))
-            .map_err(db_error)?;
+        let mut rows = statement.query(rusqlite::params_from_iter(params)).map_err(db_error)?;
         let mut collected = Vec::new();
         while let Some(row) = rows.next().map_err(db_error)? {
             let mut values = Vec::with_capacity(width);

@@ -1,0 +1,51 @@
+//! Errors as HTTP answers: a 4xx says what was wrong; a 5xx logs the cause
+//! and answers with a generic message, so internals never leak.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use crackdown_store::StoreError;
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> ApiError {
+        ApiError { status, message: message.into() }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    pub fn unauthorized() -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "a valid bearer token is required (Authorization: Bearer cdk_...)")
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> ApiError {
+        tracing::error!(%cause, "internal error");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error; the server log has the details")
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        let status = match &error {
+            StoreError::NotFound(_) => StatusCode::NOT_FOUND,
+            StoreError::Forbidden(_) => StatusCode::FORBIDDEN,
+            StoreError::Conflict(_) => StatusCode::CONFLICT,
+            StoreError::Invalid(_) => StatusCode::BAD_REQUEST,
+            StoreError::Database(_) | StoreError::Schema(_) => return ApiError::internal(error),
+        };
+        ApiError::new(status, error.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(serde_json::json!({ "error": self.message }))).into_response()
+    }
+}

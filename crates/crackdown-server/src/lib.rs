@@ -1,0 +1,59 @@
+//! crackdown's HTTP API. Only this crate knows HTTP.
+//!
+//! Handlers authenticate the bearer token, then call the store with the
+//! resulting `Viewer`; access rules are the store's, so the API cannot show
+//! more than the CLI. The store is synchronous, so every call runs on
+//! tokio's blocking pool.
+
+mod api;
+mod error;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use crackdown_store::Store;
+
+pub use api::{ApiDoc, ImportError, router};
+pub use error::ApiError;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<Store>,
+}
+
+/// Serves the API on `listen` until Ctrl-C or SIGTERM, then finishes the
+/// requests in flight.
+pub async fn serve(store: Arc<Store>, listen: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen).await?;
+    on_ready(listener.local_addr()?);
+    axum::serve(listener, router(AppState { store })).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

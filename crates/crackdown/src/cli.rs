@@ -1,0 +1,229 @@
+//! Command-line definitions only; each command's work is in its own module.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// crackdown: counter-scam intelligence for investigators, fraud teams,
+/// victim-support NGOs and partner agencies.
+///
+/// Load victims' scam reports, keep them under TLP 2.0 access rules and
+/// serve them over an HTTP API. On a local data directory you act as the
+/// installation's operator; `--as USER` acts as another user, under exactly
+/// the access rules the API applies to that user.
+#[derive(Parser)]
+#[command(name = "crackdown", version, propagate_version = true, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+const EXAMPLES: &str = "\
+Examples:
+  crackdown import reports victims.jsonl         load reports (JSONL, JSON array or CSV)
+  crackdown reports list --status new --json     the triage queue, for scripts
+  crackdown org add bank-a && crackdown user add alice --org bank-a --role analyst
+  crackdown token create --user alice            a bearer token for the API
+  crackdown serve                                the API on http://127.0.0.1:8080/api/v1/
+  crackdown --database postgres://u:p@db/crackdown serve    on a team PostgreSQL";
+
+#[derive(Args)]
+pub struct Global {
+    /// The data directory holding the embedded database.
+    #[arg(long, global = true, env = "CRACKDOWN_DATA", default_value = "crackdown-data")]
+    pub data: PathBuf,
+    /// Use a PostgreSQL server instead of the embedded database (postgres://user:pass@host/db).
+    #[arg(long, global = true, env = "CRACKDOWN_DATABASE_URL", hide_env_values = true)]
+    pub database: Option<String>,
+    /// Act as this user instead of the installation's operator.
+    #[arg(long = "as", global = true, value_name = "USER")]
+    pub as_user: Option<String>,
+    /// More log output on stderr (-v, -vv); or set CRACKDOWN_LOG=debug.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Serve the HTTP API (and, later, the web UI).
+    Serve(ServeArgs),
+    /// Load files into the store.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Read and triage reports.
+    #[command(subcommand)]
+    Reports(ReportsCommand),
+    /// Manage organisations (operator admins).
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage sharing communities: groups of organisations that see each other's GREEN reports
+    /// and the AMBER reports shared with them.
+    #[command(subcommand)]
+    Community(CommunityCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Import scam reports from JSONL, a JSON array or CSV ("-" reads stdin).
+    ///
+    /// Fields (JSON keys or CSV columns): id, text (required), channel, language,
+    /// reported_at (RFC 3339), loss_amount (decimal string), loss_currency,
+    /// tlp, reporter, victim_contact, consent_share, consent_publish.
+    /// Good records are committed in whole batches; bad ones are listed with
+    /// file, line, field and reason. Re-importing a file imports nothing new.
+    Reports(ImportReportsArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Jsonl,
+    Json,
+    Csv,
+}
+
+#[derive(Args)]
+pub struct ImportReportsArgs {
+    /// Files to import; "-" for standard input.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// File format; guessed from the name and first byte when absent.
+    #[arg(long)]
+    pub format: Option<ReportFormat>,
+    /// TLP marking for records that carry none.
+    #[arg(long, default_value = "amber")]
+    pub tlp: String,
+    /// Share AMBER reports with this community (repeatable).
+    #[arg(long = "share", value_name = "COMMUNITY")]
+    pub share: Vec<String>,
+    /// Users allowed to read RED reports (repeatable).
+    #[arg(long = "recipient", value_name = "USER")]
+    pub recipients: Vec<String>,
+    /// Reports per transaction: a batch is committed whole or not at all.
+    #[arg(long, default_value_t = 5000)]
+    pub batch_size: usize,
+    /// Print a JSON summary on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum ReportsCommand {
+    /// List reports you may read, newest first.
+    List(ListArgs),
+    /// Show one report with its history.
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the triage status of reports (new, triaged, linked, closed).
+    Status {
+        /// The new status.
+        status: String,
+        /// Report ids.
+        #[arg(required = true)]
+        ids: Vec<i64>,
+    },
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub tlp: Option<String>,
+    /// Case-insensitive text search.
+    #[arg(long)]
+    pub query: Option<String>,
+    /// At most this many reports.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Only reports older than this id (the cursor a previous page printed).
+    #[arg(long)]
+    pub before: Option<i64>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum OrgCommand {
+    /// Add an organisation.
+    Add { name: String },
+    /// List organisations.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Add a user to an organisation.
+    Add {
+        name: String,
+        #[arg(long)]
+        org: String,
+        /// admin, analyst, reporter or partner (read-only).
+        #[arg(long)]
+        role: String,
+    },
+    /// List users.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CommunityCommand {
+    /// Create a sharing community.
+    Add { name: String },
+    /// Add an organisation to a community.
+    Join {
+        community: String,
+        #[arg(long)]
+        org: String,
+    },
+    /// List communities and their members.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token; its secret is printed once.
+    Create {
+        /// Whose token (default: yourself).
+        #[arg(long)]
+        user: Option<String>,
+        #[arg(long, default_value = "cli")]
+        label: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by id.
+    Revoke { id: i64 },
+    /// List tokens (never their secrets).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}

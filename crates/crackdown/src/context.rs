@@ -1,0 +1,44 @@
+//! Opening the store from the global options and deciding who acts.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use crackdown_model::Viewer;
+use crackdown_store::Store;
+
+use crate::cli::{Global, ServeArgs};
+
+pub fn open_store(global: &Global) -> anyhow::Result<Store> {
+    match &global.database {
+        Some(url) => Store::open_postgres(url).context("opening the PostgreSQL database"),
+        None => Store::open_sqlite(&global.data)
+            .with_context(|| format!("opening the data directory {}", global.data.display())),
+    }
+}
+
+/// The operator, or the user named by `--as`.
+pub fn viewer(store: &Store, global: &Global) -> anyhow::Result<Viewer> {
+    match &global.as_user {
+        Some(name) => Ok(store.user(name)?.viewer()),
+        None => Ok(store.operator(Utc::now())?),
+    }
+}
+
+/// Prints a value as pretty JSON on stdout.
+pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+pub fn serve(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let store = Arc::new(open_store(global)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(crackdown_server::serve(store, args.listen, |address| {
+        eprintln!(
+            "crackdown serving on http://{address}/ (API at http://{address}/api/v1/, spec at /api/v1/openapi.json)"
+        );
+    }))?;
+    Ok(ExitCode::SUCCESS)
+}

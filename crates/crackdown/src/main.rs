@@ -1,0 +1,48 @@
+//! The `crackdown` binary: command-line parsing, configuration, logging and
+//! exit codes around the library crates. Logic lives in those crates.
+
+mod admin;
+mod cli;
+mod context;
+mod import;
+mod reports;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    init_logging(cli.global.verbose);
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn,crackdown=info,crackdown_server=info",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CRACKDOWN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+}
+
+fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
+    use cli::Command;
+    match cli.command {
+        Command::Serve(args) => context::serve(&cli.global, &args),
+        Command::Import(cli::ImportCommand::Reports(args)) => import::reports(&cli.global, &args),
+        Command::Reports(command) => reports::run(&cli.global, command),
+        Command::Org(command) => admin::org(&cli.global, command),
+        Command::User(command) => admin::user(&cli.global, command),
+        Command::Community(command) => admin::community(&cli.global, command),
+        Command::Token(command) => admin::token(&cli.global, command),
+    }
+}

@@ -1,0 +1,100 @@
+//! `crackdown reports`: the same reads as the API, through the same store
+//! queries, so the same access rules apply.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use chrono::Utc;
+use crackdown_model::{Keyword, ReportStatus, Tlp};
+use crackdown_store::{ReportFilter, StoredReport};
+
+use crate::cli::{Global, ListArgs, ReportsCommand};
+use crate::context::{open_store, print_json, viewer};
+
+pub fn run(global: &Global, command: ReportsCommand) -> anyhow::Result<ExitCode> {
+    let store = open_store(global)?;
+    let viewer = viewer(&store, global)?;
+    match command {
+        ReportsCommand::List(args) => {
+            let filter = filter(&args)?;
+            let page = store.reports(&viewer, &filter, args.limit)?;
+            if args.json {
+                print_json(&page.items)?;
+            } else {
+                for report in &page.items {
+                    println!("{}", summary_line(report));
+                }
+                if let Some(cursor) = page.next_cursor {
+                    eprintln!("more: --before {cursor}");
+                }
+            }
+        }
+        ReportsCommand::Show { id, json } => {
+            let report = store.report(&viewer, id)?;
+            let history = store.audit_trail(&viewer, id)?;
+            if json {
+                print_json(&serde_json::json!({ "report": report, "history": history }))?;
+            } else {
+                println!("{}\n\n{}\n", summary_line(&report), report.text);
+                if let Some(contact) = &report.victim_contact {
+                    println!("victim contact: {contact}");
+                }
+                for entry in history {
+                    println!(
+                        "{}  {:<14} {}  {}",
+                        entry.at.to_rfc3339(),
+                        entry.action,
+                        entry.user.unwrap_or_default(),
+                        entry.detail
+                    );
+                }
+            }
+        }
+        ReportsCommand::Status { status, ids } => {
+            let status = ReportStatus::parse_keyword(&status)
+                .with_context(|| format!("{status:?} is not one of {}", ReportStatus::expected()))?;
+            let changed = store.set_status(&viewer, &ids, status, Utc::now())?;
+            println!("{changed} report(s) now {status}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn filter(args: &ListArgs) -> anyhow::Result<ReportFilter> {
+    Ok(ReportFilter {
+        status: args
+            .status
+            .as_deref()
+            .map(|text| {
+                ReportStatus::parse_keyword(text)
+                    .with_context(|| format!("--status {text:?} is not one of {}", ReportStatus::expected()))
+            })
+            .transpose()?,
+        tlp: args
+            .tlp
+            .as_deref()
+            .map(|text| Tlp::parse(text).with_context(|| format!("--tlp {text:?} is not a TLP marking")))
+            .transpose()?,
+        text_contains: args.query.clone(),
+        before_id: args.before,
+        ..ReportFilter::default()
+    })
+}
+
+fn summary_line(report: &StoredReport) -> String {
+    let loss = match (&report.loss_amount, &report.loss_currency) {
+        (Some(amount), Some(currency)) => format!(" loss {amount} {currency}"),
+        _ => String::new(),
+    };
+    let preview: String = report.text.chars().take(70).map(|c| if c.is_control() { ' ' } else { c }).collect();
+    format!(
+        "#{:<7} {} {:<12} {:<8} {}{}  {}",
+        report.id,
+        report.received_at.format("%Y-%m-%d"),
+        report.tlp.label(),
+        report.status,
+        report.org,
+        loss,
+        preview
+    )
+}

@@ -1,0 +1,127 @@
+//! Bulk report import through the real binary: bad input, idempotency,
+//! and batches that survive SIGKILL whole or not at all.
+
+use std::time::{Duration, Instant};
+
+use crackdown_store::ReportFilter;
+
+use crate::support::Backend;
+
+fn write(backend: &Backend, name: &str, bytes: &[u8]) -> String {
+    let path = backend.path().join(name);
+    std::fs::write(&path, bytes).expect("write fixture");
+    path.to_string_lossy().into_owned()
+}
+
+fn count(backend: &Backend) -> i64 {
+    let store = backend.store();
+    let operator = store.operator(chrono::Utc::now()).expect("operator");
+    store.count_reports(&operator, &ReportFilter::default()).expect("count")
+}
+
+#[test]
+fn bad_input_is_reported_by_file_line_and_field_and_good_lines_import() {
+    let backend = Backend::sqlite();
+    let mut input = Vec::new();
+    input.extend(b"\xEF\xBB\xBF{\"id\": \"ok-1\", \"text\": \"first good\"}\r\n");
+    input.extend(b"{\"text\": \"bad tlp\", \"tlp\": \"PURPLE\"}\n");
+    input.extend(b"{\"text\": \"negative\", \"loss_amount\": \"-3\", \"loss_currency\": \"USD\"}\n");
+    input.extend(b"{\"text\": \"not decimal\", \"loss_amount\": \"12,50\", \"loss_currency\": \"EUR\"}\n");
+    input.extend(b"{\"text\": \"currency\", \"loss_amount\": \"1\", \"loss_currency\": \"DOGECOIN\"}\n");
+    input.extend(b"{\"text\": [\"wrong type\"]}\n");
+    input.extend(b"\xC3\x28 not utf-8\n");
+    input.extend(b"{\"text\": \"truncated\"\n");
+    input.extend(format!("{{\"text\": \"{}\"}}\n", "x".repeat(10 << 20)).as_bytes());
+    input.extend(b"{\"id\": \"ok-2\", \"text\": \"last good\"}");
+    let file = write(&backend, "mixed.jsonl", &input);
+    let output = backend.cmd().args(["import", "reports", &file, "--json"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(1), "rejected records make exit code 1");
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    assert_eq!(summary["imported"], 2);
+    assert_eq!(summary["rejected"], 8);
+    let errors = summary["errors"].as_array().expect("errors");
+    let located: Vec<(u64, Option<&str>)> =
+        errors.iter().map(|error| (error["line"].as_u64().unwrap_or(0), error["field"].as_str())).collect();
+    assert_eq!(
+        located,
+        [
+            (2, Some("tlp")),
+            (3, Some("loss_amount")),
+            (4, Some("loss_amount")),
+            (5, Some("loss_currency")),
+            (6, Some("text")),
+            (7, None),
+            (8, None),
+            (9, None)
+        ]
+    );
+    assert!(errors.iter().all(|error| error["file"].as_str().is_some_and(|name| name.ends_with("mixed.jsonl"))));
+    assert!(errors[5]["reason"].as_str().is_some_and(|reason| reason.contains("invalid UTF-8")));
+    assert!(errors[7]["reason"].as_str().is_some_and(|reason| reason.contains("over the")));
+    assert_eq!(count(&backend), 2);
+}
+
+#[test]
+fn reimport_is_idempotent_for_every_format_and_stdin() {
+    let backend = Backend::sqlite();
+    let jsonl = write(&backend, "a.jsonl", b"{\"id\": \"1\", \"text\": \"one\"}\n{\"text\": \"no id\"}\n");
+    let array = write(&backend, "b.json", b"[{\"id\": \"2\", \"text\": \"two\"}, {\"text\": \"array, no id\"}]");
+    let csv = write(&backend, "c.csv", b"id,text,tlp\n3,three,green\n,\"csv, no id\",red\n");
+    let first = backend.json(&["import", "reports", &jsonl, &array, &csv, "--json"]);
+    assert_eq!((first["imported"].as_u64(), first["duplicates"].as_u64()), (Some(6), Some(0)));
+    let again = backend.json(&["import", "reports", &jsonl, &array, &csv, "--json"]);
+    assert_eq!((again["imported"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(6)));
+    let output = backend
+        .cmd()
+        .args(["import", "reports", "-", "--json"])
+        .write_stdin(&b"{\"id\": \"1\", \"text\": \"one\"}\n{\"text\": \"new from stdin\"}\n"[..])
+        .output()
+        .expect("run");
+    let piped: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!((piped["imported"].as_u64(), piped["duplicates"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(count(&backend), 7);
+}
+
+#[test]
+fn sigkill_mid_import_leaves_whole_batches_and_a_rerun_completes_exactly_once() {
+    let backend = Backend::sqlite();
+    let total = 60_000;
+    let batch = 1000;
+    let mut input = String::new();
+    for n in 0..total {
+        input.push_str(&format!("{{\"id\": \"k{n}\", \"text\": \"report {n}: he asked me to pay a release fee\"}}\n"));
+    }
+    let file = write(&backend, "big.jsonl", input.as_bytes());
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("crackdown"))
+        .args([
+            "--data",
+            &backend.path().to_string_lossy(),
+            "import",
+            "reports",
+            &file,
+            "--batch-size",
+            "1000",
+            "--json",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let started = Instant::now();
+    let mut seen = 0;
+    while seen < batch && started.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+        if backend.path().join(crackdown_store::SQLITE_FILE).exists() {
+            seen = count(&backend);
+        }
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reap");
+    let after_kill = count(&backend);
+    assert!(after_kill > 0 && after_kill < total, "the kill did not land mid-import ({after_kill} of {total})");
+    assert_eq!(after_kill % batch, 0, "a partial batch of {} reports was left", after_kill % batch);
+    let rerun = backend.json(&["import", "reports", &file, "--batch-size", "1000", "--json"]);
+    assert_eq!(rerun["duplicates"].as_i64(), Some(after_kill));
+    assert_eq!(rerun["imported"].as_i64(), Some(total - after_kill));
+    assert_eq!(count(&backend), total);
+}
