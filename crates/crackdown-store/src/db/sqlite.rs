@@ -29,7 +29,8 @@ impl SqliteConn {
         // which may lose the last batch but never half of one).
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+             PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
         )
         .map_err(db_error)?;
         conn.set_prepared_statement_cache_capacity(64);

@@ -2,5 +2,6 @@
 //! real `crackdown` executable or the real router on a temporary store.
 
 mod access;
+mod api;
 mod import;
 mod support;
