@@ -263,9 +263,32 @@ impl<'w> Ledger<'w> {
         }
     }
 
-    fn execute(&mut self, event: Event) -> Result<(), GenerateError> {
+    /// Own money queued between the victims' money a laundering transfer
+    /// moves: the mule passes it on too, as mules empty their accounts,
+    /// so that no victim money is left behind it.
+    fn interleaved_own_money(&self, account: u32, tainted_wanted: i64) -> i64 {
+        let Some(queue) = self.queues.get(&account) else { return 0 };
+        let mut wanted = tainted_wanted;
+        let mut own = 0;
+        for lot in queue {
+            if wanted <= 0 {
+                break;
+            }
+            if lot.payment == NONE {
+                own += lot.amount;
+            } else {
+                wanted -= lot.amount;
+            }
+        }
+        own
+    }
+
+    fn execute(&mut self, mut event: Event) -> Result<(), GenerateError> {
         if !self.admissible(&event) {
             return Ok(());
+        }
+        if event.purpose == Purpose::Laundering {
+            event.amount += self.interleaved_own_money(event.from, event.amount);
         }
         if event.purpose == Purpose::Laundering
             && let Some(count) = self.pending_out.get_mut(&event.from)
