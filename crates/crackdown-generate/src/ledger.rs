@@ -108,6 +108,10 @@ struct Ledger<'w> {
     calendar: Calendar,
     /// Accounts that moved victims' money in the written ledger.
     touched: BTreeSet<u32>,
+    /// Whether an account's money is followed lot by lot (mule accounts).
+    tracked: Vec<bool>,
+    /// Victim payments whose truth changed since the last flush.
+    changed: Vec<u32>,
 }
 
 fn kind(world: &World, account: u32) -> AccountKind {
@@ -145,7 +149,8 @@ impl<'w> Ledger<'w> {
     }
 
     fn tainted(&self, account: u32) -> bool {
-        self.queues
+        self.tracked[account as usize]
+            && self.queues
             .get(&account)
             .is_some_and(|queue| queue.iter().any(|lot| lot.payment != NONE))
             || self.pending_out.get(&account).is_some_and(|&count| count > 0)
@@ -170,6 +175,7 @@ impl<'w> Ledger<'w> {
 
     fn endpoint(&mut self, payment: u32, account: u32, amount: i64, reason: &'static str) {
         let index = payment as usize;
+        self.changed.push(payment);
         let truth = &mut self.payments[index];
         truth.remaining -= amount;
         match truth.endpoints.iter_mut().find(|(held, _, why)| *held == account && *why == reason) {
@@ -233,7 +239,12 @@ impl<'w> Ledger<'w> {
     }
 
     fn follow_money(&mut self, event: &Event) {
-        let lots = if self.queues.contains_key(&event.from) {
+        let from_tracked = self.tracked[event.from as usize];
+        if !from_tracked && !self.tracked[event.to as usize] && !matches!(event.purpose, Purpose::Victim(_)) {
+            // Ordinary money between ordinary accounts: nothing to follow.
+            return;
+        }
+        let lots = if from_tracked {
             self.take_lots(event)
         } else {
             let payment = match event.purpose {
@@ -247,7 +258,9 @@ impl<'w> Ledger<'w> {
             }]
         };
         let receiver = kind(self.world, event.to);
-        if let Some(queue) = self.queues.get_mut(&event.to) {
+        if self.tracked[event.to as usize]
+            && let Some(queue) = self.queues.get_mut(&event.to)
+        {
             for lot in lots {
                 Self::push_lot(queue, lot);
             }
@@ -321,13 +334,10 @@ impl<'w> Ledger<'w> {
         let currency = REGIONS[usize::from(from.region)].currency();
         let row = &mut self.row;
         row.clear();
-        row.extend_from_slice(b"T");
-        let mut digits = Vec::with_capacity(12);
-        push_u64(&mut digits, tx_id);
-        for _ in digits.len()..9 {
-            row.push(b'0');
-        }
-        row.extend_from_slice(&digits);
+        row.push(b'T');
+        let width = tx_id.checked_ilog10().map_or(1, |log| log as usize + 1);
+        row.extend(std::iter::repeat_n(b'0', 9_usize.saturating_sub(width)));
+        push_u64(row, tx_id);
         row.push(b',');
         push_timestamp(row, event.time);
         row.push(b',');
@@ -348,20 +358,16 @@ impl<'w> Ledger<'w> {
 
     /// Writes the truth of victim payments whose money has all arrived.
     fn flush_finished(&mut self) -> Result<(), GenerateError> {
-        if self.open.is_empty() {
+        if self.changed.is_empty() {
             return Ok(());
         }
-        let done: Vec<u32> = self
-            .open
-            .keys()
-            .copied()
-            .filter(|&payment| self.payments[payment as usize].remaining == 0)
-            .collect();
-        let mut done = done;
+        let mut done = std::mem::take(&mut self.changed);
         done.sort_unstable();
+        done.dedup();
         for payment in done {
-            self.open.remove(&payment);
-            self.write_truth(payment as usize)?;
+            if self.payments[payment as usize].remaining == 0 && self.open.remove(&payment).is_some() {
+                self.write_truth(payment as usize)?;
+            }
         }
         Ok(())
     }
@@ -897,6 +903,10 @@ pub(crate) fn write_ledger(
             queues.insert(*account, VecDeque::new());
         }
     }
+    let mut tracked = vec![false; world.population.accounts.len()];
+    for &account in queues.keys() {
+        tracked[account as usize] = true;
+    }
     let mut balances = vec![0_i64; world.population.accounts.len()];
     for person in world.population.persons.iter().flatten() {
         // Opening balances are outside the extract: the ledger only shows
@@ -923,6 +933,8 @@ pub(crate) fn write_ledger(
         victim_payment_rows: 0,
         calendar: Calendar::build(world),
         touched: BTreeSet::new(),
+        tracked,
+        changed: Vec::new(),
     };
     for campaign_index in 0..world.campaigns.len() {
         for phase in &world.campaigns[campaign_index].phases {

@@ -111,6 +111,8 @@ pub enum GenerateError {
     },
     #[error("invalid configuration: {0}")]
     Config(String),
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl GenerateError {
@@ -153,18 +155,46 @@ pub fn generate(
         compounds: world.compounds.len() as u64,
         ..GenerateSummary::default()
     };
-    let report_counts = reports::write_reports(&world, config, out, progress)?;
+    // Reports and messages on one thread, the ledger on another: they share
+    // only the immutable world, and each file has its own random streams,
+    // so the bytes do not depend on scheduling. Progress is relayed to the
+    // caller's thread.
+    let (sender, receiver) = std::sync::mpsc::channel::<Progress>();
+    let world_ref = &world;
+    let (report_result, ledger_result) = std::thread::scope(|scope| {
+        let report_sender = sender.clone();
+        let reports = scope.spawn(move || {
+            let relay = |step: Progress| {
+                let _ = report_sender.send(step);
+            };
+            let report_counts = reports::write_reports(world_ref, config, out, &relay)?;
+            let message_counts = messages::write_messages(world_ref, config, out)?;
+            relay(Progress {
+                stage: Stage::Messages,
+                done: message_counts.emails + message_counts.chats,
+                total: u64::from(config.emails) + u64::from(config.chats),
+            });
+            Ok::<_, GenerateError>((report_counts, message_counts))
+        });
+        let ledger_sender = sender;
+        let ledger = scope.spawn(move || {
+            let relay = |step: Progress| {
+                let _ = ledger_sender.send(step);
+            };
+            ledger::write_ledger(world_ref, config.seed, config.transactions, out, &relay)
+        });
+        for step in receiver {
+            progress(step);
+        }
+        (reports.join(), ledger.join())
+    });
+    let panicked = |_| GenerateError::Internal("a generator thread panicked".to_owned());
+    let (report_counts, message_counts) = report_result.map_err(panicked)??;
+    let ledger_counts = ledger_result.map_err(panicked)??;
     summary.reports = report_counts.reports;
     summary.resubmissions = report_counts.resubmissions;
-    let message_counts = messages::write_messages(&world, config, out)?;
     summary.emails = message_counts.emails;
     summary.chats = message_counts.chats;
-    progress(Progress {
-        stage: Stage::Messages,
-        done: message_counts.emails + message_counts.chats,
-        total: u64::from(config.emails) + u64::from(config.chats),
-    });
-    let ledger_counts = ledger::write_ledger(&world, config.seed, config.transactions, out, progress)?;
     summary.transactions = ledger_counts.transactions;
     summary.accounts = ledger_counts.accounts;
     summary.victim_payments = ledger_counts.victim_payments;

@@ -98,13 +98,20 @@ fn fill(template: &str, campaign: &Campaign, app: &str) -> String {
 /// Adds the slips of a hurried writer to Latin-script text: swapped,
 /// dropped and doubled letters.
 fn typos(dice: &mut Dice, text: &str, rate: f64) -> String {
+    if rate <= 0.0 {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     for (index, word) in text.split(' ').enumerate() {
         if index > 0 {
             out.push(' ');
         }
+        if word.len() < 4 || word.contains('{') || !dice.chance(rate) {
+            out.push_str(word);
+            continue;
+        }
         let letters: Vec<char> = word.chars().collect();
-        if letters.len() < 4 || word.contains('{') || !dice.chance(rate) {
+        if letters.len() < 4 {
             out.push_str(word);
             continue;
         }
