@@ -9,11 +9,18 @@ use crackdown_generate::{GenerateConfig, generate};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let reports = args.next().and_then(|text| text.parse().ok()).unwrap_or(100_000);
-    let transactions = args.next().and_then(|text| text.parse().ok()).unwrap_or(2_000_000);
-    let dir = args
+    let reports = args
         .next()
-        .map_or_else(|| std::env::temp_dir().join("crackdown-generate-bench"), PathBuf::from);
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(100_000);
+    let transactions = args
+        .next()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(2_000_000);
+    let dir = args.next().map_or_else(
+        || std::env::temp_dir().join("crackdown-generate-bench"),
+        PathBuf::from,
+    );
     let config = GenerateConfig {
         reports,
         transactions,

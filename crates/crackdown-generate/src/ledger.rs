@@ -112,6 +112,8 @@ struct Ledger<'w> {
     tracked: Vec<bool>,
     /// Victim payments whose truth changed since the last flush.
     changed: Vec<u32>,
+    /// Each region's currency, looked up once.
+    currencies: Vec<crackdown_model::Currency>,
 }
 
 fn kind(world: &World, account: u32) -> AccountKind {
@@ -129,7 +131,15 @@ impl<'w> Ledger<'w> {
         self.seq
     }
 
-    fn event(&mut self, time: i64, from: u32, to: u32, amount: i64, channel: &'static str, purpose: Purpose) -> Event {
+    fn event(
+        &mut self,
+        time: i64,
+        from: u32,
+        to: u32,
+        amount: i64,
+        channel: &'static str,
+        purpose: Purpose,
+    ) -> Event {
         Event {
             time,
             seq: self.next_seq(),
@@ -150,15 +160,22 @@ impl<'w> Ledger<'w> {
 
     fn tainted(&self, account: u32) -> bool {
         self.tracked[account as usize]
-            && self.queues
-            .get(&account)
-            .is_some_and(|queue| queue.iter().any(|lot| lot.payment != NONE))
-            || self.pending_out.get(&account).is_some_and(|&count| count > 0)
+            && self
+                .queues
+                .get(&account)
+                .is_some_and(|queue| queue.iter().any(|lot| lot.payment != NONE))
+            || self
+                .pending_out
+                .get(&account)
+                .is_some_and(|&count| count > 0)
     }
 
     /// Whether the event is written; background spending must be affordable
     /// and must not touch a mule's victim money.
     fn admissible(&self, event: &Event) -> bool {
+        if event.from == event.to {
+            return false;
+        }
         if event.purpose != Purpose::Background {
             return true;
         }
@@ -178,7 +195,11 @@ impl<'w> Ledger<'w> {
         self.changed.push(payment);
         let truth = &mut self.payments[index];
         truth.remaining -= amount;
-        match truth.endpoints.iter_mut().find(|(held, _, why)| *held == account && *why == reason) {
+        match truth
+            .endpoints
+            .iter_mut()
+            .find(|(held, _, why)| *held == account && *why == reason)
+        {
             Some(entry) => entry.1 += amount,
             None => truth.endpoints.push((account, amount, reason)),
         }
@@ -207,7 +228,9 @@ impl<'w> Ledger<'w> {
         let mut wanted = event.amount;
         if let Some(queue) = self.queues.get_mut(&event.from) {
             while wanted > 0 {
-                let Some(front) = queue.front_mut() else { break };
+                let Some(front) = queue.front_mut() else {
+                    break;
+                };
                 let share = front.amount.min(wanted);
                 let mut lot = Lot {
                     amount: share,
@@ -240,7 +263,10 @@ impl<'w> Ledger<'w> {
 
     fn follow_money(&mut self, event: &Event) {
         let from_tracked = self.tracked[event.from as usize];
-        if !from_tracked && !self.tracked[event.to as usize] && !matches!(event.purpose, Purpose::Victim(_)) {
+        if !from_tracked
+            && !self.tracked[event.to as usize]
+            && !matches!(event.purpose, Purpose::Victim(_))
+        {
             // Ordinary money between ordinary accounts: nothing to follow.
             return;
         }
@@ -280,7 +306,9 @@ impl<'w> Ledger<'w> {
     /// moves: the mule passes it on too, as mules empty their accounts,
     /// so that no victim money is left behind it.
     fn interleaved_own_money(&self, account: u32, tainted_wanted: i64) -> i64 {
-        let Some(queue) = self.queues.get(&account) else { return 0 };
+        let Some(queue) = self.queues.get(&account) else {
+            return 0;
+        };
         let mut wanted = tainted_wanted;
         let mut own = 0;
         for lot in queue {
@@ -331,7 +359,7 @@ impl<'w> Ledger<'w> {
         let accounts = &self.world.population.accounts;
         let from = &accounts[event.from as usize];
         let to = &accounts[event.to as usize];
-        let currency = REGIONS[usize::from(from.region)].currency();
+        let currency = self.currencies[usize::from(from.region)];
         let row = &mut self.row;
         row.clear();
         row.push(b'T');
@@ -365,7 +393,9 @@ impl<'w> Ledger<'w> {
         done.sort_unstable();
         done.dedup();
         for payment in done {
-            if self.payments[payment as usize].remaining == 0 && self.open.remove(&payment).is_some() {
+            if self.payments[payment as usize].remaining == 0
+                && self.open.remove(&payment).is_some()
+            {
                 self.write_truth(payment as usize)?;
             }
         }
@@ -438,9 +468,13 @@ impl Launderer<'_, '_> {
         if !kind(self.world(), to).is_terminal() {
             self.ledger.mule_roles.insert((to, role_to, self.campaign));
         } else {
-            self.ledger.mule_roles.insert((from, "cashout", self.campaign));
+            self.ledger
+                .mule_roles
+                .insert((from, "cashout", self.campaign));
         }
-        let event = self.ledger.event(time, from, to, amount, channel, Purpose::Laundering);
+        let event = self
+            .ledger
+            .event(time, from, to, amount, channel, Purpose::Laundering);
         self.ledger.schedule(event);
     }
 
@@ -464,7 +498,10 @@ impl Launderer<'_, '_> {
         let parts = parts.clamp(1, amount.max(1) as usize);
         let weights: Vec<i64> = (0..parts).map(|_| self.dice.range(5, 15)).collect();
         let total: i64 = weights.iter().sum();
-        let mut pieces: Vec<i64> = weights.iter().map(|weight| amount * weight / total).collect();
+        let mut pieces: Vec<i64> = weights
+            .iter()
+            .map(|weight| amount * weight / total)
+            .collect();
         let assigned: i64 = pieces.iter().sum();
         pieces[0] += amount - assigned;
         pieces.retain(|&piece| piece > 0);
@@ -491,7 +528,8 @@ impl Launderer<'_, '_> {
         let mut remaining = amount;
         let mut at = time;
         while remaining >= step {
-            let chunk = round_to(remaining.min(limit - step * self.dice.range(0, 5)), step).min(remaining / step * step);
+            let chunk = round_to(remaining.min(limit - step * self.dice.range(0, 5)), step)
+                .min(remaining / step * step);
             let atm = *self.dice.pick(&cash);
             at = self.later(at, 3, 90);
             self.send(at, from, atm, chunk, "cashout");
@@ -591,7 +629,8 @@ impl Launderer<'_, '_> {
                 let first = self.layer();
                 let second = self.layer();
                 let third = self.cashout();
-                let distinct: BTreeSet<u32> = [collection, first, second, third].into_iter().collect();
+                let distinct: BTreeSet<u32> =
+                    [collection, first, second, third].into_iter().collect();
                 if distinct.len() < 4 {
                     let exit_at = self.later(time, 10, 120);
                     self.exit(exit_at, collection, amount);
@@ -650,7 +689,10 @@ impl Calendar {
                 continue;
             }
             for &employer in &accounts.employers {
-                if let Some(first) = population.employees.get(&employer).and_then(|staff| staff.first())
+                if let Some(first) = population
+                    .employees
+                    .get(&employer)
+                    .and_then(|staff| staff.first())
                     && let Some(person) = &population.persons[*first as usize]
                 {
                     calendar.payroll[usize::from(person.payday)].push(employer);
@@ -671,7 +713,13 @@ impl Calendar {
 }
 
 impl Ledger<'_> {
-    fn background_day(&mut self, dice: &mut Dice, day_start: i64, filler: u64, buffer: &mut Vec<Event>) {
+    fn background_day(
+        &mut self,
+        dice: &mut Dice,
+        day_start: i64,
+        filler: u64,
+        buffer: &mut Vec<Event>,
+    ) {
         let world = self.world;
         let population = &world.population;
         let (_, month, day_of_month) = civil_from_days(day_start.div_euclid(DAY));
@@ -682,7 +730,9 @@ impl Ledger<'_> {
             day_start + dice.range(low_hour * 3600, high_hour * 3600)
         };
         for &employer in &self.calendar_payroll(dom) {
-            let Some(staff) = population.employees.get(&employer) else { continue };
+            let Some(staff) = population.employees.get(&employer) else {
+                continue;
+            };
             let region = usize::from(population.accounts[employer as usize].region);
             let business = *dice.pick(&population.regions[region].businesses);
             let total: i64 = staff
@@ -691,43 +741,91 @@ impl Ledger<'_> {
                 .map(|person| person.salary)
                 .sum();
             let mut time = at(dice, 3, 6);
-            let funding = self.event(time, business, employer, total + total / 10, "wire", Purpose::Income);
+            let funding = self.event(
+                time,
+                business,
+                employer,
+                total + total / 10,
+                "wire",
+                Purpose::Income,
+            );
             buffer.push(funding);
             time += 3600 + dice.range(0, 3600);
             for &account in staff {
-                let Some(person) = population.persons[account as usize].as_ref() else { continue };
+                let Some(person) = population.persons[account as usize].as_ref() else {
+                    continue;
+                };
                 time += dice.range(1, 20);
-                buffer.push(self.event(time, employer, account, person.salary, "payroll", Purpose::Income));
+                buffer.push(self.event(
+                    time,
+                    employer,
+                    account,
+                    person.salary,
+                    "payroll",
+                    Purpose::Income,
+                ));
                 let (_, coarse) = steps(region);
                 match person.habit {
                     Habit::FamilyForwarder => {
                         let share = round_to(person.salary * dice.range(60, 86) / 100, coarse);
                         let when = time + dice.range(1800, 6 * 3600);
-                        buffer.push(self.event(when, account, person.partner, share, "p2p", Purpose::Background));
+                        buffer.push(self.event(
+                            when,
+                            account,
+                            person.partner,
+                            share,
+                            "p2p",
+                            Purpose::Background,
+                        ));
                     }
                     Habit::CryptoBuyer => {
                         let share = round_to(person.salary * dice.range(30, 71) / 100, coarse);
                         let when = time + dice.range(600, 3 * 3600);
-                        buffer.push(self.event(when, account, person.partner, share, "transfer", Purpose::Background));
+                        buffer.push(self.event(
+                            when,
+                            account,
+                            person.partner,
+                            share,
+                            "transfer",
+                            Purpose::Background,
+                        ));
                     }
                     _ => {}
                 }
             }
         }
         for &account in &self.calendar_list(dom, true) {
-            let Some(person) = population.persons[account as usize].as_ref() else { continue };
+            let Some(person) = population.persons[account as usize].as_ref() else {
+                continue;
+            };
             if person.landlord != account {
                 let time = at(dice, 6, 22);
-                buffer.push(self.event(time, account, person.landlord, person.rent, "transfer", Purpose::Background));
+                buffer.push(self.event(
+                    time,
+                    account,
+                    person.landlord,
+                    person.rent,
+                    "transfer",
+                    Purpose::Background,
+                ));
             }
         }
         for &account in &self.calendar_list(dom, false) {
-            let Some(person) = population.persons[account as usize].as_ref() else { continue };
+            let Some(person) = population.persons[account as usize].as_ref() else {
+                continue;
+            };
             let region = usize::from(population.accounts[account as usize].region);
             let (fine, _) = steps(region);
             let bill = round_to(person.salary * dice.range(2, 7) / 100, fine);
             let time = at(dice, 0, 24);
-            buffer.push(self.event(time, account, person.utility, bill, "bill", Purpose::Background));
+            buffer.push(self.event(
+                time,
+                account,
+                person.utility,
+                bill,
+                "bill",
+                Purpose::Background,
+            ));
         }
         // Vendors bank the day's takings in cash; merchants settle weekly.
         for index in 0..self.vendor_count() {
@@ -738,7 +836,9 @@ impl Ledger<'_> {
             let region = usize::from(population.accounts[vendor as usize].region);
             let step = REGIONS[region].cash_step * REGIONS[region].unit();
             let cash = self.balances[vendor as usize] * 8 / 10 / step * step;
-            if cash >= step && let Some(&atm) = population.regions[region].cash.first() {
+            if cash >= step
+                && let Some(&atm) = population.regions[region].cash.first()
+            {
                 let time = at(dice, 17, 22);
                 buffer.push(self.event(time, vendor, atm, cash, "cash", Purpose::Background));
             }
@@ -753,7 +853,14 @@ impl Ledger<'_> {
                 if sweep > 0 {
                     let supplier = *dice.pick(&accounts.employers);
                     let time = at(dice, 1, 4);
-                    buffer.push(self.event(time, merchant, supplier, sweep, "wire", Purpose::Background));
+                    buffer.push(self.event(
+                        time,
+                        merchant,
+                        supplier,
+                        sweep,
+                        "wire",
+                        Purpose::Background,
+                    ));
                 }
             }
         }
@@ -768,7 +875,11 @@ impl Ledger<'_> {
     }
 
     fn calendar_list(&self, dom: usize, rent: bool) -> Vec<u32> {
-        let lists = if rent { &self.calendar.rent } else { &self.calendar.utilities };
+        let lists = if rent {
+            &self.calendar.rent
+        } else {
+            &self.calendar.utilities
+        };
         lists.get(dom).cloned().unwrap_or_default()
     }
 
@@ -803,12 +914,24 @@ impl Ledger<'_> {
             0 => {
                 let merchant = *dice.pick(&accounts.merchants);
                 let amount = round_to(dice.log_range(salary / 400, salary / 8), fine);
-                (person, merchant, amount, if spec.crypto { "crypto" } else { "card" }, Purpose::Background)
+                (
+                    person,
+                    merchant,
+                    amount,
+                    if spec.crypto { "crypto" } else { "card" },
+                    Purpose::Background,
+                )
             }
             1 => {
                 let friend = *dice.pick(&accounts.persons);
                 let amount = round_to(dice.log_range(salary / 100, salary / 4), coarse);
-                (person, friend, amount, if spec.crypto { "crypto" } else { "p2p" }, Purpose::Background)
+                (
+                    person,
+                    friend,
+                    amount,
+                    if spec.crypto { "crypto" } else { "p2p" },
+                    Purpose::Background,
+                )
             }
             2 if !self.calendar.vendors.is_empty() => {
                 let vendor = *dice.pick(&self.calendar.vendors);
@@ -824,12 +947,24 @@ impl Ledger<'_> {
             4 => {
                 let exchange = *dice.pick(&accounts.exchanges);
                 let amount = round_to(dice.log_range(salary / 50, salary / 2), coarse);
-                (person, exchange, amount, if spec.crypto { "crypto" } else { "transfer" }, Purpose::Background)
+                (
+                    person,
+                    exchange,
+                    amount,
+                    if spec.crypto { "crypto" } else { "transfer" },
+                    Purpose::Background,
+                )
             }
             5 => {
                 let exchange = *dice.pick(&accounts.exchanges);
                 let amount = round_to(dice.log_range(salary / 20, salary), coarse);
-                (exchange, person, amount, if spec.crypto { "crypto" } else { "transfer" }, Purpose::Income)
+                (
+                    exchange,
+                    person,
+                    amount,
+                    if spec.crypto { "crypto" } else { "transfer" },
+                    Purpose::Income,
+                )
             }
             _ => {
                 let business = *dice.pick(&accounts.businesses);
@@ -935,11 +1070,14 @@ pub(crate) fn write_ledger(
         touched: BTreeSet::new(),
         tracked,
         changed: Vec::new(),
+        currencies: REGIONS.iter().map(|region| region.currency()).collect(),
     };
     for campaign_index in 0..world.campaigns.len() {
         for phase in &world.campaigns[campaign_index].phases {
             for &account in &phase.collection {
-                ledger.mule_roles.insert((account, "collection", campaign_index));
+                ledger
+                    .mule_roles
+                    .insert((account, "collection", campaign_index));
             }
         }
     }
@@ -977,7 +1115,9 @@ pub(crate) fn write_ledger(
                 (Some(plain), true) => {
                     let scheduled = ledger.heap.peek().map(|Reverse(event)| *event);
                     match scheduled {
-                        Some(event) if event < *plain => ledger.heap.pop().map(|Reverse(event)| event),
+                        Some(event) if event < *plain => {
+                            ledger.heap.pop().map(|Reverse(event)| event)
+                        }
                         _ => background.next(),
                     }
                 }
@@ -1018,7 +1158,11 @@ pub(crate) fn write_ledger(
     });
     let mule_rows = ledger.write_mules(dir)?;
     write_lookalikes(world, dir, &ledger.mule_roles)?;
-    let victim_payments = ledger.payments.iter().filter(|truth| truth.tx_id > 0).count() as u64;
+    let victim_payments = ledger
+        .payments
+        .iter()
+        .filter(|truth| truth.tx_id > 0)
+        .count() as u64;
     ledger
         .out
         .flush()
@@ -1042,12 +1186,28 @@ impl Ledger<'_> {
         let dom = day_of_month as usize;
         let payroll: usize = self.calendar.payroll[dom]
             .iter()
-            .map(|employer| self.world.population.employees.get(employer).map_or(0, Vec::len) + 1)
+            .map(|employer| {
+                self.world
+                    .population
+                    .employees
+                    .get(employer)
+                    .map_or(0, Vec::len)
+                    + 1
+            })
             .sum();
         let vendors = self.calendar.vendors.len() / 3;
-        let merchants: usize = self.world.population.regions.iter().map(|r| r.merchants.len() / 7).sum();
-        (payroll + self.calendar.rent[dom].len() + self.calendar.utilities[dom].len() + vendors + merchants)
-            as u64
+        let merchants: usize = self
+            .world
+            .population
+            .regions
+            .iter()
+            .map(|r| r.merchants.len() / 7)
+            .sum();
+        (payroll
+            + self.calendar.rent[dom].len()
+            + self.calendar.utilities[dom].len()
+            + vendors
+            + merchants) as u64
     }
 
     /// Schedules a victim payment, the loan or savings that funds a large
@@ -1062,12 +1222,32 @@ impl Ledger<'_> {
             .map_or(0, |person| person.salary);
         if amount > salary / 2 {
             let lender = *dice.pick(&world.population.regions[region].businesses);
-            let funded_at = (time - dice.range(3600, 20 * 3600)).max(day_start).min(time - 1);
-            let event = self.event(funded_at, lender, victim, amount, "transfer", Purpose::Income);
+            let funded_at = (time - dice.range(3600, 20 * 3600))
+                .max(day_start)
+                .min(time - 1);
+            let event = self.event(
+                funded_at,
+                lender,
+                victim,
+                amount,
+                "transfer",
+                Purpose::Income,
+            );
             self.schedule(event);
         }
-        let channel = if REGIONS[region].crypto { "crypto" } else { "transfer" };
-        let event = self.event(time, victim, collection, amount, channel, Purpose::Victim(payment));
+        let channel = if REGIONS[region].crypto {
+            "crypto"
+        } else {
+            "transfer"
+        };
+        let event = self.event(
+            time,
+            victim,
+            collection,
+            amount,
+            channel,
+            Purpose::Victim(payment),
+        );
         self.schedule(event);
         let campaign = self.payments[payment as usize].campaign;
         let mut launderer = Launderer {
@@ -1096,7 +1276,8 @@ impl Ledger<'_> {
     fn write_mules(&self, dir: &Path) -> Result<u64, GenerateError> {
         let mut out = create(dir, "truth/mules.csv")?;
         let io = |source| GenerateError::io("truth/mules.csv", source);
-        out.write_all(b"account,role,campaign_id,compound_id,normal_life\n").map_err(io)?;
+        out.write_all(b"account,role,campaign_id,compound_id,normal_life\n")
+            .map_err(io)?;
         let mut rows = 0;
         let mut seen_in_ledger: BTreeSet<(u32, &str, usize)> = BTreeSet::new();
         for &(account, role, campaign) in &self.mule_roles {
@@ -1132,7 +1313,14 @@ fn write_accounts(world: &World, dir: &Path) -> Result<u64, GenerateError> {
     out.write_all(b"account,country,kind\n").map_err(io)?;
     for account in &world.population.accounts {
         let region = &REGIONS[usize::from(account.region)];
-        writeln!(out, "{},{},{}", account.id, region.country, account.kind.as_str()).map_err(io)?;
+        writeln!(
+            out,
+            "{},{},{}",
+            account.id,
+            region.country,
+            account.kind.as_str()
+        )
+        .map_err(io)?;
     }
     out.flush().map_err(io)?;
     Ok(world.population.accounts.len() as u64)

@@ -134,6 +134,44 @@ pub(crate) fn create(dir: &Path, relative: &str) -> Result<BufWriter<File>, Gene
     Ok(BufWriter::with_capacity(1 << 20, file))
 }
 
+/// What each truth file means, written next to them.
+const TRUTH_README: &str = "\
+# Ground truth of the generated case
+
+- `campaigns.csv`: report_id -> campaign_id, compound_id, scam_type, stage (romance and
+  investment only), language, ledger_victim_account (when the report's victim paid through
+  the ledger), duplicate_of (exact resubmissions: same text and reporter, new id).
+- `indicators.csv`: every indicator written into a report: type, surface (as written),
+  normalized, valid (checksum verdict; invalid look-alikes are `false`), role (`campaign`,
+  `hub` for values unrelated campaigns share, `victim` for the victim's own card).
+- `hubs.csv`: domains and values shared by unrelated campaigns; linking must not merge
+  campaigns through them.
+- `messages.csv`: each e-mail and chat export with its campaign, counterpart and owner;
+  `genuine` e-mails are real bank mail (ham).
+- `mules.csv`: account, role (collection, layer, gatherer, cashout), campaign, compound, and
+  whether the mule also lives a normal financial life. Only accounts that moved victims'
+  money in `ledger.csv`.
+- `lookalikes.csv`: legitimate accounts whose patterns resemble mules' (payroll fan-out,
+  merchant sweeps, family forwarders, market vendors, crypto buyers).
+- `victim_payments.csv`: for each victim payment (tx_id), where its money ended, one row
+  per endpoint account and reason (`cash`, `exchange`, `horizon`, `held`); endpoint amounts
+  add up to the payment exactly. Computed by following the money first in, first out, with
+  the tracing contract of the money-trail issue (order by timestamp then row; traced money
+  queues behind money already in an account; outflows beyond the balance spend untraced
+  money; 90-day horizon from the payment), so a correct FIFO trace finds exactly these
+  endpoints. Mules pass on any own money queued between victims' money, and their own
+  spending waits while they hold victims' money, so victim money never leaks into
+  ordinary accounts.
+";
+
+fn write_truth_readme(dir: &Path) -> Result<(), GenerateError> {
+    use std::io::Write;
+    let mut out = create(dir, "truth/README.md")?;
+    out.write_all(TRUTH_README.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| GenerateError::io("truth/README.md", source))
+}
+
 /// Writes the whole case into `out` (created if absent; files of an
 /// earlier run are overwritten). `progress` is called now and then with
 /// the stage and its count.
@@ -200,6 +238,7 @@ pub fn generate(
     summary.victim_payments = ledger_counts.victim_payments;
     summary.mule_rows = ledger_counts.mule_rows;
     orgs::write_orgs(out)?;
+    write_truth_readme(out)?;
     summary.files = message_counts.files;
     for file in [
         "reports.jsonl",

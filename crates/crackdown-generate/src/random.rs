@@ -38,7 +38,11 @@ impl Dice {
 
     /// Uniform in `low..high` (`low` when the range is empty).
     pub(crate) fn range(&mut self, low: i64, high: i64) -> i64 {
-        if high <= low { low } else { self.0.random_range(low..high) }
+        if high <= low {
+            low
+        } else {
+            self.0.random_range(low..high)
+        }
     }
 
     pub(crate) fn chance(&mut self, probability: f64) -> bool {

@@ -21,6 +21,9 @@ pub(crate) const DAY: i64 = 86_400;
 pub(crate) struct Region {
     pub country: &'static str,
     pub currency: &'static str,
+    /// The currency's decimals, kept here because rows are formatted by
+    /// the million (a test checks it against the model's table).
+    pub minor_units: u8,
     pub language: &'static str,
     pub phone: PhonePlan,
     pub banks: &'static [&'static str],
@@ -43,7 +46,7 @@ impl Region {
 
     /// Minor units in one whole unit of the currency.
     pub(crate) fn unit(&self) -> i64 {
-        10_i64.pow(u32::from(self.currency().minor_units()))
+        10_i64.pow(u32::from(self.minor_units))
     }
 }
 
@@ -66,8 +69,14 @@ pub(crate) const REGIONS: &[Region] = &[
     Region {
         country: "TH",
         currency: "THB",
+        minor_units: 2,
         language: "th",
-        phone: plan("66", "0", &["81", "82", "86", "89", "91", "92", "95", "61", "62"], 9),
+        phone: plan(
+            "66",
+            "0",
+            &["81", "82", "86", "89", "91", "92", "95", "61", "62"],
+            9,
+        ),
         banks: &["KBANK", "SCB", "BBL", "KTB", "TTB"],
         iban_country: None,
         crypto: false,
@@ -78,6 +87,7 @@ pub(crate) const REGIONS: &[Region] = &[
     Region {
         country: "PH",
         currency: "PHP",
+        minor_units: 2,
         language: "tl",
         phone: plan("63", "0", &["917", "918", "927", "945", "966", "995"], 10),
         banks: &["BDO", "BPI", "MBTC", "GCASH"],
@@ -90,8 +100,14 @@ pub(crate) const REGIONS: &[Region] = &[
     Region {
         country: "VN",
         currency: "VND",
+        minor_units: 0,
         language: "vi",
-        phone: plan("84", "0", &["90", "91", "93", "96", "97", "98", "32", "35"], 9),
+        phone: plan(
+            "84",
+            "0",
+            &["90", "91", "93", "96", "97", "98", "32", "35"],
+            9,
+        ),
         banks: &["VCB", "TCB", "ACB", "MBB"],
         iban_country: None,
         crypto: false,
@@ -102,6 +118,7 @@ pub(crate) const REGIONS: &[Region] = &[
     Region {
         country: "ID",
         currency: "IDR",
+        minor_units: 2,
         language: "id",
         phone: plan("62", "0", &["812", "813", "821", "857", "878"], 11),
         banks: &["BCA", "BRI", "MANDIRI", "BNI"],
@@ -114,6 +131,7 @@ pub(crate) const REGIONS: &[Region] = &[
     Region {
         country: "US",
         currency: "USD",
+        minor_units: 2,
         language: "en",
         phone: plan("1", "", &["415", "646", "312", "713", "702", "305"], 10),
         banks: &["CHASE", "BOFA", "WELLS"],
@@ -126,6 +144,7 @@ pub(crate) const REGIONS: &[Region] = &[
     Region {
         country: "DE",
         currency: "EUR",
+        minor_units: 2,
         language: "en",
         phone: plan("49", "0", &["151", "160", "170", "176"], 11),
         banks: &[],
@@ -138,6 +157,7 @@ pub(crate) const REGIONS: &[Region] = &[
     Region {
         country: "",
         currency: "USDT",
+        minor_units: 6,
         language: "en",
         phone: plan("855", "0", &["96", "97", "88", "10"], 9),
         banks: &[],
@@ -150,6 +170,7 @@ pub(crate) const REGIONS: &[Region] = &[
     Region {
         country: "MM",
         currency: "MMK",
+        minor_units: 2,
         language: "my",
         phone: plan("95", "0", &["97", "96", "94"], 10),
         banks: &["KBZ", "CB", "AYA"],
@@ -162,6 +183,7 @@ pub(crate) const REGIONS: &[Region] = &[
     Region {
         country: "CN",
         currency: "CNY",
+        minor_units: 2,
         language: "zh",
         phone: plan("86", "", &["138", "139", "150", "186", "177"], 11),
         banks: &["ICBC", "CCB", "BOC"],
@@ -174,6 +196,7 @@ pub(crate) const REGIONS: &[Region] = &[
     Region {
         country: "GB",
         currency: "GBP",
+        minor_units: 2,
         language: "en",
         phone: plan("44", "0", &["7700", "7911", "7480", "7520"], 10),
         banks: &[],
@@ -194,7 +217,11 @@ pub(crate) fn region_of_language(dice: &mut Dice, language: &str) -> usize {
         .filter(|(_, region)| region.language == language)
         .map(|(index, _)| index)
         .collect();
-    if matching.is_empty() { 0 } else { *dice.pick(&matching) }
+    if matching.is_empty() {
+        0
+    } else {
+        *dice.pick(&matching)
+    }
 }
 
 /// What an account is, as `accounts.csv` names it.
@@ -449,24 +476,168 @@ const COMPOUND_NAMES: &[&str] = &[
 ];
 
 const CAMPAIGN_SPECS: &[CampaignSpec] = &[
-    spec(0, ScamType::Investment, "", "BitFuture Pro", "Jessica Lim", &["en", "zh"], "USDT"),
-    spec(0, ScamType::Romance, "", "GoldenFX", "Alicia Tan", &["en"], "USD"),
-    spec(0, ScamType::Investment, "", "SiamGold Trade", "Khun Ploy", &["th"], "THB"),
-    spec(0, ScamType::Investment, "", "Shwe Gold App", "Ko Aung", &["my"], "THB"),
-    spec(1, ScamType::TaskJob, "", "ShopRank Tasks", "HR Angela", &["tl", "en"], "PHP"),
-    spec(1, ScamType::Investment, "", "VinaCoin Exchange", "Chi Linh", &["vi"], "VND"),
-    spec(1, ScamType::Romance, "", "HKEX Digital", "Mei Chen", &["zh"], "USDT"),
-    spec(1, ScamType::Romance, "", "CoinPH Prime", "Sofia Reyes", &["tl"], "PHP"),
-    spec(2, ScamType::Impersonation, "bank", "Siam Commerce Bank", "Officer Somchai", &["th"], "THB"),
-    spec(2, ScamType::Impersonation, "police", "Royal Police Cyber Unit", "Pol. Lt. Wichai", &["th", "my"], "THB"),
-    spec(2, ScamType::DeliveryToll, "", "ThaiPost Express", "", &["th", "en"], "THB"),
-    spec(2, ScamType::Loan, "", "PinjamCepat", "Admin Rina", &["id"], "IDR"),
-    spec(3, ScamType::Impersonation, "courier", "DHL Customs", "Agent Müller", &["en", "zh"], "EUR"),
-    spec(3, ScamType::Sextortion, "", "", "Anna", &["en", "tl"], "USDT"),
-    spec(3, ScamType::Recovery, "", "Global Asset Recovery Bureau", "Attorney Clarke", &["en", "th"], "EUR"),
-    spec(3, ScamType::TaskJob, "", "TikBoost Jobs", "Mentor Dewi", &["id", "vi"], "IDR"),
-    spec(1, ScamType::DeliveryToll, "", "E-Toll Services", "", &["en"], "USD"),
-    spec(3, ScamType::Investment, "", "EuroQuant AI", "Dr. Lena Weber", &["en"], "EUR"),
+    spec(
+        0,
+        ScamType::Investment,
+        "",
+        "BitFuture Pro",
+        "Jessica Lim",
+        &["en", "zh"],
+        "USDT",
+    ),
+    spec(
+        0,
+        ScamType::Romance,
+        "",
+        "GoldenFX",
+        "Alicia Tan",
+        &["en"],
+        "USD",
+    ),
+    spec(
+        0,
+        ScamType::Investment,
+        "",
+        "SiamGold Trade",
+        "Khun Ploy",
+        &["th"],
+        "THB",
+    ),
+    spec(
+        0,
+        ScamType::Investment,
+        "",
+        "Shwe Gold App",
+        "Ko Aung",
+        &["my"],
+        "THB",
+    ),
+    spec(
+        1,
+        ScamType::TaskJob,
+        "",
+        "ShopRank Tasks",
+        "HR Angela",
+        &["tl", "en"],
+        "PHP",
+    ),
+    spec(
+        1,
+        ScamType::Investment,
+        "",
+        "VinaCoin Exchange",
+        "Chi Linh",
+        &["vi"],
+        "VND",
+    ),
+    spec(
+        1,
+        ScamType::Romance,
+        "",
+        "HKEX Digital",
+        "Mei Chen",
+        &["zh"],
+        "USDT",
+    ),
+    spec(
+        1,
+        ScamType::Romance,
+        "",
+        "CoinPH Prime",
+        "Sofia Reyes",
+        &["tl"],
+        "PHP",
+    ),
+    spec(
+        2,
+        ScamType::Impersonation,
+        "bank",
+        "Siam Commerce Bank",
+        "Officer Somchai",
+        &["th"],
+        "THB",
+    ),
+    spec(
+        2,
+        ScamType::Impersonation,
+        "police",
+        "Royal Police Cyber Unit",
+        "Pol. Lt. Wichai",
+        &["th", "my"],
+        "THB",
+    ),
+    spec(
+        2,
+        ScamType::DeliveryToll,
+        "",
+        "ThaiPost Express",
+        "",
+        &["th", "en"],
+        "THB",
+    ),
+    spec(
+        2,
+        ScamType::Loan,
+        "",
+        "PinjamCepat",
+        "Admin Rina",
+        &["id"],
+        "IDR",
+    ),
+    spec(
+        3,
+        ScamType::Impersonation,
+        "courier",
+        "DHL Customs",
+        "Agent Müller",
+        &["en", "zh"],
+        "EUR",
+    ),
+    spec(
+        3,
+        ScamType::Sextortion,
+        "",
+        "",
+        "Anna",
+        &["en", "tl"],
+        "USDT",
+    ),
+    spec(
+        3,
+        ScamType::Recovery,
+        "",
+        "Global Asset Recovery Bureau",
+        "Attorney Clarke",
+        &["en", "th"],
+        "EUR",
+    ),
+    spec(
+        3,
+        ScamType::TaskJob,
+        "",
+        "TikBoost Jobs",
+        "Mentor Dewi",
+        &["id", "vi"],
+        "IDR",
+    ),
+    spec(
+        1,
+        ScamType::DeliveryToll,
+        "",
+        "E-Toll Services",
+        "",
+        &["en"],
+        "USD",
+    ),
+    spec(
+        3,
+        ScamType::Investment,
+        "",
+        "EuroQuant AI",
+        "Dr. Lena Weber",
+        &["en"],
+        "EUR",
+    ),
 ];
 
 fn region_index(currency: &str) -> usize {
@@ -489,7 +660,14 @@ const TLDS: &[&str] = &[
     "com", "net", "vip", "app", "top", "io", "cc", "xyz", "asia", "online",
 ];
 const PATHS: &[&str] = &[
-    "login", "app/download", "register", "invite", "member/wallet", "verify", "track", "pay",
+    "login",
+    "app/download",
+    "register",
+    "invite",
+    "member/wallet",
+    "verify",
+    "track",
+    "pay",
 ];
 
 impl Population {
@@ -505,9 +683,8 @@ impl Population {
             let mut dice = Dice::new(seed, "population", index as u64);
             let mut accounts = RegionAccounts::default();
             if region.ledger_weight > 0 {
-                let persons = (persons_total * region.ledger_weight as usize
-                    / total_weight as usize)
-                    .max(60);
+                let persons =
+                    (persons_total * region.ledger_weight as usize / total_weight as usize).max(60);
                 population.fill_region(&mut dice, index, persons, &mut accounts);
             }
             population.regions.push(accounts);
@@ -556,32 +733,47 @@ impl Population {
         let unit = spec.unit();
         let count = |divisor: usize, minimum: usize| (persons / divisor).max(minimum);
         for _ in 0..count(45, 6) {
-            accounts.merchants.push(self.open(dice, region, AccountKind::Merchant));
+            accounts
+                .merchants
+                .push(self.open(dice, region, AccountKind::Merchant));
         }
         for _ in 0..count(90, 4) {
-            accounts.employers.push(self.open(dice, region, AccountKind::Employer));
+            accounts
+                .employers
+                .push(self.open(dice, region, AccountKind::Employer));
         }
         for _ in 0..3 {
-            accounts.utilities.push(self.open(dice, region, AccountKind::Utility));
+            accounts
+                .utilities
+                .push(self.open(dice, region, AccountKind::Utility));
         }
         for _ in 0..count(150, 4) {
-            accounts.businesses.push(self.open(dice, region, AccountKind::Business));
+            accounts
+                .businesses
+                .push(self.open(dice, region, AccountKind::Business));
         }
         for _ in 0..(if spec.crypto { 8 } else { 3 }) {
-            accounts.exchanges.push(self.open(dice, region, AccountKind::Exchange));
+            accounts
+                .exchanges
+                .push(self.open(dice, region, AccountKind::Exchange));
         }
         if !spec.crypto {
             for _ in 0..count(400, 4) {
-                accounts.cash.push(self.open(dice, region, AccountKind::Cash));
+                accounts
+                    .cash
+                    .push(self.open(dice, region, AccountKind::Cash));
             }
         }
         for _ in 0..persons {
-            accounts.persons.push(self.open(dice, region, AccountKind::Person));
+            accounts
+                .persons
+                .push(self.open(dice, region, AccountKind::Person));
         }
         // Employees are contiguous runs of persons, so payroll is a fan-out.
         let per_employer = persons.div_ceil(accounts.employers.len());
         for (position, &account) in accounts.persons.iter().enumerate() {
-            let employer = accounts.employers[(position / per_employer).min(accounts.employers.len() - 1)];
+            let employer =
+                accounts.employers[(position / per_employer).min(accounts.employers.len() - 1)];
             let salary = dice.log_range(spec.salary.0, spec.salary.1) * unit
                 + dice.range(0, 100) * unit / 100;
             let habit = match dice.below(100) {
@@ -614,7 +806,9 @@ impl Population {
             self.employees.entry(employer).or_default().push(account);
         }
         for _ in 0..count(60, 8) {
-            accounts.dedicated_mules.push(self.open(dice, region, AccountKind::Person));
+            accounts
+                .dedicated_mules
+                .push(self.open(dice, region, AccountKind::Person));
         }
     }
 }
@@ -650,7 +844,11 @@ pub(crate) fn account_indicator(population: &Population, account: u32) -> Indica
 
 fn handle_for(dice: &mut Dice, language: &str, persona: &str, region: &Region) -> Indicator {
     let base: String = slug(persona);
-    let base = if base.is_empty() { "support".to_owned() } else { base };
+    let base = if base.is_empty() {
+        "support".to_owned()
+    } else {
+        base
+    };
     let name = format!("{base}{}", dice.range(10, 999));
     let kind = match language {
         "th" => IndicatorType::Line,
@@ -690,7 +888,8 @@ fn email(address: String) -> Indicator {
 }
 
 /// The shortener, t.me, webmail and hotline hubs.
-pub(crate) const HUB_DOMAINS: &[&str] = &["bit.ly", "tinyurl.com", "t.me", "gmail.com", "outlook.com"];
+pub(crate) const HUB_DOMAINS: &[&str] =
+    &["bit.ly", "tinyurl.com", "t.me", "gmail.com", "outlook.com"];
 
 /// The real hotline of the (fictional) bank that impersonators name; it
 /// appears in reports of unrelated campaigns.
@@ -698,9 +897,7 @@ pub(crate) const BANK_HOTLINE: &str = "+6627777777";
 
 fn short_code(dice: &mut Dice) -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    (0..7)
-        .map(|_| char::from(*dice.pick(ALPHABET)))
-        .collect()
+    (0..7).map(|_| char::from(*dice.pick(ALPHABET))).collect()
 }
 
 impl World {
@@ -724,7 +921,11 @@ impl World {
                     indicators::btc(&mut dice),
                     Indicator {
                         kind: IndicatorType::Telegram,
-                        canonical: format!("{}_cs{}", slug(name).get(..6).unwrap_or("team"), dice.range(10, 99)),
+                        canonical: format!(
+                            "{}_cs{}",
+                            slug(name).get(..6).unwrap_or("team"),
+                            dice.range(10, 99)
+                        ),
                         phone: None,
                         bank: None,
                     },
@@ -860,7 +1061,11 @@ fn build_phases(
     let region_spec = &REGIONS[region];
     let language = spec.languages[0];
     let phone_region = &REGIONS[region_of_language(dice, language)];
-    let root = slug(if spec.brand.is_empty() { "privatechat" } else { spec.brand });
+    let root = slug(if spec.brand.is_empty() {
+        "privatechat"
+    } else {
+        spec.brand
+    });
     let mut phases: Vec<Phase> = Vec::new();
     let mut day = first;
     let mut carried: Option<Indicator> = None;
@@ -875,20 +1080,38 @@ fn build_phases(
         let host = match dice.below(3) {
             0 => format!("{root}.{}", dice.pick(TLDS)),
             1 => format!("{root}-{}.{}", dice.range(1, 99), dice.pick(TLDS)),
-            _ => format!("{}{root}.{}", dice.pick(&["my", "get", "app", "go"]), dice.pick(TLDS)),
+            _ => format!(
+                "{}{root}.{}",
+                dice.pick(&["my", "get", "app", "go"]),
+                dice.pick(TLDS)
+            ),
         };
         found.push(url(&host, *dice.pick(PATHS)));
         if dice.chance(0.5) {
             found.push(email(format!("support@{host}")));
         } else {
-            let user = format!("{}{}", slug(spec.persona).get(..5).unwrap_or("help"), dice.range(1, 999));
-            found.push(email(format!("{user}@{}", dice.pick(&["gmail.com", "outlook.com", "yahoo.com"]))));
+            let user = format!(
+                "{}{}",
+                slug(spec.persona).get(..5).unwrap_or("help"),
+                dice.range(1, 999)
+            );
+            found.push(email(format!(
+                "{user}@{}",
+                dice.pick(&["gmail.com", "outlook.com", "yahoo.com"])
+            )));
         }
         found.push(handle_for(dice, language, spec.persona, phone_region));
         match spec.scam {
-            ScamType::Investment | ScamType::Romance | ScamType::Recovery | ScamType::Sextortion => {
+            ScamType::Investment
+            | ScamType::Romance
+            | ScamType::Recovery
+            | ScamType::Sextortion => {
                 found.push(indicators::tron(dice));
-                found.push(if dice.chance(0.5) { indicators::eth(dice) } else { indicators::btc(dice) });
+                found.push(if dice.chance(0.5) {
+                    indicators::eth(dice)
+                } else {
+                    indicators::btc(dice)
+                });
             }
             ScamType::DeliveryToll => found.push(indicators::card(dice)),
             _ => {}
@@ -900,7 +1123,10 @@ fn build_phases(
             found.push(dice.pick(&compound.shared).clone());
         }
         if dice.chance(0.5) {
-            carried = found.iter().find(|value| value.kind != IndicatorType::Url).cloned();
+            carried = found
+                .iter()
+                .find(|value| value.kind != IndicatorType::Url)
+                .cloned();
         }
         let collection_count = 1 + usize::from(mules > 20) + dice.below(2);
         let collection: Vec<u32> = (0..collection_count)
@@ -958,7 +1184,9 @@ fn plan_victim(
         if day > latest_day {
             break;
         }
-        let whole = (salary_mid as f64 * (low + (high - low) * dice.range(0, 1000) as f64 / 1000.0) * scale) as i64;
+        let whole = (salary_mid as f64
+            * (low + (high - low) * dice.range(0, 1000) as f64 / 1000.0)
+            * scale) as i64;
         let amount = (whole.max(1) * unit / 10 * 10).max(unit);
         let phase = campaign.phase_at(day.max(0) as u32);
         payments.push(PlannedPayment {
@@ -975,5 +1203,22 @@ fn plan_victim(
         campaign: campaign_index,
         account,
         payments,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn region_decimals_match_the_currency_table() {
+        for region in REGIONS {
+            assert_eq!(
+                region.minor_units,
+                region.currency().minor_units(),
+                "{}",
+                region.currency
+            );
+        }
     }
 }
