@@ -53,6 +53,11 @@ impl Dice {
         &items[self.below(items.len())]
     }
 
+    /// One of a fixed list of words (the list is never empty).
+    pub(crate) fn word(&mut self, words: &[&'static str]) -> &'static str {
+        words.get(self.below(words.len())).copied().unwrap_or("")
+    }
+
     /// An index drawn with the given relative weights.
     pub(crate) fn weighted(&mut self, weights: &[u32]) -> usize {
         let total: u64 = weights.iter().map(|&weight| u64::from(weight)).sum();

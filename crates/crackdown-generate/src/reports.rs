@@ -183,7 +183,7 @@ fn written_amount(minor: i64, currency: Currency) -> String {
     let digits = whole.to_string();
     let mut out = String::new();
     for (index, character) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index) % 3 == 0 {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
             out.push(',');
         }
         out.push(character);
@@ -250,9 +250,9 @@ fn story_path(dice: &mut Dice, campaign: &Campaign) -> (Vec<&'static str>, Optio
 fn app_for(language: &str, dice: &mut Dice) -> &'static str {
     match language {
         "th" => "LINE",
-        "zh" => *dice.pick(&["Telegram", "WhatsApp"]),
-        "vi" => *dice.pick(&["Telegram", "Zalo"]),
-        _ => *dice.pick(&["WhatsApp", "Telegram"]),
+        "zh" => dice.word(&["Telegram", "WhatsApp"]),
+        "vi" => dice.word(&["Telegram", "Zalo"]),
+        _ => dice.word(&["WhatsApp", "Telegram"]),
     }
 }
 
@@ -417,7 +417,7 @@ fn dice_pick(dice: &mut Dice, items: &'static [&'static str]) -> &'static str {
     if items.is_empty() {
         "{x}"
     } else {
-        *dice.pick(items)
+        dice.word(items)
     }
 }
 
@@ -455,7 +455,8 @@ pub(crate) fn write_reports(
     while written < config.reports {
         let index = written;
         let mut dice = Dice::new(config.seed, "report", index);
-        let victim_index = (index % 2 == 0)
+        let victim_index = index
+            .is_multiple_of(2)
             .then_some((index / 2) as usize)
             .filter(|&victim| victim < world.victims.len());
         let victim = victim_index.map(|victim| &world.victims[victim]);
@@ -494,7 +495,7 @@ pub(crate) fn write_reports(
                     &REGIONS[region_of_language(&mut dice, language)]
                 };
                 let currency = if dice.chance(0.15) {
-                    Currency::from_code(*dice.pick(&["USDT", "BTC", "USD"]))
+                    Currency::from_code(dice.word(&["USDT", "BTC", "USD"]))
                         .unwrap_or(region.currency())
                 } else {
                     region.currency()
@@ -638,7 +639,7 @@ pub(crate) fn write_reports(
             written += 1;
             resubmissions += 1;
         }
-        if written % 50_000 == 0 {
+        if written.is_multiple_of(50_000) {
             progress(Progress {
                 stage: Stage::Reports,
                 done: written,

@@ -1086,7 +1086,7 @@ fn build_phases(
                 dice.pick(TLDS)
             ),
         };
-        found.push(url(&host, *dice.pick(PATHS)));
+        found.push(url(&host, dice.word(PATHS)));
         if dice.chance(0.5) {
             found.push(email(format!("support@{host}")));
         } else {

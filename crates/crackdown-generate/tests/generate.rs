@@ -359,7 +359,7 @@ fn luhn_valid(number: &str) -> bool {
             }
         })
         .sum();
-    digits.len() >= 13 && sum % 10 == 0
+    digits.len() >= 13 && sum.is_multiple_of(10)
 }
 
 fn base58_decode(text: &str) -> Option<Vec<u8>> {
