@@ -5,7 +5,8 @@
 //! Definitions (established by probing snapml 1.17 and checked by
 //! `tests/snapml/compare.py` on 100,000+ random edges). Edges are inserted in
 //! order; the window of an edge arriving at time `t` is `(t - tw, t]` over the
-//! edges inserted so far. A pattern of size `S` adds one to bin `i` of every
+//! edges inserted so far and those of the same time. Self-loops are in no
+//! pattern, but their arrival still evaluates their vertex's fan and degree. A pattern of size `S` adds one to bin `i` of every
 //! edge in it, where `bins[i] <= S < bins[i+1]` (the last bin is open);
 //! sizes below `bins[0]` and patterns of size 1 are not counted.
 //! * fan-in/out: on each arrival, the edges into the target (out of the
@@ -319,10 +320,11 @@ impl<'a> Graph<'a> {
         &self.in_edges[self.in_start[vertex as usize]..self.in_start[vertex as usize + 1]]
     }
 
-    /// The part of an edge list inserted no later than `edge` and inside its window.
+    /// The part of an edge list inside `edge`'s window `(t - tw, t]`, edges of
+    /// equal time included whatever their order.
     fn window<'l>(&self, list: &'l [u32], edge: u32, window: i64) -> &'l [u32] {
         let time = self.edges.time[edge as usize];
-        let end = list.partition_point(|&other| other <= edge);
+        let end = list.partition_point(|&other| self.edges.time[other as usize] <= time);
         let start =
             list[..end].partition_point(|&other| self.edges.time[other as usize] <= time - window);
         &list[start..end]
@@ -363,8 +365,14 @@ fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
         };
         let mut low = 0;
         let mut members = 0usize;
-        for (current, &edge) in list.iter().enumerate() {
-            let time = graph.edges.time[edge as usize];
+        let mut current = 0;
+        // Edges of equal time arrive together: each sees all of them.
+        while current < list.len() {
+            let time = graph.edges.time[list[current] as usize];
+            let mut high = current;
+            while high + 1 < list.len() && graph.edges.time[list[high + 1] as usize] == time {
+                high += 1;
+            }
             while graph.edges.time[list[low] as usize] <= time - window {
                 if !looped(list[low]) {
                     members -= 1;
@@ -380,17 +388,21 @@ fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
                 }
                 low += 1;
             }
-            if !looped(edge) {
-                members += 1;
-                if distinct {
-                    *neighbours.entry(neighbour(edge)).or_insert(0) += 1;
+            for &edge in &list[current..=high] {
+                if !looped(edge) {
+                    members += 1;
+                    if distinct {
+                        *neighbours.entry(neighbour(edge)).or_insert(0) += 1;
+                    }
                 }
             }
             let size = if distinct { neighbours.len() } else { members };
             if let Some(bin) = block.config.bin(size) {
-                difference[low * bins + bin] += 1;
-                difference[(current + 1) * bins + bin] -= 1;
+                let triggers = (high + 1 - current) as i64;
+                difference[low * bins + bin] += triggers;
+                difference[(high + 1) * bins + bin] -= triggers;
             }
+            current = high + 1;
         }
         let mut running = vec![0i64; bins];
         for (position, &edge) in list.iter().enumerate() {
