@@ -166,10 +166,10 @@ pub fn graph_features(edges: &Edges<'_>, config: &FeatureConfig, threads: usize)
     // of each other. Each task writes a private matrix slice, merged below.
     let tasks: Vec<Task> = blocks
         .iter()
-        .map(|block| Task::Star(block))
-        .chain(scatter.map(|offset| Task::ScatterGather(offset)))
-        .chain(temporal.map(|offset| Task::Temporal(offset)))
-        .chain(length.map(|offset| Task::Length(offset)))
+        .map(Task::Star)
+        .chain(scatter.map(Task::ScatterGather))
+        .chain(temporal.map(Task::Temporal))
+        .chain(length.map(Task::Length))
         .collect();
     let results: Vec<Vec<(usize, Vec<u32>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
@@ -554,8 +554,8 @@ impl CycleSearch<'_> {
                         continue;
                     }
                     let source = self.graph.edges.source[edge as usize];
-                    if !self.distance.contains_key(&source) {
-                        self.distance.insert(source, hops);
+                    if let std::collections::hash_map::Entry::Vacant(slot) = self.distance.entry(source) {
+                        slot.insert(hops);
                         next.push(source);
                     }
                 }
