@@ -554,7 +554,9 @@ impl CycleSearch<'_> {
                         continue;
                     }
                     let source = self.graph.edges.source[edge as usize];
-                    if let std::collections::hash_map::Entry::Vacant(slot) = self.distance.entry(source) {
+                    if let std::collections::hash_map::Entry::Vacant(slot) =
+                        self.distance.entry(source)
+                    {
                         slot.insert(hops);
                         next.push(source);
                     }

@@ -118,6 +118,7 @@ mod tests {
         let options = TraceOptions {
             rule: Rule::Fifo,
             horizon: None,
+            dust: 0,
         };
         let traces: Vec<Trace> = ["v1", "v2"]
             .iter()

@@ -9,8 +9,9 @@
 //! (pass-through, peel chains, scatter-gather, cycles, structuring). Busy
 //! legitimate accounts are held down two ways: institutional kinds
 //! (merchant, employer, utility, exchange, cash, business) are discounted,
-//! and so are accounts of any kind with a very wide, stable counterparty base
-//! (how payroll, merchants and utilities look when their kind is unknown).
+//! and so are accounts of any kind with many recurring counterparties (how
+//! payroll, merchants and utilities look when their kind is unknown; a mule's
+//! senders are one-off victims).
 //!
 //! With labels, [`MuleModel::learn`] fits a logistic regression on the same
 //! signals (plain gradient descent, deterministic) and scores with it.
@@ -276,14 +277,12 @@ fn account_signals(
     // Hundreds of distinct, recurring counterparties is how payroll,
     // merchants and utilities look; mules burn out long before.
     let recurring = senders
-        .values()
-        .chain(receivers.values())
-        .filter(|&&count| count >= 2)
+        .iter()
+        .chain(receivers.iter())
+        .filter(|&(&other, &count)| count >= 2 && !ledger.kind(other).is_terminal())
         .count();
     let counterparties = senders.len() + receivers.len();
-    let broad_base = ((counterparties as f64 / 200.0).min(1.0) * 0.5
-        + (recurring as f64 / 50.0).min(1.0) * 0.5)
-        .min(1.0);
+    let broad_base = (recurring as f64 / 50.0).min(1.0);
     let values = [
         fast_forward,
         flow_balance,

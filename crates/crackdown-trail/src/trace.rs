@@ -122,6 +122,11 @@ pub struct TraceOptions {
     pub rule: Rule,
     /// Inclusive, from the source payment; `None` follows the ledger to its end.
     pub horizon: Option<chrono::TimeDelta>,
+    /// Traced parts of a transfer smaller than this many minor units (of the
+    /// currency they are held in) are not followed further and count as
+    /// `unresolved`; 0 follows every cent. Pro-rata otherwise spreads cents
+    /// through every busy account. Not applied to poison.
+    pub dust: i64,
 }
 
 /// Why traced money stopped at an endpoint.
@@ -348,6 +353,7 @@ struct Sweep<'a> {
     stops: FxHashMap<(u32, u16, EndpointReason), (i64, i64)>,
     hops: Vec<(usize, i64)>,
     unresolved: i64,
+    dust: i64,
 }
 
 /// Traces the transfer at `position` of the ledger.
@@ -370,6 +376,7 @@ pub fn trace_position(ledger: &Ledger, position: usize, options: &TraceOptions) 
         stops: FxHashMap::default(),
         hops: Vec::new(),
         unresolved: 0,
+        dust: options.dust,
     };
     let carried = match options.rule {
         Rule::Fifo | Rule::Lifo => Carried::Pieces(vec![Piece {
@@ -579,6 +586,13 @@ impl Sweep<'_> {
             }
             Some(Carried::Poison) => Some((credited, sent)),
             None => None,
+        };
+        let (carried, traced) = match traced {
+            Some((native, value)) if self.rule != Rule::Poison && native < self.dust => {
+                self.unresolved += value;
+                (None, None)
+            }
+            other => (carried, other),
         };
         if let Some((_, value)) = traced {
             self.hops.push((position, value));
@@ -855,6 +869,7 @@ mod tests {
         TraceOptions {
             rule,
             horizon: None,
+            dust: 0,
         }
     }
 
@@ -958,6 +973,7 @@ mod tests {
             TraceOptions {
                 rule: Rule::Fifo,
                 horizon,
+                dust: 0,
             },
             &[("A", "30.00", "horizon"), ("B", "20.00", "no_outflow")],
             &[("t1", "50.00"), ("t2", "20.00")],
@@ -1091,12 +1107,13 @@ mod tests {
             kinds in prop::collection::vec(0u8..8, 6),
             pick in any::<prop::sample::Index>(),
             horizon in prop::option::of(0i64..40),
+            dust in prop::sample::select(vec![0i64, 0, 50]),
         ) {
             let ledger = random_ledger(&transfers, &kinds);
             let source = pick.index(ledger.len());
             for rule in [Rule::Fifo, Rule::Lifo, Rule::Libr, Rule::ProRata] {
                 let horizon = horizon.map(chrono::TimeDelta::minutes);
-                let trace = trace_position(&ledger, source, &TraceOptions { rule, horizon });
+                let trace = trace_position(&ledger, source, &TraceOptions { rule, horizon, dust });
                 let total: i64 = trace.endpoints.iter().map(|e| e.amount.minor()).sum();
                 prop_assert_eq!(total + trace.unresolved.minor(), trace.amount.minor(), "{:?}", rule);
                 for hop in &trace.hops {

@@ -104,7 +104,7 @@ impl Default for TypologyConfig {
             scatter_min: 3,
             cycle_window: 30 * DAY,
             cycle_max_length: 6,
-            search_budget: 2000,
+            search_budget: 200,
             pass_window: 2 * DAY,
             pass_min_forwarded: 900,
             pass_max_residual: 100,
