@@ -1,0 +1,606 @@
+//! Per-transaction graph-pattern features, compatible with Snap ML's
+//! `GraphFeaturePreprocessor.transform` on a fresh preprocessor with the
+//! whole edge list in one call (edges sorted by time).
+//!
+//! Definitions (established by probing snapml 1.17 and checked by
+//! `tests/snapml/compare.py` on 100,000+ random edges). Edges are inserted in
+//! order; the window of an edge arriving at time `t` is `(t - tw, t]` over the
+//! edges inserted so far and those of the same time. Self-loops are in no
+//! pattern, but their arrival still evaluates their vertex's fan and degree. A pattern of size `S` adds one to bin `i` of every
+//! edge in it, where `bins[i] <= S < bins[i+1]` (the last bin is open);
+//! sizes below `bins[0]` and patterns of size 1 are not counted.
+//! * fan-in/out: on each arrival, the edges into the target (out of the
+//!   source) in the window form a pattern whose size is the number of distinct
+//!   neighbours; degree-in/out the same with the number of edges.
+//! * scatter-gather: for a source `s` and target `d`, the intermediates `m`
+//!   with `s->m` and `m->d` edges in the window; evaluated once per `(s, d)`,
+//!   at the last arriving edge that forms an `s->m->d` path, over that edge's
+//!   window. Size = number of intermediates.
+//! * temporal cycles: each arriving edge `v->u` closes the paths `u->...->v`
+//!   of strictly increasing times inside its window; length-constrained
+//!   cycles: the simple paths `u->...->v` in the window regardless of time,
+//!   of at most `len` edges with the closing one. One pattern per closing edge
+//!   and cycle length: the union of the edges of those cycles.
+//!
+//! Vertex statistics (averages, variance, skew, kurtosis of raw columns) are
+//! left out: they are floating point and depend on raw feature columns.
+//! Output is dense `u32` counts: 4 bytes × columns × edges.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+/// Window (in the timestamps' unit, seconds for ledgers) and histogram bins of one pattern.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatternConfig {
+    pub window: i64,
+    pub bins: Vec<u32>,
+}
+
+impl PatternConfig {
+    fn bin(&self, size: usize) -> Option<usize> {
+        if size < 2 {
+            return None;
+        }
+        let size = u32::try_from(size).unwrap_or(u32::MAX);
+        let index = self.bins.partition_point(|&bin| bin <= size);
+        index.checked_sub(1)
+    }
+}
+
+/// Which patterns to compute; `None` leaves a pattern out, as snapml's `<pattern>: False`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeatureConfig {
+    pub fan: Option<PatternConfig>,
+    pub degree: Option<PatternConfig>,
+    pub scatter_gather: Option<PatternConfig>,
+    pub temporal_cycle: Option<PatternConfig>,
+    pub length_cycle: Option<(PatternConfig, usize)>,
+}
+
+fn bins_2_to_30() -> Vec<u32> {
+    (2..=30).collect()
+}
+
+impl Default for FeatureConfig {
+    /// snapml's defaults (fan 12 h, scatter-gather 120 h, temporal cycles
+    /// 480 h, length-constrained cycles 240 h with length 10), with all five
+    /// patterns switched on and timestamps in seconds.
+    fn default() -> Self {
+        FeatureConfig {
+            fan: Some(PatternConfig {
+                window: 12 * 3600,
+                bins: bins_2_to_30(),
+            }),
+            degree: Some(PatternConfig {
+                window: 12 * 3600,
+                bins: bins_2_to_30(),
+            }),
+            scatter_gather: Some(PatternConfig {
+                window: 120 * 3600,
+                bins: bins_2_to_30(),
+            }),
+            temporal_cycle: Some(PatternConfig {
+                window: 480 * 3600,
+                bins: bins_2_to_30(),
+            }),
+            length_cycle: Some((
+                PatternConfig {
+                    window: 240 * 3600,
+                    bins: (2..=10).collect(),
+                },
+                10,
+            )),
+        }
+    }
+}
+
+/// Edges in processing order (sorted by time, ties by row).
+pub struct Edges<'a> {
+    pub source: &'a [u32],
+    pub target: &'a [u32],
+    pub time: &'a [i64],
+}
+
+/// Feature counts, one row of `columns.len()` per edge.
+pub struct FeatureMatrix {
+    pub columns: Vec<String>,
+    pub counts: Vec<u32>,
+}
+
+impl FeatureMatrix {
+    pub fn row(&self, edge: usize) -> &[u32] {
+        let width = self.columns.len();
+        &self.counts[edge * width..(edge + 1) * width]
+    }
+}
+
+/// One block of columns: a pattern's histogram.
+struct Block<'c> {
+    name: &'static str,
+    config: &'c PatternConfig,
+    offset: usize,
+}
+
+/// Computes the features on `threads` threads.
+pub fn graph_features(edges: &Edges<'_>, config: &FeatureConfig, threads: usize) -> FeatureMatrix {
+    let mut blocks = Vec::new();
+    let mut columns = Vec::new();
+    let mut add = |name: &'static str, pattern: &Option<PatternConfig>| -> Option<usize> {
+        let pattern = pattern.as_ref()?;
+        let offset = columns.len();
+        for &bin in &pattern.bins {
+            columns.push(format!("{name}_{bin}"));
+        }
+        Some(offset)
+    };
+    let fan_in = add("fan_in", &config.fan);
+    let fan_out = add("fan_out", &config.fan);
+    let degree_in = add("degree_in", &config.degree);
+    let degree_out = add("degree_out", &config.degree);
+    let scatter = add("scatter_gather", &config.scatter_gather);
+    let temporal = add("temporal_cycle", &config.temporal_cycle);
+    let length_pattern = config
+        .length_cycle
+        .as_ref()
+        .map(|(pattern, _)| pattern.clone());
+    let length = add("lc_cycle", &length_pattern);
+    for (name, offset, pattern) in [
+        ("fan_in", fan_in, &config.fan),
+        ("fan_out", fan_out, &config.fan),
+        ("degree_in", degree_in, &config.degree),
+        ("degree_out", degree_out, &config.degree),
+    ] {
+        if let (Some(offset), Some(pattern)) = (offset, pattern) {
+            blocks.push(Block {
+                name,
+                config: pattern,
+                offset,
+            });
+        }
+    }
+    let width = columns.len();
+    let count = edges.source.len();
+    let mut counts = vec![0u32; count * width];
+    let graph = Graph::new(edges);
+    let threads = threads.max(1);
+    // Star patterns are independent per vertex; the other three are independent
+    // of each other. Each task writes a private matrix slice, merged below.
+    let tasks: Vec<Task> = blocks
+        .iter()
+        .map(Task::Star)
+        .chain(scatter.map(Task::ScatterGather))
+        .chain(temporal.map(Task::Temporal))
+        .chain(length.map(Task::Length))
+        .collect();
+    let results: Vec<Vec<(usize, Vec<u32>)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|thread| {
+                let tasks = &tasks;
+                let graph = &graph;
+                scope.spawn(move || {
+                    tasks
+                        .iter()
+                        .enumerate()
+                        .filter(|(index, _)| index % threads == thread)
+                        .map(|(_, task)| task.run(graph, config))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_default())
+            .collect()
+    });
+    for (offset, block) in results.into_iter().flatten() {
+        let bins = block.len() / count.max(1);
+        for edge in 0..count {
+            let row = &mut counts[edge * width + offset..edge * width + offset + bins];
+            row.copy_from_slice(&block[edge * bins..(edge + 1) * bins]);
+        }
+    }
+    FeatureMatrix { columns, counts }
+}
+
+enum Task<'c> {
+    Star(&'c Block<'c>),
+    ScatterGather(usize),
+    Temporal(usize),
+    Length(usize),
+}
+
+impl Task<'_> {
+    /// Returns the block's offset and its counts, `bins` per edge.
+    fn run(&self, graph: &Graph<'_>, config: &FeatureConfig) -> (usize, Vec<u32>) {
+        match self {
+            Task::Star(block) => (block.offset, stars(graph, block)),
+            Task::ScatterGather(offset) => (
+                *offset,
+                scatter_gather(
+                    graph,
+                    config
+                        .scatter_gather
+                        .as_ref()
+                        .expect("task exists only when configured"),
+                ),
+            ),
+            Task::Temporal(offset) => (
+                *offset,
+                cycles(
+                    graph,
+                    config
+                        .temporal_cycle
+                        .as_ref()
+                        .expect("task exists only when configured"),
+                    None,
+                ),
+            ),
+            Task::Length(offset) => {
+                let (pattern, length) = config
+                    .length_cycle
+                    .as_ref()
+                    .expect("task exists only when configured");
+                (*offset, cycles(graph, pattern, Some(*length)))
+            }
+        }
+    }
+}
+
+/// Adjacency by vertex, each list in edge order.
+struct Graph<'a> {
+    edges: &'a Edges<'a>,
+    out_start: Vec<usize>,
+    out_edges: Vec<u32>,
+    in_start: Vec<usize>,
+    in_edges: Vec<u32>,
+    star_out_start: Vec<usize>,
+    star_out_edges: Vec<u32>,
+    star_in_start: Vec<usize>,
+    star_in_edges: Vec<u32>,
+}
+
+impl<'a> Graph<'a> {
+    fn new(edges: &'a Edges<'a>) -> Graph<'a> {
+        let vertices = edges
+            .source
+            .iter()
+            .chain(edges.target)
+            .max()
+            .map_or(0, |&max| max as usize + 1);
+        // snapml leaves self-loops out of every pattern.
+        let looped = |edge: usize| edges.source[edge] == edges.target[edge];
+        let csr = |keys: &[u32], keep_loops: bool| {
+            let mut start = vec![0usize; vertices + 1];
+            for (edge, &key) in keys.iter().enumerate() {
+                if keep_loops || !looped(edge) {
+                    start[key as usize + 1] += 1;
+                }
+            }
+            for vertex in 0..vertices {
+                start[vertex + 1] += start[vertex];
+            }
+            let mut cursor = start.clone();
+            let mut list = vec![0u32; start[vertices]];
+            for (edge, &key) in keys.iter().enumerate() {
+                if !keep_loops && looped(edge) {
+                    continue;
+                }
+                list[cursor[key as usize]] = edge as u32;
+                cursor[key as usize] += 1;
+            }
+            (start, list)
+        };
+        let (out_start, out_edges) = csr(edges.source, false);
+        let (in_start, in_edges) = csr(edges.target, false);
+        // A self-loop is never part of a fan or degree pattern, but its arrival
+        // still makes snapml evaluate its vertex's window.
+        let (star_out_start, star_out_edges) = csr(edges.source, true);
+        let (star_in_start, star_in_edges) = csr(edges.target, true);
+        Graph {
+            edges,
+            out_start,
+            out_edges,
+            in_start,
+            in_edges,
+            star_out_start,
+            star_out_edges,
+            star_in_start,
+            star_in_edges,
+        }
+    }
+
+    fn vertices(&self) -> usize {
+        self.out_start.len() - 1
+    }
+
+    fn outgoing(&self, vertex: u32) -> &[u32] {
+        &self.out_edges[self.out_start[vertex as usize]..self.out_start[vertex as usize + 1]]
+    }
+
+    fn incoming(&self, vertex: u32) -> &[u32] {
+        &self.in_edges[self.in_start[vertex as usize]..self.in_start[vertex as usize + 1]]
+    }
+
+    /// The part of an edge list inside `edge`'s window `(t - tw, t]`, edges of
+    /// equal time included whatever their order.
+    fn window<'l>(&self, list: &'l [u32], edge: u32, window: i64) -> &'l [u32] {
+        let time = self.edges.time[edge as usize];
+        let end = list.partition_point(|&other| self.edges.time[other as usize] <= time);
+        let start =
+            list[..end].partition_point(|&other| self.edges.time[other as usize] <= time - window);
+        &list[start..end]
+    }
+}
+
+fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
+    let bins = block.config.bins.len();
+    let count = graph.edges.source.len();
+    let mut out = vec![0u32; count * bins];
+    let incoming = block.name.ends_with("_in");
+    let distinct = block.name.starts_with("fan");
+    let window = block.config.window;
+    let mut neighbours: FxHashMap<u32, u32> = FxHashMap::default();
+    let mut difference: Vec<i64> = Vec::new();
+    for vertex in 0..graph.vertices() as u32 {
+        let list = if incoming {
+            &graph.star_in_edges
+                [graph.star_in_start[vertex as usize]..graph.star_in_start[vertex as usize + 1]]
+        } else {
+            &graph.star_out_edges
+                [graph.star_out_start[vertex as usize]..graph.star_out_start[vertex as usize + 1]]
+        };
+        let looped =
+            |edge: u32| graph.edges.source[edge as usize] == graph.edges.target[edge as usize];
+        if list.len() < 2 {
+            continue;
+        }
+        neighbours.clear();
+        difference.clear();
+        difference.resize((list.len() + 1) * bins, 0);
+        let neighbour = |edge: u32| {
+            if incoming {
+                graph.edges.source[edge as usize]
+            } else {
+                graph.edges.target[edge as usize]
+            }
+        };
+        let mut low = 0;
+        let mut members = 0usize;
+        let mut current = 0;
+        // Edges of equal time arrive together: each sees all of them.
+        while current < list.len() {
+            let time = graph.edges.time[list[current] as usize];
+            let mut high = current;
+            while high + 1 < list.len() && graph.edges.time[list[high + 1] as usize] == time {
+                high += 1;
+            }
+            while graph.edges.time[list[low] as usize] <= time - window {
+                if !looped(list[low]) {
+                    members -= 1;
+                }
+                if distinct && !looped(list[low]) {
+                    let key = neighbour(list[low]);
+                    if let Some(seen) = neighbours.get_mut(&key) {
+                        *seen -= 1;
+                        if *seen == 0 {
+                            neighbours.remove(&key);
+                        }
+                    }
+                }
+                low += 1;
+            }
+            for &edge in &list[current..=high] {
+                if !looped(edge) {
+                    members += 1;
+                    if distinct {
+                        *neighbours.entry(neighbour(edge)).or_insert(0) += 1;
+                    }
+                }
+            }
+            let size = if distinct { neighbours.len() } else { members };
+            if let Some(bin) = block.config.bin(size) {
+                let triggers = (high + 1 - current) as i64;
+                difference[low * bins + bin] += triggers;
+                difference[(high + 1) * bins + bin] -= triggers;
+            }
+            current = high + 1;
+        }
+        let mut running = vec![0i64; bins];
+        for (position, &edge) in list.iter().enumerate() {
+            let member = !looped(edge);
+            for bin in 0..bins {
+                running[bin] += difference[position * bins + bin];
+                if member {
+                    out[edge as usize * bins + bin] = running[bin] as u32;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn scatter_gather(graph: &Graph<'_>, config: &PatternConfig) -> Vec<u32> {
+    let bins = config.bins.len();
+    let edges = graph.edges;
+    let count = edges.source.len();
+    let mut out = vec![0u32; count * bins];
+    let window = config.window;
+    // The last edge forming an s->m->d path decides each pair's pattern.
+    let mut anchor: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+    for edge in 0..count as u32 {
+        let (from, to) = (edges.source[edge as usize], edges.target[edge as usize]);
+        if from == to {
+            continue;
+        }
+        for &next in graph.window(graph.outgoing(to), edge, window) {
+            let target = edges.target[next as usize];
+            if target != from && target != to {
+                anchor.insert((from, target), edge);
+            }
+        }
+        for &previous in graph.window(graph.incoming(from), edge, window) {
+            let source = edges.source[previous as usize];
+            if source != from && source != to {
+                anchor.insert((source, to), edge);
+            }
+        }
+    }
+    let mut scatter: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    let mut pattern: Vec<u32> = Vec::new();
+    for ((source, target), edge) in anchor {
+        scatter.clear();
+        for &first in graph.window(graph.outgoing(source), edge, window) {
+            let middle = edges.target[first as usize];
+            if middle != source && middle != target {
+                scatter.entry(middle).or_default().push(first);
+            }
+        }
+        pattern.clear();
+        let mut middles: FxHashSet<u32> = FxHashSet::default();
+        for &second in graph.window(graph.incoming(target), edge, window) {
+            let middle = edges.source[second as usize];
+            if let Some(firsts) = scatter.get(&middle) {
+                pattern.push(second);
+                if middles.insert(middle) {
+                    pattern.extend_from_slice(firsts);
+                }
+            }
+        }
+        if let Some(bin) = config.bin(middles.len()) {
+            for &member in &pattern {
+                out[member as usize * bins + bin] += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Temporal cycles (`length_limit` None) or length-constrained simple cycles.
+fn cycles(graph: &Graph<'_>, config: &PatternConfig, length_limit: Option<usize>) -> Vec<u32> {
+    let bins = config.bins.len();
+    let edges = graph.edges;
+    let count = edges.source.len();
+    let mut out = vec![0u32; count * bins];
+    let mut search = CycleSearch {
+        graph,
+        window: config.window,
+        length_limit,
+        on_path: FxHashSet::default(),
+        path: Vec::new(),
+        found: FxHashMap::default(),
+        distance: FxHashMap::default(),
+    };
+    for closing in 0..count as u32 {
+        let (from, to) = (
+            edges.source[closing as usize],
+            edges.target[closing as usize],
+        );
+        if from == to {
+            continue;
+        }
+        search.found.clear();
+        search.close(closing, to, from);
+        for (&length, members) in &search.found {
+            if let Some(bin) = config.bin(length) {
+                out[closing as usize * bins + bin] += 1;
+                for &member in members {
+                    out[member as usize * bins + bin] += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+struct CycleSearch<'g> {
+    graph: &'g Graph<'g>,
+    window: i64,
+    length_limit: Option<usize>,
+    on_path: FxHashSet<u32>,
+    path: Vec<u32>,
+    /// Cycle length -> edges (without the closing one) of cycles of that length.
+    found: FxHashMap<usize, FxHashSet<u32>>,
+    /// Hops to the cycle's end vertex, for pruning length-constrained search.
+    distance: FxHashMap<u32, usize>,
+}
+
+impl CycleSearch<'_> {
+    fn close(&mut self, closing: u32, start: u32, end: u32) {
+        if let Some(limit) = self.length_limit {
+            self.distances_to(end, closing, limit - 1);
+            if !self.distance.contains_key(&start) {
+                return;
+            }
+        }
+        self.on_path.clear();
+        self.on_path.insert(start);
+        self.path.clear();
+        let earliest = self.graph.edges.time[closing as usize] - self.window;
+        self.extend(closing, start, end, earliest);
+    }
+
+    /// Reverse breadth-first hop counts to `end` within the closing edge's window.
+    fn distances_to(&mut self, end: u32, closing: u32, max_hops: usize) {
+        self.distance.clear();
+        self.distance.insert(end, 0);
+        let mut frontier = vec![end];
+        for hops in 1..=max_hops {
+            let mut next = Vec::new();
+            for vertex in frontier {
+                for &edge in self
+                    .graph
+                    .window(self.graph.incoming(vertex), closing, self.window)
+                {
+                    if edge == closing {
+                        continue;
+                    }
+                    let source = self.graph.edges.source[edge as usize];
+                    if let std::collections::hash_map::Entry::Vacant(slot) =
+                        self.distance.entry(source)
+                    {
+                        slot.insert(hops);
+                        next.push(source);
+                    }
+                }
+            }
+            frontier = next;
+        }
+    }
+
+    fn extend(&mut self, closing: u32, vertex: u32, end: u32, after: i64) {
+        let graph = self.graph;
+        let closing_time = graph.edges.time[closing as usize];
+        for &edge in graph.window(graph.outgoing(vertex), closing, self.window) {
+            if edge == closing {
+                continue;
+            }
+            let time = graph.edges.time[edge as usize];
+            let temporal = self.length_limit.is_none();
+            if temporal && (time <= after || time >= closing_time) {
+                continue;
+            }
+            let next = graph.edges.target[edge as usize];
+            let length = self.path.len() + 2;
+            if next == end {
+                self.path.push(edge);
+                let members = self.found.entry(length).or_default();
+                members.extend(self.path.iter().copied());
+                self.path.pop();
+                continue;
+            }
+            if self.on_path.contains(&next) {
+                continue;
+            }
+            if let Some(limit) = self.length_limit {
+                let remaining = self.distance.get(&next).copied().unwrap_or(usize::MAX);
+                if length + remaining > limit {
+                    continue;
+                }
+            }
+            self.on_path.insert(next);
+            self.path.push(edge);
+            self.extend(closing, next, end, if temporal { time } else { after });
+            self.path.pop();
+            self.on_path.remove(&next);
+        }
+    }
+}
