@@ -541,10 +541,9 @@ fn base58_wallets(clean: &str, offer: &mut impl FnMut(Candidate)) {
     static BASE58: LazyLock<Regex> = LazyLock::new(|| regex(r"\b[1-9A-HJ-NP-Za-km-z]{25,44}\b"));
     for found in BASE58.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let text = found.as_str();
-        let has_digit = text.bytes().any(|b| b.is_ascii_digit());
         let mixed_case = text.bytes().any(|b| b.is_ascii_lowercase())
             && text.bytes().any(|b| b.is_ascii_uppercase());
-        if !has_digit || !mixed_case {
+        if !mixed_case {
             continue;
         }
         let length = text.len();
@@ -576,7 +575,17 @@ fn base58_wallets(clean: &str, offer: &mut impl FnMut(Candidate)) {
 fn ibans(clean: &str, offer: &mut impl FnMut(Candidate)) {
     static IBAN: LazyLock<Regex> =
         LazyLock::new(|| regex(r"\b[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){10,32}"));
-    for found in IBAN.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
+    // Searched by hand rather than with find_iter: a match may run into the
+    // next IBAN, and the search must resume where the country length cut it.
+    let mut at = 0;
+    for _ in 0..MAX_CANDIDATES_PER_KIND {
+        let Some(found) = IBAN.find_at(clean, at) else {
+            break;
+        };
+        at = found.start() + 1;
+        while !clean.is_char_boundary(at) {
+            at += 1;
+        }
         let text = found.as_str();
         let Some(length) = checksum::iban_length(&text[..2]) else {
             continue;
@@ -603,6 +612,7 @@ fn ibans(clean: &str, offer: &mut impl FnMut(Candidate)) {
         if !valid && !all_upper {
             continue;
         }
+        at = found.start() + end;
         offer(Candidate::new(
             found.start(),
             found.start() + end,
@@ -765,7 +775,7 @@ static PHONE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 fn phones(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
     static PHONE: LazyLock<Regex> =
-        LazyLock::new(|| regex(r"(?:\+|\b)\(?[0-9](?:[ \-.()]{0,2}[0-9]){6,16}"));
+        LazyLock::new(|| regex(r"(?:\+|\b)\(?[0-9](?:(?:[ \-.]|\) ?|\)-| ?\()?[0-9]){6,16}"));
     static NOT_PHONE: LazyLock<Regex> = LazyLock::new(|| {
         regex(
             r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+)$",
