@@ -320,3 +320,111 @@ pub fn analyze_jsonl(
     output.flush()?;
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Analyzes with the shipped model and compares label, type and stage.
+    fn check(text: &str, language: &str, expected: (Label, Option<ScamType>, Option<Stage>)) {
+        let analyzer = Analyzer::default();
+        let context = Context {
+            country: None,
+            language: Some(language.to_owned()),
+        };
+        let analysis = analyzer.analyze(text, &context);
+        assert_eq!(
+            (analysis.label, analysis.scam_type, analysis.stage),
+            expected,
+            "{text:?}: {:?}",
+            analysis.reasons
+        );
+        assert!((0.0..=1.0).contains(&analysis.confidence));
+        assert!(!analysis.reasons.is_empty());
+    }
+
+    #[test]
+    fn shipped_model_and_lexicon_in_seven_languages() {
+        use Label::*;
+        check(
+            "ok see you at home later, love mum",
+            "en",
+            (Ham, None, None),
+        );
+        check(
+            "WINNER!! You have won a cash prize of £900. To claim call 09061701461 now",
+            "en",
+            (Scam, Some(ScamType::PrizeLottery), None),
+        );
+        check(
+            "แพลตฟอร์มลงทุนของเรา ผลตอบแทนสูง กำไรทุกวัน ถอนเงินไม่ได้ต้องจ่ายภาษีก่อน โอนเข้าบัญชี 123-4-56789-0",
+            "th",
+            (
+                Scam,
+                Some(ScamType::Investment),
+                Some(Stage::WithdrawalBlock),
+            ),
+        );
+        check(
+            "兼职刷单，日结佣金，做任务就能赚钱，加微信: lisa88888",
+            "zh",
+            (Scam, Some(ScamType::TaskJob), None),
+        );
+        check(
+            "Chúc mừng! Bạn đã trúng thưởng giải thưởng 50 triệu, nhấp vào liên kết http://qua-tang[.]xyz/nhan",
+            "vi",
+            (Scam, Some(ScamType::PrizeLottery), None),
+        );
+        check(
+            "Pinjaman dana cepat tanpa jaminan, pinjol resmi bunga rendah, hubungi WA 0812-3456-7890",
+            "id",
+            (Scam, Some(ScamType::Loan), None),
+        );
+        check(
+            "Nanalo ka ng premyo na P50,000! I-claim sa bit.ly/claim-premyo bago mag-expire",
+            "tl",
+            (Scam, Some(ScamType::PrizeLottery), None),
+        );
+        check(
+            "ကံထူးရှင် ဆုရ ပါသည်။ ဆုငွေ ထုတ်ယူရန် လင့်ခ် http://prize-mm.top/win နှိပ်ပါ",
+            "my",
+            (Scam, Some(ScamType::PrizeLottery), None),
+        );
+    }
+
+    #[test]
+    fn jsonl_lines_have_exactly_the_contract_fields() {
+        let input = "{\"id\":\"r1\",\"text\":\"send USDT to TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t\",\"country\":\"TH\"}\n";
+        let mut output = Vec::new();
+        let summary =
+            analyze_jsonl(input.as_bytes(), &mut output, &Analyzer::default()).expect("in memory");
+        assert_eq!(summary.lines, 1);
+        let line: serde_json::Value = serde_json::from_slice(&output).expect("JSON");
+        let keys: Vec<&str> = line
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "confidence",
+                "id",
+                "indicators",
+                "label",
+                "reasons",
+                "scam_type",
+                "stage"
+            ]
+        );
+        let indicator = line["indicators"][0].as_object().expect("object");
+        let keys: Vec<&str> = indicator.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["end", "normalized", "start", "type", "valid", "value"]
+        );
+        assert_eq!(line["indicators"][0]["type"], "tron");
+        assert_eq!(line["indicators"][0]["start"], 13);
+    }
+}

@@ -23,6 +23,9 @@ use crate::text::Refanged;
 /// message but an attack on the extractor.
 pub const MAX_CANDIDATES_PER_KIND: usize = 10_000;
 
+/// Longer "URLs" are padding or attacks, not links anyone can follow.
+const MAX_URL_BYTES: usize = 8192;
+
 /// What a report says about where it comes from, used for phone numbers
 /// written without a country prefix.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -403,6 +406,9 @@ fn urls_with_scheme(clean: &str, offer: &mut impl FnMut(Candidate)) {
         LazyLock::new(|| regex(&format!(r"(?i)\b(?:https?|ftp)://[{PATH_CHAR}\[\]]+")));
     for found in URL.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let end = found.start() + trim_url_end(found.as_str());
+        if end - found.start() > MAX_URL_BYTES {
+            continue;
+        }
         let url = &clean[found.start()..end];
         if let Some((normalized, valid, lookalike)) = normalize_url(url) {
             let mut candidate =
@@ -431,6 +437,9 @@ fn bare_domains(clean: &str, offer: &mut impl FnMut(Candidate)) {
             continue;
         }
         let end = found.start() + trim_url_end(found.as_str());
+        if end - found.start() > MAX_URL_BYTES {
+            continue;
+        }
         let matched = &clean[found.start()..end];
         let host_end = matched.find([':', '/']).unwrap_or(matched.len());
         let host = &matched[..host_end];
@@ -992,6 +1001,45 @@ fn bank_accounts(clean: &str, offer: &mut impl FnMut(Candidate)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn normalizing_twice_equals_once(
+            host in "[a-zA-Z][a-zA-Z0-9-]{0,20}[a-zA-Z0-9]\\.(com|net|co\\.uk|xyz|ru)",
+            path in "(/[a-zA-Z0-9_.~-]{0,12}){0,3}",
+            scheme in "(http|HTTPS|ftp)",
+            local in "[a-zA-Z0-9._+-]{1,20}",
+            digits in "[0-9]{8}",
+            handle in "[a-zA-Z][a-zA-Z0-9_]{3,20}",
+        ) {
+            let url = format!("{scheme}://{host}{path}");
+            if let Some((once, _, _)) = normalize_url(&url) {
+                let twice = normalize_url(&once).map(|n| n.0);
+                prop_assert_eq!(Some(once), twice);
+            }
+            if let Some((once, _)) = normalize_email(&format!("{local}@{host}")) {
+                prop_assert_eq!(Some(once.clone()), normalize_email(&once).map(|n| n.0));
+            }
+            let region = Context { country: Some("TH".to_owned()), language: None }.phone_region();
+            let (once, _) = normalize_phone(&format!("08{digits}"), region);
+            prop_assert_eq!(normalize_phone(&once, region).0, once);
+            let (once, _) = normalize_telegram(&handle);
+            prop_assert_eq!(normalize_telegram(&once).0, once);
+            let (once, _) = normalize_line(&handle);
+            prop_assert_eq!(normalize_line(&once).0, once);
+            let (once, _) = normalize_wechat(&handle);
+            prop_assert_eq!(normalize_wechat(&once).0, once);
+        }
+
+        #[test]
+        fn any_text_gives_spans_on_char_boundaries(text in "\\PC{0,200}") {
+            for indicator in extract(&text, &Context::none()) {
+                prop_assert!(indicator.start <= indicator.end && indicator.end <= text.len());
+                prop_assert!(text.is_char_boundary(indicator.start) && text.is_char_boundary(indicator.end));
+            }
+        }
+    }
 
     /// Extracts with `language` and compares (type, normalized, valid, original span text).
     fn check(text: &str, language: Option<&str>, expected: &[(IndicatorKind, &str, bool, &str)]) {
