@@ -194,7 +194,7 @@ pub fn aba_ok(digits: &str) -> bool {
         .zip([3, 7, 1].iter().cycle())
         .map(|(value, weight)| value * weight)
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The Luhn check digit test used by payment cards.
@@ -212,7 +212,7 @@ pub fn luhn_ok(digits: &str) -> bool {
         }
         sum += value;
     }
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 #[cfg(test)]

@@ -255,21 +255,50 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
             accepted.insert(candidate.start, candidate);
         }
     };
-    // In priority order: earlier finders win overlaps.
-    messenger_links(clean, &mut offer);
-    urls_with_scheme(clean, &mut offer);
-    emails(clean, &mut offer);
-    eth(clean, &mut offer);
-    segwit(clean, &mut offer);
-    ibans(clean, &mut offer);
-    cards(clean, &mut offer);
+    // In priority order: earlier finders win overlaps. Each finder runs only
+    // when the bytes it needs are present (a cheap scan saves a regex pass).
+    let has_digit = clean.bytes().any(|b| b.is_ascii_digit());
+    let has_dot = clean.contains('.');
+    let lower_hint = |needle: &str| {
+        clean
+            .as_bytes()
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+    };
+    if has_dot && (lower_hint(".me/") || lower_hint("lin.ee/") || lower_hint("whatsapp.com/")) {
+        messenger_links(clean, &mut offer);
+    }
+    if clean.contains("://") {
+        urls_with_scheme(clean, &mut offer);
+    }
+    if clean.contains('@') {
+        emails(clean, &mut offer);
+    }
+    if has_digit {
+        if lower_hint("0x") {
+            eth(clean, &mut offer);
+        }
+        if lower_hint("1q") || lower_hint("1p") || lower_hint("c1") {
+            segwit(clean, &mut offer);
+        }
+        ibans(clean, &mut offer);
+        cards(clean, &mut offer);
+    }
     base58_wallets(clean, &mut offer);
-    bare_domains(clean, &mut offer);
-    ipv6(clean, &mut offer);
-    ipv4(clean, &mut offer);
+    if has_dot {
+        bare_domains(clean, &mut offer);
+    }
+    if clean.contains(':') {
+        ipv6(clean, &mut offer);
+    }
+    if has_digit && has_dot {
+        ipv4(clean, &mut offer);
+    }
     messenger_handles(clean, context, &mut offer);
-    bank_accounts(clean, &mut offer);
-    phones(clean, context, &mut offer);
+    if has_digit {
+        bank_accounts(clean, &mut offer);
+        phones(clean, context, &mut offer);
+    }
     accepted
         .into_values()
         .map(|candidate| {
@@ -403,7 +432,7 @@ pub fn normalize_url(url: &str) -> Option<(String, bool, bool)> {
 
 fn urls_with_scheme(clean: &str, offer: &mut impl FnMut(Candidate)) {
     static URL: LazyLock<Regex> =
-        LazyLock::new(|| regex(&format!(r"(?i)\b(?:https?|ftp)://[{PATH_CHAR}\[\]]+")));
+        LazyLock::new(|| regex(&format!(r"(?i)(?-u:\b)(?:https?|ftp)://[{PATH_CHAR}\[\]]+")));
     for found in URL.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let end = found.start() + trim_url_end(found.as_str());
         if end - found.start() > MAX_URL_BYTES {
@@ -507,7 +536,8 @@ fn emails(clean: &str, offer: &mut impl FnMut(Candidate)) {
 }
 
 fn eth(clean: &str, offer: &mut impl FnMut(Candidate)) {
-    static ETH: LazyLock<Regex> = LazyLock::new(|| regex(r"\b0[xX][0-9a-fA-F]{38,42}\b"));
+    static ETH: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?-u:\b)0[xX][0-9a-fA-F]{38,42}(?-u:\b)"));
     for found in ETH.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let hex = &found.as_str()[2..];
         let valid = checksum::eip55_ok(hex);
@@ -524,7 +554,7 @@ fn eth(clean: &str, offer: &mut impl FnMut(Candidate)) {
 
 fn segwit(clean: &str, offer: &mut impl FnMut(Candidate)) {
     static SEGWIT: LazyLock<Regex> =
-        LazyLock::new(|| regex(r"(?i)\b(?:bc|tb|ltc)1[02-9ac-hj-np-z]{6,87}\b"));
+        LazyLock::new(|| regex(r"(?i)(?-u:\b)(?:bc|tb|ltc)1[02-9ac-hj-np-z]{6,87}(?-u:\b)"));
     for found in SEGWIT.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let address = found.as_str();
         let lower = address.to_ascii_lowercase();
@@ -547,7 +577,8 @@ fn segwit(clean: &str, offer: &mut impl FnMut(Candidate)) {
 /// Base58 wallets: checksummed Bitcoin P2PKH/P2SH, Tron and Litecoin
 /// addresses, and 32-byte Solana keys (which carry no checksum).
 fn base58_wallets(clean: &str, offer: &mut impl FnMut(Candidate)) {
-    static BASE58: LazyLock<Regex> = LazyLock::new(|| regex(r"\b[1-9A-HJ-NP-Za-km-z]{25,44}\b"));
+    static BASE58: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?-u:\b)[1-9A-HJ-NP-Za-km-z]{25,44}(?-u:\b)"));
     for found in BASE58.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let text = found.as_str();
         let mixed_case = text.bytes().any(|b| b.is_ascii_lowercase())
@@ -583,7 +614,7 @@ fn base58_wallets(clean: &str, offer: &mut impl FnMut(Candidate)) {
 
 fn ibans(clean: &str, offer: &mut impl FnMut(Candidate)) {
     static IBAN: LazyLock<Regex> =
-        LazyLock::new(|| regex(r"\b[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){10,32}"));
+        LazyLock::new(|| regex(r"(?-u:\b)[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){10,32}"));
     // Searched by hand rather than with find_iter: a match may run into the
     // next IBAN, and the search must resume where the country length cut it.
     let mut at = 0;
@@ -668,7 +699,8 @@ fn mask_card(text: &str, digit_count: usize) -> String {
 }
 
 fn cards(clean: &str, offer: &mut impl FnMut(Candidate)) {
-    static CARD: LazyLock<Regex> = LazyLock::new(|| regex(r"\b[0-9](?:[ \-]?[0-9]){12,18}\b"));
+    static CARD: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?-u:\b)[0-9](?:[ \-]?[0-9]){12,18}(?-u:\b)"));
     for found in CARD.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let text = found.as_str();
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -702,7 +734,7 @@ fn cards(clean: &str, offer: &mut impl FnMut(Candidate)) {
 
 fn ipv4(clean: &str, offer: &mut impl FnMut(Candidate)) {
     static IPV4: LazyLock<Regex> =
-        LazyLock::new(|| regex(r"\b[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\b"));
+        LazyLock::new(|| regex(r"(?-u:\b)[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}(?-u:\b)"));
     for found in IPV4.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let after = &clean[found.end()..];
         if after.starts_with(|c: char| c == '.' || c.is_ascii_digit())
@@ -778,13 +810,13 @@ pub fn normalize_phone(text: &str, region: Option<phonenumber::country::Id>) -> 
 /// Words that announce a phone number, in the languages reports come in.
 static PHONE_CUE: LazyLock<Regex> = LazyLock::new(|| {
     regex(
-        r"(?i)(?:\b(?:call|tel|phone|mobile|mob|cell|text|sms|contact|hotline|ring|dial|whatsapp|viber|zalo|telp|hp|wa|sđt|gọi|điện thoại|tawag|numero|nomor)\b|โทร|เบอร์|电话|手机|致电|ဖုန်း)",
+        r"(?i)(?:(?-u:\b)(?:call|tel|phone|mobile|mob|cell|text|sms|contact|hotline|ring|dial|whatsapp|viber|zalo|telp|hp|wa|sđt|gọi|điện thoại|tawag|numero|nomor)(?-u:\b)|โทร|เบอร์|电话|手机|致电|ဖုန်း)",
     )
 });
 
 fn phones(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
     static PHONE: LazyLock<Regex> =
-        LazyLock::new(|| regex(r"(?:\+|\b)\(?[0-9](?:(?:[ \-.]|\) ?|\)-| ?\()?[0-9]){6,16}"));
+        LazyLock::new(|| regex(r"(?:\+|(?-u:\b))\(?[0-9](?:(?:[ \-.]|\) ?|\)-| ?\()?[0-9]){6,16}"));
     static NOT_PHONE: LazyLock<Regex> = LazyLock::new(|| {
         regex(
             r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+)$",
@@ -854,7 +886,7 @@ pub fn normalize_telegram(handle: &str) -> (String, bool) {
 fn messenger_links(clean: &str, offer: &mut impl FnMut(Candidate)) {
     static LINK: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r"(?i)\b(?:https?://)?(?:www\.)?(?:(?:t|telegram)\.(?:me|dog)/(?P<tg>\+[a-z0-9_\-]+|joinchat/[a-z0-9_\-]+|[a-z0-9_]{3,64})|wa\.me/\+?(?P<wa>[0-9]{6,15})|api\.whatsapp\.com/send/?\?phone=\+?(?P<wa2>[0-9]{6,15})|chat\.whatsapp\.com/(?P<wagroup>[a-z0-9]{10,40})|line\.me/(?:R/)?ti/p/(?P<line>[~@%a-z0-9._\-]{3,40})|lin\.ee/(?P<lineshort>[a-z0-9]{4,20}))",
+            r"(?i)(?-u:\b)(?:https?://)?(?:www\.)?(?:(?:t|telegram)\.(?:me|dog)/(?P<tg>\+[a-z0-9_\-]+|joinchat/[a-z0-9_\-]+|[a-z0-9_]{3,64})|wa\.me/\+?(?P<wa>[0-9]{6,15})|api\.whatsapp\.com/send/?\?phone=\+?(?P<wa2>[0-9]{6,15})|chat\.whatsapp\.com/(?P<wagroup>[a-z0-9]{10,40})|line\.me/(?:R/)?ti/p/(?P<line>[~@%a-z0-9._\-]{3,40})|lin\.ee/(?P<lineshort>[a-z0-9]{4,20}))",
         )
     });
     for captures in LINK.captures_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
@@ -921,7 +953,7 @@ pub fn normalize_wechat(id: &str) -> (String, bool) {
 fn messenger_handles(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
     static HANDLE: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r"(?i)(?:(?P<tg>\btelegram|\btele\b|\btg\b|เทเลแกรม|电报|纸飞机)|(?P<wa>\bwhats\s?app|\bwa\b|วอทส์แอป|วอทแอป)|(?P<line>\bline\s*id|\bline\b\s*[:：]|ไลน์|ไอดีไลน์|\bid\s*line)|(?P<wc>\bwechat(?:\s*id)?|\bweixin|微信号?|\bvx\b|v信|威信))\s*(?:id|username|acc(?:ount)?|号)?\s*[:：]?\s*(?P<handle>@?[a-z][a-z0-9_.\-]{2,31}|\+?[0-9][0-9 \-]{6,18}[0-9])",
+            r"(?i)(?:(?P<tg>(?-u:\b)telegram|(?-u:\b)tele(?-u:\b)|(?-u:\b)tg(?-u:\b)|เทเลแกรม|电报|纸飞机)|(?P<wa>(?-u:\b)whats\s?app|(?-u:\b)wa(?-u:\b)|วอทส์แอป|วอทแอป)|(?P<line>(?-u:\b)line\s*id|(?-u:\b)line(?-u:\b)\s*[:：]|ไลน์|ไอดีไลน์|(?-u:\b)id\s*line)|(?P<wc>(?-u:\b)wechat(?:\s*id)?|(?-u:\b)weixin|微信号?|(?-u:\b)vx(?-u:\b)|v信|威信))\s*(?:id|username|acc(?:ount)?|号)?\s*[:：]?\s*(?P<handle>@?[a-z][a-z0-9_.\-]{2,31}|\+?[0-9][0-9 \-]{6,18}[0-9])",
         )
     });
     let region = context.phone_region();
@@ -966,7 +998,7 @@ fn messenger_handles(clean: &str, context: &Context, offer: &mut impl FnMut(Cand
 fn bank_accounts(clean: &str, offer: &mut impl FnMut(Candidate)) {
     static ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r"(?i)(?:(?P<routing>\brouting(?:\s*(?:no\.?|number|#))?|\baba(?:\s*(?:no\.?|number|#))?)|\baccount(?:\s*(?:no\.?|number|#))?|\bacct\.?(?:\s*no\.?)?|\ba/c(?:\s*no\.?)?|เลขที่บัญชี|เลขบัญชี|บัญชี|账号|帐号|账户|số tài khoản|\bstk\b|tài khoản|\bno\.?\s*rek(?:ening)?|\brekening|\bnomor rekening|ငွေစာရင်း(?:နံပါတ်)?|\bnumero ng account)\s*[:：#]?\s*(?P<number>[0-9][0-9 \-]{4,24}[0-9])",
+            r"(?i)(?:(?P<routing>(?-u:\b)routing(?:\s*(?:no\.?|number|#))?|(?-u:\b)aba(?:\s*(?:no\.?|number|#))?)|(?-u:\b)account(?:\s*(?:no\.?|number|#))?|(?-u:\b)acct\.?(?:\s*no\.?)?|(?-u:\b)a/c(?:\s*no\.?)?|เลขที่บัญชี|เลขบัญชี|บัญชี|账号|帐号|账户|số tài khoản|(?-u:\b)stk(?-u:\b)|tài khoản|(?-u:\b)no\.?\s*rek(?:ening)?|(?-u:\b)rekening|(?-u:\b)nomor rekening|ငွေစာရင်း(?:နံပါတ်)?|(?-u:\b)numero ng account)\s*[:：#]?\s*(?P<number>[0-9][0-9 \-]{4,24}[0-9])",
         )
     });
     for captures in ACCOUNT.captures_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
