@@ -1,0 +1,35 @@
+//! Prints the evaluation of `crackdown eval lure DIR`:
+//! `cargo run --release -p crackdown-lure --example eval -- [DIR] [FOLDS]`.
+
+use std::path::PathBuf;
+
+use crackdown_lure::{EvalOptions, evaluate};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+        PathBuf::from,
+    );
+    let folds = args.next().map(|f| f.parse()).transpose()?.unwrap_or(5);
+    let mut options = EvalOptions {
+        folds,
+        ..EvalOptions::default()
+    };
+    // Training knobs, for exploring under cross-validation.
+    let knob = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f32>().ok());
+    if let Some(value) = knob("LURE_EPOCHS") {
+        options.train.epochs = value as usize;
+    }
+    if let Some(value) = knob("LURE_LR") {
+        options.train.learning_rate = value;
+    }
+    if let Some(value) = knob("LURE_POSITIVE_WEIGHT") {
+        options.train.positive_weight = value;
+    }
+    if let Some(value) = knob("LURE_L2") {
+        options.train.l2 = value;
+    }
+    evaluate(&dir, &options, &mut std::io::stdout().lock())?;
+    Ok(())
+}

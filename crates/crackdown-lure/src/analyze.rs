@@ -1,0 +1,430 @@
+//! The verdict on one message (label, scam type, stage, confidence, reasons)
+//! and the `crackdown analyze` JSONL contract built on it.
+//!
+//! The model decides whether a message is unwanted; the cue lexicon names the
+//! scam type and stage and turns "unwanted" into "scam" when a scam type is
+//! named or a payment indicator is present. E-mail authentication is not
+//! here (see `crackdown-evidence`).
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::extract::{Context, Indicator, IndicatorKind};
+use crate::lexicon::{CueTarget, Label, Lexicon, ScamType, Stage};
+use crate::model::{Model, featurize};
+
+/// Probability at or above which the model calls a message unwanted.
+const UNWANTED_THRESHOLD: f32 = 0.5;
+/// Cue weight for one scam type that names it.
+const TYPE_THRESHOLD: f32 = 2.0;
+/// Cue weight for one scam type that makes a message a scam even when the
+/// model (trained on English and Tagalog SMS) has never seen its language.
+const CUE_OVERRIDE: f32 = 4.0;
+
+/// The analysis of one message.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Analysis {
+    pub label: Label,
+    pub scam_type: Option<ScamType>,
+    pub stage: Option<Stage>,
+    pub confidence: f64,
+    pub indicators: Vec<Indicator>,
+    pub reasons: Vec<String>,
+}
+
+/// A model and a lexicon, shared by all threads.
+pub struct Analyzer {
+    model: Model,
+    lexicon: &'static Lexicon,
+}
+
+impl Default for Analyzer {
+    fn default() -> Analyzer {
+        Analyzer::new(Model::builtin())
+    }
+}
+
+fn sigmoid(score: f32) -> f32 {
+    1.0 / (1.0 + (-score).exp())
+}
+
+/// Indicators that carry money or credentials away.
+fn is_payment_indicator(kind: IndicatorKind) -> bool {
+    matches!(
+        kind,
+        IndicatorKind::Btc
+            | IndicatorKind::Eth
+            | IndicatorKind::Tron
+            | IndicatorKind::Sol
+            | IndicatorKind::Ltc
+            | IndicatorKind::Iban
+            | IndicatorKind::BankAccount
+    )
+}
+
+impl Analyzer {
+    /// An analyzer with the given model and the shipped lexicon.
+    pub fn new(model: Model) -> Analyzer {
+        Analyzer {
+            model,
+            lexicon: Lexicon::builtin(),
+        }
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Analyzes one message.
+    pub fn analyze(&self, text: &str, context: &Context) -> Analysis {
+        let (features, observed) = featurize(text, context, self.lexicon, self.model.bits());
+        let probability = sigmoid(self.model.score(&features));
+        let mut reasons = vec![format!(
+            "model: {:.0}% likely unwanted (hashed character n-grams, words, cues)",
+            probability * 100.0
+        )];
+
+        let mut type_scores: HashMap<ScamType, (f32, Vec<&str>)> = HashMap::new();
+        let mut stage_scores: HashMap<Stage, (f32, Vec<&str>)> = HashMap::new();
+        for cue in &observed.cues {
+            match cue.target {
+                CueTarget::Type(scam_type) => {
+                    let entry = type_scores.entry(scam_type).or_default();
+                    entry.0 += cue.weight;
+                    entry.1.push(&cue.phrase);
+                }
+                CueTarget::Stage(stage) => {
+                    let entry = stage_scores.entry(stage).or_default();
+                    entry.0 += cue.weight;
+                    entry.1.push(&cue.phrase);
+                }
+                CueTarget::Spam => reasons.push(format!("marketing cue \"{}\"", cue.phrase)),
+            }
+        }
+        let best_type = type_scores
+            .iter()
+            .max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(b.0.cmp(a.0)))
+            .map(|(scam_type, (score, phrases))| (*scam_type, *score, phrases.clone()));
+
+        let payment = observed
+            .indicators
+            .iter()
+            .find(|i| is_payment_indicator(i.kind));
+        for indicator in &observed.indicators {
+            if indicator.lookalike {
+                reasons.push(format!(
+                    "look-alike host mixing scripts: {}",
+                    indicator.value
+                ));
+            }
+            if !indicator.valid {
+                reasons.push(format!(
+                    "{} {:?} fails its checksum or format check",
+                    indicator.kind, indicator.value
+                ));
+            }
+        }
+
+        let cue_override = best_type
+            .as_ref()
+            .is_some_and(|(_, score, _)| *score >= CUE_OVERRIDE);
+        let unwanted = probability >= UNWANTED_THRESHOLD || cue_override;
+        if cue_override && probability < UNWANTED_THRESHOLD {
+            reasons.push("scam cues outweigh the model".to_owned());
+        }
+        let named_type = best_type.filter(|(_, score, _)| *score >= TYPE_THRESHOLD);
+        let (label, scam_type) = match (&named_type, unwanted) {
+            (_, false) => (Label::Ham, None),
+            (Some((scam_type, _, phrases)), true) => {
+                let quoted: Vec<String> = phrases.iter().map(|p| format!("\"{p}\"")).collect();
+                reasons.push(format!("{scam_type} cues: {}", quoted.join(", ")));
+                (Label::Scam, Some(*scam_type))
+            }
+            (None, true) => match payment {
+                Some(indicator) => {
+                    reasons.push(format!(
+                        "asks for payment to a {} ({})",
+                        indicator.kind, indicator.value
+                    ));
+                    (Label::Scam, Some(ScamType::Other))
+                }
+                None => (Label::Spam, None),
+            },
+        };
+
+        let stage = match scam_type {
+            Some(ScamType::Romance | ScamType::Investment) => {
+                let stage = stage_scores
+                    .iter()
+                    .max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.0.cmp(b.0)))
+                    .map(|(stage, (_, phrases))| {
+                        reasons.push(format!("stage {stage}: \"{}\"", phrases.join("\", \"")));
+                        *stage
+                    });
+                Some(stage.unwrap_or(Stage::Contact))
+            }
+            _ => None,
+        };
+
+        let confidence = if unwanted {
+            let cue_strength = named_type
+                .as_ref()
+                .map_or(0.0, |(_, score, _)| (score / 8.0).min(0.45));
+            probability.max(0.5 + cue_strength)
+        } else {
+            1.0 - probability
+        };
+        Analysis {
+            label,
+            scam_type,
+            stage,
+            confidence: (f64::from(confidence) * 1e4).round() / 1e4,
+            indicators: observed.indicators,
+            reasons,
+        }
+    }
+}
+
+/// One input line of `crackdown analyze`.
+#[derive(Deserialize)]
+struct InputLine {
+    id: String,
+    text: String,
+    lang: Option<String>,
+    country: Option<String>,
+}
+
+#[derive(Serialize)]
+struct OutputLine<'a> {
+    id: &'a str,
+    #[serde(flatten)]
+    analysis: &'a Analysis,
+}
+
+#[derive(Serialize)]
+struct ErrorLine<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    error: String,
+}
+
+/// What `analyze_jsonl` processed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnalyzeSummary {
+    pub lines: usize,
+    pub errors: usize,
+    /// Lines that were not valid UTF-8 and were decoded lossily.
+    pub lossy_lines: usize,
+    pub scam: usize,
+    pub spam: usize,
+    pub ham: usize,
+}
+
+/// Lines analyzed together in parallel; bounds memory on any input size.
+const BATCH_LINES: usize = 2048;
+
+/// Analyzes one JSON line; the output line and its label (None on error).
+fn analyze_line(number: usize, raw: &[u8], analyzer: &Analyzer) -> (String, Option<Label>, bool) {
+    let decoded = String::from_utf8_lossy(raw);
+    let lossy = matches!(decoded, std::borrow::Cow::Owned(_));
+    let line = decoded.trim_end_matches(['\n', '\r']);
+    let error_line = |id: Option<&str>, error: String| {
+        serde_json::to_string(&ErrorLine { id, error })
+            .unwrap_or_else(|_| "{\"error\":\"unprintable\"}".to_owned())
+    };
+    let input: InputLine = match serde_json::from_str(line) {
+        Ok(input) => input,
+        Err(error) => {
+            let id = serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|value| {
+                    value
+                        .get("id")
+                        .and_then(|id| id.as_str())
+                        .map(str::to_owned)
+                });
+            return (
+                error_line(id.as_deref(), format!("line {number}: {error}")),
+                None,
+                lossy,
+            );
+        }
+    };
+    let context = Context {
+        country: input.country,
+        language: input.lang,
+    };
+    let mut analysis = analyzer.analyze(&input.text, &context);
+    if lossy {
+        analysis
+            .reasons
+            .push(format!("line {number}: not valid UTF-8; decoded lossily"));
+    }
+    let label = analysis.label;
+    match serde_json::to_string(&OutputLine {
+        id: &input.id,
+        analysis: &analysis,
+    }) {
+        Ok(json) => (json, Some(label), lossy),
+        Err(error) => (
+            error_line(Some(&input.id), format!("line {number}: {error}")),
+            None,
+            lossy,
+        ),
+    }
+}
+
+/// Reads JSONL `{"id","text","lang"?,"country"?}` and writes one JSON line
+/// per input line, in order. A bad line yields `{"id"?, "error"}` and the
+/// run goes on; only I/O errors stop it.
+pub fn analyze_jsonl(
+    mut input: impl BufRead,
+    mut output: impl Write,
+    analyzer: &Analyzer,
+) -> std::io::Result<AnalyzeSummary> {
+    let mut summary = AnalyzeSummary::default();
+    let mut batch: Vec<Vec<u8>> = Vec::with_capacity(BATCH_LINES);
+    let mut finished = false;
+    while !finished {
+        batch.clear();
+        while batch.len() < BATCH_LINES {
+            let mut line = Vec::new();
+            if input.read_until(b'\n', &mut line)? == 0 {
+                finished = true;
+                break;
+            }
+            batch.push(line);
+        }
+        let first_number = summary.lines + 1;
+        let results: Vec<(String, Option<Label>, bool)> = batch
+            .par_iter()
+            .enumerate()
+            .map(|(offset, raw)| analyze_line(first_number + offset, raw, analyzer))
+            .collect();
+        for (json, label, lossy) in results {
+            summary.lines += 1;
+            summary.lossy_lines += usize::from(lossy);
+            match label {
+                None => summary.errors += 1,
+                Some(Label::Scam) => summary.scam += 1,
+                Some(Label::Spam) => summary.spam += 1,
+                Some(Label::Ham) => summary.ham += 1,
+            }
+            output.write_all(json.as_bytes())?;
+            output.write_all(b"\n")?;
+        }
+    }
+    output.flush()?;
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Analyzes with the shipped model and compares label, type and stage.
+    fn check(text: &str, language: &str, expected: (Label, Option<ScamType>, Option<Stage>)) {
+        let analyzer = Analyzer::default();
+        let context = Context {
+            country: None,
+            language: Some(language.to_owned()),
+        };
+        let analysis = analyzer.analyze(text, &context);
+        assert_eq!(
+            (analysis.label, analysis.scam_type, analysis.stage),
+            expected,
+            "{text:?}: {:?}",
+            analysis.reasons
+        );
+        assert!((0.0..=1.0).contains(&analysis.confidence));
+        assert!(!analysis.reasons.is_empty());
+    }
+
+    #[test]
+    fn shipped_model_and_lexicon_in_seven_languages() {
+        use Label::*;
+        check(
+            "ok see you at home later, love mum",
+            "en",
+            (Ham, None, None),
+        );
+        check(
+            "WINNER!! You have won a cash prize of £900. To claim call 09061701461 now",
+            "en",
+            (Scam, Some(ScamType::PrizeLottery), None),
+        );
+        check(
+            "แพลตฟอร์มลงทุนของเรา ผลตอบแทนสูง กำไรทุกวัน ถอนเงินไม่ได้ต้องจ่ายภาษีก่อน โอนเข้าบัญชี 123-4-56789-0",
+            "th",
+            (
+                Scam,
+                Some(ScamType::Investment),
+                Some(Stage::WithdrawalBlock),
+            ),
+        );
+        check(
+            "兼职刷单，日结佣金，做任务就能赚钱，加微信: lisa88888",
+            "zh",
+            (Scam, Some(ScamType::TaskJob), None),
+        );
+        check(
+            "Chúc mừng! Bạn đã trúng thưởng giải thưởng 50 triệu, nhấp vào liên kết http://qua-tang[.]xyz/nhan",
+            "vi",
+            (Scam, Some(ScamType::PrizeLottery), None),
+        );
+        check(
+            "Pinjaman dana cepat tanpa jaminan, pinjol resmi bunga rendah, hubungi WA 0812-3456-7890",
+            "id",
+            (Scam, Some(ScamType::Loan), None),
+        );
+        check(
+            "Nanalo ka ng premyo na P50,000! I-claim sa bit.ly/claim-premyo bago mag-expire",
+            "tl",
+            (Scam, Some(ScamType::PrizeLottery), None),
+        );
+        check(
+            "ကံထူးရှင် ဆုရ ပါသည်။ ဆုငွေ ထုတ်ယူရန် လင့်ခ် http://prize-mm.top/win နှိပ်ပါ",
+            "my",
+            (Scam, Some(ScamType::PrizeLottery), None),
+        );
+    }
+
+    #[test]
+    fn jsonl_lines_have_exactly_the_contract_fields() {
+        let input = "{\"id\":\"r1\",\"text\":\"send USDT to TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t\",\"country\":\"TH\"}\n";
+        let mut output = Vec::new();
+        let summary =
+            analyze_jsonl(input.as_bytes(), &mut output, &Analyzer::default()).expect("in memory");
+        assert_eq!(summary.lines, 1);
+        let line: serde_json::Value = serde_json::from_slice(&output).expect("JSON");
+        let keys: Vec<&str> = line
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "confidence",
+                "id",
+                "indicators",
+                "label",
+                "reasons",
+                "scam_type",
+                "stage"
+            ]
+        );
+        let indicator = line["indicators"][0].as_object().expect("object");
+        let keys: Vec<&str> = indicator.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            ["end", "normalized", "start", "type", "valid", "value"]
+        );
+        assert_eq!(line["indicators"][0]["type"], "tron");
+        assert_eq!(line["indicators"][0]["start"], 13);
+    }
+}

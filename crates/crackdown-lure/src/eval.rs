@@ -1,0 +1,397 @@
+//! Loading the labelled sets, training the shipped model, and measuring:
+//! precision/recall/F1 of the binary label (scam ∪ spam vs ham) with k-fold
+//! cross-validation on every set the model trains on, macro-F1 and a
+//! confusion matrix for `scam_type` where a set labels it, and indicator
+//! recall on indicator lists (`address.json`, `domains.json`).
+//!
+//! Folds are assigned by a hash of the normalized text, so copies of one
+//! message never sit on both sides. E-mail (.eml) evaluation is left to the
+//! e-mail crate.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::analyze::Analyzer;
+use crate::extract::{Context, IndicatorKind, extract};
+use crate::lexicon::{Label, ScamType};
+use crate::model::{Model, Sample, TrainOptions, train};
+
+/// The sets whose licence lets the shipped model train on them.
+pub const TRAINING_SETS: [&str; 2] = ["uci-sms-spam", "ph-sms-scams"];
+
+/// Errors that stop an evaluation or training run.
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: no usable messages")]
+    Empty { path: PathBuf },
+    #[error("writing the report: {0}")]
+    Report(#[from] std::io::Error),
+}
+
+#[derive(Deserialize)]
+struct MessageLine {
+    text: String,
+    label: String,
+    scam_type: Option<String>,
+    lang: Option<String>,
+    country: Option<String>,
+}
+
+/// Reads `messages.jsonl` (`{"text","label","scam_type"?,"lang"?,"country"?}`).
+/// Bad lines are skipped and described in the returned list of problems.
+pub fn load_messages(path: &Path) -> Result<(Vec<Sample>, Vec<String>), EvalError> {
+    let io_error = |source| EvalError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let mut samples = Vec::new();
+    let mut problems = Vec::new();
+    for (index, line) in BufReader::new(file).split(b'\n').enumerate() {
+        let line = line.map_err(io_error)?;
+        let line = String::from_utf8_lossy(&line);
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed: MessageLine = match serde_json::from_str(&line) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                problems.push(format!("{}:{}: {error}", path.display(), index + 1));
+                continue;
+            }
+        };
+        let Some(label) = Label::parse(&parsed.label) else {
+            problems.push(format!(
+                "{}:{}: label {:?} is not scam, spam or ham",
+                path.display(),
+                index + 1,
+                parsed.label
+            ));
+            continue;
+        };
+        samples.push(Sample {
+            text: parsed.text,
+            label,
+            scam_type: parsed.scam_type.as_deref().and_then(ScamType::parse),
+            context: Context {
+                country: parsed.country,
+                language: parsed.lang,
+            },
+        });
+    }
+    Ok((samples, problems))
+}
+
+/// Trains on the `messages.jsonl` of each directory.
+pub fn train_on_dirs(dirs: &[PathBuf], options: &TrainOptions) -> Result<Model, EvalError> {
+    let mut all = Vec::new();
+    for dir in dirs {
+        let path = dir.join("messages.jsonl");
+        let (samples, _) = load_messages(&path)?;
+        if samples.is_empty() {
+            return Err(EvalError::Empty { path });
+        }
+        all.extend(samples);
+    }
+    Ok(train(all.into_iter(), options))
+}
+
+/// Evaluation settings.
+#[derive(Clone, Debug)]
+pub struct EvalOptions {
+    pub folds: usize,
+    pub train: TrainOptions,
+}
+
+impl Default for EvalOptions {
+    fn default() -> EvalOptions {
+        EvalOptions {
+            folds: 5,
+            train: TrainOptions::default(),
+        }
+    }
+}
+
+/// Binary counts with scam ∪ spam as the positive class.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub true_positive: usize,
+    pub false_positive: usize,
+    pub false_negative: usize,
+    pub true_negative: usize,
+}
+
+impl Counts {
+    fn add(&mut self, truth: Label, predicted: Label) {
+        match (truth != Label::Ham, predicted != Label::Ham) {
+            (true, true) => self.true_positive += 1,
+            (false, true) => self.false_positive += 1,
+            (true, false) => self.false_negative += 1,
+            (false, false) => self.true_negative += 1,
+        }
+    }
+
+    pub fn precision(&self) -> f64 {
+        ratio(self.true_positive, self.true_positive + self.false_positive)
+    }
+
+    pub fn recall(&self) -> f64 {
+        ratio(self.true_positive, self.true_positive + self.false_negative)
+    }
+
+    pub fn f1(&self) -> f64 {
+        let (precision, recall) = (self.precision(), self.recall());
+        if precision + recall == 0.0 {
+            0.0
+        } else {
+            2.0 * precision * recall / (precision + recall)
+        }
+    }
+}
+
+fn ratio(numerator: usize, denominator: usize) -> f64 {
+    if denominator == 0 {
+        0.0
+    } else {
+        numerator as f64 / denominator as f64
+    }
+}
+
+/// The scores of one set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetScore {
+    pub set: String,
+    /// "5-fold cross-validation", "shipped model" or "indicator recall".
+    pub method: String,
+    pub counts: Counts,
+    /// Macro-F1 over scam types, where the set labels them.
+    pub scam_type_macro_f1: Option<f64>,
+}
+
+fn fold_of(text: &str, folds: usize) -> usize {
+    let normalized = crackdown_model::normalize_text(text);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in normalized.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (hash % folds as u64) as usize
+}
+
+/// Scam-type confusion: truth → predicted (None = not typed) → count.
+type Confusion = BTreeMap<String, BTreeMap<String, usize>>;
+
+fn record(counts: &mut Counts, confusion: &mut Confusion, sample: &Sample, analyzer: &Analyzer) {
+    let analysis = analyzer.analyze(&sample.text, &sample.context);
+    counts.add(sample.label, analysis.label);
+    if let Some(truth) = sample.scam_type {
+        let predicted = analysis.scam_type.map_or("none", ScamType::as_str);
+        *confusion
+            .entry(truth.to_string())
+            .or_default()
+            .entry(predicted.to_owned())
+            .or_default() += 1;
+    }
+}
+
+fn macro_f1(confusion: &Confusion) -> Option<f64> {
+    if confusion.is_empty() {
+        return None;
+    }
+    let scores: Vec<f64> = confusion
+        .keys()
+        .map(|class| {
+            let true_positive = confusion[class].get(class).copied().unwrap_or(0);
+            let actual: usize = confusion[class].values().sum();
+            let predicted: usize = confusion.values().filter_map(|row| row.get(class)).sum();
+            let (p, r) = (
+                ratio(true_positive, predicted),
+                ratio(true_positive, actual),
+            );
+            if p + r == 0.0 {
+                0.0
+            } else {
+                2.0 * p * r / (p + r)
+            }
+        })
+        .collect();
+    Some(scores.iter().sum::<f64>() / scores.len() as f64)
+}
+
+/// Evaluates on every set under `data_dir` and prints a report to `out`.
+pub fn evaluate(
+    data_dir: &Path,
+    options: &EvalOptions,
+    out: &mut impl Write,
+) -> Result<Vec<SetScore>, EvalError> {
+    let io_error = |source| EvalError::Io {
+        path: data_dir.to_owned(),
+        source,
+    };
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(data_dir)
+        .map_err(io_error)?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.is_dir())
+        .collect();
+    sets.sort();
+    let mut loaded = BTreeMap::new();
+    for set in &sets {
+        let messages = set.join("messages.jsonl");
+        if messages.is_file() {
+            let (samples, problems) = load_messages(&messages)?;
+            for problem in problems {
+                writeln!(out, "skipped {problem}")?;
+            }
+            loaded.insert(set.clone(), samples);
+        }
+    }
+    let name = |path: &Path| {
+        path.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    };
+    let shipped = Analyzer::default();
+    let mut scores = Vec::new();
+    for (set, samples) in &loaded {
+        let set_name = name(set);
+        let mut counts = Counts::default();
+        let mut confusion = Confusion::new();
+        let method = if TRAINING_SETS.contains(&set_name.as_str()) {
+            for fold in 0..options.folds {
+                let training = loaded
+                    .iter()
+                    .filter(|(other, _)| TRAINING_SETS.contains(&name(other).as_str()))
+                    .flat_map(|(other, samples)| {
+                        samples.iter().filter(move |s| {
+                            other != set || fold_of(&s.text, options.folds) != fold
+                        })
+                    })
+                    .cloned();
+                let analyzer = Analyzer::new(train(training, &options.train));
+                for sample in samples
+                    .iter()
+                    .filter(|s| fold_of(&s.text, options.folds) == fold)
+                {
+                    record(&mut counts, &mut confusion, sample, &analyzer);
+                }
+            }
+            format!(
+                "{}-fold cross-validation (other training sets in every fold)",
+                options.folds
+            )
+        } else {
+            for sample in samples {
+                record(&mut counts, &mut confusion, sample, &shipped);
+            }
+            "shipped model, never trained on this set".to_owned()
+        };
+        writeln!(
+            out,
+            "{set_name}: {method}\n  n={} precision={:.4} recall={:.4} F1={:.4} (tp={} fp={} fn={} tn={})",
+            samples.len(),
+            counts.precision(),
+            counts.recall(),
+            counts.f1(),
+            counts.true_positive,
+            counts.false_positive,
+            counts.false_negative,
+            counts.true_negative
+        )?;
+        let scam_type_macro_f1 = macro_f1(&confusion);
+        match scam_type_macro_f1 {
+            Some(f1) => {
+                writeln!(
+                    out,
+                    "  scam_type macro-F1={f1:.4}; confusion (truth -> predicted: count):"
+                )?;
+                for (truth, row) in &confusion {
+                    let cells: Vec<String> = row.iter().map(|(p, c)| format!("{p}:{c}")).collect();
+                    writeln!(out, "    {truth} -> {}", cells.join(" "))?;
+                }
+            }
+            None => writeln!(out, "  scam_type: not labelled in this set")?,
+        }
+        scores.push(SetScore {
+            set: set_name,
+            method,
+            counts,
+            scam_type_macro_f1,
+        });
+    }
+    for set in &sets {
+        if let Some(score) = indicator_recall(set, out)? {
+            scores.push(score);
+        }
+    }
+    Ok(scores)
+}
+
+/// Recall of the extractor on `address.json` (EVM addresses) and
+/// `domains.json` lists, each item embedded in a sentence.
+fn indicator_recall(set: &Path, out: &mut impl Write) -> Result<Option<SetScore>, EvalError> {
+    let mut counts = Counts::default();
+    for (file, kind, template) in [
+        (
+            "address.json",
+            IndicatorKind::Eth,
+            "send the USDT to {} today",
+        ),
+        (
+            "domains.json",
+            IndicatorKind::Domain,
+            "claim your airdrop at {} now",
+        ),
+    ] {
+        let path = set.join(file);
+        if !path.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|source| EvalError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let Ok(items) = serde_json::from_str::<Vec<String>>(&text) else {
+            writeln!(
+                out,
+                "skipped {}: not a JSON list of strings",
+                path.display()
+            )?;
+            continue;
+        };
+        for item in items {
+            let message = template.replace("{}", &item);
+            let expected = item.trim().to_ascii_lowercase();
+            let found = extract(&message, &Context::none()).iter().any(|i| {
+                i.kind == kind
+                    && i.normalized.trim_start_matches("www.")
+                        == expected.trim_start_matches("www.")
+            });
+            counts.add(Label::Scam, if found { Label::Scam } else { Label::Ham });
+        }
+    }
+    if counts == Counts::default() {
+        return Ok(None);
+    }
+    let set_name = set
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    writeln!(
+        out,
+        "{set_name}: indicator recall={:.4} ({} of {})",
+        counts.recall(),
+        counts.true_positive,
+        counts.true_positive + counts.false_negative
+    )?;
+    Ok(Some(SetScore {
+        set: set_name,
+        method: "indicator recall".to_owned(),
+        counts,
+        scam_type_macro_f1: None,
+    }))
+}
