@@ -85,36 +85,19 @@ pub(crate) struct Mention {
 }
 
 fn indicator(kind: IndicatorType, canonical: String) -> Indicator {
-    Indicator {
-        kind,
-        canonical,
-        phone: None,
-        bank: None,
-    }
+    Indicator { kind, canonical, phone: None, bank: None }
 }
 
 /// A mobile number of the plan, canonical in E.164.
 pub(crate) fn phone(dice: &mut Dice, plan: PhonePlan) -> Indicator {
     let prefix = *dice.pick(plan.mobile_prefixes);
-    let national = format!(
-        "{prefix}{}",
-        dice.digits(plan.length.saturating_sub(prefix.len()))
-    );
-    Indicator {
-        phone: Some(plan),
-        ..indicator(
-            IndicatorType::Phone,
-            format!("+{}{national}", plan.country_code),
-        )
-    }
+    let national = format!("{prefix}{}", dice.digits(plan.length.saturating_sub(prefix.len())));
+    Indicator { phone: Some(plan), ..indicator(IndicatorType::Phone, format!("+{}{national}", plan.country_code)) }
 }
 
 /// The national significant number of a canonical phone.
 fn national_number(canonical: &str, plan: PhonePlan) -> &str {
-    canonical
-        .strip_prefix('+')
-        .and_then(|rest| rest.strip_prefix(plan.country_code))
-        .unwrap_or(canonical)
+    canonical.strip_prefix('+').and_then(|rest| rest.strip_prefix(plan.country_code)).unwrap_or(canonical)
 }
 
 /// Groups digits as 3-3-rest, or 3-4-4 for 11 digits, joined by `separator`.
@@ -160,11 +143,7 @@ pub(crate) fn iban_check_digits(country: &str, bban: &str) -> u32 {
     let rearranged = format!("{bban}{country}00");
     for character in rearranged.chars() {
         let value = character.to_digit(36).unwrap_or(0);
-        remainder = if value >= 10 {
-            (remainder * 100 + value) % 97
-        } else {
-            (remainder * 10 + value) % 97
-        };
+        remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
     }
     98 - remainder
 }
@@ -184,9 +163,7 @@ fn bban_shape(country: &str) -> (usize, usize) {
 /// A valid IBAN of `country` (DE, GB, IE, NL, LT, FR), electronic form.
 pub(crate) fn iban(dice: &mut Dice, country: &'static str) -> Indicator {
     let (letters, digits) = bban_shape(country);
-    let bank: String = (0..letters)
-        .map(|_| char::from(b'A' + dice.below(26) as u8))
-        .collect();
+    let bank: String = (0..letters).map(|_| char::from(b'A' + dice.below(26) as u8)).collect();
     let bban = format!("{bank}{}", dice.digits(digits));
     let check = iban_check_digits(country, &bban);
     indicator(IndicatorType::Iban, format!("{country}{check:02}{bban}"))
@@ -195,11 +172,7 @@ pub(crate) fn iban(dice: &mut Dice, country: &'static str) -> Indicator {
 /// An IBAN printed in groups of four, as on statements.
 fn spaced(text: &str) -> String {
     let characters: Vec<char> = text.chars().collect();
-    characters
-        .chunks(4)
-        .map(|chunk| chunk.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
+    characters.chunks(4).map(|chunk| chunk.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
 }
 
 /// A legacy P2PKH (`1…`) or P2SH (`3…`) Bitcoin address, or a bech32
@@ -287,11 +260,7 @@ fn mutate_one(dice: &mut Dice, text: &str, protected_prefix: usize, alphabet: &[
     }
     let position = protected_prefix + dice.below(bytes.len() - protected_prefix);
     let original = bytes[position];
-    let candidates: Vec<u8> = alphabet
-        .iter()
-        .copied()
-        .filter(|&candidate| candidate != original)
-        .collect();
+    let candidates: Vec<u8> = alphabet.iter().copied().filter(|&candidate| candidate != original).collect();
     bytes[position] = *dice.pick(&candidates);
     String::from_utf8(bytes).expect("ASCII replaced by ASCII")
 }
@@ -343,10 +312,7 @@ pub(crate) fn invalid_lookalike(dice: &mut Dice, value: &Indicator) -> Option<In
         }
         _ => return None,
     };
-    Some(Indicator {
-        canonical: broken,
-        ..value.clone()
-    })
+    Some(Indicator { canonical: broken, ..value.clone() })
 }
 
 /// A URL's host, for defanging and e-mail domains.
@@ -367,10 +333,8 @@ pub(crate) fn surface(dice: &mut Dice, value: &Indicator) -> String {
             None => canonical.to_owned(),
         },
         IndicatorType::Url => {
-            let rest = canonical
-                .strip_prefix("https://")
-                .or_else(|| canonical.strip_prefix("http://"))
-                .unwrap_or(canonical);
+            let rest =
+                canonical.strip_prefix("https://").or_else(|| canonical.strip_prefix("http://")).unwrap_or(canonical);
             let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
             match dice.below(7) {
                 0 | 1 => canonical.to_owned(),
@@ -405,23 +369,13 @@ pub(crate) fn surface(dice: &mut Dice, value: &Indicator) -> String {
             let bank = value.bank.unwrap_or("");
             let digits = canonical;
             let written = if digits.len() == 10 && dice.chance(0.6) {
-                format!(
-                    "{}-{}-{}-{}",
-                    &digits[..3],
-                    &digits[3..4],
-                    &digits[4..9],
-                    &digits[9..]
-                )
+                format!("{}-{}-{}-{}", &digits[..3], &digits[3..4], &digits[4..9], &digits[9..])
             } else if dice.chance(0.3) {
                 group(digits, " ")
             } else {
                 digits.to_owned()
             };
-            if bank.is_empty() {
-                written
-            } else {
-                format!("{bank} {written}")
-            }
+            if bank.is_empty() { written } else { format!("{bank} {written}") }
         }
         IndicatorType::Telegram => match dice.below(4) {
             0 => format!("t.me/{canonical}"),
@@ -452,12 +406,7 @@ pub(crate) fn mention(dice: &mut Dice, value: &Indicator, lookalike_rate: f64) -
     } else {
         (value.clone(), true)
     };
-    Mention {
-        kind: shown.kind,
-        surface: surface(dice, &shown),
-        canonical: shown.canonical,
-        valid,
-    }
+    Mention { kind: shown.kind, surface: surface(dice, &shown), canonical: shown.canonical, valid }
 }
 
 #[cfg(test)]
@@ -489,12 +438,7 @@ mod tests {
 
     #[test]
     fn phone_forms_keep_the_digits() {
-        let plan = PhonePlan {
-            country_code: "66",
-            trunk: "0",
-            mobile_prefixes: &["8"],
-            length: 9,
-        };
+        let plan = PhonePlan { country_code: "66", trunk: "0", mobile_prefixes: &["8"], length: 9 };
         let mut dice = Dice::new(3, "phone", 0);
         let number = phone(&mut dice, plan);
         let national = national_number(&number.canonical, plan).to_owned();

@@ -131,24 +131,8 @@ impl<'w> Ledger<'w> {
         self.seq
     }
 
-    fn event(
-        &mut self,
-        time: i64,
-        from: u32,
-        to: u32,
-        amount: i64,
-        channel: &'static str,
-        purpose: Purpose,
-    ) -> Event {
-        Event {
-            time,
-            seq: self.next_seq(),
-            from,
-            to,
-            amount,
-            channel,
-            purpose,
-        }
+    fn event(&mut self, time: i64, from: u32, to: u32, amount: i64, channel: &'static str, purpose: Purpose) -> Event {
+        Event { time, seq: self.next_seq(), from, to, amount, channel, purpose }
     }
 
     fn schedule(&mut self, event: Event) {
@@ -160,14 +144,8 @@ impl<'w> Ledger<'w> {
 
     fn tainted(&self, account: u32) -> bool {
         self.tracked[account as usize]
-            && self
-                .queues
-                .get(&account)
-                .is_some_and(|queue| queue.iter().any(|lot| lot.payment != NONE))
-            || self
-                .pending_out
-                .get(&account)
-                .is_some_and(|&count| count > 0)
+            && self.queues.get(&account).is_some_and(|queue| queue.iter().any(|lot| lot.payment != NONE))
+            || self.pending_out.get(&account).is_some_and(|&count| count > 0)
     }
 
     /// Whether the event is written; background spending must be affordable
@@ -183,9 +161,7 @@ impl<'w> Ledger<'w> {
             return false;
         }
         match kind(self.world, event.from) {
-            AccountKind::Person | AccountKind::Merchant => {
-                self.balances[event.from as usize] >= event.amount
-            }
+            AccountKind::Person | AccountKind::Merchant => self.balances[event.from as usize] >= event.amount,
             _ => true,
         }
     }
@@ -195,11 +171,7 @@ impl<'w> Ledger<'w> {
         self.changed.push(payment);
         let truth = &mut self.payments[index];
         truth.remaining -= amount;
-        match truth
-            .endpoints
-            .iter_mut()
-            .find(|(held, _, why)| *held == account && *why == reason)
-        {
+        match truth.endpoints.iter_mut().find(|(held, _, why)| *held == account && *why == reason) {
             Some(entry) => entry.1 += amount,
             None => truth.endpoints.push((account, amount, reason)),
         }
@@ -232,10 +204,7 @@ impl<'w> Ledger<'w> {
                     break;
                 };
                 let share = front.amount.min(wanted);
-                let mut lot = Lot {
-                    amount: share,
-                    ..*front
-                };
+                let mut lot = Lot { amount: share, ..*front };
                 front.amount -= share;
                 if front.amount == 0 {
                     queue.pop_front();
@@ -249,11 +218,7 @@ impl<'w> Ledger<'w> {
             }
         }
         if wanted > 0 {
-            moved.push(Lot {
-                payment: NONE,
-                amount: wanted,
-                since: event.time,
-            });
+            moved.push(Lot { payment: NONE, amount: wanted, since: event.time });
         }
         for (payment, amount) in expired {
             self.endpoint(payment, event.from, amount, "horizon");
@@ -263,10 +228,7 @@ impl<'w> Ledger<'w> {
 
     fn follow_money(&mut self, event: &Event) {
         let from_tracked = self.tracked[event.from as usize];
-        if !from_tracked
-            && !self.tracked[event.to as usize]
-            && !matches!(event.purpose, Purpose::Victim(_))
-        {
+        if !from_tracked && !self.tracked[event.to as usize] && !matches!(event.purpose, Purpose::Victim(_)) {
             // Ordinary money between ordinary accounts: nothing to follow.
             return;
         }
@@ -277,11 +239,7 @@ impl<'w> Ledger<'w> {
                 Purpose::Victim(payment) => payment,
                 _ => NONE,
             };
-            vec![Lot {
-                payment,
-                amount: event.amount,
-                since: event.time,
-            }]
+            vec![Lot { payment, amount: event.amount, since: event.time }]
         };
         let receiver = kind(self.world, event.to);
         if self.tracked[event.to as usize]
@@ -379,9 +337,7 @@ impl<'w> Ledger<'w> {
         row.push(b',');
         row.extend_from_slice(event.channel.as_bytes());
         row.push(b'\n');
-        self.out
-            .write_all(row)
-            .map_err(|source| GenerateError::io("ledger.csv", source))
+        self.out.write_all(row).map_err(|source| GenerateError::io("ledger.csv", source))
     }
 
     /// Writes the truth of victim payments whose money has all arrived.
@@ -393,9 +349,7 @@ impl<'w> Ledger<'w> {
         done.sort_unstable();
         done.dedup();
         for payment in done {
-            if self.payments[payment as usize].remaining == 0
-                && self.open.remove(&payment).is_some()
-            {
+            if self.payments[payment as usize].remaining == 0 && self.open.remove(&payment).is_some() {
                 self.write_truth(payment as usize)?;
             }
         }
@@ -408,9 +362,7 @@ impl<'w> Ledger<'w> {
         let accounts = &world.population.accounts;
         let currency = REGIONS[usize::from(accounts[truth.victim as usize].region)].currency();
         let campaign = &world.campaigns[truth.campaign];
-        let report = world
-            .victim_report(truth.victim_index)
-            .map_or(String::new(), crate::reports::report_id);
+        let report = world.victim_report(truth.victim_index).map_or(String::new(), crate::reports::report_id);
         for &(account, amount, reason) in &truth.endpoints {
             let mut line = Vec::with_capacity(160);
             line.extend_from_slice(format!("T{:09},{report},", truth.tx_id).as_bytes());
@@ -430,9 +382,7 @@ impl<'w> Ledger<'w> {
             line.push(b',');
             line.extend_from_slice(reason.as_bytes());
             line.push(b'\n');
-            self.truth
-                .write_all(&line)
-                .map_err(|source| GenerateError::io("truth/victim_payments.csv", source))?;
+            self.truth.write_all(&line).map_err(|source| GenerateError::io("truth/victim_payments.csv", source))?;
             self.victim_payment_rows += 1;
         }
         Ok(())
@@ -468,13 +418,9 @@ impl Launderer<'_, '_> {
         if !kind(self.world(), to).is_terminal() {
             self.ledger.mule_roles.insert((to, role_to, self.campaign));
         } else {
-            self.ledger
-                .mule_roles
-                .insert((from, "cashout", self.campaign));
+            self.ledger.mule_roles.insert((from, "cashout", self.campaign));
         }
-        let event = self
-            .ledger
-            .event(time, from, to, amount, channel, Purpose::Laundering);
+        let event = self.ledger.event(time, from, to, amount, channel, Purpose::Laundering);
         self.ledger.schedule(event);
     }
 
@@ -498,10 +444,7 @@ impl Launderer<'_, '_> {
         let parts = parts.clamp(1, amount.max(1) as usize);
         let weights: Vec<i64> = (0..parts).map(|_| self.dice.range(5, 15)).collect();
         let total: i64 = weights.iter().sum();
-        let mut pieces: Vec<i64> = weights
-            .iter()
-            .map(|weight| amount * weight / total)
-            .collect();
+        let mut pieces: Vec<i64> = weights.iter().map(|weight| amount * weight / total).collect();
         let assigned: i64 = pieces.iter().sum();
         pieces[0] += amount - assigned;
         pieces.retain(|&piece| piece > 0);
@@ -528,8 +471,8 @@ impl Launderer<'_, '_> {
         let mut remaining = amount;
         let mut at = time;
         while remaining >= step {
-            let chunk = round_to(remaining.min(limit - step * self.dice.range(0, 5)), step)
-                .min(remaining / step * step);
+            let chunk =
+                round_to(remaining.min(limit - step * self.dice.range(0, 5)), step).min(remaining / step * step);
             let atm = *self.dice.pick(&cash);
             at = self.later(at, 3, 90);
             self.send(at, from, atm, chunk, "cashout");
@@ -629,8 +572,7 @@ impl Launderer<'_, '_> {
                 let first = self.layer();
                 let second = self.layer();
                 let third = self.cashout();
-                let distinct: BTreeSet<u32> =
-                    [collection, first, second, third].into_iter().collect();
+                let distinct: BTreeSet<u32> = [collection, first, second, third].into_iter().collect();
                 if distinct.len() < 4 {
                     let exit_at = self.later(time, 10, 120);
                     self.exit(exit_at, collection, amount);
@@ -689,10 +631,7 @@ impl Calendar {
                 continue;
             }
             for &employer in &accounts.employers {
-                if let Some(first) = population
-                    .employees
-                    .get(&employer)
-                    .and_then(|staff| staff.first())
+                if let Some(first) = population.employees.get(&employer).and_then(|staff| staff.first())
                     && let Some(person) = &population.persons[*first as usize]
                 {
                     calendar.payroll[usize::from(person.payday)].push(employer);
@@ -713,22 +652,15 @@ impl Calendar {
 }
 
 impl Ledger<'_> {
-    fn background_day(
-        &mut self,
-        dice: &mut Dice,
-        day_start: i64,
-        filler: u64,
-        buffer: &mut Vec<Event>,
-    ) {
+    fn background_day(&mut self, dice: &mut Dice, day_start: i64, filler: u64, buffer: &mut Vec<Event>) {
         let world = self.world;
         let population = &world.population;
         let (_, month, day_of_month) = civil_from_days(day_start.div_euclid(DAY));
         let _ = month;
         let dom = day_of_month as usize;
         let weekday = (day_start.div_euclid(DAY) + 4).rem_euclid(7);
-        let at = |dice: &mut Dice, low_hour: i64, high_hour: i64| {
-            day_start + dice.range(low_hour * 3600, high_hour * 3600)
-        };
+        let at =
+            |dice: &mut Dice, low_hour: i64, high_hour: i64| day_start + dice.range(low_hour * 3600, high_hour * 3600);
         for &employer in &self.calendar_payroll(dom) {
             let Some(staff) = population.employees.get(&employer) else {
                 continue;
@@ -741,14 +673,7 @@ impl Ledger<'_> {
                 .map(|person| person.salary)
                 .sum();
             let mut time = at(dice, 3, 6);
-            let funding = self.event(
-                time,
-                business,
-                employer,
-                total + total / 10,
-                "wire",
-                Purpose::Income,
-            );
+            let funding = self.event(time, business, employer, total + total / 10, "wire", Purpose::Income);
             buffer.push(funding);
             time += 3600 + dice.range(0, 3600);
             for &account in staff {
@@ -756,39 +681,18 @@ impl Ledger<'_> {
                     continue;
                 };
                 time += dice.range(1, 20);
-                buffer.push(self.event(
-                    time,
-                    employer,
-                    account,
-                    person.salary,
-                    "payroll",
-                    Purpose::Income,
-                ));
+                buffer.push(self.event(time, employer, account, person.salary, "payroll", Purpose::Income));
                 let (_, coarse) = steps(region);
                 match person.habit {
                     Habit::FamilyForwarder => {
                         let share = round_to(person.salary * dice.range(60, 86) / 100, coarse);
                         let when = time + dice.range(1800, 6 * 3600);
-                        buffer.push(self.event(
-                            when,
-                            account,
-                            person.partner,
-                            share,
-                            "p2p",
-                            Purpose::Background,
-                        ));
+                        buffer.push(self.event(when, account, person.partner, share, "p2p", Purpose::Background));
                     }
                     Habit::CryptoBuyer => {
                         let share = round_to(person.salary * dice.range(30, 71) / 100, coarse);
                         let when = time + dice.range(600, 3 * 3600);
-                        buffer.push(self.event(
-                            when,
-                            account,
-                            person.partner,
-                            share,
-                            "transfer",
-                            Purpose::Background,
-                        ));
+                        buffer.push(self.event(when, account, person.partner, share, "transfer", Purpose::Background));
                     }
                     _ => {}
                 }
@@ -800,14 +704,7 @@ impl Ledger<'_> {
             };
             if person.landlord != account {
                 let time = at(dice, 6, 22);
-                buffer.push(self.event(
-                    time,
-                    account,
-                    person.landlord,
-                    person.rent,
-                    "transfer",
-                    Purpose::Background,
-                ));
+                buffer.push(self.event(time, account, person.landlord, person.rent, "transfer", Purpose::Background));
             }
         }
         for &account in &self.calendar_list(dom, false) {
@@ -818,14 +715,7 @@ impl Ledger<'_> {
             let (fine, _) = steps(region);
             let bill = round_to(person.salary * dice.range(2, 7) / 100, fine);
             let time = at(dice, 0, 24);
-            buffer.push(self.event(
-                time,
-                account,
-                person.utility,
-                bill,
-                "bill",
-                Purpose::Background,
-            ));
+            buffer.push(self.event(time, account, person.utility, bill, "bill", Purpose::Background));
         }
         // Vendors bank the day's takings in cash; merchants settle weekly.
         for index in 0..self.vendor_count() {
@@ -853,14 +743,7 @@ impl Ledger<'_> {
                 if sweep > 0 {
                     let supplier = *dice.pick(&accounts.employers);
                     let time = at(dice, 1, 4);
-                    buffer.push(self.event(
-                        time,
-                        merchant,
-                        supplier,
-                        sweep,
-                        "wire",
-                        Purpose::Background,
-                    ));
+                    buffer.push(self.event(time, merchant, supplier, sweep, "wire", Purpose::Background));
                 }
             }
         }
@@ -875,11 +758,7 @@ impl Ledger<'_> {
     }
 
     fn calendar_list(&self, dom: usize, rent: bool) -> Vec<u32> {
-        let lists = if rent {
-            &self.calendar.rent
-        } else {
-            &self.calendar.utilities
-        };
+        let lists = if rent { &self.calendar.rent } else { &self.calendar.utilities };
         lists.get(dom).cloned().unwrap_or_default()
     }
 
@@ -902,9 +781,8 @@ impl Ledger<'_> {
         let (fine, coarse) = steps(region);
         let time = day_start + dice.range(0, DAY);
         let person = *dice.pick(&accounts.persons);
-        let salary = population.persons[person as usize]
-            .as_ref()
-            .map_or(spec.salary.0 * spec.unit(), |profile| profile.salary);
+        let salary =
+            population.persons[person as usize].as_ref().map_or(spec.salary.0 * spec.unit(), |profile| profile.salary);
         let pick = if spec.crypto {
             dice.weighted(&[15, 25, 0, 0, 30, 30, 0])
         } else {
@@ -914,24 +792,12 @@ impl Ledger<'_> {
             0 => {
                 let merchant = *dice.pick(&accounts.merchants);
                 let amount = round_to(dice.log_range(salary / 400, salary / 8), fine);
-                (
-                    person,
-                    merchant,
-                    amount,
-                    if spec.crypto { "crypto" } else { "card" },
-                    Purpose::Background,
-                )
+                (person, merchant, amount, if spec.crypto { "crypto" } else { "card" }, Purpose::Background)
             }
             1 => {
                 let friend = *dice.pick(&accounts.persons);
                 let amount = round_to(dice.log_range(salary / 100, salary / 4), coarse);
-                (
-                    person,
-                    friend,
-                    amount,
-                    if spec.crypto { "crypto" } else { "p2p" },
-                    Purpose::Background,
-                )
+                (person, friend, amount, if spec.crypto { "crypto" } else { "p2p" }, Purpose::Background)
             }
             2 if !self.calendar.vendors.is_empty() => {
                 let vendor = *dice.pick(&self.calendar.vendors);
@@ -947,32 +813,17 @@ impl Ledger<'_> {
             4 => {
                 let exchange = *dice.pick(&accounts.exchanges);
                 let amount = round_to(dice.log_range(salary / 50, salary / 2), coarse);
-                (
-                    person,
-                    exchange,
-                    amount,
-                    if spec.crypto { "crypto" } else { "transfer" },
-                    Purpose::Background,
-                )
+                (person, exchange, amount, if spec.crypto { "crypto" } else { "transfer" }, Purpose::Background)
             }
             5 => {
                 let exchange = *dice.pick(&accounts.exchanges);
                 let amount = round_to(dice.log_range(salary / 20, salary), coarse);
-                (
-                    exchange,
-                    person,
-                    amount,
-                    if spec.crypto { "crypto" } else { "transfer" },
-                    Purpose::Income,
-                )
+                (exchange, person, amount, if spec.crypto { "crypto" } else { "transfer" }, Purpose::Income)
             }
             _ => {
                 let business = *dice.pick(&accounts.businesses);
-                let payee = if dice.chance(0.5) {
-                    *dice.pick(&accounts.employers)
-                } else {
-                    *dice.pick(&accounts.merchants)
-                };
+                let payee =
+                    if dice.chance(0.5) { *dice.pick(&accounts.employers) } else { *dice.pick(&accounts.merchants) };
                 let amount = round_to(dice.log_range(salary, salary * 20), coarse);
                 (business, payee, amount, "wire", Purpose::Income)
             }
@@ -1020,10 +871,7 @@ pub(crate) fn write_ledger(
         .victims
         .iter()
         .flat_map(|victim| {
-            victim
-                .payments
-                .iter()
-                .map(move |planned| (victim.account, planned.amount, planned.collection))
+            victim.payments.iter().map(move |planned| (victim.account, planned.amount, planned.collection))
         })
         .collect();
 
@@ -1075,9 +923,7 @@ pub(crate) fn write_ledger(
     for campaign_index in 0..world.campaigns.len() {
         for phase in &world.campaigns[campaign_index].phases {
             for &account in &phase.collection {
-                ledger
-                    .mule_roles
-                    .insert((account, "collection", campaign_index));
+                ledger.mule_roles.insert((account, "collection", campaign_index));
             }
         }
     }
@@ -1094,11 +940,8 @@ pub(crate) fn write_ledger(
             ledger.plan_payment(&payment_plans, payment, time, day_start);
         }
         let target_today = (u128::from(target) * (day as u128 + 1) / days as u128) as u64;
-        let scheduled_today = ledger
-            .heap
-            .iter()
-            .filter(|Reverse(event)| event.time < day_start + DAY || day == days - 1)
-            .count() as u64;
+        let scheduled_today =
+            ledger.heap.iter().filter(|Reverse(event)| event.time < day_start + DAY || day == days - 1).count() as u64;
         let structural = ledger.structural_estimate(day_start);
         let filler = target_today.saturating_sub(ledger.written + scheduled_today + structural);
         buffer.clear();
@@ -1107,17 +950,12 @@ pub(crate) fn write_ledger(
         let last_day = day == days - 1;
         let mut background = buffer.drain(..).peekable();
         loop {
-            let due = ledger
-                .heap
-                .peek()
-                .is_some_and(|Reverse(event)| last_day || event.time < day_start + DAY);
+            let due = ledger.heap.peek().is_some_and(|Reverse(event)| last_day || event.time < day_start + DAY);
             let next = match (background.peek(), due) {
                 (Some(plain), true) => {
                     let scheduled = ledger.heap.peek().map(|Reverse(event)| *event);
                     match scheduled {
-                        Some(event) if event < *plain => {
-                            ledger.heap.pop().map(|Reverse(event)| event)
-                        }
+                        Some(event) if event < *plain => ledger.heap.pop().map(|Reverse(event)| event),
                         _ => background.next(),
                     }
                 }
@@ -1129,11 +967,7 @@ pub(crate) fn write_ledger(
             ledger.execute(event)?;
             if ledger.written / 100_000 != report_every {
                 report_every = ledger.written / 100_000;
-                progress(Progress {
-                    stage: Stage::Ledger,
-                    done: ledger.written,
-                    total: target,
-                });
+                progress(Progress { stage: Stage::Ledger, done: ledger.written, total: target });
             }
         }
     }
@@ -1151,32 +985,13 @@ pub(crate) fn write_ledger(
         ledger.execute(event)?;
     }
     ledger.finish_truth()?;
-    progress(Progress {
-        stage: Stage::Ledger,
-        done: ledger.written,
-        total: target,
-    });
+    progress(Progress { stage: Stage::Ledger, done: ledger.written, total: target });
     let mule_rows = ledger.write_mules(dir)?;
     write_lookalikes(world, dir, &ledger.mule_roles)?;
-    let victim_payments = ledger
-        .payments
-        .iter()
-        .filter(|truth| truth.tx_id > 0)
-        .count() as u64;
-    ledger
-        .out
-        .flush()
-        .map_err(|source| GenerateError::io("ledger.csv", source))?;
-    ledger
-        .truth
-        .flush()
-        .map_err(|source| GenerateError::io("truth/victim_payments.csv", source))?;
-    Ok(LedgerCounts {
-        transactions: ledger.written,
-        accounts: accounts_written,
-        victim_payments,
-        mule_rows,
-    })
+    let victim_payments = ledger.payments.iter().filter(|truth| truth.tx_id > 0).count() as u64;
+    ledger.out.flush().map_err(|source| GenerateError::io("ledger.csv", source))?;
+    ledger.truth.flush().map_err(|source| GenerateError::io("truth/victim_payments.csv", source))?;
+    Ok(LedgerCounts { transactions: ledger.written, accounts: accounts_written, victim_payments, mule_rows })
 }
 
 impl Ledger<'_> {
@@ -1186,28 +1001,11 @@ impl Ledger<'_> {
         let dom = day_of_month as usize;
         let payroll: usize = self.calendar.payroll[dom]
             .iter()
-            .map(|employer| {
-                self.world
-                    .population
-                    .employees
-                    .get(employer)
-                    .map_or(0, Vec::len)
-                    + 1
-            })
+            .map(|employer| self.world.population.employees.get(employer).map_or(0, Vec::len) + 1)
             .sum();
         let vendors = self.calendar.vendors.len() / 3;
-        let merchants: usize = self
-            .world
-            .population
-            .regions
-            .iter()
-            .map(|r| r.merchants.len() / 7)
-            .sum();
-        (payroll
-            + self.calendar.rent[dom].len()
-            + self.calendar.utilities[dom].len()
-            + vendors
-            + merchants) as u64
+        let merchants: usize = self.world.population.regions.iter().map(|r| r.merchants.len() / 7).sum();
+        (payroll + self.calendar.rent[dom].len() + self.calendar.utilities[dom].len() + vendors + merchants) as u64
     }
 
     /// Schedules a victim payment, the loan or savings that funds a large
@@ -1217,44 +1015,18 @@ impl Ledger<'_> {
         let world = self.world;
         let region = usize::from(world.population.accounts[victim as usize].region);
         let mut dice = Dice::new(self.seed, "launder", u64::from(payment));
-        let salary = world.population.persons[victim as usize]
-            .as_ref()
-            .map_or(0, |person| person.salary);
+        let salary = world.population.persons[victim as usize].as_ref().map_or(0, |person| person.salary);
         if amount > salary / 2 {
             let lender = *dice.pick(&world.population.regions[region].businesses);
-            let funded_at = (time - dice.range(3600, 20 * 3600))
-                .max(day_start)
-                .min(time - 1);
-            let event = self.event(
-                funded_at,
-                lender,
-                victim,
-                amount,
-                "transfer",
-                Purpose::Income,
-            );
+            let funded_at = (time - dice.range(3600, 20 * 3600)).max(day_start).min(time - 1);
+            let event = self.event(funded_at, lender, victim, amount, "transfer", Purpose::Income);
             self.schedule(event);
         }
-        let channel = if REGIONS[region].crypto {
-            "crypto"
-        } else {
-            "transfer"
-        };
-        let event = self.event(
-            time,
-            victim,
-            collection,
-            amount,
-            channel,
-            Purpose::Victim(payment),
-        );
+        let channel = if REGIONS[region].crypto { "crypto" } else { "transfer" };
+        let event = self.event(time, victim, collection, amount, channel, Purpose::Victim(payment));
         self.schedule(event);
         let campaign = self.payments[payment as usize].campaign;
-        let mut launderer = Launderer {
-            ledger: self,
-            dice,
-            campaign,
-        };
+        let mut launderer = Launderer { ledger: self, dice, campaign };
         launderer.launder(time, collection, amount);
     }
 
@@ -1276,8 +1048,7 @@ impl Ledger<'_> {
     fn write_mules(&self, dir: &Path) -> Result<u64, GenerateError> {
         let mut out = create(dir, "truth/mules.csv")?;
         let io = |source| GenerateError::io("truth/mules.csv", source);
-        out.write_all(b"account,role,campaign_id,compound_id,normal_life\n")
-            .map_err(io)?;
+        out.write_all(b"account,role,campaign_id,compound_id,normal_life\n").map_err(io)?;
         let mut rows = 0;
         let mut seen_in_ledger: BTreeSet<(u32, &str, usize)> = BTreeSet::new();
         for &(account, role, campaign) in &self.mule_roles {
@@ -1313,14 +1084,7 @@ fn write_accounts(world: &World, dir: &Path) -> Result<u64, GenerateError> {
     out.write_all(b"account,country,kind\n").map_err(io)?;
     for account in &world.population.accounts {
         let region = &REGIONS[usize::from(account.region)];
-        writeln!(
-            out,
-            "{},{},{}",
-            account.id,
-            region.country,
-            account.kind.as_str()
-        )
-        .map_err(io)?;
+        writeln!(out, "{},{},{}", account.id, region.country, account.kind.as_str()).map_err(io)?;
     }
     out.flush().map_err(io)?;
     Ok(world.population.accounts.len() as u64)

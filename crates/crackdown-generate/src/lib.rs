@@ -57,10 +57,7 @@ impl Default for GenerateConfig {
             transactions: 200_000,
             emails: 36,
             chats: 24,
-            start: Utc
-                .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
-                .single()
-                .expect("a fixed, valid date"),
+            start: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("a fixed, valid date"),
             days: 180,
         }
     }
@@ -83,7 +80,7 @@ pub struct Progress {
 }
 
 /// What was written, for the binary to print.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct GenerateSummary {
     pub reports: u64,
     /// Of `reports`, how many are exact resubmissions of an earlier one.
@@ -117,10 +114,7 @@ pub enum GenerateError {
 
 impl GenerateError {
     pub(crate) fn io(path: &str, source: std::io::Error) -> GenerateError {
-        GenerateError::Io {
-            path: path.to_owned(),
-            source,
-        }
+        GenerateError::Io { path: path.to_owned(), source }
     }
 }
 
@@ -181,10 +175,7 @@ pub fn generate(
     progress: &dyn Fn(Progress),
 ) -> Result<GenerateSummary, GenerateError> {
     if config.days < 7 {
-        return Err(GenerateError::Config(format!(
-            "days must be at least 7 (got {})",
-            config.days
-        )));
+        return Err(GenerateError::Config(format!("days must be at least 7 (got {})", config.days)));
     }
     std::fs::create_dir_all(out).map_err(|source| GenerateError::io(".", source))?;
     let world = world::World::build(config);

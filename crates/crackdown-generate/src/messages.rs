@@ -39,9 +39,7 @@ fn base64(bytes: &[u8]) -> String {
             | u32::from(*chunk.get(2).unwrap_or(&0));
         for position in 0..4 {
             if position <= chunk.len() {
-                out.push(char::from(
-                    ALPHABET[(value >> (18 - 6 * position) & 63) as usize],
-                ));
+                out.push(char::from(ALPHABET[(value >> (18 - 6 * position) & 63) as usize]));
             } else {
                 out.push('=');
             }
@@ -53,9 +51,7 @@ fn base64(bytes: &[u8]) -> String {
 /// An RFC 5322 date, e.g. `Tue, 04 Mar 2025 09:15:00 +0000`.
 fn mail_date(seconds: i64) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let day_number = seconds.div_euclid(DAY);
     let (year, month, day) = civil_from_days(day_number);
     let second = seconds.rem_euclid(DAY);
@@ -70,19 +66,12 @@ fn mail_date(seconds: i64) -> String {
 }
 
 fn first_of(campaign: &Campaign, day: u32, kind: IndicatorType) -> Option<Indicator> {
-    campaign
-        .phase_at(day)
-        .indicators
-        .iter()
-        .find(|value| value.kind == kind)
-        .cloned()
+    campaign.phase_at(day).indicators.iter().find(|value| value.kind == kind).cloned()
 }
 
 fn url_of(campaign: &Campaign, day: u32) -> String {
-    first_of(campaign, day, IndicatorType::Url).map_or_else(
-        || "https://example.invalid/".to_owned(),
-        |value| value.canonical,
-    )
+    first_of(campaign, day, IndicatorType::Url)
+        .map_or_else(|| "https://example.invalid/".to_owned(), |value| value.canonical)
 }
 
 fn host_of(url: &str) -> &str {
@@ -105,11 +94,7 @@ struct MailText {
 }
 
 fn mail_text(campaign: &Campaign, url: &str, wallet: &str) -> MailText {
-    let brand = if campaign.brand.is_empty() {
-        "Secure Message"
-    } else {
-        campaign.brand
-    };
+    let brand = if campaign.brand.is_empty() { "Secure Message" } else { campaign.brand };
     match (campaign.scam, campaign.pretext) {
         (ScamType::Impersonation, "bank") => MailText {
             subject: "Urgent: your account has been suspended".into(),
@@ -156,44 +141,21 @@ fn mail_text(campaign: &Campaign, url: &str, wallet: &str) -> MailText {
 }
 
 fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// One reported e-mail; `genuine` ones pass SPF, DKIM and DMARC.
-fn email(
-    dice: &mut Dice,
-    world: &World,
-    campaign: &Campaign,
-    index: u32,
-    genuine: bool,
-) -> (String, String) {
+fn email(dice: &mut Dice, world: &World, campaign: &Campaign, index: u32, genuine: bool) -> (String, String) {
     let day = campaign.first_day()
-        + dice.below(
-            campaign
-                .last_day()
-                .saturating_sub(campaign.first_day())
-                .max(1) as usize,
-        ) as u32;
+        + dice.below(campaign.last_day().saturating_sub(campaign.first_day()).max(1) as usize) as u32;
     let time = world.start + i64::from(day) * DAY + dice.range(0, DAY);
     let url = url_of(campaign, day);
     let wallet = wallet_of(campaign, day);
     let text = mail_text(campaign, &url, &wallet);
-    let sending_domain = if genuine {
-        text.claimed_domain.to_owned()
-    } else {
-        host_of(&url).to_owned()
-    };
+    let sending_domain = if genuine { text.claimed_domain.to_owned() } else { host_of(&url).to_owned() };
     let boundary_outer = format!("=_outer_{:016x}", dice.u64());
     let boundary_inner = format!("=_alt_{:016x}", dice.u64());
-    let ip = format!(
-        "{}.{}.{}.{}",
-        dice.range(45, 200),
-        dice.range(0, 255),
-        dice.range(0, 255),
-        dice.range(1, 254)
-    );
+    let ip = format!("{}.{}.{}.{}", dice.range(45, 200), dice.range(0, 255), dice.range(0, 255), dice.range(1, 254));
     let victim = format!(
         "{}{}@{}",
         dice.pick(&["somchai", "maria.s", "nguyen.an", "budi88", "anna.k"]),
@@ -235,11 +197,7 @@ fn email(
         )
     };
     let shown_link = format!("https://www.{}/login", text.claimed_domain);
-    let link_target = if genuine {
-        shown_link.clone()
-    } else {
-        url.clone()
-    };
+    let link_target = if genuine { shown_link.clone() } else { url.clone() };
     let html = format!(
         "<html><body><p>{}</p><p><a href=\"{link_target}\">{shown_link}</a></p></body></html>",
         html_escape(&body).replace('\n', "<br>")
@@ -254,9 +212,7 @@ fn email(
         dice.range(0, 255),
         dice.range(1, 254)
     ));
-    mail.push_str(&format!(
-        "Authentication-Results: mx.victim-mail.example;\r\n\t{auth}\r\n"
-    ));
+    mail.push_str(&format!("Authentication-Results: mx.victim-mail.example;\r\n\t{auth}\r\n"));
     mail.push_str(&format!("From: {from}\r\n"));
     if let Some(reply) = &reply_to {
         mail.push_str(&format!("Reply-To: {reply}\r\n"));
@@ -272,15 +228,13 @@ fn email(
             (
                 "Invoice_Customs.pdf",
                 "application/pdf",
-                format!("%PDF-1.4\n% fake invoice\n1 0 obj <<>> endobj\n% pay at {url}\n%%EOF\n")
-                    .into_bytes(),
+                format!("%PDF-1.4\n% fake invoice\n1 0 obj <<>> endobj\n% pay at {url}\n%%EOF\n").into_bytes(),
             )
         } else {
             (
                 "Verify_Account.html",
                 "text/html",
-                format!("<html><form action=\"{url}\"><input name=\"otp\"></form></html>")
-                    .into_bytes(),
+                format!("<html><form action=\"{url}\"><input name=\"otp\"></form></html>").into_bytes(),
             )
         };
         mail.push_str(&format!("Content-Type: multipart/mixed; boundary=\"{boundary_outer}\"\r\n\r\nThis is a multi-part message in MIME format.\r\n\r\n--{boundary_outer}\r\n{alternative}\r\n--{boundary_outer}\r\nContent-Type: {kind}; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--{boundary_outer}--\r\n", base64(&content)));
@@ -296,38 +250,20 @@ type Script = &'static [(u8, &'static str)];
 const SCRIPT_EN: Script = &[
     (0, "Hi, is this Kevin? We met at the wine tasting last week"),
     (1, "Sorry, wrong number I think"),
-    (
-        0,
-        "Oh I'm so sorry! Well, nice to meet you anyway 😊 I'm {persona}, I live in Singapore",
-    ),
+    (0, "Oh I'm so sorry! Well, nice to meet you anyway 😊 I'm {persona}, I live in Singapore"),
     (1, "Nice to meet you too"),
-    (
-        0,
-        "Good morning dear, did you sleep well?\nI just finished my yoga class",
-    ),
+    (0, "Good morning dear, did you sleep well?\nI just finished my yoga class"),
     (0, "<media>"),
-    (
-        0,
-        "My uncle works at a big fund, he gives me signals on {brand}. Today I made 12% in one hour",
-    ),
+    (0, "My uncle works at a big fund, he gives me signals on {brand}. Today I made 12% in one hour"),
     (1, "Is it safe?"),
-    (
-        0,
-        "Very safe, it is regulated. Register here {url} and start small, I will guide you",
-    ),
+    (0, "Very safe, it is regulated. Register here {url} and start small, I will guide you"),
     (1, "ok I deposited 1000 USDT to {wallet}"),
     (
         0,
         "Great! See, your profit is already 180 USDT. There is a VIP event this week, if you add 20,000 you get 30% bonus",
     ),
-    (
-        1,
-        "I want to withdraw now, but it says I must pay 20% tax first??",
-    ),
-    (
-        0,
-        "That is normal, everyone pays the tax. Send it to customer service, their number is {phone}",
-    ),
+    (1, "I want to withdraw now, but it says I must pay 20% tax first??"),
+    (0, "That is normal, everyone pays the tax. Send it to customer service, their number is {phone}"),
 ];
 
 const SCRIPT_TH: Script = &[
@@ -340,10 +276,7 @@ const SCRIPT_TH: Script = &[
     (1, "ปลอดภัยไหมครับ"),
     (0, "ปลอดภัยค่ะ สมัครที่ {url} ลองลงน้อยๆ ก่อน เดี๋ยวสอนให้"),
     (1, "โอนไปแล้ว 10,000 บาท เข้าบัญชี {wallet}"),
-    (
-        0,
-        "เห็นไหมคะ กำไรขึ้นแล้ว อาทิตย์นี้มีโปร VIP เติม 200,000 ได้โบนัส 30%",
-    ),
+    (0, "เห็นไหมคะ กำไรขึ้นแล้ว อาทิตย์นี้มีโปร VIP เติม 200,000 ได้โบนัส 30%"),
     (1, "จะถอนเงิน แต่ระบบบอกต้องจ่ายภาษี 20% ก่อน"),
     (0, "ปกติค่ะ ทุกคนต้องจ่าย ติดต่อฝ่ายบริการ {phone}"),
 ];
@@ -378,13 +311,7 @@ struct ChatLine {
     media: bool,
 }
 
-fn chat_lines(
-    dice: &mut Dice,
-    campaign: &Campaign,
-    language: &str,
-    start: i64,
-    day: u32,
-) -> Vec<ChatLine> {
+fn chat_lines(dice: &mut Dice, campaign: &Campaign, language: &str, start: i64, day: u32) -> Vec<ChatLine> {
     let phase = campaign.phase_at(day);
     let pick = |kinds: &[IndicatorType]| {
         phase
@@ -406,12 +333,7 @@ fn chat_lines(
     script_for(language)
         .iter()
         .map(|(speaker, template)| {
-            time += dice.range(60, 3 * 3600)
-                + if template.starts_with("Good morning") {
-                    DAY / 2
-                } else {
-                    0
-                };
+            time += dice.range(60, 3 * 3600) + if template.starts_with("Good morning") { DAY / 2 } else { 0 };
             ChatLine {
                 from_scammer: *speaker == 0,
                 time,
@@ -449,22 +371,12 @@ fn date_parts(seconds: i64) -> (i64, u32, u32) {
     civil_from_days(seconds.div_euclid(DAY))
 }
 
-fn whatsapp(
-    lines: &[ChatLine],
-    scammer: &str,
-    owner: &str,
-    ios: bool,
-    twelve_hour: bool,
-) -> String {
+fn whatsapp(lines: &[ChatLine], scammer: &str, owner: &str, ios: bool, twelve_hour: bool) -> String {
     let mut out = String::new();
     let stamp = |time: i64| {
         let (year, month, day) = date_parts(time);
         if twelve_hour {
-            format!(
-                "{month}/{day}/{:02}, {}",
-                year % 100,
-                clock(time, true, ios)
-            )
+            format!("{month}/{day}/{:02}, {}", year % 100, clock(time, true, ios))
         } else {
             format!("{day:02}/{month:02}/{year}, {}", clock(time, false, ios))
         }
@@ -472,25 +384,15 @@ fn whatsapp(
     let notice = "Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.";
     if let Some(first) = lines.first() {
         if ios {
-            out.push_str(&format!(
-                "[{}] {scammer}: \u{200e}{notice}\n",
-                stamp(first.time - 60)
-            ));
+            out.push_str(&format!("[{}] {scammer}: \u{200e}{notice}\n", stamp(first.time - 60)));
         } else {
-            out.push_str(&format!(
-                "{} - {notice} Tap to learn more.\n",
-                stamp(first.time - 60)
-            ));
+            out.push_str(&format!("{} - {notice} Tap to learn more.\n", stamp(first.time - 60)));
         }
     }
     for line in lines {
         let name = if line.from_scammer { scammer } else { owner };
         let text = if line.media {
-            if ios {
-                "\u{200e}image omitted".to_owned()
-            } else {
-                "<Media omitted>".to_owned()
-            }
+            if ios { "\u{200e}image omitted".to_owned() } else { "<Media omitted>".to_owned() }
         } else {
             line.text.clone()
         };
@@ -509,21 +411,13 @@ fn telegram(lines: &[ChatLine], scammer: &str, owner: &str, chat_id: u64, brand:
         .enumerate()
         .map(|(index, line)| {
             let name = if line.from_scammer { scammer } else { owner };
-            let from_id = if line.from_scammer {
-                format!("user{chat_id}")
-            } else {
-                "user1000001".to_owned()
-            };
+            let from_id = if line.from_scammer { format!("user{chat_id}") } else { "user1000001".to_owned() };
             let date = timestamp(line.time).trim_end_matches('Z').to_owned();
             // Links become entities, as Telegram Desktop exports them.
             let mut parts: Vec<serde_json::Value> = Vec::new();
             let mut entities: Vec<serde_json::Value> = Vec::new();
             for (word_index, word) in line.text.split(' ').enumerate() {
-                let piece = if word_index > 0 {
-                    format!(" {word}")
-                } else {
-                    word.to_owned()
-                };
+                let piece = if word_index > 0 { format!(" {word}") } else { word.to_owned() };
                 if word.starts_with("https://") {
                     if word_index > 0 {
                         parts.push(json!(" "));
@@ -566,13 +460,7 @@ fn telegram(lines: &[ChatLine], scammer: &str, owner: &str, chat_id: u64, brand:
     serde_json::to_string_pretty(&export).unwrap_or_default()
 }
 
-fn line_export(
-    lines: &[ChatLine],
-    scammer: &str,
-    owner: &str,
-    thai_header: bool,
-    saved: i64,
-) -> String {
+fn line_export(lines: &[ChatLine], scammer: &str, owner: &str, thai_header: bool, saved: i64) -> String {
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     let mut out = String::new();
     let (year, month, day) = date_parts(saved);
@@ -593,10 +481,7 @@ fn line_export(
         if day_number != current_day {
             current_day = day_number;
             let (year, month, day) = civil_from_days(day_number);
-            out.push_str(&format!(
-                "{year}/{month:02}/{day:02}({})\n",
-                WEEKDAYS[day_number.rem_euclid(7) as usize]
-            ));
+            out.push_str(&format!("{year}/{month:02}/{day:02}({})\n", WEEKDAYS[day_number.rem_euclid(7) as usize]));
         }
         let name = if line.from_scammer { scammer } else { owner };
         let text = if line.media {
@@ -606,10 +491,7 @@ fn line_export(
         } else {
             line.text.clone()
         };
-        out.push_str(&format!(
-            "{}\t{name}\t{text}\n",
-            clock(line.time, false, false)
-        ));
+        out.push_str(&format!("{}\t{name}\t{text}\n", clock(line.time, false, false)));
     }
     out
 }
@@ -622,9 +504,7 @@ pub(crate) fn write_messages(
 ) -> Result<MessageCounts, GenerateError> {
     let mut truth = create(dir, "truth/messages.csv")?;
     let io_truth = |source| GenerateError::io("truth/messages.csv", source);
-    truth
-        .write_all(b"file,format,campaign_id,scam_type,language,counterpart,owner,genuine\n")
-        .map_err(io_truth)?;
+    truth.write_all(b"file,format,campaign_id,scam_type,language,counterpart,owner,genuine\n").map_err(io_truth)?;
     let mut files = Vec::new();
     let mail_campaigns: Vec<usize> = world
         .campaigns
@@ -647,11 +527,7 @@ pub(crate) fn write_messages(
             truth,
             "{relative},eml,{},{},en,,{victim},{genuine}",
             if genuine { "" } else { campaign.id.as_str() },
-            if genuine {
-                "ham"
-            } else {
-                campaign.scam.as_str()
-            }
+            if genuine { "ham" } else { campaign.scam.as_str() }
         )
         .map_err(io_truth)?;
         files.push(PathBuf::from(relative));
@@ -671,19 +547,11 @@ pub(crate) fn write_messages(
             4 => "th",
             _ => *dice.pick(campaign.languages),
         };
-        let language = if matches!(language, "th" | "zh") {
-            language
-        } else {
-            "en"
-        };
+        let language = if matches!(language, "th" | "zh") { language } else { "en" };
         let day = campaign.first_day();
         let start = world.start + i64::from(day) * DAY + dice.range(8 * 3600, 20 * 3600);
         let lines = chat_lines(&mut dice, campaign, language, start, day);
-        let scammer = if campaign.persona.is_empty() {
-            "Support"
-        } else {
-            campaign.persona
-        };
+        let scammer = if campaign.persona.is_empty() { "Support" } else { campaign.persona };
         let owner = *dice.pick(&["Tom", "Somchai", "Maria Santos", "Wei Zhang", "Nok"]);
         let (relative, format_name, content) = match format {
             0 => (
@@ -704,13 +572,7 @@ pub(crate) fn write_messages(
             3 => (
                 format!("chats/telegram-{index:03}/result.json"),
                 "telegram_json",
-                telegram(
-                    &lines,
-                    scammer,
-                    owner,
-                    5_000_000 + u64::from(index),
-                    campaign.brand,
-                ),
+                telegram(&lines, scammer, owner, 5_000_000 + u64::from(index), campaign.brand),
             ),
             _ => (
                 format!("chats/line-{index:03}.txt"),
@@ -738,11 +600,7 @@ pub(crate) fn write_messages(
         files.push(PathBuf::from(relative));
     }
     truth.flush().map_err(io_truth)?;
-    Ok(MessageCounts {
-        emails: u64::from(config.emails),
-        chats: u64::from(config.chats),
-        files,
-    })
+    Ok(MessageCounts { emails: u64::from(config.emails), chats: u64::from(config.chats), files })
 }
 
 #[cfg(test)]
@@ -751,13 +609,7 @@ mod tests {
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {
-        for (input, expected) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foobar", "Zm9vYmFy"),
-        ] {
+        for (input, expected) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
             assert_eq!(base64(input.as_bytes()), expected);
         }
     }

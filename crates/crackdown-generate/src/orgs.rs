@@ -45,8 +45,7 @@ pub(crate) fn write_orgs(dir: &Path) -> Result<(), GenerateError> {
     });
     let mut out = create(dir, "orgs.json")?;
     let io = |source| GenerateError::io("orgs.json", source);
-    let text = serde_json::to_string_pretty(&document)
-        .map_err(|error| io(std::io::Error::other(error)))?;
+    let text = serde_json::to_string_pretty(&document).map_err(|error| io(std::io::Error::other(error)))?;
     out.write_all(text.as_bytes()).map_err(io)?;
     out.write_all(b"\n").map_err(io)?;
     out.flush().map_err(io)

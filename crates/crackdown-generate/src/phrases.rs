@@ -24,17 +24,11 @@ pub(crate) struct Phrases {
 
 impl Phrases {
     pub(crate) fn story(&self, key: &str) -> &'static [&'static str] {
-        self.stories
-            .iter()
-            .find(|(name, _)| *name == key)
-            .map_or(&[], |(_, variants)| variants)
+        self.stories.iter().find(|(name, _)| *name == key).map_or(&[], |(_, variants)| variants)
     }
 
     pub(crate) fn mention(&self, key: &str) -> &'static [&'static str] {
-        self.mentions
-            .iter()
-            .find(|(name, _)| *name == key)
-            .map_or(&[], |(_, variants)| variants)
+        self.mentions.iter().find(|(name, _)| *name == key).map_or(&[], |(_, variants)| variants)
     }
 }
 
@@ -42,11 +36,7 @@ impl Phrases {
 pub(crate) const LANGUAGES: &[&Phrases] = &[&EN, &TH, &MY, &ZH, &TL, &VI, &ID];
 
 pub(crate) fn phrases(code: &str) -> &'static Phrases {
-    LANGUAGES
-        .iter()
-        .copied()
-        .find(|phrases| phrases.code == code)
-        .unwrap_or(&EN)
+    LANGUAGES.iter().copied().find(|phrases| phrases.code == code).unwrap_or(&EN)
 }
 
 /// The word victims use for a currency in a language, or its code.
@@ -183,39 +173,11 @@ pub(crate) const EN: Phrases = Phrases {
         ),
     ],
     mentions: &[
-        (
-            "phone",
-            &[
-                "Her number: {x}",
-                "he called from {x}",
-                "the number was {x}",
-            ],
-        ),
-        (
-            "url",
-            &[
-                "the website was {x}",
-                "link: {x}",
-                "they made me download the app from {x}",
-            ],
-        ),
+        ("phone", &["Her number: {x}", "he called from {x}", "the number was {x}"]),
+        ("url", &["the website was {x}", "link: {x}", "they made me download the app from {x}"]),
         ("email", &["they emailed me from {x}", "email {x}"]),
-        (
-            "wallet",
-            &[
-                "I sent USDT to this address {x}",
-                "wallet: {x}",
-                "deposit address was {x}",
-            ],
-        ),
-        (
-            "bank",
-            &[
-                "I transferred to account {x}",
-                "bank account {x}",
-                "paid into {x}",
-            ],
-        ),
+        ("wallet", &["I sent USDT to this address {x}", "wallet: {x}", "deposit address was {x}"]),
+        ("bank", &["I transferred to account {x}", "bank account {x}", "paid into {x}"]),
         ("handle", &["their contact {x}", "chat was with {x}"]),
         ("card", &["my card {x} was charged"]),
         (
@@ -226,25 +188,9 @@ pub(crate) const EN: Phrases = Phrases {
             ],
         ),
     ],
-    loss: &[
-        "I lost {amount} {currency} in total.",
-        "total loss {amount} {currency}",
-        "lost about {amount} {currency}",
-    ],
-    openers: &[
-        "Hello,",
-        "Please help.",
-        "",
-        "I want to report a scam.",
-        "To whom it may concern,",
-    ],
-    closers: &[
-        "Please help me get my money back.",
-        "I hope you can catch them.",
-        "",
-        "pls help",
-        "thank you",
-    ],
+    loss: &["I lost {amount} {currency} in total.", "total loss {amount} {currency}", "lost about {amount} {currency}"],
+    openers: &["Hello,", "Please help.", "", "I want to report a scam.", "To whom it may concern,"],
+    closers: &["Please help me get my money back.", "I hope you can catch them.", "", "pls help", "thank you"],
 };
 
 pub(crate) const TH: Phrases = Phrases {
@@ -261,32 +207,14 @@ pub(crate) const TH: Phrases = Phrases {
         ),
         (
             "contact_invest",
-            &[
-                "มีคนทักไลน์มาบอกว่าทักผิดคน แล้วชวนคุยเรื่องลงทุน",
-                "ถูกดึงเข้ากลุ่มสอนเทรดหุ้น มีอาจารย์ชื่อ {persona} ให้สัญญาณฟรี",
-            ],
+            &["มีคนทักไลน์มาบอกว่าทักผิดคน แล้วชวนคุยเรื่องลงทุน", "ถูกดึงเข้ากลุ่มสอนเทรดหุ้น มีอาจารย์ชื่อ {persona} ให้สัญญาณฟรี"],
         ),
-        (
-            "grooming",
-            &[
-                "คุยกันทุกวันหลายอาทิตย์ เขาดูแลเอาใจใส่ดีมาก เรียกว่าที่รัก",
-                "เขาส่งรูปกินข้าว รูปที่ทำงานมาให้ดูทุกวัน จนไว้ใจ",
-            ],
-        ),
+        ("grooming", &["คุยกันทุกวันหลายอาทิตย์ เขาดูแลเอาใจใส่ดีมาก เรียกว่าที่รัก", "เขาส่งรูปกินข้าว รูปที่ทำงานมาให้ดูทุกวัน จนไว้ใจ"]),
         (
             "pitch",
-            &[
-                "แล้วเขาก็ชวนลงทุนในเว็บ {brand} บอกว่าได้กำไรแน่นอน 30%",
-                "เขาโชว์กำไรจากแพลตฟอร์ม {brand} ให้ดู บอกว่ามีข้อมูลวงใน",
-            ],
+            &["แล้วเขาก็ชวนลงทุนในเว็บ {brand} บอกว่าได้กำไรแน่นอน 30%", "เขาโชว์กำไรจากแพลตฟอร์ม {brand} ให้ดู บอกว่ามีข้อมูลวงใน"],
         ),
-        (
-            "deposit",
-            &[
-                "ครั้งแรกโอนไปนิดเดียว ถอนได้จริง เลยเชื่อ",
-                "ลองฝากเงินไปก่อน ระบบแสดงกำไรเร็วมาก",
-            ],
-        ),
+        ("deposit", &["ครั้งแรกโอนไปนิดเดียว ถอนได้จริง เลยเชื่อ", "ลองฝากเงินไปก่อน ระบบแสดงกำไรเร็วมาก"]),
         (
             "escalation",
             &[
@@ -331,17 +259,11 @@ pub(crate) const TH: Phrases = Phrases {
         ),
         (
             "imp_courier",
-            &[
-                "ขนส่งโทรมาบอกว่ามีพัสดุชื่อเราติดศุลกากร มีของผิดกฎหมาย แล้วโอนสายไปหาตำรวจ",
-                "บอกว่าต้องจ่ายภาษีศุลกากรก่อนถึงจะได้พัสดุ",
-            ],
+            &["ขนส่งโทรมาบอกว่ามีพัสดุชื่อเราติดศุลกากร มีของผิดกฎหมาย แล้วโอนสายไปหาตำรวจ", "บอกว่าต้องจ่ายภาษีศุลกากรก่อนถึงจะได้พัสดุ"],
         ),
         (
             "delivery_toll",
-            &[
-                "ได้ SMS ว่าพัสดุส่งไม่ได้ ให้กดลิงก์อัปเดตที่อยู่ แล้วกรอกข้อมูลบัตร",
-                "กดลิงก์จ่ายค่าส่งนิดเดียว แต่โดนตัดเงินจากบัตรหลายรายการ",
-            ],
+            &["ได้ SMS ว่าพัสดุส่งไม่ได้ ให้กดลิงก์อัปเดตที่อยู่ แล้วกรอกข้อมูลบัตร", "กดลิงก์จ่ายค่าส่งนิดเดียว แต่โดนตัดเงินจากบัตรหลายรายการ"],
         ),
         (
             "loan",
@@ -350,13 +272,7 @@ pub(crate) const TH: Phrases = Phrases {
                 "แอปเงินกู้ขู่จะส่งรูปให้ทุกคนในรายชื่อติดต่อ",
             ],
         ),
-        (
-            "sextortion",
-            &[
-                "มีผู้หญิงวิดีโอคอลมาแล้วแอบอัดคลิป ขู่จะส่งให้ครอบครัวถ้าไม่โอนเงิน",
-                "ขู่จะปล่อยคลิปส่วนตัว เรียกเงินเป็นคริปโต",
-            ],
-        ),
+        ("sextortion", &["มีผู้หญิงวิดีโอคอลมาแล้วแอบอัดคลิป ขู่จะส่งให้ครอบครัวถ้าไม่โอนเงิน", "ขู่จะปล่อยคลิปส่วนตัว เรียกเงินเป็นคริปโต"]),
     ],
     mentions: &[
         ("phone", &["เบอร์ที่โทรมา {x}", "เบอร์เขา {x}"]),
@@ -366,15 +282,9 @@ pub(crate) const TH: Phrases = Phrases {
         ("bank", &["โอนเข้าบัญชี {x}", "เลขบัญชี {x}"]),
         ("handle", &["ช่องทางติดต่อ {x}", "แอดไว้ที่ {x}"]),
         ("card", &["บัตรเครดิต {x} โดนตัดเงิน"]),
-        (
-            "hotline",
-            &["โทรไปเช็คที่เบอร์จริงของธนาคาร {x} เขาบอกว่าไม่ได้โทรมา"],
-        ),
+        ("hotline", &["โทรไปเช็คที่เบอร์จริงของธนาคาร {x} เขาบอกว่าไม่ได้โทรมา"]),
     ],
-    loss: &[
-        "เสียเงินไปทั้งหมด {amount} {currency}",
-        "รวมแล้วโดนไป {amount} {currency}",
-    ],
+    loss: &["เสียเงินไปทั้งหมด {amount} {currency}", "รวมแล้วโดนไป {amount} {currency}"],
     openers: &["สวัสดีค่ะ", "ขอแจ้งความค่ะ", "ช่วยด้วยครับ", ""],
     closers: &["อยากได้เงินคืน ช่วยด้วยค่ะ", "ขอบคุณครับ", "", "ช่วยตามจับด้วย"],
 };
@@ -398,33 +308,15 @@ pub(crate) const MY: Phrases = Phrases {
                 "ရွှေရင်းနှီးမြှုပ်နှံမှု group ထဲ ထည့်ခံရပြီး ဆရာ {persona} က အခမဲ့ signal ပေးတယ်။",
             ],
         ),
-        (
-            "grooming",
-            &[
-                "ရက်သတ္တပတ်တွေကြာ နေ့တိုင်း စကားပြောခဲ့ကြတယ်၊ အရမ်းဂရုစိုက်တယ်။",
-                "နေ့စဉ်ဘဝ ဓာတ်ပုံတွေ ပို့ပေးလို့ ယုံကြည်သွားတယ်။",
-            ],
-        ),
+        ("grooming", &["ရက်သတ္တပတ်တွေကြာ နေ့တိုင်း စကားပြောခဲ့ကြတယ်၊ အရမ်းဂရုစိုက်တယ်။", "နေ့စဉ်ဘဝ ဓာတ်ပုံတွေ ပို့ပေးလို့ ယုံကြည်သွားတယ်။"]),
         (
             "pitch",
-            &[
-                "ပြီးတော့ {brand} မှာ ရင်းနှီးမြှုပ်နှံဖို့ ပြောတယ်၊ အမြတ် ၃၀% သေချာတယ်တဲ့။",
-                "{brand} မှာ အမြတ်ရတဲ့ screenshot တွေ ပြတယ်။",
-            ],
+            &["ပြီးတော့ {brand} မှာ ရင်းနှီးမြှုပ်နှံဖို့ ပြောတယ်၊ အမြတ် ၃၀% သေချာတယ်တဲ့။", "{brand} မှာ အမြတ်ရတဲ့ screenshot တွေ ပြတယ်။"],
         ),
-        (
-            "deposit",
-            &[
-                "ပထမဆုံး ငွေနည်းနည်း ထည့်တော့ ပြန်ထုတ်လို့ရလို့ ယုံသွားတယ်။",
-                "ငွေနည်းနည်း စမ်းထည့်ကြည့်တော့ အမြတ်ချက်ချင်းတက်လာတယ်။",
-            ],
-        ),
+        ("deposit", &["ပထမဆုံး ငွေနည်းနည်း ထည့်တော့ ပြန်ထုတ်လို့ရလို့ ယုံသွားတယ်။", "ငွေနည်းနည်း စမ်းထည့်ကြည့်တော့ အမြတ်ချက်ချင်းတက်လာတယ်။"]),
         (
             "escalation",
-            &[
-                "နောက်တော့ VIP အစီအစဉ်ရှိတယ်၊ ငွေထပ်ထည့်ရမယ်ဆိုလို့ ဆွေမျိုးတွေဆီက ချေးပြီး ထည့်ခဲ့တယ်။",
-                "အမြတ်များလို့ စုဆောင်းငွေအားလုံး ထည့်လိုက်တယ်။",
-            ],
+            &["နောက်တော့ VIP အစီအစဉ်ရှိတယ်၊ ငွေထပ်ထည့်ရမယ်ဆိုလို့ ဆွေမျိုးတွေဆီက ချေးပြီး ထည့်ခဲ့တယ်။", "အမြတ်များလို့ စုဆောင်းငွေအားလုံး ထည့်လိုက်တယ်။"],
         ),
         (
             "withdrawal_block",
@@ -433,13 +325,7 @@ pub(crate) const MY: Phrases = Phrases {
                 "ငွေထုတ်လို့မရဘူး၊ unlock ကြေး ထပ်ပေးရမယ်တဲ့။",
             ],
         ),
-        (
-            "recovery",
-            &[
-                "နောက်တော့ ရှေ့နေလို့ဆိုသူက ငွေပြန်ရအောင် လုပ်ပေးမယ်၊ ကြေးအရင်ပေးရမယ်တဲ့။",
-                "ငွေပြန်ရယူရေး အေဂျင်စီဆိုပြီး ထပ်လိမ်ခံရတယ်။",
-            ],
-        ),
+        ("recovery", &["နောက်တော့ ရှေ့နေလို့ဆိုသူက ငွေပြန်ရအောင် လုပ်ပေးမယ်၊ ကြေးအရင်ပေးရမယ်တဲ့။", "ငွေပြန်ရယူရေး အေဂျင်စီဆိုပြီး ထပ်လိမ်ခံရတယ်။"]),
         (
             "task_job",
             &[
@@ -463,17 +349,11 @@ pub(crate) const MY: Phrases = Phrases {
         ),
         (
             "imp_courier",
-            &[
-                "ပါဆယ်ကုမ္ပဏီက ကျွန်မနာမည်နဲ့ ပါဆယ်ထဲမှာ တရားမဝင်ပစ္စည်းပါလို့ အကောက်ခွန်မှာ ထိန်းထားတယ်တဲ့။",
-                "ပါဆယ်ထုတ်ဖို့ အကောက်ခွန်ကြေး ပေးရမယ်တဲ့။",
-            ],
+            &["ပါဆယ်ကုမ္ပဏီက ကျွန်မနာမည်နဲ့ ပါဆယ်ထဲမှာ တရားမဝင်ပစ္စည်းပါလို့ အကောက်ခွန်မှာ ထိန်းထားတယ်တဲ့။", "ပါဆယ်ထုတ်ဖို့ အကောက်ခွန်ကြေး ပေးရမယ်တဲ့။"],
         ),
         (
             "delivery_toll",
-            &[
-                "ပါဆယ်ပို့လို့မရဘူးဆိုတဲ့ SMS ရပြီး link နှိပ်ပြီး ကတ်အချက်အလက် ထည့်မိတယ်။",
-                "ကြေးနည်းနည်းပဲဆိုပြီး ကတ်ထဲက ငွေအကြိမ်ကြိမ် ဖြတ်ခံရတယ်။",
-            ],
+            &["ပါဆယ်ပို့လို့မရဘူးဆိုတဲ့ SMS ရပြီး link နှိပ်ပြီး ကတ်အချက်အလက် ထည့်မိတယ်။", "ကြေးနည်းနည်းပဲဆိုပြီး ကတ်ထဲက ငွေအကြိမ်ကြိမ် ဖြတ်ခံရတယ်။"],
         ),
         (
             "loan",
@@ -498,15 +378,9 @@ pub(crate) const MY: Phrases = Phrases {
         ("bank", &["{x} account ကို ငွေလွှဲခဲ့တယ်"]),
         ("handle", &["ဆက်သွယ်ရန် {x}"]),
         ("card", &["ကတ် {x} ကနေ ငွေဖြတ်ခံရတယ်"]),
-        (
-            "hotline",
-            &["ဘဏ်ရဲ့ တရားဝင် hotline {x} ကို ဆက်မေးတော့ လိမ်တာလို့ ပြောတယ်"],
-        ),
+        ("hotline", &["ဘဏ်ရဲ့ တရားဝင် hotline {x} ကို ဆက်မေးတော့ လိမ်တာလို့ ပြောတယ်"]),
     ],
-    loss: &[
-        "စုစုပေါင်း {amount} {currency} ဆုံးရှုံးခဲ့တယ်။",
-        "{amount} {currency} လောက် အလိမ်ခံရတယ်",
-    ],
+    loss: &["စုစုပေါင်း {amount} {currency} ဆုံးရှုံးခဲ့တယ်။", "{amount} {currency} လောက် အလိမ်ခံရတယ်"],
     openers: &["မင်္ဂလာပါ", "လိမ်လည်မှုကို တိုင်ကြားချင်ပါတယ်။", ""],
     closers: &["ငွေပြန်ရအောင် ကူညီပေးပါ။", "ကျေးဇူးတင်ပါတယ်။", ""],
 };
@@ -530,27 +404,9 @@ pub(crate) const ZH: Phrases = Phrases {
                 "我被拉进一个{app}股票群，有个老师{persona}每天免费带单。",
             ],
         ),
-        (
-            "grooming",
-            &[
-                "我们每天聊天好几个星期，对我很关心，叫我宝贝。",
-                "他每天发吃饭、上班的照片，慢慢我就相信了。",
-            ],
-        ),
-        (
-            "pitch",
-            &[
-                "后来她叫我在{brand}平台投资，说稳赚30%。",
-                "他给我看在{brand}的盈利截图，说有内幕消息。",
-            ],
-        ),
-        (
-            "deposit",
-            &[
-                "第一次充了一点钱，能提现，所以就相信了。",
-                "先试着充值一点，账户马上显示盈利。",
-            ],
-        ),
+        ("grooming", &["我们每天聊天好几个星期，对我很关心，叫我宝贝。", "他每天发吃饭、上班的照片，慢慢我就相信了。"]),
+        ("pitch", &["后来她叫我在{brand}平台投资，说稳赚30%。", "他给我看在{brand}的盈利截图，说有内幕消息。"]),
+        ("deposit", &["第一次充了一点钱，能提现，所以就相信了。", "先试着充值一点，账户马上显示盈利。"]),
         (
             "escalation",
             &[
@@ -560,18 +416,9 @@ pub(crate) const ZH: Phrases = Phrases {
         ),
         (
             "withdrawal_block",
-            &[
-                "要提现的时候说要先交20%的税，交了还是提不出来，账户被冻结。",
-                "提不了现，客服说要交解冻费。",
-            ],
+            &["要提现的时候说要先交20%的税，交了还是提不出来，账户被冻结。", "提不了现，客服说要交解冻费。"],
         ),
-        (
-            "recovery",
-            &[
-                "之后有人自称律师说能帮我追回钱，但要先付手续费。",
-                "有个追款机构联系我，又被骗了一次。",
-            ],
-        ),
+        ("recovery", &["之后有人自称律师说能帮我追回钱，但要先付手续费。", "有个追款机构联系我，又被骗了一次。"]),
         (
             "task_job",
             &[
@@ -595,17 +442,11 @@ pub(crate) const ZH: Phrases = Phrases {
         ),
         (
             "imp_courier",
-            &[
-                "快递公司打电话说有我名字的包裹里有违禁品，被海关扣了，然后转接给“警察”。",
-                "说要先交关税才能放行包裹。",
-            ],
+            &["快递公司打电话说有我名字的包裹里有违禁品，被海关扣了，然后转接给“警察”。", "说要先交关税才能放行包裹。"],
         ),
         (
             "delivery_toll",
-            &[
-                "收到短信说包裹无法派送，点链接更新地址并输入了银行卡信息。",
-                "点链接付了一点运费，结果卡被扣了好几笔。",
-            ],
+            &["收到短信说包裹无法派送，点链接更新地址并输入了银行卡信息。", "点链接付了一点运费，结果卡被扣了好几笔。"],
         ),
         (
             "loan",
@@ -616,20 +457,14 @@ pub(crate) const ZH: Phrases = Phrases {
         ),
         (
             "sextortion",
-            &[
-                "一个女的跟我视频然后录了屏，威胁不给钱就发给我家人。",
-                "他们威胁要公开我的私密视频，要求用虚拟币付款。",
-            ],
+            &["一个女的跟我视频然后录了屏，威胁不给钱就发给我家人。", "他们威胁要公开我的私密视频，要求用虚拟币付款。"],
         ),
     ],
     mentions: &[
         ("phone", &["电话号码：{x}。", "对方用 {x} 打给我。"]),
         ("url", &["网站是 {x} 。", "链接：{x} "]),
         ("email", &["邮箱 {x} 。"]),
-        (
-            "wallet",
-            &["我把USDT转到了这个地址 {x} 。", "钱包地址：{x} "],
-        ),
+        ("wallet", &["我把USDT转到了这个地址 {x} 。", "钱包地址：{x} "]),
         ("bank", &["转账到账户 {x} 。", "收款账号 {x} "]),
         ("handle", &["联系方式 {x} 。"]),
         ("card", &["我的卡 {x} 被扣款。"]),
@@ -755,37 +590,15 @@ pub(crate) const TL: Phrases = Phrases {
         ("phone", &["Ang number niya {x}", "tumawag mula sa {x}"]),
         ("url", &["ang website ay {x}", "link {x}"]),
         ("email", &["email {x}"]),
-        (
-            "wallet",
-            &["nagpadala ako ng USDT sa address na {x}", "wallet {x}"],
-        ),
-        (
-            "bank",
-            &["nag-transfer ako sa account {x}", "account number {x}"],
-        ),
+        ("wallet", &["nagpadala ako ng USDT sa address na {x}", "wallet {x}"]),
+        ("bank", &["nag-transfer ako sa account {x}", "account number {x}"]),
         ("handle", &["contact {x}"]),
         ("card", &["na-charge ang card ko {x}"]),
-        (
-            "hotline",
-            &["tinawagan ko ang totoong hotline ng bangko {x} at sabi nila scam iyon"],
-        ),
+        ("hotline", &["tinawagan ko ang totoong hotline ng bangko {x} at sabi nila scam iyon"]),
     ],
-    loss: &[
-        "Nawalan ako ng {amount} {currency} lahat-lahat.",
-        "total na nawala {amount} {currency}",
-    ],
-    openers: &[
-        "Hello po,",
-        "Gusto ko pong i-report ang scam.",
-        "",
-        "Tulong po",
-    ],
-    closers: &[
-        "Sana po matulungan ninyo akong mabawi ang pera ko.",
-        "Salamat po.",
-        "",
-        "pakihuli po sila",
-    ],
+    loss: &["Nawalan ako ng {amount} {currency} lahat-lahat.", "total na nawala {amount} {currency}"],
+    openers: &["Hello po,", "Gusto ko pong i-report ang scam.", "", "Tulong po"],
+    closers: &["Sana po matulungan ninyo akong mabawi ang pera ko.", "Salamat po.", "", "pakihuli po sila"],
 };
 
 pub(crate) const VI: Phrases = Phrases {
@@ -823,10 +636,7 @@ pub(crate) const VI: Phrases = Phrases {
         ),
         (
             "deposit",
-            &[
-                "Lần đầu tôi nạp ít tiền và rút được lãi nên tin.",
-                "Tôi nạp thử một ít, tài khoản báo lãi rất nhanh.",
-            ],
+            &["Lần đầu tôi nạp ít tiền và rút được lãi nên tin.", "Tôi nạp thử một ít, tài khoản báo lãi rất nhanh."],
         ),
         (
             "escalation",
@@ -904,28 +714,14 @@ pub(crate) const VI: Phrases = Phrases {
         ("url", &["trang web {x}", "link {x}"]),
         ("email", &["email {x}"]),
         ("wallet", &["tôi chuyển USDT vào ví {x}", "ví {x}"]),
-        (
-            "bank",
-            &["chuyển khoản vào tài khoản {x}", "số tài khoản {x}"],
-        ),
+        ("bank", &["chuyển khoản vào tài khoản {x}", "số tài khoản {x}"]),
         ("handle", &["liên hệ qua {x}"]),
         ("card", &["thẻ {x} bị trừ tiền"]),
-        (
-            "hotline",
-            &["tôi gọi tổng đài thật của ngân hàng {x} thì họ nói là lừa đảo"],
-        ),
+        ("hotline", &["tôi gọi tổng đài thật của ngân hàng {x} thì họ nói là lừa đảo"]),
     ],
-    loss: &[
-        "Tổng cộng tôi mất {amount} {currency}.",
-        "mất khoảng {amount} {currency}",
-    ],
+    loss: &["Tổng cộng tôi mất {amount} {currency}.", "mất khoảng {amount} {currency}"],
     openers: &["Xin chào,", "Tôi muốn tố cáo lừa đảo.", "", "Giúp tôi với"],
-    closers: &[
-        "Mong được giúp đỡ lấy lại tiền.",
-        "Cảm ơn.",
-        "",
-        "mong cơ quan chức năng xử lý",
-    ],
+    closers: &["Mong được giúp đỡ lấy lại tiền.", "Cảm ơn.", "", "mong cơ quan chức năng xử lý"],
 };
 
 pub(crate) const ID: Phrases = Phrases {
@@ -1047,27 +843,11 @@ pub(crate) const ID: Phrases = Phrases {
         ("bank", &["transfer ke rekening {x}", "no rek {x}"]),
         ("handle", &["kontak {x}"]),
         ("card", &["kartu saya {x} terpotong"]),
-        (
-            "hotline",
-            &["saya telepon call center asli bank {x} katanya itu penipuan"],
-        ),
+        ("hotline", &["saya telepon call center asli bank {x} katanya itu penipuan"]),
     ],
-    loss: &[
-        "Total kerugian saya {amount} {currency}.",
-        "rugi sekitar {amount} {currency}",
-    ],
-    openers: &[
-        "Selamat siang,",
-        "Saya mau melapor penipuan.",
-        "",
-        "Tolong bantu",
-    ],
-    closers: &[
-        "Mohon bantu kembalikan uang saya.",
-        "Terima kasih.",
-        "",
-        "tolong ditindak",
-    ],
+    loss: &["Total kerugian saya {amount} {currency}.", "rugi sekitar {amount} {currency}"],
+    openers: &["Selamat siang,", "Saya mau melapor penipuan.", "", "Tolong bantu"],
+    closers: &["Mohon bantu kembalikan uang saya.", "Terima kasih.", "", "tolong ditindak"],
 };
 
 #[cfg(test)]
@@ -1091,28 +871,18 @@ mod tests {
         "loan",
         "sextortion",
     ];
-    const MENTION_KEYS: &[&str] = &[
-        "phone", "url", "email", "wallet", "bank", "handle", "card", "hotline",
-    ];
+    const MENTION_KEYS: &[&str] = &["phone", "url", "email", "wallet", "bank", "handle", "card", "hotline"];
 
     #[test]
     fn every_language_has_every_sentence() {
         for phrases in LANGUAGES {
             for key in STORY_KEYS {
-                assert!(
-                    !phrases.story(key).is_empty(),
-                    "{} lacks story {key}",
-                    phrases.code
-                );
+                assert!(!phrases.story(key).is_empty(), "{} lacks story {key}", phrases.code);
             }
             for key in MENTION_KEYS {
                 let variants = phrases.mention(key);
                 assert!(!variants.is_empty(), "{} lacks mention {key}", phrases.code);
-                assert!(
-                    variants.iter().all(|v| v.contains("{x}")),
-                    "{} {key}",
-                    phrases.code
-                );
+                assert!(variants.iter().all(|v| v.contains("{x}")), "{} {key}", phrases.code);
             }
             assert!(phrases.loss.iter().all(|v| v.contains("{amount}")));
         }
@@ -1121,10 +891,7 @@ mod tests {
     #[test]
     fn each_language_is_in_its_own_script() {
         let has = |code: &str, low: u32, high: u32| {
-            phrases(code)
-                .story("pitch")
-                .iter()
-                .any(|text| text.chars().any(|c| (low..=high).contains(&u32::from(c))))
+            phrases(code).story("pitch").iter().any(|text| text.chars().any(|c| (low..=high).contains(&u32::from(c))))
         };
         assert!(has("th", 0x0E00, 0x0E7F));
         assert!(has("my", 0x1000, 0x109F));

@@ -38,11 +38,7 @@ impl Dice {
 
     /// Uniform in `low..high` (`low` when the range is empty).
     pub(crate) fn range(&mut self, low: i64, high: i64) -> i64 {
-        if high <= low {
-            low
-        } else {
-            self.0.random_range(low..high)
-        }
+        if high <= low { low } else { self.0.random_range(low..high) }
     }
 
     pub(crate) fn chance(&mut self, probability: f64) -> bool {
@@ -97,9 +93,7 @@ impl Dice {
 
     /// `count` decimal digits as text.
     pub(crate) fn digits(&mut self, count: usize) -> String {
-        (0..count)
-            .map(|_| char::from(b'0' + self.below(10) as u8))
-            .collect()
+        (0..count).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
     }
 }
 

@@ -19,9 +19,7 @@ use crate::format::timestamp;
 use crate::indicators::{self, Indicator, IndicatorType, Mention};
 use crate::phrases::{Phrases, currency_word, phrases};
 use crate::random::Dice;
-use crate::world::{
-    Campaign, DAY, HUB_DOMAINS, REGIONS, STAGES, ScamType, World, region_of_language,
-};
+use crate::world::{Campaign, DAY, HUB_DOMAINS, REGIONS, STAGES, ScamType, World, region_of_language};
 use crate::{GenerateConfig, GenerateError, Progress, Stage, create};
 
 /// The external id of report number `index`.
@@ -106,22 +104,8 @@ struct Sentence {
 /// Puts `{key}` values into a template.
 fn fill(template: &str, campaign: &Campaign, app: &str) -> String {
     template
-        .replace(
-            "{persona}",
-            if campaign.persona.is_empty() {
-                "them"
-            } else {
-                campaign.persona
-            },
-        )
-        .replace(
-            "{brand}",
-            if campaign.brand.is_empty() {
-                "the app"
-            } else {
-                campaign.brand
-            },
-        )
+        .replace("{persona}", if campaign.persona.is_empty() { "them" } else { campaign.persona })
+        .replace("{brand}", if campaign.brand.is_empty() { "the app" } else { campaign.brand })
         .replace("{app}", app)
 }
 
@@ -169,9 +153,7 @@ fn native_digits(language: &str, text: &str) -> String {
     };
     text.chars()
         .map(|character| match character.to_digit(10) {
-            Some(digit) if character.is_ascii_digit() => {
-                char::from_u32(zero + digit).unwrap_or(character)
-            }
+            Some(digit) if character.is_ascii_digit() => char::from_u32(zero + digit).unwrap_or(character),
             _ => character,
         })
         .collect()
@@ -208,20 +190,8 @@ fn story_path(dice: &mut Dice, campaign: &Campaign) -> (Vec<&'static str>, Optio
     match campaign.scam {
         ScamType::Romance | ScamType::Investment => {
             let reached = dice.weighted(&[5, 5, 10, 15, 20, 35, 10]);
-            let contact = if campaign.scam == ScamType::Romance {
-                "contact_romance"
-            } else {
-                "contact_invest"
-            };
-            let keys = [
-                contact,
-                "grooming",
-                "pitch",
-                "deposit",
-                "escalation",
-                "withdrawal_block",
-                "recovery",
-            ];
+            let contact = if campaign.scam == ScamType::Romance { "contact_romance" } else { "contact_invest" };
+            let keys = [contact, "grooming", "pitch", "deposit", "escalation", "withdrawal_block", "recovery"];
             let mut path = Vec::new();
             for (index, key) in keys.iter().enumerate().take(reached + 1) {
                 // Victims skip parts of the story, never the last one.
@@ -260,22 +230,11 @@ fn app_for(language: &str, dice: &mut Dice) -> &'static str {
 fn hub_link(dice: &mut Dice, campaign: &Campaign, phase_day: u32) -> Indicator {
     let mut code_dice = Dice::new(u64::from(phase_day / 14), &campaign.id, 7);
     let code: String = (0..7)
-        .map(|_| {
-            char::from(*code_dice.pick(b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"))
-        })
+        .map(|_| char::from(*code_dice.pick(b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")))
         .collect();
     let domain = *dice.pick(&HUB_DOMAINS[..3]);
-    let code = if domain == "t.me" {
-        format!("+{code}")
-    } else {
-        code
-    };
-    Indicator {
-        kind: IndicatorType::Url,
-        canonical: format!("https://{domain}/{code}"),
-        phone: None,
-        bank: None,
-    }
+    let code = if domain == "t.me" { format!("+{code}") } else { code };
+    Indicator { kind: IndicatorType::Url, canonical: format!("https://{domain}/{code}"), phone: None, bank: None }
 }
 
 struct Composed {
@@ -297,11 +256,7 @@ fn compose(
     let language = book.code;
     let app = app_for(language, dice);
     let lowercase = book.latin && dice.chance(0.25);
-    let typo_rate = if book.latin {
-        *dice.pick(&[0.0, 0.02, 0.05, 0.1])
-    } else {
-        0.0
-    };
+    let typo_rate = if book.latin { *dice.pick(&[0.0, 0.02, 0.05, 0.1]) } else { 0.0 };
     let prepare = |dice: &mut Dice, template: &str| {
         let text = fill(template, campaign, app);
         let text = if lowercase { text.to_lowercase() } else { text };
@@ -310,43 +265,28 @@ fn compose(
     let mut sentences: Vec<Sentence> = Vec::new();
     let opener = *dice.pick(book.openers);
     if !opener.is_empty() {
-        sentences.push(Sentence {
-            text: prepare(dice, opener),
-            mentions: Vec::new(),
-        });
+        sentences.push(Sentence { text: prepare(dice, opener), mentions: Vec::new() });
     }
     for key in path {
         let template = *dice.pick(book.story(key));
-        sentences.push(Sentence {
-            text: prepare(dice, template),
-            mentions: Vec::new(),
-        });
+        sentences.push(Sentence { text: prepare(dice, template), mentions: Vec::new() });
     }
     let story_end = sentences.len();
     for (value, role) in indicators_shown {
-        let key = if role == "hub" && value.kind == IndicatorType::Phone {
-            "hotline"
-        } else {
-            mention_key(value.kind)
-        };
+        let key = if role == "hub" && value.kind == IndicatorType::Phone { "hotline" } else { mention_key(value.kind) };
         let mention = indicators::mention(dice, &value, lookalike_rate);
-        let surface = if matches!(language, "th" | "my" | "zh")
-            && mention.kind == IndicatorType::Phone
-            && dice.chance(0.1)
-        {
-            native_digits(language, &mention.surface)
-        } else {
-            mention.surface.clone()
-        };
+        let surface =
+            if matches!(language, "th" | "my" | "zh") && mention.kind == IndicatorType::Phone && dice.chance(0.1) {
+                native_digits(language, &mention.surface)
+            } else {
+                mention.surface.clone()
+            };
         let chosen = dice_pick(dice, book.mention(key));
         let template = prepare(dice, chosen);
         let text = template.replace("{x}", &surface);
         let mention = Mention { surface, ..mention };
         let position = 1 + dice.below(sentences.len().max(1));
-        let sentence = Sentence {
-            text,
-            mentions: vec![(mention, role)],
-        };
+        let sentence = Sentence { text, mentions: vec![(mention, role)] };
         if position >= story_end.min(sentences.len()) {
             sentences.push(sentence);
         } else {
@@ -355,32 +295,20 @@ fn compose(
     }
     if let Some(money) = loss {
         let amount = written_amount(money.minor(), money.currency());
-        let amount = if matches!(language, "th" | "my") && dice.chance(0.1) {
-            native_digits(language, &amount)
-        } else {
-            amount
-        };
+        let amount =
+            if matches!(language, "th" | "my") && dice.chance(0.1) { native_digits(language, &amount) } else { amount };
         let word = currency_word(language, money.currency().code());
-        let currency = if word.is_empty() || dice.chance(0.3) {
-            money.currency().code()
-        } else {
-            word
-        };
+        let currency = if word.is_empty() || dice.chance(0.3) { money.currency().code() } else { word };
         let chosen = dice_pick(dice, book.loss);
         let template = prepare(dice, chosen);
         sentences.push(Sentence {
-            text: template
-                .replace("{amount}", &amount)
-                .replace("{currency}", currency),
+            text: template.replace("{amount}", &amount).replace("{currency}", currency),
             mentions: Vec::new(),
         });
     }
     let closer = *dice.pick(book.closers);
     if !closer.is_empty() {
-        sentences.push(Sentence {
-            text: prepare(dice, closer),
-            mentions: Vec::new(),
-        });
+        sentences.push(Sentence { text: prepare(dice, closer), mentions: Vec::new() });
     }
     // Some victims stop early; a few stop mid-sentence.
     if sentences.len() > 2 && dice.chance(0.1) {
@@ -395,39 +323,24 @@ fn compose(
             last.text = characters[..cut].iter().collect();
         }
     }
-    let separator = if book.latin && dice.chance(0.15) {
-        "\n"
-    } else {
-        book.separator
-    };
+    let separator = if book.latin && dice.chance(0.15) { "\n" } else { book.separator };
     let text = sentences
         .iter()
         .map(|sentence| sentence.text.as_str())
         .filter(|text| !text.is_empty())
         .collect::<Vec<_>>()
         .join(separator);
-    let mentions = sentences
-        .into_iter()
-        .flat_map(|sentence| sentence.mentions)
-        .collect();
+    let mentions = sentences.into_iter().flat_map(|sentence| sentence.mentions).collect();
     Composed { text, mentions }
 }
 
 fn dice_pick(dice: &mut Dice, items: &'static [&'static str]) -> &'static str {
-    if items.is_empty() {
-        "{x}"
-    } else {
-        dice.word(items)
-    }
+    if items.is_empty() { "{x}" } else { dice.word(items) }
 }
 
 /// Quotes a CSV field when it needs it.
 pub(crate) fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
+    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
 }
 
 /// Writes `reports.jsonl` and the report truth files.
@@ -446,19 +359,15 @@ pub(crate) fn write_reports(
     campaigns_csv
         .write_all(b"report_id,campaign_id,compound_id,scam_type,stage,language,ledger_victim_account,duplicate_of\n")
         .map_err(io_campaigns)?;
-    indicators_csv
-        .write_all(b"report_id,type,surface,normalized,valid,role,campaign_id\n")
-        .map_err(io_indicators)?;
+    indicators_csv.write_all(b"report_id,type,surface,normalized,valid,role,campaign_id\n").map_err(io_indicators)?;
     let mut written = 0_u64;
     let mut resubmissions = 0_u64;
     let mut line = Vec::with_capacity(2048);
     while written < config.reports {
         let index = written;
         let mut dice = Dice::new(config.seed, "report", index);
-        let victim_index = index
-            .is_multiple_of(2)
-            .then_some((index / 2) as usize)
-            .filter(|&victim| victim < world.victims.len());
+        let victim_index =
+            index.is_multiple_of(2).then_some((index / 2) as usize).filter(|&victim| victim < world.victims.len());
         let victim = victim_index.map(|victim| &world.victims[victim]);
         let campaign_index = match victim {
             Some(victim) => victim.campaign,
@@ -471,18 +380,11 @@ pub(crate) fn write_reports(
         let paid = stage.is_none_or(|stage| STAGES.iter().position(|s| *s == stage) >= Some(3));
         let (day, loss, paid_into): (u32, Option<Money>, Vec<u32>) = match victim {
             Some(victim) => {
-                let last = victim
-                    .payments
-                    .last()
-                    .map_or(world.start, |payment| payment.time);
+                let last = victim.payments.last().map_or(world.start, |payment| payment.time);
                 let day = ((last - world.start) / DAY).max(0) as u32;
                 let region = &REGIONS[campaign.region];
                 let total: i64 = victim.payments.iter().map(|payment| payment.amount).sum();
-                let collections = victim
-                    .payments
-                    .iter()
-                    .map(|payment| payment.collection)
-                    .collect();
+                let collections = victim.payments.iter().map(|payment| payment.collection).collect();
                 (day, Some(Money::new(total, region.currency())), collections)
             }
             None => {
@@ -495,8 +397,7 @@ pub(crate) fn write_reports(
                     &REGIONS[region_of_language(&mut dice, language)]
                 };
                 let currency = if dice.chance(0.15) {
-                    Currency::from_code(dice.word(&["USDT", "BTC", "USD"]))
-                        .unwrap_or(region.currency())
+                    Currency::from_code(dice.word(&["USDT", "BTC", "USD"])).unwrap_or(region.currency())
                 } else {
                     region.currency()
                 };
@@ -505,9 +406,7 @@ pub(crate) fn write_reports(
                     let whole = dice.log_range((salary_mid / 20).max(1), salary_mid * 6);
                     let minor = match currency.code() {
                         "BTC" => dice.range(100_000, 50_000_000),
-                        "USDT" | "USD" => {
-                            dice.range(50, 80_000) * 10_i64.pow(u32::from(currency.minor_units()))
-                        }
+                        "USDT" | "USD" => dice.range(50, 80_000) * 10_i64.pow(u32::from(currency.minor_units())),
                         _ => whole * 10_i64.pow(u32::from(currency.minor_units())),
                     };
                     Money::new(minor, currency)
@@ -520,25 +419,14 @@ pub(crate) fn write_reports(
         let wanted = 1 + dice.below(4);
         for _ in 0..wanted {
             let value = dice.pick(&phase.indicators).clone();
-            let role = if value.kind == IndicatorType::Card {
-                "victim"
-            } else {
-                "campaign"
-            };
-            if !shown
-                .iter()
-                .any(|(seen, _)| seen.canonical == value.canonical)
-            {
+            let role = if value.kind == IndicatorType::Card { "victim" } else { "campaign" };
+            if !shown.iter().any(|(seen, _)| seen.canonical == value.canonical) {
                 shown.push((value, role));
             }
         }
         for account in paid_into {
             let value = crate::world::account_indicator(&world.population, account);
-            if !shown
-                .iter()
-                .any(|(seen, _)| seen.canonical == value.canonical)
-                && dice.chance(0.8)
-            {
+            if !shown.iter().any(|(seen, _)| seen.canonical == value.canonical) && dice.chance(0.8) {
                 shown.push((value, "campaign"));
             }
         }
@@ -551,8 +439,7 @@ pub(crate) fn write_reports(
         }
         let composed = compose(&mut dice, book, campaign, &path, shown, loss, 0.08);
         let time = world.start + i64::from(day) * DAY + dice.range(DAY / 4, DAY * 3);
-        let tlp =
-            ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"][dice.weighted(&[10, 30, 40, 12, 8])];
+        let tlp = ["CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"][dice.weighted(&[10, 30, 40, 12, 8])];
         let reporter = *dice.pick(REPORTERS);
         let contact = dice.chance(0.7).then(|| {
             let name = dice.pick(FIRST_NAMES);
@@ -564,9 +451,7 @@ pub(crate) fn write_reports(
         let record = ReportLine {
             id: &id,
             text: &composed.text,
-            channel: dice
-                .chance(0.9)
-                .then(|| *dice.pick(&["web", "api", "bulk"])),
+            channel: dice.chance(0.9).then(|| *dice.pick(&["web", "api", "bulk"])),
             language: dice.chance(0.9).then_some(language),
             reported_at: dice.chance(0.95).then(|| timestamp(time)),
             loss_amount: loss.filter(|_| dice.chance(0.9)).map(Money::decimal),
@@ -577,21 +462,13 @@ pub(crate) fn write_reports(
             consent_share: dice.chance(0.8),
             consent_publish: dice.chance(0.4),
         };
-        let record = ReportLine {
-            loss_currency: record.loss_amount.as_ref().and(record.loss_currency),
-            ..record
-        };
+        let record = ReportLine { loss_currency: record.loss_amount.as_ref().and(record.loss_currency), ..record };
         line.clear();
-        serde_json::to_writer(&mut line, &record)
-            .map_err(|error| io_reports(std::io::Error::other(error)))?;
+        serde_json::to_writer(&mut line, &record).map_err(|error| io_reports(std::io::Error::other(error)))?;
         line.push(b'\n');
         out.write_all(&line).map_err(io_reports)?;
         let compound = &world.compounds[campaign.compound];
-        let victim_account = victim.map_or("", |victim| {
-            world.population.accounts[victim.account as usize]
-                .id
-                .as_str()
-        });
+        let victim_account = victim.map_or("", |victim| world.population.accounts[victim.account as usize].id.as_str());
         writeln!(
             campaigns_csv,
             "{id},{},{},{},{},{language},{victim_account},",
@@ -618,13 +495,9 @@ pub(crate) fn write_reports(
         // Only into odd slots: even ones belong to the ledger's victims.
         if written < config.reports && written % 2 == 1 && dice.chance(0.04) {
             let copy_id = report_id(written);
-            let copy = ReportLine {
-                id: &copy_id,
-                ..record
-            };
+            let copy = ReportLine { id: &copy_id, ..record };
             line.clear();
-            serde_json::to_writer(&mut line, &copy)
-                .map_err(|error| io_reports(std::io::Error::other(error)))?;
+            serde_json::to_writer(&mut line, &copy).map_err(|error| io_reports(std::io::Error::other(error)))?;
             line.push(b'\n');
             out.write_all(&line).map_err(io_reports)?;
             writeln!(
@@ -640,26 +513,15 @@ pub(crate) fn write_reports(
             resubmissions += 1;
         }
         if written.is_multiple_of(50_000) {
-            progress(Progress {
-                stage: Stage::Reports,
-                done: written,
-                total: config.reports,
-            });
+            progress(Progress { stage: Stage::Reports, done: written, total: config.reports });
         }
     }
     out.flush().map_err(io_reports)?;
     campaigns_csv.flush().map_err(io_campaigns)?;
     indicators_csv.flush().map_err(io_indicators)?;
     write_hubs(world, dir)?;
-    progress(Progress {
-        stage: Stage::Reports,
-        done: written,
-        total: config.reports,
-    });
-    Ok(ReportCounts {
-        reports: written,
-        resubmissions,
-    })
+    progress(Progress { stage: Stage::Reports, done: written, total: config.reports });
+    Ok(ReportCounts { reports: written, resubmissions })
 }
 
 /// `truth/hubs.csv`: values and domains that unrelated campaigns share, so
@@ -700,11 +562,7 @@ mod tests {
     #[test]
     fn typos_leave_placeholders_alone() {
         let mut dice = Dice::new(1, "typo", 0);
-        let text = typos(
-            &mut dice,
-            "please transfer everything to {x} immediately",
-            1.0,
-        );
+        let text = typos(&mut dice, "please transfer everything to {x} immediately", 1.0);
         assert!(text.contains("{x}"));
         assert_ne!(text, "please transfer everything to {x} immediately");
     }

@@ -56,12 +56,7 @@ const fn plan(
     mobile_prefixes: &'static [&'static str],
     length: usize,
 ) -> PhonePlan {
-    PhonePlan {
-        country_code,
-        trunk,
-        mobile_prefixes,
-        length,
-    }
+    PhonePlan { country_code, trunk, mobile_prefixes, length }
 }
 
 /// Regions in a fixed order; indices into this table are stable.
@@ -71,12 +66,7 @@ pub(crate) const REGIONS: &[Region] = &[
         currency: "THB",
         minor_units: 2,
         language: "th",
-        phone: plan(
-            "66",
-            "0",
-            &["81", "82", "86", "89", "91", "92", "95", "61", "62"],
-            9,
-        ),
+        phone: plan("66", "0", &["81", "82", "86", "89", "91", "92", "95", "61", "62"], 9),
         banks: &["KBANK", "SCB", "BBL", "KTB", "TTB"],
         iban_country: None,
         crypto: false,
@@ -102,12 +92,7 @@ pub(crate) const REGIONS: &[Region] = &[
         currency: "VND",
         minor_units: 0,
         language: "vi",
-        phone: plan(
-            "84",
-            "0",
-            &["90", "91", "93", "96", "97", "98", "32", "35"],
-            9,
-        ),
+        phone: plan("84", "0", &["90", "91", "93", "96", "97", "98", "32", "35"], 9),
         banks: &["VCB", "TCB", "ACB", "MBB"],
         iban_country: None,
         crypto: false,
@@ -211,17 +196,9 @@ pub(crate) const REGIONS: &[Region] = &[
 /// Index of the region whose report language is `language`, for victims
 /// without a ledger account.
 pub(crate) fn region_of_language(dice: &mut Dice, language: &str) -> usize {
-    let matching: Vec<usize> = REGIONS
-        .iter()
-        .enumerate()
-        .filter(|(_, region)| region.language == language)
-        .map(|(index, _)| index)
-        .collect();
-    if matching.is_empty() {
-        0
-    } else {
-        *dice.pick(&matching)
-    }
+    let matching: Vec<usize> =
+        REGIONS.iter().enumerate().filter(|(_, region)| region.language == language).map(|(index, _)| index).collect();
+    if matching.is_empty() { 0 } else { *dice.pick(&matching) }
 }
 
 /// What an account is, as `accounts.csv` names it.
@@ -352,15 +329,8 @@ impl ScamType {
 }
 
 /// Pig-butchering stages, in the order victims go through them.
-pub(crate) const STAGES: &[&str] = &[
-    "contact",
-    "grooming",
-    "pitch",
-    "deposit",
-    "escalation",
-    "withdrawal_block",
-    "recovery",
-];
+pub(crate) const STAGES: &[&str] =
+    &["contact", "grooming", "pitch", "deposit", "escalation", "withdrawal_block", "recovery"];
 
 /// A period of a campaign with the indicators it used then.
 pub(crate) struct Phase {
@@ -457,218 +427,44 @@ const fn spec(
     languages: &'static [&'static str],
     region: &'static str,
 ) -> CampaignSpec {
-    CampaignSpec {
-        compound,
-        scam,
-        pretext,
-        brand,
-        persona,
-        languages,
-        region,
-    }
+    CampaignSpec { compound, scam, pretext, brand, persona, languages, region }
 }
 
-const COMPOUND_NAMES: &[&str] = &[
-    "Golden Lotus Park",
-    "Jade River Compound",
-    "Blue Orchid Tower",
-    "Crescent Bay Resort",
-];
+const COMPOUND_NAMES: &[&str] =
+    &["Golden Lotus Park", "Jade River Compound", "Blue Orchid Tower", "Crescent Bay Resort"];
 
 const CAMPAIGN_SPECS: &[CampaignSpec] = &[
-    spec(
-        0,
-        ScamType::Investment,
-        "",
-        "BitFuture Pro",
-        "Jessica Lim",
-        &["en", "zh"],
-        "USDT",
-    ),
-    spec(
-        0,
-        ScamType::Romance,
-        "",
-        "GoldenFX",
-        "Alicia Tan",
-        &["en"],
-        "USD",
-    ),
-    spec(
-        0,
-        ScamType::Investment,
-        "",
-        "SiamGold Trade",
-        "Khun Ploy",
-        &["th"],
-        "THB",
-    ),
-    spec(
-        0,
-        ScamType::Investment,
-        "",
-        "Shwe Gold App",
-        "Ko Aung",
-        &["my"],
-        "THB",
-    ),
-    spec(
-        1,
-        ScamType::TaskJob,
-        "",
-        "ShopRank Tasks",
-        "HR Angela",
-        &["tl", "en"],
-        "PHP",
-    ),
-    spec(
-        1,
-        ScamType::Investment,
-        "",
-        "VinaCoin Exchange",
-        "Chi Linh",
-        &["vi"],
-        "VND",
-    ),
-    spec(
-        1,
-        ScamType::Romance,
-        "",
-        "HKEX Digital",
-        "Mei Chen",
-        &["zh"],
-        "USDT",
-    ),
-    spec(
-        1,
-        ScamType::Romance,
-        "",
-        "CoinPH Prime",
-        "Sofia Reyes",
-        &["tl"],
-        "PHP",
-    ),
-    spec(
-        2,
-        ScamType::Impersonation,
-        "bank",
-        "Siam Commerce Bank",
-        "Officer Somchai",
-        &["th"],
-        "THB",
-    ),
-    spec(
-        2,
-        ScamType::Impersonation,
-        "police",
-        "Royal Police Cyber Unit",
-        "Pol. Lt. Wichai",
-        &["th", "my"],
-        "THB",
-    ),
-    spec(
-        2,
-        ScamType::DeliveryToll,
-        "",
-        "ThaiPost Express",
-        "",
-        &["th", "en"],
-        "THB",
-    ),
-    spec(
-        2,
-        ScamType::Loan,
-        "",
-        "PinjamCepat",
-        "Admin Rina",
-        &["id"],
-        "IDR",
-    ),
-    spec(
-        3,
-        ScamType::Impersonation,
-        "courier",
-        "DHL Customs",
-        "Agent Müller",
-        &["en", "zh"],
-        "EUR",
-    ),
-    spec(
-        3,
-        ScamType::Sextortion,
-        "",
-        "",
-        "Anna",
-        &["en", "tl"],
-        "USDT",
-    ),
-    spec(
-        3,
-        ScamType::Recovery,
-        "",
-        "Global Asset Recovery Bureau",
-        "Attorney Clarke",
-        &["en", "th"],
-        "EUR",
-    ),
-    spec(
-        3,
-        ScamType::TaskJob,
-        "",
-        "TikBoost Jobs",
-        "Mentor Dewi",
-        &["id", "vi"],
-        "IDR",
-    ),
-    spec(
-        1,
-        ScamType::DeliveryToll,
-        "",
-        "E-Toll Services",
-        "",
-        &["en"],
-        "USD",
-    ),
-    spec(
-        3,
-        ScamType::Investment,
-        "",
-        "EuroQuant AI",
-        "Dr. Lena Weber",
-        &["en"],
-        "EUR",
-    ),
+    spec(0, ScamType::Investment, "", "BitFuture Pro", "Jessica Lim", &["en", "zh"], "USDT"),
+    spec(0, ScamType::Romance, "", "GoldenFX", "Alicia Tan", &["en"], "USD"),
+    spec(0, ScamType::Investment, "", "SiamGold Trade", "Khun Ploy", &["th"], "THB"),
+    spec(0, ScamType::Investment, "", "Shwe Gold App", "Ko Aung", &["my"], "THB"),
+    spec(1, ScamType::TaskJob, "", "ShopRank Tasks", "HR Angela", &["tl", "en"], "PHP"),
+    spec(1, ScamType::Investment, "", "VinaCoin Exchange", "Chi Linh", &["vi"], "VND"),
+    spec(1, ScamType::Romance, "", "HKEX Digital", "Mei Chen", &["zh"], "USDT"),
+    spec(1, ScamType::Romance, "", "CoinPH Prime", "Sofia Reyes", &["tl"], "PHP"),
+    spec(2, ScamType::Impersonation, "bank", "Siam Commerce Bank", "Officer Somchai", &["th"], "THB"),
+    spec(2, ScamType::Impersonation, "police", "Royal Police Cyber Unit", "Pol. Lt. Wichai", &["th", "my"], "THB"),
+    spec(2, ScamType::DeliveryToll, "", "ThaiPost Express", "", &["th", "en"], "THB"),
+    spec(2, ScamType::Loan, "", "PinjamCepat", "Admin Rina", &["id"], "IDR"),
+    spec(3, ScamType::Impersonation, "courier", "DHL Customs", "Agent Müller", &["en", "zh"], "EUR"),
+    spec(3, ScamType::Sextortion, "", "", "Anna", &["en", "tl"], "USDT"),
+    spec(3, ScamType::Recovery, "", "Global Asset Recovery Bureau", "Attorney Clarke", &["en", "th"], "EUR"),
+    spec(3, ScamType::TaskJob, "", "TikBoost Jobs", "Mentor Dewi", &["id", "vi"], "IDR"),
+    spec(1, ScamType::DeliveryToll, "", "E-Toll Services", "", &["en"], "USD"),
+    spec(3, ScamType::Investment, "", "EuroQuant AI", "Dr. Lena Weber", &["en"], "EUR"),
 ];
 
 fn region_index(currency: &str) -> usize {
-    REGIONS
-        .iter()
-        .position(|region| region.currency == currency)
-        .expect("campaign regions name a currency of REGIONS")
+    REGIONS.iter().position(|region| region.currency == currency).expect("campaign regions name a currency of REGIONS")
 }
 
 /// Domain-safe lower-case letters of a brand.
 fn slug(brand: &str) -> String {
-    brand
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .map(|character| character.to_ascii_lowercase())
-        .collect()
+    brand.chars().filter(char::is_ascii_alphanumeric).map(|character| character.to_ascii_lowercase()).collect()
 }
 
-const TLDS: &[&str] = &[
-    "com", "net", "vip", "app", "top", "io", "cc", "xyz", "asia", "online",
-];
-const PATHS: &[&str] = &[
-    "login",
-    "app/download",
-    "register",
-    "invite",
-    "member/wallet",
-    "verify",
-    "track",
-    "pay",
-];
+const TLDS: &[&str] = &["com", "net", "vip", "app", "top", "io", "cc", "xyz", "asia", "online"];
+const PATHS: &[&str] = &["login", "app/download", "register", "invite", "member/wallet", "verify", "track", "pay"];
 
 impl Population {
     fn build(seed: u64, persons_total: usize) -> Population {
@@ -683,8 +479,7 @@ impl Population {
             let mut dice = Dice::new(seed, "population", index as u64);
             let mut accounts = RegionAccounts::default();
             if region.ledger_weight > 0 {
-                let persons =
-                    (persons_total * region.ledger_weight as usize / total_weight as usize).max(60);
+                let persons = (persons_total * region.ledger_weight as usize / total_weight as usize).max(60);
                 population.fill_region(&mut dice, index, persons, &mut accounts);
             }
             population.regions.push(accounts);
@@ -713,69 +508,43 @@ impl Population {
                 None => format!("{}-{}-{serial:010}", spec.country, dice.pick(spec.banks)),
             },
         };
-        self.accounts.push(Account {
-            id,
-            region: region as u8,
-            kind,
-        });
+        self.accounts.push(Account { id, region: region as u8, kind });
         self.persons.push(None);
         index
     }
 
-    fn fill_region(
-        &mut self,
-        dice: &mut Dice,
-        region: usize,
-        persons: usize,
-        accounts: &mut RegionAccounts,
-    ) {
+    fn fill_region(&mut self, dice: &mut Dice, region: usize, persons: usize, accounts: &mut RegionAccounts) {
         let spec = &REGIONS[region];
         let unit = spec.unit();
         let count = |divisor: usize, minimum: usize| (persons / divisor).max(minimum);
         for _ in 0..count(45, 6) {
-            accounts
-                .merchants
-                .push(self.open(dice, region, AccountKind::Merchant));
+            accounts.merchants.push(self.open(dice, region, AccountKind::Merchant));
         }
         for _ in 0..count(90, 4) {
-            accounts
-                .employers
-                .push(self.open(dice, region, AccountKind::Employer));
+            accounts.employers.push(self.open(dice, region, AccountKind::Employer));
         }
         for _ in 0..3 {
-            accounts
-                .utilities
-                .push(self.open(dice, region, AccountKind::Utility));
+            accounts.utilities.push(self.open(dice, region, AccountKind::Utility));
         }
         for _ in 0..count(150, 4) {
-            accounts
-                .businesses
-                .push(self.open(dice, region, AccountKind::Business));
+            accounts.businesses.push(self.open(dice, region, AccountKind::Business));
         }
         for _ in 0..(if spec.crypto { 8 } else { 3 }) {
-            accounts
-                .exchanges
-                .push(self.open(dice, region, AccountKind::Exchange));
+            accounts.exchanges.push(self.open(dice, region, AccountKind::Exchange));
         }
         if !spec.crypto {
             for _ in 0..count(400, 4) {
-                accounts
-                    .cash
-                    .push(self.open(dice, region, AccountKind::Cash));
+                accounts.cash.push(self.open(dice, region, AccountKind::Cash));
             }
         }
         for _ in 0..persons {
-            accounts
-                .persons
-                .push(self.open(dice, region, AccountKind::Person));
+            accounts.persons.push(self.open(dice, region, AccountKind::Person));
         }
         // Employees are contiguous runs of persons, so payroll is a fan-out.
         let per_employer = persons.div_ceil(accounts.employers.len());
         for (position, &account) in accounts.persons.iter().enumerate() {
-            let employer =
-                accounts.employers[(position / per_employer).min(accounts.employers.len() - 1)];
-            let salary = dice.log_range(spec.salary.0, spec.salary.1) * unit
-                + dice.range(0, 100) * unit / 100;
+            let employer = accounts.employers[(position / per_employer).min(accounts.employers.len() - 1)];
+            let salary = dice.log_range(spec.salary.0, spec.salary.1) * unit + dice.range(0, 100) * unit / 100;
             let habit = match dice.below(100) {
                 0..=3 => Habit::FamilyForwarder,
                 4..=6 => Habit::Vendor,
@@ -786,11 +555,8 @@ impl Population {
                 Habit::CryptoBuyer => *dice.pick(&accounts.exchanges),
                 _ => *dice.pick(&accounts.persons),
             };
-            let landlord = if dice.chance(0.5) {
-                *dice.pick(&accounts.businesses)
-            } else {
-                *dice.pick(&accounts.persons)
-            };
+            let landlord =
+                if dice.chance(0.5) { *dice.pick(&accounts.businesses) } else { *dice.pick(&accounts.persons) };
             self.persons[account as usize] = Some(Person {
                 account,
                 salary,
@@ -806,9 +572,7 @@ impl Population {
             self.employees.entry(employer).or_default().push(account);
         }
         for _ in 0..count(60, 8) {
-            accounts
-                .dedicated_mules
-                .push(self.open(dice, region, AccountKind::Person));
+            accounts.dedicated_mules.push(self.open(dice, region, AccountKind::Person));
         }
     }
 }
@@ -834,21 +598,12 @@ pub(crate) fn account_indicator(population: &Population, account: u32) -> Indica
         }
         _ => (record.id.clone(), None),
     };
-    Indicator {
-        kind,
-        canonical,
-        phone: None,
-        bank,
-    }
+    Indicator { kind, canonical, phone: None, bank }
 }
 
 fn handle_for(dice: &mut Dice, language: &str, persona: &str, region: &Region) -> Indicator {
     let base: String = slug(persona);
-    let base = if base.is_empty() {
-        "support".to_owned()
-    } else {
-        base
-    };
+    let base = if base.is_empty() { "support".to_owned() } else { base };
     let name = format!("{base}{}", dice.range(10, 999));
     let kind = match language {
         "th" => IndicatorType::Line,
@@ -856,40 +611,21 @@ fn handle_for(dice: &mut Dice, language: &str, persona: &str, region: &Region) -
         _ => IndicatorType::Telegram,
     };
     match kind {
-        IndicatorType::WhatsApp => Indicator {
-            kind,
-            ..indicators::phone(dice, region.phone)
-        },
-        _ => Indicator {
-            kind,
-            canonical: name,
-            phone: None,
-            bank: None,
-        },
+        IndicatorType::WhatsApp => Indicator { kind, ..indicators::phone(dice, region.phone) },
+        _ => Indicator { kind, canonical: name, phone: None, bank: None },
     }
 }
 
 fn url(host: &str, path: &str) -> Indicator {
-    Indicator {
-        kind: IndicatorType::Url,
-        canonical: format!("https://{host}/{path}"),
-        phone: None,
-        bank: None,
-    }
+    Indicator { kind: IndicatorType::Url, canonical: format!("https://{host}/{path}"), phone: None, bank: None }
 }
 
 fn email(address: String) -> Indicator {
-    Indicator {
-        kind: IndicatorType::Email,
-        canonical: address,
-        phone: None,
-        bank: None,
-    }
+    Indicator { kind: IndicatorType::Email, canonical: address, phone: None, bank: None }
 }
 
 /// The shortener, t.me, webmail and hotline hubs.
-pub(crate) const HUB_DOMAINS: &[&str] =
-    &["bit.ly", "tinyurl.com", "t.me", "gmail.com", "outlook.com"];
+pub(crate) const HUB_DOMAINS: &[&str] = &["bit.ly", "tinyurl.com", "t.me", "gmail.com", "outlook.com"];
 
 /// The real hotline of the (fictional) bank that impersonators name; it
 /// appears in reports of unrelated campaigns.
@@ -921,21 +657,13 @@ impl World {
                     indicators::btc(&mut dice),
                     Indicator {
                         kind: IndicatorType::Telegram,
-                        canonical: format!(
-                            "{}_cs{}",
-                            slug(name).get(..6).unwrap_or("team"),
-                            dice.range(10, 99)
-                        ),
+                        canonical: format!("{}_cs{}", slug(name).get(..6).unwrap_or("team"), dice.range(10, 99)),
                         phone: None,
                         bank: None,
                     },
                     indicators::phone(&mut dice, REGIONS[region_index("USDT")].phone),
                 ];
-                Compound {
-                    id: format!("CPD-{}", index + 1),
-                    shared,
-                    shared_layers: Vec::new(),
-                }
+                Compound { id: format!("CPD-{}", index + 1), shared, shared_layers: Vec::new() }
             })
             .collect();
 
@@ -964,21 +692,17 @@ impl World {
             let region = region_index(spec.region);
             let first = dice.range(0, i64::from(days) / 2) as u32;
             let last = (first + dice.range(i64::from(days) / 3, i64::from(days)) as u32).min(days);
-            let mut layers: Vec<u32> = (0..mules_per_campaign)
-                .map(|_| take_mule(&mut dice, &mut population, region))
-                .collect();
+            let mut layers: Vec<u32> =
+                (0..mules_per_campaign).map(|_| take_mule(&mut dice, &mut population, region)).collect();
             layers.extend(
                 compounds[spec.compound]
                     .shared_layers
                     .iter()
                     .copied()
-                    .filter(|&account| {
-                        usize::from(population.accounts[account as usize].region) == region
-                    }),
+                    .filter(|&account| usize::from(population.accounts[account as usize].region) == region),
             );
-            let cashouts: Vec<u32> = (0..mules_per_campaign.div_ceil(2))
-                .map(|_| take_mule(&mut dice, &mut population, region))
-                .collect();
+            let cashouts: Vec<u32> =
+                (0..mules_per_campaign.div_ceil(2)).map(|_| take_mule(&mut dice, &mut population, region)).collect();
             let phases = build_phases(
                 &mut dice,
                 spec,
@@ -1018,20 +742,10 @@ impl World {
             },
         ];
 
-        let victims = (0..victims_total)
-            .map(|index| plan_victim(seed, index, &campaigns, &population, start, days))
-            .collect();
+        let victims =
+            (0..victims_total).map(|index| plan_victim(seed, index, &campaigns, &population, start, days)).collect();
 
-        World {
-            start,
-            days,
-            population,
-            compounds,
-            campaigns,
-            hubs,
-            victims,
-            reports_total: config.reports,
-        }
+        World { start, days, population, compounds, campaigns, hubs, victims, reports_total: config.reports }
     }
 }
 
@@ -1061,11 +775,7 @@ fn build_phases(
     let region_spec = &REGIONS[region];
     let language = spec.languages[0];
     let phone_region = &REGIONS[region_of_language(dice, language)];
-    let root = slug(if spec.brand.is_empty() {
-        "privatechat"
-    } else {
-        spec.brand
-    });
+    let root = slug(if spec.brand.is_empty() { "privatechat" } else { spec.brand });
     let mut phases: Vec<Phase> = Vec::new();
     let mut day = first;
     let mut carried: Option<Indicator> = None;
@@ -1080,38 +790,20 @@ fn build_phases(
         let host = match dice.below(3) {
             0 => format!("{root}.{}", dice.pick(TLDS)),
             1 => format!("{root}-{}.{}", dice.range(1, 99), dice.pick(TLDS)),
-            _ => format!(
-                "{}{root}.{}",
-                dice.pick(&["my", "get", "app", "go"]),
-                dice.pick(TLDS)
-            ),
+            _ => format!("{}{root}.{}", dice.pick(&["my", "get", "app", "go"]), dice.pick(TLDS)),
         };
         found.push(url(&host, dice.word(PATHS)));
         if dice.chance(0.5) {
             found.push(email(format!("support@{host}")));
         } else {
-            let user = format!(
-                "{}{}",
-                slug(spec.persona).get(..5).unwrap_or("help"),
-                dice.range(1, 999)
-            );
-            found.push(email(format!(
-                "{user}@{}",
-                dice.pick(&["gmail.com", "outlook.com", "yahoo.com"])
-            )));
+            let user = format!("{}{}", slug(spec.persona).get(..5).unwrap_or("help"), dice.range(1, 999));
+            found.push(email(format!("{user}@{}", dice.pick(&["gmail.com", "outlook.com", "yahoo.com"]))));
         }
         found.push(handle_for(dice, language, spec.persona, phone_region));
         match spec.scam {
-            ScamType::Investment
-            | ScamType::Romance
-            | ScamType::Recovery
-            | ScamType::Sextortion => {
+            ScamType::Investment | ScamType::Romance | ScamType::Recovery | ScamType::Sextortion => {
                 found.push(indicators::tron(dice));
-                found.push(if dice.chance(0.5) {
-                    indicators::eth(dice)
-                } else {
-                    indicators::btc(dice)
-                });
+                found.push(if dice.chance(0.5) { indicators::eth(dice) } else { indicators::btc(dice) });
             }
             ScamType::DeliveryToll => found.push(indicators::card(dice)),
             _ => {}
@@ -1123,15 +815,10 @@ fn build_phases(
             found.push(dice.pick(&compound.shared).clone());
         }
         if dice.chance(0.5) {
-            carried = found
-                .iter()
-                .find(|value| value.kind != IndicatorType::Url)
-                .cloned();
+            carried = found.iter().find(|value| value.kind != IndicatorType::Url).cloned();
         }
         let collection_count = 1 + usize::from(mules > 20) + dice.below(2);
-        let collection: Vec<u32> = (0..collection_count)
-            .map(|_| take_mule(dice, population, region))
-            .collect();
+        let collection: Vec<u32> = (0..collection_count).map(|_| take_mule(dice, population, region)).collect();
         for &account in &collection {
             found.push(account_indicator(population, account));
         }
@@ -1139,12 +826,7 @@ fn build_phases(
             let country = *dice.pick(&["LT", "NL", "IE", "FR"]);
             found.push(indicators::iban(dice, country));
         }
-        phases.push(Phase {
-            from_day: day,
-            to_day,
-            indicators: found,
-            collection,
-        });
+        phases.push(Phase { from_day: day, to_day, indicators: found, collection });
         day = to_day;
     }
     phases
@@ -1184,26 +866,16 @@ fn plan_victim(
         if day > latest_day {
             break;
         }
-        let whole = (salary_mid as f64
-            * (low + (high - low) * dice.range(0, 1000) as f64 / 1000.0)
-            * scale) as i64;
+        let whole = (salary_mid as f64 * (low + (high - low) * dice.range(0, 1000) as f64 / 1000.0) * scale) as i64;
         let amount = (whole.max(1) * unit / 10 * 10).max(unit);
         let phase = campaign.phase_at(day.max(0) as u32);
-        payments.push(PlannedPayment {
-            time,
-            amount,
-            collection: *dice.pick(&phase.collection),
-        });
+        payments.push(PlannedPayment { time, amount, collection: *dice.pick(&phase.collection) });
         scale *= 1.3;
         let gap = dice.range(1, 9);
         day += gap;
         time += gap * DAY + dice.range(-3 * 3600, 3 * 3600);
     }
-    Victim {
-        campaign: campaign_index,
-        account,
-        payments,
-    }
+    Victim { campaign: campaign_index, account, payments }
 }
 
 #[cfg(test)]
@@ -1213,12 +885,7 @@ mod tests {
     #[test]
     fn region_decimals_match_the_currency_table() {
         for region in REGIONS {
-            assert_eq!(
-                region.minor_units,
-                region.currency().minor_units(),
-                "{}",
-                region.currency
-            );
+            assert_eq!(region.minor_units, region.currency().minor_units(), "{}", region.currency);
         }
     }
 }

@@ -11,14 +11,7 @@ use crackdown_model::{Currency, Money, Tlp};
 use sha2::{Digest, Sha256};
 
 fn small(seed: u64) -> GenerateConfig {
-    GenerateConfig {
-        seed,
-        reports: 600,
-        transactions: 30_000,
-        emails: 8,
-        chats: 10,
-        ..GenerateConfig::default()
-    }
+    GenerateConfig { seed, reports: 600, transactions: 30_000, emails: 8, chats: 10, ..GenerateConfig::default() }
 }
 
 fn run(config: &GenerateConfig) -> (tempfile::TempDir, GenerateSummary) {
@@ -38,11 +31,7 @@ fn csv_rows(dir: &Path, relative: &str) -> Vec<HashMap<String, String>> {
         .records()
         .map(|record| {
             let record = record.unwrap_or_else(|error| panic!("{relative}: {error}"));
-            headers
-                .iter()
-                .zip(record.iter())
-                .map(|(name, value)| (name.to_owned(), value.to_owned()))
-                .collect()
+            headers.iter().zip(record.iter()).map(|(name, value)| (name.to_owned(), value.to_owned())).collect()
         })
         .collect()
 }
@@ -54,24 +43,11 @@ fn same_seed_same_bytes_other_seed_other_bytes() {
     let (second, _) = run(&config);
     for file in &summary.files {
         let file = file.to_string_lossy();
-        assert_eq!(
-            read(first.path(), &file),
-            read(second.path(), &file),
-            "{file} differs"
-        );
+        assert_eq!(read(first.path(), &file), read(second.path(), &file), "{file} differs");
     }
     let (other, _) = run(&small(8));
-    for file in [
-        "reports.jsonl",
-        "ledger.csv",
-        "accounts.csv",
-        "truth/mules.csv",
-    ] {
-        assert_ne!(
-            read(first.path(), file),
-            read(other.path(), file),
-            "{file} ignores the seed"
-        );
+    for file in ["reports.jsonl", "ledger.csv", "accounts.csv", "truth/mules.csv"] {
+        assert_ne!(read(first.path(), file), read(other.path(), file), "{file} ignores the seed");
     }
 }
 
@@ -86,29 +62,15 @@ fn files_parse_and_counts_are_exact() {
     let reports = String::from_utf8(read(dir, "reports.jsonl")).expect("UTF-8");
     let mut languages = HashSet::new();
     for (number, line) in reports.lines().enumerate() {
-        let value: serde_json::Value = serde_json::from_str(line)
-            .unwrap_or_else(|error| panic!("line {}: {error}", number + 1));
-        assert!(
-            value["text"].as_str().is_some_and(|text| !text.is_empty()),
-            "line {}",
-            number + 1
-        );
+        let value: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|error| panic!("line {}: {error}", number + 1));
+        assert!(value["text"].as_str().is_some_and(|text| !text.is_empty()), "line {}", number + 1);
         let tlp = value["tlp"].as_str().expect("tlp");
-        assert!(
-            Tlp::parse(tlp).is_some() && tlp == tlp.to_uppercase(),
-            "{tlp}"
-        );
+        assert!(Tlp::parse(tlp).is_some() && tlp == tlp.to_uppercase(), "{tlp}");
         if let Some(amount) = value.get("loss_amount") {
-            let currency = value["loss_currency"]
-                .as_str()
-                .expect("a loss has a currency");
-            let money = Money::parse_positive(amount.as_str().expect("string amount"), currency)
-                .expect("exact amount");
-            assert_eq!(
-                money.decimal(),
-                amount.as_str().expect("string"),
-                "amounts carry all decimals"
-            );
+            let currency = value["loss_currency"].as_str().expect("a loss has a currency");
+            let money = Money::parse_positive(amount.as_str().expect("string amount"), currency).expect("exact amount");
+            assert_eq!(money.decimal(), amount.as_str().expect("string"), "amounts carry all decimals");
         }
         if let Some(at) = value.get("reported_at") {
             chrono::DateTime::parse_from_rfc3339(at.as_str().expect("string")).expect("RFC 3339");
@@ -121,54 +83,32 @@ fn files_parse_and_counts_are_exact() {
         assert!(languages.contains(language), "no report in {language}");
     }
 
-    let kinds = [
-        "person", "business", "merchant", "employer", "utility", "exchange", "cash", "unknown",
-    ];
-    let accounts: HashMap<String, String> = csv_rows(dir, "accounts.csv")
-        .into_iter()
-        .map(|row| (row["account"].clone(), row["kind"].clone()))
-        .collect();
+    let kinds = ["person", "business", "merchant", "employer", "utility", "exchange", "cash", "unknown"];
+    let accounts: HashMap<String, String> =
+        csv_rows(dir, "accounts.csv").into_iter().map(|row| (row["account"].clone(), row["kind"].clone())).collect();
     assert!(accounts.values().all(|kind| kinds.contains(&kind.as_str())));
 
     let ledger_text = String::from_utf8(read(dir, "ledger.csv")).expect("UTF-8");
-    assert!(
-        ledger_text
-            .starts_with("tx_id,timestamp,from_account,to_account,amount,currency,channel\n")
-    );
+    assert!(ledger_text.starts_with("tx_id,timestamp,from_account,to_account,amount,currency,channel\n"));
     let mut previous = String::new();
     let mut currencies = HashSet::new();
     for row in csv_rows(dir, "ledger.csv") {
-        assert!(
-            row["timestamp"] >= previous,
-            "ledger out of order at {}",
-            row["tx_id"]
-        );
+        assert!(row["timestamp"] >= previous, "ledger out of order at {}", row["tx_id"]);
         previous = row["timestamp"].clone();
         chrono::DateTime::parse_from_rfc3339(&row["timestamp"]).expect("RFC 3339");
         let money = Money::parse_positive(&row["amount"], &row["currency"]).expect("exact amount");
         assert!(money.minor() > 0, "{}", row["tx_id"]);
         assert_eq!(money.decimal(), row["amount"]);
-        assert!(
-            accounts.contains_key(&row["from_account"])
-                && accounts.contains_key(&row["to_account"])
-        );
+        assert!(accounts.contains_key(&row["from_account"]) && accounts.contains_key(&row["to_account"]));
         assert_ne!(row["from_account"], row["to_account"]);
         currencies.insert(row["currency"].clone());
     }
     assert!(currencies.len() >= 5, "{currencies:?}");
 
-    let orgs: serde_json::Value =
-        serde_json::from_slice(&read(dir, "orgs.json")).expect("orgs.json");
-    let roles: HashSet<&str> = orgs["users"]
-        .as_array()
-        .expect("users")
-        .iter()
-        .filter_map(|user| user["role"].as_str())
-        .collect();
-    assert_eq!(
-        roles,
-        HashSet::from(["admin", "analyst", "reporter", "partner"])
-    );
+    let orgs: serde_json::Value = serde_json::from_slice(&read(dir, "orgs.json")).expect("orgs.json");
+    let roles: HashSet<&str> =
+        orgs["users"].as_array().expect("users").iter().filter_map(|user| user["role"].as_str()).collect();
+    assert_eq!(roles, HashSet::from(["admin", "analyst", "reporter", "partner"]));
     assert_eq!(orgs["organisations"].as_array().map(Vec::len), Some(6));
 
     for row in csv_rows(dir, "truth/messages.csv") {
@@ -176,32 +116,17 @@ fn files_parse_and_counts_are_exact() {
         match row["format"].as_str() {
             "eml" => {
                 let text = String::from_utf8(content).expect("UTF-8 mail");
-                for header in [
-                    "Received: ",
-                    "Authentication-Results: ",
-                    "From: ",
-                    "Subject: ",
-                    "Content-Type: multipart/",
-                ] {
+                for header in
+                    ["Received: ", "Authentication-Results: ", "From: ", "Subject: ", "Content-Type: multipart/"]
+                {
                     assert!(text.contains(header), "{} lacks {header}", row["file"]);
                 }
             }
             "telegram_json" => {
-                let export: serde_json::Value =
-                    serde_json::from_slice(&content).expect("result.json");
-                assert!(
-                    export["messages"]
-                        .as_array()
-                        .is_some_and(|messages| messages.len() > 5)
-                );
+                let export: serde_json::Value = serde_json::from_slice(&content).expect("result.json");
+                assert!(export["messages"].as_array().is_some_and(|messages| messages.len() > 5));
             }
-            _ => assert!(
-                String::from_utf8(content)
-                    .expect("UTF-8 chat")
-                    .lines()
-                    .count()
-                    > 5
-            ),
+            _ => assert!(String::from_utf8(content).expect("UTF-8 chat").lines().count() > 5),
         }
     }
 }
@@ -222,9 +147,7 @@ fn truth_is_consistent_with_the_data() {
     assert_eq!(campaigns.len(), reports.len());
     let mut resubmissions = 0;
     for row in &campaigns {
-        let report = reports
-            .get(&row["report_id"])
-            .expect("every campaign report exists");
+        let report = reports.get(&row["report_id"]).expect("every campaign report exists");
         if !row["duplicate_of"].is_empty() {
             resubmissions += 1;
             let original = &reports[&row["duplicate_of"]];
@@ -233,69 +156,42 @@ fn truth_is_consistent_with_the_data() {
         }
     }
     assert!(resubmissions > 0, "some exact resubmissions");
-    let compounds: HashSet<&str> = campaigns
-        .iter()
-        .map(|row| row["compound_id"].as_str())
-        .collect();
+    let compounds: HashSet<&str> = campaigns.iter().map(|row| row["compound_id"].as_str()).collect();
     assert!(compounds.len() >= 3);
 
     // Mentions really are in their report's text.
     for row in csv_rows(dir, "truth/indicators.csv") {
         let text = reports[&row["report_id"]]["text"].as_str().expect("text");
-        assert!(
-            text.contains(&row["surface"]),
-            "{} lacks {}",
-            row["report_id"],
-            row["surface"]
-        );
+        assert!(text.contains(&row["surface"]), "{} lacks {}", row["report_id"], row["surface"]);
     }
 
     let ledger = csv_rows(dir, "ledger.csv");
-    let by_id: HashMap<&str, &HashMap<String, String>> = ledger
-        .iter()
-        .map(|row| (row["tx_id"].as_str(), row))
-        .collect();
-    let in_ledger: HashSet<&str> = ledger
-        .iter()
-        .flat_map(|row| [row["from_account"].as_str(), row["to_account"].as_str()])
-        .collect();
+    let by_id: HashMap<&str, &HashMap<String, String>> =
+        ledger.iter().map(|row| (row["tx_id"].as_str(), row)).collect();
+    let in_ledger: HashSet<&str> =
+        ledger.iter().flat_map(|row| [row["from_account"].as_str(), row["to_account"].as_str()]).collect();
     let mules = csv_rows(dir, "truth/mules.csv");
     assert!(mules.len() > 20);
     for mule in &mules {
-        assert!(
-            in_ledger.contains(mule["account"].as_str()),
-            "mule {} not in the ledger",
-            mule["account"]
-        );
+        assert!(in_ledger.contains(mule["account"].as_str()), "mule {} not in the ledger", mule["account"]);
     }
     let roles: HashSet<&str> = mules.iter().map(|mule| mule["role"].as_str()).collect();
     assert!(roles.contains("collection") && roles.contains("layer") && roles.contains("cashout"));
     assert!(mules.iter().any(|mule| mule["normal_life"] == "true"));
 
-    let accounts: HashMap<String, String> = csv_rows(dir, "accounts.csv")
-        .into_iter()
-        .map(|row| (row["account"].clone(), row["kind"].clone()))
-        .collect();
+    let accounts: HashMap<String, String> =
+        csv_rows(dir, "accounts.csv").into_iter().map(|row| (row["account"].clone(), row["kind"].clone())).collect();
     let mut flows: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for row in csv_rows(dir, "truth/victim_payments.csv") {
         let currency = Currency::from_code(&row["currency"]).expect("currency");
-        let amount = Money::parse(&row["amount"], currency)
-            .expect("amount")
-            .minor();
-        let part = Money::parse(&row["endpoint_amount"], currency)
-            .expect("endpoint amount")
-            .minor();
+        let amount = Money::parse(&row["amount"], currency).expect("amount").minor();
+        let part = Money::parse(&row["endpoint_amount"], currency).expect("endpoint amount").minor();
         assert!(part > 0);
-        let payment = by_id
-            .get(row["tx_id"].as_str())
-            .expect("victim payment is in the ledger");
+        let payment = by_id.get(row["tx_id"].as_str()).expect("victim payment is in the ledger");
         assert_eq!(payment["amount"], row["amount"]);
         assert_eq!(payment["from_account"], row["victim_account"]);
         assert_eq!(accounts[&row["endpoint_account"]], row["endpoint_kind"]);
-        assert_ne!(
-            row["reason"], "left_network",
-            "victim money leaked into ordinary accounts"
-        );
+        assert_ne!(row["reason"], "left_network", "victim money leaked into ordinary accounts");
         if !row["report_id"].is_empty() {
             assert!(reports.contains_key(&row["report_id"]));
         }
@@ -311,18 +207,8 @@ fn truth_is_consistent_with_the_data() {
 // Independent checkers for the checksummed indicator types.
 
 fn iban_valid(iban: &str) -> bool {
-    let lengths = [
-        ("DE", 22),
-        ("GB", 22),
-        ("IE", 22),
-        ("NL", 18),
-        ("LT", 20),
-        ("FR", 27),
-    ];
-    let Some(&(_, length)) = lengths
-        .iter()
-        .find(|(country, _)| iban.starts_with(country))
-    else {
+    let lengths = [("DE", 22), ("GB", 22), ("IE", 22), ("NL", 18), ("LT", 20), ("FR", 27)];
+    let Some(&(_, length)) = lengths.iter().find(|(country, _)| iban.starts_with(country)) else {
         return false;
     };
     if iban.len() != length || !iban.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -332,11 +218,7 @@ fn iban_valid(iban: &str) -> bool {
     let mut remainder = 0_u64;
     for character in rearranged.chars() {
         let value = u64::from(character.to_digit(36).expect("alphanumeric"));
-        remainder = if value >= 10 {
-            (remainder * 100 + value) % 97
-        } else {
-            (remainder * 10 + value) % 97
-        };
+        remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
     }
     remainder == 1
 }
@@ -347,17 +229,11 @@ fn luhn_valid(number: &str) -> bool {
         .iter()
         .rev()
         .enumerate()
-        .map(|(index, &digit)| {
-            if index % 2 == 1 {
-                if digit * 2 > 9 {
-                    digit * 2 - 9
-                } else {
-                    digit * 2
-                }
-            } else {
-                digit
-            }
-        })
+        .map(
+            |(index, &digit)| {
+                if index % 2 == 1 { if digit * 2 > 9 { digit * 2 - 9 } else { digit * 2 } } else { digit }
+            },
+        )
         .sum();
     digits.len() >= 13 && sum.is_multiple_of(10)
 }
@@ -398,26 +274,12 @@ fn bech32_valid(address: &str) -> bool {
     let Some((hrp, data)) = address.rsplit_once('1') else {
         return false;
     };
-    let Some(values) = data
-        .chars()
-        .map(|c| CHARSET.find(c).map(|v| v as u32))
-        .collect::<Option<Vec<u32>>>()
-    else {
+    let Some(values) = data.chars().map(|c| CHARSET.find(c).map(|v| v as u32)).collect::<Option<Vec<u32>>>() else {
         return false;
     };
     let mut checksum = 1_u32;
-    let generator = [
-        0x3b6a_57b2,
-        0x2650_8e6d,
-        0x1ea1_19fa,
-        0x3d42_33dd,
-        0x2a14_62b3,
-    ];
-    let expanded = hrp
-        .bytes()
-        .map(|b| u32::from(b) >> 5)
-        .chain([0])
-        .chain(hrp.bytes().map(|b| u32::from(b) & 31));
+    let generator = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3];
+    let expanded = hrp.bytes().map(|b| u32::from(b) >> 5).chain([0]).chain(hrp.bytes().map(|b| u32::from(b) & 31));
     for value in expanded.chain(values) {
         let top = checksum >> 25;
         checksum = ((checksum & 0x01ff_ffff) << 5) ^ value;
@@ -466,22 +328,12 @@ fn every_checksum_verdict_in_the_truth_is_right() {
             _ => continue,
         };
         let claimed = row["valid"] == "true";
-        assert_eq!(
-            actual, claimed,
-            "{} {value} claimed valid={claimed}",
-            row["type"]
-        );
+        assert_eq!(actual, claimed, "{} {value} claimed valid={claimed}", row["type"]);
         *checked.entry((row["type"].clone(), claimed)).or_default() += 1;
     }
     for kind in ["iban", "tron", "eth", "btc"] {
-        assert!(
-            checked.contains_key(&(kind.to_owned(), true)),
-            "no valid {kind}"
-        );
-        assert!(
-            checked.contains_key(&(kind.to_owned(), false)),
-            "no invalid {kind} look-alike"
-        );
+        assert!(checked.contains_key(&(kind.to_owned(), true)), "no valid {kind}");
+        assert!(checked.contains_key(&(kind.to_owned(), false)), "no invalid {kind} look-alike");
     }
 }
 
@@ -491,14 +343,8 @@ fn the_checkers_know_published_examples() {
     assert!(!iban_valid("GB82WEST12345698765433"));
     assert!(luhn_valid("4532015112830366"));
     assert!(!luhn_valid("4532015112830367"));
-    assert_eq!(
-        base58check_version("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"),
-        Some(0)
-    );
-    assert_eq!(
-        base58check_version("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"),
-        Some(5)
-    );
+    assert_eq!(base58check_version("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2"), Some(0));
+    assert_eq!(base58check_version("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"), Some(5));
     assert!(bech32_valid("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4"));
     assert!(!bech32_valid("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"));
     assert!(eip55_valid("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));
@@ -508,9 +354,6 @@ fn the_checkers_know_published_examples() {
 #[test]
 fn a_too_short_period_is_refused() {
     let dir = tempfile::tempdir().expect("temporary directory");
-    let config = GenerateConfig {
-        days: 3,
-        ..small(1)
-    };
+    let config = GenerateConfig { days: 3, ..small(1) };
     assert!(generate(dir.path(), &config, &|_| {}).is_err());
 }

@@ -7,15 +7,11 @@ use crackdown_lure::{EvalOptions, evaluate};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().map_or_else(
-        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
-        PathBuf::from,
-    );
+    let dir = args
+        .next()
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"), PathBuf::from);
     let folds = args.next().map(|f| f.parse()).transpose()?.unwrap_or(5);
-    let mut options = EvalOptions {
-        folds,
-        ..EvalOptions::default()
-    };
+    let mut options = EvalOptions { folds, ..EvalOptions::default() };
     // Training knobs, for exploring under cross-validation.
     let knob = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f32>().ok());
     if let Some(value) = knob("LURE_EPOCHS") {

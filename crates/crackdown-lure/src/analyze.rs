@@ -68,10 +68,7 @@ fn is_payment_indicator(kind: IndicatorKind) -> bool {
 impl Analyzer {
     /// An analyzer with the given model and the shipped lexicon.
     pub fn new(model: Model) -> Analyzer {
-        Analyzer {
-            model,
-            lexicon: Lexicon::builtin(),
-        }
+        Analyzer { model, lexicon: Lexicon::builtin() }
     }
 
     pub fn model(&self) -> &Model {
@@ -82,10 +79,8 @@ impl Analyzer {
     pub fn analyze(&self, text: &str, context: &Context) -> Analysis {
         let (features, observed) = featurize(text, context, self.lexicon, self.model.bits());
         let probability = sigmoid(self.model.score(&features));
-        let mut reasons = vec![format!(
-            "model: {:.0}% likely unwanted (hashed character n-grams, words, cues)",
-            probability * 100.0
-        )];
+        let mut reasons =
+            vec![format!("model: {:.0}% likely unwanted (hashed character n-grams, words, cues)", probability * 100.0)];
 
         let mut type_scores: HashMap<ScamType, (f32, Vec<&str>)> = HashMap::new();
         let mut stage_scores: HashMap<Stage, (f32, Vec<&str>)> = HashMap::new();
@@ -109,28 +104,17 @@ impl Analyzer {
             .max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(b.0.cmp(a.0)))
             .map(|(scam_type, (score, phrases))| (*scam_type, *score, phrases.clone()));
 
-        let payment = observed
-            .indicators
-            .iter()
-            .find(|i| is_payment_indicator(i.kind));
+        let payment = observed.indicators.iter().find(|i| is_payment_indicator(i.kind));
         for indicator in &observed.indicators {
             if indicator.lookalike {
-                reasons.push(format!(
-                    "look-alike host mixing scripts: {}",
-                    indicator.value
-                ));
+                reasons.push(format!("look-alike host mixing scripts: {}", indicator.value));
             }
             if !indicator.valid {
-                reasons.push(format!(
-                    "{} {:?} fails its checksum or format check",
-                    indicator.kind, indicator.value
-                ));
+                reasons.push(format!("{} {:?} fails its checksum or format check", indicator.kind, indicator.value));
             }
         }
 
-        let cue_override = best_type
-            .as_ref()
-            .is_some_and(|(_, score, _)| *score >= CUE_OVERRIDE);
+        let cue_override = best_type.as_ref().is_some_and(|(_, score, _)| *score >= CUE_OVERRIDE);
         let unwanted = probability >= UNWANTED_THRESHOLD || cue_override;
         if cue_override && probability < UNWANTED_THRESHOLD {
             reasons.push("scam cues outweigh the model".to_owned());
@@ -145,10 +129,7 @@ impl Analyzer {
             }
             (None, true) => match payment {
                 Some(indicator) => {
-                    reasons.push(format!(
-                        "asks for payment to a {} ({})",
-                        indicator.kind, indicator.value
-                    ));
+                    reasons.push(format!("asks for payment to a {} ({})", indicator.kind, indicator.value));
                     (Label::Scam, Some(ScamType::Other))
                 }
                 None => (Label::Spam, None),
@@ -157,22 +138,19 @@ impl Analyzer {
 
         let stage = match scam_type {
             Some(ScamType::Romance | ScamType::Investment) => {
-                let stage = stage_scores
-                    .iter()
-                    .max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.0.cmp(b.0)))
-                    .map(|(stage, (_, phrases))| {
+                let stage = stage_scores.iter().max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.0.cmp(b.0))).map(
+                    |(stage, (_, phrases))| {
                         reasons.push(format!("stage {stage}: \"{}\"", phrases.join("\", \"")));
                         *stage
-                    });
+                    },
+                );
                 Some(stage.unwrap_or(Stage::Contact))
             }
             _ => None,
         };
 
         let confidence = if unwanted {
-            let cue_strength = named_type
-                .as_ref()
-                .map_or(0.0, |(_, score, _)| (score / 8.0).min(0.45));
+            let cue_strength = named_type.as_ref().map_or(0.0, |(_, score, _)| (score / 8.0).min(0.45));
             probability.max(0.5 + cue_strength)
         } else {
             1.0 - probability
@@ -232,48 +210,26 @@ fn analyze_line(number: usize, raw: &[u8], analyzer: &Analyzer) -> (String, Opti
     let lossy = matches!(decoded, std::borrow::Cow::Owned(_));
     let line = decoded.trim_end_matches(['\n', '\r']);
     let error_line = |id: Option<&str>, error: String| {
-        serde_json::to_string(&ErrorLine { id, error })
-            .unwrap_or_else(|_| "{\"error\":\"unprintable\"}".to_owned())
+        serde_json::to_string(&ErrorLine { id, error }).unwrap_or_else(|_| "{\"error\":\"unprintable\"}".to_owned())
     };
     let input: InputLine = match serde_json::from_str(line) {
         Ok(input) => input,
         Err(error) => {
             let id = serde_json::from_str::<serde_json::Value>(line)
                 .ok()
-                .and_then(|value| {
-                    value
-                        .get("id")
-                        .and_then(|id| id.as_str())
-                        .map(str::to_owned)
-                });
-            return (
-                error_line(id.as_deref(), format!("line {number}: {error}")),
-                None,
-                lossy,
-            );
+                .and_then(|value| value.get("id").and_then(|id| id.as_str()).map(str::to_owned));
+            return (error_line(id.as_deref(), format!("line {number}: {error}")), None, lossy);
         }
     };
-    let context = Context {
-        country: input.country,
-        language: input.lang,
-    };
+    let context = Context { country: input.country, language: input.lang };
     let mut analysis = analyzer.analyze(&input.text, &context);
     if lossy {
-        analysis
-            .reasons
-            .push(format!("line {number}: not valid UTF-8; decoded lossily"));
+        analysis.reasons.push(format!("line {number}: not valid UTF-8; decoded lossily"));
     }
     let label = analysis.label;
-    match serde_json::to_string(&OutputLine {
-        id: &input.id,
-        analysis: &analysis,
-    }) {
+    match serde_json::to_string(&OutputLine { id: &input.id, analysis: &analysis }) {
         Ok(json) => (json, Some(label), lossy),
-        Err(error) => (
-            error_line(Some(&input.id), format!("line {number}: {error}")),
-            None,
-            lossy,
-        ),
+        Err(error) => (error_line(Some(&input.id), format!("line {number}: {error}")), None, lossy),
     }
 }
 
@@ -328,17 +284,9 @@ mod tests {
     /// Analyzes with the shipped model and compares label, type and stage.
     fn check(text: &str, language: &str, expected: (Label, Option<ScamType>, Option<Stage>)) {
         let analyzer = Analyzer::default();
-        let context = Context {
-            country: None,
-            language: Some(language.to_owned()),
-        };
+        let context = Context { country: None, language: Some(language.to_owned()) };
         let analysis = analyzer.analyze(text, &context);
-        assert_eq!(
-            (analysis.label, analysis.scam_type, analysis.stage),
-            expected,
-            "{text:?}: {:?}",
-            analysis.reasons
-        );
+        assert_eq!((analysis.label, analysis.scam_type, analysis.stage), expected, "{text:?}: {:?}", analysis.reasons);
         assert!((0.0..=1.0).contains(&analysis.confidence));
         assert!(!analysis.reasons.is_empty());
     }
@@ -346,11 +294,7 @@ mod tests {
     #[test]
     fn shipped_model_and_lexicon_in_seven_languages() {
         use Label::*;
-        check(
-            "ok see you at home later, love mum",
-            "en",
-            (Ham, None, None),
-        );
+        check("ok see you at home later, love mum", "en", (Ham, None, None));
         check(
             "WINNER!! You have won a cash prize of £900. To claim call 09061701461 now",
             "en",
@@ -359,17 +303,9 @@ mod tests {
         check(
             "แพลตฟอร์มลงทุนของเรา ผลตอบแทนสูง กำไรทุกวัน ถอนเงินไม่ได้ต้องจ่ายภาษีก่อน โอนเข้าบัญชี 123-4-56789-0",
             "th",
-            (
-                Scam,
-                Some(ScamType::Investment),
-                Some(Stage::WithdrawalBlock),
-            ),
+            (Scam, Some(ScamType::Investment), Some(Stage::WithdrawalBlock)),
         );
-        check(
-            "兼职刷单，日结佣金，做任务就能赚钱，加微信: lisa88888",
-            "zh",
-            (Scam, Some(ScamType::TaskJob), None),
-        );
+        check("兼职刷单，日结佣金，做任务就能赚钱，加微信: lisa88888", "zh", (Scam, Some(ScamType::TaskJob), None));
         check(
             "Chúc mừng! Bạn đã trúng thưởng giải thưởng 50 triệu, nhấp vào liên kết http://qua-tang[.]xyz/nhan",
             "vi",
@@ -396,34 +332,14 @@ mod tests {
     fn jsonl_lines_have_exactly_the_contract_fields() {
         let input = "{\"id\":\"r1\",\"text\":\"send USDT to TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t\",\"country\":\"TH\"}\n";
         let mut output = Vec::new();
-        let summary =
-            analyze_jsonl(input.as_bytes(), &mut output, &Analyzer::default()).expect("in memory");
+        let summary = analyze_jsonl(input.as_bytes(), &mut output, &Analyzer::default()).expect("in memory");
         assert_eq!(summary.lines, 1);
         let line: serde_json::Value = serde_json::from_slice(&output).expect("JSON");
-        let keys: Vec<&str> = line
-            .as_object()
-            .expect("object")
-            .keys()
-            .map(String::as_str)
-            .collect();
-        assert_eq!(
-            keys,
-            [
-                "confidence",
-                "id",
-                "indicators",
-                "label",
-                "reasons",
-                "scam_type",
-                "stage"
-            ]
-        );
+        let keys: Vec<&str> = line.as_object().expect("object").keys().map(String::as_str).collect();
+        assert_eq!(keys, ["confidence", "id", "indicators", "label", "reasons", "scam_type", "stage"]);
         let indicator = line["indicators"][0].as_object().expect("object");
         let keys: Vec<&str> = indicator.keys().map(String::as_str).collect();
-        assert_eq!(
-            keys,
-            ["end", "normalized", "start", "type", "valid", "value"]
-        );
+        assert_eq!(keys, ["end", "normalized", "start", "type", "valid", "value"]);
         assert_eq!(line["indicators"][0]["type"], "tron");
         assert_eq!(line["indicators"][0]["start"], 13);
     }

@@ -151,10 +151,7 @@ pub fn iban_length(country: &str) -> Option<usize> {
         ("XK", 20),
         ("YE", 30),
     ];
-    LENGTHS
-        .iter()
-        .find(|(code, _)| code.eq_ignore_ascii_case(country))
-        .map(|(_, length)| *length)
+    LENGTHS.iter().find(|(code, _)| code.eq_ignore_ascii_case(country)).map(|(_, length)| *length)
 }
 
 /// ISO 7064 mod-97 over an upper-case IBAN without separators, and the
@@ -174,11 +171,7 @@ pub fn iban_ok(iban: &str) -> bool {
             b'A'..=b'Z' => u32::from(byte - b'A') + 10,
             _ => return false,
         };
-        remainder = if value >= 10 {
-            (remainder * 100 + value) % 97
-        } else {
-            (remainder * 10 + value) % 97
-        };
+        remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
     }
     remainder == 1
 }
@@ -189,11 +182,7 @@ pub fn aba_ok(digits: &str) -> bool {
     if values.len() != 9 || digits.len() != 9 {
         return false;
     }
-    let sum: u32 = values
-        .iter()
-        .zip([3, 7, 1].iter().cycle())
-        .map(|(value, weight)| value * weight)
-        .sum();
+    let sum: u32 = values.iter().zip([3, 7, 1].iter().cycle()).map(|(value, weight)| value * weight).sum();
     sum.is_multiple_of(10)
 }
 
@@ -221,42 +210,18 @@ mod tests {
 
     #[test]
     fn base58check_versions() {
-        assert_eq!(
-            base58check_version("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"),
-            Some(0)
-        );
-        assert_eq!(
-            base58check_version("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"),
-            Some(5)
-        );
-        assert_eq!(
-            base58check_version("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"),
-            Some(0x41)
-        );
-        assert_eq!(
-            base58check_version("LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz"),
-            Some(0x30)
-        );
-        assert_eq!(
-            base58check_version("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"),
-            None
-        );
+        assert_eq!(base58check_version("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"), Some(0));
+        assert_eq!(base58check_version("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"), Some(5));
+        assert_eq!(base58check_version("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t"), Some(0x41));
+        assert_eq!(base58check_version("LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz"), Some(0x30));
+        assert_eq!(base58check_version("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"), None);
     }
 
     #[test]
     fn segwit_addresses() {
-        assert_eq!(
-            segwit_hrp("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4").as_deref(),
-            Some("bc")
-        );
-        assert_eq!(
-            segwit_hrp("bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297").as_deref(),
-            Some("bc")
-        );
-        assert_eq!(
-            segwit_hrp("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"),
-            None
-        );
+        assert_eq!(segwit_hrp("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4").as_deref(), Some("bc"));
+        assert_eq!(segwit_hrp("bc1p5d7rjq7g6rdk2yhzks9smlaqtedr4dekq08ge8ztwac72sfr9rusxg3297").as_deref(), Some("bc"));
+        assert_eq!(segwit_hrp("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t5"), None);
     }
 
     #[test]

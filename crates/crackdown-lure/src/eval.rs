@@ -26,10 +26,7 @@ pub const TRAINING_SETS: [&str; 2] = ["uci-sms-spam", "ph-sms-scams"];
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
     #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{path}: no usable messages")]
     Empty { path: PathBuf },
     #[error("writing the report: {0}")]
@@ -48,10 +45,7 @@ struct MessageLine {
 /// Reads `messages.jsonl` (`{"text","label","scam_type"?,"lang"?,"country"?}`).
 /// Bad lines are skipped and described in the returned list of problems.
 pub fn load_messages(path: &Path) -> Result<(Vec<Sample>, Vec<String>), EvalError> {
-    let io_error = |source| EvalError::Io {
-        path: path.to_owned(),
-        source,
-    };
+    let io_error = |source| EvalError::Io { path: path.to_owned(), source };
     let file = std::fs::File::open(path).map_err(io_error)?;
     let mut samples = Vec::new();
     let mut problems = Vec::new();
@@ -81,10 +75,7 @@ pub fn load_messages(path: &Path) -> Result<(Vec<Sample>, Vec<String>), EvalErro
             text: parsed.text,
             label,
             scam_type: parsed.scam_type.as_deref().and_then(ScamType::parse),
-            context: Context {
-                country: parsed.country,
-                language: parsed.lang,
-            },
+            context: Context { country: parsed.country, language: parsed.lang },
         });
     }
     Ok((samples, problems))
@@ -113,10 +104,7 @@ pub struct EvalOptions {
 
 impl Default for EvalOptions {
     fn default() -> EvalOptions {
-        EvalOptions {
-            folds: 5,
-            train: TrainOptions::default(),
-        }
+        EvalOptions { folds: 5, train: TrainOptions::default() }
     }
 }
 
@@ -149,20 +137,12 @@ impl Counts {
 
     pub fn f1(&self) -> f64 {
         let (precision, recall) = (self.precision(), self.recall());
-        if precision + recall == 0.0 {
-            0.0
-        } else {
-            2.0 * precision * recall / (precision + recall)
-        }
+        if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) }
     }
 }
 
 fn ratio(numerator: usize, denominator: usize) -> f64 {
-    if denominator == 0 {
-        0.0
-    } else {
-        numerator as f64 / denominator as f64
-    }
+    if denominator == 0 { 0.0 } else { numerator as f64 / denominator as f64 }
 }
 
 /// The scores of one set.
@@ -193,11 +173,7 @@ fn record(counts: &mut Counts, confusion: &mut Confusion, sample: &Sample, analy
     counts.add(sample.label, analysis.label);
     if let Some(truth) = sample.scam_type {
         let predicted = analysis.scam_type.map_or("none", ScamType::as_str);
-        *confusion
-            .entry(truth.to_string())
-            .or_default()
-            .entry(predicted.to_owned())
-            .or_default() += 1;
+        *confusion.entry(truth.to_string()).or_default().entry(predicted.to_owned()).or_default() += 1;
     }
 }
 
@@ -211,30 +187,16 @@ fn macro_f1(confusion: &Confusion) -> Option<f64> {
             let true_positive = confusion[class].get(class).copied().unwrap_or(0);
             let actual: usize = confusion[class].values().sum();
             let predicted: usize = confusion.values().filter_map(|row| row.get(class)).sum();
-            let (p, r) = (
-                ratio(true_positive, predicted),
-                ratio(true_positive, actual),
-            );
-            if p + r == 0.0 {
-                0.0
-            } else {
-                2.0 * p * r / (p + r)
-            }
+            let (p, r) = (ratio(true_positive, predicted), ratio(true_positive, actual));
+            if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
         })
         .collect();
     Some(scores.iter().sum::<f64>() / scores.len() as f64)
 }
 
 /// Evaluates on every set under `data_dir` and prints a report to `out`.
-pub fn evaluate(
-    data_dir: &Path,
-    options: &EvalOptions,
-    out: &mut impl Write,
-) -> Result<Vec<SetScore>, EvalError> {
-    let io_error = |source| EvalError::Io {
-        path: data_dir.to_owned(),
-        source,
-    };
+pub fn evaluate(data_dir: &Path, options: &EvalOptions, out: &mut impl Write) -> Result<Vec<SetScore>, EvalError> {
+    let io_error = |source| EvalError::Io { path: data_dir.to_owned(), source };
     let mut sets: Vec<PathBuf> = std::fs::read_dir(data_dir)
         .map_err(io_error)?
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
@@ -252,10 +214,7 @@ pub fn evaluate(
             loaded.insert(set.clone(), samples);
         }
     }
-    let name = |path: &Path| {
-        path.file_name()
-            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-    };
+    let name = |path: &Path| path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let shipped = Analyzer::default();
     let mut scores = Vec::new();
     for (set, samples) in &loaded {
@@ -268,23 +227,15 @@ pub fn evaluate(
                     .iter()
                     .filter(|(other, _)| TRAINING_SETS.contains(&name(other).as_str()))
                     .flat_map(|(other, samples)| {
-                        samples.iter().filter(move |s| {
-                            other != set || fold_of(&s.text, options.folds) != fold
-                        })
+                        samples.iter().filter(move |s| other != set || fold_of(&s.text, options.folds) != fold)
                     })
                     .cloned();
                 let analyzer = Analyzer::new(train(training, &options.train));
-                for sample in samples
-                    .iter()
-                    .filter(|s| fold_of(&s.text, options.folds) == fold)
-                {
+                for sample in samples.iter().filter(|s| fold_of(&s.text, options.folds) == fold) {
                     record(&mut counts, &mut confusion, sample, &analyzer);
                 }
             }
-            format!(
-                "{}-fold cross-validation (other training sets in every fold)",
-                options.folds
-            )
+            format!("{}-fold cross-validation (other training sets in every fold)", options.folds)
         } else {
             for sample in samples {
                 record(&mut counts, &mut confusion, sample, &shipped);
@@ -306,10 +257,7 @@ pub fn evaluate(
         let scam_type_macro_f1 = macro_f1(&confusion);
         match scam_type_macro_f1 {
             Some(f1) => {
-                writeln!(
-                    out,
-                    "  scam_type macro-F1={f1:.4}; confusion (truth -> predicted: count):"
-                )?;
+                writeln!(out, "  scam_type macro-F1={f1:.4}; confusion (truth -> predicted: count):")?;
                 for (truth, row) in &confusion {
                     let cells: Vec<String> = row.iter().map(|(p, c)| format!("{p}:{c}")).collect();
                     writeln!(out, "    {truth} -> {}", cells.join(" "))?;
@@ -317,12 +265,7 @@ pub fn evaluate(
             }
             None => writeln!(out, "  scam_type: not labelled in this set")?,
         }
-        scores.push(SetScore {
-            set: set_name,
-            method,
-            counts,
-            scam_type_macro_f1,
-        });
+        scores.push(SetScore { set: set_name, method, counts, scam_type_macro_f1 });
     }
     for set in &sets {
         if let Some(score) = indicator_recall(set, out)? {
@@ -337,40 +280,23 @@ pub fn evaluate(
 fn indicator_recall(set: &Path, out: &mut impl Write) -> Result<Option<SetScore>, EvalError> {
     let mut counts = Counts::default();
     for (file, kind, template) in [
-        (
-            "address.json",
-            IndicatorKind::Eth,
-            "send the USDT to {} today",
-        ),
-        (
-            "domains.json",
-            IndicatorKind::Domain,
-            "claim your airdrop at {} now",
-        ),
+        ("address.json", IndicatorKind::Eth, "send the USDT to {} today"),
+        ("domains.json", IndicatorKind::Domain, "claim your airdrop at {} now"),
     ] {
         let path = set.join(file);
         if !path.is_file() {
             continue;
         }
-        let text = std::fs::read_to_string(&path).map_err(|source| EvalError::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| EvalError::Io { path: path.clone(), source })?;
         let Ok(items) = serde_json::from_str::<Vec<String>>(&text) else {
-            writeln!(
-                out,
-                "skipped {}: not a JSON list of strings",
-                path.display()
-            )?;
+            writeln!(out, "skipped {}: not a JSON list of strings", path.display())?;
             continue;
         };
         for item in items {
             let message = template.replace("{}", &item);
             let expected = item.trim().to_ascii_lowercase();
             let found = extract(&message, &Context::none()).iter().any(|i| {
-                i.kind == kind
-                    && i.normalized.trim_start_matches("www.")
-                        == expected.trim_start_matches("www.")
+                i.kind == kind && i.normalized.trim_start_matches("www.") == expected.trim_start_matches("www.")
             });
             counts.add(Label::Scam, if found { Label::Scam } else { Label::Ham });
         }
@@ -378,9 +304,7 @@ fn indicator_recall(set: &Path, out: &mut impl Write) -> Result<Option<SetScore>
     if counts == Counts::default() {
         return Ok(None);
     }
-    let set_name = set
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let set_name = set.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     writeln!(
         out,
         "{set_name}: indicator recall={:.4} ({} of {})",
@@ -388,10 +312,5 @@ fn indicator_recall(set: &Path, out: &mut impl Write) -> Result<Option<SetScore>
         counts.true_positive,
         counts.true_positive + counts.false_negative
     )?;
-    Ok(Some(SetScore {
-        set: set_name,
-        method: "indicator recall".to_owned(),
-        counts,
-        scam_type_macro_f1: None,
-    }))
+    Ok(Some(SetScore { set: set_name, method: "indicator recall".to_owned(), counts, scam_type_macro_f1: None }))
 }

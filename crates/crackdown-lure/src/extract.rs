@@ -195,17 +195,13 @@ pub fn registrable_domain(host: &str) -> Option<String> {
     if !domain.suffix().is_known() {
         return None;
     }
-    std::str::from_utf8(domain.as_bytes())
-        .ok()
-        .map(str::to_owned)
+    std::str::from_utf8(domain.as_bytes()).ok().map(str::to_owned)
 }
 
 fn url_host(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;
     let authority = rest.split(['/', '?', '#']).next()?;
-    let host_port = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
     Some(host_port.split(':').next().unwrap_or(host_port))
 }
 
@@ -222,22 +218,8 @@ struct Candidate {
 }
 
 impl Candidate {
-    fn new(
-        start: usize,
-        end: usize,
-        kind: IndicatorKind,
-        normalized: String,
-        valid: bool,
-    ) -> Candidate {
-        Candidate {
-            start,
-            end,
-            kind,
-            normalized,
-            valid,
-            lookalike: false,
-            masked_value: None,
-        }
+    fn new(start: usize, end: usize, kind: IndicatorKind, normalized: String, valid: bool) -> Candidate {
+        Candidate { start, end, kind, normalized, valid, lookalike: false, masked_value: None }
     }
 }
 
@@ -247,10 +229,8 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
     let clean = refanged.clean.as_str();
     let mut accepted: BTreeMap<usize, Candidate> = BTreeMap::new();
     let mut offer = |candidate: Candidate| {
-        let overlaps_before = accepted
-            .range(..candidate.end)
-            .next_back()
-            .is_some_and(|(_, previous)| previous.end > candidate.start);
+        let overlaps_before =
+            accepted.range(..candidate.end).next_back().is_some_and(|(_, previous)| previous.end > candidate.start);
         if !overlaps_before && candidate.start < candidate.end {
             accepted.insert(candidate.start, candidate);
         }
@@ -260,10 +240,7 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
     let has_digit = clean.bytes().any(|b| b.is_ascii_digit());
     let has_dot = clean.contains('.');
     let lower_hint = |needle: &str| {
-        clean
-            .as_bytes()
-            .windows(needle.len())
-            .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+        clean.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
     };
     if has_dot && (lower_hint(".me/") || lower_hint("lin.ee/") || lower_hint("whatsapp.com/")) {
         messenger_links(clean, &mut offer);
@@ -306,9 +283,7 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
             let end = refanged.original_end(candidate.end).max(start);
             Indicator {
                 kind: candidate.kind,
-                value: candidate
-                    .masked_value
-                    .unwrap_or_else(|| text.get(start..end).unwrap_or_default().to_owned()),
+                value: candidate.masked_value.unwrap_or_else(|| text.get(start..end).unwrap_or_default().to_owned()),
                 normalized: candidate.normalized,
                 valid: candidate.valid,
                 start,
@@ -364,11 +339,7 @@ fn normalize_host(host: &str) -> Option<(String, bool)> {
     if ascii.is_empty() {
         return None;
     }
-    let unicode = if ascii.contains("xn--") {
-        idna::domain_to_unicode(&ascii).0
-    } else {
-        ascii.clone()
-    };
+    let unicode = if ascii.contains("xn--") { idna::domain_to_unicode(&ascii).0 } else { ascii.clone() };
     Some((ascii, mixes_scripts(&unicode)))
 }
 
@@ -377,10 +348,7 @@ fn mixes_scripts(host: &str) -> bool {
     let mut seen: Option<Script> = None;
     for character in host.chars().filter(|character| character.is_alphabetic()) {
         let script = character.script();
-        if !matches!(
-            script,
-            Script::Latin | Script::Cyrillic | Script::Greek | Script::Armenian
-        ) {
+        if !matches!(script, Script::Latin | Script::Cyrillic | Script::Greek | Script::Armenian) {
             continue;
         }
         match seen {
@@ -410,9 +378,7 @@ pub fn normalize_url(url: &str) -> Option<(String, bool, bool)> {
         None => (None, authority),
     };
     let (host, port) = match host_port.rsplit_once(':') {
-        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
-            (host, Some(port))
-        }
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => (host, Some(port)),
         _ => (host_port, None),
     };
     let (ascii_host, lookalike) = normalize_host(host)?;
@@ -431,8 +397,7 @@ pub fn normalize_url(url: &str) -> Option<(String, bool, bool)> {
 }
 
 fn urls_with_scheme(clean: &str, offer: &mut impl FnMut(Candidate)) {
-    static URL: LazyLock<Regex> =
-        LazyLock::new(|| regex(&format!(r"(?i)(?-u:\b)(?:https?|ftp)://[{PATH_CHAR}\[\]]+")));
+    static URL: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"(?i)(?-u:\b)(?:https?|ftp)://[{PATH_CHAR}\[\]]+")));
     for found in URL.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let end = found.start() + trim_url_end(found.as_str());
         if end - found.start() > MAX_URL_BYTES {
@@ -440,8 +405,7 @@ fn urls_with_scheme(clean: &str, offer: &mut impl FnMut(Candidate)) {
         }
         let url = &clean[found.start()..end];
         if let Some((normalized, valid, lookalike)) = normalize_url(url) {
-            let mut candidate =
-                Candidate::new(found.start(), end, IndicatorKind::Url, normalized, valid);
+            let mut candidate = Candidate::new(found.start(), end, IndicatorKind::Url, normalized, valid);
             candidate.lookalike = lookalike;
             offer(candidate);
         }
@@ -452,17 +416,11 @@ fn urls_with_scheme(clean: &str, offer: &mut impl FnMut(Candidate)) {
 const FILE_SUFFIXES: [&str; 4] = ["py", "sh", "md", "rs"];
 
 fn bare_domains(clean: &str, offer: &mut impl FnMut(Candidate)) {
-    static DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
-        regex(&format!(
-            r"{}(?::[0-9]{{1,5}})?(?:/[{PATH_CHAR}]*)?",
-            host_pattern()
-        ))
-    });
+    static DOMAIN: LazyLock<Regex> =
+        LazyLock::new(|| regex(&format!(r"{}(?::[0-9]{{1,5}})?(?:/[{PATH_CHAR}]*)?", host_pattern())));
     for found in DOMAIN.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let before = clean[..found.start()].chars().next_back();
-        if matches!(before, Some('@' | '.' | '/' | '_' | '-'))
-            || before.is_some_and(char::is_alphanumeric)
-        {
+        if matches!(before, Some('@' | '.' | '/' | '_' | '-')) || before.is_some_and(char::is_alphanumeric) {
             continue;
         }
         let end = found.start() + trim_url_end(found.as_str());
@@ -484,23 +442,16 @@ fn bare_domains(clean: &str, offer: &mut impl FnMut(Candidate)) {
         if looks_like_file && !has_path {
             continue;
         }
-        let mut candidate =
-            if has_path || ascii_host.starts_with("www.") && matched.len() > host.len() {
-                match normalize_url(matched) {
-                    Some((normalized, valid, _)) => {
-                        Candidate::new(found.start(), end, IndicatorKind::Url, normalized, valid)
-                    }
-                    None => continue,
+        let mut candidate = if has_path || ascii_host.starts_with("www.") && matched.len() > host.len() {
+            match normalize_url(matched) {
+                Some((normalized, valid, _)) => {
+                    Candidate::new(found.start(), end, IndicatorKind::Url, normalized, valid)
                 }
-            } else {
-                Candidate::new(
-                    found.start(),
-                    found.start() + host.len(),
-                    IndicatorKind::Domain,
-                    ascii_host,
-                    true,
-                )
-            };
+                None => continue,
+            }
+        } else {
+            Candidate::new(found.start(), found.start() + host.len(), IndicatorKind::Domain, ascii_host, true)
+        };
         candidate.lookalike = lookalike;
         offer(candidate);
     }
@@ -520,35 +471,21 @@ pub fn normalize_email(address: &str) -> Option<(String, bool)> {
 }
 
 fn emails(clean: &str, offer: &mut impl FnMut(Candidate)) {
-    static EMAIL: LazyLock<Regex> =
-        LazyLock::new(|| regex(&format!(r"[a-zA-Z0-9._%+\-]+@{}", host_pattern())));
+    static EMAIL: LazyLock<Regex> = LazyLock::new(|| regex(&format!(r"[a-zA-Z0-9._%+\-]+@{}", host_pattern())));
     for found in EMAIL.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         if let Some((normalized, valid)) = normalize_email(found.as_str()) {
-            offer(Candidate::new(
-                found.start(),
-                found.end(),
-                IndicatorKind::Email,
-                normalized,
-                valid,
-            ));
+            offer(Candidate::new(found.start(), found.end(), IndicatorKind::Email, normalized, valid));
         }
     }
 }
 
 fn eth(clean: &str, offer: &mut impl FnMut(Candidate)) {
-    static ETH: LazyLock<Regex> =
-        LazyLock::new(|| regex(r"(?-u:\b)0[xX][0-9a-fA-F]{38,42}(?-u:\b)"));
+    static ETH: LazyLock<Regex> = LazyLock::new(|| regex(r"(?-u:\b)0[xX][0-9a-fA-F]{38,42}(?-u:\b)"));
     for found in ETH.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let hex = &found.as_str()[2..];
         let valid = checksum::eip55_ok(hex);
         let normalized = format!("0x{}", hex.to_ascii_lowercase());
-        offer(Candidate::new(
-            found.start(),
-            found.end(),
-            IndicatorKind::Eth,
-            normalized,
-            valid,
-        ));
+        offer(Candidate::new(found.start(), found.end(), IndicatorKind::Eth, normalized, valid));
     }
 }
 
@@ -558,31 +495,19 @@ fn segwit(clean: &str, offer: &mut impl FnMut(Candidate)) {
     for found in SEGWIT.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let address = found.as_str();
         let lower = address.to_ascii_lowercase();
-        let kind = if lower.starts_with("ltc") {
-            IndicatorKind::Ltc
-        } else {
-            IndicatorKind::Btc
-        };
+        let kind = if lower.starts_with("ltc") { IndicatorKind::Ltc } else { IndicatorKind::Btc };
         let valid = checksum::segwit_hrp(address).is_some();
-        offer(Candidate::new(
-            found.start(),
-            found.end(),
-            kind,
-            lower,
-            valid,
-        ));
+        offer(Candidate::new(found.start(), found.end(), kind, lower, valid));
     }
 }
 
 /// Base58 wallets: checksummed Bitcoin P2PKH/P2SH, Tron and Litecoin
 /// addresses, and 32-byte Solana keys (which carry no checksum).
 fn base58_wallets(clean: &str, offer: &mut impl FnMut(Candidate)) {
-    static BASE58: LazyLock<Regex> =
-        LazyLock::new(|| regex(r"(?-u:\b)[1-9A-HJ-NP-Za-km-z]{25,44}(?-u:\b)"));
+    static BASE58: LazyLock<Regex> = LazyLock::new(|| regex(r"(?-u:\b)[1-9A-HJ-NP-Za-km-z]{25,44}(?-u:\b)"));
     for found in BASE58.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let text = found.as_str();
-        let mixed_case = text.bytes().any(|b| b.is_ascii_lowercase())
-            && text.bytes().any(|b| b.is_ascii_uppercase());
+        let mixed_case = text.bytes().any(|b| b.is_ascii_lowercase()) && text.bytes().any(|b| b.is_ascii_uppercase());
         if !mixed_case {
             continue;
         }
@@ -592,9 +517,7 @@ fn base58_wallets(clean: &str, offer: &mut impl FnMut(Candidate)) {
             Some(0x00 | 0x05) => (IndicatorKind::Btc, true),
             Some(0x41) => (IndicatorKind::Tron, true),
             Some(0x30 | 0x32) => (IndicatorKind::Ltc, true),
-            _ if checksum::base58_len(text) == Some(32) && length >= 32 => {
-                (IndicatorKind::Sol, true)
-            }
+            _ if checksum::base58_len(text) == Some(32) && length >= 32 => (IndicatorKind::Sol, true),
             _ => match first {
                 b'1' | b'3' if (26..=35).contains(&length) => (IndicatorKind::Btc, false),
                 b'T' if length == 34 => (IndicatorKind::Tron, false),
@@ -602,19 +525,12 @@ fn base58_wallets(clean: &str, offer: &mut impl FnMut(Candidate)) {
                 _ => continue,
             },
         };
-        offer(Candidate::new(
-            found.start(),
-            found.end(),
-            kind,
-            text.to_owned(),
-            valid,
-        ));
+        offer(Candidate::new(found.start(), found.end(), kind, text.to_owned(), valid));
     }
 }
 
 fn ibans(clean: &str, offer: &mut impl FnMut(Candidate)) {
-    static IBAN: LazyLock<Regex> =
-        LazyLock::new(|| regex(r"(?-u:\b)[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){10,32}"));
+    static IBAN: LazyLock<Regex> = LazyLock::new(|| regex(r"(?-u:\b)[A-Za-z]{2}[0-9]{2}(?:[ \-]?[A-Za-z0-9]){10,32}"));
     // Searched by hand rather than with find_iter: a match may run into the
     // next IBAN, and the search must resume where the country length cut it.
     let mut at = 0;
@@ -642,9 +558,7 @@ fn ibans(clean: &str, offer: &mut impl FnMut(Candidate)) {
                 end = index + 1;
             }
         }
-        if compact.len() != length
-            || clean[found.start() + end..].starts_with(|c: char| c.is_ascii_alphanumeric())
-        {
+        if compact.len() != length || clean[found.start() + end..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
             continue;
         }
         let all_upper = text[..end].bytes().all(|b| !b.is_ascii_lowercase());
@@ -653,13 +567,7 @@ fn ibans(clean: &str, offer: &mut impl FnMut(Candidate)) {
             continue;
         }
         at = found.start() + end;
-        offer(Candidate::new(
-            found.start(),
-            found.start() + end,
-            IndicatorKind::Iban,
-            compact,
-            valid,
-        ));
+        offer(Candidate::new(found.start(), found.start() + end, IndicatorKind::Iban, compact, valid));
     }
 }
 
@@ -699,8 +607,7 @@ fn mask_card(text: &str, digit_count: usize) -> String {
 }
 
 fn cards(clean: &str, offer: &mut impl FnMut(Candidate)) {
-    static CARD: LazyLock<Regex> =
-        LazyLock::new(|| regex(r"(?-u:\b)[0-9](?:[ \-]?[0-9]){12,18}(?-u:\b)"));
+    static CARD: LazyLock<Regex> = LazyLock::new(|| regex(r"(?-u:\b)[0-9](?:[ \-]?[0-9]){12,18}(?-u:\b)"));
     for found in CARD.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let text = found.as_str();
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -708,9 +615,8 @@ fn cards(clean: &str, offer: &mut impl FnMut(Candidate)) {
         if separators.windows(2).any(|pair| pair[0] != pair[1]) {
             continue;
         }
-        let grouped_in_fours = !separators.is_empty()
-            && text.split([' ', '-']).all(|group| group.len() == 4)
-            && digits.len() == 16;
+        let grouped_in_fours =
+            !separators.is_empty() && text.split([' ', '-']).all(|group| group.len() == 4) && digits.len() == 16;
         let before = &clean[..found.start()];
         if before.ends_with('+') {
             continue;
@@ -720,13 +626,7 @@ fn cards(clean: &str, offer: &mut impl FnMut(Candidate)) {
             continue;
         }
         let normalized = mask_card(&digits, digits.len());
-        let mut candidate = Candidate::new(
-            found.start(),
-            found.end(),
-            IndicatorKind::Card,
-            normalized,
-            luhn,
-        );
+        let mut candidate = Candidate::new(found.start(), found.end(), IndicatorKind::Card, normalized, luhn);
         candidate.masked_value = Some(mask_card(text, digits.len()));
         offer(candidate);
     }
@@ -744,24 +644,14 @@ fn ipv4(clean: &str, offer: &mut impl FnMut(Candidate)) {
             continue;
         }
         let octets_ok = found.as_str().split('.').all(|octet| {
-            octet.parse::<u16>().is_ok_and(|value| value <= 255)
-                && !(octet.len() > 1 && octet.starts_with('0'))
+            octet.parse::<u16>().is_ok_and(|value| value <= 255) && !(octet.len() > 1 && octet.starts_with('0'))
         });
         let normalized = if octets_ok {
-            found
-                .as_str()
-                .parse::<std::net::Ipv4Addr>()
-                .map_or_else(|_| found.as_str().to_owned(), |ip| ip.to_string())
+            found.as_str().parse::<std::net::Ipv4Addr>().map_or_else(|_| found.as_str().to_owned(), |ip| ip.to_string())
         } else {
             found.as_str().to_owned()
         };
-        offer(Candidate::new(
-            found.start(),
-            found.end(),
-            IndicatorKind::Ipv4,
-            normalized,
-            octets_ok,
-        ));
+        offer(Candidate::new(found.start(), found.end(), IndicatorKind::Ipv4, normalized, octets_ok));
     }
 }
 
@@ -775,13 +665,7 @@ fn ipv6(clean: &str, offer: &mut impl FnMut(Candidate)) {
             continue;
         }
         if let Ok(address) = text.parse::<std::net::Ipv6Addr>() {
-            offer(Candidate::new(
-                found.start(),
-                found.end(),
-                IndicatorKind::Ipv6,
-                address.to_string(),
-                true,
-            ));
+            offer(Candidate::new(found.start(), found.end(), IndicatorKind::Ipv6, address.to_string(), true));
         }
     }
 }
@@ -798,10 +682,9 @@ pub fn normalize_phone(text: &str, region: Option<phonenumber::country::Id>) -> 
         digits.clone()
     };
     match phonenumber::parse(if international { None } else { region }, &candidate) {
-        Ok(number) if phonenumber::is_valid(&number) => (
-            number.format().mode(phonenumber::Mode::E164).to_string(),
-            true,
-        ),
+        Ok(number) if phonenumber::is_valid(&number) => {
+            (number.format().mode(phonenumber::Mode::E164).to_string(), true)
+        }
         _ if international => (candidate, false),
         _ => (digits, false),
     }
@@ -817,11 +700,8 @@ static PHONE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 fn phones(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
     static PHONE: LazyLock<Regex> =
         LazyLock::new(|| regex(r"(?:\+|(?-u:\b))\(?[0-9](?:(?:[ \-.]|\) ?|\)-| ?\()?[0-9]){6,16}"));
-    static NOT_PHONE: LazyLock<Regex> = LazyLock::new(|| {
-        regex(
-            r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+)$",
-        )
-    });
+    static NOT_PHONE: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+)$"));
     let region = context.phone_region();
     for found in PHONE.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
         let text = found.as_str().trim_end_matches([')', '(', '.', '-', ' ']);
@@ -830,8 +710,7 @@ fn phones(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
         if !(7..=15).contains(&digit_count)
             || NOT_PHONE.is_match(text)
             || clean[end..].starts_with(|c: char| c.is_alphanumeric())
-            || clean[..found.start()]
-                .ends_with(|c: char| c.is_alphanumeric() || c == '.' || c == '/' || c == ',')
+            || clean[..found.start()].ends_with(|c: char| c.is_alphanumeric() || c == '.' || c == '/' || c == ',')
         {
             continue;
         }
@@ -841,13 +720,7 @@ fn phones(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
         let cued = PHONE_CUE.is_match(&clean[window_start..found.start()]);
         let national_shape = text.starts_with('0') && (9..=11).contains(&digit_count);
         if valid || prefixed || cued || national_shape {
-            offer(Candidate::new(
-                found.start(),
-                end,
-                IndicatorKind::Phone,
-                normalized,
-                valid,
-            ));
+            offer(Candidate::new(found.start(), end, IndicatorKind::Phone, normalized, valid));
         }
     }
 }
@@ -871,16 +744,10 @@ fn telegram_username_ok(name: &str) -> bool {
 /// invite path), lower-case since usernames ignore case.
 pub fn normalize_telegram(handle: &str) -> (String, bool) {
     let handle = handle.trim_start_matches('@');
-    if let Some(invite) = handle
-        .strip_prefix('+')
-        .or_else(|| handle.strip_prefix("joinchat/"))
-    {
+    if let Some(invite) = handle.strip_prefix('+').or_else(|| handle.strip_prefix("joinchat/")) {
         return (format!("t.me/+{invite}"), invite.len() >= 10);
     }
-    (
-        format!("@{}", handle.to_ascii_lowercase()),
-        telegram_username_ok(handle),
-    )
+    (format!("@{}", handle.to_ascii_lowercase()), telegram_username_ok(handle))
 }
 
 fn messenger_links(clean: &str, offer: &mut impl FnMut(Candidate)) {
@@ -900,31 +767,17 @@ fn messenger_links(clean: &str, offer: &mut impl FnMut(Candidate)) {
             let (normalized, valid) = normalize_phone(&format!("+{}", number.as_str()), None);
             (IndicatorKind::Whatsapp, normalized, valid)
         } else if let Some(group) = captures.name("wagroup") {
-            (
-                IndicatorKind::Whatsapp,
-                format!("chat.whatsapp.com/{}", group.as_str()),
-                true,
-            )
+            (IndicatorKind::Whatsapp, format!("chat.whatsapp.com/{}", group.as_str()), true)
         } else if let Some(id) = captures.name("line") {
             let id = id.as_str().replace("%40", "@");
             let (normalized, valid) = normalize_line(&id);
             (IndicatorKind::Line, normalized, valid)
         } else if let Some(short) = captures.name("lineshort") {
-            (
-                IndicatorKind::Line,
-                format!("lin.ee/{}", short.as_str()),
-                true,
-            )
+            (IndicatorKind::Line, format!("lin.ee/{}", short.as_str()), true)
         } else {
             continue;
         };
-        offer(Candidate::new(
-            whole.start(),
-            whole.end(),
-            kind,
-            normalized,
-            valid,
-        ));
+        offer(Candidate::new(whole.start(), whole.end(), kind, normalized, valid));
     }
 }
 
@@ -934,9 +787,7 @@ pub fn normalize_line(id: &str) -> (String, bool) {
     let official = id.starts_with('@');
     let bare = id.trim_start_matches(['@', '~']).to_ascii_lowercase();
     let valid = (4..=20).contains(&bare.len())
-        && bare
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        && bare.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
     (if official { format!("@{bare}") } else { bare }, valid)
 }
 
@@ -944,9 +795,7 @@ pub fn normalize_line(id: &str) -> (String, bool) {
 pub fn normalize_wechat(id: &str) -> (String, bool) {
     let valid = (6..=20).contains(&id.len())
         && id.starts_with(|c: char| c.is_ascii_alphabetic())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
     (id.to_ascii_lowercase(), valid)
 }
 
@@ -963,9 +812,7 @@ fn messenger_handles(clean: &str, context: &Context, offer: &mut impl FnMut(Cand
         };
         let text = handle.as_str().trim_end_matches(['.', '-']);
         let end = handle.start() + text.len();
-        let is_number = text
-            .trim_start_matches('+')
-            .starts_with(|c: char| c.is_ascii_digit());
+        let is_number = text.trim_start_matches('+').starts_with(|c: char| c.is_ascii_digit());
         let (kind, normalized, valid) = if captures.name("tg").is_some() {
             if is_number || !text.starts_with('@') && !telegram_username_ok(text) {
                 continue;
@@ -1008,11 +855,7 @@ fn bank_accounts(clean: &str, offer: &mut impl FnMut(Candidate)) {
         if clean[number.end()..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
             continue;
         }
-        let digits: String = number
-            .as_str()
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
+        let digits: String = number.as_str().chars().filter(char::is_ascii_digit).collect();
         let (normalized, valid) = if captures.name("routing").is_some() {
             let valid = checksum::aba_ok(&digits);
             (format!("aba:{digits}"), valid)
@@ -1020,13 +863,7 @@ fn bank_accounts(clean: &str, offer: &mut impl FnMut(Candidate)) {
             let valid = (6..=20).contains(&digits.len());
             (digits, valid)
         };
-        offer(Candidate::new(
-            number.start(),
-            number.end(),
-            IndicatorKind::BankAccount,
-            normalized,
-            valid,
-        ));
+        offer(Candidate::new(number.start(), number.end(), IndicatorKind::BankAccount, normalized, valid));
     }
 }
 
@@ -1075,25 +912,13 @@ mod tests {
 
     /// Extracts with `language` and compares (type, normalized, valid, original span text).
     fn check(text: &str, language: Option<&str>, expected: &[(IndicatorKind, &str, bool, &str)]) {
-        let context = Context {
-            country: None,
-            language: language.map(str::to_owned),
-        };
+        let context = Context { country: None, language: language.map(str::to_owned) };
         let found: Vec<(IndicatorKind, String, bool, String)> = extract(text, &context)
             .into_iter()
-            .map(|i| {
-                (
-                    i.kind,
-                    i.normalized,
-                    i.valid,
-                    text[i.start..i.end].to_owned(),
-                )
-            })
+            .map(|i| (i.kind, i.normalized, i.valid, text[i.start..i.end].to_owned()))
             .collect();
-        let expected: Vec<(IndicatorKind, String, bool, String)> = expected
-            .iter()
-            .map(|(k, n, v, s)| (*k, (*n).to_owned(), *v, (*s).to_owned()))
-            .collect();
+        let expected: Vec<(IndicatorKind, String, bool, String)> =
+            expected.iter().map(|(k, n, v, s)| (*k, (*n).to_owned(), *v, (*s).to_owned())).collect();
         assert_eq!(found, expected, "extracting from {text:?}");
     }
 
@@ -1114,26 +939,14 @@ mod tests {
         check(
             "go to bit.ly/3abc or example dot com",
             None,
-            &[
-                (Url, "http://bit.ly/3abc", true, "bit.ly/3abc"),
-                (Domain, "example.com", true, "example dot com"),
-            ],
+            &[(Url, "http://bit.ly/3abc", true, "bit.ly/3abc"), (Domain, "example.com", true, "example dot com")],
         );
         check(
             "(see https://en.wikipedia.org/wiki/Foo_(bar))",
             None,
-            &[(
-                Url,
-                "https://en.wikipedia.org/wiki/Foo_(bar)",
-                true,
-                "https://en.wikipedia.org/wiki/Foo_(bar)",
-            )],
+            &[(Url, "https://en.wikipedia.org/wiki/Foo_(bar)", true, "https://en.wikipedia.org/wiki/Foo_(bar)")],
         );
-        check(
-            "run main.py then www.shop.co.uk",
-            None,
-            &[(Domain, "www.shop.co.uk", true, "www.shop.co.uk")],
-        );
+        check("run main.py then www.shop.co.uk", None, &[(Domain, "www.shop.co.uk", true, "www.shop.co.uk")]);
         check("e.g. this, i.e. that", None, &[]);
     }
 
@@ -1151,38 +964,17 @@ mod tests {
         check(
             "write to John.Doe [at] Example[.]COM please",
             None,
-            &[(
-                Email,
-                "John.Doe@example.com",
-                true,
-                "John.Doe [at] Example[.]COM",
-            )],
+            &[(Email, "John.Doe@example.com", true, "John.Doe [at] Example[.]COM")],
         );
     }
 
     #[test]
     fn phones() {
-        check(
-            "call +66 81-234-5678 now",
-            None,
-            &[(Phone, "+66812345678", true, "+66 81-234-5678")],
-        );
-        check(
-            "โทร ๐๘๑-๒๓๔-๕๖๗๘",
-            Some("th"),
-            &[(Phone, "+66812345678", true, "๐๘๑-๒๓๔-๕๖๗๘")],
-        );
-        check(
-            "Call 0917 123 4567",
-            Some("tl"),
-            &[(Phone, "+639171234567", true, "0917 123 4567")],
-        );
+        check("call +66 81-234-5678 now", None, &[(Phone, "+66812345678", true, "+66 81-234-5678")]);
+        check("โทร ๐๘๑-๒๓๔-๕๖๗๘", Some("th"), &[(Phone, "+66812345678", true, "๐๘๑-๒๓๔-๕๖๗๘")]);
+        check("Call 0917 123 4567", Some("tl"), &[(Phone, "+639171234567", true, "0917 123 4567")]);
         check("on 2024-01-15 we paid 1.000.000", Some("th"), &[]);
-        check(
-            "+1 555 0100 999 99",
-            None,
-            &[(Phone, "+1555010099999", false, "+1 555 0100 999 99")],
-        );
+        check("+1 555 0100 999 99", None, &[(Phone, "+1555010099999", false, "+1 555 0100 999 99")]);
     }
 
     #[test]
@@ -1191,50 +983,25 @@ mod tests {
             "send to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa or 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb",
             None,
             &[
-                (
-                    Btc,
-                    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
-                    true,
-                    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
-                ),
-                (
-                    Btc,
-                    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb",
-                    false,
-                    "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb",
-                ),
+                (Btc, "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", true, "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"),
+                (Btc, "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb", false, "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb"),
             ],
         );
         check(
             "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
             None,
-            &[(
-                Btc,
-                "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
-                true,
-                "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
-            )],
+            &[(Btc, "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", true, "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4")],
         );
         check(
             "USDT TRC20: TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
             None,
-            &[(
-                Tron,
-                "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
-                true,
-                "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
-            )],
+            &[(Tron, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", true, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t")],
         );
         check(
             "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD",
             None,
             &[
-                (
-                    Eth,
-                    "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
-                    true,
-                    "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
-                ),
+                (Eth, "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", true, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
                 (
                     Eth,
                     "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
@@ -1256,12 +1023,7 @@ mod tests {
         check(
             "LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz",
             None,
-            &[(
-                Ltc,
-                "LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz",
-                true,
-                "LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz",
-            )],
+            &[(Ltc, "LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz", true, "LaMT348PWRnrqeeWArpwQPbuanpXDZGEUz")],
         );
     }
 
@@ -1270,22 +1032,12 @@ mod tests {
         check(
             "IBAN GB82 WEST 1234 5698 7654 32 to me",
             None,
-            &[(
-                Iban,
-                "GB82WEST12345698765432",
-                true,
-                "GB82 WEST 1234 5698 7654 32",
-            )],
+            &[(Iban, "GB82WEST12345698765432", true, "GB82 WEST 1234 5698 7654 32")],
         );
         check(
             "IBAN GB82 WEST 1234 5698 7654 33",
             None,
-            &[(
-                Iban,
-                "GB82WEST12345698765433",
-                false,
-                "GB82 WEST 1234 5698 7654 33",
-            )],
+            &[(Iban, "GB82WEST12345698765433", false, "GB82 WEST 1234 5698 7654 33")],
         );
         check(
             "card 4111 1111 1111 1111 and 4111-1111-1111-1112",
@@ -1298,16 +1050,9 @@ mod tests {
         check(
             "routing 021000021 account no. 1234567890",
             None,
-            &[
-                (BankAccount, "aba:021000021", true, "021000021"),
-                (BankAccount, "1234567890", true, "1234567890"),
-            ],
+            &[(BankAccount, "aba:021000021", true, "021000021"), (BankAccount, "1234567890", true, "1234567890")],
         );
-        check(
-            "โอนเข้าบัญชี 123-4-56789-0 ครับ",
-            Some("th"),
-            &[(BankAccount, "1234567890", true, "123-4-56789-0")],
-        );
+        check("โอนเข้าบัญชี 123-4-56789-0 ครับ", Some("th"), &[(BankAccount, "1234567890", true, "123-4-56789-0")]);
     }
 
     #[test]
@@ -1332,16 +1077,9 @@ mod tests {
         check(
             "add Line ID: anna_2024 or 微信: lisa88888",
             None,
-            &[
-                (Line, "anna_2024", true, "anna_2024"),
-                (Wechat, "lisa88888", true, "lisa88888"),
-            ],
+            &[(Line, "anna_2024", true, "anna_2024"), (Wechat, "lisa88888", true, "lisa88888")],
         );
-        check(
-            "Telegram: @mentor_lee",
-            None,
-            &[(Telegram, "@mentor_lee", true, "@mentor_lee")],
-        );
+        check("Telegram: @mentor_lee", None, &[(Telegram, "@mentor_lee", true, "@mentor_lee")]);
     }
 
     #[test]
@@ -1349,17 +1087,8 @@ mod tests {
         check(
             "ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ",
             None,
-            &[(
-                Domain,
-                "www.example.com",
-                true,
-                "ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ",
-            )],
+            &[(Domain, "www.example.com", true, "ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ")],
         );
-        check(
-            "pay\u{200B}pal.com",
-            None,
-            &[(Domain, "paypal.com", true, "pay\u{200B}pal.com")],
-        );
+        check("pay\u{200B}pal.com", None, &[(Domain, "paypal.com", true, "pay\u{200B}pal.com")]);
     }
 }

@@ -137,8 +137,7 @@ pub struct LexiconError {
 }
 
 static BUILTIN: LazyLock<Lexicon> = LazyLock::new(|| {
-    Lexicon::parse(include_str!("../lexicon/cues.tsv"))
-        .expect("the shipped lexicon is checked by the unit tests")
+    Lexicon::parse(include_str!("../lexicon/cues.tsv")).expect("the shipped lexicon is checked by the unit tests")
 });
 
 impl Lexicon {
@@ -151,10 +150,7 @@ impl Lexicon {
     pub fn parse(text: &str) -> Result<Lexicon, LexiconError> {
         let mut cues = Vec::new();
         for (index, line) in text.lines().enumerate() {
-            let error = |reason: String| LexiconError {
-                line: index + 1,
-                reason,
-            };
+            let error = |reason: String| LexiconError { line: index + 1, reason };
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
             }
@@ -164,28 +160,18 @@ impl Lexicon {
             else {
                 return Err(error("expected three tab-separated fields".to_owned()));
             };
-            let target = CueTarget::parse(target)
-                .ok_or_else(|| error(format!("unknown target {target:?}")))?;
-            let weight: f32 = weight
-                .parse()
-                .map_err(|_| error(format!("weight {weight:?} is not a number")))?;
+            let target = CueTarget::parse(target).ok_or_else(|| error(format!("unknown target {target:?}")))?;
+            let weight: f32 = weight.parse().map_err(|_| error(format!("weight {weight:?} is not a number")))?;
             let phrase = crackdown_model::normalize_text(phrase);
             if phrase.is_empty() {
                 return Err(error("empty phrase".to_owned()));
             }
-            cues.push(Cue {
-                target,
-                weight,
-                phrase,
-            });
+            cues.push(Cue { target, weight, phrase });
         }
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .build(cues.iter().map(|cue| cue.phrase.as_str()))
-            .map_err(|error| LexiconError {
-                line: 0,
-                reason: error.to_string(),
-            })?;
+            .map_err(|error| LexiconError { line: 0, reason: error.to_string() })?;
         Ok(Lexicon { cues, matcher })
     }
 
@@ -198,16 +184,8 @@ impl Lexicon {
         for hit in self.matcher.find_iter(normalized) {
             let cue = &self.cues[hit.pattern().as_usize()];
             let word_char = |byte: Option<&u8>| byte.is_some_and(|b| b.is_ascii_alphanumeric());
-            let starts_ascii = cue
-                .phrase
-                .as_bytes()
-                .first()
-                .is_some_and(u8::is_ascii_alphanumeric);
-            let ends_ascii = cue
-                .phrase
-                .as_bytes()
-                .last()
-                .is_some_and(u8::is_ascii_alphanumeric);
+            let starts_ascii = cue.phrase.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric);
+            let ends_ascii = cue.phrase.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric);
             if starts_ascii && hit.start() > 0 && word_char(bytes.get(hit.start() - 1))
                 || ends_ascii && word_char(bytes.get(hit.end()))
             {
@@ -227,20 +205,13 @@ mod tests {
 
     fn check(text: &str, expected: &[&str]) {
         let normalized = crackdown_model::normalize_text(text);
-        let found: Vec<&str> = Lexicon::builtin()
-            .find(&normalized)
-            .iter()
-            .map(|cue| cue.phrase.as_str())
-            .collect();
+        let found: Vec<&str> = Lexicon::builtin().find(&normalized).iter().map(|cue| cue.phrase.as_str()).collect();
         assert_eq!(found, expected, "cues in {text:?}");
     }
 
     #[test]
     fn builtin_lexicon_parses_and_matches_whole_words() {
-        check(
-            "You have WON a cash prize!",
-            &["you have won", "cash prize"],
-        );
+        check("You have WON a cash prize!", &["you have won", "cash prize"]);
         check("the window is open", &[]);
         check("ยินดีด้วย คุณถูกรางวัล", &["ยินดีด้วย", "ถูกรางวัล"]);
         check("恭喜您中奖了", &["恭喜", "中奖"]);

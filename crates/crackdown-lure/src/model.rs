@@ -46,29 +46,17 @@ fn bucket(namespace: u8, bytes: &[u8], mask: u32) -> u32 {
 }
 
 /// Turns a message into features. `bits` sets the number of buckets (2^bits).
-pub fn featurize<'a>(
-    text: &str,
-    context: &Context,
-    lexicon: &'a Lexicon,
-    bits: u8,
-) -> (Features, Observed<'a>) {
+pub fn featurize<'a>(text: &str, context: &Context, lexicon: &'a Lexicon, bits: u8) -> (Features, Observed<'a>) {
     let mask = (1u32 << bits) - 1;
     let normalized = crackdown_model::normalize_text(text);
     let cues = lexicon.find(&normalized);
     let indicators = extract(text, context);
-    let shape: String = normalized
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '0' } else { c })
-        .collect();
+    let shape: String = normalized.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
 
     let mut entries: Vec<(u32, f32)> = Vec::with_capacity(shape.len() * 4 + 32);
     // Character n-grams of 2..=5 characters over the text padded with spaces.
     let padded = format!(" {shape} ");
-    let boundaries: Vec<usize> = padded
-        .char_indices()
-        .map(|(index, _)| index)
-        .chain([padded.len()])
-        .collect();
+    let boundaries: Vec<usize> = padded.char_indices().map(|(index, _)| index).chain([padded.len()]).collect();
     for n in 2..=5usize {
         for window in boundaries.windows(n + 1) {
             let gram = &padded.as_bytes()[window[0]..window[n]];
@@ -76,10 +64,7 @@ pub fn featurize<'a>(
         }
     }
     // Words and word pairs.
-    let words: Vec<&str> = shape
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = shape.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     for word in &words {
         entries.push((bucket(10, word.as_bytes(), mask), 1.0));
     }
@@ -212,17 +197,11 @@ impl Model {
         out.write_all(&(note.len() as u32).to_le_bytes())?;
         out.write_all(note)?;
         let largest = self.weights.iter().fold(0f32, |max, w| max.max(w.abs()));
-        let scale = if largest > 0.0 {
-            largest / f32::from(i16::MAX)
-        } else {
-            1.0
-        };
+        let scale = if largest > 0.0 { largest / f32::from(i16::MAX) } else { 1.0 };
         out.write_all(&scale.to_le_bytes())?;
         let mut buffer = Vec::with_capacity(self.weights.len() * 2);
         for weight in &self.weights {
-            let quantized = (weight / scale)
-                .round()
-                .clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
+            let quantized = (weight / scale).round().clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
             buffer.extend_from_slice(&quantized.to_le_bytes());
         }
         out.write_all(&buffer)?;
@@ -234,43 +213,30 @@ impl Model {
         let mut magic = [0u8; 8];
         input.read_exact(&mut magic)?;
         if &magic != MAGIC {
-            return Err(ModelError::Format(
-                "not a crackdown lure model (bad magic)".to_owned(),
-            ));
+            return Err(ModelError::Format("not a crackdown lure model (bad magic)".to_owned()));
         }
         let mut bits = [0u8; 1];
         input.read_exact(&mut bits)?;
         let bits = bits[0];
         if !(8..=24).contains(&bits) {
-            return Err(ModelError::Format(format!(
-                "{bits} hash bits is outside 8..=24"
-            )));
+            return Err(ModelError::Format(format!("{bits} hash bits is outside 8..=24")));
         }
         let mut word = [0u8; 4];
         input.read_exact(&mut word)?;
         let note_length = u32::from_le_bytes(word) as usize;
         if note_length > 1 << 16 {
-            return Err(ModelError::Format(format!(
-                "note of {note_length} bytes is too long"
-            )));
+            return Err(ModelError::Format(format!("note of {note_length} bytes is too long")));
         }
         let mut note = vec![0u8; note_length];
         input.read_exact(&mut note)?;
-        let note = String::from_utf8(note)
-            .map_err(|_| ModelError::Format("note is not UTF-8".to_owned()))?;
+        let note = String::from_utf8(note).map_err(|_| ModelError::Format("note is not UTF-8".to_owned()))?;
         input.read_exact(&mut word)?;
         let scale = f32::from_le_bytes(word);
         let mut raw = vec![0u8; 2 << bits];
         input.read_exact(&mut raw)?;
-        let weights = raw
-            .chunks_exact(2)
-            .map(|pair| f32::from(i16::from_le_bytes([pair[0], pair[1]])) * scale)
-            .collect();
-        Ok(Model {
-            bits,
-            weights,
-            note,
-        })
+        let weights =
+            raw.chunks_exact(2).map(|pair| f32::from(i16::from_le_bytes([pair[0], pair[1]])) * scale).collect();
+        Ok(Model { bits, weights, note })
     }
 }
 
@@ -309,32 +275,18 @@ pub fn train(samples: impl Iterator<Item = Sample>, options: &TrainOptions) -> M
     for _ in 0..options.epochs {
         shuffler.shuffle(&mut examples);
         for (features, target) in &examples {
-            let score: f32 = features
-                .entries
-                .iter()
-                .map(|(i, v)| weights[*i as usize] * v)
-                .sum();
+            let score: f32 = features.entries.iter().map(|(i, v)| weights[*i as usize] * v).sum();
             let probability = 1.0 / (1.0 + (-score).exp());
-            let error = (probability - target)
-                * if *target > 0.5 {
-                    options.positive_weight
-                } else {
-                    1.0
-                };
+            let error = (probability - target) * if *target > 0.5 { options.positive_weight } else { 1.0 };
             for (index, value) in &features.entries {
                 let index = *index as usize;
                 let gradient = error * value + options.l2 * weights[index];
                 squared_gradients[index] += gradient * gradient;
-                weights[index] -=
-                    options.learning_rate * gradient / squared_gradients[index].sqrt();
+                weights[index] -= options.learning_rate * gradient / squared_gradients[index].sqrt();
             }
         }
     }
-    Model {
-        bits: options.bits,
-        weights,
-        note: options.note.clone(),
-    }
+    Model { bits: options.bits, weights, note: options.note.clone() }
 }
 
 #[cfg(test)]
@@ -342,42 +294,21 @@ mod tests {
     use super::*;
 
     fn sample(text: &str, label: Label) -> Sample {
-        Sample {
-            text: text.to_owned(),
-            label,
-            scam_type: None,
-            context: Context::none(),
-        }
+        Sample { text: text.to_owned(), label, scam_type: None, context: Context::none() }
     }
 
     #[test]
     fn learns_a_separable_toy_set_and_survives_save_and_load() {
         let samples = vec![
-            sample(
-                "WINNER! claim your cash prize now call 09061701461",
-                Label::Spam,
-            ),
-            sample(
-                "Congratulations you have won a free holiday, txt WIN to 80086",
-                Label::Spam,
-            ),
+            sample("WINNER! claim your cash prize now call 09061701461", Label::Spam),
+            sample("Congratulations you have won a free holiday, txt WIN to 80086", Label::Spam),
             sample("are we still meeting for lunch tomorrow?", Label::Ham),
             sample("ok see you at home later", Label::Ham),
         ];
-        let options = TrainOptions {
-            bits: 12,
-            epochs: 30,
-            ..TrainOptions::default()
-        };
+        let options = TrainOptions { bits: 12, epochs: 30, ..TrainOptions::default() };
         let model = train(samples.into_iter(), &options);
         let lexicon = Lexicon::builtin();
-        let spam = featurize(
-            "you won a cash prize, call now",
-            &Context::none(),
-            lexicon,
-            12,
-        )
-        .0;
+        let spam = featurize("you won a cash prize, call now", &Context::none(), lexicon, 12).0;
         let ham = featurize("see you at lunch", &Context::none(), lexicon, 12).0;
         assert!(model.score(&spam) > 0.0 && model.score(&ham) < 0.0);
 

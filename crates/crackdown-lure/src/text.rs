@@ -48,10 +48,7 @@ fn ascii_digit(character: char) -> Option<char> {
         0x0ED0, // Lao
     ];
     let code = u32::from(character);
-    ZEROS
-        .iter()
-        .find(|zero| (**zero..**zero + 10).contains(&code))
-        .and_then(|zero| char::from_digit(code - zero, 10))
+    ZEROS.iter().find(|zero| (**zero..**zero + 10).contains(&code)).and_then(|zero| char::from_digit(code - zero, 10))
 }
 
 /// Full-width ASCII forms (U+FF01..U+FF5E) and the ideographic space.
@@ -118,13 +115,9 @@ impl Refanged {
             } else if let Some((length, meaning)) = bracket_token(rest) {
                 // "example [.] com": the spaces around the token go too.
                 let trailing_spaces = clean.len() - clean.trim_end_matches(' ').len();
-                let copied_since =
-                    clean.len() - rewrites.last().map_or(0, |last: &Rewrite| last.clean_end);
+                let copied_since = clean.len() - rewrites.last().map_or(0, |last: &Rewrite| last.clean_end);
                 let before = trailing_spaces.min(copied_since);
-                let after = bytes[position + length..]
-                    .iter()
-                    .take_while(|byte| **byte == b' ')
-                    .count();
+                let after = bytes[position + length..].iter().take_while(|byte| **byte == b' ').count();
                 Some((length + after, meaning, before))
             } else if (character == 'h' || character == 'H')
                 && rest.len() >= 6
@@ -168,11 +161,7 @@ impl Refanged {
 
     fn last_rewrite_from(&self, clean_position: usize, inclusive: bool) -> Option<&Rewrite> {
         let count = self.rewrites.partition_point(|rewrite| {
-            if inclusive {
-                rewrite.clean_start <= clean_position
-            } else {
-                rewrite.clean_start < clean_position
-            }
+            if inclusive { rewrite.clean_start <= clean_position } else { rewrite.clean_start < clean_position }
         });
         count.checked_sub(1).map(|index| &self.rewrites[index])
     }
@@ -235,19 +224,10 @@ mod tests {
         let refanged = Refanged::new(original);
         let start = refanged.clean.find("evil").expect("present");
         let end = start + "evil.com".len();
-        assert_eq!(
-            &original[refanged.original_start(start)..refanged.original_end(end)],
-            "evil [.] com"
-        );
+        assert_eq!(&original[refanged.original_start(start)..refanged.original_end(end)], "evil [.] com");
         let digits = refanged.clean.find("08").expect("present");
-        assert_eq!(
-            &original[refanged.original_start(digits)..refanged.original_end(digits + 2)],
-            "๐๘"
-        );
+        assert_eq!(&original[refanged.original_start(digits)..refanged.original_end(digits + 2)], "๐๘");
         let now = refanged.clean.find("now").expect("present");
-        assert_eq!(
-            &original[refanged.original_start(now)..refanged.original_end(now + 3)],
-            "now"
-        );
+        assert_eq!(&original[refanged.original_start(now)..refanged.original_end(now + 3)], "now");
     }
 }

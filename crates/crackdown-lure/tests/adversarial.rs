@@ -12,11 +12,7 @@ fn timed_extract(name: &str, text: &str) {
     let started = Instant::now();
     let found = extract(text, &Context::none());
     let elapsed = started.elapsed();
-    println!(
-        "{name}: {} bytes, {} indicators, {elapsed:?}",
-        text.len(),
-        found.len()
-    );
+    println!("{name}: {} bytes, {} indicators, {elapsed:?}", text.len(), found.len());
     assert!(elapsed < LIMIT, "{name} took {elapsed:?}");
     for indicator in &found {
         assert!(indicator.start <= indicator.end && indicator.end <= text.len());
@@ -32,10 +28,7 @@ fn ten_megabyte_lines_finish_in_bounded_time() {
     timed_extract("dotted labels", &"ab.".repeat(SIZE / 3));
     timed_extract("defang tokens", &"[.]".repeat(SIZE / 3));
     timed_extract("one endless url", &format!("http://{}", "a".repeat(SIZE)));
-    timed_extract(
-        "base58 run",
-        &"1A1zP1eP5QGefi2DMPTfTL5SLmv7D".repeat(SIZE / 29),
-    );
+    timed_extract("base58 run", &"1A1zP1eP5QGefi2DMPTfTL5SLmv7D".repeat(SIZE / 29));
     timed_extract("hex", &"0x0123456789abcdef".repeat(SIZE / 18));
     timed_extract("at signs", &"a@".repeat(SIZE / 2));
     timed_extract("thai digits", &"๑".repeat(SIZE / 3));
@@ -70,28 +63,14 @@ fn binary_garbage_and_invalid_utf8_become_error_or_lossy_lines() {
         .filter(|line| !line.is_empty())
         .map(|line| serde_json::from_slice(line).expect("every output line is JSON"))
         .collect();
-    assert_eq!(
-        lines.len(),
-        input
-            .split(|b| *b == b'\n')
-            .filter(|l| !l.is_empty())
-            .count()
-    );
+    assert_eq!(lines.len(), input.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count());
     assert_eq!(summary.lines, lines.len());
     assert_eq!(lines[0]["id"], "a");
     assert_eq!(lines[0]["indicators"][0]["normalized"], "+66812345678");
-    assert!(
-        lines[1]["error"]
-            .as_str()
-            .is_some_and(|e| e.starts_with("line 2:"))
-    );
+    assert!(lines[1]["error"].as_str().is_some_and(|e| e.starts_with("line 2:")));
     assert_eq!(lines[2]["id"], "c");
     assert!(lines[2]["reasons"].to_string().contains("decoded lossily"));
     assert_eq!(lines[3]["id"], "d");
-    assert!(
-        lines[3]["error"]
-            .as_str()
-            .is_some_and(|e| e.contains("text"))
-    );
+    assert!(lines[3]["error"].as_str().is_some_and(|e| e.contains("text")));
     assert!(summary.errors >= 2 && summary.lossy_lines >= 1);
 }

@@ -22,9 +22,7 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
     fn digits(&mut self, n: usize) -> String {
-        (0..n)
-            .map(|_| char::from(b'0' + self.below(10) as u8))
-            .collect()
+        (0..n).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
     }
     fn bytes(&mut self, n: usize) -> Vec<u8> {
         (0..n).map(|_| self.next() as u8).collect()
@@ -46,12 +44,7 @@ struct Planted {
 }
 
 fn planted(surface: String, kind: IndicatorKind, normalized: String, valid: bool) -> Planted {
-    Planted {
-        surface,
-        kind,
-        normalized,
-        valid,
-    }
+    Planted { surface, kind, normalized, valid }
 }
 
 /// Changes one character of `text` after `skip` to another of `alphabet`.
@@ -77,11 +70,7 @@ fn iban_gb(rng: &mut Rng) -> String {
     let mut remainder = 0u32;
     for character in rearranged.chars() {
         let value = character.to_digit(36).expect("alphanumeric");
-        remainder = if value >= 10 {
-            (remainder * 100 + value) % 97
-        } else {
-            (remainder * 10 + value) % 97
-        };
+        remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
     }
     format!("GB{:02}{bban}", 98 - remainder)
 }
@@ -110,13 +99,7 @@ fn spaced_groups(text: &str, size: usize, separator: &str) -> String {
 }
 
 fn thai_digits(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            c.to_digit(10)
-                .and_then(|d| char::from_u32(0x0E50 + d))
-                .unwrap_or(c)
-        })
-        .collect()
+    text.chars().map(|c| c.to_digit(10).and_then(|d| char::from_u32(0x0E50 + d)).unwrap_or(c)).collect()
 }
 
 fn make_indicator(rng: &mut Rng) -> Planted {
@@ -126,20 +109,12 @@ fn make_indicator(rng: &mut Rng) -> Planted {
         0 => {
             let version = if rng.chance() { 0x00 } else { 0x05 };
             let address = base58check(rng, version);
-            let address = if broken {
-                corrupt(rng, &address, 1, BASE58)
-            } else {
-                address
-            };
+            let address = if broken { corrupt(rng, &address, 1, BASE58) } else { address };
             planted(address.clone(), Btc, address, !broken)
         }
         1 => {
             let address = base58check(rng, 0x41);
-            let address = if broken {
-                corrupt(rng, &address, 1, BASE58)
-            } else {
-                address
-            };
+            let address = if broken { corrupt(rng, &address, 1, BASE58) } else { address };
             planted(address.clone(), Tron, address, !broken)
         }
         2 => {
@@ -148,26 +123,18 @@ fn make_indicator(rng: &mut Rng) -> Planted {
             if broken {
                 match checksummed.find(|c: char| c.is_ascii_alphabetic()) {
                     Some(index) => {
-                        let flipped: String = checksummed[index..=index]
-                            .chars()
-                            .map(|c| {
-                                if c.is_ascii_uppercase() {
-                                    c.to_ascii_lowercase()
-                                } else {
-                                    c.to_ascii_uppercase()
-                                }
-                            })
-                            .collect();
+                        let flipped: String =
+                            checksummed[index..=index]
+                                .chars()
+                                .map(|c| {
+                                    if c.is_ascii_uppercase() { c.to_ascii_lowercase() } else { c.to_ascii_uppercase() }
+                                })
+                                .collect();
                         checksummed.replace_range(index..=index, &flipped);
                         // All one case again means no checksum: still valid.
                         let mixed = checksummed.chars().any(|c| c.is_ascii_uppercase())
                             && checksummed.chars().any(|c| c.is_ascii_lowercase());
-                        return planted(
-                            format!("0x{checksummed}"),
-                            Eth,
-                            format!("0x{hex}"),
-                            !mixed,
-                        );
+                        return planted(format!("0x{checksummed}"), Eth, format!("0x{hex}"), !mixed);
                     }
                     None => return planted(format!("0x{hex}"), Eth, format!("0x{hex}"), true),
                 }
@@ -178,35 +145,19 @@ fn make_indicator(rng: &mut Rng) -> Planted {
             let program = rng.bytes(20);
             let hrp = bech32::Hrp::parse("bc").expect("valid hrp");
             let address = bech32::segwit::encode_v0(hrp, &program).expect("20-byte program");
-            let address = if broken {
-                corrupt(rng, &address, 4, "qpzry9x8gf2tvdw0s3jn54khce6mua7l")
-            } else {
-                address
-            };
+            let address = if broken { corrupt(rng, &address, 4, "qpzry9x8gf2tvdw0s3jn54khce6mua7l") } else { address };
             planted(address.clone(), Btc, address, !broken)
         }
         4 => {
             let iban = iban_gb(rng);
-            let iban = if broken {
-                corrupt(rng, &iban, 4, "0123456789")
-            } else {
-                iban
-            };
-            let surface = if rng.chance() {
-                spaced_groups(&iban, 4, " ")
-            } else {
-                iban.clone()
-            };
+            let iban = if broken { corrupt(rng, &iban, 4, "0123456789") } else { iban };
+            let surface = if rng.chance() { spaced_groups(&iban, 4, " ") } else { iban.clone() };
             planted(surface, Iban, iban, !broken)
         }
         5 => {
             let number = luhn_complete(&format!("4{}", rng.digits(14)));
             let number = if broken {
-                let last = number
-                    .chars()
-                    .last()
-                    .and_then(|c| c.to_digit(10))
-                    .expect("digit");
+                let last = number.chars().last().and_then(|c| c.to_digit(10)).expect("digit");
                 format!("{}{}", &number[..15], (last + 1) % 10)
             } else {
                 number
@@ -219,26 +170,14 @@ fn make_indicator(rng: &mut Rng) -> Planted {
             let national = format!("8{}", rng.digits(8));
             let e164 = format!("+66{national}");
             let surface = match rng.below(3) {
-                0 => format!(
-                    "+66 {} {} {}",
-                    &national[..2],
-                    &national[2..5],
-                    &national[5..]
-                ),
+                0 => format!("+66 {} {} {}", &national[..2], &national[2..5], &national[5..]),
                 1 => format!("0{}-{}-{}", &national[..2], &national[2..5], &national[5..]),
-                _ => thai_digits(&format!(
-                    "0{}-{}-{}",
-                    &national[..2],
-                    &national[2..5],
-                    &national[5..]
-                )),
+                _ => thai_digits(&format!("0{}-{}-{}", &national[..2], &national[2..5], &national[5..])),
             };
             planted(surface, Phone, e164, true)
         }
         7 => {
-            let label: String = (0..6 + rng.below(6))
-                .map(|_| char::from(b'a' + rng.below(26) as u8))
-                .collect();
+            let label: String = (0..6 + rng.below(6)).map(|_| char::from(b'a' + rng.below(26) as u8)).collect();
             let suffix = rng.pick(&["com", "net", "xyz", "top", "co.uk", "vip"]);
             let path = format!("/{}", rng.digits(5));
             let (scheme, dot) = match rng.below(4) {
@@ -248,34 +187,18 @@ fn make_indicator(rng: &mut Rng) -> Planted {
                 _ => ("hxxp://", "{dot}"),
             };
             let surface = format!("{scheme}{label}{dot}{}{path}", suffix.replace('.', dot));
-            let normalized_scheme = if scheme.ends_with("s://") {
-                "https"
-            } else {
-                "http"
-            };
-            planted(
-                surface,
-                Url,
-                format!("{normalized_scheme}://{label}.{suffix}{path}"),
-                true,
-            )
+            let normalized_scheme = if scheme.ends_with("s://") { "https" } else { "http" };
+            planted(surface, Url, format!("{normalized_scheme}://{label}.{suffix}{path}"), true)
         }
         8 => {
-            let user: String = (0..7)
-                .map(|_| char::from(b'a' + rng.below(26) as u8))
-                .collect();
+            let user: String = (0..7).map(|_| char::from(b'a' + rng.below(26) as u8)).collect();
             let domain = rng.pick(&["gmail.com", "Yahoo.com", "proton.me", "mail.ru"]);
             let surface = if rng.chance() {
                 format!("{user}@{domain}")
             } else {
                 format!("{user} [at] {}", domain.replace('.', " [dot] "))
             };
-            planted(
-                surface,
-                Email,
-                format!("{user}@{}", domain.to_ascii_lowercase()),
-                true,
-            )
+            planted(surface, Email, format!("{user}@{}", domain.to_ascii_lowercase()), true)
         }
         9 => {
             let octets: Vec<String> = (0..4).map(|_| (1 + rng.below(254)).to_string()).collect();
@@ -283,9 +206,7 @@ fn make_indicator(rng: &mut Rng) -> Planted {
             planted(address.clone(), Ipv4, address, true)
         }
         10 => {
-            let name: String = (0..8)
-                .map(|_| char::from(b'a' + rng.below(26) as u8))
-                .collect();
+            let name: String = (0..8).map(|_| char::from(b'a' + rng.below(26) as u8)).collect();
             planted(format!("t.me/{name}"), Telegram, format!("@{name}"), true)
         }
         _ => {
@@ -318,10 +239,7 @@ fn generated_corpus_reaches_precision_and_recall_of_099() {
     let mut matched = 0usize;
     let mut wrong_verdicts = Vec::new();
     let mut misses = Vec::new();
-    let context = Context {
-        country: Some("TH".to_owned()),
-        language: Some("th".to_owned()),
-    };
+    let context = Context { country: Some("TH".to_owned()), language: Some("th".to_owned()) };
     for _ in 0..2000 {
         let count = 1 + rng.below(3);
         let mut text = String::new();
@@ -342,51 +260,27 @@ fn generated_corpus_reaches_precision_and_recall_of_099() {
         let found = extract(&text, &context);
         found_total += found.len();
         expected += plants.len();
-        let mut by_key: HashMap<(IndicatorKind, String), bool> = found
-            .iter()
-            .map(|indicator| {
-                (
-                    (indicator.kind, indicator.normalized.clone()),
-                    indicator.valid,
-                )
-            })
-            .collect();
+        let mut by_key: HashMap<(IndicatorKind, String), bool> =
+            found.iter().map(|indicator| ((indicator.kind, indicator.normalized.clone()), indicator.valid)).collect();
         for plant in &plants {
             match by_key.remove(&(plant.kind, plant.normalized.clone())) {
                 Some(valid) => {
                     matched += 1;
                     if valid != plant.valid {
-                        wrong_verdicts
-                            .push(format!("{:?} {} valid={valid}", plant.kind, plant.surface));
+                        wrong_verdicts.push(format!("{:?} {} valid={valid}", plant.kind, plant.surface));
                     }
                 }
-                None => misses.push(format!(
-                    "{:?} {:?} in {text:?} found {found:?}",
-                    plant.kind, plant.surface
-                )),
+                None => misses.push(format!("{:?} {:?} in {text:?} found {found:?}", plant.kind, plant.surface)),
             }
         }
         for indicator in &found {
-            assert_eq!(
-                &text[indicator.start..indicator.end].is_empty(),
-                &false,
-                "empty span for {indicator:?}"
-            );
+            assert_eq!(&text[indicator.start..indicator.end].is_empty(), &false, "empty span for {indicator:?}");
         }
     }
     let precision = matched as f64 / found_total as f64;
     let recall = matched as f64 / expected as f64;
-    println!(
-        "indicator corpus: {expected} planted, {found_total} found, precision {precision:.4}, recall {recall:.4}"
-    );
-    assert!(
-        wrong_verdicts.is_empty(),
-        "wrong checksum verdicts: {wrong_verdicts:#?}"
-    );
-    assert!(
-        recall >= 0.99,
-        "recall {recall:.4}; misses: {:#?}",
-        &misses[..misses.len().min(10)]
-    );
+    println!("indicator corpus: {expected} planted, {found_total} found, precision {precision:.4}, recall {recall:.4}");
+    assert!(wrong_verdicts.is_empty(), "wrong checksum verdicts: {wrong_verdicts:#?}");
+    assert!(recall >= 0.99, "recall {recall:.4}; misses: {:#?}", &misses[..misses.len().min(10)]);
     assert!(precision >= 0.99, "precision {precision:.4}");
 }

@@ -47,12 +47,7 @@ fn generate(transfers: usize, seed: u64) -> Generated {
     let span = 180 * 86_400;
     let mut accounts = Vec::new();
     let mut add = |name: String, kind: AccountKind| {
-        accounts.push(AccountRecord {
-            line: 0,
-            account: name,
-            country: Some("TH".into()),
-            kind,
-        });
+        accounts.push(AccountRecord { line: 0, account: name, country: Some("TH".into()), kind });
     };
     for p in 0..persons {
         add(format!("P{p}"), AccountKind::Person);
@@ -69,9 +64,7 @@ fn generate(transfers: usize, seed: u64) -> Generated {
         }
     }
     // Mules are persons too, and some accounts' kinds are unknown to the bank.
-    let mules: Vec<String> = (0..mule_count)
-        .map(|m| format!("P{}", m * 97 % persons))
-        .collect();
+    let mules: Vec<String> = (0..mule_count).map(|m| format!("P{}", m * 97 % persons)).collect();
     let mut rows: Vec<(i64, String, String, i64)> = Vec::with_capacity(transfers);
     let mut victim_rows = Vec::new();
     while rows.len() < transfers {
@@ -80,25 +73,14 @@ fn generate(transfers: usize, seed: u64) -> Generated {
         match random.below(100) {
             0..=9 => {
                 let employer = format!("EMP{}", random.below(60));
-                rows.push((
-                    time,
-                    employer,
-                    person,
-                    150_000 + random.below(300_000) as i64,
-                ));
+                rows.push((time, employer, person, 150_000 + random.below(300_000) as i64));
             }
-            10..=69 => rows.push((
-                time,
-                person,
-                format!("SHOP{}", random.below(300)),
-                500 + random.below(20_000) as i64,
-            )),
-            70..=79 => rows.push((
-                time,
-                person,
-                format!("UTIL{}", random.below(10)),
-                2_000 + random.below(10_000) as i64,
-            )),
+            10..=69 => {
+                rows.push((time, person, format!("SHOP{}", random.below(300)), 500 + random.below(20_000) as i64))
+            }
+            70..=79 => {
+                rows.push((time, person, format!("UTIL{}", random.below(10)), 2_000 + random.below(10_000) as i64))
+            }
             80..=89 => rows.push((
                 time,
                 person,
@@ -108,12 +90,7 @@ fn generate(transfers: usize, seed: u64) -> Generated {
             90..=93 => {
                 // A legitimate look-alike: salary straight to an exchange.
                 let amount = 50_000 + random.below(200_000) as i64;
-                rows.push((
-                    time,
-                    format!("EMP{}", random.below(60)),
-                    person.clone(),
-                    amount,
-                ));
+                rows.push((time, format!("EMP{}", random.below(60)), person.clone(), amount));
                 rows.push((
                     time + 3_600 * (1 + random.below(20) as i64),
                     person,
@@ -143,19 +120,9 @@ fn generate(transfers: usize, seed: u64) -> Generated {
                     } else {
                         format!("EX{}", random.below(5))
                     };
-                    rows.push((
-                        hop + 600 + random.below(6 * 3_600) as i64,
-                        second.clone(),
-                        out,
-                        amount - 2 * kept,
-                    ));
+                    rows.push((hop + 600 + random.below(6 * 3_600) as i64, second.clone(), out, amount - 2 * kept));
                 } else {
-                    rows.push((
-                        hop,
-                        first.clone(),
-                        format!("ATM{}", random.below(20)),
-                        amount - kept,
-                    ));
+                    rows.push((hop, first.clone(), format!("ATM{}", random.below(20)), amount - kept));
                 }
             }
         }
@@ -163,29 +130,14 @@ fn generate(transfers: usize, seed: u64) -> Generated {
     let mut csv = String::with_capacity(transfers * 70);
     csv.push_str("tx_id,timestamp,from_account,to_account,amount,currency,channel\n");
     for (index, (time, from, to, minor)) in rows.iter().enumerate() {
-        let stamp = chrono::DateTime::from_timestamp(*time, 0)
-            .unwrap_or_default()
-            .format("%Y-%m-%dT%H:%M:%SZ");
-        let _ = writeln!(
-            csv,
-            "t{index},{stamp},{from},{to},{}.{:02},USD,wire",
-            minor / 100,
-            minor % 100
-        );
+        let stamp = chrono::DateTime::from_timestamp(*time, 0).unwrap_or_default().format("%Y-%m-%dT%H:%M:%SZ");
+        let _ = writeln!(csv, "t{index},{stamp},{from},{to},{}.{:02},USD,wire", minor / 100, minor % 100);
     }
     let victim_payments = victim_rows.iter().map(|i| format!("t{i}")).collect();
-    Generated {
-        csv,
-        accounts,
-        mules,
-        victim_payments,
-    }
+    Generated { csv, accounts, mules, victim_payments }
 }
 
-fn average_precision(
-    ranking: &[(String, f64)],
-    positives: &std::collections::HashSet<&str>,
-) -> f64 {
+fn average_precision(ranking: &[(String, f64)], positives: &std::collections::HashSet<&str>) -> f64 {
     let (mut found, mut sum) = (0usize, 0.0);
     for (rank, (name, _)) in ranking.iter().enumerate() {
         if positives.contains(name.as_str()) {
@@ -193,11 +145,7 @@ fn average_precision(
             sum += found as f64 / (rank + 1) as f64;
         }
     }
-    if positives.is_empty() {
-        0.0
-    } else {
-        sum / positives.len() as f64
-    }
+    if positives.is_empty() { 0.0 } else { sum / positives.len() as f64 }
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -207,8 +155,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let generated = generate(transfers, 42);
 
     let started = Instant::now();
-    let mut reader =
-        LedgerReader::new(generated.csv.as_bytes(), "bench.csv", LedgerFormat::Native)?;
+    let mut reader = LedgerReader::new(generated.csv.as_bytes(), "bench.csv", LedgerFormat::Native)?;
     let mut builder = LedgerBuilder::new();
     let mut rows = 0usize;
     let mut parse_seconds = 0.0;
@@ -228,14 +175,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let ledger = builder.build();
     let load_seconds = started.elapsed().as_secs_f64();
-    println!(
-        "parse: {rows} rows in {parse_seconds:.2} s = {:.0} rows/s",
-        rows as f64 / parse_seconds
-    );
-    println!(
-        "parse + build ledger: {load_seconds:.2} s = {:.0} rows/s",
-        rows as f64 / load_seconds
-    );
+    println!("parse: {rows} rows in {parse_seconds:.2} s = {:.0} rows/s", rows as f64 / parse_seconds);
+    println!("parse + build ledger: {load_seconds:.2} s = {:.0} rows/s", rows as f64 / load_seconds);
 
     let started = Instant::now();
     let hits = detect(&ledger, &TypologyConfig::default());
@@ -243,17 +184,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for hit in &hits {
         *per_kind.entry(hit.kind.as_str()).or_insert(0usize) += 1;
     }
-    println!(
-        "typologies: {} hits in {:.2} s {per_kind:?}",
-        hits.len(),
-        started.elapsed().as_secs_f64()
-    );
+    println!("typologies: {} hits in {:.2} s {per_kind:?}", hits.len(), started.elapsed().as_secs_f64());
 
     let started = Instant::now();
     let model = MuleModel::new(&ledger, hits);
     let ranking = model.ranking(&ledger);
-    let positives: std::collections::HashSet<&str> =
-        generated.mules.iter().map(String::as_str).collect();
+    let positives: std::collections::HashSet<&str> = generated.mules.iter().map(String::as_str).collect();
     println!(
         "mules: {} accounts scored in {:.2} s, AP {:.3} ({} mules)",
         ranking.len(),
@@ -264,81 +200,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     if std::env::var_os("BENCH_DEBUG").is_some() {
         for (name, score) in ranking.iter().take(8) {
-            println!(
-                "  top {name} {score:.3} mule={}",
-                positives.contains(name.as_str())
-            );
-            for evidence in model
-                .explain(&ledger, name)
-                .unwrap_or_default()
-                .iter()
-                .take(8)
-            {
-                println!(
-                    "     {} {:.2} {}",
-                    evidence.signal, evidence.value, evidence.detail
-                );
+            println!("  top {name} {score:.3} mule={}", positives.contains(name.as_str()));
+            for evidence in model.explain(&ledger, name).unwrap_or_default().iter().take(8) {
+                println!("     {} {:.2} {}", evidence.signal, evidence.value, evidence.detail);
             }
         }
         let first_mule = &generated.mules[0];
-        let rank = ranking
-            .iter()
-            .position(|(n, _)| n == first_mule)
-            .unwrap_or(0);
+        let rank = ranking.iter().position(|(n, _)| n == first_mule).unwrap_or(0);
         println!("  mule {first_mule} at rank {rank}");
-        for evidence in model
-            .explain(&ledger, first_mule)
-            .unwrap_or_default()
-            .iter()
-            .take(8)
-        {
-            println!(
-                "     {} {:.2} {}",
-                evidence.signal, evidence.value, evidence.detail
-            );
+        for evidence in model.explain(&ledger, first_mule).unwrap_or_default().iter().take(8) {
+            println!("     {} {:.2} {}", evidence.signal, evidence.value, evidence.detail);
         }
     }
-    let sources: Vec<String> = generated
-        .victim_payments
-        .iter()
-        .take(trace_count)
-        .cloned()
-        .collect();
+    let sources: Vec<String> = generated.victim_payments.iter().take(trace_count).cloned().collect();
     let skip_poison = std::env::var_os("BENCH_POISON").is_none();
-    for rule in [
-        Rule::Fifo,
-        Rule::Lifo,
-        Rule::Libr,
-        Rule::ProRata,
-        Rule::Poison,
-    ] {
+    for rule in [Rule::Fifo, Rule::Lifo, Rule::Libr, Rule::ProRata, Rule::Poison] {
         if rule == Rule::Poison && skip_poison {
             println!(
                 "trace poison: skipped (set BENCH_POISON=1; every later outflow is tainted, so it touches most of a busy ledger)"
             );
             continue;
         }
-        let options = TraceOptions {
-            rule,
-            horizon: Some(parse_horizon("90d")?),
-            dust: 100,
-        };
+        let options = TraceOptions { rule, horizon: Some(parse_horizon("90d")?), dust: 100 };
         let started = Instant::now();
-        let traces: Vec<_> = trace_many(&ledger, &sources, &options, 2)
-            .into_iter()
-            .flatten()
-            .collect();
+        let traces: Vec<_> = trace_many(&ledger, &sources, &options, 2).into_iter().flatten().collect();
         let seconds = started.elapsed().as_secs_f64();
         let hops: usize = traces.iter().map(|t| t.hops.len()).sum();
         let terminal = traces
             .iter()
             .map(|t| {
-                let stopped: i64 = t
-                    .endpoints
-                    .iter()
-                    .filter(|e| e.kind.is_terminal())
-                    .map(|e| e.amount.minor())
-                    .sum();
+                let stopped: i64 = t.endpoints.iter().filter(|e| e.kind.is_terminal()).map(|e| e.amount.minor()).sum();
                 stopped as f64 / t.amount.minor().max(1) as f64
             })
             .sum::<f64>()
@@ -356,17 +247,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let time: Vec<i64> = (0..ledger.len()).map(seconds_of).collect();
     let source: Vec<u32> = (0..ledger.len()).map(|p| ledger.from(p)).collect();
     let target: Vec<u32> = (0..ledger.len()).map(|p| ledger.to(p)).collect();
-    let edges = Edges {
-        source: &source,
-        target: &target,
-        time: &time,
-    };
-    let stars = FeatureConfig {
-        scatter_gather: None,
-        temporal_cycle: None,
-        length_cycle: None,
-        ..FeatureConfig::default()
-    };
+    let edges = Edges { source: &source, target: &target, time: &time };
+    let stars =
+        FeatureConfig { scatter_gather: None, temporal_cycle: None, length_cycle: None, ..FeatureConfig::default() };
     let started = Instant::now();
     let matrix = graph_features(&edges, &stars, 2);
     let seconds = started.elapsed().as_secs_f64();

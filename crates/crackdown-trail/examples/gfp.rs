@@ -18,14 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: gfp EDGES.csv OUT.csv [THREADS]".into());
     };
     let threads = args.get(3).map_or(Ok(2), |text| text.parse())?;
-    let patterns: Vec<&str> = args
-        .get(4)
-        .map_or(
-            "fan,degree,scatter-gather,temp-cycle,lc-cycle",
-            String::as_str,
-        )
-        .split(',')
-        .collect();
+    let patterns: Vec<&str> =
+        args.get(4).map_or("fan,degree,scatter-gather,temp-cycle,lc-cycle", String::as_str).split(',').collect();
     let mut config = FeatureConfig::default();
     let wanted = |name: &str| patterns.contains(&name);
     if !wanted("fan") {
@@ -44,8 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         config.length_cycle = None;
     }
     let mut reader = csv::Reader::from_path(input)?;
-    let (mut ids, mut source, mut target, mut time) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut ids, mut source, mut target, mut time) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for record in reader.records() {
         let record = record?;
         let field = |index: usize| record.get(index).unwrap_or("");
@@ -55,18 +48,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         time.push(field(3).parse::<i64>()?);
     }
     let started = Instant::now();
-    let edges = Edges {
-        source: &source,
-        target: &target,
-        time: &time,
-    };
+    let edges = Edges { source: &source, target: &target, time: &time };
     let matrix = graph_features(&edges, &config, threads);
     let seconds = started.elapsed().as_secs_f64();
-    eprintln!(
-        "features: {} edges in {seconds:.3} s = {:.0} edges/s",
-        ids.len(),
-        ids.len() as f64 / seconds
-    );
+    eprintln!("features: {} edges in {seconds:.3} s = {:.0} edges/s", ids.len(), ids.len() as f64 / seconds);
     let mut out = BufWriter::new(std::fs::File::create(output)?);
     writeln!(out, "edge_id,{}", matrix.columns.join(","))?;
     for (index, id) in ids.iter().enumerate() {

@@ -53,9 +53,7 @@ impl AccountKind {
         if text.is_empty() {
             return Some(AccountKind::Unknown);
         }
-        AccountKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str().eq_ignore_ascii_case(text))
+        AccountKind::ALL.into_iter().find(|kind| kind.as_str().eq_ignore_ascii_case(text))
     }
 
     /// Traced money that reaches such an account stops there: it has left the
@@ -102,26 +100,12 @@ pub struct AccountRecord {
 
 /// Reads `accounts.csv` whole (it is small next to the ledger), returning the
 /// good rows and one error per bad line.
-pub fn read_accounts<R: Read>(
-    input: R,
-    file: &str,
-) -> Result<(Vec<AccountRecord>, Vec<LineError>), LineError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(input);
+pub fn read_accounts<R: Read>(input: R, file: &str) -> Result<(Vec<AccountRecord>, Vec<LineError>), LineError> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
     let header_error = |reason: String| LineError::new(file, 1, "header", reason, Severity::Error);
-    let headers = reader
-        .headers()
-        .map_err(|error| header_error(error.to_string()))?
-        .clone();
-    let column = |name: &str| {
-        headers
-            .iter()
-            .position(|header| header.trim().eq_ignore_ascii_case(name))
-    };
-    let account_column =
-        column("account").ok_or_else(|| header_error("missing column `account`".into()))?;
+    let headers = reader.headers().map_err(|error| header_error(error.to_string()))?.clone();
+    let column = |name: &str| headers.iter().position(|header| header.trim().eq_ignore_ascii_case(name));
+    let account_column = column("account").ok_or_else(|| header_error("missing column `account`".into()))?;
     let country_column = column("country");
     let kind_column = column("kind");
     let mut records = Vec::new();
@@ -132,26 +116,14 @@ pub fn read_accounts<R: Read>(
             Ok(record) => record,
             Err(error) => {
                 let line = error.position().map_or(0, |position| position.line());
-                errors.push(LineError::new(
-                    file,
-                    line,
-                    "record",
-                    error.to_string(),
-                    Severity::Error,
-                ));
+                errors.push(LineError::new(file, line, "record", error.to_string(), Severity::Error));
                 continue;
             }
         };
         let line = record.position().map_or(0, |position| position.line());
         let account = record.get(account_column).unwrap_or("").trim();
         if account.is_empty() {
-            errors.push(LineError::new(
-                file,
-                line,
-                "account",
-                "empty account id",
-                Severity::Error,
-            ));
+            errors.push(LineError::new(file, line, "account", "empty account id", Severity::Error));
             continue;
         }
         let kind_text = kind_column.and_then(|c| record.get(c)).unwrap_or("");
@@ -182,12 +154,7 @@ pub fn read_accounts<R: Read>(
             .map(str::trim)
             .filter(|country| !country.is_empty())
             .map(str::to_owned);
-        records.push(AccountRecord {
-            line,
-            account: account.to_owned(),
-            country,
-            kind,
-        });
+        records.push(AccountRecord { line, account: account.to_owned(), country, kind });
     }
     Ok((records, errors))
 }
@@ -200,10 +167,7 @@ mod tests {
     fn reads_accounts_and_reports_bad_lines() {
         let text = "account,country,kind\nA1,TH,person\nW1,,exchange\nB,KH,alien\n,TH,cash\nA1,TH,cash\nC9,PH,\n";
         let (records, errors) = read_accounts(text.as_bytes(), "accounts.csv").expect("header ok");
-        let summary: Vec<_> = records
-            .iter()
-            .map(|r| (r.account.as_str(), r.country.as_deref(), r.kind))
-            .collect();
+        let summary: Vec<_> = records.iter().map(|r| (r.account.as_str(), r.country.as_deref(), r.kind)).collect();
         assert_eq!(
             summary,
             vec![

@@ -66,29 +66,11 @@ impl Default for FeatureConfig {
     /// patterns switched on and timestamps in seconds.
     fn default() -> Self {
         FeatureConfig {
-            fan: Some(PatternConfig {
-                window: 12 * 3600,
-                bins: bins_2_to_30(),
-            }),
-            degree: Some(PatternConfig {
-                window: 12 * 3600,
-                bins: bins_2_to_30(),
-            }),
-            scatter_gather: Some(PatternConfig {
-                window: 120 * 3600,
-                bins: bins_2_to_30(),
-            }),
-            temporal_cycle: Some(PatternConfig {
-                window: 480 * 3600,
-                bins: bins_2_to_30(),
-            }),
-            length_cycle: Some((
-                PatternConfig {
-                    window: 240 * 3600,
-                    bins: (2..=10).collect(),
-                },
-                10,
-            )),
+            fan: Some(PatternConfig { window: 12 * 3600, bins: bins_2_to_30() }),
+            degree: Some(PatternConfig { window: 12 * 3600, bins: bins_2_to_30() }),
+            scatter_gather: Some(PatternConfig { window: 120 * 3600, bins: bins_2_to_30() }),
+            temporal_cycle: Some(PatternConfig { window: 480 * 3600, bins: bins_2_to_30() }),
+            length_cycle: Some((PatternConfig { window: 240 * 3600, bins: (2..=10).collect() }, 10)),
         }
     }
 }
@@ -138,10 +120,7 @@ pub fn graph_features(edges: &Edges<'_>, config: &FeatureConfig, threads: usize)
     let degree_out = add("degree_out", &config.degree);
     let scatter = add("scatter_gather", &config.scatter_gather);
     let temporal = add("temporal_cycle", &config.temporal_cycle);
-    let length_pattern = config
-        .length_cycle
-        .as_ref()
-        .map(|(pattern, _)| pattern.clone());
+    let length_pattern = config.length_cycle.as_ref().map(|(pattern, _)| pattern.clone());
     let length = add("lc_cycle", &length_pattern);
     for (name, offset, pattern) in [
         ("fan_in", fan_in, &config.fan),
@@ -150,11 +129,7 @@ pub fn graph_features(edges: &Edges<'_>, config: &FeatureConfig, threads: usize)
         ("degree_out", degree_out, &config.degree),
     ] {
         if let (Some(offset), Some(pattern)) = (offset, pattern) {
-            blocks.push(Block {
-                name,
-                config: pattern,
-                offset,
-            });
+            blocks.push(Block { name, config: pattern, offset });
         }
     }
     let width = columns.len();
@@ -186,10 +161,7 @@ pub fn graph_features(edges: &Edges<'_>, config: &FeatureConfig, threads: usize)
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().unwrap_or_default())
-            .collect()
+        handles.into_iter().map(|handle| handle.join().unwrap_or_default()).collect()
     });
     for (offset, block) in results.into_iter().flatten() {
         let bins = block.len() / count.max(1);
@@ -215,30 +187,14 @@ impl Task<'_> {
             Task::Star(block) => (block.offset, stars(graph, block)),
             Task::ScatterGather(offset) => (
                 *offset,
-                scatter_gather(
-                    graph,
-                    config
-                        .scatter_gather
-                        .as_ref()
-                        .expect("task exists only when configured"),
-                ),
+                scatter_gather(graph, config.scatter_gather.as_ref().expect("task exists only when configured")),
             ),
             Task::Temporal(offset) => (
                 *offset,
-                cycles(
-                    graph,
-                    config
-                        .temporal_cycle
-                        .as_ref()
-                        .expect("task exists only when configured"),
-                    None,
-                ),
+                cycles(graph, config.temporal_cycle.as_ref().expect("task exists only when configured"), None),
             ),
             Task::Length(offset) => {
-                let (pattern, length) = config
-                    .length_cycle
-                    .as_ref()
-                    .expect("task exists only when configured");
+                let (pattern, length) = config.length_cycle.as_ref().expect("task exists only when configured");
                 (*offset, cycles(graph, pattern, Some(*length)))
             }
         }
@@ -260,12 +216,7 @@ struct Graph<'a> {
 
 impl<'a> Graph<'a> {
     fn new(edges: &'a Edges<'a>) -> Graph<'a> {
-        let vertices = edges
-            .source
-            .iter()
-            .chain(edges.target)
-            .max()
-            .map_or(0, |&max| max as usize + 1);
+        let vertices = edges.source.iter().chain(edges.target).max().map_or(0, |&max| max as usize + 1);
         // snapml leaves self-loops out of every pattern.
         let looped = |edge: usize| edges.source[edge] == edges.target[edge];
         let csr = |keys: &[u32], keep_loops: bool| {
@@ -325,8 +276,7 @@ impl<'a> Graph<'a> {
     fn window<'l>(&self, list: &'l [u32], edge: u32, window: i64) -> &'l [u32] {
         let time = self.edges.time[edge as usize];
         let end = list.partition_point(|&other| self.edges.time[other as usize] <= time);
-        let start =
-            list[..end].partition_point(|&other| self.edges.time[other as usize] <= time - window);
+        let start = list[..end].partition_point(|&other| self.edges.time[other as usize] <= time - window);
         &list[start..end]
     }
 }
@@ -342,14 +292,11 @@ fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
     let mut difference: Vec<i64> = Vec::new();
     for vertex in 0..graph.vertices() as u32 {
         let list = if incoming {
-            &graph.star_in_edges
-                [graph.star_in_start[vertex as usize]..graph.star_in_start[vertex as usize + 1]]
+            &graph.star_in_edges[graph.star_in_start[vertex as usize]..graph.star_in_start[vertex as usize + 1]]
         } else {
-            &graph.star_out_edges
-                [graph.star_out_start[vertex as usize]..graph.star_out_start[vertex as usize + 1]]
+            &graph.star_out_edges[graph.star_out_start[vertex as usize]..graph.star_out_start[vertex as usize + 1]]
         };
-        let looped =
-            |edge: u32| graph.edges.source[edge as usize] == graph.edges.target[edge as usize];
+        let looped = |edge: u32| graph.edges.source[edge as usize] == graph.edges.target[edge as usize];
         if list.len() < 2 {
             continue;
         }
@@ -357,11 +304,7 @@ fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
         difference.clear();
         difference.resize((list.len() + 1) * bins, 0);
         let neighbour = |edge: u32| {
-            if incoming {
-                graph.edges.source[edge as usize]
-            } else {
-                graph.edges.target[edge as usize]
-            }
+            if incoming { graph.edges.source[edge as usize] } else { graph.edges.target[edge as usize] }
         };
         let mut low = 0;
         let mut members = 0usize;
@@ -490,10 +433,7 @@ fn cycles(graph: &Graph<'_>, config: &PatternConfig, length_limit: Option<usize>
         distance: FxHashMap::default(),
     };
     for closing in 0..count as u32 {
-        let (from, to) = (
-            edges.source[closing as usize],
-            edges.target[closing as usize],
-        );
+        let (from, to) = (edges.source[closing as usize], edges.target[closing as usize]);
         if from == to {
             continue;
         }
@@ -546,17 +486,12 @@ impl CycleSearch<'_> {
         for hops in 1..=max_hops {
             let mut next = Vec::new();
             for vertex in frontier {
-                for &edge in self
-                    .graph
-                    .window(self.graph.incoming(vertex), closing, self.window)
-                {
+                for &edge in self.graph.window(self.graph.incoming(vertex), closing, self.window) {
                     if edge == closing {
                         continue;
                     }
                     let source = self.graph.edges.source[edge as usize];
-                    if let std::collections::hash_map::Entry::Vacant(slot) =
-                        self.distance.entry(source)
-                    {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = self.distance.entry(source) {
                         slot.insert(hops);
                         next.push(source);
                     }

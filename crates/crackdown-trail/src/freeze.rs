@@ -44,10 +44,7 @@ struct Total {
 pub fn freeze_list(ledger: &Ledger, traces: &[Trace]) -> Vec<FreezeRow> {
     let mut totals: BTreeMap<(u32, &'static str), (Currency, Total)> = BTreeMap::new();
     for trace in traces {
-        let victim = trace
-            .hops
-            .first()
-            .map_or_else(String::new, |hop| hop.from.clone());
+        let victim = trace.hops.first().map_or_else(String::new, |hop| hop.from.clone());
         for endpoint in &trace.endpoints {
             let held = endpoint.held.unwrap_or(endpoint.amount);
             let (_, total) = totals
@@ -92,9 +89,7 @@ pub fn write_csv<W: std::io::Write>(rows: &[FreezeRow], output: W) -> Result<(),
         writer.serialize(row)?;
     }
     if rows.is_empty() {
-        writer.write_record([
-            "account", "kind", "country", "currency", "amount", "victims", "payments", "reasons",
-        ])?;
+        writer.write_record(["account", "kind", "country", "currency", "amount", "victims", "payments", "reasons"])?;
     }
     writer.flush()?;
     Ok(())
@@ -115,31 +110,12 @@ mod tests {
              m2,2024-01-02T00:00:00Z,M,ATM,30.5,USD,cash\n",
             &[("EX", AccountKind::Exchange), ("ATM", AccountKind::Cash)],
         );
-        let options = TraceOptions {
-            rule: Rule::Fifo,
-            horizon: None,
-            dust: 0,
-        };
-        let traces: Vec<Trace> = ["v1", "v2"]
-            .iter()
-            .map(|id| trace(&ledger, id, &options).expect("known"))
-            .collect();
+        let options = TraceOptions { rule: Rule::Fifo, horizon: None, dust: 0 };
+        let traces: Vec<Trace> = ["v1", "v2"].iter().map(|id| trace(&ledger, id, &options).expect("known")).collect();
         let rows = freeze_list(&ledger, &traces);
-        let summary: Vec<_> = rows
-            .iter()
-            .map(|r| {
-                (
-                    r.account.as_str(),
-                    r.amount.as_str(),
-                    r.victims,
-                    r.reasons.as_str(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            summary,
-            [("EX", "120.00", 2, "exchange"), ("ATM", "30.50", 1, "cash")]
-        );
+        let summary: Vec<_> =
+            rows.iter().map(|r| (r.account.as_str(), r.amount.as_str(), r.victims, r.reasons.as_str())).collect();
+        assert_eq!(summary, [("EX", "120.00", 2, "exchange"), ("ATM", "30.50", 1, "cash")]);
         let mut csv = Vec::new();
         write_csv(&rows, &mut csv).expect("in memory");
         let text = String::from_utf8(csv).expect("utf-8");

@@ -115,11 +115,7 @@ impl LedgerBuilder {
     }
 
     fn tx_text(&self, index: usize) -> &str {
-        let start = if index == 0 {
-            0
-        } else {
-            self.ids_end[index - 1] as usize
-        };
+        let start = if index == 0 { 0 } else { self.ids_end[index - 1] as usize };
         &self.ids_text[start..self.ids_end[index] as usize]
     }
 
@@ -127,30 +123,19 @@ impl LedgerBuilder {
     pub fn push(&mut self, file: &str, transfer: &Transfer) -> Result<(), LineError> {
         let hash = hash_id(&transfer.tx_id);
         if let Some(&first) = self.id_hash.get(&hash) {
-            if self.tx_text(first as usize) == transfer.tx_id
-                || self.collided.contains(transfer.tx_id.as_str())
-            {
+            if self.tx_text(first as usize) == transfer.tx_id || self.collided.contains(transfer.tx_id.as_str()) {
                 return Err(LineError::new(
                     file,
                     transfer.row,
                     "tx_id",
-                    format!(
-                        "duplicate tx id {:?}; the first occurrence is kept",
-                        transfer.tx_id
-                    ),
+                    format!("duplicate tx id {:?}; the first occurrence is kept", transfer.tx_id),
                     Severity::Error,
                 ));
             }
             self.collided.insert(transfer.tx_id.as_str().into());
         } else {
             let position = u32::try_from(self.timestamps.len()).map_err(|_| {
-                LineError::new(
-                    file,
-                    transfer.row,
-                    "tx_id",
-                    "more than 4 billion transfers",
-                    Severity::Error,
-                )
+                LineError::new(file, transfer.row, "tx_id", "more than 4 billion transfers", Severity::Error)
             })?;
             self.id_hash.insert(hash, position);
         }
@@ -187,24 +172,9 @@ impl LedgerBuilder {
         let count = self.timestamps.len();
         let mut order: Vec<u32> = (0..count as u32).collect();
         order.sort_unstable_by_key(|&index| (self.timestamps[index as usize], index));
-        let permute_i64 = |column: &[i64]| {
-            order
-                .iter()
-                .map(|&i| column[i as usize])
-                .collect::<Vec<_>>()
-        };
-        let permute_u32 = |column: &[u32]| {
-            order
-                .iter()
-                .map(|&i| column[i as usize])
-                .collect::<Vec<_>>()
-        };
-        let permute_u16 = |column: &[u16]| {
-            order
-                .iter()
-                .map(|&i| column[i as usize])
-                .collect::<Vec<_>>()
-        };
+        let permute_i64 = |column: &[i64]| order.iter().map(|&i| column[i as usize]).collect::<Vec<_>>();
+        let permute_u32 = |column: &[u32]| order.iter().map(|&i| column[i as usize]).collect::<Vec<_>>();
+        let permute_u16 = |column: &[u16]| order.iter().map(|&i| column[i as usize]).collect::<Vec<_>>();
         let timestamps = permute_i64(&self.timestamps);
         let from = permute_u32(&self.from);
         let to = permute_u32(&self.to);
@@ -224,11 +194,8 @@ impl LedgerBuilder {
         for (position, &arrival) in order.iter().enumerate() {
             position_of_arrival[arrival as usize] = position as u32;
         }
-        let id_hash: FxHashMap<u64, u32> = self
-            .id_hash
-            .into_iter()
-            .map(|(hash, arrival)| (hash, position_of_arrival[arrival as usize]))
-            .collect();
+        let id_hash: FxHashMap<u64, u32> =
+            self.id_hash.into_iter().map(|(hash, arrival)| (hash, position_of_arrival[arrival as usize])).collect();
         drop(position_of_arrival);
         drop(order);
 
@@ -417,11 +384,7 @@ impl Ledger {
     }
 
     pub fn tx_id(&self, position: usize) -> &str {
-        let start = if position == 0 {
-            0
-        } else {
-            self.ids_end[position - 1] as usize
-        };
+        let start = if position == 0 { 0 } else { self.ids_end[position - 1] as usize };
         &self.ids_text[start..self.ids_end[position] as usize]
     }
 
@@ -455,18 +418,12 @@ impl Ledger {
 
     /// What left the sender.
     pub fn amount(&self, position: usize) -> Money {
-        Money::new(
-            self.amount[position],
-            self.currency_of(self.currency[position]),
-        )
+        Money::new(self.amount[position], self.currency_of(self.currency[position]))
     }
 
     /// What reached the recipient (differs from `amount` on conversion legs).
     pub fn credited(&self, position: usize) -> Money {
-        Money::new(
-            self.received[position],
-            self.currency_of(self.received_currency[position]),
-        )
+        Money::new(self.received[position], self.currency_of(self.received_currency[position]))
     }
 
     pub(crate) fn currency_of(&self, index: u16) -> Currency {
@@ -474,9 +431,7 @@ impl Ledger {
     }
 
     pub fn channel(&self, position: usize) -> &str {
-        self.channels
-            .get(self.channel[position] as usize)
-            .map_or("", |channel| channel)
+        self.channels.get(self.channel[position] as usize).map_or("", |channel| channel)
     }
 
     /// Line number the transfer had in its file.
@@ -503,26 +458,15 @@ pub(crate) mod tests {
 
     /// Builds a ledger from native CSV rows (header added) and an accounts list.
     pub(crate) fn ledger(rows: &str, accounts: &[(&str, AccountKind)]) -> Ledger {
-        ledger_csv(
-            &format!("tx_id,timestamp,from_account,to_account,amount,currency,channel\n{rows}"),
-            accounts,
-        )
+        ledger_csv(&format!("tx_id,timestamp,from_account,to_account,amount,currency,channel\n{rows}"), accounts)
     }
 
     /// Builds a ledger from a whole native CSV text and an accounts list.
     pub(crate) fn ledger_csv(text: &str, accounts: &[(&str, AccountKind)]) -> Ledger {
-        let mut reader =
-            LedgerReader::new(text.as_bytes(), "test.csv", LedgerFormat::Native).expect("header");
+        let mut reader = LedgerReader::new(text.as_bytes(), "test.csv", LedgerFormat::Native).expect("header");
         let mut builder = LedgerBuilder::new();
         while let Some(batch) = reader.next_batch(1000) {
-            assert!(
-                batch
-                    .issues
-                    .iter()
-                    .all(|issue| issue.severity == Severity::Warning),
-                "{:?}",
-                batch.issues
-            );
+            assert!(batch.issues.iter().all(|issue| issue.severity == Severity::Warning), "{:?}", batch.issues);
             for transfer in &batch.transfers {
                 builder.push("test.csv", transfer).expect("unique ids");
             }
@@ -559,11 +503,7 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(
             negative,
-            [
-                (Some("t1"), "V", Some("10.00")),
-                (Some("t2"), "A", Some("20.00")),
-                (Some("t3"), "A", Some("5.00")),
-            ]
+            [(Some("t1"), "V", Some("10.00")), (Some("t2"), "A", Some("20.00")), (Some("t3"), "A", Some("5.00")),]
         );
         let a = ledger.account_id("A").expect("A interned");
         assert_eq!(ledger.events(a), &[0, 1, 2]);
@@ -574,34 +514,21 @@ pub(crate) mod tests {
         let text = "tx_id,timestamp,from_account,to_account,amount,currency,channel\n\
                     t1,2024-01-01T00:00:00Z,A,B,1,USD,wire\n\
                     t1,2024-01-02T00:00:00Z,A,B,1,USD,wire\n";
-        let mut reader =
-            LedgerReader::new(text.as_bytes(), "dup.csv", LedgerFormat::Native).expect("header");
+        let mut reader = LedgerReader::new(text.as_bytes(), "dup.csv", LedgerFormat::Native).expect("header");
         let batch = reader.next_batch(10).expect("rows");
         let mut builder = LedgerBuilder::new();
-        builder
-            .push("dup.csv", &batch.transfers[0])
-            .expect("first is fine");
-        let error = builder
-            .push("dup.csv", &batch.transfers[1])
-            .expect_err("duplicate");
-        assert_eq!(
-            error.to_string(),
-            "dup.csv:3: tx_id: duplicate tx id \"t1\"; the first occurrence is kept"
-        );
+        builder.push("dup.csv", &batch.transfers[0]).expect("first is fine");
+        let error = builder.push("dup.csv", &batch.transfers[1]).expect_err("duplicate");
+        assert_eq!(error.to_string(), "dup.csv:3: tx_id: duplicate tx id \"t1\"; the first occurrence is kept");
         assert_eq!(builder.build().len(), 1);
     }
 
     #[test]
     fn accounts_without_transfers_and_unknown_accounts_are_kept() {
-        let ledger = ledger(
-            "t1,2024-01-01T00:00:00Z,A,B,1,USD,wire\n",
-            &[("A", AccountKind::Person), ("Z", AccountKind::Cash)],
-        );
+        let ledger =
+            ledger("t1,2024-01-01T00:00:00Z,A,B,1,USD,wire\n", &[("A", AccountKind::Person), ("Z", AccountKind::Cash)]);
         assert_eq!(ledger.account_count(), 3);
-        assert_eq!(
-            ledger.kind(ledger.account_id("Z").expect("Z")),
-            AccountKind::Cash
-        );
+        assert_eq!(ledger.kind(ledger.account_id("Z").expect("Z")), AccountKind::Cash);
         let unknown: Vec<_> = ledger
             .anomalies()
             .iter()

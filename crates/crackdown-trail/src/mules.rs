@@ -55,11 +55,7 @@ pub struct MuleModel {
 }
 
 fn ratio(part: i128, whole: i128) -> f64 {
-    if whole <= 0 {
-        0.0
-    } else {
-        (part as f64 / whole as f64).clamp(0.0, 1.0)
-    }
+    if whole <= 0 { 0.0 } else { (part as f64 / whole as f64).clamp(0.0, 1.0) }
 }
 
 impl MuleModel {
@@ -81,41 +77,17 @@ impl MuleModel {
         let mut signals = Vec::with_capacity(count);
         let mut details = Vec::with_capacity(count);
         for account in 0..count as u32 {
-            let (values, texts) = account_signals(
-                ledger,
-                account,
-                by_account.get(&account).map_or(&[][..], Vec::as_slice),
-                &hits,
-            );
+            let (values, texts) =
+                account_signals(ledger, account, by_account.get(&account).map_or(&[][..], Vec::as_slice), &hits);
             signals.push(values);
             details.push(texts);
         }
-        MuleModel {
-            signals,
-            details,
-            hits: by_account,
-            all_hits: hits,
-            weights: None,
-        }
+        MuleModel { signals, details, hits: by_account, all_hits: hits, weights: None }
     }
 
     fn unsupervised(values: &[f64; 8]) -> f64 {
-        let [
-            fast,
-            flow,
-            residual,
-            cash,
-            spread,
-            typology,
-            institutional,
-            broad,
-        ] = *values;
-        let core = 0.25 * fast
-            + 0.15 * flow
-            + 0.15 * residual
-            + 0.2 * cash
-            + 0.1 * spread
-            + 0.15 * typology;
+        let [fast, flow, residual, cash, spread, typology, institutional, broad] = *values;
+        let core = 0.25 * fast + 0.15 * flow + 0.15 * residual + 0.2 * cash + 0.1 * spread + 0.15 * typology;
         let gate = if flow == 0.0 { 0.2 } else { 1.0 };
         core * gate * (1.0 - 0.8 * institutional) * (1.0 - 0.7 * broad)
     }
@@ -146,11 +118,7 @@ impl MuleModel {
         let id = ledger.account_id(account)?;
         let mut evidence: Vec<Evidence> = SIGNALS
             .iter()
-            .zip(
-                self.signals[id as usize]
-                    .iter()
-                    .zip(&self.details[id as usize]),
-            )
+            .zip(self.signals[id as usize].iter().zip(&self.details[id as usize]))
             .map(|(signal, (value, detail))| Evidence {
                 signal: (*signal).to_owned(),
                 value: *value,
@@ -193,11 +161,7 @@ impl MuleModel {
                 let z = weights[8] + x.iter().zip(&weights).map(|(a, w)| a * w).sum::<f64>();
                 let error = 1.0 / (1.0 + (-z).exp()) - y;
                 // Balance the classes: mules are rare.
-                let weight = if *y > 0.5 {
-                    0.5 / positives
-                } else {
-                    0.5 / negatives
-                };
+                let weight = if *y > 0.5 { 0.5 / positives } else { 0.5 / negatives };
                 for (g, a) in gradient.iter_mut().zip(x) {
                     *g += weight * error * a;
                 }
@@ -212,12 +176,7 @@ impl MuleModel {
     }
 }
 
-fn account_signals(
-    ledger: &Ledger,
-    account: u32,
-    hit_indexes: &[usize],
-    hits: &[Hit],
-) -> ([f64; 8], [String; 8]) {
+fn account_signals(ledger: &Ledger, account: u32, hit_indexes: &[usize], hits: &[Hit]) -> ([f64; 8], [String; 8]) {
     let events = ledger.events(account);
     let (mut inflow, mut outflow, mut fast, mut to_terminal) = (0i128, 0i128, 0i128, 0i128);
     let mut senders: FxHashMap<u32, u32> = FxHashMap::default();
@@ -246,34 +205,21 @@ fn account_signals(
             }
         }
     }
-    let final_balance = events.last().map_or(0, |&last| {
-        i128::from(balance_after(ledger, account, last as usize))
-    });
+    let final_balance = events.last().map_or(0, |&last| i128::from(balance_after(ledger, account, last as usize)));
     let fast_forward = ratio(fast, outflow);
     let flow_balance = ratio(inflow.min(outflow), inflow.max(outflow));
-    let low_residual = if inflow > 0 {
-        1.0 - ratio(final_balance, inflow)
-    } else {
-        0.0
-    };
+    let low_residual = if inflow > 0 { 1.0 - ratio(final_balance, inflow) } else { 0.0 };
     let cash_out = ratio(to_terminal, outflow);
     let one_off_senders = senders.values().filter(|&&count| count == 1).count();
     let sender_spread = (one_off_senders as f64 / 4.0).min(1.0);
     let laundering_hits = hit_indexes
         .iter()
         .filter(|&&index| {
-            !matches!(
-                hits[index].kind,
-                TypologyKind::FanIn | TypologyKind::FanOut | TypologyKind::GatherScatter
-            )
+            !matches!(hits[index].kind, TypologyKind::FanIn | TypologyKind::FanOut | TypologyKind::GatherScatter)
         })
         .count();
     let typology = 1.0 - (-(laundering_hits as f64) / 2.0).exp();
-    let institutional = if ledger.kind(account).is_institutional() {
-        1.0
-    } else {
-        0.0
-    };
+    let institutional = if ledger.kind(account).is_institutional() { 1.0 } else { 0.0 };
     // Hundreds of distinct, recurring counterparties is how payroll,
     // merchants and utilities look; mules burn out long before.
     let recurring = senders
@@ -283,27 +229,13 @@ fn account_signals(
         .count();
     let counterparties = senders.len() + receivers.len();
     let broad_base = (recurring as f64 / 50.0).min(1.0);
-    let values = [
-        fast_forward,
-        flow_balance,
-        low_residual,
-        cash_out,
-        sender_spread,
-        typology,
-        institutional,
-        broad_base,
-    ];
+    let values =
+        [fast_forward, flow_balance, low_residual, cash_out, sender_spread, typology, institutional, broad_base];
     let texts = [
-        format!(
-            "{:.0}% of outflow left within 48 h of an inflow",
-            fast_forward * 100.0
-        ),
+        format!("{:.0}% of outflow left within 48 h of an inflow", fast_forward * 100.0),
         format!("outflow/inflow balance {:.2}", flow_balance),
         format!("{:.0}% of all inflow has left", low_residual * 100.0),
-        format!(
-            "{:.0}% of outflow went to cash or exchanges",
-            cash_out * 100.0
-        ),
+        format!("{:.0}% of outflow went to cash or exchanges", cash_out * 100.0),
         format!("{one_off_senders} one-off senders"),
         format!("{laundering_hits} laundering typology hits"),
         format!("kind {}", ledger.kind(account)),
@@ -324,25 +256,13 @@ mod tests {
     fn scene() -> Ledger {
         let mut rows = String::new();
         for (i, victim) in ["V1", "V2", "V3", "V4", "V5"].iter().enumerate() {
-            rows.push_str(&format!(
-                "v{i},2024-01-0{}T00:00:00Z,{victim},MULE,1000,USD,wire\n",
-                i + 1
-            ));
-            rows.push_str(&format!(
-                "c{i},2024-01-0{}T06:00:00Z,MULE,ATM,990,USD,cash\n",
-                i + 1
-            ));
+            rows.push_str(&format!("v{i},2024-01-0{}T00:00:00Z,{victim},MULE,1000,USD,wire\n", i + 1));
+            rows.push_str(&format!("c{i},2024-01-0{}T06:00:00Z,MULE,ATM,990,USD,cash\n", i + 1));
         }
         for month in 1..=5 {
-            rows.push_str(&format!(
-                "s{month},2024-0{month}-01T00:00:00Z,EMP,P,3000,USD,ach\n"
-            ));
-            rows.push_str(&format!(
-                "b{month},2024-0{month}-10T00:00:00Z,P,SHOP,200,USD,card\n"
-            ));
-            rows.push_str(&format!(
-                "r{month},2024-0{month}-12T00:00:00Z,P,SHOP,150,USD,card\n"
-            ));
+            rows.push_str(&format!("s{month},2024-0{month}-01T00:00:00Z,EMP,P,3000,USD,ach\n"));
+            rows.push_str(&format!("b{month},2024-0{month}-10T00:00:00Z,P,SHOP,200,USD,card\n"));
+            rows.push_str(&format!("r{month},2024-0{month}-12T00:00:00Z,P,SHOP,150,USD,card\n"));
         }
         ledger(
             &rows,
@@ -363,22 +283,11 @@ mod tests {
         assert_eq!(ranking[0].0, "MULE", "{ranking:?}");
         assert_eq!(ranking.len(), ledger.account_count());
         assert!(ranking.iter().any(|(name, _)| name == "QUIET"));
-        let score = |name: &str| {
-            ranking
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, s)| *s)
-                .expect("scored")
-        };
+        let score = |name: &str| ranking.iter().find(|(n, _)| n == name).map(|(_, s)| *s).expect("scored");
         assert!(score("MULE") > 2.0 * score("P"), "{ranking:?}");
         assert!(score("MULE") > 2.0 * score("SHOP"), "{ranking:?}");
         let evidence = model.explain(&ledger, "MULE").expect("known account");
-        assert!(
-            evidence
-                .iter()
-                .any(|e| e.signal == "rapid_pass_through" && e.tx_ids == ["v0", "c0"]),
-            "{evidence:?}"
-        );
+        assert!(evidence.iter().any(|e| e.signal == "rapid_pass_through" && e.tx_ids == ["v0", "c0"]), "{evidence:?}");
         assert!(model.explain(&ledger, "nobody").is_none());
     }
 
@@ -386,16 +295,11 @@ mod tests {
     fn labels_train_a_model_that_ranks_the_labelled_mule_first() {
         let ledger = scene();
         let mut model = MuleModel::new(&ledger, detect(&ledger, &TypologyConfig::default()));
-        let labels: Vec<(String, bool)> = [
-            ("MULE", true),
-            ("P", false),
-            ("SHOP", false),
-            ("V1", false),
-            ("ghost", true),
-        ]
-        .iter()
-        .map(|(n, l)| (n.to_string(), *l))
-        .collect();
+        let labels: Vec<(String, bool)> =
+            [("MULE", true), ("P", false), ("SHOP", false), ("V1", false), ("ghost", true)]
+                .iter()
+                .map(|(n, l)| (n.to_string(), *l))
+                .collect();
         let unknown = model.learn(&ledger, &labels);
         assert_eq!(unknown, ["ghost"]);
         assert_eq!(model.ranking(&ledger)[0].0, "MULE");

@@ -74,20 +74,8 @@ pub struct LineError {
 }
 
 impl LineError {
-    pub fn new(
-        file: &str,
-        line: u64,
-        field: &str,
-        reason: impl Into<String>,
-        severity: Severity,
-    ) -> LineError {
-        LineError {
-            file: Arc::from(file),
-            line,
-            field: field.to_owned(),
-            reason: reason.into(),
-            severity,
-        }
+    pub fn new(file: &str, line: u64, field: &str, reason: impl Into<String>, severity: Severity) -> LineError {
+        LineError { file: Arc::from(file), line, field: field.to_owned(), reason: reason.into(), severity }
     }
 }
 
@@ -159,59 +147,32 @@ pub struct LedgerReader<R: Read> {
     latest: Option<DateTime<Utc>>,
 }
 
-const NATIVE_COLUMNS: [&str; 7] = [
-    "tx_id",
-    "timestamp",
-    "from_account",
-    "to_account",
-    "amount",
-    "currency",
-    "channel",
-];
+const NATIVE_COLUMNS: [&str; 7] = ["tx_id", "timestamp", "from_account", "to_account", "amount", "currency", "channel"];
 
 impl<R: Read> LedgerReader<R> {
     /// Reads and checks the header; a bad header is the only fatal error.
     pub fn new(input: R, file: &str, format: LedgerFormat) -> Result<Self, LineError> {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(input);
-        let header_error =
-            |reason: String| LineError::new(file, 1, "header", reason, Severity::Error);
-        let headers = reader
-            .headers()
-            .map_err(|error| header_error(error.to_string()))?
-            .clone();
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(input);
+        let header_error = |reason: String| LineError::new(file, 1, "header", reason, Severity::Error);
+        let headers = reader.headers().map_err(|error| header_error(error.to_string()))?.clone();
         let layout = match format {
             LedgerFormat::Native => {
-                let find = |name: &str| {
-                    headers
-                        .iter()
-                        .position(|header| header.trim().eq_ignore_ascii_case(name))
-                };
+                let find = |name: &str| headers.iter().position(|header| header.trim().eq_ignore_ascii_case(name));
                 let mut positions = [0usize; 7];
                 for (slot, name) in positions.iter_mut().zip(NATIVE_COLUMNS) {
                     *slot = find(name).ok_or_else(|| {
-                        header_error(format!(
-                            "missing column `{name}` (expected {})",
-                            NATIVE_COLUMNS.join(",")
-                        ))
+                        header_error(format!("missing column `{name}` (expected {})", NATIVE_COLUMNS.join(",")))
                     })?;
                 }
                 let received_amount = find("received_amount");
                 let received_currency = find("received_currency");
                 if received_amount.is_some() != received_currency.is_some() {
                     return Err(header_error(
-                        "conversion legs need both `received_amount` and `received_currency`"
-                            .into(),
+                        "conversion legs need both `received_amount` and `received_currency`".into(),
                     ));
                 }
-                let interpreted: Vec<usize> = positions
-                    .iter()
-                    .copied()
-                    .chain(received_amount)
-                    .chain(received_currency)
-                    .collect();
+                let interpreted: Vec<usize> =
+                    positions.iter().copied().chain(received_amount).chain(received_currency).collect();
                 let extra = headers
                     .iter()
                     .enumerate()
@@ -247,22 +208,12 @@ impl<R: Read> LedgerReader<R> {
                     "Is Laundering",
                 ];
                 let matches = headers.len() >= expected.len()
-                    && expected
-                        .iter()
-                        .zip(headers.iter())
-                        .all(|(want, got)| want.eq_ignore_ascii_case(got.trim()));
+                    && expected.iter().zip(headers.iter()).all(|(want, got)| want.eq_ignore_ascii_case(got.trim()));
                 if !matches {
-                    return Err(header_error(format!(
-                        "not an AMLworld header (expected {})",
-                        expected.join(",")
-                    )));
+                    return Err(header_error(format!("not an AMLworld header (expected {})", expected.join(","))));
                 }
                 Layout::AmlWorld {
-                    extra_names: [
-                        Arc::from("from_bank"),
-                        Arc::from("to_bank"),
-                        Arc::from("is_laundering"),
-                    ],
+                    extra_names: [Arc::from("from_bank"), Arc::from("to_bank"), Arc::from("is_laundering")],
                 }
             }
         };
@@ -293,43 +244,25 @@ impl<R: Read> LedgerReader<R> {
                 Ok(record) => record,
                 Err(error) => {
                     let line = error.position().map_or(0, |position| position.line());
-                    self.push_issue(
-                        &mut batch,
-                        line,
-                        "record",
-                        error.to_string(),
-                        Severity::Error,
-                    );
+                    self.push_issue(&mut batch, line, "record", error.to_string(), Severity::Error);
                     continue;
                 }
             };
             let line = record.position().map_or(0, |position| position.line());
             let parsed = match &self.layout {
                 Layout::Native(layout) => native(layout, &record, line),
-                Layout::AmlWorld { extra_names } => {
-                    amlworld(extra_names, &record, line).map(|(transfer, rounded)| {
-                        self.stats.rounded += u64::from(rounded);
-                        transfer
-                    })
-                }
+                Layout::AmlWorld { extra_names } => amlworld(extra_names, &record, line).map(|(transfer, rounded)| {
+                    self.stats.rounded += u64::from(rounded);
+                    transfer
+                }),
             };
             match parsed {
                 Ok(transfer) => {
-                    if self
-                        .latest
-                        .is_some_and(|latest| transfer.timestamp < latest)
-                    {
+                    if self.latest.is_some_and(|latest| transfer.timestamp < latest) {
                         self.stats.out_of_order += 1;
                         if self.stats.out_of_order <= WARNINGS_LISTED_PER_KIND {
-                            let reason =
-                                "earlier than a previous row; kept, the ledger orders by time";
-                            self.push_issue(
-                                &mut batch,
-                                line,
-                                "timestamp",
-                                reason.into(),
-                                Severity::Warning,
-                            );
+                            let reason = "earlier than a previous row; kept, the ledger orders by time";
+                            self.push_issue(&mut batch, line, "timestamp", reason.into(), Severity::Warning);
                         } else {
                             self.stats.warnings += 1;
                         }
@@ -347,33 +280,16 @@ impl<R: Read> LedgerReader<R> {
         (read > 0).then_some(batch)
     }
 
-    fn push_issue(
-        &mut self,
-        batch: &mut Batch,
-        line: u64,
-        field: &str,
-        reason: String,
-        severity: Severity,
-    ) {
+    fn push_issue(&mut self, batch: &mut Batch, line: u64, field: &str, reason: String, severity: Severity) {
         match severity {
             Severity::Error => self.stats.errors += 1,
             Severity::Warning => self.stats.warnings += 1,
         }
-        batch.issues.push(LineError {
-            file: self.file.clone(),
-            line,
-            field: field.to_owned(),
-            reason,
-            severity,
-        });
+        batch.issues.push(LineError { file: self.file.clone(), line, field: field.to_owned(), reason, severity });
     }
 }
 
-fn native(
-    layout: &NativeLayout,
-    record: &csv::StringRecord,
-    line: u64,
-) -> Result<Transfer, (&'static str, String)> {
+fn native(layout: &NativeLayout, record: &csv::StringRecord, line: u64) -> Result<Transfer, (&'static str, String)> {
     let NativeLayout {
         tx_id,
         timestamp,
@@ -390,25 +306,10 @@ fn native(
     let tx_id = non_empty(field(*tx_id), "tx_id")?;
     let timestamp = DateTime::parse_from_rfc3339(field(*timestamp))
         .map(|time| time.with_timezone(&Utc))
-        .map_err(|error| {
-            (
-                "timestamp",
-                format!(
-                    "{:?} is not an RFC 3339 timestamp ({error})",
-                    field(*timestamp)
-                ),
-            )
-        })?;
+        .map_err(|error| ("timestamp", format!("{:?} is not an RFC 3339 timestamp ({error})", field(*timestamp))))?;
     let from = non_empty(field(*from), "from_account")?;
     let to = non_empty(field(*to), "to_account")?;
-    let amount = positive_amount(
-        field(*amount),
-        field(*currency),
-        "amount",
-        "currency",
-        false,
-    )?
-    .0;
+    let amount = positive_amount(field(*amount), field(*currency), "amount", "currency", false)?.0;
     let received = match (received_amount, received_currency) {
         (Some(amount_column), Some(currency_column))
             if !field(*amount_column).is_empty() || !field(*currency_column).is_empty() =>
@@ -434,10 +335,7 @@ fn native(
         amount,
         received,
         channel: field(*channel).to_owned(),
-        extra: extra
-            .iter()
-            .map(|(index, name)| (name.clone(), field(*index).to_owned()))
-            .collect(),
+        extra: extra.iter().map(|(index, name)| (name.clone(), field(*index).to_owned())).collect(),
     })
 }
 
@@ -450,25 +348,14 @@ fn amlworld(
     let field = |index: usize| record.get(index).unwrap_or("").trim();
     let timestamp = NaiveDateTime::parse_from_str(field(0), "%Y/%m/%d %H:%M")
         .map(|naive| naive.and_utc())
-        .map_err(|_| {
-            (
-                "Timestamp",
-                format!("{:?} is not a timestamp like 2022/09/01 00:20", field(0)),
-            )
-        })?;
+        .map_err(|_| ("Timestamp", format!("{:?} is not a timestamp like 2022/09/01 00:20", field(0))))?;
     let from_bank = non_empty(field(1), "From Bank")?;
     let from_account = non_empty(field(2), "Account")?;
     let to_bank = non_empty(field(3), "To Bank")?;
     let to_account = non_empty(field(4), "Account")?;
-    let (received, rounded_received) = positive_amount(
-        field(5),
-        field(6),
-        "Amount Received",
-        "Receiving Currency",
-        true,
-    )?;
-    let (paid, rounded_paid) =
-        positive_amount(field(7), field(8), "Amount Paid", "Payment Currency", true)?;
+    let (received, rounded_received) =
+        positive_amount(field(5), field(6), "Amount Received", "Receiving Currency", true)?;
+    let (paid, rounded_paid) = positive_amount(field(7), field(8), "Amount Paid", "Payment Currency", true)?;
     let extra = vec![
         (extra_names[0].clone(), from_bank.to_owned()),
         (extra_names[1].clone(), to_bank.to_owned()),
@@ -491,11 +378,7 @@ fn amlworld(
 }
 
 fn non_empty<'a>(text: &'a str, field: &'static str) -> Result<&'a str, (&'static str, String)> {
-    if text.is_empty() {
-        Err((field, "empty".to_owned()))
-    } else {
-        Ok(text)
-    }
+    if text.is_empty() { Err((field, "empty".to_owned())) } else { Ok(text) }
 }
 
 /// AMLworld's currency names, with the codes they stand for.
@@ -536,25 +419,17 @@ fn positive_amount(
     currency_field: &'static str,
     round: bool,
 ) -> Result<(Money, bool), (&'static str, String)> {
-    let currency = currency_by_name(currency).ok_or_else(|| {
-        (
-            currency_field,
-            MoneyError::UnknownCurrency(currency.to_owned()).to_string(),
-        )
-    })?;
+    let currency = currency_by_name(currency)
+        .ok_or_else(|| (currency_field, MoneyError::UnknownCurrency(currency.to_owned()).to_string()))?;
     let (money, rounded) = match Money::parse(amount, currency) {
         Ok(money) => (money, false),
-        Err(MoneyError::TooManyDecimals { .. }) if round => (
-            round_half_even(amount, currency).map_err(|error| (amount_field, error.to_string()))?,
-            true,
-        ),
+        Err(MoneyError::TooManyDecimals { .. }) if round => {
+            (round_half_even(amount, currency).map_err(|error| (amount_field, error.to_string()))?, true)
+        }
         Err(error) => return Err((amount_field, error.to_string())),
     };
     if money.minor() <= 0 {
-        return Err((
-            amount_field,
-            format!("{amount:?} is not positive; a transfer moves a positive amount"),
-        ));
+        return Err((amount_field, format!("{amount:?} is not positive; a transfer moves a positive amount")));
     }
     Ok((money, rounded))
 }
@@ -573,10 +448,7 @@ fn round_half_even(amount: &str, currency: Currency) -> Result<Money, MoneyError
     let up = first > b'5' || (first == b'5' && (rest_nonzero || odd));
     let step = if truncated.minor() < 0 { -1 } else { 1 };
     let minor = if up {
-        truncated
-            .minor()
-            .checked_add(step)
-            .ok_or_else(|| MoneyError::Overflow(amount.to_owned()))?
+        truncated.minor().checked_add(step).ok_or_else(|| MoneyError::Overflow(amount.to_owned()))?
     } else {
         truncated.minor()
     };
@@ -588,8 +460,7 @@ mod tests {
     use super::*;
 
     fn read_all(text: &str, format: LedgerFormat) -> (Vec<Transfer>, Vec<LineError>, ReadStats) {
-        let mut reader =
-            LedgerReader::new(text.as_bytes(), "ledger.csv", format).expect("header ok");
+        let mut reader = LedgerReader::new(text.as_bytes(), "ledger.csv", format).expect("header ok");
         let mut transfers = Vec::new();
         let mut issues = Vec::new();
         while let Some(batch) = reader.next_batch(2) {
@@ -600,21 +471,12 @@ mod tests {
     }
 
     fn check_issue(text: &str, field: &str, fragment: &str) {
-        let full =
-            format!("tx_id,timestamp,from_account,to_account,amount,currency,channel\n{text}\n");
+        let full = format!("tx_id,timestamp,from_account,to_account,amount,currency,channel\n{text}\n");
         let (transfers, issues, _) = read_all(&full, LedgerFormat::Native);
         assert!(transfers.is_empty(), "{text} was accepted");
         assert_eq!(issues.len(), 1, "{issues:?}");
-        assert_eq!(
-            (issues[0].line, issues[0].field.as_str()),
-            (2, field),
-            "{text}"
-        );
-        assert!(
-            issues[0].reason.contains(fragment),
-            "{:?} lacks {fragment:?}",
-            issues[0].reason
-        );
+        assert_eq!((issues[0].line, issues[0].field.as_str()), (2, field), "{text}");
+        assert!(issues[0].reason.contains(fragment), "{:?} lacks {fragment:?}", issues[0].reason);
     }
 
     #[test]
@@ -623,21 +485,12 @@ mod tests {
                     t1,2024-03-01T10:00:00Z,A,B,100.5,USD,wire,rent\n\
                     t2,2024-03-01T12:00:00+07:00,B,C,1000,JPY,cash,\n";
         let (transfers, issues, stats) = read_all(text, LedgerFormat::Native);
-        let issues: Vec<_> = issues
-            .iter()
-            .map(|i| (i.line, i.field.as_str(), i.severity))
-            .collect();
+        let issues: Vec<_> = issues.iter().map(|i| (i.line, i.field.as_str(), i.severity)).collect();
         assert_eq!(issues, [(3, "timestamp", Severity::Warning)]);
         assert_eq!(transfers.len(), 2);
         assert_eq!(transfers[0].amount.minor(), 10050);
-        assert_eq!(
-            transfers[0].extra,
-            vec![(Arc::from("memo"), "rent".to_owned())]
-        );
-        assert_eq!(
-            transfers[1].timestamp.to_rfc3339(),
-            "2024-03-01T05:00:00+00:00"
-        );
+        assert_eq!(transfers[0].extra, vec![(Arc::from("memo"), "rent".to_owned())]);
+        assert_eq!(transfers[1].timestamp.to_rfc3339(), "2024-03-01T05:00:00+00:00");
         assert_eq!(transfers[1].row, 3);
         assert_eq!(stats.out_of_order, 1);
     }
@@ -645,31 +498,11 @@ mod tests {
     #[test]
     fn bad_native_rows_name_their_field() {
         check_issue("t1,2024-03-01,A,B,1,USD,wire", "timestamp", "RFC 3339");
-        check_issue(
-            "t1,2024-03-01T10:00:00Z,A,B,0,USD,wire",
-            "amount",
-            "not positive",
-        );
-        check_issue(
-            "t1,2024-03-01T10:00:00Z,A,B,-5,USD,wire",
-            "amount",
-            "not positive",
-        );
-        check_issue(
-            "t1,2024-03-01T10:00:00Z,A,B,1.001,USD,wire",
-            "amount",
-            "more decimals",
-        );
-        check_issue(
-            "t1,2024-03-01T10:00:00Z,A,B,1,XXX,wire",
-            "currency",
-            "not a known currency",
-        );
-        check_issue(
-            "t1,2024-03-01T10:00:00Z,,B,1,USD,wire",
-            "from_account",
-            "empty",
-        );
+        check_issue("t1,2024-03-01T10:00:00Z,A,B,0,USD,wire", "amount", "not positive");
+        check_issue("t1,2024-03-01T10:00:00Z,A,B,-5,USD,wire", "amount", "not positive");
+        check_issue("t1,2024-03-01T10:00:00Z,A,B,1.001,USD,wire", "amount", "more decimals");
+        check_issue("t1,2024-03-01T10:00:00Z,A,B,1,XXX,wire", "currency", "not a known currency");
+        check_issue("t1,2024-03-01T10:00:00Z,,B,1,USD,wire", "from_account", "empty");
         check_issue(",2024-03-01T10:00:00Z,A,B,1,USD,wire", "tx_id", "empty");
     }
 
@@ -687,13 +520,9 @@ mod tests {
 
     #[test]
     fn missing_native_column_is_a_header_error() {
-        let error = LedgerReader::new(
-            "tx_id,timestamp\n".as_bytes(),
-            "l.csv",
-            LedgerFormat::Native,
-        )
-        .err()
-        .expect("header lacks columns");
+        let error = LedgerReader::new("tx_id,timestamp\n".as_bytes(), "l.csv", LedgerFormat::Native)
+            .err()
+            .expect("header lacks columns");
         assert!(error.reason.contains("from_account"), "{error}");
     }
 
@@ -714,21 +543,14 @@ mod tests {
         assert_eq!(transfers[2].credited().decimal(), "0.01000000");
         assert_eq!(stats.rounded, 1);
         assert_eq!(issues.len(), 1);
-        assert_eq!(
-            (issues[0].line, issues[0].field.as_str()),
-            (5, "Receiving Currency")
-        );
+        assert_eq!((issues[0].line, issues[0].field.as_str()), (5, "Receiving Currency"));
     }
 
     #[test]
     fn rounds_half_to_even() {
         let jpy = Currency::from_code("JPY").expect("JPY");
         let check = |text: &str, expected: i64| {
-            assert_eq!(
-                round_half_even(text, jpy).expect(text).minor(),
-                expected,
-                "{text}"
-            );
+            assert_eq!(round_half_even(text, jpy).expect(text).minor(), expected, "{text}");
         };
         check("2.5", 2);
         check("3.5", 4);

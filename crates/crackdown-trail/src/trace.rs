@@ -61,13 +61,7 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 5] = [
-        Rule::Fifo,
-        Rule::Lifo,
-        Rule::Libr,
-        Rule::ProRata,
-        Rule::Poison,
-    ];
+    pub const ALL: [Rule; 5] = [Rule::Fifo, Rule::Lifo, Rule::Libr, Rule::ProRata, Rule::Poison];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -99,9 +93,7 @@ pub fn parse_horizon(text: &str) -> Result<chrono::TimeDelta, String> {
     let text = text.trim();
     let split = text.len().saturating_sub(1);
     let (number, unit) = text.split_at(split);
-    let count: i64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a horizon like 90d, 12h, 30m, 45s or 2w"))?;
+    let count: i64 = number.parse().map_err(|_| format!("{text:?} is not a horizon like 90d, 12h, 30m, 45s or 2w"))?;
     let seconds = match unit {
         "s" => Some(count),
         "m" => count.checked_mul(60),
@@ -221,10 +213,7 @@ impl serde::Serialize for Hop {
         out.serialize_field("from", &self.from)?;
         out.serialize_field("to", &self.to)?;
         out.serialize_field("amount", &self.amount.decimal())?;
-        out.serialize_field(
-            "timestamp",
-            &self.timestamp.to_rfc3339_opts(SecondsFormat::AutoSi, true),
-        )?;
+        out.serialize_field("timestamp", &self.timestamp.to_rfc3339_opts(SecondsFormat::AutoSi, true))?;
         out.end()
     }
 }
@@ -237,26 +226,15 @@ pub enum TraceError {
 }
 
 /// Traces one source transfer by tx id.
-pub fn trace(
-    ledger: &Ledger,
-    source_tx: &str,
-    options: &TraceOptions,
-) -> Result<Trace, TraceError> {
-    let position = ledger
-        .position_of(source_tx)
-        .ok_or_else(|| TraceError::UnknownTransaction(source_tx.to_owned()))?;
+pub fn trace(ledger: &Ledger, source_tx: &str, options: &TraceOptions) -> Result<Trace, TraceError> {
+    let position = ledger.position_of(source_tx).ok_or_else(|| TraceError::UnknownTransaction(source_tx.to_owned()))?;
     Ok(trace_position(ledger, position, options))
 }
 
 /// Traces many source transfers on `threads` threads, handing each result to
 /// `sink` as soon as it is ready (so hops need not all be held at once).
-pub fn trace_each<F>(
-    ledger: &Ledger,
-    source_txs: &[String],
-    options: &TraceOptions,
-    threads: usize,
-    sink: F,
-) where
+pub fn trace_each<F>(ledger: &Ledger, source_txs: &[String], options: &TraceOptions, threads: usize, sink: F)
+where
     F: Fn(usize, Result<Trace, TraceError>) + Sync,
 {
     let next = AtomicUsize::new(0);
@@ -308,18 +286,9 @@ struct Piece {
 
 /// What a tainted account holds, per rule family.
 enum Holding {
-    Queue {
-        pieces: VecDeque<Piece>,
-        tainted: i64,
-        value: i64,
-    },
-    Aggregate {
-        tainted: i64,
-        value: i64,
-    },
-    Poisoned {
-        received: i64,
-    },
+    Queue { pieces: VecDeque<Piece>, tainted: i64, value: i64 },
+    Aggregate { tainted: i64, value: i64 },
+    Poisoned { received: i64 },
 }
 
 impl Holding {
@@ -360,9 +329,9 @@ struct Sweep<'a> {
 pub fn trace_position(ledger: &Ledger, position: usize, options: &TraceOptions) -> Trace {
     let source_amount = ledger.amount(position);
     let limit = match options.horizon {
-        Some(horizon) => ledger
-            .timestamp_micros(position)
-            .saturating_add(horizon.num_microseconds().unwrap_or(i64::MAX)),
+        Some(horizon) => {
+            ledger.timestamp_micros(position).saturating_add(horizon.num_microseconds().unwrap_or(i64::MAX))
+        }
         None => i64::MAX,
     };
     let mut sweep = Sweep {
@@ -379,15 +348,12 @@ pub fn trace_position(ledger: &Ledger, position: usize, options: &TraceOptions) 
         dust: options.dust,
     };
     let carried = match options.rule {
-        Rule::Fifo | Rule::Lifo => Carried::Pieces(vec![Piece {
-            native: source_amount.minor(),
-            value: source_amount.minor(),
-            tainted: true,
-        }]),
-        Rule::Libr | Rule::ProRata => Carried::Aggregate {
-            tainted: source_amount.minor(),
-            value: source_amount.minor(),
-        },
+        Rule::Fifo | Rule::Lifo => {
+            Carried::Pieces(vec![Piece { native: source_amount.minor(), value: source_amount.minor(), tainted: true }])
+        }
+        Rule::Libr | Rule::ProRata => {
+            Carried::Aggregate { tainted: source_amount.minor(), value: source_amount.minor() }
+        }
         Rule::Poison => Carried::Poison,
     };
     sweep.receive(position, Some(carried));
@@ -400,11 +366,7 @@ pub fn trace_position(ledger: &Ledger, position: usize, options: &TraceOptions) 
         let Some(&cursor) = sweep.cursors.get(&account) else {
             continue;
         };
-        if ledger
-            .events(account)
-            .get(cursor)
-            .is_none_or(|&event| event as usize != next)
-        {
+        if ledger.events(account).get(cursor).is_none_or(|&event| event as usize != next) {
             continue;
         }
         sweep.handle(next);
@@ -422,11 +384,7 @@ fn prorata_share(amount: i64, traced: i64, total: i64) -> i64 {
     let floor = product / i128::from(total);
     let remainder = product % i128::from(total);
     let untraced_remainder = (i128::from(amount) * i128::from(total - traced)) % i128::from(total);
-    let share = if remainder > 0 && remainder > untraced_remainder {
-        floor + 1
-    } else {
-        floor
-    };
+    let share = if remainder > 0 && remainder > untraced_remainder { floor + 1 } else { floor };
     share as i64
 }
 
@@ -445,30 +403,17 @@ impl Sweep<'_> {
         if !self.holdings.contains_key(&(account, currency)) {
             *self.held_currencies.entry(account).or_insert(0) += 1;
         }
-        self.holdings
-            .entry((account, currency))
-            .or_insert_with(|| match rule {
-                Rule::Fifo | Rule::Lifo => {
-                    let mut pieces = VecDeque::new();
-                    if before > 0 {
-                        pieces.push_back(Piece {
-                            native: before,
-                            value: 0,
-                            tainted: false,
-                        });
-                    }
-                    Holding::Queue {
-                        pieces,
-                        tainted: 0,
-                        value: 0,
-                    }
+        self.holdings.entry((account, currency)).or_insert_with(|| match rule {
+            Rule::Fifo | Rule::Lifo => {
+                let mut pieces = VecDeque::new();
+                if before > 0 {
+                    pieces.push_back(Piece { native: before, value: 0, tainted: false });
                 }
-                Rule::Libr | Rule::ProRata => Holding::Aggregate {
-                    tainted: 0,
-                    value: 0,
-                },
-                Rule::Poison => Holding::Poisoned { received: 0 },
-            })
+                Holding::Queue { pieces, tainted: 0, value: 0 }
+            }
+            Rule::Libr | Rule::ProRata => Holding::Aggregate { tainted: 0, value: 0 },
+            Rule::Poison => Holding::Poisoned { received: 0 },
+        })
     }
 
     /// Moves the account's cursor past `position` and schedules its next transfer.
@@ -479,9 +424,7 @@ impl Sweep<'_> {
         }
         let events = self.ledger.events(account);
         let index = match self.cursors.get(&account) {
-            Some(&cursor) if events.get(cursor).is_some_and(|&e| e as usize == position) => {
-                cursor + 1
-            }
+            Some(&cursor) if events.get(cursor).is_some_and(|&e| e as usize == position) => cursor + 1,
             _ => events.partition_point(|&event| event as usize <= position),
         };
         self.cursors.insert(account, index);
@@ -499,11 +442,7 @@ impl Sweep<'_> {
         if let Some(holding) = self.holdings.get_mut(&(from, currency)) {
             let before = ledger.from_balance_before[position];
             carried = Some(match holding {
-                Holding::Queue {
-                    pieces,
-                    tainted,
-                    value,
-                } => {
+                Holding::Queue { pieces, tainted, value } => {
                     let mut out = Vec::new();
                     take(pieces, amount, self.rule == Rule::Lifo, &mut out);
                     for piece in out.iter().filter(|piece| piece.tainted) {
@@ -520,10 +459,7 @@ impl Sweep<'_> {
                     let value_leaving = scale(*value, leaving, *tainted);
                     *tainted -= leaving;
                     *value -= value_leaving;
-                    Carried::Aggregate {
-                        tainted: leaving,
-                        value: value_leaving,
-                    }
+                    Carried::Aggregate { tainted: leaving, value: value_leaving }
                 }
                 Holding::Poisoned { .. } => Carried::Poison,
             });
@@ -553,22 +489,14 @@ impl Sweep<'_> {
         let credited = ledger.received[position];
         let converted = ledger.currency[position] != currency || sent != credited;
         let carried = carried.map(|carried| match carried {
-            Carried::Pieces(pieces) if converted => {
-                Carried::Pieces(self.convert(pieces, sent, credited))
-            }
+            Carried::Pieces(pieces) if converted => Carried::Pieces(self.convert(pieces, sent, credited)),
             Carried::Aggregate { tainted, value } if converted => {
                 let native = scale(credited, tainted, sent);
                 if native == 0 {
                     self.unresolved += value;
-                    Carried::Aggregate {
-                        tainted: 0,
-                        value: 0,
-                    }
+                    Carried::Aggregate { tainted: 0, value: 0 }
                 } else {
-                    Carried::Aggregate {
-                        tainted: native,
-                        value,
-                    }
+                    Carried::Aggregate { tainted: native, value }
                 }
             }
             other => other,
@@ -581,9 +509,7 @@ impl Sweep<'_> {
                     .fold((0, 0), |(n, v), piece| (n + piece.native, v + piece.value));
                 (native > 0 || value > 0).then_some((native, value))
             }
-            Some(Carried::Aggregate { tainted, value }) => {
-                (*tainted > 0 || *value > 0).then_some((*tainted, *value))
-            }
+            Some(Carried::Aggregate { tainted, value }) => (*tainted > 0 || *value > 0).then_some((*tainted, *value)),
             Some(Carried::Poison) => Some((credited, sent)),
             None => None,
         };
@@ -600,11 +526,7 @@ impl Sweep<'_> {
         let kind = ledger.kind(to);
         if kind.is_terminal() {
             if let Some((native, value)) = traced {
-                let reason = if kind == AccountKind::Cash {
-                    EndpointReason::Cash
-                } else {
-                    EndpointReason::Exchange
-                };
+                let reason = if kind == AccountKind::Cash { EndpointReason::Cash } else { EndpointReason::Exchange };
                 let stop = self.stops.entry((to, currency, reason)).or_insert((0, 0));
                 stop.0 += native;
                 stop.1 += value;
@@ -616,14 +538,7 @@ impl Sweep<'_> {
         }
         let holding = self.activate(to, currency, position);
         match (holding, carried) {
-            (
-                Holding::Queue {
-                    pieces,
-                    tainted,
-                    value,
-                },
-                Some(Carried::Pieces(incoming)),
-            ) => {
+            (Holding::Queue { pieces, tainted, value }, Some(Carried::Pieces(incoming))) => {
                 for piece in incoming {
                     if piece.tainted {
                         *tainted += piece.native;
@@ -632,21 +547,8 @@ impl Sweep<'_> {
                     push(pieces, piece);
                 }
             }
-            (Holding::Queue { pieces, .. }, _) => push(
-                pieces,
-                Piece {
-                    native: credited,
-                    value: 0,
-                    tainted: false,
-                },
-            ),
-            (
-                Holding::Aggregate { tainted, value },
-                Some(Carried::Aggregate {
-                    tainted: t,
-                    value: v,
-                }),
-            ) => {
+            (Holding::Queue { pieces, .. }, _) => push(pieces, Piece { native: credited, value: 0, tainted: false }),
+            (Holding::Aggregate { tainted, value }, Some(Carried::Aggregate { tainted: t, value: v })) => {
                 *tainted += t;
                 *value += v;
             }
@@ -712,9 +614,7 @@ impl Sweep<'_> {
         let holdings = std::mem::take(&mut self.holdings);
         for ((account, currency), holding) in holdings {
             let (native, value) = match holding {
-                Holding::Queue { tainted, value, .. } | Holding::Aggregate { tainted, value } => {
-                    (tainted, value)
-                }
+                Holding::Queue { tainted, value, .. } | Holding::Aggregate { tainted, value } => (tainted, value),
                 Holding::Poisoned { .. } => {
                     let (balance, _) = self.balance_at(account, currency, limit);
                     (balance, balance)
@@ -724,16 +624,12 @@ impl Sweep<'_> {
                 continue;
             }
             let (_, last) = self.balance_at(account, currency, limit);
-            let reason =
-                if limit < i64::MAX && self.sends_later(account, currency, last.max(source)) {
-                    EndpointReason::Horizon
-                } else {
-                    EndpointReason::NoOutflow
-                };
-            let stop = self
-                .stops
-                .entry((account, currency, reason))
-                .or_insert((0, 0));
+            let reason = if limit < i64::MAX && self.sends_later(account, currency, last.max(source)) {
+                EndpointReason::Horizon
+            } else {
+                EndpointReason::NoOutflow
+            };
+            let stop = self.stops.entry((account, currency, reason)).or_insert((0, 0));
             stop.0 += native;
             stop.1 += value;
         }
@@ -750,11 +646,7 @@ impl Sweep<'_> {
                 Endpoint {
                     account: ledger.account_name(account).to_owned(),
                     account_id: account,
-                    amount: if poison {
-                        held
-                    } else {
-                        Money::new(value, source_currency)
-                    },
+                    amount: if poison { held } else { Money::new(value, source_currency) },
                     held: other_currency.then_some(held),
                     kind: ledger.kind(account),
                     reason,
@@ -776,11 +668,7 @@ impl Sweep<'_> {
                 tx_id: ledger.tx_id(position).to_owned(),
                 from: ledger.account_name(ledger.from(position)).to_owned(),
                 to: ledger.account_name(ledger.to(position)).to_owned(),
-                amount: if poison {
-                    ledger.amount(position)
-                } else {
-                    Money::new(value, source_currency)
-                },
+                amount: if poison { ledger.amount(position) } else { Money::new(value, source_currency) },
                 timestamp: ledger.timestamp(position),
             })
             .collect();
@@ -799,11 +687,7 @@ impl Sweep<'_> {
 /// queue lacks is untraced excess.
 fn take(pieces: &mut VecDeque<Piece>, mut amount: i64, lifo: bool, out: &mut Vec<Piece>) {
     while amount > 0 {
-        let piece = if lifo {
-            pieces.back_mut()
-        } else {
-            pieces.front_mut()
-        };
+        let piece = if lifo { pieces.back_mut() } else { pieces.front_mut() };
         let Some(piece) = piece else {
             break;
         };
@@ -817,22 +701,14 @@ fn take(pieces: &mut VecDeque<Piece>, mut amount: i64, lifo: bool, out: &mut Vec
             }
         } else {
             let value = scale(piece.value, amount, piece.native);
-            out.push(Piece {
-                native: amount,
-                value,
-                tainted: piece.tainted,
-            });
+            out.push(Piece { native: amount, value, tainted: piece.tainted });
             piece.native -= amount;
             piece.value -= value;
             amount = 0;
         }
     }
     if amount > 0 {
-        out.push(Piece {
-            native: amount,
-            value: 0,
-            tainted: false,
-        });
+        out.push(Piece { native: amount, value: 0, tainted: false });
     }
 }
 
@@ -866,36 +742,17 @@ mod tests {
                         t3,2024-01-04T00:00:00Z,A,C,30,USD,wire\n";
 
     fn options(rule: Rule) -> TraceOptions {
-        TraceOptions {
-            rule,
-            horizon: None,
-            dust: 0,
-        }
+        TraceOptions { rule, horizon: None, dust: 0 }
     }
 
     /// Traces `t1` and compares endpoints and hops as `(account, amount, reason)` / `(tx, amount)`.
-    fn check(
-        ledger: &Ledger,
-        options: TraceOptions,
-        endpoints: &[(&str, &str, &str)],
-        hops: &[(&str, &str)],
-    ) {
+    fn check(ledger: &Ledger, options: TraceOptions, endpoints: &[(&str, &str, &str)], hops: &[(&str, &str)]) {
         let trace = trace(ledger, "t1", &options).expect("t1 exists");
-        let got: Vec<_> = trace
-            .endpoints
-            .iter()
-            .map(|e| (e.account.as_str(), e.amount.decimal(), e.reason.as_str()))
-            .collect();
-        let want: Vec<_> = endpoints
-            .iter()
-            .map(|&(a, m, r)| (a, m.to_owned(), r))
-            .collect();
+        let got: Vec<_> =
+            trace.endpoints.iter().map(|e| (e.account.as_str(), e.amount.decimal(), e.reason.as_str())).collect();
+        let want: Vec<_> = endpoints.iter().map(|&(a, m, r)| (a, m.to_owned(), r)).collect();
         assert_eq!(got, want, "{:?} endpoints", options.rule);
-        let got: Vec<_> = trace
-            .hops
-            .iter()
-            .map(|h| (h.tx_id.as_str(), h.amount.decimal()))
-            .collect();
+        let got: Vec<_> = trace.hops.iter().map(|h| (h.tx_id.as_str(), h.amount.decimal())).collect();
         let want: Vec<_> = hops.iter().map(|&(t, m)| (t, m.to_owned())).collect();
         assert_eq!(got, want, "{:?} hops", options.rule);
     }
@@ -935,18 +792,10 @@ mod tests {
         check(
             &ledger(ROWS, &[]),
             options(Rule::ProRata),
-            &[
-                ("B", "40.00", "no_outflow"),
-                ("A", "7.69", "no_outflow"),
-                ("C", "2.31", "no_outflow"),
-            ],
+            &[("B", "40.00", "no_outflow"), ("A", "7.69", "no_outflow"), ("C", "2.31", "no_outflow")],
             &[("t1", "50.00"), ("t2", "40.00"), ("t3", "2.31")],
         );
-        assert_eq!(
-            prorata_share(3, 1, 2),
-            1,
-            "1.5 vs 1.5: tie goes to the untraced part"
-        );
+        assert_eq!(prorata_share(3, 1, 2), 1, "1.5 vs 1.5: tie goes to the untraced part");
         assert_eq!(prorata_share(2, 1, 3), 1, "0.67 rounds up, 1.33 down");
         assert_eq!(prorata_share(5, 7, 3), 7, "outflow above balance takes all");
     }
@@ -956,11 +805,7 @@ mod tests {
         check(
             &ledger(ROWS, &[]),
             options(Rule::Poison),
-            &[
-                ("B", "120.00", "no_outflow"),
-                ("A", "100.00", "no_outflow"),
-                ("C", "30.00", "no_outflow"),
-            ],
+            &[("B", "120.00", "no_outflow"), ("A", "100.00", "no_outflow"), ("C", "30.00", "no_outflow")],
             &[("t1", "50.00"), ("t2", "120.00"), ("t3", "30.00")],
         );
     }
@@ -970,11 +815,7 @@ mod tests {
         let horizon = Some(parse_horizon("1d").expect("valid"));
         check(
             &ledger(ROWS, &[]),
-            TraceOptions {
-                rule: Rule::Fifo,
-                horizon,
-                dust: 0,
-            },
+            TraceOptions { rule: Rule::Fifo, horizon, dust: 0 },
             &[("A", "30.00", "horizon"), ("B", "20.00", "no_outflow")],
             &[("t1", "50.00"), ("t2", "20.00")],
         );
@@ -987,10 +828,7 @@ mod tests {
                     t3,2024-01-03T00:00:00Z,A,EX,30,USD,wire\n\
                     t4,2024-01-04T00:00:00Z,EX,B,30,USD,wire\n";
         check(
-            &ledger(
-                rows,
-                &[("ATM", AccountKind::Cash), ("EX", AccountKind::Exchange)],
-            ),
+            &ledger(rows, &[("ATM", AccountKind::Cash), ("EX", AccountKind::Exchange)]),
             options(Rule::Fifo),
             &[("EX", "30.00", "exchange"), ("ATM", "20.00", "cash")],
             &[("t1", "50.00"), ("t2", "20.00"), ("t3", "30.00")],
@@ -1044,15 +882,9 @@ mod tests {
         let ledger = ledger(ROWS, &[]);
         let sources: Vec<String> = ["t1", "t0", "missing"].map(String::from).to_vec();
         let results = trace_many(&ledger, &sources, &options(Rule::Fifo), 2);
-        assert_eq!(
-            results[0].as_ref().ok(),
-            trace(&ledger, "t1", &options(Rule::Fifo)).ok().as_ref()
-        );
+        assert_eq!(results[0].as_ref().ok(), trace(&ledger, "t1", &options(Rule::Fifo)).ok().as_ref());
         assert_eq!(results[1].as_ref().map(|t| t.source_tx.as_str()), Ok("t0"));
-        assert_eq!(
-            results[2],
-            Err(TraceError::UnknownTransaction("missing".into()))
-        );
+        assert_eq!(results[2], Err(TraceError::UnknownTransaction("missing".into())));
     }
 
     #[test]
@@ -1089,12 +921,7 @@ mod tests {
                 1 => AccountKind::Exchange,
                 _ => AccountKind::Person,
             };
-            builder.add_account(&crate::AccountRecord {
-                line: 0,
-                account: format!("a{index}"),
-                country: None,
-                kind,
-            });
+            builder.add_account(&crate::AccountRecord { line: 0, account: format!("a{index}"), country: None, kind });
         }
         builder.build()
     }

@@ -146,10 +146,7 @@ fn hit(ledger: &Ledger, kind: TypologyKind, account: u32, mut positions: Vec<u32
         kind,
         account: ledger.account_name(account).to_owned(),
         account_id: account,
-        tx_ids: positions
-            .iter()
-            .map(|&p| ledger.tx_id(p as usize).to_owned())
-            .collect(),
+        tx_ids: positions.iter().map(|&p| ledger.tx_id(p as usize).to_owned()).collect(),
         positions,
     }
 }
@@ -166,19 +163,11 @@ fn fans(ledger: &Ledger, config: &TypologyConfig, account: u32, hits: &mut Vec<H
             .filter(|&p| {
                 let p = p as usize;
                 ledger.from(p) != ledger.to(p)
-                    && if incoming {
-                        ledger.to(p) == account
-                    } else {
-                        ledger.from(p) == account
-                    }
+                    && if incoming { ledger.to(p) == account } else { ledger.from(p) == account }
             })
             .collect();
         let other = |p: u32| {
-            if incoming {
-                ledger.from(p as usize)
-            } else {
-                ledger.to(p as usize)
-            }
+            if incoming { ledger.from(p as usize) } else { ledger.to(p as usize) }
         };
         let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
         let mut low = 0;
@@ -200,11 +189,7 @@ fn fans(ledger: &Ledger, config: &TypologyConfig, account: u32, hits: &mut Vec<H
                 let positions = list[low..=current].to_vec();
                 let start = ledger.timestamp_micros(list[low] as usize);
                 bursts[slot].push((start, time, positions.clone()));
-                let kind = if incoming {
-                    TypologyKind::FanIn
-                } else {
-                    TypologyKind::FanOut
-                };
+                let kind = if incoming { TypologyKind::FanIn } else { TypologyKind::FanOut };
                 hits.push(hit(ledger, kind, account, positions));
                 counts.clear();
                 low = current + 1;
@@ -213,9 +198,8 @@ fn fans(ledger: &Ledger, config: &TypologyConfig, account: u32, hits: &mut Vec<H
         }
     }
     for (in_start, in_end, gathered) in &bursts[0] {
-        if let Some((_, _, scattered)) = bursts[1]
-            .iter()
-            .find(|(out_start, out_end, _)| *out_start >= *in_start && *out_end <= in_end + window)
+        if let Some((_, _, scattered)) =
+            bursts[1].iter().find(|(out_start, out_end, _)| *out_start >= *in_start && *out_end <= in_end + window)
         {
             let positions = gathered.iter().chain(scattered).copied().collect();
             hits.push(hit(ledger, TypologyKind::GatherScatter, account, positions));
@@ -269,12 +253,7 @@ fn rapid_pass_through(ledger: &Ledger, config: &TypologyConfig, account: u32, hi
         if members.len() > 1 && forwarded * 1000 >= received * config.pass_min_forwarded {
             let end = *members.last().expect("at least the inflow") as usize;
             if balance_after(ledger, account, end) * 1000 <= received * config.pass_max_residual {
-                hits.push(hit(
-                    ledger,
-                    TypologyKind::RapidPassThrough,
-                    account,
-                    members,
-                ));
+                hits.push(hit(ledger, TypologyKind::RapidPassThrough, account, members));
                 index = last;
             }
         }
@@ -299,8 +278,7 @@ fn structuring(ledger: &Ledger, config: &TypologyConfig, account: u32, hits: &mu
                 .unwrap_or(i64::MAX);
             let amount = ledger.amount[p];
             amount < threshold
-                && i128::from(amount) * 1000
-                    >= i128::from(threshold) * i128::from(config.structuring_band)
+                && i128::from(amount) * 1000 >= i128::from(threshold) * i128::from(config.structuring_band)
         })
         .collect();
     let mut low = 0;
@@ -310,12 +288,7 @@ fn structuring(ledger: &Ledger, config: &TypologyConfig, account: u32, hits: &mu
             low += 1;
         }
         if current + 1 - low >= config.structuring_min {
-            hits.push(hit(
-                ledger,
-                TypologyKind::Structuring,
-                account,
-                candidates[low..=current].to_vec(),
-            ));
+            hits.push(hit(ledger, TypologyKind::Structuring, account, candidates[low..=current].to_vec()));
             low = current + 1;
         }
     }
@@ -339,18 +312,11 @@ fn scatter_gather(ledger: &Ledger, config: &TypologyConfig, hits: &mut Vec<Hit>)
             }
             let source = ledger.from(first);
             if ledger.to(first) == middle && source != middle && source != target {
-                paths
-                    .entry((source, target))
-                    .or_default()
-                    .entry(middle)
-                    .or_insert((first as u32, second as u32));
+                paths.entry((source, target)).or_default().entry(middle).or_insert((first as u32, second as u32));
             }
         }
     }
-    let mut found: Vec<_> = paths
-        .into_iter()
-        .filter(|(_, middles)| middles.len() >= config.scatter_min)
-        .collect();
+    let mut found: Vec<_> = paths.into_iter().filter(|(_, middles)| middles.len() >= config.scatter_min).collect();
     found.sort_unstable_by_key(|((source, target), _)| (*source, *target));
     for ((source, _), middles) in found {
         let positions = middles.values().flat_map(|&(a, b)| [a, b]).collect();
@@ -432,11 +398,7 @@ fn cycles(ledger: &Ledger, config: &TypologyConfig, temporal: bool, hits: &mut V
             let mut key = path.clone();
             key.sort_unstable();
             if seen.insert(key) {
-                let kind = if temporal {
-                    TypologyKind::TemporalCycle
-                } else {
-                    TypologyKind::LengthCycle
-                };
+                let kind = if temporal { TypologyKind::TemporalCycle } else { TypologyKind::LengthCycle };
                 hits.push(hit(ledger, kind, start, path));
             }
         }
@@ -467,8 +429,7 @@ impl Search<'_> {
         }
         let events = ledger.events(vertex);
         let end = events.partition_point(|&p| (p as usize) < self.closing);
-        let begin =
-            events[..end].partition_point(|&p| ledger.timestamp_micros(p as usize) < self.earliest);
+        let begin = events[..end].partition_point(|&p| ledger.timestamp_micros(p as usize) < self.earliest);
         for &edge in &events[begin..end] {
             let edge = edge as usize;
             if ledger.from(edge) != vertex {
@@ -511,17 +472,11 @@ mod tests {
     use crate::ledger::tests::ledger;
 
     fn kinds(hits: &[Hit], kind: TypologyKind) -> Vec<(String, Vec<String>)> {
-        hits.iter()
-            .filter(|h| h.kind == kind)
-            .map(|h| (h.account.clone(), h.tx_ids.clone()))
-            .collect()
+        hits.iter().filter(|h| h.kind == kind).map(|h| (h.account.clone(), h.tx_ids.clone())).collect()
     }
 
     fn config() -> TypologyConfig {
-        TypologyConfig {
-            fan_min: 3,
-            ..TypologyConfig::default()
-        }
+        TypologyConfig { fan_min: 3, ..TypologyConfig::default() }
     }
 
     #[test]
@@ -537,14 +492,8 @@ mod tests {
         );
         let hits = detect(&ledger, &config());
         let ids = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            kinds(&hits, TypologyKind::FanIn),
-            [("M".to_owned(), ids(&["a", "b", "c"]))]
-        );
-        assert_eq!(
-            kinds(&hits, TypologyKind::FanOut),
-            [("M".to_owned(), ids(&["d", "e", "f"]))]
-        );
+        assert_eq!(kinds(&hits, TypologyKind::FanIn), [("M".to_owned(), ids(&["a", "b", "c"]))]);
+        assert_eq!(kinds(&hits, TypologyKind::FanOut), [("M".to_owned(), ids(&["d", "e", "f"]))]);
         assert_eq!(kinds(&hits, TypologyKind::GatherScatter).len(), 1);
     }
 
@@ -567,10 +516,7 @@ mod tests {
             &[("BANK", AccountKind::Cash)],
         );
         let hits = detect(&ledger, &TypologyConfig::default());
-        let found: FxHashSet<_> = hits
-            .iter()
-            .map(|h| (h.kind, h.account.as_str(), h.tx_ids.join(" ")))
-            .collect();
+        let found: FxHashSet<_> = hits.iter().map(|h| (h.kind, h.account.as_str(), h.tx_ids.join(" "))).collect();
         for expected in [
             (TypologyKind::RapidPassThrough, "A", "p1 p2"),
             (TypologyKind::PeelChain, "V", "p1 p2 p3 p4"),
@@ -579,10 +525,7 @@ mod tests {
             (TypologyKind::Structuring, "K", "k1 k2 k3"),
         ] {
             let (kind, account, ids) = expected;
-            assert!(
-                found.contains(&(kind, account, ids.to_owned())),
-                "{expected:?} missing from {found:?}"
-            );
+            assert!(found.contains(&(kind, account, ids.to_owned())), "{expected:?} missing from {found:?}");
         }
     }
 }

@@ -23,6 +23,7 @@ pub struct Cli {
 
 const EXAMPLES: &str = "\
 Examples:
+  crackdown demo                                 a realistic case, served on http://127.0.0.1:8080
   crackdown import reports victims.jsonl         load reports (JSONL, JSON array or CSV)
   crackdown reports list --status new --json     the triage queue, for scripts
   crackdown org add bank-a && crackdown user add alice --org bank-a --role analyst
@@ -48,6 +49,10 @@ pub struct Global {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Create (on first start) and serve a realistic demo case: a raided scam compound and its victims.
+    Demo(DemoArgs),
+    /// Write a synthetic case as import files, with the truth behind it, for tests and benchmarks.
+    Generate(GenerateArgs),
     /// Serve the HTTP API (and, later, the web UI).
     Serve(ServeArgs),
     /// Load files into the store.
@@ -76,6 +81,35 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Seed of the generated case (used when the data directory is new).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// Directory to write the case into (created if needed).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The same seed writes byte-identical files.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Victim reports to write.
+    #[arg(long, default_value_t = 3000)]
+    pub reports: u64,
+    /// Ledger transactions to write.
+    #[arg(long, default_value_t = 200_000)]
+    pub transactions: u64,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Subcommand)]

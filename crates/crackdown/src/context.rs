@@ -35,7 +35,9 @@ pub fn print_json(value: &impl serde::Serialize) -> anyhow::Result<()> {
 pub fn serve(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let store = Arc::new(open_store(global)?);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(crackdown_server::serve(store, args.listen, |address| {
+    // The router holds a clone; the last reference drops after the runtime
+    // stops, as a PostgreSQL connection must not be dropped inside it.
+    runtime.block_on(crackdown_server::serve(Arc::clone(&store), args.listen, |address| {
         eprintln!(
             "crackdown serving on http://{address}/ (API at http://{address}/api/v1/, spec at /api/v1/openapi.json)"
         );

@@ -4,6 +4,7 @@
 mod admin;
 mod cli;
 mod context;
+mod demo;
 mod import;
 mod reports;
 
@@ -37,6 +38,8 @@ fn init_logging(verbose: u8) {
 fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
     use cli::Command;
     match cli.command {
+        Command::Demo(args) => demo::demo(&cli.global, &args),
+        Command::Generate(args) => demo::generate_command(&args),
         Command::Serve(args) => context::serve(&cli.global, &args),
         Command::Import(cli::ImportCommand::Reports(args)) => import::reports(&cli.global, &args),
         Command::Reports(command) => reports::run(&cli.global, command),

@@ -71,22 +71,34 @@ async fn get(app: &axum::Router, token: &str, uri: &str) -> (StatusCode, serde_j
     (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
 }
 
-async fn check_matrix(backend: Backend) {
+/// Builds the world and tokens outside any async runtime (the synchronous
+/// PostgreSQL client must not run inside one), then checks every path.
+fn check_matrix(backend: Backend) {
     let ids = world(&backend);
     let store = std::sync::Arc::new(backend.store());
+    let operator = store.operator(Utc::now()).expect("operator");
+    let tokens: Vec<String> = ACCESS_MATRIX
+        .iter()
+        .map(|(user, _)| store.create_token(&operator, user, "test", Utc::now()).expect("token").secret)
+        .collect();
     let app = crackdown_server::router(AppState { store: store.clone() });
-    for (user, row) in ACCESS_MATRIX {
-        let operator = store.operator(Utc::now()).expect("operator");
-        let token = store.create_token(&operator, user, "test", Utc::now()).expect("token").secret;
-        let (status, listed) = get(&app, &token, "/api/v1/reports?limit=100").await;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    runtime.block_on(check_paths(&backend, &app, &ids, &tokens));
+    drop(app);
+    drop(runtime);
+}
+
+async fn check_paths(backend: &Backend, app: &axum::Router, ids: &[(Tlp, i64)], tokens: &[String]) {
+    for ((user, row), token) in ACCESS_MATRIX.iter().zip(tokens) {
+        let (status, listed) = get(app, token, "/api/v1/reports?limit=100").await;
         assert_eq!(status, StatusCode::OK);
         let cli_listed = backend.json(&["--as", user, "reports", "list", "--json"]);
         for ((tlp, id), cell) in ids.iter().zip(row.chars()) {
             let context = format!("{user} reading {tlp}");
             let in_api_list = listed["items"].as_array().expect("items").iter().find(|item| item["id"] == *id).cloned();
             let in_cli_list = cli_listed.as_array().expect("list").iter().find(|item| item["id"] == *id).cloned();
-            let (get_status, single) = get(&app, &token, &format!("/api/v1/reports/{id}")).await;
-            let (audit_status, _) = get(&app, &token, &format!("/api/v1/reports/{id}/audit")).await;
+            let (get_status, single) = get(app, token, &format!("/api/v1/reports/{id}")).await;
+            let (audit_status, _) = get(app, token, &format!("/api/v1/reports/{id}/audit")).await;
             let shown = backend
                 .cmd()
                 .args(["--as", user, "reports", "show", &id.to_string(), "--json"])
@@ -120,18 +132,18 @@ async fn check_matrix(backend: Backend) {
             }
         }
     }
-    let (status, _) = get(&app, "cdk_not_a_token", "/api/v1/reports").await;
+    let (status, _) = get(app, "cdk_not_a_token", "/api/v1/reports").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn access_matrix_on_sqlite() {
-    check_matrix(Backend::sqlite()).await;
+#[test]
+fn access_matrix_on_sqlite() {
+    check_matrix(Backend::sqlite());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn access_matrix_on_postgres() {
+#[test]
+fn access_matrix_on_postgres() {
     if let Some(backend) = Backend::postgres() {
-        check_matrix(backend).await;
+        check_matrix(backend);
     }
 }

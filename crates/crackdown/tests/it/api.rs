@@ -109,11 +109,31 @@ fn http_get(address: &str, path: &str) -> String {
     answer
 }
 
-#[test]
-fn serve_answers_and_stops_gracefully_on_sigterm() {
-    let backend = Backend::sqlite();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("crackdown"))
-        .args(["--data", &backend.path().to_string_lossy(), "serve", "--listen", "127.0.0.1:0"])
+/// Sends one raw HTTP/1.1 request with a bearer token.
+fn http_get_with_token(address: &str, path: &str, token: &str) -> String {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer
+}
+
+/// A real server process answers, reads through the store, and exits 0 on SIGTERM.
+fn check_serve(backend: &Backend) {
+    backend
+        .cmd()
+        .args(["import", "reports", "-"])
+        .write_stdin(&b"{\"text\": \"served report\"}\n"[..])
+        .assert()
+        .success();
+    let token = backend.run(&["token", "create"]).trim().to_owned();
+    let mut child = backend
+        .process()
+        .args(["serve", "--listen", "127.0.0.1:0"])
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
@@ -128,9 +148,23 @@ fn serve_answers_and_stops_gracefully_on_sigterm() {
         .to_owned();
     assert!(http_get(&address, "/api/v1/health").contains("\"ok\""));
     assert!(http_get(&address, "/api/v1/reports").starts_with("HTTP/1.1 401"));
+    let listed = http_get_with_token(&address, "/api/v1/reports", &token);
+    assert!(listed.starts_with("HTTP/1.1 200"), "{listed}");
     let pid = child.id().to_string();
     let killed = std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
     assert!(killed.success());
     let status = child.wait().expect("wait");
     assert!(status.success(), "serve exited with {status} on SIGTERM");
+}
+
+#[test]
+fn serve_on_sqlite() {
+    check_serve(&Backend::sqlite());
+}
+
+#[test]
+fn serve_on_postgres() {
+    if let Some(backend) = Backend::postgres() {
+        check_serve(&backend);
+    }
 }

@@ -43,14 +43,20 @@ impl Backend {
         self.dir.path()
     }
 
-    /// `crackdown` with this backend's data options and no inherited ones.
-    pub fn cmd(&self) -> Command {
-        let mut command = Command::cargo_bin("crackdown").expect("the crackdown binary is built");
+    /// `crackdown` with this backend's data options and no inherited ones,
+    /// as a plain process (for servers and signals).
+    pub fn process(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("crackdown"));
         command.env_remove("CRACKDOWN_DATABASE_URL").env_remove("CRACKDOWN_DATA").arg("--data").arg(self.dir.path());
         if let Some(url) = &self.database {
             command.arg("--database").arg(url);
         }
         command
+    }
+
+    /// The same, with assert_cmd's conveniences.
+    pub fn cmd(&self) -> Command {
+        Command::from_std(self.process())
     }
 
     pub fn store(&self) -> crackdown_store::Store {

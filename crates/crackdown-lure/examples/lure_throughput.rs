@@ -1,6 +1,6 @@
 //! Throughput of extraction (MB/s) and analysis (messages/s) on a generated
 //! ~20 MB corpus of scam-like messages with indicators:
-//! `cargo run --release -p crackdown-lure --example throughput -- [CORPUS_OUT]`.
+//! `cargo run --release -p crackdown-lure --example lure_throughput -- [CORPUS_OUT]`.
 //! With CORPUS_OUT the corpus is also written there (one message per line),
 //! so other tools can be timed on the very same bytes.
 
@@ -26,9 +26,7 @@ fn corpus(bytes: usize) -> Vec<String> {
     let mut total = 0;
     let mut n: u64 = 12345;
     while total < bytes {
-        n = n
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
+        n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let template = TEMPLATES[(n >> 33) as usize % TEMPLATES.len()];
         let message = template
             .replace("{n3}", &format!("{:03}", (n >> 20) % 1000))
@@ -56,16 +54,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
     let found: usize = messages.iter().map(|m| extract(m, &context).len()).sum();
     let single = started.elapsed().as_secs_f64();
-    println!(
-        "extraction, 1 thread: {megabytes:.1} MB, {found} indicators, {:.1} MB/s",
-        megabytes / single
-    );
+    println!("extraction, 1 thread: {megabytes:.1} MB, {found} indicators, {:.1} MB/s", megabytes / single);
 
     let started = Instant::now();
-    let found: usize = messages
-        .par_iter()
-        .map(|m| extract(m, &context).len())
-        .sum();
+    let found: usize = messages.par_iter().map(|m| extract(m, &context).len()).sum();
     let parallel = started.elapsed().as_secs_f64();
     println!(
         "extraction, {} threads: {found} indicators, {:.1} MB/s",
@@ -75,10 +67,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let analyzer = Analyzer::default();
     let started = Instant::now();
-    let scams = messages
-        .par_iter()
-        .filter(|m| analyzer.analyze(m, &context).label != crackdown_lure::Label::Ham)
-        .count();
+    let scams =
+        messages.par_iter().filter(|m| analyzer.analyze(m, &context).label != crackdown_lure::Label::Ham).count();
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "analysis (extraction + classification), {} threads: {} messages, {scams} unwanted, {:.0} messages/s",

@@ -1,5 +1,5 @@
 //! Measures generation throughput: `cargo run --release -p crackdown-generate
-//! --example throughput -- [REPORTS] [TRANSACTIONS] [DIR]` prints rows per
+//! --example generate_throughput -- [REPORTS] [TRANSACTIONS] [DIR]` prints rows per
 //! second for the whole run (reports plus ledger rows).
 
 use std::path::PathBuf;
@@ -9,23 +9,10 @@ use crackdown_generate::{GenerateConfig, generate};
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let reports = args
-        .next()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(100_000);
-    let transactions = args
-        .next()
-        .and_then(|text| text.parse().ok())
-        .unwrap_or(2_000_000);
-    let dir = args.next().map_or_else(
-        || std::env::temp_dir().join("crackdown-generate-bench"),
-        PathBuf::from,
-    );
-    let config = GenerateConfig {
-        reports,
-        transactions,
-        ..GenerateConfig::default()
-    };
+    let reports = args.next().and_then(|text| text.parse().ok()).unwrap_or(100_000);
+    let transactions = args.next().and_then(|text| text.parse().ok()).unwrap_or(2_000_000);
+    let dir = args.next().map_or_else(|| std::env::temp_dir().join("crackdown-generate-bench"), PathBuf::from);
+    let config = GenerateConfig { reports, transactions, ..GenerateConfig::default() };
     let started = Instant::now();
     match generate(&dir, &config, &|_| {}) {
         Ok(summary) => {
