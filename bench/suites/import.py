@@ -72,10 +72,12 @@ def run(args):
             os.remove(peer_db)
 
     ours, ours_rss, summary = bench.median_runs(args.runs, [bench.BIN, "--data", os.path.join(data, "d"), "import", "reports", path, "--json"], before=fresh)
+    ours_cpu = bench.last_cpu
     imported = json.loads(summary)["imported"]
     assert imported == args.reports, summary
     peer, peer_rss, _ = bench.median_runs(args.runs, [sys.executable, __file__, path, peer_db], before=fresh)
-    print(f"  crackdown → SQLite     {ours:7.2f} s  {args.reports / ours:>10,.0f} reports/s  peak {ours_rss:6.0f} MiB")
+    print(f"  crackdown → SQLite     {ours:7.2f} s  {args.reports / ours:>10,.0f} reports/s  peak {ours_rss:6.0f} MiB"
+          f"  ({ours_cpu:.2f} CPU s)")
     print(f"  python sqlite3 (peer)  {peer:7.2f} s  {args.reports / peer:>10,.0f} reports/s  peak {peer_rss:6.0f} MiB")
     print(f"  ratio crackdown/peer throughput: {peer / ours:.2f}x")
 
