@@ -34,6 +34,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/{id}/audit", get(report_audit))
         .route("/api/v1/tokens", get(list_tokens).post(create_token))
         .route("/api/v1/tokens/{id}", delete(revoke_token))
+        .route("/api/v1/public/csrf", get(crate::public::csrf))
+        .route("/api/v1/public/reports", post(crate::public::submit))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -42,7 +44,8 @@ pub fn router(state: AppState) -> Router {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "crackdown API", description = "Counter-scam intelligence: reports, indicators, campaigns, money trails. Every read obeys TLP 2.0 and organisation membership."),
-    paths(health, me, list_reports, get_report, report_audit, create_reports, change_status, list_tokens, create_token, revoke_token),
+    paths(health, me, list_reports, get_report, report_audit, create_reports, change_status, list_tokens, create_token, revoke_token,
+        crate::public::csrf, crate::public::submit),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
 )]
@@ -58,7 +61,7 @@ impl Modify for BearerAuth {
 }
 
 /// Runs store work on the blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {

@@ -7,6 +7,7 @@
 
 mod api;
 mod error;
+mod public;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,11 +16,24 @@ use crackdown_store::Store;
 
 pub use api::{ApiDoc, ImportError, router};
 pub use error::ApiError;
+pub use public::RateLimit;
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<Store>,
+    pub(crate) public: Arc<public::PublicGate>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<Store>) -> AppState {
+        AppState::with_public_limit(store, RateLimit::default())
+    }
+
+    /// Like [`AppState::new`] with another rate limit for the public endpoint.
+    pub fn with_public_limit(store: Arc<Store>, limit: RateLimit) -> AppState {
+        AppState { store, public: Arc::new(public::PublicGate::new(limit)) }
+    }
 }
 
 /// Serves the API on `listen` until Ctrl-C or SIGTERM, then finishes the
@@ -27,7 +41,8 @@ pub struct AppState {
 pub async fn serve(store: Arc<Store>, listen: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
     on_ready(listener.local_addr()?);
-    axum::serve(listener, router(AppState { store })).with_graceful_shutdown(shutdown_signal()).await
+    let app = router(AppState::new(store)).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -6,36 +6,44 @@
 use crate::StoreError;
 use crate::db::{Conn, Dialect, Value};
 
+/// One numbered schema change, in both dialects.
+macro_rules! migration {
+    ($version:literal, $name:literal) => {
+        (
+            $version,
+            include_str!(concat!("../migrations/sqlite/", $name, ".sql")),
+            include_str!(concat!("../migrations/postgres/", $name, ".sql")),
+        )
+    };
+}
+
 /// (version, SQLite text, PostgreSQL text). Append only: never edit a
-/// released migration, add the next one.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+/// released migration, add the next one. Versions are applied individually,
+/// so branches that add different numbers merge cleanly.
+const MIGRATIONS: &[(i64, &str, &str)] = &[migration!(1, "0001_foundation"), migration!(4, "0004_intake")];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 4;
 
-/// Brings the database to [`SCHEMA_VERSION`], refusing a database written by
-/// a newer crackdown rather than guessing at its schema.
+/// Applies every migration the database lacks, refusing a database written
+/// by a newer crackdown rather than guessing at its schema.
 pub(crate) fn migrate(conn: &mut dyn Conn, now_ms: i64) -> Result<(), StoreError> {
     conn.batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
     )?;
-    let current = conn
-        .query_one("SELECT MAX(version) FROM schema_migrations", &[])?
-        .map(|row| row.opt_int(0))
-        .transpose()?
-        .flatten()
-        .unwrap_or(0);
+    let applied = conn
+        .query("SELECT version FROM schema_migrations", &[])?
+        .iter()
+        .map(|row| row.int(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    let current = applied.iter().copied().max().unwrap_or(0);
     if current > SCHEMA_VERSION {
         return Err(StoreError::Schema(format!(
             "the database is at schema version {current}, newer than this crackdown ({SCHEMA_VERSION}); upgrade crackdown"
         )));
     }
     let dialect = conn.dialect();
-    for (version, sqlite, postgres) in MIGRATIONS.iter().filter(|(version, ..)| *version > current) {
+    for (version, sqlite, postgres) in MIGRATIONS.iter().filter(|(version, ..)| !applied.contains(version)) {
         let sql = match dialect {
             Dialect::Sqlite => sqlite,
             Dialect::Postgres => postgres,

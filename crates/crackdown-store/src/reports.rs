@@ -640,3 +640,39 @@ impl Store {
         Ok((digest, bytes))
     }
 }
+
+impl Store {
+    /// Stores a report from the public form: anonymous, owned by the
+    /// operator organisation, marked AMBER until triage whatever the
+    /// submitter asked, and answered only with a receipt (never readable back).
+    /// `client_hash` identifies the submitting client without storing its address.
+    pub fn insert_public_report(
+        &self,
+        report: &NewReport,
+        client_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<String, StoreError> {
+        let operator = self.operator(now)?;
+        let mut random = [0_u8; 16];
+        getrandom::fill(&mut random).map_err(|error| StoreError::Database(format!("no randomness: {error}")))?;
+        let receipt = format!("rcpt_{}", crackdown_model::hex(&random));
+        let mut report = report.clone();
+        report.tlp = Tlp::Amber;
+        report.channel = Channel::Web;
+        report.external_id = None;
+        self.pool.with(|conn| {
+            conn.transaction(|conn| {
+                let outcome = insert_batch(conn, None, operator.org_id, &[report], &(Vec::new(), Vec::new()), now)?;
+                let id = match outcome.first() {
+                    Some(InsertedReport::Created { id } | InsertedReport::Duplicate { existing_id: id }) => *id,
+                    None => return Err(StoreError::Schema("a one-report batch gave no outcome".into())),
+                };
+                conn.execute(
+                    "INSERT INTO public_receipts (receipt, report_id, client_hash) VALUES ($1, $2, $3)",
+                    &[receipt.as_str().into(), id.into(), client_hash.into()],
+                )?;
+                Ok(receipt.clone())
+            })
+        })
+    }
+}

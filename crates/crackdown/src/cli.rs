@@ -166,7 +166,14 @@ pub enum ReportsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Set the triage status of reports (new, triaged, linked, closed).
+    /// The triage queue: reports with status new that you may read.
+    Triage {
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the triage status of reports (new, triaged, linked, closed), all or none; each change is audited.
     Status {
         /// The new status.
         status: String,

@@ -50,6 +50,19 @@ pub fn run(global: &Global, command: ReportsCommand) -> anyhow::Result<ExitCode>
                 }
             }
         }
+        ReportsCommand::Triage { limit, json } => {
+            let filter = ReportFilter { status: Some(ReportStatus::New), ..ReportFilter::default() };
+            let waiting = store.count_reports(&viewer, &filter)?;
+            let page = store.reports(&viewer, &filter, limit)?;
+            if json {
+                print_json(&page.items)?;
+            } else {
+                for report in &page.items {
+                    println!("{}", summary_line(report));
+                }
+                eprintln!("{waiting} report(s) await triage; move them with `crackdown reports status triaged ID...`");
+            }
+        }
         ReportsCommand::Status { status, ids } => {
             let status = ReportStatus::parse_keyword(&status)
                 .with_context(|| format!("{status:?} is not one of {}", ReportStatus::expected()))?;

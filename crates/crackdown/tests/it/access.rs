@@ -81,7 +81,7 @@ fn check_matrix(backend: Backend) {
         .iter()
         .map(|(user, _)| store.create_token(&operator, user, "test", Utc::now()).expect("token").secret)
         .collect();
-    let app = crackdown_server::router(AppState { store: store.clone() });
+    let app = crackdown_server::router(AppState::new(store.clone()));
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     runtime.block_on(check_paths(&backend, &app, &ids, &tokens));
     drop(app);

@@ -25,7 +25,7 @@ impl Api {
         let store = std::sync::Arc::new(backend.store());
         let operator = store.operator(Utc::now()).expect("operator");
         let token = store.create_token(&operator, "operator", "test", Utc::now()).expect("token").secret;
-        Api { app: crackdown_server::router(AppState { store }), token, _backend: backend }
+        Api { app: crackdown_server::router(AppState::new(store)), token, _backend: backend }
     }
 
     async fn call(&self, method: &str, uri: &str, body: &str) -> (StatusCode, serde_json::Value) {

@@ -125,3 +125,24 @@ fn sigkill_mid_import_leaves_whole_batches_and_a_rerun_completes_exactly_once() 
     assert_eq!(rerun["imported"].as_i64(), Some(total - after_kill));
     assert_eq!(count(&backend), total);
 }
+
+#[test]
+fn triage_queue_and_bulk_status_changes_are_audited() {
+    let backend = Backend::sqlite();
+    let file = write(&backend, "q.jsonl", b"{\"text\": \"one\"}\n{\"text\": \"two\"}\n{\"text\": \"three\"}\n");
+    backend.run(&["import", "reports", &file]);
+    let queue = backend.json(&["reports", "triage", "--json"]);
+    let ids: Vec<String> = queue.as_array().expect("queue").iter().map(|report| report["id"].to_string()).collect();
+    assert_eq!(ids.len(), 3);
+    let mut args = vec!["reports", "status", "closed"];
+    args.extend(ids[..2].iter().map(String::as_str));
+    backend.run(&args);
+    assert_eq!(backend.json(&["reports", "triage", "--json"]).as_array().map(Vec::len), Some(1));
+    let shown = backend.json(&["reports", "show", &ids[0], "--json"]);
+    assert_eq!(shown["report"]["status"], "closed");
+    let history = shown["history"].as_array().expect("history");
+    assert_eq!(history.last().map(|entry| entry["action"].clone()), Some("report.status".into()));
+    assert_eq!(history.last().map(|entry| entry["user"].clone()), Some("operator".into()));
+    let bogus = backend.cmd().args(["reports", "status", "closed", "999999"]).output().expect("run");
+    assert!(!bogus.status.success(), "an unknown id fails the whole change");
+}

@@ -1,0 +1,320 @@
+//! The public report endpoint: no account, so it defends itself.
+//!
+//! - Size: bodies over [`MAX_PUBLIC_BODY`] are refused before parsing.
+//! - Rate: a token bucket per client address answers 429 with `Retry-After`.
+//! - Isolation: at most [`MAX_CONCURRENT_WRITES`] public submissions touch
+//!   the store at once; the rest are turned away at once (503), so a flood
+//!   never queues work in front of the authenticated API.
+//! - CSRF: a request that carries cookies (a browser) must come from our own
+//!   origin and echo the `crackdown_csrf` cookie in `X-CSRF-Token` (double
+//!   submit, token from `GET /api/v1/public/csrf`). A request without cookies
+//!   (a mobile app, a partner's hotline system) is accepted as plain JSON —
+//!   a cross-site browser cannot send `application/json` without a CORS
+//!   preflight, which this server never grants.
+//! - Privacy: the answer is a receipt id only; nothing is readable back.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use crackdown_ingest::reports::{Defaults, Format, for_each_report};
+use crackdown_model::{Channel, NewReport, Tlp};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
+use utoipa::ToSchema;
+
+use crate::api::blocking;
+use crate::{ApiError, AppState};
+
+/// The largest public submission accepted.
+pub const MAX_PUBLIC_BODY: usize = 64 * 1024;
+/// Public submissions written to the store at the same time.
+pub const MAX_CONCURRENT_WRITES: usize = 2;
+const CSRF_COOKIE: &str = "crackdown_csrf";
+const CSRF_HEADER: &str = "x-csrf-token";
+
+/// How many submissions a client may make in a burst, and how fast its
+/// allowance comes back.
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimit {
+    pub burst: u32,
+    pub refill_every: Duration,
+}
+
+impl Default for RateLimit {
+    fn default() -> RateLimit {
+        RateLimit { burst: 5, refill_every: Duration::from_secs(12) }
+    }
+}
+
+struct Bucket {
+    tokens: f64,
+    updated: Instant,
+}
+
+/// Everything the public endpoint keeps between requests.
+pub struct PublicGate {
+    limit: RateLimit,
+    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    writes: Semaphore,
+    /// Random per process: links one client's submissions within a run
+    /// without storing its address.
+    salt: [u8; 16],
+}
+
+impl PublicGate {
+    pub fn new(limit: RateLimit) -> PublicGate {
+        let mut salt = [0_u8; 16];
+        if let Err(error) = getrandom::fill(&mut salt) {
+            tracing::warn!(%error, "no randomness for the client-hash salt; hashes are unsalted");
+        }
+        PublicGate { limit, buckets: Mutex::new(HashMap::new()), writes: Semaphore::new(MAX_CONCURRENT_WRITES), salt }
+    }
+
+    /// Takes one token for `client`, or says how long until one is back.
+    fn admit(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
+        let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
+        let refill = self.limit.refill_every.as_secs_f64().max(1e-3);
+        let burst = f64::from(self.limit.burst.max(1));
+        if buckets.len() > 100_000 {
+            // Forget clients whose bucket is full again, so memory stays bounded.
+            buckets
+                .retain(|_, bucket| bucket.tokens + now.duration_since(bucket.updated).as_secs_f64() / refill < burst);
+        }
+        let bucket = buckets.entry(client).or_insert(Bucket { tokens: burst, updated: now });
+        bucket.tokens = (bucket.tokens + now.duration_since(bucket.updated).as_secs_f64() / refill).min(burst);
+        bucket.updated = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64((1.0 - bucket.tokens) * refill))
+        }
+    }
+
+    fn client_hash(&self, client: IpAddr) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(self.salt);
+        hasher.update(client.to_string().as_bytes());
+        crackdown_model::hex(&hasher.finalize()[..12])
+    }
+}
+
+fn refuse(status: StatusCode, message: &str, retry_after: Option<Duration>) -> Response {
+    let mut response = ApiError::new(status, message).into_response();
+    if let Some(wait) = retry_after {
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+    }
+    response
+}
+
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value.to_owned())
+}
+
+/// The CSRF rule of the module docs; `Err` says why a request is refused.
+fn check_csrf(headers: &HeaderMap) -> Result<(), &'static str> {
+    let json = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).is_some_and(|value| {
+        value.split(';').next().is_some_and(|kind| kind.trim().eq_ignore_ascii_case("application/json"))
+    });
+    if !json {
+        return Err("send the report as application/json");
+    }
+    if !headers.contains_key(header::COOKIE) {
+        return Ok(());
+    }
+    let host = headers.get(header::HOST).and_then(|value| value.to_str().ok()).unwrap_or("");
+    let same_origin = headers.get(header::ORIGIN).and_then(|value| value.to_str().ok()).is_some_and(|origin| {
+        origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")).is_some_and(|rest| rest == host)
+    });
+    if !same_origin {
+        return Err("a browser submission must come from this site's own page");
+    }
+    let expected = cookie(headers, CSRF_COOKIE);
+    let given = headers.get(CSRF_HEADER).and_then(|value| value.to_str().ok());
+    match (expected, given) {
+        (Some(expected), Some(given)) if !expected.is_empty() && expected == given => Ok(()),
+        _ => Err("missing or wrong CSRF token: fetch /api/v1/public/csrf and send it as X-CSRF-Token"),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct CsrfToken {
+    /// Send back as the `X-CSRF-Token` header with the report.
+    token: String,
+}
+
+/// A CSRF token for the public web form, also set as a SameSite=Strict cookie.
+#[utoipa::path(get, path = "/api/v1/public/csrf", security(()), responses((status = 200, body = CsrfToken)))]
+pub(crate) async fn csrf() -> Response {
+    let mut random = [0_u8; 16];
+    if getrandom::fill(&mut random).is_err() {
+        return ApiError::internal("no randomness for a CSRF token").into_response();
+    }
+    let token = crackdown_model::hex(&random);
+    let mut response = Json(CsrfToken { token: token.clone() }).into_response();
+    let cookie = format!("{CSRF_COOKIE}={token}; Path=/api/v1/public; SameSite=Strict; HttpOnly");
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Receipt {
+    /// Quote this id when you contact the team; the report itself cannot be read back.
+    receipt: String,
+}
+
+/// Validates the public form: the bulk schema's fields, with both consent
+/// answers required explicitly (true or false), never defaulted.
+fn parse_public(body: &[u8]) -> Result<NewReport, ApiError> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|error| ApiError::bad_request(format!("malformed JSON: {error}")))?;
+    let object = value.as_object().ok_or_else(|| ApiError::bad_request("expected a JSON object"))?;
+    for field in ["consent_share", "consent_publish"] {
+        if !object.get(field).is_some_and(serde_json::Value::is_boolean) {
+            return Err(ApiError::bad_request(format!("field {field:?}: answer true or false explicitly")));
+        }
+    }
+    let mut allowed = serde_json::Map::new();
+    for field in ["text", "language", "reported_at", "loss_amount", "loss_currency", "consent_share", "consent_publish"]
+    {
+        if let Some(value) = object.get(field) {
+            allowed.insert(field.to_owned(), value.clone());
+        }
+    }
+    if let Some(contact) = object.get("contact") {
+        allowed.insert("victim_contact".to_owned(), contact.clone());
+    }
+    let array = serde_json::Value::Array(vec![serde_json::Value::Object(allowed)]).to_string();
+    let mut parsed = None;
+    for_each_report(
+        array.as_bytes(),
+        Format::JsonArray,
+        &Defaults { tlp: Tlp::Amber, channel: Channel::Web },
+        |(_, result)| {
+            parsed = Some(result);
+        },
+    )
+    .map_err(|error| ApiError::bad_request(error.to_string()))?;
+    match parsed {
+        Some(Ok(report)) => Ok(report),
+        Some(Err(error)) => Err(ApiError::bad_request(match error.field {
+            Some(field) => format!("field {field:?}: {}", error.reason),
+            None => error.reason,
+        })),
+        None => Err(ApiError::bad_request("no report in the body")),
+    }
+}
+
+/// Report a scam without an account. Fields: `text` (required), `language`,
+/// `reported_at`, `loss_amount` (decimal string), `loss_currency`, `contact`
+/// (how to reach you; seen only by the team), `consent_share` and
+/// `consent_publish` (both required, true or false). Marked AMBER until triage.
+#[utoipa::path(post, path = "/api/v1/public/reports", security(()), request_body = serde_json::Value,
+    responses((status = 202, body = Receipt), (status = 400), (status = 403), (status = 413), (status = 415), (status = 429), (status = 503)))]
+pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> Response {
+    let client = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(address)| address.ip());
+    let gate = Arc::clone(&state.public);
+    if let Err(wait) = gate.admit(client, Instant::now()) {
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many reports from your address; try again later",
+            Some(wait),
+        );
+    }
+    if let Err(reason) = check_csrf(request.headers()) {
+        let status = if reason.contains("application/json") {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        return refuse(status, reason, None);
+    }
+    let body = match axum::body::to_bytes(request.into_body(), MAX_PUBLIC_BODY).await {
+        Ok(body) => body,
+        Err(_) => {
+            return refuse(StatusCode::PAYLOAD_TOO_LARGE, "a public report may be at most 64 KiB", None);
+        }
+    };
+    let report = match parse_public(&body) {
+        Ok(report) => report,
+        Err(error) => return error.into_response(),
+    };
+    let Ok(_permit) = gate.writes.try_acquire() else {
+        return refuse(StatusCode::SERVICE_UNAVAILABLE, "busy; try again in a moment", Some(Duration::from_secs(1)));
+    };
+    let client_hash = gate.client_hash(client);
+    match blocking(&state, move |store| Ok(store.insert_public_report(&report, &client_hash, Utc::now())?)).await {
+        Ok(receipt) => (StatusCode::ACCEPTED, Json(Receipt { receipt })).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_refill_and_say_when() {
+        let gate = PublicGate::new(RateLimit { burst: 2, refill_every: Duration::from_secs(10) });
+        let client = IpAddr::from([192, 0, 2, 1]);
+        let start = Instant::now();
+        assert!(gate.admit(client, start).is_ok());
+        assert!(gate.admit(client, start).is_ok());
+        let wait = gate.admit(client, start).expect_err("bucket empty");
+        assert!(wait > Duration::from_secs(9) && wait <= Duration::from_secs(10), "{wait:?}");
+        assert!(gate.admit(IpAddr::from([192, 0, 2, 2]), start).is_ok(), "another client has its own bucket");
+        assert!(gate.admit(client, start + Duration::from_secs(10)).is_ok());
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(
+                header::HeaderName::from_bytes(name.as_bytes()).expect("name"),
+                HeaderValue::from_str(value).expect("value"),
+            );
+        }
+        map
+    }
+
+    #[test]
+    fn csrf_rules() {
+        let json = ("content-type", "application/json");
+        assert!(check_csrf(&headers(&[json])).is_ok(), "an app without cookies");
+        assert!(check_csrf(&headers(&[("content-type", "text/plain")])).is_err(), "a cross-site simple request");
+        let browser = [json, ("host", "crackdown.example"), ("cookie", "crackdown_csrf=abc; other=1")];
+        assert!(check_csrf(&headers(&browser)).is_err(), "no origin, no token");
+        let mut good = browser.to_vec();
+        good.extend([("origin", "https://crackdown.example"), ("x-csrf-token", "abc")]);
+        assert!(check_csrf(&headers(&good)).is_ok());
+        let mut forged = browser.to_vec();
+        forged.extend([("origin", "https://evil.example"), ("x-csrf-token", "abc")]);
+        assert!(check_csrf(&headers(&forged)).is_err(), "foreign origin");
+        let mut wrong = browser.to_vec();
+        wrong.extend([("origin", "https://crackdown.example"), ("x-csrf-token", "abd")]);
+        assert!(check_csrf(&headers(&wrong)).is_err(), "token mismatch");
+    }
+}

@@ -1,0 +1,5 @@
+CREATE TABLE public_receipts (
+    receipt TEXT PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports(id),
+    client_hash TEXT NOT NULL
+);
