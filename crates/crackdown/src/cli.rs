@@ -104,7 +104,8 @@ pub struct GenerateArgs {
     /// Victim reports to write.
     #[arg(long, default_value_t = 3000)]
     pub reports: u64,
-    /// Ledger transactions to write.
+    /// Ledger transactions to write: at least this many; laundering already set
+    /// off on the last day completes, which may add a few.
     #[arg(long, default_value_t = 200_000)]
     pub transactions: u64,
     /// Print the summary as JSON.

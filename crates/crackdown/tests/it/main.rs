@@ -3,6 +3,7 @@
 
 mod access;
 mod api;
+mod demo;
 mod import;
 mod public;
 mod support;
