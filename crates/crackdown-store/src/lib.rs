@@ -10,6 +10,8 @@ mod db;
 mod migrations;
 mod reports;
 mod tenancy;
+#[doc(hidden)]
+pub mod testing;
 
 use std::path::Path;
 

@@ -447,6 +447,19 @@ fn insert_batch(
     Ok(outcomes)
 }
 
+/// `SELECT <report columns> FROM <reports and joins> WHERE <visible to viewer>`,
+/// ready for more `AND` conditions.
+fn select_visible_reports(viewer: &Viewer) -> Query {
+    let mut query = Query::new("SELECT ");
+    let columns = report_columns(&mut query, viewer);
+    query.push(&columns);
+    query.push(" ");
+    query.push(REPORT_JOINS);
+    let visible = visibility(&mut query, viewer);
+    query.push(&format!(" WHERE {visible}"));
+    query
+}
+
 /// Adds the listing filters to a query over reports `r`.
 fn push_filter(query: &mut Query, filter: &ReportFilter) {
     if let Some(status) = filter.status {
@@ -521,13 +534,7 @@ impl Store {
         filter: &ReportFilter,
         limit: usize,
     ) -> Result<Page<StoredReport>, StoreError> {
-        let mut query = Query::new("SELECT ");
-        let columns = report_columns(&mut query, viewer);
-        query.push(&columns);
-        query.push(" ");
-        query.push(REPORT_JOINS);
-        let visible = visibility(&mut query, viewer);
-        query.push(&format!(" WHERE {visible}"));
+        let mut query = select_visible_reports(viewer);
         push_filter(&mut query, filter);
         let limit = limit.clamp(1, 1000);
         let p = query.param(limit as i64 + 1);
@@ -546,14 +553,9 @@ impl Store {
     /// One report, if it exists and `viewer` may read it. A report the viewer
     /// may not read is "not found", so its existence does not leak.
     pub fn report(&self, viewer: &Viewer, id: i64) -> Result<StoredReport, StoreError> {
-        let mut query = Query::new("SELECT ");
-        let columns = report_columns(&mut query, viewer);
-        query.push(&columns);
-        query.push(" ");
-        query.push(REPORT_JOINS);
-        let visible = visibility(&mut query, viewer);
+        let mut query = select_visible_reports(viewer);
         let p = query.param(id);
-        query.push(&format!(" WHERE r.id = {p} AND {visible}"));
+        query.push(&format!(" AND r.id = {p}"));
         let row = self.pool.with(|conn| conn.query_one(&query.sql, &query.params))?;
         row.map(|row| read_report(&row)).transpose()?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))
     }

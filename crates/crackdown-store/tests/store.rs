@@ -3,8 +3,6 @@
 //! (the README's test command starts one). Set `CRACKDOWN_REQUIRE_POSTGRES=1`
 //! to fail instead of skipping when it is absent.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use chrono::{TimeZone, Utc};
 use crackdown_model::{Channel, Keyword, Money, NewReport, ReportStatus, Role, Tlp, VictimContact, Viewer};
 use crackdown_store::{InsertedReport, ReportFilter, ShareOptions, Store, StoreError};
@@ -22,21 +20,8 @@ fn sqlite() -> TestStore {
 }
 
 fn postgres() -> Option<TestStore> {
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let Ok(url) = std::env::var("CRACKDOWN_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var_os("CRACKDOWN_REQUIRE_POSTGRES").is_none(),
-            "CRACKDOWN_REQUIRE_POSTGRES is set but CRACKDOWN_TEST_POSTGRES_URL is not"
-        );
-        eprintln!("skipping PostgreSQL: CRACKDOWN_TEST_POSTGRES_URL is not set");
-        return None;
-    };
-    let schema = format!("t{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect to the test PostgreSQL");
-    admin.batch_execute(&format!("CREATE SCHEMA {schema}")).expect("create schema");
-    let separator = if url.contains('?') { '&' } else { '?' };
-    let scoped = format!("{url}{separator}options=-csearch_path%3D{schema}");
-    Some(TestStore { store: Store::open_postgres(&scoped).expect("open postgres"), _dir: None })
+    let url = crackdown_store::testing::fresh_postgres_url()?;
+    Some(TestStore { store: Store::open_postgres(&url).expect("open postgres"), _dir: None })
 }
 
 /// Declares a test that runs on SQLite and on PostgreSQL.
@@ -160,27 +145,9 @@ fn world(store: &Store) -> World {
     World { viewers, ids }
 }
 
-/// Who reads what: one row per viewer, one column per marking
-/// (CLEAR, GREEN, AMBER, AMBER+STRICT, RED); `C` = readable with victim
-/// contact, `r` = readable without it, `.` = invisible.
-const ACCESS_MATRIX: &[(&str, &str)] = &[
-    ("police-admin", "CCCC."),
-    ("police-analyst", "CCCCC"),
-    ("police-reporter", "....."),
-    ("police-partner", "rrrr."),
-    ("bank-admin", "rrr.."),
-    ("bank-analyst", "rrr.."),
-    ("bank-reporter", "....."),
-    ("bank-partner", "rrr.r"),
-    ("ngo-admin", "r...."),
-    ("ngo-analyst", "r...."),
-    ("ngo-reporter", "....."),
-    ("ngo-partner", "r...."),
-];
-
 fn access_matrix(store: &Store) {
     let world = world(store);
-    for (name, expected) in ACCESS_MATRIX {
+    for (name, expected) in crackdown_store::testing::ACCESS_MATRIX {
         let viewer = &world.viewers.iter().find(|(user, _)| user == name).expect("viewer").1;
         let listed = store.reports(viewer, &ReportFilter::default(), 100).expect("list");
         for ((tlp, id), cell) in world.ids.iter().zip(expected.chars()) {

@@ -12,25 +12,7 @@ use tower::ServiceExt;
 
 use crate::support::Backend;
 
-/// Rows: users (`org-role`); columns: CLEAR, GREEN, AMBER, AMBER+STRICT,
-/// RED. `C` readable with the victim's contact, `r` readable without it,
-/// `.` invisible. `police` reports (as police-analyst); `bank` shares the
-/// community `asean` with police, which AMBER is shared with; `ngo` shares
-/// nothing; RED names bank-partner as recipient.
-const ACCESS_MATRIX: &[(&str, &str)] = &[
-    ("police-admin", "CCCC."),
-    ("police-analyst", "CCCCC"),
-    ("police-reporter", "....."),
-    ("police-partner", "rrrr."),
-    ("bank-admin", "rrr.."),
-    ("bank-analyst", "rrr.."),
-    ("bank-reporter", "....."),
-    ("bank-partner", "rrr.r"),
-    ("ngo-admin", "r...."),
-    ("ngo-analyst", "r...."),
-    ("ngo-reporter", "....."),
-    ("ngo-partner", "r...."),
-];
+use crackdown_store::testing::ACCESS_MATRIX;
 
 /// Builds the world through the CLI and returns the report ids by marking.
 fn world(backend: &Backend) -> Vec<(Tlp, i64)> {

@@ -1,8 +1,7 @@
 //! The HTTP API beyond reads: submitting reports, triage, tokens, the
 //! OpenAPI document, and a real server process that shuts down gracefully.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -11,7 +10,7 @@ use crackdown_server::AppState;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-use crate::support::Backend;
+use crate::support::{Backend, address_in, http_get};
 
 struct Api {
     app: axum::Router,
@@ -100,28 +99,6 @@ async fn openapi_document_describes_every_route() {
     assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
 }
 
-/// Sends one raw HTTP/1.1 request to a running server.
-fn http_get(address: &str, path: &str) -> String {
-    let mut stream = TcpStream::connect(address).expect("connect");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").expect("send");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("read");
-    answer
-}
-
-/// Sends one raw HTTP/1.1 request with a bearer token.
-fn http_get_with_token(address: &str, path: &str, token: &str) -> String {
-    let mut stream = TcpStream::connect(address).expect("connect");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("read");
-    answer
-}
-
 /// A real server process answers, reads through the store, and exits 0 on SIGTERM.
 fn check_serve(backend: &Backend) {
     backend
@@ -140,15 +117,10 @@ fn check_serve(backend: &Backend) {
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
     let mut line = String::new();
     stderr.read_line(&mut line).expect("first line");
-    let address = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    assert!(http_get(&address, "/api/v1/health").contains("\"ok\""));
-    assert!(http_get(&address, "/api/v1/reports").starts_with("HTTP/1.1 401"));
-    let listed = http_get_with_token(&address, "/api/v1/reports", &token);
+    let address = address_in(&line);
+    assert!(http_get(&address, "/api/v1/health", None).contains("\"ok\""));
+    assert!(http_get(&address, "/api/v1/reports", None).starts_with("HTTP/1.1 401"));
+    let listed = http_get(&address, "/api/v1/reports", Some(&token));
     assert!(listed.starts_with("HTTP/1.1 200"), "{listed}");
     let pid = child.id().to_string();
     let killed = std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill");

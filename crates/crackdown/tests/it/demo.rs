@@ -3,13 +3,12 @@
 //! and the demo serves it.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::support::Backend;
+use crate::support::{Backend, address_in, http_get};
 
 /// SHA-256 of every file under `dir`, by relative path.
 fn digests(dir: &Path) -> BTreeMap<String, String> {
@@ -63,18 +62,6 @@ fn generate_is_deterministic_and_its_reports_import_cleanly() {
     assert_eq!(imported["imported"].as_u64(), Some(400 - resubmissions));
 }
 
-fn http_get(address: &str, path: &str, token: &str) -> String {
-    let mut stream = TcpStream::connect(address).expect("connect");
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("read");
-    answer
-}
-
 #[test]
 fn demo_loads_the_case_once_and_serves_it_with_a_token_per_role() {
     let backend = Backend::sqlite();
@@ -96,8 +83,7 @@ fn demo_loads_the_case_once_and_serves_it_with_a_token_per_role() {
             }
         }
         let ready = lines.iter().find(|line| line.contains("ready in")).expect("a ready line");
-        let address =
-            ready.split("http://").nth(1).and_then(|rest| rest.split('/').next()).expect("address").to_owned();
+        let address = address_in(ready);
         let token_of = |user: &str| {
             lines
                 .iter()
@@ -109,7 +95,7 @@ fn demo_loads_the_case_once_and_serves_it_with_a_token_per_role() {
         for role_user in ["admin", "analyst", "reporter", "partner"] {
             assert!(token_of(role_user).starts_with("cdk_"));
         }
-        let listed = http_get(&address, "/api/v1/reports?limit=3", &token_of("analyst"));
+        let listed = http_get(&address, "/api/v1/reports?limit=3", Some(&token_of("analyst")));
         assert!(listed.starts_with("HTTP/1.1 200"), "start {start}: {listed}");
         assert!(listed.contains("\"items\":[{"), "the analyst sees reports");
         let killed =

@@ -2,7 +2,6 @@
 //! when `CRACKDOWN_TEST_POSTGRES_URL` is set, and a `crackdown` command.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
 
@@ -20,23 +19,8 @@ impl Backend {
 
     /// A fresh schema on the test server, or `None` (skip) when there is none.
     pub fn postgres() -> Option<Backend> {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let Ok(url) = std::env::var("CRACKDOWN_TEST_POSTGRES_URL") else {
-            assert!(
-                std::env::var_os("CRACKDOWN_REQUIRE_POSTGRES").is_none(),
-                "CRACKDOWN_REQUIRE_POSTGRES is set but CRACKDOWN_TEST_POSTGRES_URL is not"
-            );
-            eprintln!("skipping PostgreSQL: CRACKDOWN_TEST_POSTGRES_URL is not set");
-            return None;
-        };
-        let schema = format!("it{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst));
-        let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect to the test PostgreSQL");
-        admin.batch_execute(&format!("CREATE SCHEMA {schema}")).expect("create schema");
-        let separator = if url.contains('?') { '&' } else { '?' };
-        Some(Backend {
-            dir: tempfile::tempdir().expect("temp dir"),
-            database: Some(format!("{url}{separator}options=-csearch_path%3D{schema}")),
-        })
+        let url = crackdown_store::testing::fresh_postgres_url()?;
+        Some(Backend { dir: tempfile::tempdir().expect("temp dir"), database: Some(url) })
     }
 
     pub fn path(&self) -> &Path {
@@ -82,4 +66,24 @@ impl Backend {
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.run(args)).expect("JSON on stdout")
     }
+}
+
+/// The `host:port` in a line such as "... at http://127.0.0.1:4321/ ...".
+pub fn address_in(line: &str) -> String {
+    line.split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned()
+}
+
+/// Sends one raw HTTP/1.1 GET to a running server, with a bearer token if given.
+pub fn http_get(address: &str, path: &str, token: Option<&str>) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    let auth = token.map(|token| format!("Authorization: Bearer {token}\r\n")).unwrap_or_default();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\n{auth}Connection: close\r\n\r\n").expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    answer
 }
