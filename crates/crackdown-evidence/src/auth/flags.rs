@@ -35,12 +35,16 @@ pub struct SenderFlag {
 /// are searched in From, Reply-To, Return-Path and link targets.
 pub fn sender_flags(mail: &ParsedMail, protected: &[String]) -> Vec<SenderFlag> {
     let protected: Vec<Protected> = protected.iter().filter_map(|p| Protected::new(p)).collect();
+    sender_flags_of(mail, &protected)
+}
+
+fn sender_flags_of(mail: &ParsedMail, protected: &[Protected]) -> Vec<SenderFlag> {
     let mut flags = Vec::new();
     let from_domain = mail.from.as_ref().and_then(|f| f.domain());
 
     if let (Some(from), Some(from_domain)) = (&mail.from, &from_domain) {
         if let Some(name) = &from.name {
-            if let Some(detail) = display_name_spoof(name, from_domain, &protected) {
+            if let Some(detail) = display_name_spoof(name, from_domain, protected) {
                 flags.push(SenderFlag {
                     kind: FlagKind::DisplayNameSpoof,
                     detail,
@@ -85,10 +89,10 @@ pub fn sender_flags(mail: &ParsedMail, protected: &[String]) -> Vec<SenderFlag> 
             .map(|d| (d, "link")),
     );
     for (host, place) in candidates {
-        if !seen.insert(host.clone()) {
+        if !seen.insert(domain::registrable_domain(&host)) {
             continue;
         }
-        for brand in &protected {
+        for brand in protected {
             if let Some(reason) = brand.imitated_by(&host) {
                 flags.push(SenderFlag {
                     kind: FlagKind::LookalikeDomain,
@@ -99,6 +103,12 @@ pub fn sender_flags(mail: &ParsedMail, protected: &[String]) -> Vec<SenderFlag> 
                     ),
                 });
             }
+        }
+    }
+    for attached in &mail.attached_messages {
+        for mut flag in sender_flags_of(attached, &protected) {
+            flag.detail = format!("attached message: {}", flag.detail);
+            flags.push(flag);
         }
     }
     flags
@@ -126,18 +136,56 @@ impl Protected {
     }
 
     /// Why `host` imitates this brand, or `None` if it is the brand itself
-    /// or unrelated.
+    /// or unrelated. The whole label left of the suffix is compared, then
+    /// each hyphen-separated piece of it and each subdomain label, so
+    /// `paypa1-secure.example` and `paypal.com.verify.example` are caught.
     fn imitated_by(&self, host: &str) -> Option<String> {
         let registrable = domain::registrable_domain(host);
         if registrable == self.domain {
             return None;
         }
         let label = brand_label(&registrable);
-        let unicode_label = domain::unicode_host(&label);
-        let host_skeleton: String = skeleton(&unicode_label).collect();
         if label == self.label {
             return Some(format!("same name under another suffix ({registrable})"));
         }
+        if let Some(reason) = self.resembles(&label) {
+            return Some(reason);
+        }
+        if self.label.chars().count() < 4 {
+            return None;
+        }
+        let pieces = label.split('-').filter(|piece| *piece != label);
+        for piece in pieces {
+            if let Some(reason) = self.resembles(piece) {
+                return Some(format!("brand-like piece in {registrable}: {reason}"));
+            }
+            if piece == self.label {
+                return Some(format!(
+                    "brand name inside a foreign domain ({registrable})"
+                ));
+            }
+        }
+        let subdomains = host
+            .strip_suffix(&registrable)
+            .unwrap_or_default()
+            .trim_end_matches('.')
+            .split('.')
+            .filter(|l| !l.is_empty());
+        for sub in subdomains {
+            if sub == self.label || self.resembles(sub).is_some() {
+                return Some(format!("brand name as a subdomain of {registrable}"));
+            }
+        }
+        None
+    }
+
+    /// Confusable or near-miss spelling of the brand label.
+    fn resembles(&self, label: &str) -> Option<String> {
+        if label == self.label {
+            return None;
+        }
+        let unicode_label = domain::unicode_host(label);
+        let host_skeleton: String = skeleton(&unicode_label).collect();
         if host_skeleton == self.skeleton {
             let mixed = if unicode_label.is_single_script() {
                 ""
@@ -154,26 +202,8 @@ impl Protected {
         } else {
             1
         };
-        if self.label.chars().count() >= 4 && distance <= allowed {
-            return Some(format!(
-                "{distance} character(s) from the brand name ({unicode_label})"
-            ));
-        }
-        if self.label.len() >= 4 && label.split('-').any(|part| part == self.label) {
-            return Some(format!(
-                "brand name inside a foreign domain ({registrable})"
-            ));
-        }
-        let brand_as_subdomain = host.strip_suffix(&registrable).is_some_and(|prefix| {
-            prefix
-                .trim_end_matches('.')
-                .split('.')
-                .any(|l| l == self.label)
-        });
-        if brand_as_subdomain && self.label.len() >= 4 {
-            return Some(format!("brand name as a subdomain of {registrable}"));
-        }
-        None
+        (self.label.chars().count() >= 4 && distance <= allowed)
+            .then(|| format!("{distance} character(s) from the brand name ({unicode_label})"))
     }
 }
 
@@ -205,10 +235,14 @@ fn display_name_spoof(name: &str, from_domain: &str, protected: &[Protected]) ->
     }
     let lower = name.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).collect();
+    let compact: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
     protected
         .iter()
         .filter(|brand| brand.label.len() >= 3 && from_org != brand.domain)
-        .find(|brand| words.contains(&brand.label.as_str()))
+        .find(|brand| {
+            words.contains(&brand.label.as_str())
+                || (brand.label.len() >= 5 && compact.contains(&brand.label))
+        })
         .map(|brand| {
             format!(
                 "display name {name:?} names the protected brand {} but the address is at {from_domain}",
@@ -297,6 +331,8 @@ mod tests {
         check("paypal-secure.net", true);
         check("paypal.com.verify.example", true);
         check("kasikornbamk.com", true);
+        check("paypa1-secure.example", true);
+        check("secure-pay.example", false);
         check("paypal.com", false);
         check("www.paypal.com", false);
         check("example.org", false);

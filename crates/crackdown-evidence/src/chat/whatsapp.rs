@@ -174,8 +174,15 @@ fn decide_order(raw: &[RawMessage], warnings: &mut Vec<String>) -> DateOrder {
     if dated.len() * 2 < raw.len() {
         return DateOrder::YearFirst;
     }
-    let day_first_proofs = dated.iter().filter(|m| m.fields[0] > 12).count();
-    let month_first_proofs = dated.iter().filter(|m| m.fields[1] > 12).count();
+    // A line proves an order only if it is a valid date in that order.
+    let day_first_proofs = dated
+        .iter()
+        .filter(|m| m.fields[0] > 12 && m.date(DateOrder::DayFirst).is_some())
+        .count();
+    let month_first_proofs = dated
+        .iter()
+        .filter(|m| m.fields[1] > 12 && m.date(DateOrder::MonthFirst).is_some())
+        .count();
     match (day_first_proofs, month_first_proofs) {
         (0, 0) => {}
         (_, 0) => return DateOrder::DayFirst,

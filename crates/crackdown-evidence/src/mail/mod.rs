@@ -379,7 +379,7 @@ impl<'l> Extractor<'l> {
             let count = message.headers().iter().filter(|h| h.name == name).count();
             if count > 1 {
                 self.warn(format!(
-                    "{count} {} headers (only one is allowed; possible header injection); the first is used",
+                    "{count} {} headers (only one is allowed; possible header injection); the last one is used",
                     name.as_str()
                 ));
             }
@@ -494,11 +494,11 @@ impl<'l> Extractor<'l> {
                         continue;
                     }
                     self.check_charset(id, part, text);
-                    text_parts.push(text.as_ref());
+                    text_parts.push(text.replace("\r\n", "\n"));
                 }
             }
         }
-        mail.text = self.capped(text_parts.join("\n\n"), "plain text");
+        mail.text = self.capped(text_parts.join("\n\n").trim_end().to_owned(), "plain text");
 
         let mut html_texts = Vec::new();
         for &id in &message.html_body {
@@ -585,6 +585,7 @@ impl<'l> Extractor<'l> {
                 continue;
             }
             mail.attachments.push(attachment(part));
+            self.attachment_text(id, part, mail);
             if let PartType::Message(nested) = &part.body {
                 if attached_depth == 0 {
                     self.warn(format!(
@@ -607,6 +608,37 @@ impl<'l> Extractor<'l> {
                 self.limits.max_attachments
             ));
         }
+    }
+}
+
+impl Extractor<'_> {
+    /// Text of a text/* attachment (a recovered truncated part, a .txt
+    /// file) is evidence too: appended to the text, binaries excluded.
+    fn attachment_text(&mut self, id: u32, part: &MessagePart<'_>, mail: &mut ParsedMail) {
+        let (source, is_html) = match &part.body {
+            PartType::Text(text) => (text, false),
+            PartType::Html(html) => (html, true),
+            _ => return,
+        };
+        if sniff_binary(source.as_bytes()).is_some() {
+            return;
+        }
+        self.check_charset(id, part, source);
+        let (target, text) = if is_html {
+            (&mut mail.html_text, html::html_to_text(source).text)
+        } else {
+            (
+                &mut mail.text,
+                source.replace("\r\n", "\n").trim_end().to_owned(),
+            )
+        };
+        if text.is_empty() || target.len() + text.len() > self.limits.max_text_bytes {
+            return;
+        }
+        if !target.is_empty() {
+            target.push_str("\n\n");
+        }
+        target.push_str(&text);
     }
 }
 
