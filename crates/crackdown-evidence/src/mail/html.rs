@@ -20,8 +20,10 @@ pub struct RawLink {
 pub struct HtmlText {
     /// Readable text, one line per block element.
     pub text: String,
-    /// Links in document order.
+    /// Links in document order, at most the `max_links` asked for.
     pub links: Vec<RawLink>,
+    /// Links beyond `max_links`, counted but not kept.
+    pub dropped_links: usize,
 }
 
 /// Elements whose whole content is dropped.
@@ -52,9 +54,13 @@ const BLOCKS: &[&str] = &[
     "title",
 ];
 
-/// Converts HTML to text and links.
-pub fn html_to_text(html: &str) -> HtmlText {
-    let mut out = Builder::default();
+/// Converts HTML to text and links, keeping at most `max_links` links so
+/// a page of millions of anchors cannot exhaust memory.
+pub fn html_to_text(html: &str, max_links: usize) -> HtmlText {
+    let mut out = Builder {
+        max_links,
+        ..Builder::default()
+    };
     let bytes = html.as_bytes();
     let mut pos = 0;
     while pos < bytes.len() {
@@ -223,6 +229,8 @@ struct Builder {
     /// Target of the open `<a>` and where its visible text starts in `text`.
     open_link: Option<(String, usize)>,
     pending_space: bool,
+    max_links: usize,
+    dropped_links: usize,
 }
 
 impl Builder {
@@ -296,6 +304,10 @@ impl Builder {
 
     fn close_link(&mut self) {
         if let Some((target, start)) = self.open_link.take() {
+            if self.links.len() >= self.max_links {
+                self.dropped_links += 1;
+                return;
+            }
             let text = self.text.get(start..).unwrap_or_default();
             let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
             self.links.push(RawLink { target, text });
@@ -307,6 +319,7 @@ impl Builder {
         HtmlText {
             text: self.text.trim_end().to_owned(),
             links: self.links,
+            dropped_links: self.dropped_links,
         }
     }
 }
@@ -316,7 +329,7 @@ mod tests {
     use super::*;
 
     fn check(html: &str, text: &str, links: &[(&str, &str)]) {
-        let result = html_to_text(html);
+        let result = html_to_text(html, 100);
         assert_eq!(result.text, text, "text of {html:?}");
         let got: Vec<(&str, &str)> = result
             .links
@@ -364,7 +377,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn never_panics_and_text_is_not_longer(html in ".{0,300}") {
-            let result = html_to_text(&html);
+            let result = html_to_text(&html, 100);
             proptest::prop_assert!(result.text.len() <= html.len() * 4 + 8);
         }
     }

@@ -508,17 +508,16 @@ impl<'l> Extractor<'l> {
                         continue;
                     }
                     self.check_charset(id, part, source);
-                    let reduced = html::html_to_text(source);
+                    let room = self.limits.max_links.saturating_sub(mail.links.len());
+                    let reduced = html::html_to_text(source, room);
                     html_texts.push(reduced.text);
-                    for link in reduced.links {
-                        if mail.links.len() >= self.limits.max_links {
-                            self.warn(format!(
-                                "more than {} links; the rest are not listed",
-                                self.limits.max_links
-                            ));
-                            break;
-                        }
-                        mail.links.push(analyse_link(link));
+                    mail.links
+                        .extend(reduced.links.into_iter().map(analyse_link));
+                    if reduced.dropped_links > 0 {
+                        self.warn(format!(
+                            "part {id}: {} links beyond the first {} not listed",
+                            reduced.dropped_links, self.limits.max_links
+                        ));
                     }
                 }
             }
@@ -625,7 +624,7 @@ impl Extractor<'_> {
         }
         self.check_charset(id, part, source);
         let (target, text) = if is_html {
-            (&mut mail.html_text, html::html_to_text(source).text)
+            (&mut mail.html_text, html::html_to_text(source, 0).text)
         } else {
             (
                 &mut mail.text,
