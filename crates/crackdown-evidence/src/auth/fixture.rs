@@ -144,8 +144,8 @@ impl DnsFixture {
                 continue;
             };
             let value = line
-                .splitn(2, name)
-                .nth(1)
+                .split_once(name)
+                .map(|x| x.1)
                 .and_then(|rest| rest.trim_start().get(kind.len()..))
                 .unwrap_or_default()
                 .trim();

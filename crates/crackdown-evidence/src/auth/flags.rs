@@ -43,26 +43,26 @@ fn sender_flags_of(mail: &ParsedMail, protected: &[Protected]) -> Vec<SenderFlag
     let from_domain = mail.from.as_ref().and_then(|f| f.domain());
 
     if let (Some(from), Some(from_domain)) = (&mail.from, &from_domain) {
-        if let Some(name) = &from.name {
-            if let Some(detail) = display_name_spoof(name, from_domain, protected) {
-                flags.push(SenderFlag {
-                    kind: FlagKind::DisplayNameSpoof,
-                    detail,
-                });
-            }
+        if let Some(name) = &from.name
+            && let Some(detail) = display_name_spoof(name, from_domain, protected)
+        {
+            flags.push(SenderFlag {
+                kind: FlagKind::DisplayNameSpoof,
+                detail,
+            });
         }
         let from_org = domain::registrable_domain(from_domain);
         for reply in &mail.reply_to {
-            if let Some(reply_domain) = reply.domain() {
-                if domain::registrable_domain(&reply_domain) != from_org {
-                    flags.push(SenderFlag {
-                        kind: FlagKind::ReplyToMismatch,
-                        detail: format!(
-                            "replies go to {} ({reply_domain}), not to the From domain {from_domain}",
-                            reply.address
-                        ),
-                    });
-                }
+            if let Some(reply_domain) = reply.domain()
+                && domain::registrable_domain(&reply_domain) != from_org
+            {
+                flags.push(SenderFlag {
+                    kind: FlagKind::ReplyToMismatch,
+                    detail: format!(
+                        "replies go to {} ({reply_domain}), not to the From domain {from_domain}",
+                        reply.address
+                    ),
+                });
             }
         }
     }
@@ -106,7 +106,7 @@ fn sender_flags_of(mail: &ParsedMail, protected: &[Protected]) -> Vec<SenderFlag
         }
     }
     for attached in &mail.attached_messages {
-        for mut flag in sender_flags_of(attached, &protected) {
+        for mut flag in sender_flags_of(attached, protected) {
             flag.detail = format!("attached message: {}", flag.detail);
             flags.push(flag);
         }
@@ -225,12 +225,12 @@ fn display_name_spoof(name: &str, from_domain: &str, protected: &[Protected]) ->
         } else {
             domain::text_host(token)
         };
-        if let Some(claimed) = claimed {
-            if domain::registrable_domain(&claimed) != from_org {
-                return Some(format!(
-                    "display name {name:?} names {claimed} but the address is at {from_domain}"
-                ));
-            }
+        if let Some(claimed) = claimed
+            && domain::registrable_domain(&claimed) != from_org
+        {
+            return Some(format!(
+                "display name {name:?} names {claimed} but the address is at {from_domain}"
+            ));
         }
     }
     let lower = name.to_lowercase();

@@ -239,52 +239,28 @@ mod tests {
                 .and_then(|c| c.name.as_deref()),
             Some("Mentor Lisa")
         );
-        let got: Vec<(Option<&str>, String, &str, Option<&str>, bool)> = conversation
+        let got: Vec<String> = conversation
             .messages
             .iter()
             .map(|m| {
-                (
-                    m.sender.as_deref(),
+                format!(
+                    "{}|{}|{}|{}|{}",
+                    m.sender.as_deref().unwrap_or("-"),
                     m.timestamp
-                        .map(|t| t.format("%m-%d %H:%M").to_string())
-                        .unwrap_or_default(),
-                    m.text.as_str(),
-                    m.attachment.as_deref(),
-                    m.system,
+                        .map_or("-".to_owned(), |t| t.format("%m-%d %H:%M").to_string()),
+                    m.text,
+                    m.attachment.as_deref().unwrap_or("-"),
+                    m.system
                 )
             })
             .collect();
         assert_eq!(
             got,
             vec![
-                (
-                    Some("Mentor Lisa"),
-                    "12-31 21:41".to_owned(),
-                    "Hello dear",
-                    None,
-                    false
-                ),
-                (
-                    Some("Nok"),
-                    "12-31 21:42".to_owned(),
-                    "two\nlines",
-                    None,
-                    false
-                ),
-                (
-                    Some("Mentor Lisa"),
-                    "12-31 21:43".to_owned(),
-                    "",
-                    Some("[Sticker]"),
-                    false
-                ),
-                (
-                    None,
-                    "12-31 21:44".to_owned(),
-                    "Mentor Lisa unsent a message.",
-                    None,
-                    true
-                ),
+                "Mentor Lisa|12-31 21:41|Hello dear|-|false",
+                "Nok|12-31 21:42|two\nlines|-|false",
+                "Mentor Lisa|12-31 21:43||[Sticker]|false",
+                "-|12-31 21:44|Mentor Lisa unsent a message.|-|true",
             ]
         );
         assert_eq!(conversation.warnings, Vec::<String>::new());

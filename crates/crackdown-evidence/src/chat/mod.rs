@@ -252,29 +252,28 @@ fn decide_parties(conversation: &mut Conversation, options: &ChatOptions) {
         .into_iter()
         .map(str::to_owned)
         .collect();
-    if conversation.counterpart.is_none() {
-        if let Some(owner) = &conversation.owner {
-            let others: Vec<&String> = senders.iter().filter(|s| *s != owner).collect();
-            if let [only] = others[..] {
-                conversation.counterpart = Some(identity_from_name(only));
-            } else if others.len() > 1 {
-                conversation.warnings.push(format!(
-                    "{} senders besides the owner (a group chat); no single counterpart recorded",
-                    others.len()
-                ));
-            }
+    if conversation.counterpart.is_none()
+        && let Some(owner) = &conversation.owner
+    {
+        let others: Vec<&String> = senders.iter().filter(|s| *s != owner).collect();
+        if let [only] = others[..] {
+            conversation.counterpart = Some(identity_from_name(only));
+        } else if others.len() > 1 {
+            conversation.warnings.push(format!(
+                "{} senders besides the owner (a group chat); no single counterpart recorded",
+                others.len()
+            ));
         }
     }
-    if conversation.owner.is_none() {
-        if let Some(counterpart) = conversation
+    if conversation.owner.is_none()
+        && let Some(counterpart) = conversation
             .counterpart
             .as_ref()
             .and_then(|c| c.name.clone())
-        {
-            let others: Vec<&String> = senders.iter().filter(|s| **s != counterpart).collect();
-            if let [only] = others[..] {
-                conversation.owner = Some(only.clone());
-            }
+    {
+        let others: Vec<&String> = senders.iter().filter(|s| **s != counterpart).collect();
+        if let [only] = others[..] {
+            conversation.owner = Some(only.clone());
         }
     }
     if conversation.owner.is_none() {

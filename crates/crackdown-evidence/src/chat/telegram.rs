@@ -278,7 +278,7 @@ mod tests {
                 ""
             ]
         );
-        assert_eq!(conversation.messages[0].system, true);
+        assert!(conversation.messages[0].system);
         assert_eq!(
             conversation.messages[2].attachment.as_deref(),
             Some("photos/photo_1.jpg")

@@ -52,18 +52,21 @@ struct RawMessage {
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum DateOrder {
-    DayFirst,
-    MonthFirst,
-    YearFirst,
+    /// Day first (most of the world).
+    Dmy,
+    /// Month first (US exports).
+    Mdy,
+    /// Year first (ISO-like locales).
+    Ymd,
 }
 
 impl RawMessage {
     fn date(&self, order: DateOrder) -> Option<NaiveDate> {
         let [a, b, c] = self.fields;
         let (year, month, day) = match order {
-            DateOrder::YearFirst => (a, b, c),
-            DateOrder::DayFirst => (c, b, a),
-            DateOrder::MonthFirst => (c, a, b),
+            DateOrder::Ymd => (a, b, c),
+            DateOrder::Dmy => (c, b, a),
+            DateOrder::Mdy => (c, a, b),
         };
         let year = if year < 100 { 2000 + year } else { year };
         NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
@@ -121,7 +124,7 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
     let mut messages = Vec::with_capacity(raw.len());
     for message in &raw {
         let fits = match order {
-            DateOrder::YearFirst => message.first_is_year,
+            DateOrder::Ymd => message.first_is_year,
             _ => !message.first_is_year,
         };
         let local = if fits {
@@ -172,30 +175,30 @@ fn name_from_file_name(file_name: &str) -> Option<String> {
 fn decide_order(raw: &[RawMessage], warnings: &mut Vec<String>) -> DateOrder {
     let dated: Vec<&RawMessage> = raw.iter().filter(|m| !m.first_is_year).collect();
     if dated.len() * 2 < raw.len() {
-        return DateOrder::YearFirst;
+        return DateOrder::Ymd;
     }
     // A line proves an order only if it is a valid date in that order.
     let day_first_proofs = dated
         .iter()
-        .filter(|m| m.fields[0] > 12 && m.date(DateOrder::DayFirst).is_some())
+        .filter(|m| m.fields[0] > 12 && m.date(DateOrder::Dmy).is_some())
         .count();
     let month_first_proofs = dated
         .iter()
-        .filter(|m| m.fields[1] > 12 && m.date(DateOrder::MonthFirst).is_some())
+        .filter(|m| m.fields[1] > 12 && m.date(DateOrder::Mdy).is_some())
         .count();
     match (day_first_proofs, month_first_proofs) {
         (0, 0) => {}
-        (_, 0) => return DateOrder::DayFirst,
-        (0, _) => return DateOrder::MonthFirst,
+        (_, 0) => return DateOrder::Dmy,
+        (0, _) => return DateOrder::Mdy,
         (day, month) => {
             let order = if day >= month {
-                DateOrder::DayFirst
+                DateOrder::Dmy
             } else {
-                DateOrder::MonthFirst
+                DateOrder::Mdy
             };
             warnings.push(format!(
                 "dates mix day-first ({day} lines) and month-first ({month} lines) orders; using {}",
-                if order == DateOrder::DayFirst { "day-first" } else { "month-first" }
+                if order == DateOrder::Dmy { "day-first" } else { "month-first" }
             ));
             return order;
         }
@@ -204,22 +207,19 @@ fn decide_order(raw: &[RawMessage], warnings: &mut Vec<String>) -> DateOrder {
         let times: Vec<NaiveDateTime> = dated.iter().filter_map(|m| m.local_time(order)).collect();
         times.windows(2).filter(|w| w[1] < w[0]).count()
     };
-    let (day, month) = (
-        inversions(DateOrder::DayFirst),
-        inversions(DateOrder::MonthFirst),
-    );
+    let (day, month) = (inversions(DateOrder::Dmy), inversions(DateOrder::Mdy));
     if day != month {
         return if day < month {
-            DateOrder::DayFirst
+            DateOrder::Dmy
         } else {
-            DateOrder::MonthFirst
+            DateOrder::Mdy
         };
     }
     let twelve_hour = dated.iter().any(|m| m.pm.is_some());
     let order = if twelve_hour {
-        DateOrder::MonthFirst
+        DateOrder::Mdy
     } else {
-        DateOrder::DayFirst
+        DateOrder::Dmy
     };
     if dated.iter().any(|m| m.fields[0] != m.fields[1]) {
         warnings.push(format!(
@@ -296,10 +296,10 @@ fn split_attachment(body: &str) -> (String, Option<String>) {
     if let Some(omitted) = OMITTED.iter().find(|o| body.trim() == **o) {
         return (String::new(), Some((*omitted).to_owned()));
     }
-    if let Some(rest) = body.strip_prefix("<attached: ") {
-        if let Some((name, after)) = rest.split_once('>') {
-            return (after.trim().to_owned(), Some(name.trim().to_owned()));
-        }
+    if let Some(rest) = body.strip_prefix("<attached: ")
+        && let Some((name, after)) = rest.split_once('>')
+    {
+        return (after.trim().to_owned(), Some(name.trim().to_owned()));
     }
     let (first, after) = body.split_once('\n').unwrap_or((body, ""));
     if let Some(name) = first.trim_end().strip_suffix(" (file attached)") {
@@ -315,32 +315,21 @@ fn split_attachment(body: &str) -> (String, Option<String>) {
 mod tests {
     use super::*;
 
-    fn check(
-        text: &str,
-        expected: &[(Option<&str>, Option<&str>, &str, Option<&str>)],
-    ) -> Vec<String> {
+    /// Each message as `sender|timestamp|text|attachment` ("-" for none).
+    fn check(text: &str, expected: &[&str]) -> Vec<String> {
         let conversation = parse(text, &ChatOptions::default());
-        let got: Vec<(Option<String>, Option<String>, String, Option<String>)> = conversation
+        let got: Vec<String> = conversation
             .messages
             .iter()
             .map(|m| {
-                (
-                    m.sender.clone(),
-                    m.timestamp
-                        .map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
-                    m.text.clone(),
-                    m.attachment.clone(),
-                )
-            })
-            .collect();
-        let expected: Vec<(Option<String>, Option<String>, String, Option<String>)> = expected
-            .iter()
-            .map(|(s, t, x, a)| {
-                (
-                    s.map(str::to_owned),
-                    t.map(str::to_owned),
-                    (*x).to_owned(),
-                    a.map(str::to_owned),
+                format!(
+                    "{}|{}|{}|{}",
+                    m.sender.as_deref().unwrap_or("-"),
+                    m.timestamp.map_or("-".to_owned(), |t| t
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string()),
+                    m.text,
+                    m.attachment.as_deref().unwrap_or("-")
                 )
             })
             .collect();
@@ -353,24 +342,9 @@ mod tests {
         let warnings = check(
             "12/31/23, 9:41 PM - Messages and calls are end-to-end encrypted.\n12/31/23, 9:42 PM - Anna: Hi dear\nhow are you?\n1/1/24, 12:05 AM - Bob: <Media omitted>\n",
             &[
-                (
-                    None,
-                    Some("2023-12-31 21:41:00"),
-                    "Messages and calls are end-to-end encrypted.",
-                    None,
-                ),
-                (
-                    Some("Anna"),
-                    Some("2023-12-31 21:42:00"),
-                    "Hi dear\nhow are you?",
-                    None,
-                ),
-                (
-                    Some("Bob"),
-                    Some("2024-01-01 00:05:00"),
-                    "",
-                    Some("<Media omitted>"),
-                ),
+                "-|2023-12-31 21:41:00|Messages and calls are end-to-end encrypted.|-",
+                "Anna|2023-12-31 21:42:00|Hi dear\nhow are you?|-",
+                "Bob|2024-01-01 00:05:00||<Media omitted>",
             ],
         );
         assert_eq!(warnings, Vec::<String>::new());
@@ -381,19 +355,9 @@ mod tests {
         check(
             "[31/12/2023, 21:41:05] Anna: \u{200e}Messages and calls are end-to-end encrypted.\n\u{200e}[31/12/2023, 21:42:00] Anna: \u{200e}<attached: 00000012-PHOTO-2023-12-31.jpg>\n[01/01/2024, 9:03:10\u{202f}AM] Bob: ok\n",
             &[
-                (
-                    Some("Anna"),
-                    Some("2023-12-31 21:41:05"),
-                    "Messages and calls are end-to-end encrypted.",
-                    None,
-                ),
-                (
-                    Some("Anna"),
-                    Some("2023-12-31 21:42:00"),
-                    "",
-                    Some("00000012-PHOTO-2023-12-31.jpg"),
-                ),
-                (Some("Bob"), Some("2024-01-01 09:03:10"), "ok", None),
+                "Anna|2023-12-31 21:41:05|Messages and calls are end-to-end encrypted.|-",
+                "Anna|2023-12-31 21:42:00||00000012-PHOTO-2023-12-31.jpg",
+                "Bob|2024-01-01 09:03:10|ok|-",
             ],
         );
     }
@@ -404,9 +368,9 @@ mod tests {
         check(
             "01/02/2024, 10:00 - A: x\n03/02/2024, 10:00 - B: y\n05/02/2024, 10:00 - A: z\n",
             &[
-                (Some("A"), Some("2024-02-01 10:00:00"), "x", None),
-                (Some("B"), Some("2024-02-03 10:00:00"), "y", None),
-                (Some("A"), Some("2024-02-05 10:00:00"), "z", None),
+                "A|2024-02-01 10:00:00|x|-",
+                "B|2024-02-03 10:00:00|y|-",
+                "A|2024-02-05 10:00:00|z|-",
             ],
         );
     }
@@ -415,11 +379,7 @@ mod tests {
     fn broken_and_mixed_dates_keep_text() {
         let warnings = check(
             "31/12/2023, 21:41 - A: one\n12/31/2023, 21:42 - B: two\n31/12/2023, 25:00 - A: three\n",
-            &[
-                (Some("A"), Some("2023-12-31 21:41:00"), "one", None),
-                (Some("B"), None, "two", None),
-                (Some("A"), None, "three", None),
-            ],
+            &["A|2023-12-31 21:41:00|one|-", "B|-|two|-", "A|-|three|-"],
         );
         assert!(
             warnings.iter().any(|w| w.starts_with("dates mix")),

@@ -286,14 +286,14 @@ impl Builder {
     fn tag(&mut self, closing: bool, name: &str, attributes: &str) {
         if name == "a" {
             self.close_link();
-            if !closing {
-                if let Some(target) = attribute(attributes, "href").filter(|t| !t.is_empty()) {
-                    if self.pending_space && !self.text.is_empty() && !self.text.ends_with('\n') {
-                        self.text.push(' ');
-                        self.pending_space = false;
-                    }
-                    self.open_link = Some((target, self.text.len()));
+            if !closing
+                && let Some(target) = attribute(attributes, "href").filter(|t| !t.is_empty())
+            {
+                if self.pending_space && !self.text.is_empty() && !self.text.ends_with('\n') {
+                    self.text.push(' ');
+                    self.pending_space = false;
                 }
+                self.open_link = Some((target, self.text.len()));
             }
         } else if BLOCKS.contains(&name) {
             self.newline();

@@ -488,37 +488,37 @@ impl<'l> Extractor<'l> {
     fn bodies(&mut self, message: &Message<'_>, mail: &mut ParsedMail) {
         let mut text_parts = Vec::new();
         for &id in &message.text_body {
-            if let Some(part) = message.parts.get(id as usize) {
-                if let PartType::Text(text) = &part.body {
-                    if self.posing_as_text(id, part, mail) {
-                        continue;
-                    }
-                    self.check_charset(id, part, text);
-                    text_parts.push(text.replace("\r\n", "\n"));
+            if let Some(part) = message.parts.get(id as usize)
+                && let PartType::Text(text) = &part.body
+            {
+                if self.posing_as_text(id, part, mail) {
+                    continue;
                 }
+                self.check_charset(id, part, text);
+                text_parts.push(text.replace("\r\n", "\n"));
             }
         }
         mail.text = self.capped(text_parts.join("\n\n").trim_end().to_owned(), "plain text");
 
         let mut html_texts = Vec::new();
         for &id in &message.html_body {
-            if let Some(part) = message.parts.get(id as usize) {
-                if let PartType::Html(source) = &part.body {
-                    if self.posing_as_text(id, part, mail) {
-                        continue;
-                    }
-                    self.check_charset(id, part, source);
-                    let room = self.limits.max_links.saturating_sub(mail.links.len());
-                    let reduced = html::html_to_text(source, room);
-                    html_texts.push(reduced.text);
-                    mail.links
-                        .extend(reduced.links.into_iter().map(analyse_link));
-                    if reduced.dropped_links > 0 {
-                        self.warn(format!(
-                            "part {id}: {} links beyond the first {} not listed",
-                            reduced.dropped_links, self.limits.max_links
-                        ));
-                    }
+            if let Some(part) = message.parts.get(id as usize)
+                && let PartType::Html(source) = &part.body
+            {
+                if self.posing_as_text(id, part, mail) {
+                    continue;
+                }
+                self.check_charset(id, part, source);
+                let room = self.limits.max_links.saturating_sub(mail.links.len());
+                let reduced = html::html_to_text(source, room);
+                html_texts.push(reduced.text);
+                mail.links
+                    .extend(reduced.links.into_iter().map(analyse_link));
+                if reduced.dropped_links > 0 {
+                    self.warn(format!(
+                        "part {id}: {} links beyond the first {} not listed",
+                        reduced.dropped_links, self.limits.max_links
+                    ));
                 }
             }
         }
@@ -541,16 +541,15 @@ impl<'l> Extractor<'l> {
 
     fn check_charset(&mut self, id: u32, part: &MessagePart<'_>, text: &str) {
         let charset = part.content_type().and_then(|ct| ct.attribute("charset"));
-        if let Some(label) = charset {
-            if mail_parser::decoders::charsets::map::charset_decoder(label.as_bytes()).is_none()
-                && !label.eq_ignore_ascii_case("utf-8")
-                && !label.eq_ignore_ascii_case("us-ascii")
-            {
-                self.warn(format!(
+        if let Some(label) = charset
+            && mail_parser::decoders::charsets::map::charset_decoder(label.as_bytes()).is_none()
+            && !label.eq_ignore_ascii_case("utf-8")
+            && !label.eq_ignore_ascii_case("us-ascii")
+        {
+            self.warn(format!(
                     "part {id} declares unknown charset {label:?}; decoded as UTF-8 with invalid bytes replaced"
                 ));
-                return;
-            }
+            return;
         }
         if text.contains('\u{fffd}') {
             let label = charset.unwrap_or("(none, assumed UTF-8)");
