@@ -129,6 +129,14 @@ fn archives_and_garbage_are_not_mail_or_chat() {
     ));
     assert_eq!(parse_mail(b""), Err(MailError::Empty));
     assert!(parse_chat(b"PK\x03\x04", &ChatOptions::default()).is_err());
+    let empty_export = crackdown_evidence::chat::parse_telegram_reader(
+        &br#"{"name": "x", "messages": []}"#[..],
+        &ChatOptions::default(),
+    );
+    assert_eq!(
+        empty_export,
+        Err(crackdown_evidence::chat::ChatError::Empty)
+    );
 }
 
 #[test]
@@ -147,7 +155,11 @@ fn huge_chat_line_and_many_messages() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 512,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {

@@ -178,6 +178,20 @@ pub fn parse_chat(bytes: &[u8], options: &ChatOptions) -> Result<Conversation, C
     Ok(conversation)
 }
 
+/// Parses a Telegram `result.json` from a reader without holding the file
+/// in memory: for large exports opened from disk.
+pub fn parse_telegram_reader(
+    reader: impl std::io::Read,
+    options: &ChatOptions,
+) -> Result<Conversation, ChatError> {
+    let mut conversation = telegram::parse_reader(reader)?;
+    if conversation.messages.is_empty() {
+        return Err(ChatError::Empty);
+    }
+    decide_parties(&mut conversation, options);
+    Ok(conversation)
+}
+
 /// Decodes UTF-8 (UTF-16 with a BOM too, as some phones write), lossily.
 fn decode_text(bytes: &[u8]) -> (String, bool) {
     let utf16 = |le: bool| {

@@ -202,7 +202,7 @@ impl<'de> Visitor<'de> for MessagesSeed<'_> {
 }
 
 /// Parses a `result.json` from any reader, streaming.
-pub fn parse_reader(reader: impl Read) -> Result<Conversation, ChatError> {
+pub(super) fn parse_reader(reader: impl Read) -> Result<Conversation, ChatError> {
     let mut state = State::default();
     let mut deserializer = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
     deserializer
