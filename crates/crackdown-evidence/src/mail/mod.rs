@@ -57,7 +57,12 @@ impl Default for MailLimits {
 pub enum MailError {
     /// Over [`MailLimits::max_message_bytes`].
     #[error("message is {size} bytes, over the {limit}-byte limit")]
-    TooLarge { size: usize, limit: usize },
+    TooLarge {
+        /// Bytes given.
+        size: usize,
+        /// Bytes allowed.
+        limit: usize,
+    },
     /// Empty input.
     #[error("message is empty")]
     Empty,
@@ -136,15 +141,22 @@ pub struct ParsedMail {
     pub sha256: String,
     /// Size of the original bytes.
     pub size: u64,
+    /// The From mailbox (the claimed author).
     pub from: Option<Mailbox>,
+    /// The Sender mailbox, when different software or a person sent on behalf of From.
     pub sender: Option<Mailbox>,
+    /// Where replies go; scammers point it away from the From domain.
     pub reply_to: Vec<Mailbox>,
     /// Return-Path address (the envelope sender as delivered).
     pub return_path: Option<String>,
+    /// Recipients, as the headers name them (not the envelope).
     pub to: Vec<Mailbox>,
     pub cc: Vec<Mailbox>,
+    /// Decoded subject, control characters replaced.
     pub subject: Option<String>,
+    /// The Date header in UTC; `None` when absent or invalid (with a warning).
     pub date: Option<DateTime<Utc>>,
+    /// Message-ID without angle brackets.
     pub message_id: Option<String>,
     /// Received chain, topmost first.
     pub received: Vec<ReceivedHop>,
