@@ -15,9 +15,7 @@ pub fn normalize_host(host: &str) -> Option<String> {
     }
     if host.is_ascii() {
         let lower = host.to_ascii_lowercase();
-        let valid = lower
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
+        let valid = lower.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
         return (valid && lower.contains('.')).then_some(lower);
     }
     let ascii = idna::domain_to_ascii(host).ok()?;
@@ -33,11 +31,7 @@ pub fn registrable_domain(host: &str) -> String {
 /// The Unicode form of a punycode host, for showing and for confusable checks.
 pub fn unicode_host(host: &str) -> String {
     let (unicode, result) = idna::domain_to_unicode(host);
-    if result.is_ok() {
-        unicode
-    } else {
-        host.to_owned()
-    }
+    if result.is_ok() { unicode } else { host.to_owned() }
 }
 
 /// The host of an absolute URL (`scheme://[user@]host[:port]/...`) or of a
@@ -46,16 +40,10 @@ pub fn url_host(url: &str) -> Option<String> {
     let url = url.trim();
     if let Some(rest) = strip_prefix_ignore_case(url, "mailto:") {
         let address = rest.split(['?', ',']).next().unwrap_or_default();
-        return address
-            .rsplit_once('@')
-            .and_then(|(_, d)| normalize_host(d));
+        return address.rsplit_once('@').and_then(|(_, d)| normalize_host(d));
     }
     let (scheme, rest) = url.split_once("://")?;
-    if scheme.is_empty()
-        || !scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
-    {
+    if scheme.is_empty() || !scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) {
         return None;
     }
     host_of_authority(rest)
@@ -73,8 +61,7 @@ pub fn text_host(text: &str) -> Option<String> {
     }
     let host = host_of_authority(text)?;
     let tld = host.rsplit('.').next().unwrap_or_default();
-    let alphabetic_tld =
-        tld.len() >= 2 && (tld.bytes().all(|b| b.is_ascii_alphabetic()) || tld.starts_with("xn--"));
+    let alphabetic_tld = tld.len() >= 2 && (tld.bytes().all(|b| b.is_ascii_alphabetic()) || tld.starts_with("xn--"));
     alphabetic_tld.then_some(host)
 }
 
@@ -82,11 +69,7 @@ fn host_of_authority(rest: &str) -> Option<String> {
     let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or_default();
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let host = if host_port.starts_with('[') {
-        host_port
-            .split(']')
-            .next()
-            .unwrap_or_default()
-            .trim_start_matches('[')
+        host_port.split(']').next().unwrap_or_default().trim_start_matches('[')
     } else {
         host_port.split(':').next().unwrap_or_default()
     };
@@ -95,15 +78,12 @@ fn host_of_authority(rest: &str) -> Option<String> {
 
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix)
-        .then(|| &text[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
 }
 
 /// The domain part of an e-mail address, normalised.
 pub fn address_domain(address: &str) -> Option<String> {
-    address
-        .rsplit_once('@')
-        .and_then(|(_, domain)| normalize_host(domain.trim_end_matches('>')))
+    address.rsplit_once('@').and_then(|(_, domain)| normalize_host(domain.trim_end_matches('>')))
 }
 
 #[cfg(test)]
@@ -120,14 +100,8 @@ mod tests {
 
     #[test]
     fn hosts_of_urls() {
-        check_url(
-            "https://Login.Example.COM/path?q=1",
-            Some("login.example.com"),
-        );
-        check_url(
-            "http://user:pw@evil.example.net:8080/",
-            Some("evil.example.net"),
-        );
+        check_url("https://Login.Example.COM/path?q=1", Some("login.example.com"));
+        check_url("http://user:pw@evil.example.net:8080/", Some("evil.example.net"));
         check_url("mailto:Help@Bank.example?subject=x", Some("bank.example"));
         check_url("javascript:alert(1)", None);
         check_url("https://bücher.example/", Some("xn--bcher-kva.example"));
@@ -151,10 +125,7 @@ mod tests {
 
     #[test]
     fn address_domains() {
-        assert_eq!(
-            address_domain("Bob@Mail.Example.ORG").as_deref(),
-            Some("mail.example.org")
-        );
+        assert_eq!(address_domain("Bob@Mail.Example.ORG").as_deref(), Some("mail.example.org"));
         assert_eq!(address_domain("no-at-sign"), None);
     }
 }

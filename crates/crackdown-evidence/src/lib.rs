@@ -11,5 +11,6 @@ pub mod auth;
 pub mod chat;
 pub mod domain;
 pub mod mail;
+pub mod report;
 
 pub use mail::{ParsedMail, parse_mail, parse_mail_with};

@@ -34,12 +34,7 @@ fn keys() -> Keys {
     };
     let (bank, bank_public) = make();
     let (forwarder, forwarder_public) = make();
-    Keys {
-        bank,
-        bank_public,
-        forwarder,
-        forwarder_public,
-    }
+    Keys { bank, bank_public, forwarder, forwarder_public }
 }
 
 fn fixture(keys: &Keys) -> DnsFixture {
@@ -72,15 +67,10 @@ fn received(ip: &str) -> String {
     )
 }
 
-async fn verdicts(
-    authenticator: &Authenticator,
-    raw: &str,
-) -> (Verdict, Verdict, Verdict, Verdict) {
+async fn verdicts(authenticator: &Authenticator, raw: &str) -> (Verdict, Verdict, Verdict, Verdict) {
     let mail = parse_mail(raw.as_bytes()).expect("test message parses");
     let envelope = envelope_from_received(&mail);
-    let report = authenticator
-        .authenticate(raw.as_bytes(), envelope.as_ref())
-        .await;
+    let report = authenticator.authenticate(raw.as_bytes(), envelope.as_ref()).await;
     let r = report.results;
     (r.spf, r.dkim, r.dmarc, r.arc)
 }
@@ -90,10 +80,7 @@ async fn signed_from_the_right_ip_passes() {
     let keys = keys();
     let authenticator = Authenticator::offline(fixture(&keys)).expect("offline resolver");
     let raw = format!("{}{}", received("203.0.113.7"), sign(keys.bank, MESSAGE));
-    assert_eq!(
-        verdicts(&authenticator, &raw).await,
-        (Verdict::Pass, Verdict::Pass, Verdict::Pass, Verdict::None)
-    );
+    assert_eq!(verdicts(&authenticator, &raw).await, (Verdict::Pass, Verdict::Pass, Verdict::Pass, Verdict::None));
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -104,15 +91,7 @@ async fn tampered_body_and_wrong_ip_fail() {
     let raw = format!("{}{signed}", received("198.51.100.9"));
     // mail-auth reports a body-hash mismatch as neutral (RFC 6376 §6.3
     // leaves it to the verifier); it is never a pass, and DMARC fails.
-    assert_eq!(
-        verdicts(&authenticator, &raw).await,
-        (
-            Verdict::Fail,
-            Verdict::Neutral,
-            Verdict::Fail,
-            Verdict::None
-        )
-    );
+    assert_eq!(verdicts(&authenticator, &raw).await, (Verdict::Fail, Verdict::Neutral, Verdict::Fail, Verdict::None));
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -120,34 +99,18 @@ async fn right_ip_rescues_dmarc_without_signature() {
     let keys = keys();
     let authenticator = Authenticator::offline(fixture(&keys)).expect("offline resolver");
     let raw = format!("{}{MESSAGE}", received("203.0.113.7"));
-    assert_eq!(
-        verdicts(&authenticator, &raw).await,
-        (Verdict::Pass, Verdict::None, Verdict::Pass, Verdict::None)
-    );
+    assert_eq!(verdicts(&authenticator, &raw).await, (Verdict::Pass, Verdict::None, Verdict::Pass, Verdict::None));
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn unknown_domain_and_missing_key() {
     let keys = keys();
     let authenticator = Authenticator::offline(fixture(&keys)).expect("offline resolver");
-    let raw = sign(
-        keys.bank,
-        &MESSAGE.replace("bank.example>", "other.example>"),
-    );
-    let raw = format!(
-        "{}{}",
-        received("203.0.113.7"),
-        raw.replace("d=bank.example", "d=other.example")
-    );
+    let raw = sign(keys.bank, &MESSAGE.replace("bank.example>", "other.example>"));
+    let raw = format!("{}{}", received("203.0.113.7"), raw.replace("d=bank.example", "d=other.example"));
     let (spf, dkim, dmarc, arc) = verdicts(&authenticator, &raw).await;
-    assert_eq!(
-        (spf, dmarc, arc),
-        (Verdict::None, Verdict::None, Verdict::None)
-    );
-    assert!(
-        matches!(dkim, Verdict::PermError | Verdict::Fail),
-        "{dkim:?}"
-    );
+    assert_eq!((spf, dmarc, arc), (Verdict::None, Verdict::None, Verdict::None));
+    assert!(matches!(dkim, Verdict::PermError | Verdict::Fail), "{dkim:?}");
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -160,10 +123,7 @@ async fn no_public_received_header_means_no_spf() {
     );
     let mail = parse_mail(raw.as_bytes()).expect("parses");
     assert_eq!(envelope_from_received(&mail), None);
-    assert_eq!(
-        verdicts(&authenticator, &raw).await,
-        (Verdict::None, Verdict::Pass, Verdict::Pass, Verdict::None)
-    );
+    assert_eq!(verdicts(&authenticator, &raw).await, (Verdict::None, Verdict::Pass, Verdict::Pass, Verdict::None));
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -51,9 +51,7 @@ fn hundred_nested_multiparts() {
     let depth = 100;
     let mut raw = String::from("From: a@example.org\r\nSubject: deep\r\n");
     for level in 0..depth {
-        raw.push_str(&format!(
-            "Content-Type: multipart/mixed; boundary=\"b{level}\"\r\n\r\n--b{level}\r\n"
-        ));
+        raw.push_str(&format!("Content-Type: multipart/mixed; boundary=\"b{level}\"\r\n\r\n--b{level}\r\n"));
     }
     raw.push_str("Content-Type: text/plain\r\n\r\ninnermost text\r\n");
     for level in (0..depth).rev() {
@@ -61,21 +59,14 @@ fn hundred_nested_multiparts() {
     }
     let mail = timed("100 nested multiparts", || parse_mail(raw.as_bytes())).expect("parses");
     assert!(mail.text.contains("innermost text"), "{:?}", mail.text);
-    assert!(
-        mail.warnings.iter().any(|w| w.contains("nested")),
-        "{:?}",
-        mail.warnings
-    );
+    assert!(mail.warnings.iter().any(|w| w.contains("nested")), "{:?}", mail.warnings);
 }
 
 #[test]
 fn missing_and_wrong_boundaries() {
     let no_param = "From: a@example.org\r\nContent-Type: multipart/mixed\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nhello\r\n--x--\r\n";
     let mail = parse_mail(no_param.as_bytes()).expect("parses");
-    assert!(
-        mail.text.contains("hello") || mail.attachments.len() == 1,
-        "{mail:?}"
-    );
+    assert!(mail.text.contains("hello") || mail.attachments.len() == 1, "{mail:?}");
 
     let never_closed = "From: a@example.org\r\nContent-Type: multipart/mixed; boundary=zz\r\n\r\n--zz\r\nContent-Type: text/plain\r\n\r\ncut off here";
     let mail = parse_mail(never_closed.as_bytes()).expect("parses");
@@ -87,56 +78,32 @@ fn missing_and_wrong_boundaries() {
 
 #[test]
 fn ten_thousand_parts_and_long_lines() {
-    let mut raw =
-        String::from("From: a@example.org\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n");
+    let mut raw = String::from("From: a@example.org\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n");
     for i in 0..10_000 {
-        raw.push_str(&format!(
-            "--p\r\nContent-Type: application/x-thing; name=f{i}.bin\r\n\r\nx\r\n"
-        ));
+        raw.push_str(&format!("--p\r\nContent-Type: application/x-thing; name=f{i}.bin\r\n\r\nx\r\n"));
     }
     raw.push_str("--p--\r\n");
     let mail = timed("10,000 parts", || parse_mail(raw.as_bytes())).expect("parses");
     assert_eq!(mail.attachments.len(), 1_000);
-    assert!(
-        mail.warnings
-            .iter()
-            .any(|w| w.contains("9000 attachments beyond")),
-        "{:?}",
-        mail.warnings
-    );
+    assert!(mail.warnings.iter().any(|w| w.contains("9000 attachments beyond")), "{:?}", mail.warnings);
 
-    let long = format!(
-        "From: a@example.org\r\nContent-Type: text/html\r\n\r\n<p>{}</p>",
-        "<a href=x>".repeat(1 << 20)
-    );
+    let long = format!("From: a@example.org\r\nContent-Type: text/html\r\n\r\n<p>{}</p>", "<a href=x>".repeat(1 << 20));
     let mail = timed("10 MB of unclosed links", || parse_mail(long.as_bytes())).expect("parses");
     assert_eq!(mail.links.len(), 10_000);
 }
 
 #[test]
 fn archives_and_garbage_are_not_mail_or_chat() {
-    assert!(matches!(
-        parse_mail(b"PK\x03\x04\x14\x00rest"),
-        Err(MailError::NotAnEmail(_))
-    ));
-    assert!(matches!(
-        parse_mail(b"\x00\x01binary"),
-        Err(MailError::NotAnEmail(_))
-    ));
-    assert!(matches!(
-        parse_mail(b"just some words"),
-        Err(MailError::NotAnEmail(_))
-    ));
+    assert!(matches!(parse_mail(b"PK\x03\x04\x14\x00rest"), Err(MailError::NotAnEmail(_))));
+    assert!(matches!(parse_mail(b"\x00\x01binary"), Err(MailError::NotAnEmail(_))));
+    assert!(matches!(parse_mail(b"just some words"), Err(MailError::NotAnEmail(_))));
     assert_eq!(parse_mail(b""), Err(MailError::Empty));
     assert!(parse_chat(b"PK\x03\x04", &ChatOptions::default()).is_err());
     let empty_export = crackdown_evidence::chat::parse_telegram_reader(
         &br#"{"name": "x", "messages": []}"#[..],
         &ChatOptions::default(),
     );
-    assert_eq!(
-        empty_export,
-        Err(crackdown_evidence::chat::ChatError::Empty)
-    );
+    assert_eq!(empty_export, Err(crackdown_evidence::chat::ChatError::Empty));
 }
 
 #[test]
@@ -147,10 +114,9 @@ fn huge_chat_line_and_many_messages() {
     for i in 0..50_000 {
         text.push_str(&format!("1/1/24, 9:{:02} AM - B: message {i}\n", i % 60));
     }
-    let conversation = timed("WhatsApp 10 MB line + 50k messages", || {
-        parse_chat(text.as_bytes(), &ChatOptions::default())
-    })
-    .expect("parses");
+    let conversation =
+        timed("WhatsApp 10 MB line + 50k messages", || parse_chat(text.as_bytes(), &ChatOptions::default()))
+            .expect("parses");
     assert_eq!(conversation.messages.len(), 50_001);
 }
 

@@ -24,17 +24,9 @@ fn compare(name: &str, actual: &Value) {
         std::fs::write(&golden, &rendered).expect("golden file is writable");
         return;
     }
-    let expected = std::fs::read_to_string(&golden).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run with UPDATE_GOLDEN=1 to create it",
-            golden.display()
-        )
-    });
-    assert!(
-        expected == rendered,
-        "{} differs from the parse:\n{rendered}",
-        golden.display()
-    );
+    let expected = std::fs::read_to_string(&golden)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_GOLDEN=1 to create it", golden.display()));
+    assert!(expected == rendered, "{} differs from the parse:\n{rendered}", golden.display());
 }
 
 fn mail_json(raw: &[u8]) -> Value {
@@ -102,10 +94,7 @@ fn chat_exports() {
             }),
             Err(error) => json!({ "error": error.to_string() }),
         };
-        let stem = file
-            .rsplit_once('.')
-            .map_or(*file, |(stem, _)| stem)
-            .replace(' ', "_");
+        let stem = file.rsplit_once('.').map_or(*file, |(stem, _)| stem).replace(' ', "_");
         compare(&format!("chat/{stem}"), &value);
     }
 }

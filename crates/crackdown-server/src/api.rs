@@ -32,6 +32,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/status", post(change_status))
         .route("/api/v1/reports/{id}", get(get_report))
         .route("/api/v1/reports/{id}/audit", get(report_audit))
+        .route("/api/v1/reports/{id}/evidence", get(report_evidence))
+        .route("/api/v1/reports/{id}/original", get(report_original))
+        .route("/api/v1/reports/email", post(create_email_report))
         .route("/api/v1/tokens", get(list_tokens).post(create_token))
         .route("/api/v1/tokens/{id}", delete(revoke_token))
         .route("/api/v1/public/csrf", get(crate::public::csrf))
@@ -44,7 +47,7 @@ pub fn router(state: AppState) -> Router {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "crackdown API", description = "Counter-scam intelligence: reports, indicators, campaigns, money trails. Every read obeys TLP 2.0 and organisation membership."),
-    paths(health, me, list_reports, get_report, report_audit, create_reports, change_status, list_tokens, create_token, revoke_token,
+    paths(health, me, list_reports, get_report, report_audit, report_evidence, report_original, create_email_report, create_reports, change_status, list_tokens, create_token, revoke_token,
         crate::public::csrf, crate::public::submit),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -466,4 +469,88 @@ async fn revoke_token(
 ) -> Result<StatusCode, ApiError> {
     blocking(&state, move |store| Ok(store.revoke_token(&viewer, id, Utc::now())?)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+struct Evidence {
+    /// `email` or `chat`.
+    kind: String,
+    /// What was extracted: headers, links, attachments (e-mail); platform, counterpart, messages (chat).
+    detail: serde_json::Value,
+}
+
+/// What was extracted from the report's artefact; 404 for a typed-in report.
+#[utoipa::path(get, path = "/api/v1/reports/{id}/evidence", params(("id" = i64, Path)), responses((status = 200, body = Evidence), (status = 404)))]
+async fn report_evidence(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<Json<Evidence>, ApiError> {
+    let evidence = blocking(&state, move |store| Ok(store.evidence(&viewer, id)?)).await?;
+    let (kind, detail) =
+        evidence.ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, format!("report {id} has no artefact")))?;
+    Ok(Json(Evidence { kind, detail }))
+}
+
+/// The original artefact byte for byte (`application/octet-stream`, never
+/// rendered), with its SHA-256 in the `X-Content-SHA256` header.
+#[utoipa::path(get, path = "/api/v1/reports/{id}/original", params(("id" = i64, Path)), responses((status = 200, content_type = "application/octet-stream"), (status = 404)))]
+async fn report_original(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(id): Path<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let (digest, bytes) = blocking(&state, move |store| Ok(store.original(&viewer, id)?)).await?;
+    let headers = [
+        (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"report-{id}-original.bin\"")),
+        (header::HeaderName::from_static("x-content-sha256"), digest),
+        (header::HeaderName::from_static("x-content-type-options"), "nosniff".to_owned()),
+    ];
+    Ok((headers, bytes).into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+struct EmailImported {
+    id: i64,
+    /// The same message was already stored.
+    duplicate: bool,
+    sha256: String,
+    warnings: Vec<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct EmailQuery {
+    /// TLP marking (default amber).
+    tlp: Option<String>,
+}
+
+/// Submits one forwarded scam e-mail (the raw `message/rfc822` bytes). The
+/// original is kept byte-exact; the same message twice is one report.
+#[utoipa::path(post, path = "/api/v1/reports/email", params(EmailQuery), request_body(content = String, content_type = "message/rfc822"), responses((status = 200, body = EmailImported), (status = 400), (status = 413)))]
+async fn create_email_report(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Query(query): Query<EmailQuery>,
+    body: axum::body::Bytes,
+) -> Result<Json<EmailImported>, ApiError> {
+    use crackdown_evidence::mail::{MailError, parse_mail};
+    let tlp = parse_param("tlp", query.tlp.as_deref(), Tlp::parse, "a TLP marking")?.unwrap_or(Tlp::Amber);
+    let mail = parse_mail(&body).map_err(|error| match error {
+        MailError::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string()),
+        _ => ApiError::bad_request(error.to_string()),
+    })?;
+    let (report, detail) = crackdown_evidence::report::mail_report(&body, &mail, tlp);
+    let sha256 = mail.sha256.clone();
+    let inserted = blocking(&state, move |store| {
+        Ok(store.insert_evidence_report(&viewer, &report, "email", &detail, &ShareOptions::default(), Utc::now())?)
+    })
+    .await?;
+    let (id, duplicate) = match inserted {
+        InsertedReport::Created { id } => (id, false),
+        InsertedReport::Duplicate { existing_id } => (existing_id, true),
+    };
+    Ok(Json(EmailImported { id, duplicate, sha256, warnings: mail.warnings }))
 }

@@ -677,3 +677,55 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Stores one report taken from an evidence artefact (an e-mail, a chat
+    /// export) with what was extracted from it (`kind`, JSON `detail`), in
+    /// one transaction. The original bytes travel in `report.original`.
+    pub fn insert_evidence_report(
+        &self,
+        viewer: &Viewer,
+        report: &NewReport,
+        kind: &str,
+        detail: &serde_json::Value,
+        share: &ShareOptions,
+        now: DateTime<Utc>,
+    ) -> Result<InsertedReport, StoreError> {
+        require_writer(viewer)?;
+        self.pool.with(|conn| {
+            conn.transaction(|conn| {
+                let shares = resolve_shares(conn, viewer, share)?;
+                let outcome = insert_batch(
+                    conn,
+                    Some(viewer.user_id),
+                    viewer.org_id,
+                    std::slice::from_ref(report),
+                    &shares,
+                    now,
+                )?;
+                let inserted = outcome.into_iter().next().ok_or_else(|| StoreError::Schema("no outcome".into()))?;
+                if let InsertedReport::Created { id } = inserted {
+                    conn.execute(
+                        "INSERT INTO report_evidence (report_id, kind, detail) VALUES ($1, $2, $3)",
+                        &[id.into(), kind.into(), detail.to_string().into()],
+                    )?;
+                }
+                Ok(inserted)
+            })
+        })
+    }
+
+    /// What was extracted from a report's artefact, for those who may read
+    /// the report: `(kind, detail)`, or `None` for a report typed in.
+    pub fn evidence(&self, viewer: &Viewer, id: i64) -> Result<Option<(String, serde_json::Value)>, StoreError> {
+        self.report(viewer, id)?;
+        let row = self.pool.with(|conn| {
+            conn.query_one("SELECT kind, detail FROM report_evidence WHERE report_id = $1", &[id.into()])
+        })?;
+        row.map(|row| {
+            let detail = serde_json::from_str(&row.text(1)?).map_err(|error| StoreError::Schema(error.to_string()))?;
+            Ok((row.text(0)?, detail))
+        })
+        .transpose()
+    }
+}

@@ -123,6 +123,59 @@ pub enum ImportCommand {
     /// Good records are committed in whole batches; bad ones are listed with
     /// file, line, field and reason. Re-importing a file imports nothing new.
     Reports(ImportReportsArgs),
+    /// Import forwarded scam e-mails: .eml files, mbox files, or directories of them (recursively).
+    ///
+    /// One report per message, the original kept byte-exact with its SHA-256; headers, links
+    /// (with the domain their visible text names) and attachments (name, type, size, SHA-256;
+    /// never opened) are extracted. The first recipient is kept as the protected victim contact.
+    /// Importing the same message again changes nothing.
+    Email(ImportEvidenceArgs),
+    /// Import chat exports: WhatsApp text (Android and iOS), Telegram Desktop result.json, LINE text.
+    ///
+    /// One report per conversation with its messages in order; the account owner is the victim
+    /// (protected contact) and the other party the counterpart identity.
+    Chat(ImportChatArgs),
+}
+
+/// Options shared by the evidence imports.
+#[derive(Args)]
+pub struct EvidenceOptions {
+    /// TLP marking of the reports.
+    #[arg(long, default_value = "amber")]
+    pub tlp: String,
+    /// Share AMBER reports with this community (repeatable).
+    #[arg(long = "share", value_name = "COMMUNITY")]
+    pub share: Vec<String>,
+    /// Users allowed to read RED reports (repeatable).
+    #[arg(long = "recipient", value_name = "USER")]
+    pub recipients: Vec<String>,
+    /// Print a JSON summary on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct ImportEvidenceArgs {
+    /// .eml files, mbox files or directories.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub options: EvidenceOptions,
+}
+
+#[derive(Args)]
+pub struct ImportChatArgs {
+    /// Chat export files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The victim's name as it appears in the export, when the export cannot tell.
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// UTC offset of the phone that exported it (WhatsApp and LINE times carry none), e.g. +07:00.
+    #[arg(long, value_name = "OFFSET")]
+    pub utc_offset: Option<String>,
+    #[command(flatten)]
+    pub options: EvidenceOptions,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

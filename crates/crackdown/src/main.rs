@@ -6,6 +6,7 @@ mod cli;
 mod context;
 mod demo;
 mod import;
+mod intake;
 mod reports;
 
 use std::process::ExitCode;
@@ -42,6 +43,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Generate(args) => demo::generate_command(&args),
         Command::Serve(args) => context::serve(&cli.global, &args),
         Command::Import(cli::ImportCommand::Reports(args)) => import::reports(&cli.global, &args),
+        Command::Import(cli::ImportCommand::Email(args)) => intake::email(&cli.global, &args),
+        Command::Import(cli::ImportCommand::Chat(args)) => intake::chat(&cli.global, &args),
         Command::Reports(command) => reports::run(&cli.global, command),
         Command::Org(command) => admin::org(&cli.global, command),
         Command::User(command) => admin::user(&cli.global, command),

@@ -32,8 +32,10 @@ pub fn run(global: &Global, command: ReportsCommand) -> anyhow::Result<ExitCode>
         ReportsCommand::Show { id, json } => {
             let report = store.report(&viewer, id)?;
             let history = store.audit_trail(&viewer, id)?;
+            let evidence =
+                store.evidence(&viewer, id)?.map(|(kind, detail)| serde_json::json!({"kind": kind, "detail": detail}));
             if json {
-                print_json(&serde_json::json!({ "report": report, "history": history }))?;
+                print_json(&serde_json::json!({ "report": report, "history": history, "evidence": evidence }))?;
             } else {
                 println!("{}\n\n{}\n", summary_line(&report), report.text);
                 if let Some(contact) = &report.victim_contact {

@@ -74,10 +74,7 @@ pub(crate) struct FixtureMap<K, V> {
 
 impl<K, V> Default for FixtureMap<K, V> {
     fn default() -> Self {
-        Self {
-            map: HashMap::new(),
-            miss: None,
-        }
+        Self { map: HashMap::new(), miss: None }
     }
 }
 
@@ -102,10 +99,7 @@ impl<K: Hash + Eq, V: Clone> ResolverCache<K, V> for FixtureMap<K, V> {
 }
 
 fn empty_set<T>() -> RecordSet<T> {
-    RecordSet {
-        rrset: Arc::from(Vec::new()),
-        dnssec_status: DnssecStatus::Indeterminate,
-    }
+    RecordSet { rrset: Arc::from(Vec::new()), dnssec_status: DnssecStatus::Indeterminate }
 }
 
 /// Lower-case, trailing dot: the form mail-auth looks names up by.
@@ -133,14 +127,9 @@ impl DnsFixture {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let mut fields = line
-                .splitn(3, char::is_whitespace)
-                .filter(|f| !f.is_empty());
+            let mut fields = line.splitn(3, char::is_whitespace).filter(|f| !f.is_empty());
             let (Some(name), Some(kind)) = (fields.next(), fields.next()) else {
-                errors.push(FixtureError {
-                    line: number,
-                    reason: "expected `name TYPE value`".to_owned(),
-                });
+                errors.push(FixtureError { line: number, reason: "expected `name TYPE value`".to_owned() });
                 continue;
             };
             let value = line
@@ -149,14 +138,9 @@ impl DnsFixture {
                 .and_then(|rest| rest.trim_start().get(kind.len()..))
                 .unwrap_or_default()
                 .trim();
-            let fail = |reason: String| FixtureError {
-                line: number,
-                reason,
-            };
+            let fail = |reason: String| FixtureError { line: number, reason };
             let result = match kind.to_ascii_uppercase().as_str() {
-                "TXT" => quoted_strings(value)
-                    .map(|v| txt.entry(fqdn(name)).or_default().push(v))
-                    .map_err(fail),
+                "TXT" => quoted_strings(value).map(|v| txt.entry(fqdn(name)).or_default().push(v)).map_err(fail),
                 "A" => value
                     .parse()
                     .map(|ip| ipv4.entry(fqdn(name)).or_default().push(ip))
@@ -176,9 +160,7 @@ impl DnsFixture {
                     .parse()
                     .map(|ip| ptr.entry(ip).or_default().push(fqdn(value)))
                     .map_err(|e| fail(format!("PTR name must be an IP address: {e}"))),
-                other => Err(fail(format!(
-                    "unsupported record type {other}; use TXT, A, AAAA, MX or PTR"
-                ))),
+                other => Err(fail(format!("unsupported record type {other}; use TXT, A, AAAA, MX or PTR"))),
             };
             if let Err(error) = result {
                 errors.push(error);
@@ -193,9 +175,7 @@ impl DnsFixture {
                         (name, parsed)
                     })
                     .collect(),
-                miss: Some(Txt::Error(Error::Dns(DnsError::RecordNotFound(
-                    ResponseCode::NXDomain,
-                )))),
+                miss: Some(Txt::Error(Error::Dns(DnsError::RecordNotFound(ResponseCode::NXDomain)))),
             },
             mx: FixtureMap {
                 map: mx
@@ -209,13 +189,7 @@ impl DnsFixture {
                                 exchanges: vec![exchange].into_boxed_slice(),
                             })
                             .collect::<Vec<_>>();
-                        (
-                            name,
-                            RecordSet {
-                                rrset: set.into(),
-                                dnssec_status: DnssecStatus::Indeterminate,
-                            },
-                        )
+                        (name, RecordSet { rrset: set.into(), dnssec_status: DnssecStatus::Indeterminate })
                     })
                     .collect(),
                 miss: Some(empty_set()),
@@ -232,15 +206,7 @@ fn record_sets<K: Hash + Eq, T>(map: HashMap<K, Vec<T>>) -> FixtureMap<K, Record
     FixtureMap {
         map: map
             .into_iter()
-            .map(|(k, v)| {
-                (
-                    k,
-                    RecordSet {
-                        rrset: v.into(),
-                        dnssec_status: DnssecStatus::Indeterminate,
-                    },
-                )
-            })
+            .map(|(k, v)| (k, RecordSet { rrset: v.into(), dnssec_status: DnssecStatus::Indeterminate }))
             .collect(),
         miss: Some(empty_set()),
     }
@@ -275,11 +241,7 @@ fn parse_txt(name: &str, values: &[String]) -> Txt {
 /// taken as one string.
 fn quoted_strings(value: &str) -> Result<String, String> {
     if !value.starts_with('"') {
-        return if value.is_empty() {
-            Err("TXT needs a value".to_owned())
-        } else {
-            Ok(value.to_owned())
-        };
+        return if value.is_empty() { Err("TXT needs a value".to_owned()) } else { Ok(value.to_owned()) };
     }
     let mut out = String::new();
     let mut chars = value.chars();
@@ -309,10 +271,7 @@ mod tests {
 
     #[test]
     fn quoted_strings_join() {
-        assert_eq!(
-            quoted_strings(r#""v=spf1 " "-all""#),
-            Ok("v=spf1 -all".to_owned())
-        );
+        assert_eq!(quoted_strings(r#""v=spf1 " "-all""#), Ok("v=spf1 -all".to_owned()));
         assert_eq!(quoted_strings(r#""a\"b""#), Ok("a\"b".to_owned()));
         assert_eq!(quoted_strings("plain value"), Ok("plain value".to_owned()));
         assert!(quoted_strings(r#""open"#).is_err());
@@ -327,24 +286,10 @@ mod tests {
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![3, 4, 5]);
         assert!(matches!(fixture.txt.get("example.com."), Some(Txt::Spf(_))));
-        assert!(matches!(
-            fixture.txt.get("missing.example."),
-            Some(Txt::Error(_))
-        ));
-        let ptr = fixture
-            .ptr
-            .get(&"10.0.0.1".parse::<IpAddr>().expect("literal IP"));
-        assert_eq!(
-            ptr.map(|p| p.rrset.to_vec()),
-            Some(vec![Box::from("host.example.")])
-        );
-        assert_eq!(
-            fixture.mx.get("example.com.").map(|m| m.rrset.len()),
-            Some(1)
-        );
-        assert_eq!(
-            fixture.ipv4.get("nothing.example.").map(|m| m.rrset.len()),
-            Some(0)
-        );
+        assert!(matches!(fixture.txt.get("missing.example."), Some(Txt::Error(_))));
+        let ptr = fixture.ptr.get(&"10.0.0.1".parse::<IpAddr>().expect("literal IP"));
+        assert_eq!(ptr.map(|p| p.rrset.to_vec()), Some(vec![Box::from("host.example.")]));
+        assert_eq!(fixture.mx.get("example.com.").map(|m| m.rrset.len()), Some(1));
+        assert_eq!(fixture.ipv4.get("nothing.example.").map(|m| m.rrset.len()), Some(0));
     }
 }

@@ -46,10 +46,7 @@ fn sender_flags_of(mail: &ParsedMail, protected: &[Protected]) -> Vec<SenderFlag
         if let Some(name) = &from.name
             && let Some(detail) = display_name_spoof(name, from_domain, protected)
         {
-            flags.push(SenderFlag {
-                kind: FlagKind::DisplayNameSpoof,
-                detail,
-            });
+            flags.push(SenderFlag { kind: FlagKind::DisplayNameSpoof, detail });
         }
         let from_org = domain::registrable_domain(from_domain);
         for reply in &mail.reply_to {
@@ -70,24 +67,9 @@ fn sender_flags_of(mail: &ParsedMail, protected: &[Protected]) -> Vec<SenderFlag
     let mut seen = std::collections::HashSet::new();
     let mut candidates: Vec<(String, &str)> = Vec::new();
     candidates.extend(from_domain.iter().map(|d| (d.clone(), "From")));
-    candidates.extend(
-        mail.reply_to
-            .iter()
-            .filter_map(|r| r.domain())
-            .map(|d| (d, "Reply-To")),
-    );
-    candidates.extend(
-        mail.return_path
-            .as_deref()
-            .and_then(domain::address_domain)
-            .map(|d| (d, "Return-Path")),
-    );
-    candidates.extend(
-        mail.links
-            .iter()
-            .filter_map(|l| l.target_domain.clone())
-            .map(|d| (d, "link")),
-    );
+    candidates.extend(mail.reply_to.iter().filter_map(|r| r.domain()).map(|d| (d, "Reply-To")));
+    candidates.extend(mail.return_path.as_deref().and_then(domain::address_domain).map(|d| (d, "Return-Path")));
+    candidates.extend(mail.links.iter().filter_map(|l| l.target_domain.clone()).map(|d| (d, "link")));
     for (host, place) in candidates {
         if !seen.insert(domain::registrable_domain(&host)) {
             continue;
@@ -128,11 +110,7 @@ impl Protected {
         let domain = domain::registrable_domain(&domain);
         let label = brand_label(&domain);
         let skeleton = skeleton(&domain::unicode_host(&label)).collect();
-        Some(Self {
-            domain,
-            label,
-            skeleton,
-        })
+        Some(Self { domain, label, skeleton })
     }
 
     /// Why `host` imitates this brand, or `None` if it is the brand itself
@@ -160,9 +138,7 @@ impl Protected {
                 return Some(format!("brand-like piece in {registrable}: {reason}"));
             }
             if piece == self.label {
-                return Some(format!(
-                    "brand name inside a foreign domain ({registrable})"
-                ));
+                return Some(format!("brand name inside a foreign domain ({registrable})"));
             }
         }
         let subdomains = host
@@ -187,21 +163,11 @@ impl Protected {
         let unicode_label = domain::unicode_host(label);
         let host_skeleton: String = skeleton(&unicode_label).collect();
         if host_skeleton == self.skeleton {
-            let mixed = if unicode_label.is_single_script() {
-                ""
-            } else {
-                ", mixed scripts"
-            };
-            return Some(format!(
-                "visually confusable characters ({unicode_label}{mixed})"
-            ));
+            let mixed = if unicode_label.is_single_script() { "" } else { ", mixed scripts" };
+            return Some(format!("visually confusable characters ({unicode_label}{mixed})"));
         }
         let distance = strsim::levenshtein(&unicode_label, &self.label);
-        let allowed = if self.label.chars().count() >= 8 {
-            2
-        } else {
-            1
-        };
+        let allowed = if self.label.chars().count() >= 8 { 2 } else { 1 };
         (self.label.chars().count() >= 4 && distance <= allowed)
             .then(|| format!("{distance} character(s) from the brand name ({unicode_label})"))
     }
@@ -210,9 +176,7 @@ impl Protected {
 /// The registrable domain without its public suffix.
 fn brand_label(registrable: &str) -> String {
     let suffix_len = psl::suffix_str(registrable).map_or(0, str::len);
-    registrable[..registrable.len().saturating_sub(suffix_len)]
-        .trim_end_matches('.')
-        .to_owned()
+    registrable[..registrable.len().saturating_sub(suffix_len)].trim_end_matches('.').to_owned()
 }
 
 /// The display name claims a sender the address does not belong to: it
@@ -220,17 +184,11 @@ fn brand_label(registrable: &str) -> String {
 fn display_name_spoof(name: &str, from_domain: &str, protected: &[Protected]) -> Option<String> {
     let from_org = domain::registrable_domain(from_domain);
     for token in name.split(|c: char| c.is_whitespace() || "<>()\"',;[]".contains(c)) {
-        let claimed = if token.contains('@') {
-            domain::address_domain(token)
-        } else {
-            domain::text_host(token)
-        };
+        let claimed = if token.contains('@') { domain::address_domain(token) } else { domain::text_host(token) };
         if let Some(claimed) = claimed
             && domain::registrable_domain(&claimed) != from_org
         {
-            return Some(format!(
-                "display name {name:?} names {claimed} but the address is at {from_domain}"
-            ));
+            return Some(format!("display name {name:?} names {claimed} but the address is at {from_domain}"));
         }
     }
     let lower = name.to_lowercase();
@@ -240,8 +198,7 @@ fn display_name_spoof(name: &str, from_domain: &str, protected: &[Protected]) ->
         .iter()
         .filter(|brand| brand.label.len() >= 3 && from_org != brand.domain)
         .find(|brand| {
-            words.contains(&brand.label.as_str())
-                || (brand.label.len() >= 5 && compact.contains(&brand.label))
+            words.contains(&brand.label.as_str()) || (brand.label.len() >= 5 && compact.contains(&brand.label))
         })
         .map(|brand| {
             format!(
@@ -260,70 +217,39 @@ mod tests {
         let raw = format!("{headers}\r\nSubject: t\r\n\r\nbody\r\n");
         let mail = parse_mail(raw.as_bytes()).expect("test message parses");
         let protected: Vec<String> = protected.iter().map(|p| (*p).to_owned()).collect();
-        sender_flags(&mail, &protected)
-            .into_iter()
-            .map(|f| (f.kind, f.detail))
-            .collect()
+        sender_flags(&mail, &protected).into_iter().map(|f| (f.kind, f.detail)).collect()
     }
 
     fn kinds(headers: &str, protected: &[&str]) -> Vec<FlagKind> {
-        flags_of(headers, protected)
-            .into_iter()
-            .map(|f| f.0)
-            .collect()
+        flags_of(headers, protected).into_iter().map(|f| f.0).collect()
     }
 
     #[test]
     fn legitimate_sender_has_no_flags() {
         assert_eq!(
-            kinds(
-                "From: PayPal <service@mail.paypal.com>\r\nReply-To: help@paypal.com",
-                &["paypal.com"]
-            ),
+            kinds("From: PayPal <service@mail.paypal.com>\r\nReply-To: help@paypal.com", &["paypal.com"]),
             vec![]
         );
     }
 
     #[test]
     fn display_name_claims_other_address_or_brand() {
-        assert_eq!(
-            kinds("From: \"service@paypal.com\" <x@evil.example>", &[]),
-            vec![FlagKind::DisplayNameSpoof]
-        );
-        assert_eq!(
-            kinds("From: PayPal Support <x@evil.example>", &["paypal.com"]),
-            vec![FlagKind::DisplayNameSpoof]
-        );
-        assert_eq!(
-            kinds("From: Jane Doe <jane@evil.example>", &["paypal.com"]),
-            vec![]
-        );
+        assert_eq!(kinds("From: \"service@paypal.com\" <x@evil.example>", &[]), vec![FlagKind::DisplayNameSpoof]);
+        assert_eq!(kinds("From: PayPal Support <x@evil.example>", &["paypal.com"]), vec![FlagKind::DisplayNameSpoof]);
+        assert_eq!(kinds("From: Jane Doe <jane@evil.example>", &["paypal.com"]), vec![]);
     }
 
     #[test]
     fn reply_to_elsewhere() {
-        assert_eq!(
-            kinds("From: a@bank.example\r\nReply-To: b@gmail.com", &[]),
-            vec![FlagKind::ReplyToMismatch]
-        );
-        assert_eq!(
-            kinds("From: a@mail.bank.example\r\nReply-To: b@bank.example", &[]),
-            vec![]
-        );
+        assert_eq!(kinds("From: a@bank.example\r\nReply-To: b@gmail.com", &[]), vec![FlagKind::ReplyToMismatch]);
+        assert_eq!(kinds("From: a@mail.bank.example\r\nReply-To: b@bank.example", &[]), vec![]);
     }
 
     #[test]
     fn lookalikes() {
         let check = |from: &str, expect: bool| {
-            let got = kinds(
-                &format!("From: x@{from}"),
-                &["paypal.com", "kasikornbank.com"],
-            );
-            assert_eq!(
-                got.contains(&FlagKind::LookalikeDomain),
-                expect,
-                "{from}: {got:?}"
-            );
+            let got = kinds(&format!("From: x@{from}"), &["paypal.com", "kasikornbank.com"]);
+            assert_eq!(got.contains(&FlagKind::LookalikeDomain), expect, "{from}: {got:?}");
         };
         check("paypa1.com", true);
         check("paypal.co", true);

@@ -98,13 +98,8 @@ pub struct Authenticator {
 impl Authenticator {
     /// Uses the system's DNS configuration (`/etc/resolv.conf`).
     pub fn system() -> Result<Self, AuthError> {
-        let resolver = MessageAuthenticator::new_system_conf()
-            .map_err(|e| AuthError::Resolver(e.to_string()))?;
-        Ok(Self {
-            resolver,
-            records: DnsFixture::default(),
-            offline: false,
-        })
+        let resolver = MessageAuthenticator::new_system_conf().map_err(|e| AuthError::Resolver(e.to_string()))?;
+        Ok(Self { resolver, records: DnsFixture::default(), offline: false })
     }
 
     /// Answers every lookup from `fixture`; never touches the network.
@@ -114,22 +109,14 @@ impl Authenticator {
         let config = ResolverConfig::from_parts(None, Vec::new(), Vec::new());
         let resolver = MessageAuthenticator::new(config, ResolverOpts::default())
             .map_err(|e| AuthError::Resolver(e.to_string()))?;
-        Ok(Self {
-            resolver,
-            records: fixture,
-            offline: true,
-        })
+        Ok(Self { resolver, records: fixture, offline: true })
     }
 
     /// Reads a fixture file (`--dns-fixture FILE`); bad lines are returned
     /// alongside the authenticator built from the good ones.
-    pub fn from_fixture_file(
-        path: &std::path::Path,
-    ) -> Result<(Self, Vec<FixtureError>), AuthError> {
-        let text = std::fs::read_to_string(path).map_err(|e| AuthError::Fixture {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
+    pub fn from_fixture_file(path: &std::path::Path) -> Result<(Self, Vec<FixtureError>), AuthError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| AuthError::Fixture { path: path.display().to_string(), reason: e.to_string() })?;
         let (fixture, errors) = DnsFixture::parse(&text);
         Ok((Self::offline(fixture)?, errors))
     }
@@ -175,20 +162,12 @@ impl Authenticator {
         let arc_output = self.resolver.verify_arc(params!(&message)).await;
         let arc = dkim_like(arc_output.result());
         if !matches!(arc, Verdict::None) {
-            details.push(format!(
-                "ARC: {} ({} set(s))",
-                arc_output.result(),
-                arc_output.sets().len()
-            ));
+            details.push(format!("ARC: {} ({} set(s))", arc_output.result(), arc_output.sets().len()));
         }
 
         let (spf_output, mail_from_domain) = match envelope {
             Some(envelope) => {
-                let domain = envelope
-                    .mail_from
-                    .rsplit_once('@')
-                    .map_or(envelope.helo.as_str(), |(_, d)| d)
-                    .to_owned();
+                let domain = envelope.mail_from.rsplit_once('@').map_or(envelope.helo.as_str(), |(_, d)| d).to_owned();
                 let output = self
                     .resolver
                     .verify_spf(params!(SpfParameters::verify_mail_from(
@@ -208,8 +187,7 @@ impl Authenticator {
                 (output, domain)
             }
             None => {
-                details
-                    .push("SPF: none (no Received header with a public connecting IP)".to_owned());
+                details.push("SPF: none (no Received header with a public connecting IP)".to_owned());
                 (mail_auth::SpfOutput::default(), String::new())
             }
         };
@@ -220,12 +198,7 @@ impl Authenticator {
 
         let dmarc_output = self
             .resolver
-            .verify_dmarc(params!(DmarcParameters::new(
-                &message,
-                &dkim_outputs,
-                &mail_from_domain,
-                &spf_output,
-            )))
+            .verify_dmarc(params!(DmarcParameters::new(&message, &dkim_outputs, &mail_from_domain, &spf_output,)))
             .await;
         let dmarc = dmarc_verdict(&dmarc_output.result());
         details.push(format!(
@@ -237,16 +210,7 @@ impl Authenticator {
             dmarc_output.dkim_result()
         ));
 
-        AuthReport {
-            results: AuthResults {
-                spf,
-                dkim,
-                dmarc,
-                arc,
-            },
-            envelope: envelope.cloned(),
-            details,
-        }
+        AuthReport { results: AuthResults { spf, dkim, dmarc, arc }, envelope: envelope.cloned(), details }
     }
 }
 
@@ -314,9 +278,7 @@ fn dkim_verdict(outputs: &[mail_auth::DkimOutput<'_>], details: &mut Vec<String>
     if outputs.iter().any(|o| matches!(o.result(), RawDkim::Pass)) {
         return Verdict::Pass;
     }
-    outputs
-        .first()
-        .map_or(Verdict::None, |o| dkim_like(o.result()))
+    outputs.first().map_or(Verdict::None, |o| dkim_like(o.result()))
 }
 
 fn spf_verdict(result: SpfResult) -> Verdict {

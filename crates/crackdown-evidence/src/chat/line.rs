@@ -59,10 +59,7 @@ pub(super) fn is_date_line(line: &str) -> bool {
 
 /// The chat partner or group named by the header line.
 fn title_from_header(line: &str) -> Option<String> {
-    let rest = line
-        .trim_start_matches('\u{feff}')
-        .strip_prefix("[LINE]")?
-        .trim();
+    let rest = line.trim_start_matches('\u{feff}').strip_prefix("[LINE]")?.trim();
     let title = rest
         .strip_prefix("Chat history with ")
         .or_else(|| rest.strip_prefix("Chat history in "))
@@ -76,11 +73,7 @@ fn title_from_header(line: &str) -> Option<String> {
 fn parse_date(line: &str) -> Option<Result<NaiveDate, String>> {
     let line = line.trim();
     let (year, month, day) = if let Some(caps) = YEAR_FIRST_DATE.captures(line) {
-        (
-            caps[1].parse().ok()?,
-            caps[2].parse().ok()?,
-            caps[3].parse().ok()?,
-        )
+        (caps[1].parse().ok()?, caps[2].parse().ok()?, caps[3].parse().ok()?)
     } else if let Some(caps) = WEEKDAY_DATE.captures(line) {
         let (a, b): (u32, u32) = (caps[1].parse().ok()?, caps[2].parse().ok()?);
         // English exports are month-first; a first field over 12 is a
@@ -90,10 +83,7 @@ fn parse_date(line: &str) -> Option<Result<NaiveDate, String>> {
     } else {
         return None;
     };
-    Some(
-        NaiveDate::from_ymd_opt(year, month, day)
-            .ok_or_else(|| format!("{line:?} is not a valid date")),
-    )
+    Some(NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| format!("{line:?} is not a valid date")))
 }
 
 pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
@@ -111,10 +101,7 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
                 title = title_from_header(line);
                 continue;
             }
-            if line.starts_with("Saved on")
-                || line.starts_with("保存日時")
-                || line.trim().is_empty()
-            {
+            if line.starts_with("Saved on") || line.starts_with("保存日時") || line.trim().is_empty() {
                 continue;
             }
             in_header = false;
@@ -126,9 +113,7 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
                     date_valid = true;
                 }
                 Err(reason) => {
-                    warnings.push(format!(
-                        "line {number}: {reason}; following messages have no timestamp"
-                    ));
+                    warnings.push(format!("line {number}: {reason}; following messages have no timestamp"));
                     date_valid = false;
                 }
             }
@@ -147,39 +132,31 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
                 (Some(day), true) => match day.and_hms_opt(hour, minute, 0) {
                     Some(local) => Some(to_utc(local, options.utc_offset)),
                     None => {
-                        warnings.push(format!("line {number}: time {}:{} is not valid; message kept without a timestamp", &caps[2], &caps[3]));
+                        warnings.push(format!(
+                            "line {number}: time {}:{} is not valid; message kept without a timestamp",
+                            &caps[2], &caps[3]
+                        ));
                         None
                     }
                 },
                 (None, _) => {
-                    warnings.push(format!(
-                        "line {number}: message before any date line; kept without a timestamp"
-                    ));
+                    warnings.push(format!("line {number}: message before any date line; kept without a timestamp"));
                     None
                 }
                 (Some(_), false) => None,
             };
             let rest = &caps[5];
             let (sender, body) = match rest.split_once('\t') {
-                Some((sender, body)) if !sender.is_empty() => {
-                    (Some(sender.to_owned()), body.to_owned())
-                }
+                Some((sender, body)) if !sender.is_empty() => (Some(sender.to_owned()), body.to_owned()),
                 Some((_, body)) => (None, body.to_owned()),
                 None => (None, rest.to_owned()),
             };
-            let attachment = PLACEHOLDERS
-                .iter()
-                .find(|p| body.trim() == **p)
-                .map(|p| (*p).to_owned());
+            let attachment = PLACEHOLDERS.iter().find(|p| body.trim() == **p).map(|p| (*p).to_owned());
             messages.push(Message {
                 system: sender.is_none(),
                 sender,
                 timestamp,
-                text: if attachment.is_some() {
-                    String::new()
-                } else {
-                    body
-                },
+                text: if attachment.is_some() { String::new() } else { body },
                 attachment,
                 forwarded_from: None,
                 line: number,
@@ -188,9 +165,7 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
             last.text.push('\n');
             last.text.push_str(line);
         } else if !line.trim().is_empty() {
-            warnings.push(format!(
-                "line {number}: not a LINE message or date line; ignored"
-            ));
+            warnings.push(format!("line {number}: not a LINE message or date line; ignored"));
         }
     }
     for message in &mut messages {
@@ -205,22 +180,9 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
             message.text.pop();
         }
     }
-    let senders: Vec<&str> = messages
-        .iter()
-        .filter_map(|m| m.sender.as_deref())
-        .collect();
-    let counterpart = title
-        .as_deref()
-        .filter(|t| senders.contains(t))
-        .map(identity_from_name);
-    Conversation {
-        platform: Platform::Line,
-        owner: None,
-        counterpart,
-        title,
-        messages,
-        warnings,
-    }
+    let senders: Vec<&str> = messages.iter().filter_map(|m| m.sender.as_deref()).collect();
+    let counterpart = title.as_deref().filter(|t| senders.contains(t)).map(identity_from_name);
+    Conversation { platform: Platform::Line, owner: None, counterpart, title, messages, warnings }
 }
 
 #[cfg(test)]
@@ -232,13 +194,7 @@ mod tests {
         let text = "[LINE] Chat history with Mentor Lisa\r\nSaved on: 1/2/2024, 10:00\r\n\r\nSun, 12/31/2023\r\n21:41\tMentor Lisa\tHello dear\r\n21:42\tNok\t\"two\r\nlines\"\r\n21:43\tMentor Lisa\t[Sticker]\r\n21:44\t\tMentor Lisa unsent a message.\r\n";
         let conversation = parse(text, &ChatOptions::default());
         assert_eq!(conversation.title.as_deref(), Some("Mentor Lisa"));
-        assert_eq!(
-            conversation
-                .counterpart
-                .as_ref()
-                .and_then(|c| c.name.as_deref()),
-            Some("Mentor Lisa")
-        );
+        assert_eq!(conversation.counterpart.as_ref().and_then(|c| c.name.as_deref()), Some("Mentor Lisa"));
         let got: Vec<String> = conversation
             .messages
             .iter()
@@ -246,8 +202,7 @@ mod tests {
                 format!(
                     "{}|{}|{}|{}|{}",
                     m.sender.as_deref().unwrap_or("-"),
-                    m.timestamp
-                        .map_or("-".to_owned(), |t| t.format("%m-%d %H:%M").to_string()),
+                    m.timestamp.map_or("-".to_owned(), |t| t.format("%m-%d %H:%M").to_string()),
                     m.text,
                     m.attachment.as_deref().unwrap_or("-"),
                     m.system
@@ -271,21 +226,10 @@ mod tests {
         let text = "[LINE] 佐藤とのトーク履歴\n保存日時：2024/01/02 10:00\n\n2023/12/31(日)\n午後9:41\t佐藤\tこんにちは\n2023/02/30(木)\n10:00\t佐藤\tlost date\n2024/01/01(月)\n25:00\t佐藤\tbad time\n";
         let conversation = parse(text, &ChatOptions::default());
         assert_eq!(conversation.title.as_deref(), Some("佐藤"));
-        let stamps: Vec<Option<String>> = conversation
-            .messages
-            .iter()
-            .map(|m| m.timestamp.map(|t| t.format("%Y-%m-%d %H:%M").to_string()))
-            .collect();
-        assert_eq!(
-            stamps,
-            vec![Some("2023-12-31 21:41".to_owned()), None, None]
-        );
-        assert_eq!(
-            conversation.warnings.len(),
-            2,
-            "{:?}",
-            conversation.warnings
-        );
+        let stamps: Vec<Option<String>> =
+            conversation.messages.iter().map(|m| m.timestamp.map(|t| t.format("%Y-%m-%d %H:%M").to_string())).collect();
+        assert_eq!(stamps, vec![Some("2023-12-31 21:41".to_owned()), None, None]);
+        assert_eq!(conversation.warnings.len(), 2, "{:?}", conversation.warnings);
         assert!(conversation.warnings[0].starts_with("line 6:"));
         assert!(conversation.warnings[1].starts_with("line 9:"));
     }

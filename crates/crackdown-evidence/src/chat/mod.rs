@@ -92,12 +92,7 @@ impl Conversation {
     /// Distinct non-system senders in order of first appearance.
     pub fn senders(&self) -> Vec<&str> {
         let mut senders: Vec<&str> = Vec::new();
-        for sender in self
-            .messages
-            .iter()
-            .filter(|m| !m.system)
-            .filter_map(|m| m.sender.as_deref())
-        {
+        for sender in self.messages.iter().filter(|m| !m.system).filter_map(|m| m.sender.as_deref()) {
             if !senders.contains(&sender) {
                 senders.push(sender);
             }
@@ -162,11 +157,9 @@ pub fn parse_chat(bytes: &[u8], options: &ChatOptions) -> Result<Conversation, C
                 line::parse(&text, options)
             };
             if lossy {
-                conversation.warnings.insert(
-                    0,
-                    "the export is not valid UTF-8; invalid bytes were replaced by U+FFFD"
-                        .to_owned(),
-                );
+                conversation
+                    .warnings
+                    .insert(0, "the export is not valid UTF-8; invalid bytes were replaced by U+FFFD".to_owned());
             }
             conversation
         }
@@ -180,10 +173,7 @@ pub fn parse_chat(bytes: &[u8], options: &ChatOptions) -> Result<Conversation, C
 
 /// Parses a Telegram `result.json` from a reader without holding the file
 /// in memory: for large exports opened from disk.
-pub fn parse_telegram_reader(
-    reader: impl std::io::Read,
-    options: &ChatOptions,
-) -> Result<Conversation, ChatError> {
+pub fn parse_telegram_reader(reader: impl std::io::Read, options: &ChatOptions) -> Result<Conversation, ChatError> {
     let mut conversation = telegram::parse_reader(reader)?;
     if conversation.messages.is_empty() {
         return Err(ChatError::Empty);
@@ -197,13 +187,7 @@ fn decode_text(bytes: &[u8]) -> (String, bool) {
     let utf16 = |le: bool| {
         let units: Vec<u16> = bytes[2..]
             .chunks_exact(2)
-            .map(|c| {
-                if le {
-                    u16::from_le_bytes([c[0], c[1]])
-                } else {
-                    u16::from_be_bytes([c[0], c[1]])
-                }
-            })
+            .map(|c| if le { u16::from_le_bytes([c[0], c[1]]) } else { u16::from_be_bytes([c[0], c[1]]) })
             .collect();
         let text = String::from_utf16_lossy(&units);
         let lossy = text.contains('\u{fffd}');
@@ -231,10 +215,7 @@ pub fn detect_platform(bytes: &[u8]) -> Option<Platform> {
         return Some(Platform::Telegram);
     }
     let lines: Vec<&str> = trimmed.lines().take(50).collect();
-    if lines
-        .iter()
-        .any(|l| line::is_header_line(l) || line::is_date_line(l))
-    {
+    if lines.iter().any(|l| line::is_header_line(l) || line::is_date_line(l)) {
         return Some(Platform::Line);
     }
     if lines.iter().any(|l| whatsapp::is_message_start(l)) {
@@ -256,16 +237,10 @@ fn decide_parties(conversation: &mut Conversation, options: &ChatOptions) {
     if let Some(owner) = &options.owner {
         conversation.owner = Some(owner.clone());
         if !conversation.senders().contains(&owner.as_str()) {
-            conversation.warnings.push(format!(
-                "--owner {owner:?} never sends a message in this export"
-            ));
+            conversation.warnings.push(format!("--owner {owner:?} never sends a message in this export"));
         }
     }
-    let senders: Vec<String> = conversation
-        .senders()
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    let senders: Vec<String> = conversation.senders().into_iter().map(str::to_owned).collect();
     if conversation.counterpart.is_none()
         && let Some(owner) = &conversation.owner
     {
@@ -280,10 +255,7 @@ fn decide_parties(conversation: &mut Conversation, options: &ChatOptions) {
         }
     }
     if conversation.owner.is_none()
-        && let Some(counterpart) = conversation
-            .counterpart
-            .as_ref()
-            .and_then(|c| c.name.clone())
+        && let Some(counterpart) = conversation.counterpart.as_ref().and_then(|c| c.name.clone())
     {
         let others: Vec<&String> = senders.iter().filter(|s| **s != counterpart).collect();
         if let [only] = others[..] {
@@ -291,9 +263,9 @@ fn decide_parties(conversation: &mut Conversation, options: &ChatOptions) {
         }
     }
     if conversation.owner.is_none() {
-        conversation.warnings.push(
-            "the export does not say which side is the account owner; pass --owner NAME".to_owned(),
-        );
+        conversation
+            .warnings
+            .push("the export does not say which side is the account owner; pass --owner NAME".to_owned());
     }
 }
 
@@ -302,21 +274,11 @@ fn decide_parties(conversation: &mut Conversation, options: &ChatOptions) {
 fn identity_from_name(name: &str) -> Identity {
     let cleaned: String = name
         .chars()
-        .filter(|c| {
-            !matches!(
-                c,
-                '\u{200e}' | '\u{200f}' | '\u{202a}' | '\u{202c}' | ' ' | '-' | '(' | ')' | '.'
-            )
-        })
+        .filter(|c| !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}' | '\u{202c}' | ' ' | '-' | '(' | ')' | '.'))
         .collect();
     let digits = cleaned.trim_start_matches('+');
-    let is_phone =
-        digits.len() >= 7 && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit());
-    Identity {
-        name: Some(name.to_owned()),
-        phone: is_phone.then_some(cleaned),
-        handle: None,
-    }
+    let is_phone = digits.len() >= 7 && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit());
+    Identity { name: Some(name.to_owned()), phone: is_phone.then_some(cleaned), handle: None }
 }
 
 #[cfg(test)]
@@ -325,54 +287,25 @@ mod tests {
 
     #[test]
     fn phone_names_become_phones() {
-        assert_eq!(
-            identity_from_name("+66 81-234-5678").phone.as_deref(),
-            Some("+66812345678")
-        );
-        assert_eq!(
-            identity_from_name("\u{202a}+1 (415) 555-0100\u{202c}")
-                .phone
-                .as_deref(),
-            Some("+14155550100")
-        );
+        assert_eq!(identity_from_name("+66 81-234-5678").phone.as_deref(), Some("+66812345678"));
+        assert_eq!(identity_from_name("\u{202a}+1 (415) 555-0100\u{202c}").phone.as_deref(), Some("+14155550100"));
         assert_eq!(identity_from_name("Anna").phone, None);
     }
 
     #[test]
     fn detection() {
-        assert_eq!(
-            detect_platform(b"  {\"name\": \"x\"}"),
-            Some(Platform::Telegram)
-        );
-        assert_eq!(
-            detect_platform(b"12/31/23, 9:41 PM - Anna: hi"),
-            Some(Platform::Whatsapp)
-        );
-        assert_eq!(
-            detect_platform("\u{200e}[31/12/2023, 21:41:05] Anna: hi".as_bytes()),
-            Some(Platform::Whatsapp)
-        );
-        assert_eq!(
-            detect_platform(b"[LINE] Chat history with Anna\n"),
-            Some(Platform::Line)
-        );
-        assert_eq!(
-            detect_platform(b"2023/12/31(Sun)\n21:41\tAnna\thi\n"),
-            Some(Platform::Line)
-        );
+        assert_eq!(detect_platform(b"  {\"name\": \"x\"}"), Some(Platform::Telegram));
+        assert_eq!(detect_platform(b"12/31/23, 9:41 PM - Anna: hi"), Some(Platform::Whatsapp));
+        assert_eq!(detect_platform("\u{200e}[31/12/2023, 21:41:05] Anna: hi".as_bytes()), Some(Platform::Whatsapp));
+        assert_eq!(detect_platform(b"[LINE] Chat history with Anna\n"), Some(Platform::Line));
+        assert_eq!(detect_platform(b"2023/12/31(Sun)\n21:41\tAnna\thi\n"), Some(Platform::Line));
         assert_eq!(detect_platform(b"hello world"), None);
     }
 
     #[test]
     fn binary_and_empty_inputs() {
         let options = ChatOptions::default();
-        assert!(matches!(
-            parse_chat(b"PK\x03\x04rest", &options),
-            Err(ChatError::Unsupported(_))
-        ));
-        assert_eq!(
-            parse_chat(b"nothing here", &options),
-            Err(ChatError::UnknownFormat)
-        );
+        assert!(matches!(parse_chat(b"PK\x03\x04rest", &options), Err(ChatError::Unsupported(_))));
+        assert_eq!(parse_chat(b"nothing here", &options), Err(ChatError::UnknownFormat));
     }
 }

@@ -96,8 +96,7 @@ impl State {
         let raw = match RawMessage::deserialize(value) {
             Ok(raw) => raw,
             Err(error) => {
-                self.warnings
-                    .push(format!("message {index}: unreadable ({error}); skipped"));
+                self.warnings.push(format!("message {index}: unreadable ({error}); skipped"));
                 return;
             }
         };
@@ -107,17 +106,13 @@ impl State {
             .and_then(|s| s.parse::<i64>().ok())
             .and_then(|secs| DateTime::from_timestamp(secs, 0))
             .or_else(|| {
-                let local = raw
-                    .date
-                    .as_deref()
-                    .and_then(|d| NaiveDateTime::parse_from_str(d, "%Y-%m-%dT%H:%M:%S").ok())?;
+                let local =
+                    raw.date.as_deref().and_then(|d| NaiveDateTime::parse_from_str(d, "%Y-%m-%dT%H:%M:%S").ok())?;
                 self.naive_dates += 1;
                 Some(to_utc(local, None))
             });
         if timestamp.is_none() {
-            self.warnings.push(format!(
-                "message {index}: no readable date; kept without a timestamp"
-            ));
+            self.warnings.push(format!("message {index}: no readable date; kept without a timestamp"));
         }
         let system = raw.kind.as_deref() == Some("service");
         let mut text = raw.text.map(Text::flatten).unwrap_or_default();
@@ -205,9 +200,7 @@ impl<'de> Visitor<'de> for MessagesSeed<'_> {
 pub(super) fn parse_reader(reader: impl Read) -> Result<Conversation, ChatError> {
     let mut state = State::default();
     let mut deserializer = serde_json::Deserializer::from_reader(std::io::BufReader::new(reader));
-    deserializer
-        .deserialize_map(ExportVisitor(&mut state))
-        .map_err(|e| ChatError::Json(e.to_string()))?;
+    deserializer.deserialize_map(ExportVisitor(&mut state)).map_err(|e| ChatError::Json(e.to_string()))?;
     if state.full_account_export && state.messages.is_empty() {
         return Err(ChatError::Unsupported(
             "this is a full Telegram account export; export the single chat (result.json of one chat)".to_owned(),
@@ -215,18 +208,12 @@ pub(super) fn parse_reader(reader: impl Read) -> Result<Conversation, ChatError>
     }
     let mut warnings = state.warnings;
     if state.naive_dates > 0 {
-        warnings.push(format!(
-            "{} message(s) had no date_unixtime; their local dates were read as UTC",
-            state.naive_dates
-        ));
+        warnings
+            .push(format!("{} message(s) had no date_unixtime; their local dates were read as UTC", state.naive_dates));
     }
     let personal = state.kind.as_deref() == Some("personal_chat");
     let counterpart = if personal {
-        state.name.clone().map(|name| Identity {
-            name: Some(name),
-            phone: None,
-            handle: state.partner_id.clone(),
-        })
+        state.name.clone().map(|name| Identity { name: Some(name), phone: None, handle: state.partner_id.clone() })
     } else {
         None
     };
@@ -258,57 +245,23 @@ mod tests {
         ]}"#;
         let conversation = parse(json.as_bytes()).expect("valid export");
         assert_eq!(conversation.title.as_deref(), Some("Crypto Mentor"));
-        assert_eq!(
-            conversation
-                .counterpart
-                .as_ref()
-                .and_then(|c| c.handle.as_deref()),
-            Some("user777")
-        );
-        let texts: Vec<&str> = conversation
-            .messages
-            .iter()
-            .map(|m| m.text.as_str())
-            .collect();
-        assert_eq!(
-            texts,
-            vec![
-                "phone call",
-                "Join our platform (https://coin-x.example)!",
-                ""
-            ]
-        );
+        assert_eq!(conversation.counterpart.as_ref().and_then(|c| c.handle.as_deref()), Some("user777"));
+        let texts: Vec<&str> = conversation.messages.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(texts, vec!["phone call", "Join our platform (https://coin-x.example)!", ""]);
         assert!(conversation.messages[0].system);
+        assert_eq!(conversation.messages[2].attachment.as_deref(), Some("photos/photo_1.jpg"));
+        assert_eq!(conversation.messages[2].forwarded_from.as_deref(), Some("Signals"));
         assert_eq!(
-            conversation.messages[2].attachment.as_deref(),
-            Some("photos/photo_1.jpg")
-        );
-        assert_eq!(
-            conversation.messages[2].forwarded_from.as_deref(),
-            Some("Signals")
-        );
-        assert_eq!(
-            conversation.messages[1]
-                .timestamp
-                .map(|t| t.to_rfc3339())
-                .as_deref(),
+            conversation.messages[1].timestamp.map(|t| t.to_rfc3339()).as_deref(),
             Some("2023-12-31T21:41:05+00:00")
         );
-        assert_eq!(
-            conversation.warnings.len(),
-            2,
-            "{:?}",
-            conversation.warnings
-        );
+        assert_eq!(conversation.warnings.len(), 2, "{:?}", conversation.warnings);
         assert!(conversation.warnings[0].starts_with("message 4: unreadable"));
     }
 
     #[test]
     fn truncated_and_account_exports() {
-        assert!(matches!(
-            parse(br#"{"name": "x", "messages": [{"id": 1"#),
-            Err(ChatError::Json(_))
-        ));
+        assert!(matches!(parse(br#"{"name": "x", "messages": [{"id": 1"#), Err(ChatError::Json(_))));
         assert!(matches!(
             parse(br#"{"personal_information": {}, "chats": {"list": []}}"#),
             Err(ChatError::Unsupported(_))

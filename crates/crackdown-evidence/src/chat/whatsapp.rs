@@ -79,8 +79,7 @@ impl RawMessage {
             Some(false) => self.hour % 12,
             Some(true) => self.hour % 12 + 12,
         };
-        self.date(order)?
-            .and_hms_opt(hour, self.minute, self.second)
+        self.date(order)?.and_hms_opt(hour, self.minute, self.second)
     }
 }
 
@@ -95,9 +94,7 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
             let (Some(a), Some(b), Some(c), Some(hour), Some(minute)) =
                 (field(1), field(2), field(3), field(4), field(5))
             else {
-                warnings.push(format!(
-                    "line {number}: unreadable date or time; kept as text"
-                ));
+                warnings.push(format!("line {number}: unreadable date or time; kept as text"));
                 continue;
             };
             raw.push(RawMessage {
@@ -114,9 +111,7 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
             last.rest.push('\n');
             last.rest.push_str(line.trim_end_matches('\r'));
         } else if !line.trim().is_empty() {
-            warnings.push(format!(
-                "line {number}: text before the first message; ignored"
-            ));
+            warnings.push(format!("line {number}: text before the first message; ignored"));
         }
     }
 
@@ -127,11 +122,7 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
             DateOrder::Ymd => message.first_is_year,
             _ => !message.first_is_year,
         };
-        let local = if fits {
-            message.local_time(order)
-        } else {
-            None
-        };
+        let local = if fits { message.local_time(order) } else { None };
         if local.is_none() {
             let [a, b, c] = message.fields;
             let reason = if fits {
@@ -144,10 +135,7 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
                 message.line, message.hour, message.minute
             ));
         }
-        messages.push(build_message(
-            message,
-            local.map(|l| to_utc(l, options.utc_offset)),
-        ));
+        messages.push(build_message(message, local.map(|l| to_utc(l, options.utc_offset))));
     }
 
     let counterpart = options.file_name.as_deref().and_then(name_from_file_name);
@@ -165,9 +153,7 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
 fn name_from_file_name(file_name: &str) -> Option<String> {
     let base = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
     let stem = base.rsplit_once('.').map_or(base, |(stem, _)| stem);
-    let name = stem
-        .strip_prefix("WhatsApp Chat with ")
-        .or_else(|| stem.strip_prefix("WhatsApp Chat - "))?;
+    let name = stem.strip_prefix("WhatsApp Chat with ").or_else(|| stem.strip_prefix("WhatsApp Chat - "))?;
     let name = strip_marks(name).trim().to_owned();
     (!name.is_empty()).then_some(name)
 }
@@ -178,24 +164,14 @@ fn decide_order(raw: &[RawMessage], warnings: &mut Vec<String>) -> DateOrder {
         return DateOrder::Ymd;
     }
     // A line proves an order only if it is a valid date in that order.
-    let day_first_proofs = dated
-        .iter()
-        .filter(|m| m.fields[0] > 12 && m.date(DateOrder::Dmy).is_some())
-        .count();
-    let month_first_proofs = dated
-        .iter()
-        .filter(|m| m.fields[1] > 12 && m.date(DateOrder::Mdy).is_some())
-        .count();
+    let day_first_proofs = dated.iter().filter(|m| m.fields[0] > 12 && m.date(DateOrder::Dmy).is_some()).count();
+    let month_first_proofs = dated.iter().filter(|m| m.fields[1] > 12 && m.date(DateOrder::Mdy).is_some()).count();
     match (day_first_proofs, month_first_proofs) {
         (0, 0) => {}
         (_, 0) => return DateOrder::Dmy,
         (0, _) => return DateOrder::Mdy,
         (day, month) => {
-            let order = if day >= month {
-                DateOrder::Dmy
-            } else {
-                DateOrder::Mdy
-            };
+            let order = if day >= month { DateOrder::Dmy } else { DateOrder::Mdy };
             warnings.push(format!(
                 "dates mix day-first ({day} lines) and month-first ({month} lines) orders; using {}",
                 if order == DateOrder::Dmy { "day-first" } else { "month-first" }
@@ -209,26 +185,14 @@ fn decide_order(raw: &[RawMessage], warnings: &mut Vec<String>) -> DateOrder {
     };
     let (day, month) = (inversions(DateOrder::Dmy), inversions(DateOrder::Mdy));
     if day != month {
-        return if day < month {
-            DateOrder::Dmy
-        } else {
-            DateOrder::Mdy
-        };
+        return if day < month { DateOrder::Dmy } else { DateOrder::Mdy };
     }
     let twelve_hour = dated.iter().any(|m| m.pm.is_some());
-    let order = if twelve_hour {
-        DateOrder::Mdy
-    } else {
-        DateOrder::Dmy
-    };
+    let order = if twelve_hour { DateOrder::Mdy } else { DateOrder::Dmy };
     if dated.iter().any(|m| m.fields[0] != m.fields[1]) {
         warnings.push(format!(
             "no date proves day-first or month-first order; assumed {} from the {} clock",
-            if twelve_hour {
-                "month-first"
-            } else {
-                "day-first"
-            },
+            if twelve_hour { "month-first" } else { "day-first" },
             if twelve_hour { "12-hour" } else { "24-hour" }
         ));
     }
@@ -272,17 +236,11 @@ fn build_message(raw: &RawMessage, timestamp: Option<chrono::DateTime<chrono::Ut
         _ => (None, raw.rest.clone()),
     };
     let body_clean = body.trim_start_matches(['\u{200e}', '\u{200f}']).to_owned();
-    let system = sender.is_none()
-        || SYSTEM_PHRASES
-            .iter()
-            .any(|p| body_clean.contains(p) && body.starts_with('\u{200e}'));
+    let system =
+        sender.is_none() || SYSTEM_PHRASES.iter().any(|p| body_clean.contains(p) && body.starts_with('\u{200e}'));
     let (text, attachment) = split_attachment(&body_clean);
     Message {
-        sender: if system && sender.is_none() {
-            None
-        } else {
-            sender
-        },
+        sender: if system && sender.is_none() { None } else { sender },
         timestamp,
         text,
         attachment,
@@ -303,10 +261,7 @@ fn split_attachment(body: &str) -> (String, Option<String>) {
     }
     let (first, after) = body.split_once('\n').unwrap_or((body, ""));
     if let Some(name) = first.trim_end().strip_suffix(" (file attached)") {
-        return (
-            after.trim().to_owned(),
-            Some(name.trim_start_matches('\u{200e}').to_owned()),
-        );
+        return (after.trim().to_owned(), Some(name.trim_start_matches('\u{200e}').to_owned()));
     }
     (body.to_owned(), None)
 }
@@ -325,9 +280,7 @@ mod tests {
                 format!(
                     "{}|{}|{}|{}",
                     m.sender.as_deref().unwrap_or("-"),
-                    m.timestamp.map_or("-".to_owned(), |t| t
-                        .format("%Y-%m-%d %H:%M:%S")
-                        .to_string()),
+                    m.timestamp.map_or("-".to_owned(), |t| t.format("%Y-%m-%d %H:%M:%S").to_string()),
                     m.text,
                     m.attachment.as_deref().unwrap_or("-")
                 )
@@ -367,11 +320,7 @@ mod tests {
         // 01/02 then 03/02: month-first would jump Jan→Mar then back to Feb.
         check(
             "01/02/2024, 10:00 - A: x\n03/02/2024, 10:00 - B: y\n05/02/2024, 10:00 - A: z\n",
-            &[
-                "A|2024-02-01 10:00:00|x|-",
-                "B|2024-02-03 10:00:00|y|-",
-                "A|2024-02-05 10:00:00|z|-",
-            ],
+            &["A|2024-02-01 10:00:00|x|-", "B|2024-02-03 10:00:00|y|-", "A|2024-02-05 10:00:00|z|-"],
         );
     }
 
@@ -381,18 +330,9 @@ mod tests {
             "31/12/2023, 21:41 - A: one\n12/31/2023, 21:42 - B: two\n31/12/2023, 25:00 - A: three\n",
             &["A|2023-12-31 21:41:00|one|-", "B|-|two|-", "A|-|three|-"],
         );
-        assert!(
-            warnings.iter().any(|w| w.starts_with("dates mix")),
-            "{warnings:?}"
-        );
-        assert!(
-            warnings.iter().any(|w| w.starts_with("line 2:")),
-            "{warnings:?}"
-        );
-        assert!(
-            warnings.iter().any(|w| w.starts_with("line 3:")),
-            "{warnings:?}"
-        );
+        assert!(warnings.iter().any(|w| w.starts_with("dates mix")), "{warnings:?}");
+        assert!(warnings.iter().any(|w| w.starts_with("line 2:")), "{warnings:?}");
+        assert!(warnings.iter().any(|w| w.starts_with("line 3:")), "{warnings:?}");
     }
 
     #[test]
@@ -401,10 +341,7 @@ mod tests {
             name_from_file_name("/x/WhatsApp Chat with +66 81 234 5678.txt").as_deref(),
             Some("+66 81 234 5678")
         );
-        assert_eq!(
-            name_from_file_name("WhatsApp Chat - Anna.zip").as_deref(),
-            Some("Anna")
-        );
+        assert_eq!(name_from_file_name("WhatsApp Chat - Anna.zip").as_deref(), Some("Anna"));
         assert_eq!(name_from_file_name("_chat.txt"), None);
     }
 }

@@ -57,10 +57,7 @@ const BLOCKS: &[&str] = &[
 /// Converts HTML to text and links, keeping at most `max_links` links so
 /// a page of millions of anchors cannot exhaust memory.
 pub fn html_to_text(html: &str, max_links: usize) -> HtmlText {
-    let mut out = Builder {
-        max_links,
-        ..Builder::default()
-    };
+    let mut out = Builder { max_links, ..Builder::default() };
     let bytes = html.as_bytes();
     let mut pos = 0;
     while pos < bytes.len() {
@@ -68,9 +65,9 @@ pub fn html_to_text(html: &str, max_links: usize) -> HtmlText {
             b'<' if html[pos..].starts_with("<!--") => {
                 pos = find_from(html, pos + 4, "-->").map_or(bytes.len(), |end| end + 3);
             }
-            b'<' if bytes.get(pos + 1).is_some_and(|b| {
-                b.is_ascii_alphabetic() || *b == b'/' || *b == b'!' || *b == b'?'
-            }) =>
+            b'<' if bytes
+                .get(pos + 1)
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'/' || *b == b'!' || *b == b'?') =>
             {
                 let end = tag_end(bytes, pos + 1);
                 let tag = &html[pos + 1..end.min(bytes.len())];
@@ -91,9 +88,7 @@ pub fn html_to_text(html: &str, max_links: usize) -> HtmlText {
                 pos += consumed;
             }
             _ => {
-                let next = html[pos..]
-                    .find(['<', '&'])
-                    .map_or(bytes.len(), |offset| pos + offset);
+                let next = html[pos..].find(['<', '&']).map_or(bytes.len(), |offset| pos + offset);
                 out.text(&html[pos..next]);
                 pos = next;
             }
@@ -118,10 +113,7 @@ fn tag_end(bytes: &[u8], start: usize) -> usize {
 }
 
 fn find_from(haystack: &str, start: usize, needle: &str) -> Option<usize> {
-    haystack
-        .get(start..)?
-        .find(needle)
-        .map(|offset| start + offset)
+    haystack.get(start..)?.find(needle).map(|offset| start + offset)
 }
 
 /// Skips to just after `</name ...>`, case-insensitively; end of input if absent.
@@ -144,14 +136,8 @@ fn split_tag(tag: &str) -> (bool, String, &str) {
         Some(rest) => (true, rest),
         None => (false, tag),
     };
-    let name_end = rest
-        .find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
-        .unwrap_or(rest.len());
-    (
-        closing,
-        rest[..name_end].to_ascii_lowercase(),
-        &rest[name_end..],
-    )
+    let name_end = rest.find(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').unwrap_or(rest.len());
+    (closing, rest[..name_end].to_ascii_lowercase(), &rest[name_end..])
 }
 
 /// The value of attribute `wanted` in an attribute string, entities decoded.
@@ -163,10 +149,7 @@ fn attribute(attributes: &str, wanted: &str) -> Option<String> {
             pos += 1;
         }
         let name_start = pos;
-        while pos < bytes.len()
-            && !bytes[pos].is_ascii_whitespace()
-            && !b"=/>".contains(&bytes[pos])
-        {
+        while pos < bytes.len() && !bytes[pos].is_ascii_whitespace() && !b"=/>".contains(&bytes[pos]) {
             pos += 1;
         }
         let name = &attributes[name_start..pos];
@@ -181,9 +164,7 @@ fn attribute(attributes: &str, wanted: &str) -> Option<String> {
             }
             match bytes.get(pos) {
                 Some(&quote @ (b'"' | b'\'')) => {
-                    let end = attributes[pos + 1..]
-                        .find(quote as char)
-                        .map_or(bytes.len(), |offset| pos + 1 + offset);
+                    let end = attributes[pos + 1..].find(quote as char).map_or(bytes.len(), |offset| pos + 1 + offset);
                     value = &attributes[pos + 1..end];
                     pos = (end + 1).min(bytes.len());
                 }
@@ -286,9 +267,7 @@ impl Builder {
     fn tag(&mut self, closing: bool, name: &str, attributes: &str) {
         if name == "a" {
             self.close_link();
-            if !closing
-                && let Some(target) = attribute(attributes, "href").filter(|t| !t.is_empty())
-            {
+            if !closing && let Some(target) = attribute(attributes, "href").filter(|t| !t.is_empty()) {
                 if self.pending_space && !self.text.is_empty() && !self.text.ends_with('\n') {
                     self.text.push(' ');
                     self.pending_space = false;
@@ -316,11 +295,7 @@ impl Builder {
 
     fn finish(mut self) -> HtmlText {
         self.close_link();
-        HtmlText {
-            text: self.text.trim_end().to_owned(),
-            links: self.links,
-            dropped_links: self.dropped_links,
-        }
+        HtmlText { text: self.text.trim_end().to_owned(), links: self.links, dropped_links: self.dropped_links }
     }
 }
 
@@ -331,11 +306,7 @@ mod tests {
     fn check(html: &str, text: &str, links: &[(&str, &str)]) {
         let result = html_to_text(html, 100);
         assert_eq!(result.text, text, "text of {html:?}");
-        let got: Vec<(&str, &str)> = result
-            .links
-            .iter()
-            .map(|l| (l.target.as_str(), l.text.as_str()))
-            .collect();
+        let got: Vec<(&str, &str)> = result.links.iter().map(|l| (l.target.as_str(), l.text.as_str())).collect();
         assert_eq!(got, links, "links of {html:?}");
     }
 

@@ -26,11 +26,7 @@ pub enum MboxError {
     #[error("read error at line {line}: {source}")]
     Io { line: u64, source: std::io::Error },
     #[error("message {index} (line {line}) is over the {limit}-byte limit; skipped")]
-    TooLarge {
-        index: usize,
-        line: u64,
-        limit: usize,
-    },
+    TooLarge { index: usize, line: u64, limit: usize },
     #[error("not an mbox file: the first line does not start with \"From \"")]
     NotMbox,
 }
@@ -75,11 +71,7 @@ impl<R: BufRead> MboxReader<R> {
         let oversized = std::mem::take(&mut self.oversized);
         let mut bytes = std::mem::take(&mut self.buffer);
         if oversized {
-            return Some(Err(MboxError::TooLarge {
-                index,
-                line,
-                limit: self.max_message_bytes,
-            }));
+            return Some(Err(MboxError::TooLarge { index, line, limit: self.max_message_bytes }));
         }
         // The blank line before the next `From ` belongs to the separator.
         if bytes.ends_with(b"\r\n\r\n") {
@@ -115,16 +107,12 @@ impl<R: BufRead> Iterator for MboxReader<R> {
             // Lines are read in bounded chunks so a huge line cannot
             // exhaust memory; `at_line_start` tracks continuation chunks.
             let limit = self.max_message_bytes.saturating_add(2) as u64;
-            let read =
-                std::io::Read::take(&mut self.reader, limit).read_until(b'\n', &mut self.chunk);
+            let read = std::io::Read::take(&mut self.reader, limit).read_until(b'\n', &mut self.chunk);
             let read = match read {
                 Ok(read) => read,
                 Err(source) => {
                     self.finished = true;
-                    return Some(Err(MboxError::Io {
-                        line: self.line_no + 1,
-                        source,
-                    }));
+                    return Some(Err(MboxError::Io { line: self.line_no + 1, source }));
                 }
             };
             if read == 0 {
@@ -177,14 +165,7 @@ mod tests {
     fn messages(input: &str, limit: usize) -> Vec<Result<(usize, u64, String), String>> {
         MboxReader::new(input.as_bytes(), limit)
             .map(|m| {
-                m.map(|m| {
-                    (
-                        m.index,
-                        m.line,
-                        String::from_utf8_lossy(&m.bytes).into_owned(),
-                    )
-                })
-                .map_err(|e| e.to_string())
+                m.map(|m| (m.index, m.line, String::from_utf8_lossy(&m.bytes).into_owned())).map_err(|e| e.to_string())
             })
             .collect()
     }
@@ -195,11 +176,7 @@ mod tests {
         assert_eq!(
             messages(mbox, 1000),
             vec![
-                Ok((
-                    1,
-                    1,
-                    "Subject: one\n\nFrom here\n>From there\nFrom inside\n".to_owned()
-                )),
+                Ok((1, 1, "Subject: one\n\nFrom here\n>From there\nFrom inside\n".to_owned())),
                 Ok((2, 8, "Subject: two\n\nbody\n".to_owned())),
             ]
         );
@@ -211,12 +188,7 @@ mod tests {
         let mbox = format!("From a\nSubject: big\n\n{big}\n\nFrom b\nSubject: small\n\nok\n");
         let got = messages(&mbox, 100);
         assert_eq!(got.len(), 2);
-        assert!(
-            got[0]
-                .as_ref()
-                .is_err_and(|e| e.contains("message 1 (line 1)")),
-            "{got:?}"
-        );
+        assert!(got[0].as_ref().is_err_and(|e| e.contains("message 1 (line 1)")), "{got:?}");
         assert_eq!(got[1], Ok((2, 6, "Subject: small\n\nok\n".to_owned())));
     }
 
@@ -224,9 +196,7 @@ mod tests {
     fn not_an_mbox() {
         assert_eq!(
             messages("Subject: x\n\nFrom a\n", 100),
-            vec![Err(
-                "not an mbox file: the first line does not start with \"From \"".to_owned()
-            )]
+            vec![Err("not an mbox file: the first line does not start with \"From \"".to_owned())]
         );
         assert_eq!(messages("", 100), vec![]);
     }
@@ -236,10 +206,7 @@ mod tests {
         let mbox = "From a\r\nSubject: one\r\n\r\nbody\r\n\r\nFrom b\r\nSubject: two\r\n";
         assert_eq!(
             messages(mbox, 1000),
-            vec![
-                Ok((1, 1, "Subject: one\r\n\r\nbody\r\n".to_owned())),
-                Ok((2, 6, "Subject: two\r\n".to_owned())),
-            ]
+            vec![Ok((1, 1, "Subject: one\r\n\r\nbody\r\n".to_owned())), Ok((2, 6, "Subject: two\r\n".to_owned())),]
         );
     }
 }

@@ -15,9 +15,7 @@ pub mod mbox;
 pub mod source;
 
 use chrono::{DateTime, Utc};
-use mail_parser::{
-    Address, HeaderName, Message, MessageParser, MessagePart, MimeHeaders, PartType,
-};
+use mail_parser::{Address, HeaderName, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
@@ -224,19 +222,14 @@ pub fn parse_mail_with(raw: &[u8], limits: &MailLimits) -> Result<ParsedMail, Ma
         return Err(MailError::Empty);
     }
     if raw.len() > limits.max_message_bytes {
-        return Err(MailError::TooLarge {
-            size: raw.len(),
-            limit: limits.max_message_bytes,
-        });
+        return Err(MailError::TooLarge { size: raw.len(), limit: limits.max_message_bytes });
     }
     if let Some(kind) = sniff_binary(raw) {
         return Err(MailError::NotAnEmail(format!("the file is {kind}")));
     }
     let body = strip_envelope_line(raw);
     if !starts_with_header_field(body) {
-        return Err(MailError::NotAnEmail(
-            "the first line is not a header field (\"Name: value\")".to_owned(),
-        ));
+        return Err(MailError::NotAnEmail("the first line is not a header field (\"Name: value\")".to_owned()));
     }
     let message = MessageParser::default()
         .parse(body)
@@ -267,10 +260,7 @@ fn strip_envelope_line(raw: &[u8]) -> &[u8] {
 /// True when `raw` begins with `field-name:` (RFC 5322 printable ASCII
 /// without colon), the least an e-mail must start with.
 fn starts_with_header_field(raw: &[u8]) -> bool {
-    let name_len = raw
-        .iter()
-        .take_while(|&&b| (33..=126).contains(&b) && b != b':')
-        .count();
+    let name_len = raw.iter().take_while(|&&b| (33..=126).contains(&b) && b != b':').count();
     name_len > 0 && raw.get(name_len) == Some(&b':')
 }
 
@@ -289,22 +279,13 @@ pub fn sniff_binary(bytes: &[u8]) -> Option<&'static str> {
         (b"\x89PNG\r\n\x1a\n", "a PNG image"),
         (b"\xff\xd8\xff", "a JPEG image"),
         (b"GIF8", "a GIF image"),
-        (
-            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-            "an OLE (legacy Office) document",
-        ),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE (legacy Office) document"),
     ];
     MAGIC
         .iter()
         .find(|(magic, _)| bytes.starts_with(magic))
         .map(|(_, kind)| *kind)
-        .or_else(|| {
-            bytes
-                .iter()
-                .take(4096)
-                .any(|&b| b == 0)
-                .then_some("binary data (NUL bytes)")
-        })
+        .or_else(|| bytes.iter().take(4096).any(|&b| b == 0).then_some("binary data (NUL bytes)"))
 }
 
 /// Walks one parsed message into a [`ParsedMail`].
@@ -315,10 +296,7 @@ struct Extractor<'l> {
 
 impl<'l> Extractor<'l> {
     fn new(limits: &'l MailLimits) -> Self {
-        Self {
-            limits,
-            warnings: Vec::new(),
-        }
+        Self { limits, warnings: Vec::new() }
     }
 
     fn warn(&mut self, warning: impl Into<String>) {
@@ -343,12 +321,8 @@ impl<'l> Extractor<'l> {
         if message.header(HeaderName::Date).is_some() && message.date().is_none() {
             self.warn("Date header could not be parsed; ignored");
         }
-        let message_id = message
-            .message_id()
-            .map(|id| self.clean_header("Message-ID", id));
-        let return_path = message
-            .return_address()
-            .map(|a| self.clean_header("Return-Path", a));
+        let message_id = message.message_id().map(|id| self.clean_header("Message-ID", id));
+        let return_path = message.return_address().map(|a| self.clean_header("Return-Path", a));
         let received = message.received_all().map(received_hop).collect();
 
         self.check_nesting(message);
@@ -397,16 +371,10 @@ impl<'l> Extractor<'l> {
             }
         }
         for (name, value) in message.headers_raw() {
-            let unfolded = value
-                .replace("\r\n ", " ")
-                .replace("\r\n\t", " ")
-                .replace("\n ", " ")
-                .replace("\n\t", " ");
+            let unfolded = value.replace("\r\n ", " ").replace("\r\n\t", " ").replace("\n ", " ").replace("\n\t", " ");
             let trimmed = unfolded.trim_end_matches(['\r', '\n']);
             if trimmed.contains(['\r', '\n', '\0']) {
-                self.warn(format!(
-                    "header {name} contains a bare line break or NUL (possible header injection)"
-                ));
+                self.warn(format!("header {name} contains a bare line break or NUL (possible header injection)"));
             }
         }
     }
@@ -419,10 +387,7 @@ impl<'l> Extractor<'l> {
                 "{field} decodes to text with a line break (possible header injection); replaced by spaces"
             ));
         }
-        let cleaned: String = value
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
+        let cleaned: String = value.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         cleaned.trim().to_owned()
     }
 
@@ -439,11 +404,7 @@ impl<'l> Extractor<'l> {
             if address.is_empty() {
                 continue;
             }
-            let name = addr
-                .name
-                .as_deref()
-                .map(|n| self.clean_header(field, n))
-                .filter(|n| !n.is_empty());
+            let name = addr.name.as_deref().map(|n| self.clean_header(field, n)).filter(|n| !n.is_empty());
             out.push(Mailbox { name, address });
         }
         out
@@ -452,10 +413,7 @@ impl<'l> Extractor<'l> {
     fn first_mailbox(&mut self, address: Option<&Address<'_>>, field: &str) -> Option<Mailbox> {
         let mut all = self.mailboxes(address, field);
         if all.len() > 1 {
-            self.warn(format!(
-                "{field} lists {} mailboxes; the first is used",
-                all.len()
-            ));
+            self.warn(format!("{field} lists {} mailboxes; the first is used", all.len()));
         }
         (!all.is_empty()).then(|| all.swap_remove(0))
     }
@@ -474,22 +432,14 @@ impl<'l> Extractor<'l> {
                 continue;
             }
             deepest = deepest.max(depth);
-            if let Some(PartType::Multipart(children)) =
-                message.parts.get(id as usize).map(|p| &p.body)
-            {
+            if let Some(PartType::Multipart(children)) = message.parts.get(id as usize).map(|p| &p.body) {
                 stack.extend(children.iter().map(|&child| (child, depth + 1)));
             }
         }
         if deepest > 20 {
-            self.warn(format!(
-                "multiparts nested {deepest} levels deep (suspicious structure)"
-            ));
+            self.warn(format!("multiparts nested {deepest} levels deep (suspicious structure)"));
         }
-        let problems = message
-            .parts
-            .iter()
-            .filter(|p| p.is_encoding_problem)
-            .count();
+        let problems = message.parts.iter().filter(|p| p.is_encoding_problem).count();
         if problems > 0 {
             self.warn(format!(
                 "{problems} MIME part(s) malformed (truncated, missing boundary or bad transfer encoding); recovered as raw text"
@@ -524,8 +474,7 @@ impl<'l> Extractor<'l> {
                 let room = self.limits.max_links.saturating_sub(mail.links.len());
                 let reduced = html::html_to_text(source, room);
                 html_texts.push(reduced.text);
-                mail.links
-                    .extend(reduced.links.into_iter().map(analyse_link));
+                mail.links.extend(reduced.links.into_iter().map(analyse_link));
                 if reduced.dropped_links > 0 {
                     self.warn(format!(
                         "part {id}: {} links beyond the first {} not listed",
@@ -559,15 +508,13 @@ impl<'l> Extractor<'l> {
             && !label.eq_ignore_ascii_case("us-ascii")
         {
             self.warn(format!(
-                    "part {id} declares unknown charset {label:?}; decoded as UTF-8 with invalid bytes replaced"
-                ));
+                "part {id} declares unknown charset {label:?}; decoded as UTF-8 with invalid bytes replaced"
+            ));
             return;
         }
         if text.contains('\u{fffd}') {
             let label = charset.unwrap_or("(none, assumed UTF-8)");
-            self.warn(format!(
-                "part {id} has bytes invalid in charset {label}; they were replaced by U+FFFD"
-            ));
+            self.warn(format!("part {id} has bytes invalid in charset {label}; they were replaced by U+FFFD"));
         }
     }
 
@@ -598,12 +545,9 @@ impl<'l> Extractor<'l> {
             self.attachment_text(id, part, mail);
             if let PartType::Message(nested) = &part.body {
                 if attached_depth == 0 {
-                    self.warn(format!(
-                        "attached message in part {id} nested too deep; not analysed"
-                    ));
+                    self.warn(format!("attached message in part {id} nested too deep; not analysed"));
                 } else {
-                    let nested_mail =
-                        Extractor::new(self.limits).extract(nested, attached_depth - 1);
+                    let nested_mail = Extractor::new(self.limits).extract(nested, attached_depth - 1);
                     let mut nested_mail = nested_mail;
                     let raw = part.contents();
                     nested_mail.sha256 = sha256_hex(raw);
@@ -613,10 +557,7 @@ impl<'l> Extractor<'l> {
             }
         }
         if skipped > 0 {
-            self.warn(format!(
-                "{skipped} attachments beyond the first {} not listed",
-                self.limits.max_attachments
-            ));
+            self.warn(format!("{skipped} attachments beyond the first {} not listed", self.limits.max_attachments));
         }
     }
 }
@@ -637,10 +578,7 @@ impl Extractor<'_> {
         let (target, text) = if is_html {
             (&mut mail.html_text, html::html_to_text(source, 0).text)
         } else {
-            (
-                &mut mail.text,
-                source.replace("\r\n", "\n").trim_end().to_owned(),
-            )
+            (&mut mail.text, source.replace("\r\n", "\n").trim_end().to_owned())
         };
         if text.is_empty() || target.len() + text.len() > self.limits.max_text_bytes {
             return;
@@ -686,18 +624,10 @@ fn analyse_link(link: html::RawLink) -> Link {
     let target_domain = domain::url_host(&link.target);
     let text_domain = domain::text_host(&link.text);
     let mismatch = match (&target_domain, &text_domain) {
-        (Some(target), Some(text)) => {
-            domain::registrable_domain(target) != domain::registrable_domain(text)
-        }
+        (Some(target), Some(text)) => domain::registrable_domain(target) != domain::registrable_domain(text),
         _ => false,
     };
-    Link {
-        target: link.target,
-        target_domain,
-        text: link.text,
-        text_domain,
-        mismatch,
-    }
+    Link { target: link.target, target_domain, text: link.text, text_domain, mismatch }
 }
 
 fn received_hop(received: &mail_parser::Received<'_>) -> ReceivedHop {
@@ -727,10 +657,6 @@ fn to_utc(date: &mail_parser::DateTime) -> Option<DateTime<Utc>> {
     if !valid {
         return None;
     }
-    chrono::NaiveDate::from_ymd_opt(
-        i32::from(date.year),
-        u32::from(date.month),
-        u32::from(date.day),
-    )?;
+    chrono::NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))?;
     DateTime::from_timestamp(date.to_timestamp(), 0)
 }

@@ -50,12 +50,7 @@ pub fn mail_sources(path: &Path, limits: &MailLimits) -> MailSources {
         files.push(path.to_path_buf());
     }
     pending_errors.reverse();
-    MailSources {
-        files: files.into_iter(),
-        pending_errors,
-        mbox: None,
-        limits: *limits,
-    }
+    MailSources { files: files.into_iter(), pending_errors, mbox: None, limits: *limits }
 }
 
 fn walk(root: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<SourceError>) {
@@ -88,38 +83,25 @@ fn walk(root: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<SourceError>) {
 /// `.eml`, `.mbox`, `.mbx`, or an extension-less file that starts like an mbox.
 fn is_mail_file(path: &Path) -> bool {
     match path.extension().and_then(|e| e.to_str()) {
-        Some(ext) => ["eml", "mbox", "mbx"]
-            .iter()
-            .any(|e| ext.eq_ignore_ascii_case(e)),
+        Some(ext) => ["eml", "mbox", "mbx"].iter().any(|e| ext.eq_ignore_ascii_case(e)),
         None => starts_like_mbox(path),
     }
 }
 
 fn starts_like_mbox(path: &Path) -> bool {
     let mut head = [0u8; 5];
-    File::open(path)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| &head == b"From ")
+    File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok_and(|()| &head == b"From ")
 }
 
 impl MailSources {
     fn open(&mut self, path: &Path) -> Option<Result<RawMail, SourceError>> {
         let origin = path.display().to_string();
-        let fail = |reason: String| {
-            Some(Err(SourceError {
-                origin: origin.clone(),
-                reason,
-            }))
-        };
-        let is_eml = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("eml"));
+        let fail = |reason: String| Some(Err(SourceError { origin: origin.clone(), reason }));
+        let is_eml = path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("eml"));
         if !is_eml && starts_like_mbox(path) {
             match File::open(path) {
                 Ok(file) => {
-                    let reader =
-                        MboxReader::new(BufReader::new(file), self.limits.max_message_bytes);
+                    let reader = MboxReader::new(BufReader::new(file), self.limits.max_message_bytes);
                     self.mbox = Some((origin, reader));
                     return None;
                 }
@@ -128,13 +110,10 @@ impl MailSources {
         }
         let limit = self.limits.max_message_bytes;
         let mut bytes = Vec::new();
-        let read =
-            File::open(path).and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes));
+        let read = File::open(path).and_then(|file| file.take(limit as u64 + 1).read_to_end(&mut bytes));
         match read {
             Err(error) => fail(format!("cannot read: {error}")),
-            Ok(_) if bytes.len() > limit => {
-                fail(format!("over the {limit}-byte message limit; skipped"))
-            }
+            Ok(_) if bytes.len() > limit => fail(format!("over the {limit}-byte message limit; skipped")),
             Ok(_) => Some(Ok(RawMail { origin, bytes })),
         }
     }
@@ -163,10 +142,7 @@ impl Iterator for MailSources {
                             }
                             _ => origin.clone(),
                         };
-                        return Some(Err(SourceError {
-                            origin,
-                            reason: error.to_string(),
-                        }));
+                        return Some(Err(SourceError { origin, reason: error.to_string() }));
                     }
                     None => self.mbox = None,
                 }

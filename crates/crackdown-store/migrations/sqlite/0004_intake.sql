@@ -3,3 +3,8 @@ CREATE TABLE public_receipts (
     report_id INTEGER NOT NULL REFERENCES reports(id),
     client_hash TEXT NOT NULL
 );
+CREATE TABLE report_evidence (
+    report_id INTEGER PRIMARY KEY REFERENCES reports(id),
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+);

@@ -5,5 +5,6 @@ mod access;
 mod api;
 mod demo;
 mod import;
+mod intake;
 mod public;
 mod support;
