@@ -130,7 +130,8 @@ fn api_takes_raw_email_and_serves_evidence_and_original() {
         let (_, _, body) = send(&app, call("POST", "/api/v1/reports/email", raw.clone())).await;
         let again: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
         assert_eq!((again["duplicate"].clone(), again["id"].as_i64()), (serde_json::json!(true), Some(id)));
-        let (status, headers, body) = send(&app, call("GET", &format!("/api/v1/reports/{id}/original"), Vec::new())).await;
+        let (status, headers, body) =
+            send(&app, call("GET", &format!("/api/v1/reports/{id}/original"), Vec::new())).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(body, raw);
         assert_eq!(headers["x-content-sha256"].to_str().ok(), created["sha256"].as_str());
