@@ -6,6 +6,7 @@ mod cli;
 mod context;
 mod demo;
 mod import;
+mod lure;
 mod reports;
 
 use std::process::ExitCode;
@@ -43,6 +44,9 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => context::serve(&cli.global, &args),
         Command::Import(cli::ImportCommand::Reports(args)) => import::reports(&cli.global, &args),
         Command::Reports(command) => reports::run(&cli.global, command),
+        Command::Analyze(args) => lure::analyze(&args),
+        Command::Train(args) => lure::train(&args),
+        Command::Eval(cli::EvalCommand::Lure { dir, folds }) => lure::eval(&dir, folds),
         Command::Org(command) => admin::org(&cli.global, command),
         Command::User(command) => admin::user(&cli.global, command),
         Command::Community(command) => admin::community(&cli.global, command),
