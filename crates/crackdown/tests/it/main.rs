@@ -4,4 +4,5 @@
 mod access;
 mod api;
 mod import;
+mod lure;
 mod support;
