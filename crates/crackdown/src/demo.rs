@@ -147,7 +147,7 @@ fn load_case(store: &Store, case: &Path) -> anyhow::Result<usize> {
         let viewer = submitters.get(org).with_context(|| format!("orgs.json: no user of {org} may submit reports"))?;
         let share = ShareOptions { communities: communities_of(org), recipients: Vec::new() };
         loaded +=
-            crackdown_engine::submit_reports(&store, crackdown_engine::shipped_analyzer(), viewer, batch, &share, now)?
+            crackdown_engine::submit_reports(store, crackdown_engine::shipped_analyzer(), viewer, batch, &share, now)?
                 .created();
         Ok(())
     };

@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -62,7 +62,7 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn eval(dir: &PathBuf, folds: usize) -> anyhow::Result<ExitCode> {
+pub fn eval(dir: &Path, folds: usize) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(folds >= 2, "--folds {folds}: cross-validation needs at least 2 folds");
     let options = EvalOptions { folds, ..EvalOptions::default() };
     let scores = evaluate(dir, &options, &mut std::io::stdout().lock())?;
