@@ -272,7 +272,121 @@ pub fn evaluate(data_dir: &Path, options: &EvalOptions, out: &mut impl Write) ->
             scores.push(score);
         }
     }
+    for case in std::iter::once(data_dir).chain(sets.iter().map(PathBuf::as_path)) {
+        if let Some(score) = evaluate_case(case, &shipped, out)? {
+            scores.push(score);
+        }
+    }
     Ok(scores)
+}
+
+/// Reads a file of a generated case, naming it in the error.
+fn read_case_file(path: &Path) -> Result<String, EvalError> {
+    std::fs::read_to_string(path).map_err(|source| EvalError::Io { path: path.to_owned(), source })
+}
+
+fn write_confusion(out: &mut impl Write, name: &str, confusion: &Confusion) -> Result<(), EvalError> {
+    if let Some(f1) = macro_f1(confusion) {
+        writeln!(out, "  {name} macro-F1={f1:.4}; confusion (truth -> predicted: count):")?;
+        for (truth, row) in confusion {
+            let cells: Vec<String> = row.iter().map(|(p, c)| format!("{p}:{c}")).collect();
+            writeln!(out, "    {truth} -> {}", cells.join(" "))?;
+        }
+    }
+    Ok(())
+}
+
+/// Scores the shipped analyzer on a case written by `crackdown generate`
+/// (`reports.jsonl` with `truth/campaigns.csv` and `truth/indicators.csv`):
+/// every report is a scam of a known type (and stage), with known
+/// indicators. `None` when `case` is not such a directory. The lexicon is
+/// not tuned to these texts, so this measures transfer, not fit.
+fn evaluate_case(case: &Path, analyzer: &Analyzer, out: &mut impl Write) -> Result<Option<SetScore>, EvalError> {
+    let campaigns_path = case.join("truth").join("campaigns.csv");
+    let reports_path = case.join("reports.jsonl");
+    if !campaigns_path.is_file() || !reports_path.is_file() {
+        return Ok(None);
+    }
+    // report id -> (scam type, stage)
+    let mut truth: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (index, line) in read_case_file(&campaigns_path)?.lines().enumerate().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        let [id, _, _, scam_type, stage, ..] = fields[..] else {
+            writeln!(out, "skipped {}:{}: too few fields", campaigns_path.display(), index + 1)?;
+            continue;
+        };
+        truth.insert(id.to_owned(), (scam_type.to_owned(), stage.to_owned()));
+    }
+    // report id -> expected (type, normalized) indicators
+    let mut expected: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    let indicators_path = case.join("truth").join("indicators.csv");
+    if indicators_path.is_file() {
+        for line in read_case_file(&indicators_path)?.lines().skip(1) {
+            let fields: Vec<&str> = line.split(',').collect();
+            if let [id, kind, _, normalized, ..] = fields[..] {
+                expected.entry(id.to_owned()).or_default().push((kind.to_owned(), normalized.to_owned()));
+            }
+        }
+    }
+    #[derive(Deserialize)]
+    struct CaseReport {
+        id: String,
+        text: String,
+        language: Option<String>,
+    }
+    let mut counts = Counts::default();
+    let mut types = Confusion::new();
+    let mut stages = Confusion::new();
+    let (mut found, mut wanted, mut extracted) = (0usize, 0usize, 0usize);
+    for (index, line) in read_case_file(&reports_path)?.lines().enumerate() {
+        let Ok(report) = serde_json::from_str::<CaseReport>(line) else {
+            writeln!(out, "skipped {}:{}: not a report", reports_path.display(), index + 1)?;
+            continue;
+        };
+        let Some((scam_type, stage)) = truth.get(&report.id) else {
+            continue;
+        };
+        let analysis = analyzer.analyze(&report.text, &Context { country: None, language: report.language });
+        counts.add(Label::Scam, analysis.label);
+        let predicted = analysis.scam_type.map_or("none", ScamType::as_str);
+        *types.entry(scam_type.clone()).or_default().entry(predicted.to_owned()).or_default() += 1;
+        if !stage.is_empty() {
+            let predicted = analysis.stage.map_or("none", |stage| stage.as_str());
+            *stages.entry(stage.clone()).or_default().entry(predicted.to_owned()).or_default() += 1;
+        }
+        if let Some(wanted_here) = expected.get(&report.id) {
+            wanted += wanted_here.len();
+            extracted += analysis.indicators.len();
+            found += wanted_here
+                .iter()
+                .filter(|(kind, normalized)| {
+                    analysis.indicators.iter().any(|i| i.kind.as_str() == kind && &i.normalized == normalized)
+                })
+                .count();
+        }
+    }
+    let set_name = case.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    writeln!(
+        out,
+        "{set_name}: generated case, shipped model\n  n={} detected as scam or spam: recall={:.4}",
+        counts.true_positive + counts.false_negative,
+        counts.recall()
+    )?;
+    if wanted > 0 {
+        writeln!(
+            out,
+            "  indicators: recall={:.4} ({found} of {wanted} written into reports found), {extracted} extracted",
+            ratio(found, wanted)
+        )?;
+    }
+    write_confusion(out, "scam_type", &types)?;
+    write_confusion(out, "stage", &stages)?;
+    Ok(Some(SetScore {
+        set: set_name,
+        method: "generated case, shipped model".to_owned(),
+        counts,
+        scam_type_macro_f1: macro_f1(&types),
+    }))
 }
 
 /// Recall of the extractor on `address.json` (EVM addresses) and

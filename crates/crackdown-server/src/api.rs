@@ -13,7 +13,9 @@ use chrono::{DateTime, Utc};
 use crackdown_ingest::RecordError;
 use crackdown_ingest::reports::{Defaults, Format, for_each_report};
 use crackdown_model::{Channel, Keyword, ReportStatus, Tlp, Viewer};
-use crackdown_store::{AuditEntry, InsertedReport, ReportFilter, ShareOptions, Store, StoredReport, TokenInfo};
+use crackdown_store::{
+    AuditEntry, InsertedReport, ReportFilter, ShareOptions, Store, StoredAnalysis, StoredReport, TokenInfo,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
@@ -145,6 +147,64 @@ struct Report {
     /// new, triaged, linked or closed.
     status: String,
     original_sha256: Option<String>,
+    /// The lure analysis; only in the answer for one report, absent in listings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    analysis: Option<LureAnalysis>,
+}
+
+/// What the lure analysis found in a report's text.
+#[derive(Serialize, ToSchema)]
+struct LureAnalysis {
+    /// scam, spam or ham.
+    label: String,
+    scam_type: Option<String>,
+    /// Pig-butchering stage of a romance or investment scam.
+    stage: Option<String>,
+    /// 0 to 1.
+    confidence: f64,
+    /// The cues that decided it.
+    reasons: Vec<String>,
+    indicators: Vec<LureIndicator>,
+    analyzed_at: DateTime<Utc>,
+}
+
+/// One indicator: normalized, checksum verdict, byte span in the text.
+#[derive(Serialize, ToSchema)]
+struct LureIndicator {
+    /// url, domain, email, phone, ipv4, ipv6, btc, eth, tron, sol, ltc, iban, bank_account, card, telegram, whatsapp, line, wechat.
+    #[serde(rename = "type")]
+    kind: String,
+    value: String,
+    normalized: String,
+    valid: bool,
+    start: i64,
+    end: i64,
+}
+
+impl From<StoredAnalysis> for LureAnalysis {
+    fn from(stored: StoredAnalysis) -> LureAnalysis {
+        let analysis = stored.analysis;
+        LureAnalysis {
+            label: analysis.label,
+            scam_type: analysis.scam_type,
+            stage: analysis.stage,
+            confidence: analysis.confidence,
+            reasons: analysis.reasons,
+            indicators: analysis
+                .indicators
+                .into_iter()
+                .map(|indicator| LureIndicator {
+                    kind: indicator.kind,
+                    value: indicator.value,
+                    normalized: indicator.normalized,
+                    valid: indicator.valid,
+                    start: indicator.start,
+                    end: indicator.end,
+                })
+                .collect(),
+            analyzed_at: stored.analyzed_at,
+        }
+    }
 }
 
 impl From<StoredReport> for Report {
@@ -168,6 +228,7 @@ impl From<StoredReport> for Report {
             consent_publish: report.consent_publish,
             status: report.status.to_string(),
             original_sha256: report.original_sha256,
+            analysis: None,
         }
     }
 }
@@ -246,15 +307,16 @@ async fn list_reports(
     }))
 }
 
-/// One report; 404 also when it exists but the caller may not read it.
+/// One report with its lure analysis; 404 also when it exists but the caller may not read it.
 #[utoipa::path(get, path = "/api/v1/reports/{id}", params(("id" = i64, Path)), responses((status = 200, body = Report), (status = 404)))]
 async fn get_report(
     State(state): State<AppState>,
     Auth(viewer): Auth,
     Path(id): Path<i64>,
 ) -> Result<Json<Report>, ApiError> {
-    let report = blocking(&state, move |store| Ok(store.report(&viewer, id)?)).await?;
-    Ok(Json(report.into()))
+    let (report, analysis) =
+        blocking(&state, move |store| Ok((store.report(&viewer, id)?, store.analysis(&viewer, id)?))).await?;
+    Ok(Json(Report { analysis: analysis.map(LureAnalysis::from), ..report.into() }))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -355,7 +417,14 @@ async fn create_reports(
             Err(error) => errors.push(ImportError::new("request", error)),
         })
         .map_err(|error| ApiError::bad_request(error.to_string()))?;
-        let outcome = store.insert_reports(&viewer, &reports, &share, Utc::now())?;
+        let outcome = crackdown_engine::submit_reports(
+            store,
+            crackdown_engine::shipped_analyzer(),
+            &viewer,
+            reports,
+            &share,
+            Utc::now(),
+        )?;
         Ok(ImportSummary {
             imported: outcome.created(),
             duplicates: outcome.duplicates(),
@@ -545,7 +614,20 @@ async fn create_email_report(
     let (report, detail) = crackdown_evidence::report::mail_report(&body, &mail, tlp);
     let sha256 = mail.sha256.clone();
     let inserted = blocking(&state, move |store| {
-        Ok(store.insert_evidence_report(&viewer, &report, "email", &detail, &ShareOptions::default(), Utc::now())?)
+        let analysis = crackdown_engine::analyze_text(
+            crackdown_engine::shipped_analyzer(),
+            &report.text,
+            report.language.as_deref(),
+        );
+        Ok(store.insert_evidence_report(
+            &viewer,
+            &report,
+            &analysis,
+            "email",
+            &detail,
+            &ShareOptions::default(),
+            Utc::now(),
+        )?)
     })
     .await?;
     let (id, duplicate) = match inserted {

@@ -6,6 +6,7 @@
 //! export, linking, lookup — can forget the access rules. Only this crate
 //! knows SQL.
 
+mod analysis;
 mod db;
 mod migrations;
 mod reports;
@@ -18,6 +19,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use crackdown_model::Viewer;
 
+pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
 use db::{Pool, PostgresConn, SqliteConn};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};

@@ -20,7 +20,8 @@ macro_rules! migration {
 /// (version, SQLite text, PostgreSQL text). Append only: never edit a
 /// released migration, add the next one. Versions are applied individually,
 /// so branches that add different numbers merge cleanly.
-const MIGRATIONS: &[(i64, &str, &str)] = &[migration!(1, "0001_foundation"), migration!(4, "0004_intake")];
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[migration!(1, "0001_foundation"), migration!(3, "0003_lure_analysis"), migration!(4, "0004_intake")];
 
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = 4;

@@ -121,29 +121,29 @@ pub struct AuditEntry {
 }
 
 /// Builds a statement and numbers its parameters as they are added.
-struct Query {
-    sql: String,
-    params: Vec<Value>,
+pub(crate) struct Query {
+    pub(crate) sql: String,
+    pub(crate) params: Vec<Value>,
 }
 
 impl Query {
-    fn new(sql: &str) -> Query {
+    pub(crate) fn new(sql: &str) -> Query {
         Query { sql: sql.to_owned(), params: Vec::new() }
     }
 
     /// Adds a parameter and returns its placeholder.
-    fn param(&mut self, value: impl Into<Value>) -> String {
+    pub(crate) fn param(&mut self, value: impl Into<Value>) -> String {
         self.params.push(value.into());
         format!("${}", self.params.len())
     }
 
-    fn push(&mut self, text: &str) {
+    pub(crate) fn push(&mut self, text: &str) {
         self.sql.push_str(text);
     }
 }
 
 /// The SQL condition under which report `r` is visible to `viewer`.
-fn visibility(query: &mut Query, viewer: &Viewer) -> String {
+pub(crate) fn visibility(query: &mut Query, viewer: &Viewer) -> String {
     let user = query.param(viewer.user_id);
     if viewer.role == Role::Reporter {
         return format!("r.user_id = {user}");
@@ -217,7 +217,7 @@ fn read_report(row: &Row) -> Result<StoredReport, StoreError> {
     })
 }
 
-fn resolve_shares(
+pub(crate) fn resolve_shares(
     conn: &mut dyn Conn,
     viewer: &Viewer,
     share: &ShareOptions,
@@ -335,7 +335,7 @@ fn existing_reports(
 
 /// Stores a batch inside the caller's transaction with a handful of
 /// multi-row statements, so a bulk import costs few round trips.
-fn insert_batch(
+pub(crate) fn insert_batch(
     conn: &mut dyn Conn,
     submitter: Option<i64>,
     org_id: i64,
@@ -680,12 +680,15 @@ impl Store {
 
 impl Store {
     /// Stores one report taken from an evidence artefact (an e-mail, a chat
-    /// export) with what was extracted from it (`kind`, JSON `detail`), in
-    /// one transaction. The original bytes travel in `report.original`.
+    /// export) with what was extracted from it (`kind`, JSON `detail`) and
+    /// its lure analysis, in one transaction. The original bytes travel in
+    /// `report.original`.
+    #[allow(clippy::too_many_arguments)]
     pub fn insert_evidence_report(
         &self,
         viewer: &Viewer,
         report: &NewReport,
+        analysis: &crate::ReportAnalysis,
         kind: &str,
         detail: &serde_json::Value,
         share: &ShareOptions,
@@ -705,6 +708,7 @@ impl Store {
                 )?;
                 let inserted = outcome.into_iter().next().ok_or_else(|| StoreError::Schema("no outcome".into()))?;
                 if let InsertedReport::Created { id } = inserted {
+                    crate::analysis::insert_analysis(conn, id, analysis, now)?;
                     conn.execute(
                         "INSERT INTO report_evidence (report_id, kind, detail) VALUES ($1, $2, $3)",
                         &[id.into(), kind.into(), detail.to_string().into()],

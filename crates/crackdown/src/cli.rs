@@ -61,6 +61,17 @@ pub enum Command {
     /// Read and triage reports.
     #[command(subcommand)]
     Reports(ReportsCommand),
+    /// Analyse messages: indicators, label, scam type and stage, with reasons (JSONL in, JSONL out).
+    ///
+    /// Each input line is {"id", "text", "lang"?, "country"?}; each output line, in input order, is
+    /// {"id", "label", "scam_type", "stage", "confidence", "indicators": [{"type", "value",
+    /// "normalized", "valid", "start", "end"}], "reasons"}. A bad line yields {"id"?, "error"}.
+    Analyze(AnalyzeArgs),
+    /// Train the lure model on labelled message sets (DIR/messages.jsonl with text and label).
+    Train(TrainArgs),
+    /// Measure analysis quality on labelled data.
+    #[command(subcommand)]
+    Eval(EvalCommand),
     /// Manage organisations (operator admins).
     #[command(subcommand)]
     Org(OrgCommand),
@@ -210,6 +221,42 @@ pub struct ImportReportsArgs {
     pub json: bool,
 }
 
+#[derive(Args)]
+pub struct AnalyzeArgs {
+    /// JSONL file of messages; "-" reads standard input.
+    pub file: PathBuf,
+    /// A model written by `crackdown train` instead of the shipped one.
+    #[arg(long)]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct TrainArgs {
+    /// Where to write the model.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Directories holding a messages.jsonl each.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// What the model was trained on, stored in the model file (default: the directory names).
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum EvalCommand {
+    /// Precision, recall and F1 of the label (scam or spam vs ham) on every set under DIR, with
+    /// k-fold cross-validation on the sets the shipped model trains on; macro-F1 and a confusion
+    /// matrix of scam_type where a set labels it.
+    Lure {
+        /// A directory of data sets (each a folder with messages.jsonl).
+        dir: PathBuf,
+        /// Folds of the cross-validation.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
+    },
+}
+
 #[derive(Subcommand)]
 pub enum ReportsCommand {
     /// List reports you may read, newest first.
@@ -226,6 +273,12 @@ pub enum ReportsCommand {
         limit: usize,
         #[arg(long)]
         json: bool,
+    },
+    /// Analyse stored reports that have no lure analysis yet (after an upgrade), or all of them.
+    Analyze {
+        /// Analyse every report you may analyse again, replacing what is stored.
+        #[arg(long)]
+        all: bool,
     },
     /// Set the triage status of reports (new, triaged, linked, closed), all or none; each change is audited.
     Status {

@@ -1,6 +1,6 @@
-//! `crackdown import reports`: a parsing thread feeds whole batches to the
-//! committing thread, so parsing and writing overlap on two cores while
-//! memory stays bounded by a few batches.
+//! `crackdown import reports`: a parsing thread parses and analyses whole
+//! batches and feeds them to the committing thread, so parsing, analysis and
+//! writing overlap on two cores while memory stays bounded by a few batches.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, IsTerminal, Read};
@@ -10,9 +10,10 @@ use std::sync::mpsc;
 
 use anyhow::Context as _;
 use chrono::Utc;
+use crackdown_engine::{AnalyzedBatch, shipped_analyzer, submit};
 use crackdown_ingest::reports::{Defaults, Format, for_each_report};
 use crackdown_ingest::{IngestError, RecordError};
-use crackdown_model::{Channel, NewReport, Tlp};
+use crackdown_model::{Channel, Tlp};
 use crackdown_server::ImportError;
 use crackdown_store::ShareOptions;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -97,7 +98,10 @@ pub fn reports(global: &Global, args: &ImportReportsArgs) -> anyhow::Result<Exit
         let (reader, format, length) = open(path, args.format)?;
         let bar = progress_bar(length, &name);
         let reader = BufReader::new(Counting { inner: reader, bar: bar.clone() });
-        let (batches, receiver) = mpsc::sync_channel::<Vec<NewReport>>(4);
+        let (batches, receiver) = mpsc::sync_channel::<AnalyzedBatch>(4);
+        // The parser thread also analyses each batch (on rayon's pool) before
+        // handing it over, so analysis overlaps the commit of the previous one.
+        let analyzer = shipped_analyzer();
         let parser = std::thread::spawn(move || -> (usize, Vec<RecordError>, Result<(), IngestError>) {
             let mut rejected = 0;
             let mut errors = Vec::new();
@@ -107,8 +111,8 @@ pub fn reports(global: &Global, args: &ImportReportsArgs) -> anyhow::Result<Exit
                 Ok(report) if !disconnected => {
                     batch.push(report);
                     if batch.len() >= batch_size {
-                        disconnected =
-                            batches.send(std::mem::replace(&mut batch, Vec::with_capacity(batch_size))).is_err();
+                        let full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                        disconnected = batches.send(AnalyzedBatch::new(analyzer, full)).is_err();
                     }
                 }
                 Ok(_) => {}
@@ -120,13 +124,13 @@ pub fn reports(global: &Global, args: &ImportReportsArgs) -> anyhow::Result<Exit
                 }
             });
             if !batch.is_empty() && !disconnected {
-                let _ = batches.send(batch);
+                let _ = batches.send(AnalyzedBatch::new(analyzer, batch));
             }
             (rejected, errors, result)
         });
         let mut commit_error = None;
         for batch in receiver {
-            match store.insert_reports(&viewer, &batch, &share, Utc::now()) {
+            match submit(&store, &viewer, &batch, &share, Utc::now()) {
                 Ok(outcome) => {
                     summary.imported += outcome.created();
                     summary.duplicates += outcome.duplicates();

@@ -68,9 +68,14 @@ impl Intake {
         for warning in warnings {
             self.summary.warnings.push(Rejected { file: origin.to_owned(), reason: warning.clone() });
         }
+        let analysis = crackdown_engine::analyze_text(
+            crackdown_engine::shipped_analyzer(),
+            &report.text,
+            report.language.as_deref(),
+        );
         let inserted = self
             .store
-            .insert_evidence_report(&self.viewer, report, kind, detail, &self.share, Utc::now())
+            .insert_evidence_report(&self.viewer, report, &analysis, kind, detail, &self.share, Utc::now())
             .with_context(|| format!("storing {origin}"))?;
         match inserted {
             InsertedReport::Created { .. } => self.summary.imported += 1,

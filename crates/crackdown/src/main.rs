@@ -7,6 +7,7 @@ mod context;
 mod demo;
 mod import;
 mod intake;
+mod lure;
 mod reports;
 
 use std::process::ExitCode;
@@ -46,6 +47,9 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Import(cli::ImportCommand::Email(args)) => intake::email(&cli.global, &args),
         Command::Import(cli::ImportCommand::Chat(args)) => intake::chat(&cli.global, &args),
         Command::Reports(command) => reports::run(&cli.global, command),
+        Command::Analyze(args) => lure::analyze(&args),
+        Command::Train(args) => lure::train(&args),
+        Command::Eval(cli::EvalCommand::Lure { dir, folds }) => lure::eval(&dir, folds),
         Command::Org(command) => admin::org(&cli.global, command),
         Command::User(command) => admin::user(&cli.global, command),
         Command::Community(command) => admin::community(&cli.global, command),

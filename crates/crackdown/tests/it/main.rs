@@ -6,5 +6,6 @@ mod api;
 mod demo;
 mod import;
 mod intake;
+mod lure;
 mod public;
 mod support;

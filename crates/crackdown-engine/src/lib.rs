@@ -1,0 +1,202 @@
+//! crackdown's use cases, shared by the CLI and the API so both do exactly
+//! the same thing: reports are stored together with their lure analysis
+//! (label, scam type, stage, confidence, reasons, indicators), and stored
+//! reports can be analysed again.
+//!
+//! Analysis is pure CPU work and runs on rayon's pool before the store's
+//! transaction opens, so a bulk import analyses one batch while the store
+//! commits the previous one.
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use crackdown_lure::{Analysis, Analyzer, Context};
+use crackdown_model::{NewReport, Viewer};
+use crackdown_store::{InsertOutcome, ReportAnalysis, ReportIndicator, ShareOptions, Store, StoreError};
+use rayon::prelude::*;
+
+static SHIPPED: LazyLock<Analyzer> = LazyLock::new(Analyzer::default);
+
+/// The analyzer with the shipped model and lexicon, loaded once per process.
+pub fn shipped_analyzer() -> &'static Analyzer {
+    &SHIPPED
+}
+
+/// What the analyzer knows of a report's origin: its language (national
+/// phone numbers are read in that language's main country).
+fn context(language: Option<&str>) -> Context {
+    Context { country: None, language: language.map(str::to_owned) }
+}
+
+/// The store's form of an analysis.
+fn to_stored(analysis: Analysis) -> ReportAnalysis {
+    ReportAnalysis {
+        label: analysis.label.to_string(),
+        scam_type: analysis.scam_type.map(|scam_type| scam_type.to_string()),
+        stage: analysis.stage.map(|stage| stage.to_string()),
+        confidence: analysis.confidence,
+        reasons: analysis.reasons,
+        indicators: analysis
+            .indicators
+            .into_iter()
+            .map(|indicator| ReportIndicator {
+                kind: indicator.kind.to_string(),
+                value: indicator.value,
+                normalized: indicator.normalized,
+                valid: indicator.valid,
+                start: i64::try_from(indicator.start).unwrap_or(i64::MAX),
+                end: i64::try_from(indicator.end).unwrap_or(i64::MAX),
+            })
+            .collect(),
+    }
+}
+
+/// Analyses one text as the store keeps it.
+pub fn analyze_text(analyzer: &Analyzer, text: &str, language: Option<&str>) -> ReportAnalysis {
+    to_stored(analyzer.analyze(text, &context(language)))
+}
+
+/// A batch of reports with their analyses, ready to be stored.
+pub struct AnalyzedBatch {
+    reports: Vec<NewReport>,
+    analyses: Vec<ReportAnalysis>,
+}
+
+impl AnalyzedBatch {
+    /// Analyses every report of the batch in parallel.
+    pub fn new(analyzer: &Analyzer, reports: Vec<NewReport>) -> AnalyzedBatch {
+        let analyses =
+            reports.par_iter().map(|report| analyze_text(analyzer, &report.text, report.language.as_deref())).collect();
+        AnalyzedBatch { reports, analyses }
+    }
+
+    pub fn reports(&self) -> &[NewReport] {
+        &self.reports
+    }
+
+    pub fn analyses(&self) -> &[ReportAnalysis] {
+        &self.analyses
+    }
+
+    pub fn len(&self) -> usize {
+        self.reports.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.reports.is_empty()
+    }
+}
+
+/// Stores an analysed batch in one transaction (see
+/// `Store::insert_analyzed_reports`).
+pub fn submit(
+    store: &Store,
+    viewer: &Viewer,
+    batch: &AnalyzedBatch,
+    share: &ShareOptions,
+    now: DateTime<Utc>,
+) -> Result<InsertOutcome, StoreError> {
+    store.insert_analyzed_reports(viewer, &batch.reports, &batch.analyses, share, now)
+}
+
+/// Analyses reports and stores them with their analyses: the one intake
+/// path of the API and the CLI.
+pub fn submit_reports(
+    store: &Store,
+    analyzer: &Analyzer,
+    viewer: &Viewer,
+    reports: Vec<NewReport>,
+    share: &ShareOptions,
+    now: DateTime<Utc>,
+) -> Result<InsertOutcome, StoreError> {
+    submit(store, viewer, &AnalyzedBatch::new(analyzer, reports), share, now)
+}
+
+/// Reports analysed per transaction by [`reanalyze`].
+const REANALYZE_PAGE: usize = 2000;
+
+/// Analyses the stored reports `viewer` may analyse that have no analysis
+/// yet (or all of them with `all`), page by page, each page in one
+/// transaction. `progress` hears the running count. Returns the count.
+pub fn reanalyze(
+    store: &Store,
+    analyzer: &Analyzer,
+    viewer: &Viewer,
+    all: bool,
+    now: DateTime<Utc>,
+    mut progress: impl FnMut(usize),
+) -> Result<usize, StoreError> {
+    let mut done = 0;
+    let mut after_id = 0;
+    loop {
+        let page = store.reports_to_analyze(viewer, all, after_id, REANALYZE_PAGE)?;
+        let Some(last) = page.last() else {
+            return Ok(done);
+        };
+        after_id = last.id;
+        let analyses: Vec<(i64, ReportAnalysis)> = page
+            .par_iter()
+            .map(|report| (report.id, analyze_text(analyzer, &report.text, report.language.as_deref())))
+            .collect();
+        done += store.replace_analyses(viewer, &analyses, now)?;
+        progress(done);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crackdown_model::{Channel, Tlp};
+
+    use super::*;
+
+    fn report(text: &str) -> NewReport {
+        NewReport::from_text(text, Channel::Bulk, Tlp::Amber)
+    }
+
+    #[test]
+    fn intake_stores_the_analysis_and_reanalysis_fills_the_gaps() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open_sqlite(dir.path()).expect("store");
+        let operator = store.operator(Utc::now()).expect("operator");
+        let scam = "Deposit USDT to TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t, our trading platform pays 20% daily profit";
+        let outcome = submit_reports(
+            &store,
+            shipped_analyzer(),
+            &operator,
+            vec![report(scam), report("see you at lunch tomorrow")],
+            &ShareOptions::default(),
+            Utc::now(),
+        )
+        .expect("submit");
+        let ids: Vec<i64> = outcome
+            .reports
+            .iter()
+            .filter_map(|inserted| match inserted {
+                crackdown_store::InsertedReport::Created { id } => Some(*id),
+                crackdown_store::InsertedReport::Duplicate { .. } => None,
+            })
+            .collect();
+        assert_eq!(ids.len(), 2);
+        let stored = store.analysis(&operator, ids[0]).expect("read").expect("analysed");
+        assert_eq!(stored.analysis.label, "scam");
+        assert_eq!(stored.analysis.scam_type.as_deref(), Some("investment"));
+        assert_eq!(stored.analysis.indicators[0].kind, "tron");
+        assert_eq!(stored.analysis.indicators[0].normalized, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t");
+        assert_eq!(store.analysis(&operator, ids[1]).expect("read").expect("analysed").analysis.label, "ham");
+
+        // A report stored without analysis (an older path) is picked up once.
+        store
+            .insert_reports(
+                &operator,
+                &[report("WINNER! claim your cash prize now")],
+                &ShareOptions::default(),
+                Utc::now(),
+            )
+            .expect("insert");
+        assert_eq!(reanalyze(&store, shipped_analyzer(), &operator, false, Utc::now(), |_| {}).expect("reanalyze"), 1);
+        assert_eq!(reanalyze(&store, shipped_analyzer(), &operator, false, Utc::now(), |_| {}).expect("reanalyze"), 0);
+        assert_eq!(reanalyze(&store, shipped_analyzer(), &operator, true, Utc::now(), |_| {}).expect("reanalyze"), 3);
+        let again = store.analysis(&operator, ids[0]).expect("read").expect("analysed");
+        assert_eq!(again.analysis, stored.analysis);
+    }
+}

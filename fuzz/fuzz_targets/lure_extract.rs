@@ -1,0 +1,34 @@
+//! Fuzzes the indicator extractor and the analyzer on arbitrary bytes
+//! (decoded lossily, as `crackdown analyze` does): no panic, and every
+//! indicator's span lies on character boundaries of the text, in order,
+//! without overlaps, with the text it spans as its value (cards masked).
+//! Run: `RUSTC_BOOTSTRAP=1 cargo fuzz run lure_extract` in `fuzz/`.
+
+#![no_main]
+
+use std::sync::LazyLock;
+
+use crackdown_lure::{Analyzer, Context, IndicatorKind, extract};
+use libfuzzer_sys::fuzz_target;
+
+static ANALYZER: LazyLock<Analyzer> = LazyLock::new(Analyzer::default);
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let contexts = [Context::none(), Context { country: Some("TH".into()), language: Some("th".into()) }];
+    for context in &contexts {
+        let mut previous_end = 0;
+        for indicator in extract(&text, context) {
+            assert!(indicator.start <= indicator.end && indicator.end <= text.len(), "{indicator:?}");
+            assert!(indicator.start >= previous_end, "overlap: {indicator:?}");
+            assert!(text.is_char_boundary(indicator.start) && text.is_char_boundary(indicator.end), "{indicator:?}");
+            if indicator.kind != IndicatorKind::Card {
+                assert_eq!(indicator.value, text[indicator.start..indicator.end], "{indicator:?}");
+            }
+            assert!(!indicator.normalized.is_empty(), "{indicator:?}");
+            previous_end = indicator.end;
+        }
+    }
+    let analysis = ANALYZER.analyze(&text, &contexts[1]);
+    assert!((0.0..=1.0).contains(&analysis.confidence), "{analysis:?}");
+});
