@@ -465,7 +465,7 @@ impl Linker {
         Ok(linker)
     }
 
-    /// The connected components over `subset` (sorted internal numbers),
+    /// The connected components over `subset` (internal numbers),
     /// with feature counts given by `count` among `reports` reports.
     fn partition(&self, subset: &[u32], count: &dyn Fn(u32) -> usize, reports: usize) -> Partition {
         let limit = self.config.max_reports(reports);
@@ -542,8 +542,9 @@ impl Linker {
     /// report the viewer cannot read never joins two they can (no leak
     /// through correlation). Single-report campaigns included; sorted by id.
     pub fn campaigns(&self, readable: &HashSet<ReportId>) -> Vec<crate::summary::Campaign> {
+        // In id order, so that the view does not depend on arrival order.
         let mut subset: Vec<u32> = readable.iter().filter_map(|id| self.by_id.get(id).copied()).collect();
-        subset.sort_unstable();
+        subset.sort_unstable_by_key(|&report| self.entries[report as usize].id);
         let reports = subset.len();
         let counts = if reports == self.entries.len() {
             self.counts.clone()
@@ -611,4 +612,198 @@ struct Partition {
     components: Vec<Component>,
     near: Vec<Vec<u32>>,
     text: TextIndex,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::summary::{IndicatorRole, LinkReason};
+    use crackdown_lure::IndicatorKind;
+    use crackdown_model::Currency;
+    use proptest::prelude::*;
+
+    fn report(id: ReportId, indicators: &[(IndicatorKind, &str)], text: &str) -> LinkReport {
+        LinkReport {
+            id,
+            indicators: indicators.iter().map(|(kind, value)| ReportIndicator::new(*kind, *value)).collect(),
+            text: text.to_owned(),
+            received_at: DateTime::from_timestamp(1_700_000_000 + id * 3600, 0).unwrap_or_default(),
+            loss: None,
+            scam_type: None,
+        }
+    }
+
+    fn everyone(linker: &Linker) -> HashSet<ReportId> {
+        linker.entries.iter().map(|entry| entry.id).collect()
+    }
+
+    const HOTLINE: &str = "+6627777777";
+
+    fn hotline_config() -> LinkConfig {
+        LinkConfig { hubs: HubList::new([HOTLINE.to_owned()], []), ..LinkConfig::default() }
+    }
+
+    #[test]
+    fn shared_specific_values_link_and_a_listed_hotline_does_not() {
+        let mut linker = Linker::new(hotline_config());
+        let phone_a = (IndicatorKind::Phone, "+66811111111");
+        let phone_b = (IndicatorKind::Phone, "+66822222222");
+        let hotline = (IndicatorKind::Phone, HOTLINE);
+        assert_eq!(linker.add(report(1, &[phone_a, hotline], "a")).map(|o| o.campaign), Ok(1));
+        assert_eq!(linker.add(report(2, &[phone_b, hotline], "b")).map(|o| o.campaign), Ok(2));
+        let third = linker.add(report(3, &[phone_a, (IndicatorKind::Whatsapp, "+66822222222")], "c"));
+        assert_eq!(third, Ok(LinkOutcome { campaign: 1, merged: vec![2], split: vec![] }));
+        assert_eq!(linker.partition_ids(), vec![vec![1, 2, 3]]);
+        assert_eq!(linker.add(report(3, &[], "again")), Err(LinkError::DuplicateReport(3)));
+
+        let campaigns = linker.campaigns(&everyone(&linker));
+        assert_eq!(campaigns.len(), 1);
+        let hotline_row = campaigns[0].indicators.iter().find(|row| row.value == HOTLINE).expect("listed");
+        assert_eq!(hotline_row.role, IndicatorRole::Hub(HubReason::OfficialHotline));
+        assert_eq!(campaigns[0].links.len(), 2);
+        for link in &campaigns[0].links {
+            assert!(link.reasons.iter().all(|reason| !matches!(reason,
+                LinkReason::SharedIndicator { value, .. } if value == HOTLINE)));
+            assert!(!link.reasons.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_value_that_becomes_common_splits_what_it_held_together() {
+        // Limit (n + 2) / 2: with two reports a value may be in two, with
+        // eight reports in five, so the pasted link in six of eight is a hub.
+        let config = LinkConfig { prior_reports: 2, min_weight: 2_f64.ln(), ..LinkConfig::default() };
+        let mut linker = Linker::new(config.clone());
+        let pasted = (IndicatorKind::Url, "https://bit.ly/Shared1");
+        let mut outcomes = Vec::new();
+        for id in 1..=8 {
+            let own = format!("+6681000000{}", id % 2);
+            let indicators: Vec<(IndicatorKind, &str)> =
+                if id <= 6 { vec![pasted, (IndicatorKind::Phone, &own)] } else { vec![(IndicatorKind::Phone, &own)] };
+            outcomes.push(linker.add(report(id, &indicators, "")).expect("new id"));
+        }
+        assert_eq!(linker.partition_ids(), vec![vec![1, 3, 5, 7], vec![2, 4, 6, 8]]);
+        assert!(outcomes.iter().any(|outcome| !outcome.split.is_empty()), "{outcomes:?}");
+        let all: Vec<LinkReport> = (1..=8)
+            .map(|id| {
+                let own = format!("+6681000000{}", id % 2);
+                let mut indicators = vec![(IndicatorKind::Phone, own.as_str())];
+                if id <= 6 {
+                    indicators.push(pasted);
+                }
+                report(id, &indicators, "")
+            })
+            .collect();
+        let rebuilt = Linker::rebuild(config, all).expect("distinct ids");
+        assert_eq!(rebuilt.partition_ids(), linker.partition_ids());
+        let campaigns = rebuilt.campaigns(&everyone(&rebuilt));
+        let row = campaigns[0].indicators.iter().find(|row| row.value == pasted.1).expect("named");
+        assert_eq!(row.role, IndicatorRole::TooCommon);
+    }
+
+    #[test]
+    fn near_duplicate_texts_link_and_count_as_one_victim() {
+        let story = "They called me from the bank and said my account was used for money laundering, \
+                     I had to move 20,000 baht into a safe account to prove my innocence.";
+        let mut linker = Linker::new(LinkConfig::default());
+        let thb = Currency::from_code("THB").expect("known");
+        let mut first = report(10, &[], story);
+        first.loss = Some(Money::new(2_000_000, thb));
+        first.scam_type = Some("impersonation".to_owned());
+        let mut copy = report(11, &[], story);
+        copy.loss = first.loss;
+        copy.scam_type = first.scam_type.clone();
+        let mut edited = report(12, &[], &story.replace("20,000", "25,000"));
+        edited.loss = Some(Money::new(2_500_000, thb));
+        let unrelated = report(13, &[], "A woman on a dating app asked me to invest in gold trading with her uncle.");
+        for item in [first, copy, edited, unrelated] {
+            linker.add(item).expect("new id");
+        }
+        assert_eq!(linker.partition_ids(), vec![vec![10, 11, 12], vec![13]]);
+        let campaigns = linker.campaigns(&everyone(&linker));
+        assert_eq!(campaigns[0].victims, 2);
+        assert_eq!(campaigns[0].loss.get("THB").map(String::as_str), Some("45000.00"));
+        assert_eq!(campaigns[0].scam_types.get("impersonation"), Some(&2));
+        assert!(campaigns[0].links.iter().all(|link| link
+            .reasons
+            .iter()
+            .any(|reason| matches!(reason, LinkReason::NearDuplicateText { similarity } if *similarity >= 0.85))));
+    }
+
+    #[test]
+    fn a_report_the_viewer_cannot_read_never_joins_two_they_can() {
+        let wallet = (IndicatorKind::Tron, "TXyzSecretBridgeWallet00000000001");
+        let reports = vec![
+            report(1, &[(IndicatorKind::Phone, "+66811111111")], ""),
+            report(2, &[(IndicatorKind::Phone, "+66822222222")], ""),
+            // RED report naming both phones: it alone links 1 and 2.
+            report(3, &[(IndicatorKind::Phone, "+66811111111"), (IndicatorKind::Phone, "+66822222222"), wallet], ""),
+            report(4, &[wallet], ""),
+        ];
+        let linker = Linker::rebuild(LinkConfig::default(), reports.clone()).expect("distinct ids");
+        assert_eq!(linker.partition_ids(), vec![vec![1, 2, 3, 4]]);
+        let readable: HashSet<ReportId> = [1, 2, 4].into();
+        let seen = linker.campaigns(&readable);
+        let ids: Vec<Vec<ReportId>> = seen.iter().map(|campaign| campaign.reports.clone()).collect();
+        assert_eq!(ids, vec![vec![1], vec![2], vec![4]]);
+        assert!(seen.iter().all(|campaign| campaign.indicators.iter().all(|row| row.reports == 1)));
+        // Exactly what a linker that never saw report 3 shows.
+        let alone = Linker::rebuild(LinkConfig::default(), reports.into_iter().filter(|r| r.id != 3).collect())
+            .expect("distinct ids");
+        assert_eq!(alone.campaigns(&readable), seen);
+    }
+
+    /// Small worlds where values repeat, texts repeat, and the hub limit is
+    /// low enough that values cross it.
+    fn world() -> impl Strategy<Value = (Vec<(u8, Vec<u8>, u8)>, Vec<usize>)> {
+        proptest::collection::vec((0_u8..40, proptest::collection::vec(0_u8..12, 0..4), 0_u8..6), 1..40).prop_flat_map(
+            |reports| {
+                let order: Vec<usize> = (0..reports.len()).collect();
+                (Just(reports), Just(order).prop_shuffle())
+            },
+        )
+    }
+
+    const TEXTS: [&str; 6] = [
+        "",
+        "short",
+        "I was added to a Telegram group where a teacher gave free stock tips every day and then a new app",
+        "I was added to a Telegram group where a teacher gave free stock tips every day and then a new apps",
+        "A courier said my parcel was held at customs and I must pay a fine to the police officer today",
+        "A woman on a dating app asked me to invest in gold trading with her uncle who works at a big bank",
+    ];
+
+    fn build(spec: &[(u8, Vec<u8>, u8)]) -> Vec<LinkReport> {
+        let values: Vec<String> = (0..12).map(|value| format!("+668100000{value:02}")).collect();
+        spec.iter()
+            .enumerate()
+            .map(|(index, (_, picks, text))| {
+                let indicators: Vec<(IndicatorKind, &str)> =
+                    picks.iter().map(|&pick| (IndicatorKind::Phone, values[usize::from(pick)].as_str())).collect();
+                report(index as ReportId * 7 + 3, &indicators, TEXTS[usize::from(*text)])
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn adding_in_any_order_gives_the_rebuilt_partition((spec, order) in world()) {
+            let config = LinkConfig { prior_reports: 3, min_weight: 5_f64.ln(), ..LinkConfig::default() };
+            let reports = build(&spec);
+            let rebuilt = Linker::rebuild(config.clone(), reports.clone()).expect("distinct ids");
+            let mut incremental = Linker::new(config.clone());
+            for &index in &order {
+                let outcome = incremental.add(reports[index].clone()).expect("distinct ids");
+                prop_assert_eq!(Some(outcome.campaign), incremental.campaign_of(reports[index].id));
+            }
+            prop_assert_eq!(incremental.partition_ids(), rebuilt.partition_ids());
+            prop_assert_eq!(incremental.campaigns(&everyone(&incremental)), rebuilt.campaigns(&everyone(&rebuilt)));
+            // A viewer's campaigns are those of a case holding only what they read.
+            let readable: HashSet<ReportId> =
+                reports.iter().map(|r| r.id).filter(|id| spec[(*id as usize - 3) / 7].0 % 3 != 0).collect();
+            let alone = Linker::rebuild(config, reports.into_iter().filter(|r| readable.contains(&r.id)).collect())
+                .expect("distinct ids");
+            prop_assert_eq!(incremental.campaigns(&readable), alone.campaigns(&everyone(&alone)));
+        }
+    }
 }

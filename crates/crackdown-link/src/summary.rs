@@ -180,7 +180,9 @@ impl View<'_> {
         while let Some(report) = queue.pop_front() {
             let entry = self.linker.entry_at(report);
             let mut features: Vec<u32> = entry.features.iter().copied().filter(|&f| self.links(f)).collect();
-            features.sort_by(|&a, &b| self.weight(b).total_cmp(&self.weight(a)).then(a.cmp(&b)));
+            features.sort_by(|&a, &b| {
+                self.weight(b).total_cmp(&self.weight(a)).then_with(|| self.linker.feature(a).0.cmp(self.linker.feature(b).0))
+            });
             let mut next: Vec<u32> = Vec::new();
             for feature in features {
                 if !used_features.insert(feature) {
@@ -197,6 +199,7 @@ impl View<'_> {
                     next.push(other);
                 }
             }
+            next.sort_unstable_by_key(|&other| self.linker.entry_at(other).id);
             for other in next {
                 links.push(self.explain(report, other));
                 queue.push_back(other);
@@ -220,6 +223,13 @@ impl View<'_> {
                 }
             })
             .collect();
+        reasons.sort_by(|a, b| match (a, b) {
+            (
+                LinkReason::SharedIndicator { indicator_type: kind_a, value: value_a, weight: weight_a },
+                LinkReason::SharedIndicator { indicator_type: kind_b, value: value_b, weight: weight_b },
+            ) => weight_b.total_cmp(weight_a).then_with(|| (kind_a, value_a).cmp(&(kind_b, value_b))),
+            _ => std::cmp::Ordering::Equal,
+        });
         if self.near[from as usize].contains(&to)
             && let (Some(x), Some(y)) = (a.signature, b.signature)
         {
