@@ -53,13 +53,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let total = reports.len();
     println!("extracted indicators of {total} reports in {extract_seconds:.2} s");
 
+    if std::env::var_os("LINK_DIAGNOSE").is_some() {
+        diagnose(&reports, &names, &truth);
+    }
     let started = Instant::now();
     let rebuilt = Linker::rebuild(LinkConfig::default(), reports.clone())?;
     let rebuild_seconds = started.elapsed().as_secs_f64();
-    println!(
-        "rebuild: {total} reports in {rebuild_seconds:.2} s = {:.0} reports/s",
-        total as f64 / rebuild_seconds
-    );
+    println!("rebuild: {total} reports in {rebuild_seconds:.2} s = {:.0} reports/s", total as f64 / rebuild_seconds);
 
     let mut incremental = Linker::new(LinkConfig::default());
     let mut latencies = Vec::with_capacity(total);
@@ -89,15 +89,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let clusters: Vec<Vec<&str>> =
         partition.iter().map(|campaign| campaign.iter().map(|&id| by_index(id)).collect()).collect();
     let (precision, recall) = pairwise(&clusters, &truth.campaign);
-    println!(
-        "vs true campaigns: pairwise precision {precision:.4} recall {recall:.4} F1 {:.4}",
-        f1(precision, recall)
-    );
+    println!("vs true campaigns: pairwise precision {precision:.4} recall {recall:.4} F1 {:.4}", f1(precision, recall));
     let (precision, recall) = pairwise(&clusters, &truth.compound);
-    println!(
-        "vs true compounds: pairwise precision {precision:.4} recall {recall:.4} F1 {:.4}",
-        f1(precision, recall)
-    );
+    println!("vs true compounds: pairwise precision {precision:.4} recall {recall:.4} F1 {:.4}", f1(precision, recall));
     let mixed: Vec<&Vec<&str>> = clusters
         .iter()
         .filter(|cluster| cluster.iter().filter_map(|name| truth.compound.get(*name)).collect::<HashSet<_>>().len() > 1)
@@ -188,4 +182,33 @@ fn pairwise(clusters: &[Vec<&str>], label: &HashMap<String, String>) -> (f64, f6
 
 fn f1(precision: f64, recall: f64) -> f64 {
     if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) }
+}
+
+/// Prints the shared values that join reports of different true campaigns.
+fn diagnose(reports: &[LinkReport], names: &[String], truth: &Truth) {
+    let config = LinkConfig::default();
+    let mut holders: HashMap<crackdown_link::Feature, Vec<usize>> = HashMap::new();
+    for (index, report) in reports.iter().enumerate() {
+        for feature in crackdown_link::features::features_of(&report.indicators) {
+            holders.entry(feature).or_default().push(index);
+        }
+    }
+    let mut rows: Vec<(usize, usize, String)> = holders
+        .iter()
+        .filter(|(feature, _)| config.hubs.classify(feature).is_none())
+        .map(|(feature, at)| {
+            let compounds: HashSet<&str> =
+                at.iter().filter_map(|&i| truth.compound.get(&names[i]).map(String::as_str)).collect();
+            let mut campaigns: Vec<&str> =
+                at.iter().filter_map(|&i| truth.campaign.get(&names[i]).map(String::as_str)).collect();
+            campaigns.sort_unstable();
+            campaigns.dedup();
+            (compounds.len(), at.len(), format!("{:?} {} in {campaigns:?}", feature.kind, feature.value))
+        })
+        .filter(|row| row.0 > 1)
+        .collect();
+    rows.sort_by(|a, b| b.cmp(a));
+    for row in rows.iter().take(40) {
+        println!("  spans {} compounds in {} reports: {}", row.0, row.1, row.2);
+    }
 }

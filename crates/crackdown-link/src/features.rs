@@ -130,8 +130,26 @@ impl HubReason {
 
 /// URL shorteners: a code on them is specific, the host is not.
 pub const LINK_SHORTENERS: &[&str] = &[
-    "bit.ly", "bitly.com", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "buff.ly", "rebrand.ly", "cutt.ly",
-    "shorturl.at", "rb.gy", "s.id", "tiny.cc", "bl.ink", "lnkd.in", "v.gd", "shorte.st", "bit.do", "t.ly",
+    "bit.ly",
+    "bitly.com",
+    "tinyurl.com",
+    "t.co",
+    "goo.gl",
+    "ow.ly",
+    "is.gd",
+    "buff.ly",
+    "rebrand.ly",
+    "cutt.ly",
+    "shorturl.at",
+    "rb.gy",
+    "s.id",
+    "tiny.cc",
+    "bl.ink",
+    "lnkd.in",
+    "v.gd",
+    "shorte.st",
+    "bit.do",
+    "t.ly",
 ];
 
 /// Messenger hosts whose bare form names no account.
@@ -225,7 +243,7 @@ impl HubList {
     /// hub domains (lower-case registrable domains).
     pub fn new(hotlines: impl IntoIterator<Item = String>, domains: impl IntoIterator<Item = String>) -> HubList {
         HubList {
-            hotlines: hotlines.into_iter().map(|phone| phone.trim().to_owned()).collect(),
+            hotlines: hotlines.into_iter().map(|phone| phone_key(phone.trim())).collect(),
             domains: domains.into_iter().map(|domain| domain.trim().to_ascii_lowercase()).collect(),
         }
     }
@@ -279,6 +297,30 @@ fn bare_path(path: &str) -> bool {
     path.trim_matches(['/', '?', '#', '+']).is_empty()
 }
 
+/// How a URL links: without scheme, `www.` and trailing slash, since
+/// victims retype `http://www.site/x` for `https://site/x/`.
+pub fn url_key(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let trimmed = rest.trim_end_matches('/');
+    if trimmed.is_empty() { rest.to_owned() } else { trimmed.to_owned() }
+}
+
+/// How a phone links: its national significant number, so the national
+/// form (`02 777 7777`), the international one (`+66 2 777 7777`) and one
+/// read in the wrong region all join. Numbers the library cannot place keep
+/// their digits without trunk zeros.
+pub fn phone_key(phone: &str) -> String {
+    if phone.starts_with('+')
+        && let Ok(number) = phonenumber::parse(None, phone)
+    {
+        return number.national().value().to_string();
+    }
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let national = digits.trim_start_matches('0');
+    if national.is_empty() { digits } else { national.to_owned() }
+}
+
 /// The link features of a report's indicators, without repeats, in a fixed
 /// order.
 pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
@@ -296,7 +338,7 @@ pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
         let exact = |kind: FeatureKind| Feature { kind, value: value.to_owned() };
         match indicator.kind {
             IndicatorKind::Url => {
-                features.push(exact(FeatureKind::Url));
+                features.push(Feature { kind: FeatureKind::Url, value: url_key(value) });
                 if let Some((host, _)) = url_host_and_path(value) {
                     push_domain(&mut features, host);
                 }
@@ -308,8 +350,10 @@ pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
                     push_domain(&mut features, host);
                 }
             }
-            IndicatorKind::Phone => features.push(exact(FeatureKind::Phone)),
-            IndicatorKind::Whatsapp if value.starts_with('+') => features.push(exact(FeatureKind::Phone)),
+            IndicatorKind::Phone => features.push(Feature { kind: FeatureKind::Phone, value: phone_key(value) }),
+            IndicatorKind::Whatsapp if value.starts_with('+') => {
+                features.push(Feature { kind: FeatureKind::Phone, value: phone_key(value) });
+            }
             IndicatorKind::Whatsapp => features.push(exact(FeatureKind::Whatsapp)),
             IndicatorKind::Ipv4 => features.push(exact(FeatureKind::Ipv4)),
             IndicatorKind::Ipv6 => features.push(exact(FeatureKind::Ipv6)),
@@ -356,27 +400,35 @@ mod tests {
                 (IndicatorKind::Card, "411111******1111"),
             ],
             &[
-                (FeatureKind::Url, "https://shop.bitfuture.cc/verify"),
+                (FeatureKind::Url, "shop.bitfuture.cc/verify"),
                 (FeatureKind::Domain, "bitfuture.cc"),
                 (FeatureKind::Email, "support@bitfuture.cc"),
-                (FeatureKind::Phone, "+66812345678"),
+                (FeatureKind::Phone, "812345678"),
             ],
         );
+    }
+
+    #[test]
+    fn spellings_of_one_link_or_number_share_a_key() {
+        assert_eq!(url_key("http://www.bit.ly/tTVobNE/"), url_key("https://bit.ly/tTVobNE"));
+        assert_eq!(phone_key("+6627777777"), phone_key("027777777"));
+        assert_eq!(phone_key("+66812345678"), "812345678");
+        assert_ne!(phone_key("+66812345678"), phone_key("+66812345679"));
     }
 
     #[test]
     fn bare_hub_hosts_are_hubs_but_codes_on_them_are_not() {
         let hubs = HubList::new(["+6627777777".to_owned()], ["examplebank.co.th".to_owned()]);
         let classify = |kind, value: &str| hubs.classify(&Feature { kind, value: value.to_owned() });
-        assert_eq!(classify(FeatureKind::Url, "https://t.me/"), Some(HubReason::MessengerHost));
-        assert_eq!(classify(FeatureKind::Url, "https://t.me/+AbCdEf12"), None);
-        assert_eq!(classify(FeatureKind::Url, "https://bit.ly/"), Some(HubReason::LinkShortener));
-        assert_eq!(classify(FeatureKind::Url, "https://bit.ly/Abc123"), None);
+        assert_eq!(classify(FeatureKind::Url, "t.me"), Some(HubReason::MessengerHost));
+        assert_eq!(classify(FeatureKind::Url, "t.me/+AbCdEf12"), None);
+        assert_eq!(classify(FeatureKind::Url, "bit.ly"), Some(HubReason::LinkShortener));
+        assert_eq!(classify(FeatureKind::Url, "bit.ly/Abc123"), None);
         assert_eq!(classify(FeatureKind::Domain, "gmail.com"), Some(HubReason::Webmail));
         assert_eq!(classify(FeatureKind::Domain, "facebook.com"), Some(HubReason::Platform));
         assert_eq!(classify(FeatureKind::Domain, "examplebank.co.th"), Some(HubReason::Listed));
-        assert_eq!(classify(FeatureKind::Phone, "+6627777777"), Some(HubReason::OfficialHotline));
-        assert_eq!(classify(FeatureKind::Phone, "+6627777778"), None);
+        assert_eq!(classify(FeatureKind::Phone, "27777777"), Some(HubReason::OfficialHotline));
+        assert_eq!(classify(FeatureKind::Phone, "27777778"), None);
         assert_eq!(classify(FeatureKind::Email, "someone@gmail.com"), None);
     }
 }

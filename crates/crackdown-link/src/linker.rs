@@ -70,7 +70,7 @@ pub struct LinkConfig {
 
 impl Default for LinkConfig {
     fn default() -> LinkConfig {
-        LinkConfig { hubs: HubList::default(), prior_reports: 500, min_weight: 50_f64.ln(), min_similarity: 0.85 }
+        LinkConfig { hubs: HubList::default(), prior_reports: 500, min_weight: 60_f64.ln(), min_similarity: 0.85 }
     }
 }
 
@@ -264,7 +264,8 @@ impl Linker {
     }
 
     fn links(&self, feature: u32, reports: usize) -> bool {
-        self.features[feature as usize].hub.is_none() && self.counts[feature as usize] as usize <= self.config.max_reports(reports)
+        self.features[feature as usize].hub.is_none()
+            && self.counts[feature as usize] as usize <= self.config.max_reports(reports)
     }
 
     /// Links one new report and says which campaign it joined.
@@ -303,7 +304,8 @@ impl Linker {
         }
         let mut gained = Vec::new();
         if new_limit > old_limit {
-            gained = self.over_limit.iter().copied().filter(|&f| self.counts[f as usize] as usize <= new_limit).collect();
+            gained =
+                self.over_limit.iter().copied().filter(|&f| self.counts[f as usize] as usize <= new_limit).collect();
             gained.sort_unstable();
             for feature in &gained {
                 self.over_limit.remove(feature);
@@ -314,7 +316,9 @@ impl Linker {
         let mut split = Vec::new();
         let mut to_split: Vec<u32> = lost
             .iter()
-            .filter_map(|&feature| self.postings[feature as usize].iter().find(|&&r| r != index).map(|&r| self.label[r as usize]))
+            .filter_map(|&feature| {
+                self.postings[feature as usize].iter().find(|&&r| r != index).map(|&r| self.label[r as usize])
+            })
             .collect();
         to_split.sort_unstable();
         to_split.dedup();
@@ -328,10 +332,10 @@ impl Linker {
         // linking, near-duplicate texts.
         let mut merged = Vec::new();
         for &feature in &own {
-            if self.links(feature, reports) {
-                if let Some(&other) = self.postings[feature as usize].iter().find(|&&r| r != index) {
-                    self.union(index, other, &mut merged);
-                }
+            if self.links(feature, reports)
+                && let Some(&other) = self.postings[feature as usize].iter().find(|&&r| r != index)
+            {
+                self.union(index, other, &mut merged);
             }
         }
         for feature in gained {
@@ -424,10 +428,8 @@ impl Linker {
     /// one, faster (signatures in parallel, no splits).
     pub fn rebuild(config: LinkConfig, reports: Vec<LinkReport>) -> Result<Linker, LinkError> {
         let mut linker = Linker::new(config);
-        let prepared: Vec<(Option<Signature>, Vec<Feature>)> = reports
-            .par_iter()
-            .map(|report| (Signature::of(&report.text), features_of(&report.indicators)))
-            .collect();
+        let prepared: Vec<(Option<Signature>, Vec<Feature>)> =
+            reports.par_iter().map(|report| (Signature::of(&report.text), features_of(&report.indicators))).collect();
         for (report, (signature, features)) in reports.into_iter().zip(prepared) {
             if linker.by_id.contains_key(&report.id) {
                 return Err(LinkError::DuplicateReport(report.id));
@@ -594,7 +596,6 @@ impl Linker {
     pub(crate) fn weight(&self, reports: usize, with_it: usize) -> f64 {
         self.config.weight(reports, with_it)
     }
-
 }
 
 /// Read access to one stored report, for summaries.
@@ -658,12 +659,13 @@ mod tests {
 
         let campaigns = linker.campaigns(&everyone(&linker));
         assert_eq!(campaigns.len(), 1);
-        let hotline_row = campaigns[0].indicators.iter().find(|row| row.value == HOTLINE).expect("listed");
+        let hotline_key = crate::features::phone_key(HOTLINE);
+        let hotline_row = campaigns[0].indicators.iter().find(|row| row.value == hotline_key).expect("listed");
         assert_eq!(hotline_row.role, IndicatorRole::Hub(HubReason::OfficialHotline));
         assert_eq!(campaigns[0].links.len(), 2);
         for link in &campaigns[0].links {
             assert!(link.reasons.iter().all(|reason| !matches!(reason,
-                LinkReason::SharedIndicator { value, .. } if value == HOTLINE)));
+                LinkReason::SharedIndicator { value, .. } if *value == hotline_key)));
             assert!(!link.reasons.is_empty());
         }
     }
@@ -697,7 +699,8 @@ mod tests {
         let rebuilt = Linker::rebuild(config, all).expect("distinct ids");
         assert_eq!(rebuilt.partition_ids(), linker.partition_ids());
         let campaigns = rebuilt.campaigns(&everyone(&rebuilt));
-        let row = campaigns[0].indicators.iter().find(|row| row.value == pasted.1).expect("named");
+        let key = crate::features::url_key(pasted.1);
+        let row = campaigns[0].indicators.iter().find(|row| row.value == key).expect("named");
         assert_eq!(row.role, IndicatorRole::TooCommon);
     }
 
@@ -724,10 +727,11 @@ mod tests {
         assert_eq!(campaigns[0].victims, 2);
         assert_eq!(campaigns[0].loss.get("THB").map(String::as_str), Some("45000.00"));
         assert_eq!(campaigns[0].scam_types.get("impersonation"), Some(&2));
-        assert!(campaigns[0].links.iter().all(|link| link
-            .reasons
-            .iter()
-            .any(|reason| matches!(reason, LinkReason::NearDuplicateText { similarity } if *similarity >= 0.85))));
+        assert!(campaigns[0].links.iter().all(|link| {
+            link.reasons
+                .iter()
+                .any(|reason| matches!(reason, LinkReason::NearDuplicateText { similarity } if *similarity >= 0.85))
+        }));
     }
 
     #[test]
@@ -755,7 +759,10 @@ mod tests {
 
     /// Small worlds where values repeat, texts repeat, and the hub limit is
     /// low enough that values cross it.
-    fn world() -> impl Strategy<Value = (Vec<(u8, Vec<u8>, u8)>, Vec<usize>)> {
+    /// A report of a generated world: readability seed, values named, text.
+    type Spec = (u8, Vec<u8>, u8);
+
+    fn world() -> impl Strategy<Value = (Vec<Spec>, Vec<usize>)> {
         proptest::collection::vec((0_u8..40, proptest::collection::vec(0_u8..12, 0..4), 0_u8..6), 1..40).prop_flat_map(
             |reports| {
                 let order: Vec<usize> = (0..reports.len()).collect();
@@ -773,7 +780,7 @@ mod tests {
         "A woman on a dating app asked me to invest in gold trading with her uncle who works at a big bank",
     ];
 
-    fn build(spec: &[(u8, Vec<u8>, u8)]) -> Vec<LinkReport> {
+    fn build(spec: &[Spec]) -> Vec<LinkReport> {
         let values: Vec<String> = (0..12).map(|value| format!("+668100000{value:02}")).collect();
         spec.iter()
             .enumerate()

@@ -290,15 +290,24 @@ mod tests {
     #[test]
     fn pasted_values_are_normalized_like_the_extractor_does() {
         let phone = parse("081 234 5678", Some("th"));
-        assert_eq!((phone.kind, phone.normalized.as_str(), phone.valid), (Some(IndicatorKind::Phone), "+66812345678", true));
+        assert_eq!(
+            (phone.kind, phone.normalized.as_str(), phone.valid),
+            (Some(IndicatorKind::Phone), "+66812345678", true)
+        );
         let thai_digits = parse("๐๘๑ ๒๓๔ ๕๖๗๘", Some("th"));
         assert_eq!(thai_digits.normalized, "+66812345678");
         let defanged = parse("hxxps://bitfuture-pro[.]cc/login", None);
-        assert_eq!((defanged.kind, defanged.normalized.as_str()), (Some(IndicatorKind::Url), "https://bitfuture-pro.cc/login"));
+        assert_eq!(
+            (defanged.kind, defanged.normalized.as_str()),
+            (Some(IndicatorKind::Url), "https://bitfuture-pro.cc/login")
+        );
         let wa = parse("https://wa.me/66812345678", None);
         assert_eq!((wa.kind, wa.normalized.as_str()), (Some(IndicatorKind::Phone), "+66812345678"));
         let iban = parse("GB82 WEST 1234 5698 7654 32", None);
-        assert_eq!((iban.kind, iban.normalized.as_str(), iban.valid), (Some(IndicatorKind::Iban), "GB82WEST12345698765432", true));
+        assert_eq!(
+            (iban.kind, iban.normalized.as_str(), iban.valid),
+            (Some(IndicatorKind::Iban), "GB82WEST12345698765432", true)
+        );
         let typo = parse("GB82 WEST 1234 5698 7654 33", None);
         assert_eq!((typo.kind, typo.valid), (Some(IndicatorKind::Iban), false));
         let words = parse("is this a scam", None);

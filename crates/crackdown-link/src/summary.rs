@@ -181,7 +181,9 @@ impl View<'_> {
             let entry = self.linker.entry_at(report);
             let mut features: Vec<u32> = entry.features.iter().copied().filter(|&f| self.links(f)).collect();
             features.sort_by(|&a, &b| {
-                self.weight(b).total_cmp(&self.weight(a)).then_with(|| self.linker.feature(a).0.cmp(self.linker.feature(b).0))
+                self.weight(b)
+                    .total_cmp(&self.weight(a))
+                    .then_with(|| self.linker.feature(a).0.cmp(self.linker.feature(b).0))
             });
             let mut next: Vec<u32> = Vec::new();
             for feature in features {

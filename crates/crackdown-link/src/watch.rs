@@ -141,7 +141,11 @@ fn normalize_prefix(of: PrefixKind, prefix: &str) -> Result<String, String> {
                 && upper.len() <= 34
                 && upper[..2].bytes().all(|b| b.is_ascii_uppercase())
                 && upper.bytes().all(|b| b.is_ascii_alphanumeric());
-            if shaped { Ok(upper) } else { Err(format!("{prefix:?} is not an IBAN prefix (country, check digits, bank)")) }
+            if shaped {
+                Ok(upper)
+            } else {
+                Err(format!("{prefix:?} is not an IBAN prefix (country, check digits, bank)"))
+            }
         }
         PrefixKind::CardBin => {
             let shaped = (6..=8).contains(&compact.len()) && compact.bytes().all(|b| b.is_ascii_digit());
