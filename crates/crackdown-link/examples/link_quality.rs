@@ -1,0 +1,214 @@
+//! Linking quality and speed on a generated case.
+//!
+//! `cargo run --release -p crackdown-link --example link_quality -- [REPORTS] [DIR]`
+//! generates a case of REPORTS reports (default 100,000) into DIR (default a
+//! temporary folder; an existing `reports.jsonl` there is reused), extracts
+//! indicators with `crackdown-lure`, links everything in one rebuild and
+//! again report by report, and prints throughput, the latency of one `add`,
+//! and pairwise precision, recall and F1 against the generator's true
+//! campaigns and compounds, plus how many campaigns mix compounds.
+
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use crackdown_generate::{GenerateConfig, generate};
+use crackdown_link::{LinkConfig, LinkReport, Linker, ReportIndicator};
+use crackdown_lure::{Context, extract};
+use crackdown_model::Money;
+use rayon::prelude::*;
+
+fn main() {
+    if let Err(error) = run() {
+        eprintln!("link_quality: {error}");
+        std::process::exit(2);
+    }
+}
+
+struct Truth {
+    campaign: HashMap<String, String>,
+    compound: HashMap<String, String>,
+}
+
+fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let count: u64 = args.next().map(|text| text.parse()).transpose()?.unwrap_or(100_000);
+    let dir = args.next().map_or_else(|| std::env::temp_dir().join(format!("crackdown-link-{count}")), PathBuf::from);
+    if !dir.join("reports.jsonl").exists() {
+        let started = Instant::now();
+        let config = GenerateConfig { reports: count, ..GenerateConfig::default() };
+        generate(&dir, &config, &|_| {})?;
+        println!("generated {count} reports into {} in {:.1} s", dir.display(), started.elapsed().as_secs_f64());
+    }
+    let lines = read_lines(&dir.join("reports.jsonl"))?;
+    let truth = read_truth(&dir.join("truth/campaigns.csv"))?;
+    let started = Instant::now();
+    let parsed: Vec<(String, LinkReport)> =
+        lines.par_iter().enumerate().map(|(index, line)| to_report(index, line)).collect::<Result<_, String>>()?;
+    let extract_seconds = started.elapsed().as_secs_f64();
+    let names: Vec<String> = parsed.iter().map(|(name, _)| name.clone()).collect();
+    let reports: Vec<LinkReport> = parsed.into_iter().map(|(_, report)| report).collect();
+    let total = reports.len();
+    println!("extracted indicators of {total} reports in {extract_seconds:.2} s");
+
+    if std::env::var_os("LINK_DIAGNOSE").is_some() {
+        diagnose(&reports, &names, &truth);
+    }
+    let started = Instant::now();
+    let rebuilt = Linker::rebuild(LinkConfig::default(), reports.clone())?;
+    let rebuild_seconds = started.elapsed().as_secs_f64();
+    println!("rebuild: {total} reports in {rebuild_seconds:.2} s = {:.0} reports/s", total as f64 / rebuild_seconds);
+
+    let mut incremental = Linker::new(LinkConfig::default());
+    let mut latencies = Vec::with_capacity(total);
+    let started = Instant::now();
+    let mut splits = 0;
+    for report in reports {
+        let one = Instant::now();
+        let outcome = incremental.add(report)?;
+        latencies.push(one.elapsed().as_secs_f64());
+        splits += outcome.split.len();
+    }
+    let add_seconds = started.elapsed().as_secs_f64();
+    latencies.sort_by(f64::total_cmp);
+    let percentile = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize] * 1e3;
+    println!(
+        "add one by one: {:.0} reports/s, latency p50 {:.3} ms, p99 {:.3} ms, max {:.1} ms, {splits} splits",
+        total as f64 / add_seconds,
+        percentile(0.5),
+        percentile(0.99),
+        percentile(1.0)
+    );
+    let same = incremental.partition_ids() == rebuilt.partition_ids();
+    println!("incremental partition equals rebuild: {same}");
+
+    let partition = rebuilt.partition_ids();
+    let by_index = |id: i64| names[id as usize].as_str();
+    let clusters: Vec<Vec<&str>> =
+        partition.iter().map(|campaign| campaign.iter().map(|&id| by_index(id)).collect()).collect();
+    let (precision, recall) = pairwise(&clusters, &truth.campaign);
+    println!("vs true campaigns: pairwise precision {precision:.4} recall {recall:.4} F1 {:.4}", f1(precision, recall));
+    let (precision, recall) = pairwise(&clusters, &truth.compound);
+    println!("vs true compounds: pairwise precision {precision:.4} recall {recall:.4} F1 {:.4}", f1(precision, recall));
+    let mixed: Vec<&Vec<&str>> = clusters
+        .iter()
+        .filter(|cluster| cluster.iter().filter_map(|name| truth.compound.get(*name)).collect::<HashSet<_>>().len() > 1)
+        .collect();
+    let sizes: Vec<usize> = {
+        let mut sizes: Vec<usize> = clusters.iter().map(Vec::len).collect();
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        sizes.into_iter().take(20).collect()
+    };
+    println!(
+        "{} campaigns ({} with 2+ reports); largest: {sizes:?}; campaigns mixing compounds: {}",
+        clusters.len(),
+        clusters.iter().filter(|cluster| cluster.len() > 1).count(),
+        mixed.len()
+    );
+    for cluster in mixed.iter().take(5) {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for name in cluster.iter() {
+            *counts.entry(truth.campaign.get(*name).map_or("?", String::as_str)).or_default() += 1;
+        }
+        println!("  mixed campaign of {} reports: {counts:?}", cluster.len());
+    }
+    Ok(())
+}
+
+fn read_lines(path: &Path) -> Result<Vec<String>, String> {
+    let file = std::fs::File::open(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    std::io::BufReader::new(file)
+        .lines()
+        .collect::<Result<_, _>>()
+        .map_err(|error| format!("{}: {error}", path.display()))
+}
+
+fn read_truth(path: &Path) -> Result<Truth, String> {
+    let mut reader = csv::Reader::from_path(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    let mut truth = Truth { campaign: HashMap::new(), compound: HashMap::new() };
+    for (line, record) in reader.records().enumerate() {
+        let record = record.map_err(|error| format!("{}:{}: {error}", path.display(), line + 2))?;
+        let field = |at: usize| record.get(at).unwrap_or_default().to_owned();
+        truth.campaign.insert(field(0), field(1));
+        truth.compound.insert(field(0), field(2));
+    }
+    Ok(truth)
+}
+
+/// One line of `reports.jsonl` as the linker sees it, numbered by line.
+fn to_report(index: usize, line: &str) -> Result<(String, LinkReport), String> {
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|error| format!("reports.jsonl:{}: {error}", index + 1))?;
+    let text_field = |name: &str| value.get(name).and_then(serde_json::Value::as_str);
+    let text = text_field("text").unwrap_or_default().to_owned();
+    let context = Context { country: None, language: text_field("language").map(str::to_owned) };
+    let indicators = extract(&text, &context)
+        .into_iter()
+        .map(|indicator| ReportIndicator::new(indicator.kind, indicator.normalized))
+        .collect();
+    let received_at = text_field("reported_at")
+        .and_then(|stamp| DateTime::parse_from_rfc3339(stamp).ok())
+        .map_or(DateTime::<Utc>::UNIX_EPOCH, |stamp| stamp.with_timezone(&Utc));
+    let loss = match (text_field("loss_amount"), text_field("loss_currency")) {
+        (Some(amount), Some(currency)) => Money::parse_positive(amount, currency).ok(),
+        _ => None,
+    };
+    let report = LinkReport { id: index as i64, indicators, text, received_at, loss, scam_type: None };
+    Ok((text_field("id").unwrap_or_default().to_owned(), report))
+}
+
+/// Pairwise precision and recall of `clusters` against the labels.
+fn pairwise(clusters: &[Vec<&str>], label: &HashMap<String, String>) -> (f64, f64) {
+    let pairs = |n: u64| n * n.saturating_sub(1) / 2;
+    let mut together = 0_u64;
+    let mut predicted = 0_u64;
+    let mut per_label: HashMap<&str, u64> = HashMap::new();
+    for cluster in clusters {
+        predicted += pairs(cluster.len() as u64);
+        let mut cells: HashMap<&str, u64> = HashMap::new();
+        for name in cluster {
+            let class = label.get(*name).map_or("?", String::as_str);
+            *cells.entry(class).or_default() += 1;
+            *per_label.entry(class).or_default() += 1;
+        }
+        together += cells.values().map(|&n| pairs(n)).sum::<u64>();
+    }
+    let actual: u64 = per_label.values().map(|&n| pairs(n)).sum();
+    let ratio = |a: u64, b: u64| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    (ratio(together, predicted), ratio(together, actual))
+}
+
+fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) }
+}
+
+/// Prints the shared values that join reports of different true campaigns.
+fn diagnose(reports: &[LinkReport], names: &[String], truth: &Truth) {
+    let config = LinkConfig::default();
+    let mut holders: HashMap<crackdown_link::Feature, Vec<usize>> = HashMap::new();
+    for (index, report) in reports.iter().enumerate() {
+        for feature in crackdown_link::features::features_of(&report.indicators) {
+            holders.entry(feature).or_default().push(index);
+        }
+    }
+    let mut rows: Vec<(usize, usize, String)> = holders
+        .iter()
+        .filter(|(feature, _)| config.hubs.classify(feature).is_none())
+        .map(|(feature, at)| {
+            let compounds: HashSet<&str> =
+                at.iter().filter_map(|&i| truth.compound.get(&names[i]).map(String::as_str)).collect();
+            let mut campaigns: Vec<&str> =
+                at.iter().filter_map(|&i| truth.campaign.get(&names[i]).map(String::as_str)).collect();
+            campaigns.sort_unstable();
+            campaigns.dedup();
+            (compounds.len(), at.len(), format!("{:?} {} in {campaigns:?}", feature.kind, feature.value))
+        })
+        .filter(|row| row.0 > 1)
+        .collect();
+    rows.sort_by(|a, b| b.cmp(a));
+    for row in rows.iter().take(40) {
+        println!("  spans {} compounds in {} reports: {}", row.0, row.1, row.2);
+    }
+}

@@ -1,0 +1,434 @@
+//! Which values of a report may link it to other reports, and which never
+//! do because unrelated operations share them (hubs).
+//!
+//! A report's indicators (as `crackdown-lure` normalizes them) become link
+//! features: the exact value, plus the registrable domain of every URL,
+//! e-mail and domain, so two links on one scam site join even with different
+//! paths. A WhatsApp number is that phone. Cards are left out: the card in a
+//! report is the victim's own, masked to BIN and last four digits, and such
+//! masks collide between strangers.
+//!
+//! Hubs are known without counting: link shorteners, messenger hosts
+//! (`t.me/`, `wa.me/`, `line.me/` alone), webmail and big platforms, and the
+//! official hotlines an organisation lists. A path on such a host is still
+//! specific (`bit.ly/Abc123` is one scammer's link); only the bare host and
+//! the domain are hubs. Values that are hubs only in a given case are found
+//! by counting, in the linker.
+
+use std::collections::HashSet;
+
+use crackdown_lure::IndicatorKind;
+use serde::{Deserialize, Serialize};
+
+/// One indicator of a report: its kind and normalized value, as
+/// `crackdown_lure::extract` returns them (`Indicator::normalized`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ReportIndicator {
+    #[serde(rename = "type")]
+    pub kind: IndicatorKind,
+    pub value: String,
+}
+
+impl ReportIndicator {
+    pub fn new(kind: IndicatorKind, value: impl Into<String>) -> ReportIndicator {
+        ReportIndicator { kind, value: value.into() }
+    }
+}
+
+/// What a link feature is: an indicator kind, or the registrable domain
+/// derived from URLs, e-mails and domains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeatureKind {
+    /// A phone number in E.164, whether written as a phone or a WhatsApp link.
+    Phone,
+    Url,
+    Email,
+    /// A registrable domain (Public Suffix List).
+    Domain,
+    Ipv4,
+    Ipv6,
+    Btc,
+    Eth,
+    Tron,
+    Sol,
+    Ltc,
+    Iban,
+    BankAccount,
+    Telegram,
+    /// A WhatsApp group invitation (a WhatsApp number is a `Phone`).
+    Whatsapp,
+    Line,
+    Wechat,
+}
+
+impl FeatureKind {
+    /// The contract's spelling of the kind, as in indicator JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeatureKind::Phone => "phone",
+            FeatureKind::Url => "url",
+            FeatureKind::Email => "email",
+            FeatureKind::Domain => "domain",
+            FeatureKind::Ipv4 => "ipv4",
+            FeatureKind::Ipv6 => "ipv6",
+            FeatureKind::Btc => "btc",
+            FeatureKind::Eth => "eth",
+            FeatureKind::Tron => "tron",
+            FeatureKind::Sol => "sol",
+            FeatureKind::Ltc => "ltc",
+            FeatureKind::Iban => "iban",
+            FeatureKind::BankAccount => "bank_account",
+            FeatureKind::Telegram => "telegram",
+            FeatureKind::Whatsapp => "whatsapp",
+            FeatureKind::Line => "line",
+            FeatureKind::Wechat => "wechat",
+        }
+    }
+}
+
+/// A value two reports can share.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Feature {
+    #[serde(rename = "type")]
+    pub kind: FeatureKind,
+    pub value: String,
+}
+
+/// Why a value never links reports on its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HubReason {
+    /// A URL shortener's domain or bare host.
+    LinkShortener,
+    /// `t.me`, `wa.me`, `line.me` and their kin without a handle.
+    MessengerHost,
+    /// A mail provider anyone can open an address at.
+    Webmail,
+    /// A platform everyone links to (social networks, app stores, exchanges).
+    Platform,
+    /// A real hotline the organisation listed (its bank's, the police's):
+    /// victims quote it, scammers impersonate it.
+    OfficialHotline,
+    /// A domain the organisation listed as a hub.
+    Listed,
+}
+
+impl HubReason {
+    /// A sentence for explanations.
+    pub fn describe(self) -> &'static str {
+        match self {
+            HubReason::LinkShortener => "link shortener",
+            HubReason::MessengerHost => "messenger host without a handle",
+            HubReason::Webmail => "webmail provider",
+            HubReason::Platform => "large platform",
+            HubReason::OfficialHotline => "official hotline listed by the organisation",
+            HubReason::Listed => "domain listed as a hub by the organisation",
+        }
+    }
+}
+
+/// URL shorteners: a code on them is specific, the host is not.
+pub const LINK_SHORTENERS: &[&str] = &[
+    "bit.ly",
+    "bitly.com",
+    "tinyurl.com",
+    "t.co",
+    "goo.gl",
+    "ow.ly",
+    "is.gd",
+    "buff.ly",
+    "rebrand.ly",
+    "cutt.ly",
+    "shorturl.at",
+    "rb.gy",
+    "s.id",
+    "tiny.cc",
+    "bl.ink",
+    "lnkd.in",
+    "v.gd",
+    "shorte.st",
+    "bit.do",
+    "t.ly",
+];
+
+/// Messenger hosts whose bare form names no account.
+pub const MESSENGER_HOSTS: &[&str] = &[
+    "t.me",
+    "telegram.me",
+    "telegram.dog",
+    "telegram.org",
+    "wa.me",
+    "whatsapp.com",
+    "line.me",
+    "lin.ee",
+    "wechat.com",
+    "viber.com",
+    "zalo.me",
+    "signal.me",
+    "m.me",
+];
+
+/// Mail providers: an address there is specific, the domain is not.
+pub const WEBMAIL_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "msn.com",
+    "yahoo.com",
+    "ymail.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "proton.me",
+    "protonmail.com",
+    "gmx.com",
+    "gmx.de",
+    "web.de",
+    "mail.com",
+    "mail.ru",
+    "yandex.ru",
+    "yandex.com",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "sina.com",
+    "naver.com",
+    "zoho.com",
+];
+
+/// Platforms that appear in reports of every kind of scam.
+pub const PLATFORM_DOMAINS: &[&str] = &[
+    "google.com",
+    "youtube.com",
+    "facebook.com",
+    "fb.com",
+    "instagram.com",
+    "tiktok.com",
+    "twitter.com",
+    "x.com",
+    "linkedin.com",
+    "apple.com",
+    "microsoft.com",
+    "amazon.com",
+    "paypal.com",
+    "binance.com",
+    "coinbase.com",
+    "okx.com",
+    "bybit.com",
+    "shopee.co.th",
+    "shopee.ph",
+    "shopee.vn",
+    "shopee.co.id",
+    "lazada.co.th",
+    "lazada.com.ph",
+    "github.com",
+    "dropbox.com",
+    "wikipedia.org",
+];
+
+/// The hub lists in force: the built-in ones plus what an organisation adds.
+#[derive(Clone, Debug, Default)]
+pub struct HubList {
+    /// Official hotlines in E.164 (`+6621234567`).
+    hotlines: HashSet<String>,
+    /// Extra hub domains (registrable, lower case).
+    domains: HashSet<String>,
+}
+
+impl HubList {
+    /// The built-in lists with the organisation's hotlines (E.164) and extra
+    /// hub domains (lower-case registrable domains).
+    pub fn new(hotlines: impl IntoIterator<Item = String>, domains: impl IntoIterator<Item = String>) -> HubList {
+        HubList {
+            hotlines: hotlines.into_iter().map(|phone| phone_key(phone.trim())).collect(),
+            domains: domains.into_iter().map(|domain| domain.trim().to_ascii_lowercase()).collect(),
+        }
+    }
+
+    /// Whether a registrable domain is a hub, and why.
+    pub fn domain(&self, domain: &str) -> Option<HubReason> {
+        let listed = |list: &[&str]| list.contains(&domain);
+        if listed(LINK_SHORTENERS) {
+            Some(HubReason::LinkShortener)
+        } else if listed(MESSENGER_HOSTS) {
+            Some(HubReason::MessengerHost)
+        } else if listed(WEBMAIL_DOMAINS) {
+            Some(HubReason::Webmail)
+        } else if listed(PLATFORM_DOMAINS) {
+            Some(HubReason::Platform)
+        } else if self.domains.contains(domain) {
+            Some(HubReason::Listed)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a feature is a hub by these lists.
+    pub fn classify(&self, feature: &Feature) -> Option<HubReason> {
+        match feature.kind {
+            FeatureKind::Phone if self.hotlines.contains(&feature.value) => Some(HubReason::OfficialHotline),
+            FeatureKind::Domain => self.domain(&feature.value),
+            FeatureKind::Url => {
+                let (host, path) = url_host_and_path(&feature.value)?;
+                let reason = self.domain(&crackdown_lure::registrable_domain(host)?)?;
+                bare_path(path).then_some(reason)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A URL's host and what follows it, from the normalized form
+/// `scheme://[userinfo@]host[:port]/rest`.
+pub(crate) fn url_host_and_path(url: &str) -> Option<(&str, &str)> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
+    let host = host_port.split(':').next().unwrap_or(host_port);
+    (!host.is_empty()).then_some((host, path))
+}
+
+/// A path that names nothing on the host.
+fn bare_path(path: &str) -> bool {
+    path.trim_matches(['/', '?', '#', '+']).is_empty()
+}
+
+/// How a URL links: without scheme, `www.` and trailing slash, since
+/// victims retype `http://www.site/x` for `https://site/x/`.
+pub fn url_key(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let trimmed = rest.trim_end_matches('/');
+    if trimmed.is_empty() { rest.to_owned() } else { trimmed.to_owned() }
+}
+
+/// How a phone links: its national significant number, so the national
+/// form (`02 777 7777`), the international one (`+66 2 777 7777`) and one
+/// read in the wrong region all join. Numbers the library cannot place keep
+/// their digits without trunk zeros.
+pub fn phone_key(phone: &str) -> String {
+    if phone.starts_with('+')
+        && let Ok(number) = phonenumber::parse(None, phone)
+    {
+        return number.national().value().to_string();
+    }
+    let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+    let national = digits.trim_start_matches('0');
+    if national.is_empty() { digits } else { national.to_owned() }
+}
+
+/// The link features of a report's indicators, without repeats, in a fixed
+/// order.
+pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
+    let mut features = Vec::with_capacity(indicators.len() * 2);
+    let push_domain = |features: &mut Vec<Feature>, host: &str| {
+        if let Some(domain) = crackdown_lure::registrable_domain(&host.to_ascii_lowercase()) {
+            features.push(Feature { kind: FeatureKind::Domain, value: domain });
+        }
+    };
+    for indicator in indicators {
+        let value = indicator.value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let exact = |kind: FeatureKind| Feature { kind, value: value.to_owned() };
+        match indicator.kind {
+            IndicatorKind::Url => {
+                features.push(Feature { kind: FeatureKind::Url, value: url_key(value) });
+                if let Some((host, _)) = url_host_and_path(value) {
+                    push_domain(&mut features, host);
+                }
+            }
+            IndicatorKind::Domain => push_domain(&mut features, value),
+            IndicatorKind::Email => {
+                features.push(exact(FeatureKind::Email));
+                if let Some((_, host)) = value.rsplit_once('@') {
+                    push_domain(&mut features, host);
+                }
+            }
+            IndicatorKind::Phone => features.push(Feature { kind: FeatureKind::Phone, value: phone_key(value) }),
+            IndicatorKind::Whatsapp if value.starts_with('+') => {
+                features.push(Feature { kind: FeatureKind::Phone, value: phone_key(value) });
+            }
+            IndicatorKind::Whatsapp => features.push(exact(FeatureKind::Whatsapp)),
+            IndicatorKind::Ipv4 => features.push(exact(FeatureKind::Ipv4)),
+            IndicatorKind::Ipv6 => features.push(exact(FeatureKind::Ipv6)),
+            IndicatorKind::Btc => features.push(exact(FeatureKind::Btc)),
+            IndicatorKind::Eth => features.push(exact(FeatureKind::Eth)),
+            IndicatorKind::Tron => features.push(exact(FeatureKind::Tron)),
+            IndicatorKind::Sol => features.push(exact(FeatureKind::Sol)),
+            IndicatorKind::Ltc => features.push(exact(FeatureKind::Ltc)),
+            IndicatorKind::Iban => features.push(exact(FeatureKind::Iban)),
+            IndicatorKind::BankAccount => features.push(exact(FeatureKind::BankAccount)),
+            IndicatorKind::Telegram => features.push(exact(FeatureKind::Telegram)),
+            IndicatorKind::Line => features.push(exact(FeatureKind::Line)),
+            IndicatorKind::Wechat => features.push(exact(FeatureKind::Wechat)),
+            // The victim's own card, masked: not the scammer's.
+            IndicatorKind::Card => {}
+        }
+    }
+    features.sort();
+    features.dedup();
+    features
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(indicators: &[(IndicatorKind, &str)], expected: &[(FeatureKind, &str)]) {
+        let indicators: Vec<ReportIndicator> =
+            indicators.iter().map(|(kind, value)| ReportIndicator::new(*kind, *value)).collect();
+        let mut expected: Vec<Feature> =
+            expected.iter().map(|(kind, value)| Feature { kind: *kind, value: (*value).to_owned() }).collect();
+        expected.sort();
+        assert_eq!(features_of(&indicators), expected);
+    }
+
+    #[test]
+    fn urls_and_emails_add_their_domain_and_whatsapp_numbers_are_phones() {
+        check(
+            &[
+                (IndicatorKind::Url, "https://shop.bitfuture.cc/verify"),
+                (IndicatorKind::Email, "support@bitfuture.cc"),
+                (IndicatorKind::Whatsapp, "+66812345678"),
+                (IndicatorKind::Phone, "+66812345678"),
+                (IndicatorKind::Card, "411111******1111"),
+            ],
+            &[
+                (FeatureKind::Url, "shop.bitfuture.cc/verify"),
+                (FeatureKind::Domain, "bitfuture.cc"),
+                (FeatureKind::Email, "support@bitfuture.cc"),
+                (FeatureKind::Phone, "812345678"),
+            ],
+        );
+    }
+
+    #[test]
+    fn spellings_of_one_link_or_number_share_a_key() {
+        assert_eq!(url_key("http://www.bit.ly/tTVobNE/"), url_key("https://bit.ly/tTVobNE"));
+        assert_eq!(phone_key("+6627777777"), phone_key("027777777"));
+        assert_eq!(phone_key("+66812345678"), "812345678");
+        assert_ne!(phone_key("+66812345678"), phone_key("+66812345679"));
+    }
+
+    #[test]
+    fn bare_hub_hosts_are_hubs_but_codes_on_them_are_not() {
+        let hubs = HubList::new(["+6627777777".to_owned()], ["examplebank.co.th".to_owned()]);
+        let classify = |kind, value: &str| hubs.classify(&Feature { kind, value: value.to_owned() });
+        assert_eq!(classify(FeatureKind::Url, "t.me"), Some(HubReason::MessengerHost));
+        assert_eq!(classify(FeatureKind::Url, "t.me/+AbCdEf12"), None);
+        assert_eq!(classify(FeatureKind::Url, "bit.ly"), Some(HubReason::LinkShortener));
+        assert_eq!(classify(FeatureKind::Url, "bit.ly/Abc123"), None);
+        assert_eq!(classify(FeatureKind::Domain, "gmail.com"), Some(HubReason::Webmail));
+        assert_eq!(classify(FeatureKind::Domain, "facebook.com"), Some(HubReason::Platform));
+        assert_eq!(classify(FeatureKind::Domain, "examplebank.co.th"), Some(HubReason::Listed));
+        assert_eq!(classify(FeatureKind::Phone, "27777777"), Some(HubReason::OfficialHotline));
+        assert_eq!(classify(FeatureKind::Phone, "27777778"), None);
+        assert_eq!(classify(FeatureKind::Email, "someone@gmail.com"), None);
+    }
+}

@@ -1,0 +1,816 @@
+//! Campaigns: reports linked through specific shared indicators and
+//! near-duplicate text, kept up to date report by report.
+//!
+//! The partition is a pure function of the set of reports: the connected
+//! components of a graph whose edges are
+//! - every pair of reports sharing a *linking* feature: not a hub by the
+//!   lists ([`HubList`]) and specific enough, i.e. its weight, the inverse
+//!   document frequency `ln((reports + prior) / reports_with_it)`, is at
+//!   least [`LinkConfig::min_weight`]. The prior keeps a young case from
+//!   calling everything common; the threshold means, by default, that a
+//!   value in more than 2% of reports is a hub of this case and links
+//!   nothing (the bank hotline every victim quotes, one shortened link
+//!   pasted in a hundred unrelated chats);
+//! - every pair of texts whose MinHash similarity is at least
+//!   [`LinkConfig::min_similarity`] (near-duplicates: resubmissions, copied
+//!   scripts).
+//!
+//! [`Linker::add`] updates the components as a report arrives: it joins the
+//! components its edges reach, and when a value crosses the hub threshold it
+//! recomputes the one component that value held together (a split). Because
+//! only the set matters, [`Linker::rebuild`] (a batch pass) and adding one by
+//! one give the same partition; a property test holds them to it.
+//!
+//! A campaign's id is the smallest report id in it, so a rebuild gives the
+//! same ids, and an id changes only when an older campaign absorbs it.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use crackdown_model::Money;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::features::{Feature, HubList, HubReason, ReportIndicator, features_of};
+use crate::minhash::{BINS, Signature, text_hash};
+
+/// A report's id as the store knows it.
+pub type ReportId = i64;
+
+/// A campaign's id: the smallest report id among its reports.
+pub type CampaignId = ReportId;
+
+/// What the linker needs of a report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkReport {
+    pub id: ReportId,
+    /// Normalized indicators, as `crackdown-lure` extracts them.
+    pub indicators: Vec<ReportIndicator>,
+    pub text: String,
+    pub received_at: DateTime<Utc>,
+    pub loss: Option<Money>,
+    pub scam_type: Option<String>,
+}
+
+/// Tuning of the linker; `Default` is documented field by field.
+#[derive(Clone, Debug)]
+pub struct LinkConfig {
+    pub hubs: HubList,
+    /// Reports assumed before the first, so that in a young case a value in
+    /// three of twenty reports is not yet "common". Default 500.
+    pub prior_reports: u32,
+    /// The least weight (inverse document frequency) that links reports.
+    /// Default `ln 50`: a value in more than 2% of `reports + prior` is a hub.
+    pub min_weight: f64,
+    /// The least estimated Jaccard similarity of two texts' shingles that
+    /// makes them near-duplicates. Default 0.85: a resubmission with a
+    /// corrected amount or a few typos, not two victims using one template.
+    pub min_similarity: f64,
+}
+
+impl Default for LinkConfig {
+    fn default() -> LinkConfig {
+        LinkConfig { hubs: HubList::default(), prior_reports: 500, min_weight: 60_f64.ln(), min_similarity: 0.85 }
+    }
+}
+
+impl LinkConfig {
+    /// The most reports a feature may be in and still link them, with
+    /// `reports` reports in the case.
+    fn max_reports(&self, reports: usize) -> usize {
+        ((reports as f64 + f64::from(self.prior_reports)) / self.min_weight.exp()).floor() as usize
+    }
+
+    /// A feature's weight among `reports` reports when `with_it` hold it.
+    fn weight(&self, reports: usize, with_it: usize) -> f64 {
+        ((reports as f64 + f64::from(self.prior_reports)) / with_it.max(1) as f64).ln()
+    }
+
+    /// Agreeing MinHash bins that make two texts near-duplicates.
+    fn min_agreeing_bins(&self) -> usize {
+        ((self.min_similarity.clamp(0.0, 1.0) * BINS as f64).ceil() as usize).max(1)
+    }
+}
+
+/// Why linking refused a report.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LinkError {
+    #[error("report {0} is already linked")]
+    DuplicateReport(ReportId),
+}
+
+/// What adding a report did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkOutcome {
+    /// The campaign the report is in now.
+    pub campaign: CampaignId,
+    /// Campaigns (as they were identified before) merged into it because
+    /// this report linked them.
+    pub merged: Vec<CampaignId>,
+    /// Campaigns (as they were identified before) re-partitioned because one
+    /// of this report's values became too common to link.
+    pub split: Vec<CampaignId>,
+}
+
+/// A report as the linker keeps it: no text, only what linking and
+/// summaries need.
+struct Entry {
+    id: ReportId,
+    /// Feature numbers, sorted.
+    features: Vec<u32>,
+    signature: Option<Signature>,
+    text_hash: u64,
+    received_at: DateTime<Utc>,
+    loss: Option<Money>,
+    scam_type: Option<String>,
+}
+
+struct FeatureInfo {
+    feature: Feature,
+    hub: Option<HubReason>,
+}
+
+/// Near-duplicate detection state over some reports.
+#[derive(Default)]
+struct TextIndex {
+    /// Band key → reports (first of each identical signature only).
+    buckets: HashMap<u64, Vec<u32>>,
+    /// Signature digest → first report with it.
+    identical: HashMap<u64, u32>,
+}
+
+impl TextIndex {
+    /// Indexes report `index` and returns the reports it is a near-duplicate
+    /// of, among those indexed before.
+    fn insert(&mut self, entries: &[Entry], index: u32, min_bins: usize) -> Vec<u32> {
+        let Some(signature) = &entries[index as usize].signature else {
+            return Vec::new();
+        };
+        match self.identical.entry(signature.digest()) {
+            std::collections::hash_map::Entry::Occupied(first) => return vec![*first.get()],
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(index);
+            }
+        }
+        let mut near = Vec::new();
+        for key in signature.band_keys() {
+            let bucket = self.buckets.entry(key).or_default();
+            for &other in bucket.iter() {
+                let Some(other_signature) = &entries[other as usize].signature else {
+                    continue;
+                };
+                if signature.agreeing_bins(other_signature) >= min_bins {
+                    near.push(other);
+                }
+            }
+            bucket.push(index);
+        }
+        near.sort_unstable();
+        near.dedup();
+        near
+    }
+}
+
+/// A set of reports linked together, by internal number.
+struct Component {
+    reports: Vec<u32>,
+    min_id: ReportId,
+}
+
+/// Links reports into campaigns as they arrive.
+pub struct Linker {
+    config: LinkConfig,
+    entries: Vec<Entry>,
+    by_id: HashMap<ReportId, u32>,
+    features: Vec<FeatureInfo>,
+    feature_numbers: HashMap<Feature, u32>,
+    /// Reports holding each feature (empty for listed hubs, which never link).
+    postings: Vec<Vec<u32>>,
+    /// Reports holding each feature, listed hubs included.
+    counts: Vec<u32>,
+    /// Features over the frequency limit, to revisit when the limit grows.
+    over_limit: HashSet<u32>,
+    text: TextIndex,
+    /// Near-duplicates of each report (both directions).
+    near: Vec<Vec<u32>>,
+    /// Component label of each report.
+    label: Vec<u32>,
+    components: HashMap<u32, Component>,
+    /// Scratch marks for traversals, compared against `epoch`.
+    report_mark: Vec<u32>,
+    feature_mark: Vec<u32>,
+    epoch: u32,
+}
+
+impl Linker {
+    /// An empty linker.
+    pub fn new(config: LinkConfig) -> Linker {
+        Linker {
+            config,
+            entries: Vec::new(),
+            by_id: HashMap::new(),
+            features: Vec::new(),
+            feature_numbers: HashMap::new(),
+            postings: Vec::new(),
+            counts: Vec::new(),
+            over_limit: HashSet::new(),
+            text: TextIndex::default(),
+            near: Vec::new(),
+            label: Vec::new(),
+            components: HashMap::new(),
+            report_mark: Vec::new(),
+            feature_mark: Vec::new(),
+            epoch: 0,
+        }
+    }
+
+    /// How many reports are linked.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    fn intern(&mut self, feature: Feature) -> u32 {
+        if let Some(&number) = self.feature_numbers.get(&feature) {
+            return number;
+        }
+        let number = self.features.len() as u32;
+        let hub = self.config.hubs.classify(&feature);
+        self.feature_numbers.insert(feature.clone(), number);
+        self.features.push(FeatureInfo { feature, hub });
+        self.postings.push(Vec::new());
+        self.counts.push(0);
+        self.feature_mark.push(0);
+        number
+    }
+
+    /// Turns a report into an entry; features interned, text signed.
+    fn entry(&mut self, report: LinkReport, signature: Option<Signature>, features: Vec<Feature>) -> Entry {
+        let mut numbers: Vec<u32> = features.into_iter().map(|feature| self.intern(feature)).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        Entry {
+            id: report.id,
+            features: numbers,
+            signature,
+            text_hash: text_hash(&report.text),
+            received_at: report.received_at,
+            loss: report.loss,
+            scam_type: report.scam_type,
+        }
+    }
+
+    fn links(&self, feature: u32, reports: usize) -> bool {
+        self.features[feature as usize].hub.is_none()
+            && self.counts[feature as usize] as usize <= self.config.max_reports(reports)
+    }
+
+    /// Links one new report and says which campaign it joined.
+    pub fn add(&mut self, report: LinkReport) -> Result<LinkOutcome, LinkError> {
+        if self.by_id.contains_key(&report.id) {
+            return Err(LinkError::DuplicateReport(report.id));
+        }
+        let signature = Signature::of(&report.text);
+        let features = features_of(&report.indicators);
+        let entry = self.entry(report, signature, features);
+        let index = self.entries.len() as u32;
+        let id = entry.id;
+        self.by_id.insert(id, index);
+        self.entries.push(entry);
+        self.near.push(Vec::new());
+        self.label.push(index);
+        self.report_mark.push(0);
+        self.components.insert(index, Component { reports: vec![index], min_id: id });
+
+        let reports = self.entries.len();
+        let old_limit = self.config.max_reports(reports - 1);
+        let new_limit = self.config.max_reports(reports);
+        let mut lost = Vec::new();
+        let own: Vec<u32> = self.entries[index as usize].features.clone();
+        for &feature in &own {
+            let slot = feature as usize;
+            self.counts[slot] += 1;
+            if self.features[slot].hub.is_some() {
+                continue;
+            }
+            self.postings[slot].push(index);
+            let count = self.counts[slot] as usize;
+            if count > new_limit && self.over_limit.insert(feature) && count - 1 <= old_limit && count > 1 {
+                lost.push(feature);
+            }
+        }
+        let mut gained = Vec::new();
+        if new_limit > old_limit {
+            gained =
+                self.over_limit.iter().copied().filter(|&f| self.counts[f as usize] as usize <= new_limit).collect();
+            gained.sort_unstable();
+            for feature in &gained {
+                self.over_limit.remove(feature);
+            }
+        }
+
+        // Values that just became hubs: recompute what they held together.
+        let mut split = Vec::new();
+        let mut to_split: Vec<u32> = lost
+            .iter()
+            .filter_map(|&feature| {
+                self.postings[feature as usize].iter().find(|&&r| r != index).map(|&r| self.label[r as usize])
+            })
+            .collect();
+        to_split.sort_unstable();
+        to_split.dedup();
+        for label in to_split {
+            if let Some(campaign) = self.recompute(label, reports) {
+                split.push(campaign);
+            }
+        }
+
+        // New edges: the report's linking values, values that became
+        // linking, near-duplicate texts.
+        let mut merged = Vec::new();
+        for &feature in &own {
+            if self.links(feature, reports)
+                && let Some(&other) = self.postings[feature as usize].iter().find(|&&r| r != index)
+            {
+                self.union(index, other, &mut merged);
+            }
+        }
+        for feature in gained {
+            let holders = self.postings[feature as usize].clone();
+            for pair in holders.windows(2) {
+                self.union(pair[0], pair[1], &mut merged);
+            }
+        }
+        let min_bins = self.config.min_agreeing_bins();
+        let near = self.text.insert(&self.entries, index, min_bins);
+        for other in near {
+            self.near[index as usize].push(other);
+            self.near[other as usize].push(index);
+            self.union(index, other, &mut merged);
+        }
+        let campaign = self.components[&self.label[index as usize]].min_id;
+        merged.retain(|&absorbed| absorbed != campaign && absorbed != id);
+        merged.sort_unstable();
+        merged.dedup();
+        Ok(LinkOutcome { campaign, merged, split })
+    }
+
+    /// Joins the components of two reports; records the id of each joined
+    /// component (before the join) in `merged`.
+    fn union(&mut self, a: u32, b: u32, merged: &mut Vec<CampaignId>) {
+        let (label_a, label_b) = (self.label[a as usize], self.label[b as usize]);
+        if label_a == label_b {
+            return;
+        }
+        let size = |label: u32| self.components.get(&label).map_or(0, |component| component.reports.len());
+        let (keep, gone) = if size(label_a) >= size(label_b) { (label_a, label_b) } else { (label_b, label_a) };
+        let Some(absorbed) = self.components.remove(&gone) else {
+            return;
+        };
+        for &report in &absorbed.reports {
+            self.label[report as usize] = keep;
+        }
+        if let Some(kept) = self.components.get_mut(&keep) {
+            merged.push(kept.min_id);
+            merged.push(absorbed.min_id);
+            kept.min_id = kept.min_id.min(absorbed.min_id);
+            kept.reports.extend(absorbed.reports);
+        }
+    }
+
+    /// Recomputes the components of the reports labelled `label` from the
+    /// current edges; returns the component's id if it fell apart.
+    fn recompute(&mut self, label: u32, reports: usize) -> Option<CampaignId> {
+        let component = self.components.remove(&label)?;
+        self.epoch = self.epoch.wrapping_add(1);
+        let epoch = self.epoch;
+        let mut pieces = 0;
+        for &start in &component.reports {
+            if self.report_mark[start as usize] == epoch {
+                continue;
+            }
+            pieces += 1;
+            let mut piece = Component { reports: Vec::new(), min_id: self.entries[start as usize].id };
+            let mut stack = vec![start];
+            self.report_mark[start as usize] = epoch;
+            while let Some(report) = stack.pop() {
+                self.label[report as usize] = start;
+                piece.reports.push(report);
+                piece.min_id = piece.min_id.min(self.entries[report as usize].id);
+                for &feature in &self.entries[report as usize].features {
+                    if self.feature_mark[feature as usize] == epoch || !self.links(feature, reports) {
+                        continue;
+                    }
+                    self.feature_mark[feature as usize] = epoch;
+                    for &other in &self.postings[feature as usize] {
+                        if self.report_mark[other as usize] != epoch && self.label[other as usize] == label {
+                            self.report_mark[other as usize] = epoch;
+                            stack.push(other);
+                        }
+                    }
+                }
+                for &other in &self.near[report as usize] {
+                    if self.report_mark[other as usize] != epoch && self.label[other as usize] == label {
+                        self.report_mark[other as usize] = epoch;
+                        stack.push(other);
+                    }
+                }
+            }
+            self.components.insert(start, piece);
+        }
+        (pieces > 1).then_some(component.min_id)
+    }
+
+    /// Links all reports at once: the same partition as adding them one by
+    /// one, faster (signatures in parallel, no splits).
+    pub fn rebuild(config: LinkConfig, reports: Vec<LinkReport>) -> Result<Linker, LinkError> {
+        let mut linker = Linker::new(config);
+        let prepared: Vec<(Option<Signature>, Vec<Feature>)> =
+            reports.par_iter().map(|report| (Signature::of(&report.text), features_of(&report.indicators))).collect();
+        for (report, (signature, features)) in reports.into_iter().zip(prepared) {
+            if linker.by_id.contains_key(&report.id) {
+                return Err(LinkError::DuplicateReport(report.id));
+            }
+            let entry = linker.entry(report, signature, features);
+            let index = linker.entries.len() as u32;
+            linker.by_id.insert(entry.id, index);
+            for &feature in &entry.features {
+                linker.counts[feature as usize] += 1;
+                if linker.features[feature as usize].hub.is_none() {
+                    linker.postings[feature as usize].push(index);
+                }
+            }
+            linker.entries.push(entry);
+        }
+        let count = linker.entries.len();
+        linker.near = vec![Vec::new(); count];
+        linker.report_mark = vec![0; count];
+        let all: Vec<u32> = (0..count as u32).collect();
+        let partition = linker.partition(&all, &|feature| linker.counts[feature as usize] as usize, count);
+        let limit = linker.config.max_reports(count);
+        linker.over_limit = (0..linker.features.len() as u32)
+            .filter(|&f| linker.features[f as usize].hub.is_none() && linker.counts[f as usize] as usize > limit)
+            .collect();
+        linker.near = partition.near;
+        linker.text = partition.text;
+        linker.label = vec![0; count];
+        for component in partition.components {
+            let label = component.reports[0];
+            for &report in &component.reports {
+                linker.label[report as usize] = label;
+            }
+            linker.components.insert(label, component);
+        }
+        Ok(linker)
+    }
+
+    /// The connected components over `subset` (internal numbers),
+    /// with feature counts given by `count` among `reports` reports.
+    fn partition(&self, subset: &[u32], count: &dyn Fn(u32) -> usize, reports: usize) -> Partition {
+        let limit = self.config.max_reports(reports);
+        let position: HashMap<u32, usize> = subset.iter().enumerate().map(|(at, &report)| (report, at)).collect();
+        let mut parent: Vec<usize> = (0..subset.len()).collect();
+        fn find(parent: &mut [usize], mut at: usize) -> usize {
+            while parent[at] != at {
+                parent[at] = parent[parent[at]];
+                at = parent[at];
+            }
+            at
+        }
+        let mut first_holder: HashMap<u32, usize> = HashMap::new();
+        for (at, &report) in subset.iter().enumerate() {
+            for &feature in &self.entries[report as usize].features {
+                if self.features[feature as usize].hub.is_some() || count(feature) > limit {
+                    continue;
+                }
+                let first = *first_holder.entry(feature).or_insert(at);
+                let (a, b) = (find(&mut parent, first), find(&mut parent, at));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+        let mut text = TextIndex::default();
+        let mut near = vec![Vec::new(); self.entries.len()];
+        let min_bins = self.config.min_agreeing_bins();
+        for (at, &report) in subset.iter().enumerate() {
+            for other in text.insert(&self.entries, report, min_bins) {
+                near[report as usize].push(other);
+                near[other as usize].push(report);
+                let (a, b) = (find(&mut parent, at), find(&mut parent, position[&other]));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+        let mut by_root: HashMap<usize, Component> = HashMap::new();
+        for (at, &report) in subset.iter().enumerate() {
+            let root = find(&mut parent, at);
+            let id = self.entries[report as usize].id;
+            let component = by_root.entry(root).or_insert(Component { reports: Vec::new(), min_id: id });
+            component.reports.push(report);
+            component.min_id = component.min_id.min(id);
+        }
+        let mut components: Vec<Component> = by_root.into_values().collect();
+        components.sort_by_key(|component| component.min_id);
+        Partition { components, near, text }
+    }
+
+    /// The campaign a report is in, over all reports (for the operator and
+    /// for alerting; a user's view comes from [`Linker::campaigns`]).
+    pub fn campaign_of(&self, report: ReportId) -> Option<CampaignId> {
+        let index = *self.by_id.get(&report)?;
+        self.components.get(&self.label[index as usize]).map(|component| component.min_id)
+    }
+
+    /// The partition over all reports, as sorted lists of report ids sorted
+    /// by campaign id: for tests and for persisting.
+    pub fn partition_ids(&self) -> Vec<Vec<ReportId>> {
+        let mut campaigns: Vec<Vec<ReportId>> = self
+            .components
+            .values()
+            .map(|component| {
+                let mut ids: Vec<ReportId> =
+                    component.reports.iter().map(|&report| self.entries[report as usize].id).collect();
+                ids.sort_unstable();
+                ids
+            })
+            .collect();
+        campaigns.sort();
+        campaigns
+    }
+
+    /// The campaigns a viewer may see, computed only from the reports in
+    /// `readable`: links, weights and hub decisions use nothing else, so a
+    /// report the viewer cannot read never joins two they can (no leak
+    /// through correlation). Single-report campaigns included; sorted by id.
+    pub fn campaigns(&self, readable: &HashSet<ReportId>) -> Vec<crate::summary::Campaign> {
+        // In id order, so that the view does not depend on arrival order.
+        let mut subset: Vec<u32> = readable.iter().filter_map(|id| self.by_id.get(id).copied()).collect();
+        subset.sort_unstable_by_key(|&report| self.entries[report as usize].id);
+        let reports = subset.len();
+        let counts = if reports == self.entries.len() {
+            self.counts.clone()
+        } else {
+            let mut counts = vec![0_u32; self.features.len()];
+            for &report in &subset {
+                for &feature in &self.entries[report as usize].features {
+                    counts[feature as usize] += 1;
+                }
+            }
+            counts
+        };
+        let partition = self.partition(&subset, &|feature| counts[feature as usize] as usize, reports);
+        let view = crate::summary::View {
+            linker: self,
+            counts: &counts,
+            reports,
+            limit: self.config.max_reports(reports),
+            near: &partition.near,
+        };
+        partition.components.iter().map(|component| view.summarize(&component.reports)).collect()
+    }
+
+    pub(crate) fn entry_at(&self, report: u32) -> EntryView<'_> {
+        let entry = &self.entries[report as usize];
+        EntryView {
+            id: entry.id,
+            features: &entry.features,
+            signature: entry.signature.as_ref(),
+            text_hash: entry.text_hash,
+            received_at: entry.received_at,
+            loss: entry.loss,
+            scam_type: entry.scam_type.as_deref(),
+        }
+    }
+
+    pub(crate) fn feature(&self, feature: u32) -> (&Feature, Option<HubReason>) {
+        let info = &self.features[feature as usize];
+        (&info.feature, info.hub)
+    }
+
+    /// Reports (internal numbers) naming a feature; empty for listed hubs.
+    pub(crate) fn holders(&self, feature: u32) -> &[u32] {
+        &self.postings[feature as usize]
+    }
+
+    pub(crate) fn weight(&self, reports: usize, with_it: usize) -> f64 {
+        self.config.weight(reports, with_it)
+    }
+}
+
+/// Read access to one stored report, for summaries.
+pub(crate) struct EntryView<'a> {
+    pub id: ReportId,
+    pub features: &'a [u32],
+    pub signature: Option<&'a Signature>,
+    pub text_hash: u64,
+    pub received_at: DateTime<Utc>,
+    pub loss: Option<Money>,
+    pub scam_type: Option<&'a str>,
+}
+
+struct Partition {
+    components: Vec<Component>,
+    near: Vec<Vec<u32>>,
+    text: TextIndex,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::summary::{IndicatorRole, LinkReason};
+    use crackdown_lure::IndicatorKind;
+    use crackdown_model::Currency;
+    use proptest::prelude::*;
+
+    fn report(id: ReportId, indicators: &[(IndicatorKind, &str)], text: &str) -> LinkReport {
+        LinkReport {
+            id,
+            indicators: indicators.iter().map(|(kind, value)| ReportIndicator::new(*kind, *value)).collect(),
+            text: text.to_owned(),
+            received_at: DateTime::from_timestamp(1_700_000_000 + id * 3600, 0).unwrap_or_default(),
+            loss: None,
+            scam_type: None,
+        }
+    }
+
+    fn everyone(linker: &Linker) -> HashSet<ReportId> {
+        linker.entries.iter().map(|entry| entry.id).collect()
+    }
+
+    const HOTLINE: &str = "+6627777777";
+
+    fn hotline_config() -> LinkConfig {
+        LinkConfig { hubs: HubList::new([HOTLINE.to_owned()], []), ..LinkConfig::default() }
+    }
+
+    #[test]
+    fn shared_specific_values_link_and_a_listed_hotline_does_not() {
+        let mut linker = Linker::new(hotline_config());
+        let phone_a = (IndicatorKind::Phone, "+66811111111");
+        let phone_b = (IndicatorKind::Phone, "+66822222222");
+        let hotline = (IndicatorKind::Phone, HOTLINE);
+        assert_eq!(linker.add(report(1, &[phone_a, hotline], "a")).map(|o| o.campaign), Ok(1));
+        assert_eq!(linker.add(report(2, &[phone_b, hotline], "b")).map(|o| o.campaign), Ok(2));
+        let third = linker.add(report(3, &[phone_a, (IndicatorKind::Whatsapp, "+66822222222")], "c"));
+        assert_eq!(third, Ok(LinkOutcome { campaign: 1, merged: vec![2], split: vec![] }));
+        assert_eq!(linker.partition_ids(), vec![vec![1, 2, 3]]);
+        assert_eq!(linker.add(report(3, &[], "again")), Err(LinkError::DuplicateReport(3)));
+
+        let campaigns = linker.campaigns(&everyone(&linker));
+        assert_eq!(campaigns.len(), 1);
+        let hotline_key = crate::features::phone_key(HOTLINE);
+        let hotline_row = campaigns[0].indicators.iter().find(|row| row.value == hotline_key).expect("listed");
+        assert_eq!(hotline_row.role, IndicatorRole::Hub(HubReason::OfficialHotline));
+        assert_eq!(campaigns[0].links.len(), 2);
+        for link in &campaigns[0].links {
+            assert!(link.reasons.iter().all(|reason| !matches!(reason,
+                LinkReason::SharedIndicator { value, .. } if *value == hotline_key)));
+            assert!(!link.reasons.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_value_that_becomes_common_splits_what_it_held_together() {
+        // Limit (n + 2) / 2: with two reports a value may be in two, with
+        // eight reports in five, so the pasted link in six of eight is a hub.
+        let config = LinkConfig { prior_reports: 2, min_weight: 2_f64.ln(), ..LinkConfig::default() };
+        let mut linker = Linker::new(config.clone());
+        let pasted = (IndicatorKind::Url, "https://bit.ly/Shared1");
+        let mut outcomes = Vec::new();
+        for id in 1..=8 {
+            let own = format!("+6681000000{}", id % 2);
+            let indicators: Vec<(IndicatorKind, &str)> =
+                if id <= 6 { vec![pasted, (IndicatorKind::Phone, &own)] } else { vec![(IndicatorKind::Phone, &own)] };
+            outcomes.push(linker.add(report(id, &indicators, "")).expect("new id"));
+        }
+        assert_eq!(linker.partition_ids(), vec![vec![1, 3, 5, 7], vec![2, 4, 6, 8]]);
+        assert!(outcomes.iter().any(|outcome| !outcome.split.is_empty()), "{outcomes:?}");
+        let all: Vec<LinkReport> = (1..=8)
+            .map(|id| {
+                let own = format!("+6681000000{}", id % 2);
+                let mut indicators = vec![(IndicatorKind::Phone, own.as_str())];
+                if id <= 6 {
+                    indicators.push(pasted);
+                }
+                report(id, &indicators, "")
+            })
+            .collect();
+        let rebuilt = Linker::rebuild(config, all).expect("distinct ids");
+        assert_eq!(rebuilt.partition_ids(), linker.partition_ids());
+        let campaigns = rebuilt.campaigns(&everyone(&rebuilt));
+        let key = crate::features::url_key(pasted.1);
+        let row = campaigns[0].indicators.iter().find(|row| row.value == key).expect("named");
+        assert_eq!(row.role, IndicatorRole::TooCommon);
+    }
+
+    #[test]
+    fn near_duplicate_texts_link_and_count_as_one_victim() {
+        let story = "They called me from the bank and said my account was used for money laundering, \
+                     I had to move 20,000 baht into a safe account to prove my innocence.";
+        let mut linker = Linker::new(LinkConfig::default());
+        let thb = Currency::from_code("THB").expect("known");
+        let mut first = report(10, &[], story);
+        first.loss = Some(Money::new(2_000_000, thb));
+        first.scam_type = Some("impersonation".to_owned());
+        let mut copy = report(11, &[], story);
+        copy.loss = first.loss;
+        copy.scam_type = first.scam_type.clone();
+        let mut edited = report(12, &[], &story.replace("20,000", "25,000"));
+        edited.loss = Some(Money::new(2_500_000, thb));
+        let unrelated = report(13, &[], "A woman on a dating app asked me to invest in gold trading with her uncle.");
+        for item in [first, copy, edited, unrelated] {
+            linker.add(item).expect("new id");
+        }
+        assert_eq!(linker.partition_ids(), vec![vec![10, 11, 12], vec![13]]);
+        let campaigns = linker.campaigns(&everyone(&linker));
+        assert_eq!(campaigns[0].victims, 2);
+        assert_eq!(campaigns[0].loss.get("THB").map(String::as_str), Some("45000.00"));
+        assert_eq!(campaigns[0].scam_types.get("impersonation"), Some(&2));
+        assert!(campaigns[0].links.iter().all(|link| {
+            link.reasons
+                .iter()
+                .any(|reason| matches!(reason, LinkReason::NearDuplicateText { similarity } if *similarity >= 0.85))
+        }));
+    }
+
+    #[test]
+    fn a_report_the_viewer_cannot_read_never_joins_two_they_can() {
+        let wallet = (IndicatorKind::Tron, "TXyzSecretBridgeWallet00000000001");
+        let reports = vec![
+            report(1, &[(IndicatorKind::Phone, "+66811111111")], ""),
+            report(2, &[(IndicatorKind::Phone, "+66822222222")], ""),
+            // RED report naming both phones: it alone links 1 and 2.
+            report(3, &[(IndicatorKind::Phone, "+66811111111"), (IndicatorKind::Phone, "+66822222222"), wallet], ""),
+            report(4, &[wallet], ""),
+        ];
+        let linker = Linker::rebuild(LinkConfig::default(), reports.clone()).expect("distinct ids");
+        assert_eq!(linker.partition_ids(), vec![vec![1, 2, 3, 4]]);
+        let readable: HashSet<ReportId> = [1, 2, 4].into();
+        let seen = linker.campaigns(&readable);
+        let ids: Vec<Vec<ReportId>> = seen.iter().map(|campaign| campaign.reports.clone()).collect();
+        assert_eq!(ids, vec![vec![1], vec![2], vec![4]]);
+        assert!(seen.iter().all(|campaign| campaign.indicators.iter().all(|row| row.reports == 1)));
+        // Exactly what a linker that never saw report 3 shows.
+        let alone = Linker::rebuild(LinkConfig::default(), reports.into_iter().filter(|r| r.id != 3).collect())
+            .expect("distinct ids");
+        assert_eq!(alone.campaigns(&readable), seen);
+    }
+
+    /// Small worlds where values repeat, texts repeat, and the hub limit is
+    /// low enough that values cross it.
+    /// A report of a generated world: readability seed, values named, text.
+    type Spec = (u8, Vec<u8>, u8);
+
+    fn world() -> impl Strategy<Value = (Vec<Spec>, Vec<usize>)> {
+        proptest::collection::vec((0_u8..40, proptest::collection::vec(0_u8..12, 0..4), 0_u8..6), 1..40).prop_flat_map(
+            |reports| {
+                let order: Vec<usize> = (0..reports.len()).collect();
+                (Just(reports), Just(order).prop_shuffle())
+            },
+        )
+    }
+
+    const TEXTS: [&str; 6] = [
+        "",
+        "short",
+        "I was added to a Telegram group where a teacher gave free stock tips every day and then a new app",
+        "I was added to a Telegram group where a teacher gave free stock tips every day and then a new apps",
+        "A courier said my parcel was held at customs and I must pay a fine to the police officer today",
+        "A woman on a dating app asked me to invest in gold trading with her uncle who works at a big bank",
+    ];
+
+    fn build(spec: &[Spec]) -> Vec<LinkReport> {
+        let values: Vec<String> = (0..12).map(|value| format!("+668100000{value:02}")).collect();
+        spec.iter()
+            .enumerate()
+            .map(|(index, (_, picks, text))| {
+                let indicators: Vec<(IndicatorKind, &str)> =
+                    picks.iter().map(|&pick| (IndicatorKind::Phone, values[usize::from(pick)].as_str())).collect();
+                report(index as ReportId * 7 + 3, &indicators, TEXTS[usize::from(*text)])
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn adding_in_any_order_gives_the_rebuilt_partition((spec, order) in world()) {
+            let config = LinkConfig { prior_reports: 3, min_weight: 5_f64.ln(), ..LinkConfig::default() };
+            let reports = build(&spec);
+            let rebuilt = Linker::rebuild(config.clone(), reports.clone()).expect("distinct ids");
+            let mut incremental = Linker::new(config.clone());
+            for &index in &order {
+                let outcome = incremental.add(reports[index].clone()).expect("distinct ids");
+                prop_assert_eq!(Some(outcome.campaign), incremental.campaign_of(reports[index].id));
+            }
+            prop_assert_eq!(incremental.partition_ids(), rebuilt.partition_ids());
+            prop_assert_eq!(incremental.campaigns(&everyone(&incremental)), rebuilt.campaigns(&everyone(&rebuilt)));
+            // A viewer's campaigns are those of a case holding only what they read.
+            let readable: HashSet<ReportId> =
+                reports.iter().map(|r| r.id).filter(|id| spec[(*id as usize - 3) / 7].0 % 3 != 0).collect();
+            let alone = Linker::rebuild(config, reports.into_iter().filter(|r| readable.contains(&r.id)).collect())
+                .expect("distinct ids");
+            prop_assert_eq!(incremental.campaigns(&readable), alone.campaigns(&everyone(&alone)));
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! Near-duplicate text: MinHash signatures over character shingles, and the
+//! banding (LSH) that finds candidate pairs without comparing every pair.
+//!
+//! Texts are normalized as for duplicate detection (NFKC, lower case, one
+//! space), then cut into overlapping shingles of [`SHINGLE`] characters:
+//! characters rather than words, because Thai, Chinese and Burmese do not
+//! separate words with spaces. A signature is one-permutation MinHash (one
+//! hash per shingle, the hash space cut into [`BINS`] bins, the minimum kept
+//! per bin, empty bins filled from the next full one), which costs one hash
+//! per shingle instead of one per shingle and bin. Each bin keeps 16 bits of
+//! its minimum (b-bit MinHash): two bins agree by accident once in 65,536.
+//!
+//! The fraction of agreeing bins estimates the Jaccard similarity of the two
+//! shingle sets. [`BANDS`] bands of [`ROWS`] bins give candidate pairs: a pair
+//! with similarity 0.85 shares a band with probability 0.93, one at 0.9 with
+//! 0.99, one at 0.5 with 0.03; candidates are then checked bin by bin.
+
+use crackdown_model::normalize_text;
+
+/// Characters per shingle.
+pub const SHINGLE: usize = 5;
+/// Bins of a signature.
+pub const BINS: usize = 64;
+/// Bands for LSH, of [`ROWS`] bins each.
+pub const BANDS: usize = 8;
+pub const ROWS: usize = BINS / BANDS;
+/// Texts with fewer shingles say too little to be called duplicates
+/// ("help me" is not a campaign).
+pub const MIN_SHINGLES: usize = 24;
+
+/// The MinHash signature of one text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Signature {
+    bins: [u16; BINS],
+}
+
+/// A 64-bit finalizer (SplitMix64): every input bit moves every output bit.
+pub(crate) fn mix64(mut value: u64) -> u64 {
+    value = (value ^ (value >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    value = (value ^ (value >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    value ^ (value >> 31)
+}
+
+/// The base of the rolling shingle hash (odd, large).
+const BASE: u64 = 0x100_0000_01b3;
+
+impl Signature {
+    /// The signature of a text, or `None` when the text is too short to be
+    /// compared (fewer than [`MIN_SHINGLES`] shingles).
+    pub fn of(text: &str) -> Option<Signature> {
+        let normalized = normalize_text(text);
+        let characters: Vec<u64> = normalized.chars().map(|character| u64::from(u32::from(character))).collect();
+        if characters.len() < SHINGLE + MIN_SHINGLES - 1 {
+            return None;
+        }
+        let top = BASE.wrapping_pow(SHINGLE as u32 - 1);
+        let mut minimum = [u64::MAX; BINS];
+        let mut rolling = 0_u64;
+        for (index, &character) in characters.iter().enumerate() {
+            if index >= SHINGLE {
+                rolling = rolling.wrapping_sub(characters[index - SHINGLE].wrapping_add(1).wrapping_mul(top));
+            }
+            rolling = rolling.wrapping_mul(BASE).wrapping_add(character.wrapping_add(1));
+            if index + 1 >= SHINGLE {
+                let hash = mix64(rolling);
+                let bin = (hash >> 58) as usize;
+                let rest = hash & ((1 << 58) - 1);
+                if rest < minimum[bin] {
+                    minimum[bin] = rest;
+                }
+            }
+        }
+        let mut bins = [0_u16; BINS];
+        for (bin, slot) in bins.iter_mut().enumerate() {
+            // Rotation densification: an empty bin takes the next full one's
+            // minimum, salted by the distance, so two texts agree on it
+            // exactly when they agree on the bin it borrowed from.
+            let (distance, value) = (0..BINS)
+                .map(|step| (step, minimum[(bin + step) % BINS]))
+                .find(|(_, value)| *value != u64::MAX)
+                .unwrap_or((0, 0));
+            *slot = (mix64(value ^ (distance as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 48) as u16;
+        }
+        Some(Signature { bins })
+    }
+
+    /// How many bins agree, out of [`BINS`].
+    pub fn agreeing_bins(&self, other: &Signature) -> usize {
+        self.bins.iter().zip(other.bins.iter()).filter(|(a, b)| a == b).count()
+    }
+
+    /// Estimated Jaccard similarity of the two texts' shingle sets.
+    pub fn similarity(&self, other: &Signature) -> f64 {
+        self.agreeing_bins(other) as f64 / BINS as f64
+    }
+
+    /// The key of each band: texts sharing one are candidate duplicates.
+    pub fn band_keys(&self) -> [u64; BANDS] {
+        let mut keys = [0_u64; BANDS];
+        for (band, key) in keys.iter_mut().enumerate() {
+            let mut hash = band as u64;
+            for &value in &self.bins[band * ROWS..(band + 1) * ROWS] {
+                hash = mix64(hash.wrapping_mul(BASE) ^ u64::from(value));
+            }
+            *key = hash;
+        }
+        keys
+    }
+
+    /// A hash of the whole signature, to group identical ones.
+    pub fn digest(&self) -> u64 {
+        self.bins.iter().fold(0x5eed_u64, |hash, &value| mix64(hash.wrapping_mul(BASE) ^ u64::from(value)))
+    }
+}
+
+/// A 64-bit hash of the normalized text: equal for exact resubmissions
+/// (FNV-1a, mixed).
+pub fn text_hash(text: &str) -> u64 {
+    let normalized = normalize_text(text);
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    for byte in normalized.bytes() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3);
+    }
+    mix64(hash)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STORY: &str = "I met Jessica Lim on WhatsApp, she showed me the BitFuture Pro app and I deposited \
+                         5,000 USDT to the wallet she gave me, then they asked for a tax to withdraw.";
+
+    #[test]
+    fn identical_texts_agree_everywhere_and_case_or_spacing_does_not_matter() {
+        let a = Signature::of(STORY).expect("long enough");
+        let b = Signature::of(&STORY.to_uppercase().replace(' ', "  ")).expect("long enough");
+        assert_eq!(a.agreeing_bins(&b), BINS);
+        assert_eq!(text_hash(STORY), text_hash(&STORY.to_uppercase()));
+    }
+
+    #[test]
+    fn a_small_edit_stays_similar_and_an_unrelated_text_does_not() {
+        let a = Signature::of(STORY).expect("long enough");
+        let edited = Signature::of(&STORY.replace("5,000", "7,500")).expect("long enough");
+        let other = Signature::of(
+            "A courier called about a parcel held at customs with illegal items and asked me to pay a fine \
+             to the police officer by bank transfer today.",
+        )
+        .expect("long enough");
+        assert!(a.similarity(&edited) >= 0.85, "{}", a.similarity(&edited));
+        assert!(a.similarity(&other) < 0.3, "{}", a.similarity(&other));
+    }
+
+    #[test]
+    fn short_texts_have_no_signature() {
+        assert_eq!(Signature::of("help me please"), None);
+        assert_eq!(Signature::of(""), None);
+    }
+
+    #[test]
+    fn thai_text_without_spaces_is_shingled() {
+        let thai = "มีคนโทรมาบอกว่าเป็นเจ้าหน้าที่ธนาคารแจ้งว่าบัญชีของฉันถูกใช้ฟอกเงินให้โอนเงินไปบัญชีปลอดภัย";
+        let a = Signature::of(thai).expect("long enough");
+        let b = Signature::of(&format!("{thai}ค่ะ")).expect("long enough");
+        assert!(a.similarity(&b) >= 0.85);
+    }
+}
