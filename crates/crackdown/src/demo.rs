@@ -14,13 +14,14 @@ use anyhow::Context as _;
 use chrono::Utc;
 use crackdown_generate::{GenerateConfig, Progress, generate};
 use crackdown_ingest::reports::{Defaults, Format, for_each_report};
-use crackdown_model::{Keyword, NewReport, Role, Viewer};
+use crackdown_model::{Keyword, NewReport, Role, Tlp, Viewer};
 use crackdown_store::{ShareOptions, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Deserialize;
 
 use crate::cli::{DemoArgs, GenerateArgs, Global};
 use crate::context::open_store;
+use crate::intake::Intake;
 
 /// Written into the data directory once the demo case is fully loaded, so
 /// an interrupted first start loads again rather than serving half a case.
@@ -179,7 +180,22 @@ fn load_case(store: &Store, case: &Path) -> anyhow::Result<usize> {
     for (org, batch) in std::mem::take(&mut pending) {
         flush(&org, batch)?;
     }
-    Ok(loaded)
+    // Victims forward e-mails and chat exports to the NGO hotline.
+    let hotline = submitters.get("ngo-hotline").context("orgs.json: the NGO hotline has no submitting user")?;
+    let share = ShareOptions { communities: communities_of("ngo-hotline"), recipients: Vec::new() };
+    let mut intake = Intake::new(store, hotline.clone(), Tlp::Amber, share);
+    intake.emails(&case.join("emails"))?;
+    let mut chats: Vec<_> = std::fs::read_dir(case.join("chats"))
+        .with_context(|| format!("cannot list {}", case.join("chats").display()))?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .map(|path| if path.is_dir() { path.join("result.json") } else { path })
+        .collect();
+    chats.sort();
+    for chat in chats {
+        intake.chat(&chat, None, None)?;
+    }
+    Ok(loaded + intake.imported())
 }
 
 pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {

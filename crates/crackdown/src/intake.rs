@@ -2,6 +2,7 @@
 //! become reports, one per message or conversation, each committed whole
 //! with its original bytes and extracted detail.
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -35,21 +36,75 @@ struct Summary {
     warnings: Vec<Rejected>,
 }
 
-struct Intake {
-    store: Store,
+/// One evidence import in progress: who submits, under which marking, and
+/// what happened so far. The demo loader uses it too.
+pub struct Intake<'a> {
+    store: &'a Store,
     viewer: Viewer,
     tlp: Tlp,
     share: ShareOptions,
     summary: Summary,
 }
 
-impl Intake {
-    fn open(global: &Global, options: &EvidenceOptions) -> anyhow::Result<Intake> {
-        let store = open_store(global)?;
-        let viewer = viewer(&store, global)?;
-        let tlp = Tlp::parse(&options.tlp).with_context(|| format!("--tlp {:?} is not a TLP marking", options.tlp))?;
-        let share = ShareOptions { communities: options.share.clone(), recipients: options.recipients.clone() };
-        Ok(Intake { store, viewer, tlp, share, summary: Summary::default() })
+impl<'a> Intake<'a> {
+    pub fn new(store: &'a Store, viewer: Viewer, tlp: Tlp, share: ShareOptions) -> Intake<'a> {
+        Intake { store, viewer, tlp, share, summary: Summary::default() }
+    }
+
+    /// Reports stored so far (new ones, not duplicates).
+    pub fn imported(&self) -> usize {
+        self.summary.imported
+    }
+
+    /// Every message in an .eml file, an mbox or a directory of them.
+    pub fn emails(&mut self, path: &Path) -> anyhow::Result<()> {
+        if !path.exists() {
+            self.reject(&path.display().to_string(), "no such file or directory".into());
+            return Ok(());
+        }
+        for source in mail_sources(path, &MailLimits::default()) {
+            let raw = match source {
+                Ok(raw) => raw,
+                Err(error) => {
+                    self.reject(&error.origin, error.reason);
+                    continue;
+                }
+            };
+            match parse_mail(&raw.bytes) {
+                Ok(mail) => {
+                    let (report, detail) = mail_report(&raw.bytes, &mail, self.tlp);
+                    self.store(&raw.origin, &report, "email", &detail, &mail.warnings)?;
+                }
+                Err(error) => self.reject(&raw.origin, error.to_string()),
+            }
+        }
+        Ok(())
+    }
+
+    /// One chat export file.
+    pub fn chat(&mut self, file: &Path, owner: Option<String>, utc_offset: Option<FixedOffset>) -> anyhow::Result<()> {
+        let origin = file.display().to_string();
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                self.reject(&origin, format!("cannot read: {error}"));
+                return Ok(());
+            }
+        };
+        let options = ChatOptions {
+            owner,
+            file_name: file.file_name().and_then(|name| name.to_str()).map(str::to_owned),
+            utc_offset,
+            platform: None,
+        };
+        match parse_chat(&bytes, &options) {
+            Ok(conversation) => {
+                let (report, detail) = chat_report(&bytes, &conversation, self.tlp);
+                self.store(&origin, &report, "chat", &detail, &conversation.warnings)?;
+            }
+            Err(error) => self.reject(&origin, error.to_string()),
+        }
+        Ok(())
     }
 
     fn reject(&mut self, file: &str, reason: String) {
@@ -101,30 +156,20 @@ impl Intake {
     }
 }
 
+/// The store, the acting user and the marking from the command line.
+fn open(global: &Global, options: &EvidenceOptions) -> anyhow::Result<(Store, Viewer, Tlp, ShareOptions)> {
+    let store = open_store(global)?;
+    let viewer = viewer(&store, global)?;
+    let tlp = Tlp::parse(&options.tlp).with_context(|| format!("--tlp {:?} is not a TLP marking", options.tlp))?;
+    let share = ShareOptions { communities: options.share.clone(), recipients: options.recipients.clone() };
+    Ok((store, viewer, tlp, share))
+}
+
 pub fn email(global: &Global, args: &ImportEvidenceArgs) -> anyhow::Result<ExitCode> {
-    let mut intake = Intake::open(global, &args.options)?;
-    let limits = MailLimits::default();
+    let (store, viewer, tlp, share) = open(global, &args.options)?;
+    let mut intake = Intake::new(&store, viewer, tlp, share);
     for path in &args.paths {
-        if !path.exists() {
-            intake.reject(&path.display().to_string(), "no such file or directory".into());
-            continue;
-        }
-        for source in mail_sources(path, &limits) {
-            let raw = match source {
-                Ok(raw) => raw,
-                Err(error) => {
-                    intake.reject(&error.origin, error.reason);
-                    continue;
-                }
-            };
-            match parse_mail(&raw.bytes) {
-                Ok(mail) => {
-                    let (report, detail) = mail_report(&raw.bytes, &mail, intake.tlp);
-                    intake.store(&raw.origin, &report, "email", &detail, &mail.warnings)?;
-                }
-                Err(error) => intake.reject(&raw.origin, error.to_string()),
-            }
-        }
+        intake.emails(path)?;
     }
     intake.finish(args.options.json)
 }
@@ -143,30 +188,11 @@ fn parse_offset(text: &str) -> anyhow::Result<FixedOffset> {
 }
 
 pub fn chat(global: &Global, args: &ImportChatArgs) -> anyhow::Result<ExitCode> {
-    let mut intake = Intake::open(global, &args.options)?;
+    let (store, viewer, tlp, share) = open(global, &args.options)?;
     let utc_offset = args.utc_offset.as_deref().map(parse_offset).transpose()?;
+    let mut intake = Intake::new(&store, viewer, tlp, share);
     for file in &args.files {
-        let origin = file.display().to_string();
-        let bytes = match std::fs::read(file) {
-            Ok(bytes) => bytes,
-            Err(error) => {
-                intake.reject(&origin, format!("cannot read: {error}"));
-                continue;
-            }
-        };
-        let options = ChatOptions {
-            owner: args.owner.clone(),
-            file_name: file.file_name().and_then(|name| name.to_str()).map(str::to_owned),
-            utc_offset,
-            platform: None,
-        };
-        match parse_chat(&bytes, &options) {
-            Ok(conversation) => {
-                let (report, detail) = chat_report(&bytes, &conversation, intake.tlp);
-                intake.store(&origin, &report, "chat", &detail, &conversation.warnings)?;
-            }
-            Err(error) => intake.reject(&origin, error.to_string()),
-        }
+        intake.chat(file, args.owner.clone(), utc_offset)?;
     }
     intake.finish(args.options.json)
 }
