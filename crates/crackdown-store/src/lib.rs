@@ -9,6 +9,7 @@
 mod db;
 mod migrations;
 mod reports;
+mod sessions;
 mod tenancy;
 
 use std::path::Path;
@@ -19,6 +20,7 @@ use crackdown_model::Viewer;
 use db::{Pool, PostgresConn, SqliteConn};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
+pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
 
 /// The file name of the embedded database inside a data directory.
