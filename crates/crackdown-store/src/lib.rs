@@ -10,6 +10,7 @@ mod db;
 mod migrations;
 mod reports;
 mod sessions;
+mod stats;
 mod tenancy;
 
 use std::path::Path;
@@ -20,6 +21,7 @@ use crackdown_model::Viewer;
 use db::{Pool, PostgresConn, SqliteConn};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
+pub use stats::{Count, DayCount, LossTotal, ReportStats};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
 

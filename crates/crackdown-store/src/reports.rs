@@ -119,29 +119,29 @@ pub struct AuditEntry {
 }
 
 /// Builds a statement and numbers its parameters as they are added.
-struct Query {
-    sql: String,
-    params: Vec<Value>,
+pub(crate) struct Query {
+    pub(crate) sql: String,
+    pub(crate) params: Vec<Value>,
 }
 
 impl Query {
-    fn new(sql: &str) -> Query {
+    pub(crate) fn new(sql: &str) -> Query {
         Query { sql: sql.to_owned(), params: Vec::new() }
     }
 
     /// Adds a parameter and returns its placeholder.
-    fn param(&mut self, value: impl Into<Value>) -> String {
+    pub(crate) fn param(&mut self, value: impl Into<Value>) -> String {
         self.params.push(value.into());
         format!("${}", self.params.len())
     }
 
-    fn push(&mut self, text: &str) {
+    pub(crate) fn push(&mut self, text: &str) {
         self.sql.push_str(text);
     }
 }
 
 /// The SQL condition under which report `r` is visible to `viewer`.
-fn visibility(query: &mut Query, viewer: &Viewer) -> String {
+pub(crate) fn visibility(query: &mut Query, viewer: &Viewer) -> String {
     let user = query.param(viewer.user_id);
     if viewer.role == Role::Reporter {
         return format!("r.user_id = {user}");
@@ -333,7 +333,7 @@ fn insert_one(
 }
 
 /// Adds the listing filters to a query over reports `r`.
-fn push_filter(query: &mut Query, filter: &ReportFilter) {
+pub(crate) fn push_filter(query: &mut Query, filter: &ReportFilter) {
     if let Some(status) = filter.status {
         let p = query.param(status.as_str());
         query.push(&format!(" AND r.status = {p}"));
