@@ -125,6 +125,8 @@ function header(route: Route | undefined): HTMLElement {
   );
 }
 
+let firstRender = true;
+
 /// Renders the page for the current URL.
 export async function render(): Promise<void> {
   const root = document.getElementById('app');
@@ -163,12 +165,14 @@ export async function render(): Promise<void> {
   } catch (error) {
     main.append(h('p', { class: 'error', role: 'alert' }, `Could not load this page: ${String(error instanceof Error ? error.message : error)}`));
   }
-  // Move focus to the new page's heading, so screen readers announce it.
+  // After a client-side navigation, move focus to the new page's heading so
+  // screen readers announce it; on a fresh load the browser's order stands.
   const heading = main.querySelector('h1');
-  if (heading) {
+  if (heading && !firstRender) {
     heading.setAttribute('tabindex', '-1');
     heading.focus({ preventScroll: true });
   }
+  firstRender = false;
 }
 
 export function start(table: Route[]): void {

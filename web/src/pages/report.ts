@@ -68,7 +68,22 @@ export async function report({ main, params }: PageContext): Promise<void> {
     return;
   }
   const data: Report & { analysis?: Analysis | null } = ok(result);
-  const audit = ok(await api.GET('/api/v1/reports/{id}/audit', { params: { path: { id } } }));
+  const history = h('ol', { class: 'history', id: 'history' });
+  const loadHistory = async () => {
+    const audit = ok(await api.GET('/api/v1/reports/{id}/audit', { params: { path: { id } } }));
+    replace(
+      history,
+      audit.map((entry) =>
+        h(
+          'li',
+          {},
+          h('time', { datetime: entry.at }, when(entry.at)),
+          ` ${entry.action} by ${entry.user ?? 'anonymous'} `,
+          h('code', {}, JSON.stringify(entry.detail)),
+        ),
+      ),
+    );
+  };
   const analysis = data.analysis ?? null;
   const status = h('div', { 'aria-live': 'polite' });
   const currentStatus = h('span', {}, statusBadge(data.status));
@@ -81,6 +96,7 @@ export async function report({ main, params }: PageContext): Promise<void> {
     }
     replace(currentStatus, statusBadge(target));
     replace(status, alertBox(`Marked ${target}.`, 'ok'));
+    await loadHistory();
   };
 
   replace(
@@ -146,19 +162,8 @@ export async function report({ main, params }: PageContext): Promise<void> {
       'section',
       { class: 'card', 'aria-labelledby': 'history-heading' },
       h('h2', { id: 'history-heading' }, 'History'),
-      h(
-        'ol',
-        { class: 'history', id: 'history' },
-        audit.map((entry) =>
-          h(
-            'li',
-            {},
-            h('time', { datetime: entry.at }, when(entry.at)),
-            ` ${entry.action} by ${entry.user ?? 'anonymous'} `,
-            h('code', {}, JSON.stringify(entry.detail)),
-          ),
-        ),
-      ),
+      history,
     ),
   );
+  await loadHistory();
 }
