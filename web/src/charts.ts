@@ -47,10 +47,11 @@ export function columns(title: string, bars: Bar[], unit: string): HTMLElement {
   }
   bars.forEach((bar, index) => {
     const barHeight = ((height - pad.top - pad.bottom) * bar.value) / max;
+    const barWidth = Math.min(48, Math.max(1, step * 0.8));
     const rect = svg('rect', {
-      x: pad.left + index * step + step * 0.1,
+      x: pad.left + index * step + (step - barWidth) / 2,
       y: height - pad.bottom - barHeight,
-      width: Math.max(1, step * 0.8),
+      width: barWidth,
       height: barHeight,
       class: 'bar',
     });
@@ -71,20 +72,20 @@ export function columns(title: string, bars: Bar[], unit: string): HTMLElement {
 export function bars(title: string, items: Bar[], unit: string): HTMLElement {
   const sorted = [...items].sort((a, b) => b.value - a.value);
   const max = Math.max(1, ...sorted.map((bar) => bar.value));
-  const row = 26;
-  const width = 640;
-  const labelWidth = 120;
+  const row = 30;
+  const width = 560;
+  const labelWidth = 110;
   const height = Math.max(row, sorted.length * row);
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-label': title });
   sorted.forEach((bar, index) => {
     const y = index * row;
-    const length = ((width - labelWidth - 150) * bar.value) / max;
+    const length = ((width - labelWidth - 190) * bar.value) / max;
     const rect = svg('rect', { x: labelWidth, y: y + 4, width: Math.max(1, length), height: row - 8, class: 'bar' });
     rect.append(svg('title', {}, `${bar.label}: ${bar.text ?? bar.value}`));
     chart.append(
-      svg('text', { x: labelWidth - 6, y: y + row / 2 + 4, class: 'axis', 'text-anchor': 'end' }, bar.label),
+      svg('text', { x: labelWidth - 6, y: y + row / 2 + 5, class: 'axis', 'text-anchor': 'end' }, bar.label),
       rect,
-      svg('text', { x: labelWidth + length + 6, y: y + row / 2 + 4, class: 'value' }, bar.text ?? String(bar.value)),
+      svg('text', { x: labelWidth + length + 6, y: y + row / 2 + 5, class: 'value' }, bar.text ?? String(bar.value)),
     );
   });
   const empty = sorted.length === 0 ? h('p', { class: 'muted' }, 'Nothing to show yet.') : null;
