@@ -291,15 +291,15 @@ async fn session_info(State(state): State<WebState>, headers: HeaderMap) -> Resu
         }
         None => None,
     };
-    Ok(Json(SessionInfo {
-        user,
-        passkeys: state.sessions.webauthn.is_some(),
-        origin: state.sessions.public.origin(),
-    }))
+    Ok(Json(SessionInfo { user, passkeys: state.sessions.webauthn.is_some(), origin: state.sessions.public.origin() }))
 }
 
 fn signed_in(state: &WebState, session: &CreatedSession, now: DateTime<Utc>) -> Response {
-    let body = SignedIn { user: session.user.name.clone(), org: session.user.org.clone(), role: session.user.role.to_string() };
+    let body = SignedIn {
+        user: session.user.name.clone(),
+        org: session.user.org.clone(),
+        role: session.user.role.to_string(),
+    };
     let mut response = Json(body).into_response();
     response.headers_mut().insert(header::SET_COOKIE, state.sessions.cookie(session, now));
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -338,7 +338,10 @@ async fn sign_in_with_link(
     let code = body.code.trim().to_owned();
     let session = blocking(&state.app, move |store| Ok(store.signin_with_code(&code, SESSION_LIFETIME, now)?)).await?;
     let session = session.ok_or_else(|| {
-        ApiError::new(StatusCode::UNAUTHORIZED, "this sign-in link is unknown, used already or expired; ask for a new one")
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "this sign-in link is unknown, used already or expired; ask for a new one",
+        )
     })?;
     Ok(signed_in(&state, &session, now))
 }

@@ -113,9 +113,11 @@ mod tests {
 
     #[tokio::test]
     async fn bundles_are_immutable_and_typed() {
-        let Some(script) = generated::ASSETS.iter().find(|asset| asset.path.ends_with(".js")) else {
-            assert!(!BUILT, "a built UI has a script");
-            return;
+        let script = match (BUILT, generated::ASSETS.iter().find(|asset| asset.path.ends_with(".js"))) {
+            (true, Some(script)) => script,
+            (true, None) => panic!("a built UI has a script"),
+            // Built without npm: only the placeholder page is embedded.
+            (false, _) => return,
         };
         let response = get(script.path, None).await;
         assert_eq!(response.status(), StatusCode::OK);

@@ -21,8 +21,8 @@ use crackdown_model::Viewer;
 use db::{Pool, PostgresConn, SqliteConn};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
-pub use stats::{Count, DayCount, LossTotal, ReportStats};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
+pub use stats::{Count, DayCount, LossTotal, ReportStats};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
 
 /// The file name of the embedded database inside a data directory.

@@ -287,8 +287,10 @@ impl Store {
     pub fn remove_passkey(&self, viewer: &Viewer, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
-                let removed = conn
-                    .execute("DELETE FROM passkeys WHERE id = $1 AND user_id = $2", &[id.into(), viewer.user_id.into()])?;
+                let removed = conn.execute(
+                    "DELETE FROM passkeys WHERE id = $1 AND user_id = $2",
+                    &[id.into(), viewer.user_id.into()],
+                )?;
                 if removed == 0 {
                     return Err(StoreError::NotFound(format!("passkey {id}")));
                 }

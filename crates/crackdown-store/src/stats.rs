@@ -115,7 +115,8 @@ mod tests {
 
     fn report(text: &str, tlp: Tlp, loss: Option<&str>) -> NewReport {
         let mut report = NewReport::from_text(text, Channel::Web, tlp);
-        report.loss = loss.map(|amount| Money::parse(amount, Currency::from_code("THB").expect("THB")).expect("amount"));
+        report.loss =
+            loss.map(|amount| Money::parse(amount, Currency::from_code("THB").expect("THB")).expect("amount"));
         report
     }
 

@@ -408,7 +408,8 @@ impl Store {
 /// 32 random bytes in hex after `prefix`: a secret nobody can guess.
 pub(crate) fn random_secret(prefix: &str) -> Result<String, StoreError> {
     let mut random = [0_u8; 32];
-    getrandom::fill(&mut random).map_err(|error| StoreError::Database(format!("no randomness for a secret: {error}")))?;
+    getrandom::fill(&mut random)
+        .map_err(|error| StoreError::Database(format!("no randomness for a secret: {error}")))?;
     Ok(format!("{prefix}{}", hex(&random)))
 }
 

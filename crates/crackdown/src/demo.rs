@@ -222,7 +222,13 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         println!("crackdown demo ready in {elapsed:.1} s at {url}/ (listening on {})", endpoint.address);
         println!("sign in with a one-time link (single use, 30 minutes), then add a passkey on the Account page:");
         for (user, code) in &links {
-            println!("  {:<9} {:<14} {:<15} {}", user.role.as_str(), user.name, user.org, endpoint.public.signin_link(code));
+            println!(
+                "  {:<9} {:<14} {:<15} {}",
+                user.role.as_str(),
+                user.name,
+                user.org,
+                endpoint.public.signin_link(code)
+            );
         }
         println!("more links: crackdown --data DIR user signin-link USER");
         println!("API tokens for the demo users (Authorization: Bearer TOKEN):");

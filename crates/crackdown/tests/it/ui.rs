@@ -50,8 +50,12 @@ impl Web {
         if let Some(origin) = origin {
             request = request.header(header::ORIGIN, origin);
         }
-        let response =
-            self.app.clone().oneshot(request.body(Body::from(body.to_owned())).expect("request")).await.expect("answer");
+        let response = self
+            .app
+            .clone()
+            .oneshot(request.body(Body::from(body.to_owned())).expect("request"))
+            .await
+            .expect("answer");
         let status = response.status();
         let cookie = response
             .headers()
@@ -113,7 +117,8 @@ async fn a_link_opens_a_session_that_works_like_a_token() {
         assert_eq!(list.body["items"].as_array().map(Vec::len), Some(2));
 
         let change = format!(r#"{{"ids": [{clear_id}], "status": "triaged"}}"#);
-        let forged = web.call("POST", "/api/v1/reports/status", Some(&cookie), Some("https://evil.example"), &change).await;
+        let forged =
+            web.call("POST", "/api/v1/reports/status", Some(&cookie), Some("https://evil.example"), &change).await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN, "a cross-site write is refused");
         let bare = web.call("POST", "/api/v1/reports/status", Some(&cookie), None, &change).await;
         assert_eq!(bare.status, StatusCode::FORBIDDEN, "a cookie write without Origin is refused");
