@@ -44,6 +44,8 @@ fn main() {
                 "cargo:warning=npm not found: embedding a placeholder page instead of the web UI. \
                  Install Node.js and npm, then rebuild, to get the UI."
             );
+            // Try again once npm may have appeared.
+            println!("cargo:rerun-if-env-changed=PATH");
             false
         }
     } else {
