@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRef, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::routing::{delete, get, post};
@@ -74,21 +74,28 @@ pub(crate) async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(move || work(&store)).await.map_err(ApiError::internal)?
 }
 
-/// The authenticated caller, from `Authorization: Bearer <token>`.
+/// The authenticated caller, from `Authorization: Bearer <token>` or, for
+/// the web UI, the session cookie (see `session.rs`).
 pub struct Auth(pub Viewer);
 
-impl FromRequestParts<AppState> for Auth {
+impl<S: Send + Sync> FromRequestParts<S> for Auth
+where
+    AppState: FromRef<S>,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Auth, ApiError> {
-        let secret = parts
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Auth, ApiError> {
+        let state = AppState::from_ref(state);
+        let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "))
-            .map(|secret| secret.trim().to_owned())
-            .ok_or_else(ApiError::unauthorized)?;
-        let viewer = blocking(state, move |store| Ok(store.authenticate(&secret)?)).await?;
+            .map(|secret| secret.trim().to_owned());
+        let viewer = match bearer {
+            Some(secret) => blocking(&state, move |store| Ok(store.authenticate(&secret)?)).await?,
+            None => crate::session::cookie_viewer(&state, parts).await?,
+        };
         viewer.map(Auth).ok_or_else(ApiError::unauthorized)
     }
 }
@@ -105,7 +112,7 @@ async fn health() -> Json<Health> {
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(crate::openapi())
 }
 
 #[derive(Serialize, ToSchema)]

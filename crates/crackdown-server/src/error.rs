@@ -22,7 +22,7 @@ impl ApiError {
     }
 
     pub fn unauthorized() -> ApiError {
-        ApiError::new(StatusCode::UNAUTHORIZED, "a valid bearer token is required (Authorization: Bearer cdk_...)")
+        ApiError::new(StatusCode::UNAUTHORIZED, "sign in, or send a valid bearer token (Authorization: Bearer cdk_...)")
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {

@@ -6,8 +6,11 @@
 //! tokio's blocking pool.
 
 mod api;
+mod dashboard;
 mod error;
 mod public;
+pub mod session;
+pub mod ui;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,6 +20,8 @@ use crackdown_store::Store;
 pub use api::{ApiDoc, ImportError, router};
 pub use error::ApiError;
 pub use public::RateLimit;
+pub use session::PublicUrl;
+use utoipa::OpenApi as _;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -36,12 +41,49 @@ impl AppState {
     }
 }
 
-/// Serves the API on `listen` until Ctrl-C or SIGTERM, then finishes the
-/// requests in flight.
-pub async fn serve(store: Arc<Store>, listen: SocketAddr, on_ready: impl FnOnce(SocketAddr)) -> std::io::Result<()> {
+/// The OpenAPI document of every route: the API's and the sign-in routes'.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut document = ApiDoc::openapi();
+    document.merge(session::SessionDoc::openapi());
+    document.merge(dashboard::DashboardDoc::openapi());
+    document
+}
+
+/// Everything `crackdown serve` answers: the API, the sign-in routes and
+/// the embedded web UI for any other path.
+pub fn app(store: Arc<Store>, public: PublicUrl) -> axum::Router {
+    let state = AppState::new(store);
+    let web = session::WebState { app: state.clone(), sessions: Arc::new(session::Sessions::new(public)) };
+    // `router` traces its own requests; these routes get the same layer.
+    let more = dashboard::router(state.clone())
+        .merge(session::router(web))
+        .layer(tower_http::trace::TraceLayer::new_for_http());
+    router(state).merge(more).merge(ui::router())
+}
+
+/// Where a started server is: the socket it bound and the URL people use.
+pub struct Endpoint {
+    pub address: SocketAddr,
+    pub public: PublicUrl,
+}
+
+/// Serves the API and the UI on `listen` until Ctrl-C or SIGTERM, then
+/// finishes the requests in flight. `public` is the URL browsers use (by
+/// default derived from the bound address, see [`PublicUrl::for_listen`]).
+pub async fn serve(
+    store: Arc<Store>,
+    listen: SocketAddr,
+    public: Option<PublicUrl>,
+    on_ready: impl FnOnce(&Endpoint),
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(listen).await?;
-    on_ready(listener.local_addr()?);
-    let app = router(AppState::new(store)).into_make_service_with_connect_info::<SocketAddr>();
+    let address = listener.local_addr()?;
+    let public = match public {
+        Some(public) => public,
+        None => PublicUrl::for_listen(address).map_err(std::io::Error::other)?,
+    };
+    on_ready(&Endpoint { address, public: public.clone() });
+    let app = app(store, public).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 

@@ -10,6 +10,8 @@ mod analysis;
 mod db;
 mod migrations;
 mod reports;
+mod sessions;
+mod stats;
 mod tenancy;
 #[doc(hidden)]
 pub mod testing;
@@ -23,6 +25,8 @@ pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
 use db::{Pool, PostgresConn, SqliteConn};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
+pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
+pub use stats::{Count, DayCount, LossTotal, ReportStats};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
 
 /// The file name of the embedded database inside a data directory.

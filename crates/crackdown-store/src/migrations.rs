@@ -1,7 +1,7 @@
 //! Versioned schema migrations, one numbered SQL file per version and dialect.
 //!
-//! Each migration runs in its own transaction together with the row that
-//! records it, so a crash leaves the schema at a whole version.
+//! Pending migrations run in one transaction with the rows that record them,
+//! so a crash leaves the schema at a whole version.
 
 use crate::StoreError;
 use crate::db::{Conn, Dialect, Value};
@@ -20,44 +20,52 @@ macro_rules! migration {
 /// (version, SQLite text, PostgreSQL text). Append only: never edit a
 /// released migration, add the next one. Versions are applied individually,
 /// so branches that add different numbers merge cleanly.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[migration!(1, "0001_foundation"), migration!(3, "0003_lure_analysis"), migration!(4, "0004_intake")];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    migration!(1, "0001_foundation"),
+    migration!(3, "0003_lure_analysis"),
+    migration!(4, "0004_intake"),
+    migration!(5, "0005_sessions"),
+];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Applies every migration the database lacks, refusing a database written
 /// by a newer crackdown rather than guessing at its schema.
 pub(crate) fn migrate(conn: &mut dyn Conn, now_ms: i64) -> Result<(), StoreError> {
-    conn.batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
-    )?;
-    let applied = conn
-        .query("SELECT version FROM schema_migrations", &[])?
-        .iter()
-        .map(|row| row.int(0))
-        .collect::<Result<Vec<_>, _>>()?;
-    let current = applied.iter().copied().max().unwrap_or(0);
-    if current > SCHEMA_VERSION {
-        return Err(StoreError::Schema(format!(
-            "the database is at schema version {current}, newer than this crackdown ({SCHEMA_VERSION}); upgrade crackdown"
-        )));
-    }
-    let dialect = conn.dialect();
-    for (version, sqlite, postgres) in MIGRATIONS.iter().filter(|(version, ..)| !applied.contains(version)) {
-        let sql = match dialect {
-            Dialect::Sqlite => sqlite,
-            Dialect::Postgres => postgres,
-        };
-        conn.transaction(|conn| {
-            conn.batch(sql)?;
+    // One transaction that first takes the database's write lock (SQLite's
+    // BEGIN IMMEDIATE; an advisory lock on PostgreSQL), so two processes
+    // starting on a fresh database at once apply each migration exactly once.
+    conn.transaction(|conn| {
+        let dialect = conn.dialect();
+        if dialect == Dialect::Postgres {
+            conn.batch("SELECT pg_advisory_xact_lock(7265636)")?;
+        }
+        conn.batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        )?;
+        let applied = conn
+            .query("SELECT version FROM schema_migrations", &[])?
+            .iter()
+            .map(|row| row.int(0))
+            .collect::<Result<Vec<_>, _>>()?;
+        let current = applied.iter().copied().max().unwrap_or(0);
+        if current > SCHEMA_VERSION {
+            return Err(StoreError::Schema(format!(
+                "the database is at schema version {current}, newer than this crackdown ({SCHEMA_VERSION}); upgrade crackdown"
+            )));
+        }
+        for (version, sqlite, postgres) in MIGRATIONS.iter().filter(|(version, ..)| !applied.contains(version)) {
+            conn.batch(match dialect {
+                Dialect::Sqlite => sqlite,
+                Dialect::Postgres => postgres,
+            })?;
             conn.execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                 &[Value::Int(*version), Value::Int(now_ms)],
             )?;
-            Ok(())
-        })?;
-        tracing::debug!(version, "applied schema migration");
-    }
-    Ok(())
+            tracing::debug!(version, "applied schema migration");
+        }
+        Ok(())
+    })
 }

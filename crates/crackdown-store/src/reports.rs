@@ -448,7 +448,7 @@ fn select_visible_reports(viewer: &Viewer) -> Query {
 }
 
 /// Adds the listing filters to a query over reports `r`.
-fn push_filter(query: &mut Query, filter: &ReportFilter) {
+pub(crate) fn push_filter(query: &mut Query, filter: &ReportFilter) {
     if let Some(status) = filter.status {
         let p = query.param(status.as_str());
         query.push(&format!(" AND r.status = {p}"));

@@ -66,13 +66,13 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
-fn secret_digest(secret: &str) -> String {
+pub(crate) fn secret_digest(secret: &str) -> String {
     hex(&Sha256::digest(secret.as_bytes()))
 }
 
-const USER_COLUMNS: &str = "u.id, u.name, u.org_id, o.name, u.role";
+pub(crate) const USER_COLUMNS: &str = "u.id, u.name, u.org_id, o.name, u.role";
 
-fn read_user(row: &Row) -> Result<User, StoreError> {
+pub(crate) fn read_user(row: &Row) -> Result<User, StoreError> {
     let role = row.text(4)?;
     Ok(User {
         id: row.int(0)?,
@@ -89,7 +89,7 @@ fn find_org(conn: &mut dyn Conn, name: &str) -> Result<Option<Org>, StoreError> 
         .transpose()
 }
 
-fn find_user(conn: &mut dyn Conn, name: &str) -> Result<Option<User>, StoreError> {
+pub(crate) fn find_user(conn: &mut dyn Conn, name: &str) -> Result<Option<User>, StoreError> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.name = $1");
     conn.query_one(&sql, &[name.into()])?.map(|row| read_user(&row)).transpose()
 }
@@ -315,16 +315,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<CreatedToken, StoreError> {
         let user = self.user(user_name)?;
-        if user.id != viewer.user_id {
-            require_admin(viewer)?;
-            if user.org_id != viewer.org_id {
-                self.require_operator_admin(viewer)?;
-            }
-        }
-        let mut random = [0_u8; 32];
-        getrandom::fill(&mut random)
-            .map_err(|error| StoreError::Database(format!("no randomness for a token: {error}")))?;
-        let secret = format!("{TOKEN_PREFIX}{}", hex(&random));
+        self.require_credential_issuer(viewer, &user)?;
+        let secret = random_secret(TOKEN_PREFIX)?;
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let row = conn
@@ -338,6 +330,18 @@ impl Store {
                 Ok(CreatedToken { id, user: user.name.clone(), secret: secret.clone() })
             })
         })
+    }
+
+    /// Who may issue credentials (tokens, sign-in codes) for `user`: the user
+    /// themself, an admin of their organisation, or an operator admin.
+    pub(crate) fn require_credential_issuer(&self, viewer: &Viewer, user: &User) -> Result<(), StoreError> {
+        if user.id != viewer.user_id {
+            require_admin(viewer)?;
+            if user.org_id != viewer.org_id {
+                self.require_operator_admin(viewer)?;
+            }
+        }
+        Ok(())
     }
 
     /// Revokes a token: its owner may, and admins of the owner's organisation.
@@ -399,6 +403,14 @@ impl Store {
             conn.query_one(&sql, &[secret_digest(secret).into()])?.map(|row| Ok(read_user(&row)?.viewer())).transpose()
         })
     }
+}
+
+/// 32 random bytes in hex after `prefix`: a secret nobody can guess.
+pub(crate) fn random_secret(prefix: &str) -> Result<String, StoreError> {
+    let mut random = [0_u8; 32];
+    getrandom::fill(&mut random)
+        .map_err(|error| StoreError::Database(format!("no randomness for a secret: {error}")))?;
+    Ok(format!("{prefix}{}", hex(&random)))
 }
 
 pub(crate) fn community_id(conn: &mut dyn Conn, name: &str) -> Result<Option<i64>, StoreError> {

@@ -52,6 +52,13 @@ pub fn user(global: &Global, command: UserCommand) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        UserCommand::SigninLink { name, public_url } => {
+            let public = crackdown_server::PublicUrl::parse(&public_url).map_err(anyhow::Error::msg)?;
+            let code =
+                store.create_signin_code(&viewer, &name, crackdown_server::session::LINK_LIFETIME, Utc::now())?;
+            println!("{}", public.signin_link(&code.code));
+            eprintln!("single use, valid until {}; then add a passkey in the UI", code.expires_at.format("%H:%M UTC"));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

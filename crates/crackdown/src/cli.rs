@@ -53,7 +53,7 @@ pub enum Command {
     Demo(DemoArgs),
     /// Write a synthetic case as import files, with the truth behind it, for tests and benchmarks.
     Generate(GenerateArgs),
-    /// Serve the HTTP API (and, later, the web UI).
+    /// Serve the web UI and the HTTP API.
     Serve(ServeArgs),
     /// Load files into the store.
     #[command(subcommand)]
@@ -92,6 +92,9 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// The URL people open (passkeys are bound to its host); default http://localhost:PORT on loopback.
+    #[arg(long, env = "CRACKDOWN_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -99,6 +102,9 @@ pub struct DemoArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// The URL people open (passkeys are bound to its host); default http://localhost:PORT on loopback.
+    #[arg(long, env = "CRACKDOWN_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Seed of the generated case (used when the data directory is new).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -335,6 +341,13 @@ pub enum UserCommand {
     List {
         #[arg(long)]
         json: bool,
+    },
+    /// Print a one-time sign-in link for the web UI (single use, valid 30 minutes).
+    SigninLink {
+        name: String,
+        /// The URL the server is reached at.
+        #[arg(long, env = "CRACKDOWN_PUBLIC_URL", default_value = "http://localhost:8080")]
+        public_url: String,
     },
 }
 

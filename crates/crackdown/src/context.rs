@@ -37,10 +37,19 @@ pub fn serve(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     // The router holds a clone; the last reference drops after the runtime
     // stops, as a PostgreSQL connection must not be dropped inside it.
-    runtime.block_on(crackdown_server::serve(Arc::clone(&store), args.listen, |address| {
+    let public = public_url(args.public_url.as_deref())?;
+    runtime.block_on(crackdown_server::serve(Arc::clone(&store), args.listen, public, |endpoint| {
+        let url = endpoint.public.origin();
         eprintln!(
-            "crackdown serving on http://{address}/ (API at http://{address}/api/v1/, spec at /api/v1/openapi.json)"
+            "crackdown serving on {} (UI at {url}/, API at {url}/api/v1/, spec at /api/v1/openapi.json)",
+            endpoint.address
         );
+        eprintln!("sign in: `crackdown user signin-link USER` prints a one-time link");
     }))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Parses `--public-url` when given.
+pub fn public_url(text: Option<&str>) -> anyhow::Result<Option<crackdown_server::PublicUrl>> {
+    text.map(crackdown_server::PublicUrl::parse).transpose().map_err(anyhow::Error::msg)
 }

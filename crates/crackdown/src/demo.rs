@@ -218,23 +218,43 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let now = Utc::now();
     let operator = store.operator(now)?;
     let mut tokens = Vec::new();
+    let mut links = Vec::new();
     for user in store.users(&operator)? {
         if user.name == "operator" {
             continue;
         }
         let token = store.create_token(&operator, &user.name, "demo", now)?;
+        // One sign-in link per role: a fresh browser has no passkey yet.
+        if !links.iter().any(|(known, _): &(crackdown_store::User, String)| known.role == user.role) {
+            let code =
+                store.create_signin_code(&operator, &user.name, crackdown_server::session::LINK_LIFETIME, now)?;
+            links.push((user.clone(), code.code));
+        }
         tokens.push((user, token.secret));
     }
+    let public = crate::context::public_url(args.public_url.as_deref())?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let elapsed = started.elapsed().as_secs_f64();
-    runtime.block_on(crackdown_server::serve(Arc::clone(&store), args.listen, move |address| {
-        println!("crackdown demo ready in {elapsed:.1} s at http://{address}/");
+    runtime.block_on(crackdown_server::serve(Arc::clone(&store), args.listen, public, move |endpoint| {
+        let url = endpoint.public.origin();
+        println!("crackdown demo ready in {elapsed:.1} s at {url}/ (listening on {})", endpoint.address);
+        println!("sign in with a one-time link (single use, 30 minutes), then add a passkey on the Account page:");
+        for (user, code) in &links {
+            println!(
+                "  {:<9} {:<14} {:<15} {}",
+                user.role.as_str(),
+                user.name,
+                user.org,
+                endpoint.public.signin_link(code)
+            );
+        }
+        println!("more links: crackdown --data DIR user signin-link USER");
         println!("API tokens for the demo users (Authorization: Bearer TOKEN):");
         for (user, secret) in &tokens {
             println!("  {:<14} {:<9} {:<15} {secret}", user.name, user.role.as_str(), user.org);
         }
         println!(
-            "try: curl -H 'Authorization: Bearer {}' http://{address}/api/v1/reports?limit=5",
+            "try: curl -H 'Authorization: Bearer {}' {url}/api/v1/reports?limit=5",
             tokens.first().map_or("", |(_, secret)| secret.as_str())
         );
     }))?;

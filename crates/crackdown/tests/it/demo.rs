@@ -87,8 +87,9 @@ fn demo_loads_the_case_once_and_serves_it_with_a_token_per_role() {
         let token_of = |user: &str| {
             lines
                 .iter()
-                .find(|line| line.split_whitespace().next() == Some(user))
-                .and_then(|line| line.split_whitespace().last())
+                .filter(|line| line.split_whitespace().next() == Some(user))
+                .filter_map(|line| line.split_whitespace().last())
+                .find(|word| word.starts_with("cdk_"))
                 .unwrap_or_else(|| panic!("no token for {user} in {lines:?}"))
                 .to_owned()
         };

@@ -9,3 +9,4 @@ mod intake;
 mod lure;
 mod public;
 mod support;
+mod ui;

@@ -1,0 +1,93 @@
+// Hand-made SVG charts: small, dependency-free and styled by the app's CSS.
+// Every chart has a text alternative (a table under a <details>), so the
+// numbers are available to screen readers and to copy.
+
+import { h, svg } from './dom';
+
+export interface Bar {
+  label: string;
+  value: number;
+  /// What the bar's label says, e.g. a formatted amount.
+  text?: string;
+}
+
+function table(caption: string, bars: Bar[], unit: string): HTMLElement {
+  return h(
+    'details',
+    { class: 'chart-data' },
+    h('summary', {}, 'Show the numbers'),
+    h(
+      'table',
+      {},
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Label'), h('th', { scope: 'col' }, unit))),
+      h(
+        'tbody',
+        {},
+        bars.map((bar) => h('tr', {}, h('th', { scope: 'row' }, bar.label), h('td', {}, bar.text ?? String(bar.value)))),
+      ),
+    ),
+  );
+}
+
+/// Vertical bars over time (one per day), with a few axis labels.
+export function columns(title: string, bars: Bar[], unit: string): HTMLElement {
+  const width = 640;
+  const height = 200;
+  const pad = { left: 36, right: 8, top: 10, bottom: 24 };
+  const max = Math.max(1, ...bars.map((bar) => bar.value));
+  const step = (width - pad.left - pad.right) / Math.max(1, bars.length);
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-label': title });
+  for (const tick of [0, 0.5, 1]) {
+    const y = pad.top + (height - pad.top - pad.bottom) * (1 - tick);
+    chart.append(
+      svg('line', { x1: pad.left, x2: width - pad.right, y1: y, y2: y, class: 'grid' }),
+      svg('text', { x: pad.left - 4, y: y + 4, class: 'axis', 'text-anchor': 'end' }, String(Math.round(max * tick))),
+    );
+  }
+  bars.forEach((bar, index) => {
+    const barHeight = ((height - pad.top - pad.bottom) * bar.value) / max;
+    const barWidth = Math.min(48, Math.max(1, step * 0.8));
+    const rect = svg('rect', {
+      x: pad.left + index * step + (step - barWidth) / 2,
+      y: height - pad.bottom - barHeight,
+      width: barWidth,
+      height: barHeight,
+      class: 'bar',
+    });
+    rect.append(svg('title', {}, `${bar.label}: ${bar.text ?? bar.value}`));
+    chart.append(rect);
+  });
+  const labelEvery = Math.max(1, Math.ceil(bars.length / 6));
+  bars.forEach((bar, index) => {
+    if (index % labelEvery !== 0) return;
+    chart.append(
+      svg('text', { x: pad.left + index * step + step / 2, y: height - 6, class: 'axis', 'text-anchor': 'middle' }, bar.label),
+    );
+  });
+  return h('figure', { class: 'card' }, h('figcaption', {}, title), chart, table(title, bars, unit));
+}
+
+/// Horizontal bars, largest first, each labelled with its text.
+export function bars(title: string, items: Bar[], unit: string): HTMLElement {
+  const sorted = [...items].sort((a, b) => b.value - a.value);
+  const max = Math.max(1, ...sorted.map((bar) => bar.value));
+  const row = 30;
+  const width = 560;
+  const labelWidth = 110;
+  const height = Math.max(row, sorted.length * row);
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-label': title });
+  sorted.forEach((bar, index) => {
+    const y = index * row;
+    const length = ((width - labelWidth - 190) * bar.value) / max;
+    const rect = svg('rect', { x: labelWidth, y: y + 4, width: Math.max(1, length), height: row - 8, class: 'bar' });
+    rect.append(svg('title', {}, `${bar.label}: ${bar.text ?? bar.value}`));
+    chart.append(
+      svg('text', { x: labelWidth - 6, y: y + row / 2 + 5, class: 'axis', 'text-anchor': 'end' }, bar.label),
+      rect,
+      svg('text', { x: labelWidth + length + 6, y: y + row / 2 + 5, class: 'value' }, bar.text ?? String(bar.value)),
+    );
+  });
+  const empty = sorted.length === 0 ? h('p', { class: 'muted' }, 'Nothing to show yet.') : null;
+  return h('figure', { class: 'card' }, h('figcaption', {}, title), empty ?? chart, table(title, sorted, unit));
+}

@@ -1,0 +1,30 @@
+// Entry point: the route table. Staff views to come (campaigns with their
+// network graph, money trail, mules, watchlists) are added here as their
+// API lands.
+
+import './style.css';
+import { navigate, start, currentSession } from './app';
+import { t } from './i18n';
+import { account } from './pages/account';
+import { dashboard } from './pages/dashboard';
+import { login, signinLink } from './pages/login';
+import { check, reportScam } from './pages/public';
+import { report } from './pages/report';
+import { triage } from './pages/triage';
+
+start([
+  {
+    pattern: '/',
+    title: 'crackdown',
+    staff: false,
+    render: () => navigate(currentSession().user ? '/dashboard' : '/check', true),
+  },
+  { pattern: '/check', title: () => t('check.title'), staff: false, render: check },
+  { pattern: '/report-scam', title: () => t('report.title'), staff: false, render: reportScam },
+  { pattern: '/login', title: 'Sign in', staff: false, render: login },
+  { pattern: '/signin', title: 'Signing in', staff: false, render: signinLink },
+  { pattern: '/dashboard', title: 'Dashboard', staff: true, nav: 'Dashboard', render: dashboard },
+  { pattern: '/triage', title: 'Triage', staff: true, nav: 'Triage', render: triage },
+  { pattern: '/reports/:id', title: 'Report', staff: true, render: report },
+  { pattern: '/account', title: 'Account', staff: true, nav: 'Account', render: account },
+]);

@@ -1,0 +1,110 @@
+// Overview of the reports the user may read: volume over time, losses by
+// scam type (once lure analysis reports it; by channel until then) and by
+// currency. One request: the server aggregates under the access rules.
+
+import { api, ok } from '../api/client';
+import { bars, columns, type Bar } from '../charts';
+import type { PageContext } from '../app';
+import { h, replace } from '../dom';
+import { money } from '../widgets';
+
+interface Loss {
+  currency: string;
+  channel: string;
+  amount: string;
+  reports: number;
+  scam_type?: string | null;
+}
+
+/// Bar lengths only: the exact amount is shown as text.
+const magnitude = (amount: string) => Number(amount);
+
+/// Adds two non-negative decimal strings exactly (BigInt on scaled digits).
+export function addDecimal(a: string, b: string): string {
+  const scale = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0);
+  const scaled = (text: string) => {
+    const [whole = '0', fraction = ''] = text.split('.');
+    return BigInt(whole + fraction.padEnd(scale, '0'));
+  };
+  const digits = (scaled(a) + scaled(b)).toString().padStart(scale + 1, '0');
+  return scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/// One bar per day from the first to the last report (at most the last
+/// 180 days), so quiet days show as gaps rather than vanishing.
+function everyDay(days: { day: string; reports: number }[]): Bar[] {
+  const counts = new Map(days.map((day) => [day.day, day.reports]));
+  const last = days[days.length - 1]?.day;
+  const first = days[0]?.day;
+  if (!first || !last) return [];
+  const end = Date.parse(`${last}T00:00:00Z`);
+  const start = Math.max(Date.parse(`${first}T00:00:00Z`), end - 179 * 86_400_000);
+  const bars: Bar[] = [];
+  for (let at = start; at <= end; at += 86_400_000) {
+    const day = new Date(at).toISOString().slice(0, 10);
+    bars.push({ label: day.slice(5), value: counts.get(day) ?? 0 });
+  }
+  return bars;
+}
+
+export async function dashboard({ main }: PageContext): Promise<void> {
+  replace(main, h('h1', {}, 'Dashboard'), h('p', { class: 'muted' }, 'Loading…'));
+  const stats = ok(await api.GET('/api/v1/stats'));
+  const losses = stats.losses as Loss[];
+  const byDay = everyDay(stats.by_day);
+
+  // The currency with the most reports sets the loss charts; others are listed.
+  const currencies = new Map<string, { reports: number; amounts: Loss[] }>();
+  for (const loss of losses) {
+    const entry = currencies.get(loss.currency) ?? { reports: 0, amounts: [] };
+    entry.reports += loss.reports;
+    entry.amounts.push(loss);
+    currencies.set(loss.currency, entry);
+  }
+  const main_currency = [...currencies.entries()].sort((a, b) => b[1].reports - a[1].reports)[0];
+  const byType = losses.some((loss) => loss.scam_type);
+  const grouped = new Map<string, { amount: string; reports: number }>();
+  for (const loss of main_currency?.[1].amounts ?? []) {
+    const key = (byType ? loss.scam_type : loss.channel) ?? 'unknown';
+    const entry = grouped.get(key) ?? { amount: '0', reports: 0 };
+    grouped.set(key, { amount: addDecimal(entry.amount, loss.amount), reports: entry.reports + loss.reports });
+  }
+  const code = main_currency?.[0] ?? '';
+  const lossBars: Bar[] = [...grouped.entries()].map(([key, entry]) => ({
+    label: key,
+    value: magnitude(entry.amount),
+    text: `${money(entry.amount, code)} (${plural(entry.reports, 'report')})`,
+  }));
+  const currencyBars: Bar[] = [...currencies.entries()].map(([currency, entry]) => ({
+    label: currency,
+    value: entry.reports,
+    text: plural(entry.reports, 'report'),
+  }));
+
+  const tile = (label: string, value: string | number) =>
+    h('div', { class: 'tile' }, h('span', { class: 'tile-value' }, String(value)), h('span', { class: 'tile-label' }, label));
+  const count = (key: string) => stats.by_status.find((item) => item.key === key)?.reports ?? 0;
+  replace(
+    main,
+    h('h1', {}, 'Dashboard'),
+    h(
+      'div',
+      { class: 'tiles' },
+      tile('reports you may read', stats.total),
+      tile('new, awaiting triage', count('new')),
+      tile('triaged', count('triaged')),
+      tile('with a claimed loss', losses.reduce((sum, loss) => sum + loss.reports, 0)),
+    ),
+    h('p', {}, h('a', { href: '/triage?status=new' }, `Triage the ${count('new')} new reports`)),
+    h(
+      'div',
+      { class: 'grid' },
+      columns('Reports received per day (UTC)', byDay, 'reports'),
+      bars(`Losses in ${code || 'the main currency'} by ${byType ? 'scam type' : 'channel'}`, lossBars, 'amount'),
+      bars('Reports with a loss, by currency', currencyBars, 'reports'),
+      bars('Reports by TLP marking', stats.by_tlp.map((item) => ({ label: item.key, value: item.reports })), 'reports'),
+    ),
+  );
+}

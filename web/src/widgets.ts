@@ -1,0 +1,43 @@
+// Small pieces shared by the staff pages.
+
+import { h } from './dom';
+
+const TLP_TEXT: Record<string, string> = {
+  clear: 'TLP:CLEAR',
+  green: 'TLP:GREEN',
+  amber: 'TLP:AMBER',
+  'amber+strict': 'TLP:AMBER+STRICT',
+  red: 'TLP:RED',
+};
+
+/// A TLP 2.0 badge in the FIRST colours (black background, coloured text).
+export function tlpBadge(tlp: string): HTMLElement {
+  return h('span', { class: `tlp tlp-${tlp.replace('+', '-')}` }, TLP_TEXT[tlp] ?? `TLP:${tlp.toUpperCase()}`);
+}
+
+export function statusBadge(status: string): HTMLElement {
+  return h('span', { class: `status status-${status}` }, status);
+}
+
+export function when(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+}
+
+/// An exact decimal amount with its currency; the string is shown as the
+/// server sent it, never through a float.
+export function money(amount: string | null | undefined, currency: string | null | undefined): string {
+  if (!amount || !currency) return '—';
+  const [whole = '', fraction] = amount.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${grouped}${fraction ? '.' + fraction : ''} ${currency}`;
+}
+
+export const STATUSES = ['new', 'triaged', 'linked', 'closed'] as const;
+export const TLPS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const;
+export const CHANNELS = ['web', 'api', 'bulk', 'email', 'chat'] as const;
+
+export function alertBox(text: string, kind: 'error' | 'ok' = 'error'): HTMLElement {
+  return h('p', { class: kind, role: kind === 'error' ? 'alert' : 'status' }, text);
+}
