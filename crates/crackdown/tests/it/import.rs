@@ -109,12 +109,19 @@ fn sigkill_mid_import_leaves_whole_batches_and_a_rerun_completes_exactly_once() 
         .expect("spawn");
     let started = Instant::now();
     let mut seen = 0;
-    while seen < batch && started.elapsed() < Duration::from_secs(60) {
-        std::thread::sleep(Duration::from_millis(5));
-        if backend.path().join(crackdown_store::SQLITE_FILE).exists() {
-            seen = count(&backend);
+    // The importer creates the database; the test opens it once, then polls.
+    let mut store = None;
+    while seen < batch && started.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_millis(20));
+        if store.is_none() && backend.path().join(crackdown_store::SQLITE_FILE).exists() {
+            store = Some(backend.store());
+        }
+        if let Some(store) = &store {
+            let operator = store.operator(chrono::Utc::now()).expect("operator");
+            seen = store.count_reports(&operator, &ReportFilter::default()).expect("count");
         }
     }
+    drop(store);
     child.kill().expect("SIGKILL");
     child.wait().expect("reap");
     let after_kill = count(&backend);
