@@ -7,6 +7,7 @@
 //! knows SQL.
 
 mod db;
+mod ledger;
 mod migrations;
 mod reports;
 mod tenancy;
@@ -17,6 +18,7 @@ use chrono::{DateTime, Utc};
 use crackdown_model::Viewer;
 
 use db::{Pool, PostgresConn, SqliteConn};
+pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, TransferOutcome};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};

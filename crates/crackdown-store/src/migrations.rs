@@ -8,14 +8,17 @@ use crate::db::{Conn, Dialect, Value};
 
 /// (version, SQLite text, PostgreSQL text). Append only: never edit a
 /// released migration, add the next one.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("../migrations/sqlite/0001_foundation.sql"),
-    include_str!("../migrations/postgres/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        include_str!("../migrations/sqlite/0001_foundation.sql"),
+        include_str!("../migrations/postgres/0001_foundation.sql"),
+    ),
+    (2, include_str!("../migrations/sqlite/0002_ledger.sql"), include_str!("../migrations/postgres/0002_ledger.sql")),
+];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Brings the database to [`SCHEMA_VERSION`], refusing a database written by
 /// a newer crackdown rather than guessing at its schema.
