@@ -67,6 +67,9 @@ pub struct TransferOutcome {
 /// backends' parameter limits, and long statements amortise parsing.
 const ROWS_PER_STATEMENT: usize = 64;
 
+/// The statement for a whole chunk, built once.
+static FULL_INSERT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
 const TRANSFER_COLUMNS: &str = "org_id, import_id, line, tx_id, at, from_account, to_account, amount_minor, \
      currency, received_minor, received_currency, channel, extra";
 
@@ -136,13 +139,13 @@ fn find_duplicates(
     conn: &mut dyn Conn,
     org: i64,
     import_id: i64,
-    chunk: &[LedgerRow],
+    chunk: &[(u64, String)],
     out: &mut Vec<DuplicateTransfer>,
 ) -> Result<(), StoreError> {
     let mut params = vec![Value::Int(org)];
     let mut placeholders = Vec::with_capacity(chunk.len());
-    for row in chunk {
-        params.push(Value::Text(row.tx_id.clone()));
+    for (_, tx_id) in chunk {
+        params.push(Value::Text(tx_id.clone()));
         placeholders.push(format!("${}", params.len()));
     }
     let sql = format!(
@@ -153,13 +156,13 @@ fn find_duplicates(
     for found in conn.query(&sql, &params)? {
         stored.insert(found.text(0)?, (found.int(1)?, line(found.int(2)?)));
     }
-    for row in chunk {
-        if let Some(&(import, stored_line)) = stored.get(&row.tx_id)
-            && (import != import_id || stored_line != row.line)
+    for (line, tx_id) in chunk {
+        if let Some(&(import, stored_line)) = stored.get(tx_id)
+            && (import != import_id || stored_line != *line)
         {
             out.push(DuplicateTransfer {
-                line: row.line,
-                tx_id: row.tx_id.clone(),
+                line: *line,
+                tx_id: tx_id.clone(),
                 earlier_import: import != import_id,
                 stored_line,
             });
@@ -198,43 +201,60 @@ impl Store {
 
     /// Stores a batch of transfers in one transaction: all of them or, on an
     /// error, none. Rows whose tx id is already stored for the organisation
-    /// are skipped and listed.
+    /// are skipped and listed. Takes the rows by value to move their text
+    /// into the statement rather than copy it.
     pub fn insert_transfers(
         &self,
         viewer: &Viewer,
         import_id: i64,
-        rows: &[LedgerRow],
+        rows: Vec<LedgerRow>,
     ) -> Result<TransferOutcome, StoreError> {
         require_case_worker(viewer)?;
         let org = viewer.org_id;
+        let full_sql = FULL_INSERT.get_or_init(|| insert_sql(ROWS_PER_STATEMENT));
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let mut outcome = TransferOutcome::default();
                 let mut params = Vec::with_capacity(ROWS_PER_STATEMENT * 13);
-                for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+                let mut rows = rows.into_iter().peekable();
+                while rows.peek().is_some() {
                     params.clear();
-                    for row in chunk {
+                    let mut lines = Vec::with_capacity(ROWS_PER_STATEMENT);
+                    for row in rows.by_ref().take(ROWS_PER_STATEMENT) {
                         let received = row.received.filter(|received| *received != row.amount);
+                        lines.push(row.line);
                         params.extend([
                             Value::Int(org),
                             Value::Int(import_id),
                             Value::Int(i64::try_from(row.line).unwrap_or(i64::MAX)),
-                            Value::Text(row.tx_id.clone()),
+                            Value::Text(row.tx_id),
                             Value::Int(to_ms(row.at)),
-                            Value::Text(row.from.clone()),
-                            Value::Text(row.to.clone()),
+                            Value::Text(row.from),
+                            Value::Text(row.to),
                             Value::Int(row.amount.minor()),
                             Value::from(row.amount.currency().code()),
                             received.map_or(Value::Null, |money| Value::Int(money.minor())),
                             received.map_or(Value::Null, |money| Value::from(money.currency().code())),
-                            Value::Text(row.channel.clone()),
-                            Value::from(row.extra.clone()),
+                            Value::Text(row.channel),
+                            Value::from(row.extra),
                         ]);
                     }
-                    let inserted = conn.execute(&insert_sql(chunk.len()), &params)?;
+                    let partial;
+                    let sql = if lines.len() == ROWS_PER_STATEMENT {
+                        full_sql.as_str()
+                    } else {
+                        partial = insert_sql(lines.len());
+                        partial.as_str()
+                    };
+                    let inserted = conn.execute(sql, &params)?;
                     outcome.inserted += inserted;
-                    if inserted < chunk.len() as u64 {
-                        find_duplicates(conn, org, import_id, chunk, &mut outcome.duplicates)?;
+                    if inserted < lines.len() as u64 {
+                        let ids = params.iter().skip(3).step_by(13).map(|id| match id {
+                            Value::Text(id) => id.clone(),
+                            _ => String::new(),
+                        });
+                        let chunk: Vec<(u64, String)> = lines.into_iter().zip(ids).collect();
+                        find_duplicates(conn, org, import_id, &chunk, &mut outcome.duplicates)?;
                     }
                 }
                 Ok(outcome)

@@ -271,12 +271,23 @@ impl<'a> Graph<'a> {
         &self.in_edges[self.in_start[vertex as usize]..self.in_start[vertex as usize + 1]]
     }
 
+    /// Outgoing edges, self-loops included.
+    fn star_outgoing(&self, vertex: u32) -> &[u32] {
+        &self.star_out_edges[self.star_out_start[vertex as usize]..self.star_out_start[vertex as usize + 1]]
+    }
+
+    /// Incoming edges, self-loops included.
+    fn star_incoming(&self, vertex: u32) -> &[u32] {
+        &self.star_in_edges[self.star_in_start[vertex as usize]..self.star_in_start[vertex as usize + 1]]
+    }
+
     /// The part of an edge list inside `edge`'s window `(t - tw, t]`, edges of
     /// equal time included whatever their order.
     fn window<'l>(&self, list: &'l [u32], edge: u32, window: i64) -> &'l [u32] {
         let time = self.edges.time[edge as usize];
         let end = list.partition_point(|&other| self.edges.time[other as usize] <= time);
-        let start = list[..end].partition_point(|&other| self.edges.time[other as usize] <= time - window);
+        let start =
+            list[..end].partition_point(|&other| self.edges.time[other as usize] <= time.saturating_sub(window));
         &list[start..end]
     }
 }
@@ -291,11 +302,7 @@ fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
     let mut neighbours: FxHashMap<u32, u32> = FxHashMap::default();
     let mut difference: Vec<i64> = Vec::new();
     for vertex in 0..graph.vertices() as u32 {
-        let list = if incoming {
-            &graph.star_in_edges[graph.star_in_start[vertex as usize]..graph.star_in_start[vertex as usize + 1]]
-        } else {
-            &graph.star_out_edges[graph.star_out_start[vertex as usize]..graph.star_out_start[vertex as usize + 1]]
-        };
+        let list = if incoming { graph.star_incoming(vertex) } else { graph.star_outgoing(vertex) };
         let looped = |edge: u32| graph.edges.source[edge as usize] == graph.edges.target[edge as usize];
         if list.len() < 2 {
             continue;
@@ -361,45 +368,105 @@ fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
     out
 }
 
+/// An edge that (re)evaluates a scatter-gather pair.
+#[derive(Clone, Copy)]
+struct Trigger {
+    edge: u32,
+    /// The edge is the pattern's second leg (m->d) rather than its first (s->m).
+    gather: bool,
+    /// The trigger's other leg lies in the window.
+    valid: bool,
+}
+
 fn scatter_gather(graph: &Graph<'_>, config: &PatternConfig) -> Vec<u32> {
     let bins = config.bins.len();
     let edges = graph.edges;
     let count = edges.source.len();
     let mut out = vec![0u32; count * bins];
     let window = config.window;
-    // The last edge forming an s->m->d path decides each pair's pattern.
-    let mut anchor: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    for edge in 0..count as u32 {
-        let (from, to) = (edges.source[edge as usize], edges.target[edge as usize]);
-        if from == to {
-            continue;
+    let outgoing = |vertex: u32| graph.star_outgoing(vertex);
+    let incoming = |vertex: u32| graph.star_incoming(vertex);
+    // Each (s, d) pair is evaluated at the latest time an edge triggers it,
+    // once per triggering edge of that time (snapml keeps only a pair's last
+    // evaluation; edges of equal time are evaluated together). An edge u->v
+    // triggers, as a gather edge (m = u, d = v), the pairs (s, v) of every
+    // earlier in-neighbour s of u with s != v; as a scatter edge (s = u,
+    // m = v), the pairs (u, d) of every earlier out-neighbour d of v with
+    // d != u, d != v. Neighbours count whenever they were seen, but an
+    // evaluation is void unless the trigger's other leg lies in its window.
+    let mut anchor: FxHashMap<(u32, u32), (i64, Vec<Trigger>)> = FxHashMap::default();
+    let inclusive = window.saturating_add(1);
+    let mut record = |pair: (u32, u32), trigger: Trigger| {
+        let time = edges.time[trigger.edge as usize];
+        let slot = anchor.entry(pair).or_insert_with(|| (time, Vec::new()));
+        if slot.0 != time {
+            *slot = (time, Vec::new());
         }
-        for &next in graph.window(graph.outgoing(to), edge, window) {
-            let target = edges.target[next as usize];
-            if target != from && target != to {
-                anchor.insert((from, target), edge);
+        match slot.1.iter_mut().find(|known| known.edge == trigger.edge && known.gather == trigger.gather) {
+            Some(known) => *known = trigger,
+            None => slot.1.push(trigger),
+        }
+    };
+    // Distinct neighbours seen so far with their latest edge time, so a hub's
+    // history is walked once per neighbour, not once per edge. Edges of one
+    // time are added before any of them triggers (they arrive together).
+    let vertices = graph.vertices();
+    let mut senders: Vec<FxHashMap<u32, i64>> = vec![FxHashMap::default(); vertices];
+    let mut receivers: Vec<FxHashMap<u32, i64>> = vec![FxHashMap::default(); vertices];
+    let mut group = 0usize;
+    while group < count {
+        let time = edges.time[group];
+        let mut end = group;
+        while end < count && edges.time[end] == time {
+            let (from, to) = (edges.source[end], edges.target[end]);
+            senders[to as usize].insert(from, time);
+            receivers[from as usize].insert(to, time);
+            end += 1;
+        }
+        let earliest = time.saturating_sub(window);
+        for edge in group as u32..end as u32 {
+            let (from, to) = (edges.source[edge as usize], edges.target[edge as usize]);
+            for (&source, &latest) in &senders[from as usize] {
+                if source != to {
+                    record((source, to), Trigger { edge, gather: true, valid: latest >= earliest });
+                }
+            }
+            for (&target, &latest) in &receivers[to as usize] {
+                if target != to && target != from {
+                    record((from, target), Trigger { edge, gather: false, valid: latest >= earliest });
+                }
             }
         }
-        for &previous in graph.window(graph.incoming(from), edge, window) {
-            let source = edges.source[previous as usize];
-            if source != from && source != to {
-                anchor.insert((source, to), edge);
-            }
-        }
+        group = end;
     }
+    let mut anchors: Vec<((u32, u32), (u32, bool))> = anchor
+        .into_iter()
+        .flat_map(|(pair, (_, triggers))| {
+            triggers.into_iter().filter(|t| t.valid).map(move |t| (pair, (t.edge, t.gather)))
+        })
+        .collect();
+    anchors.sort_unstable();
     let mut scatter: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     let mut pattern: Vec<u32> = Vec::new();
-    for ((source, target), edge) in anchor {
+    let mut middles: FxHashSet<u32> = FxHashSet::default();
+    for ((source, target), (edge, gather)) in anchors {
+        // Intermediates over the trigger's window [t - tw, t]: a gather trigger
+        // counts the source itself when it has a self-loop, never the target;
+        // a scatter trigger the target (with a self-loop), never the source.
+        // A gather trigger whose source is its own middle (a self-loop) counts neither end.
+        let loop_trigger = gather && edges.source[edge as usize] == source;
         scatter.clear();
-        for &first in graph.window(graph.outgoing(source), edge, window) {
+        for &first in graph.window(outgoing(source), edge, inclusive) {
             let middle = edges.target[first as usize];
-            if middle != source && middle != target {
+            let allowed =
+                if gather { middle != target && !(loop_trigger && middle == source) } else { middle != source };
+            if allowed {
                 scatter.entry(middle).or_default().push(first);
             }
         }
         pattern.clear();
-        let mut middles: FxHashSet<u32> = FxHashSet::default();
-        for &second in graph.window(graph.incoming(target), edge, window) {
+        middles.clear();
+        for &second in graph.window(incoming(target), edge, inclusive) {
             let middle = edges.source[second as usize];
             if let Some(firsts) = scatter.get(&middle) {
                 pattern.push(second);

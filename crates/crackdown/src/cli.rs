@@ -371,6 +371,11 @@ pub struct TracingArgs {
     /// Do not follow traced parts smaller than this many minor units (they count as unresolved).
     #[arg(long, default_value_t = 0)]
     pub dust: i64,
+    /// Stop a trace after handling this many transfers of accounts holding traced money; the
+    /// money then ends where it sits (reason horizon) and the trace says when it stopped.
+    /// Default: 20000 under poison (whose taint reaches most of a busy ledger), no limit otherwise.
+    #[arg(long)]
+    pub max_steps: Option<usize>,
     /// Threads for batch tracing.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,

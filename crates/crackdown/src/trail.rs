@@ -25,7 +25,7 @@ use crackdown_trail::features::{Edges, FeatureConfig, graph_features};
 use crackdown_trail::freeze::{freeze_list as aggregate, write_csv};
 use crackdown_trail::mules::MuleModel;
 use crackdown_trail::parse::ReadStats;
-use crackdown_trail::trace::{Trace, TraceError, TraceOptions, parse_horizon, trace_each};
+use crackdown_trail::trace::{POISON_MAX_STEPS, Trace, TraceError, TraceOptions, parse_horizon, trace_each};
 use crackdown_trail::typology::{TypologyConfig, detect};
 use crackdown_trail::{
     AccountKind, AccountRecord, Anomaly, AnomalyKind, AnomalyTracker, Ledger, LedgerBuilder, LedgerFormat,
@@ -161,7 +161,7 @@ pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result
     let mut summary = ImportSummary { file: name.clone(), import_id, ..ImportSummary::default() };
     let mut commit_error = None;
     for parsed in receiver {
-        let outcome = match store.insert_transfers(&viewer, import_id, &parsed.rows) {
+        let outcome = match store.insert_transfers(&viewer, import_id, parsed.rows) {
             Ok(outcome) => outcome,
             Err(error) => {
                 commit_error = Some(error);
@@ -176,7 +176,10 @@ pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result
                 if summary.already_stored > MAX_LISTED_ALREADY_STORED {
                     continue;
                 }
-                (Severity::Warning, format!("tx id {:?} is already stored (an earlier import); skipped", duplicate.tx_id))
+                (
+                    Severity::Warning,
+                    format!("tx id {:?} is already stored (an earlier import); skipped", duplicate.tx_id),
+                )
             } else {
                 summary.duplicates += 1;
                 (
@@ -339,7 +342,8 @@ fn tracing_options(args: &TracingArgs) -> anyhow::Result<TraceOptions> {
     if args.dust < 0 {
         bail!("--dust must not be negative");
     }
-    Ok(TraceOptions { rule, horizon, dust: args.dust })
+    let max_steps = args.max_steps.or((rule == Rule::Poison).then_some(POISON_MAX_STEPS));
+    Ok(TraceOptions { rule, horizon, dust: args.dust, max_steps })
 }
 
 /// Reads a list of ids or accounts, one per line; blank lines and `#` comments are skipped.
@@ -732,9 +736,7 @@ mod parquet_export {
             texts(&|row| row.amount.currency().code()),
             Column::Small(page.iter().map(|(_, row)| i32::from(row.amount.currency().minor_units())).collect()),
             Column::OptionalInt(page.iter().map(|(_, row)| row.received.map(|m| m.minor())).collect()),
-            Column::OptionalText(
-                page.iter().map(|(_, row)| row.received.map(|m| text(m.currency().code()))).collect(),
-            ),
+            Column::OptionalText(page.iter().map(|(_, row)| row.received.map(|m| text(m.currency().code()))).collect()),
             texts(&|row| &row.channel),
             Column::OptionalText(page.iter().map(|(_, row)| row.extra.as_deref().map(text)).collect()),
         ]

@@ -5,3 +5,4 @@ mod access;
 mod api;
 mod import;
 mod support;
+mod trail;
