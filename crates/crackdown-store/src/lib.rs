@@ -8,6 +8,7 @@
 
 mod analysis;
 mod db;
+mod ledger;
 mod migrations;
 mod reports;
 mod sessions;
@@ -23,6 +24,7 @@ use crackdown_model::Viewer;
 
 pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
 use db::{Pool, PostgresConn, SqliteConn};
+pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, TransferOutcome};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};

@@ -22,6 +22,7 @@ macro_rules! migration {
 /// so branches that add different numbers merge cleanly.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(1, "0001_foundation"),
+    migration!(2, "0002_ledger"),
     migration!(3, "0003_lure_analysis"),
     migration!(4, "0004_intake"),
     migration!(5, "0005_sessions"),

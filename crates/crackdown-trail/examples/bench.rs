@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use crackdown_trail::features::{Edges, FeatureConfig, graph_features};
 use crackdown_trail::mules::MuleModel;
-use crackdown_trail::trace::{Rule, TraceOptions, parse_horizon, trace_many};
+use crackdown_trail::trace::{POISON_MAX_STEPS, Rule, TraceOptions, parse_horizon, trace_many};
 use crackdown_trail::typology::{TypologyConfig, detect};
 use crackdown_trail::{AccountKind, AccountRecord, LedgerBuilder, LedgerFormat, LedgerReader};
 
@@ -221,7 +221,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
             continue;
         }
-        let options = TraceOptions { rule, horizon: Some(parse_horizon("90d")?), dust: 100 };
+        let options = TraceOptions {
+            rule,
+            horizon: Some(parse_horizon("90d")?),
+            dust: 100,
+            max_steps: (rule == Rule::Poison).then_some(POISON_MAX_STEPS),
+        };
         let started = Instant::now();
         let traces: Vec<_> = trace_many(&ledger, &sources, &options, 2).into_iter().flatten().collect();
         let seconds = started.elapsed().as_secs_f64();

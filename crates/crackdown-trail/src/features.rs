@@ -54,7 +54,15 @@ pub struct FeatureConfig {
     pub scatter_gather: Option<PatternConfig>,
     pub temporal_cycle: Option<PatternConfig>,
     pub length_cycle: Option<(PatternConfig, usize)>,
+    /// Edges a cycle search may look at per closing edge (`None`: no limit).
+    /// Exact cycle enumeration is exponential on ledgers with busy accounts
+    /// (snapml itself needs minutes per 100,000 such edges); with a limit the
+    /// cycle counts of edges closing into a dense neighbourhood are a lower bound.
+    pub cycle_budget: Option<usize>,
 }
+
+/// The default per-closing-edge cycle search limit.
+pub const CYCLE_BUDGET: usize = 5_000;
 
 fn bins_2_to_30() -> Vec<u32> {
     (2..=30).collect()
@@ -71,6 +79,7 @@ impl Default for FeatureConfig {
             scatter_gather: Some(PatternConfig { window: 120 * 3600, bins: bins_2_to_30() }),
             temporal_cycle: Some(PatternConfig { window: 480 * 3600, bins: bins_2_to_30() }),
             length_cycle: Some((PatternConfig { window: 240 * 3600, bins: (2..=10).collect() }, 10)),
+            cycle_budget: Some(CYCLE_BUDGET),
         }
     }
 }
@@ -191,11 +200,16 @@ impl Task<'_> {
             ),
             Task::Temporal(offset) => (
                 *offset,
-                cycles(graph, config.temporal_cycle.as_ref().expect("task exists only when configured"), None),
+                cycles(
+                    graph,
+                    config.temporal_cycle.as_ref().expect("task exists only when configured"),
+                    None,
+                    config.cycle_budget,
+                ),
             ),
             Task::Length(offset) => {
                 let (pattern, length) = config.length_cycle.as_ref().expect("task exists only when configured");
-                (*offset, cycles(graph, pattern, Some(*length)))
+                (*offset, cycles(graph, pattern, Some(*length), config.cycle_budget))
             }
         }
     }
@@ -271,12 +285,23 @@ impl<'a> Graph<'a> {
         &self.in_edges[self.in_start[vertex as usize]..self.in_start[vertex as usize + 1]]
     }
 
+    /// Outgoing edges, self-loops included.
+    fn star_outgoing(&self, vertex: u32) -> &[u32] {
+        &self.star_out_edges[self.star_out_start[vertex as usize]..self.star_out_start[vertex as usize + 1]]
+    }
+
+    /// Incoming edges, self-loops included.
+    fn star_incoming(&self, vertex: u32) -> &[u32] {
+        &self.star_in_edges[self.star_in_start[vertex as usize]..self.star_in_start[vertex as usize + 1]]
+    }
+
     /// The part of an edge list inside `edge`'s window `(t - tw, t]`, edges of
     /// equal time included whatever their order.
     fn window<'l>(&self, list: &'l [u32], edge: u32, window: i64) -> &'l [u32] {
         let time = self.edges.time[edge as usize];
         let end = list.partition_point(|&other| self.edges.time[other as usize] <= time);
-        let start = list[..end].partition_point(|&other| self.edges.time[other as usize] <= time - window);
+        let start =
+            list[..end].partition_point(|&other| self.edges.time[other as usize] <= time.saturating_sub(window));
         &list[start..end]
     }
 }
@@ -291,11 +316,7 @@ fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
     let mut neighbours: FxHashMap<u32, u32> = FxHashMap::default();
     let mut difference: Vec<i64> = Vec::new();
     for vertex in 0..graph.vertices() as u32 {
-        let list = if incoming {
-            &graph.star_in_edges[graph.star_in_start[vertex as usize]..graph.star_in_start[vertex as usize + 1]]
-        } else {
-            &graph.star_out_edges[graph.star_out_start[vertex as usize]..graph.star_out_start[vertex as usize + 1]]
-        };
+        let list = if incoming { graph.star_incoming(vertex) } else { graph.star_outgoing(vertex) };
         let looped = |edge: u32| graph.edges.source[edge as usize] == graph.edges.target[edge as usize];
         if list.len() < 2 {
             continue;
@@ -361,45 +382,105 @@ fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
     out
 }
 
+/// An edge that (re)evaluates a scatter-gather pair.
+#[derive(Clone, Copy)]
+struct Trigger {
+    edge: u32,
+    /// The edge is the pattern's second leg (m->d) rather than its first (s->m).
+    gather: bool,
+    /// The trigger's other leg lies in the window.
+    valid: bool,
+}
+
 fn scatter_gather(graph: &Graph<'_>, config: &PatternConfig) -> Vec<u32> {
     let bins = config.bins.len();
     let edges = graph.edges;
     let count = edges.source.len();
     let mut out = vec![0u32; count * bins];
     let window = config.window;
-    // The last edge forming an s->m->d path decides each pair's pattern.
-    let mut anchor: FxHashMap<(u32, u32), u32> = FxHashMap::default();
-    for edge in 0..count as u32 {
-        let (from, to) = (edges.source[edge as usize], edges.target[edge as usize]);
-        if from == to {
-            continue;
+    let outgoing = |vertex: u32| graph.star_outgoing(vertex);
+    let incoming = |vertex: u32| graph.star_incoming(vertex);
+    // Each (s, d) pair is evaluated at the latest time an edge triggers it,
+    // once per triggering edge of that time (snapml keeps only a pair's last
+    // evaluation; edges of equal time are evaluated together). An edge u->v
+    // triggers, as a gather edge (m = u, d = v), the pairs (s, v) of every
+    // earlier in-neighbour s of u with s != v; as a scatter edge (s = u,
+    // m = v), the pairs (u, d) of every earlier out-neighbour d of v with
+    // d != u, d != v. Neighbours count whenever they were seen, but an
+    // evaluation is void unless the trigger's other leg lies in its window.
+    let mut anchor: FxHashMap<(u32, u32), (i64, Vec<Trigger>)> = FxHashMap::default();
+    let inclusive = window.saturating_add(1);
+    let mut record = |pair: (u32, u32), trigger: Trigger| {
+        let time = edges.time[trigger.edge as usize];
+        let slot = anchor.entry(pair).or_insert_with(|| (time, Vec::new()));
+        if slot.0 != time {
+            *slot = (time, Vec::new());
         }
-        for &next in graph.window(graph.outgoing(to), edge, window) {
-            let target = edges.target[next as usize];
-            if target != from && target != to {
-                anchor.insert((from, target), edge);
+        match slot.1.iter_mut().find(|known| known.edge == trigger.edge && known.gather == trigger.gather) {
+            Some(known) => *known = trigger,
+            None => slot.1.push(trigger),
+        }
+    };
+    // Distinct neighbours seen so far with their latest edge time, so a hub's
+    // history is walked once per neighbour, not once per edge. Edges of one
+    // time are added before any of them triggers (they arrive together).
+    let vertices = graph.vertices();
+    let mut senders: Vec<FxHashMap<u32, i64>> = vec![FxHashMap::default(); vertices];
+    let mut receivers: Vec<FxHashMap<u32, i64>> = vec![FxHashMap::default(); vertices];
+    let mut group = 0usize;
+    while group < count {
+        let time = edges.time[group];
+        let mut end = group;
+        while end < count && edges.time[end] == time {
+            let (from, to) = (edges.source[end], edges.target[end]);
+            senders[to as usize].insert(from, time);
+            receivers[from as usize].insert(to, time);
+            end += 1;
+        }
+        let earliest = time.saturating_sub(window);
+        for edge in group as u32..end as u32 {
+            let (from, to) = (edges.source[edge as usize], edges.target[edge as usize]);
+            for (&source, &latest) in &senders[from as usize] {
+                if source != to {
+                    record((source, to), Trigger { edge, gather: true, valid: latest >= earliest });
+                }
+            }
+            for (&target, &latest) in &receivers[to as usize] {
+                if target != to && target != from {
+                    record((from, target), Trigger { edge, gather: false, valid: latest >= earliest });
+                }
             }
         }
-        for &previous in graph.window(graph.incoming(from), edge, window) {
-            let source = edges.source[previous as usize];
-            if source != from && source != to {
-                anchor.insert((source, to), edge);
-            }
-        }
+        group = end;
     }
+    let mut anchors: Vec<((u32, u32), (u32, bool))> = anchor
+        .into_iter()
+        .flat_map(|(pair, (_, triggers))| {
+            triggers.into_iter().filter(|t| t.valid).map(move |t| (pair, (t.edge, t.gather)))
+        })
+        .collect();
+    anchors.sort_unstable();
     let mut scatter: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     let mut pattern: Vec<u32> = Vec::new();
-    for ((source, target), edge) in anchor {
+    let mut middles: FxHashSet<u32> = FxHashSet::default();
+    for ((source, target), (edge, gather)) in anchors {
+        // Intermediates over the trigger's window [t - tw, t]: a gather trigger
+        // counts the source itself when it has a self-loop, never the target;
+        // a scatter trigger the target (with a self-loop), never the source.
+        // A gather trigger whose source is its own middle (a self-loop) counts neither end.
+        let loop_trigger = gather && edges.source[edge as usize] == source;
         scatter.clear();
-        for &first in graph.window(graph.outgoing(source), edge, window) {
+        for &first in graph.window(outgoing(source), edge, inclusive) {
             let middle = edges.target[first as usize];
-            if middle != source && middle != target {
+            let allowed =
+                if gather { middle != target && !(loop_trigger && middle == source) } else { middle != source };
+            if allowed {
                 scatter.entry(middle).or_default().push(first);
             }
         }
         pattern.clear();
-        let mut middles: FxHashSet<u32> = FxHashSet::default();
-        for &second in graph.window(graph.incoming(target), edge, window) {
+        middles.clear();
+        for &second in graph.window(incoming(target), edge, inclusive) {
             let middle = edges.source[second as usize];
             if let Some(firsts) = scatter.get(&middle) {
                 pattern.push(second);
@@ -418,7 +499,12 @@ fn scatter_gather(graph: &Graph<'_>, config: &PatternConfig) -> Vec<u32> {
 }
 
 /// Temporal cycles (`length_limit` None) or length-constrained simple cycles.
-fn cycles(graph: &Graph<'_>, config: &PatternConfig, length_limit: Option<usize>) -> Vec<u32> {
+fn cycles(
+    graph: &Graph<'_>,
+    config: &PatternConfig,
+    length_limit: Option<usize>,
+    cycle_budget: Option<usize>,
+) -> Vec<u32> {
     let bins = config.bins.len();
     let edges = graph.edges;
     let count = edges.source.len();
@@ -431,6 +517,9 @@ fn cycles(graph: &Graph<'_>, config: &PatternConfig, length_limit: Option<usize>
         path: Vec::new(),
         found: FxHashMap::default(),
         distance: FxHashMap::default(),
+        latest: FxHashMap::default(),
+        budget: 0,
+        limit: cycle_budget,
     };
     for closing in 0..count as u32 {
         let (from, to) = (edges.source[closing as usize], edges.target[closing as usize]);
@@ -461,21 +550,66 @@ struct CycleSearch<'g> {
     found: FxHashMap<usize, FxHashSet<u32>>,
     /// Hops to the cycle's end vertex, for pruning length-constrained search.
     distance: FxHashMap<u32, usize>,
+    /// For temporal cycles: the latest departure towards the end vertex.
+    latest: FxHashMap<u32, i64>,
+    /// Edges the search of the current closing edge may still look at.
+    budget: usize,
+    limit: Option<usize>,
 }
 
 impl CycleSearch<'_> {
     fn close(&mut self, closing: u32, start: u32, end: u32) {
-        if let Some(limit) = self.length_limit {
-            self.distances_to(end, closing, limit - 1);
-            if !self.distance.contains_key(&start) {
-                return;
+        self.budget = self.limit.unwrap_or(usize::MAX);
+        let reachable = match self.length_limit {
+            Some(limit) => {
+                self.distances_to(end, closing, limit - 1);
+                self.distance.contains_key(&start)
             }
+            None => {
+                self.latest_departures(end, closing);
+                self.latest.contains_key(&start)
+            }
+        };
+        if !reachable {
+            return;
         }
+        self.budget = self.limit.unwrap_or(usize::MAX);
         self.on_path.clear();
         self.on_path.insert(start);
         self.path.clear();
         let earliest = self.graph.edges.time[closing as usize] - self.window;
         self.extend(closing, start, end, earliest);
+    }
+
+    /// For temporal cycles: the latest time each vertex can still leave on a
+    /// time-increasing path reaching `end` before the closing edge, so the
+    /// search never enters a branch that cannot come back.
+    fn latest_departures(&mut self, end: u32, closing: u32) {
+        let graph = self.graph;
+        let closing_time = graph.edges.time[closing as usize];
+        let earliest = closing_time - self.window;
+        self.latest.clear();
+        self.latest.insert(end, closing_time);
+        let mut stack = vec![end];
+        while let Some(vertex) = stack.pop() {
+            let bound = self.latest.get(&vertex).copied().unwrap_or(i64::MIN);
+            for &edge in graph.window(graph.incoming(vertex), closing, self.window) {
+                let time = graph.edges.time[edge as usize];
+                if edge == closing || time >= bound || time <= earliest {
+                    continue;
+                }
+                if self.budget == 0 {
+                    break;
+                }
+                self.budget -= 1;
+                let source = graph.edges.source[edge as usize];
+                let known = self.latest.entry(source).or_insert(i64::MIN);
+                if *known < time {
+                    *known = time;
+                    stack.push(source);
+                }
+            }
+        }
     }
 
     /// Reverse breadth-first hop counts to `end` within the closing edge's window.
@@ -490,6 +624,10 @@ impl CycleSearch<'_> {
                     if edge == closing {
                         continue;
                     }
+                    if self.budget == 0 {
+                        return;
+                    }
+                    self.budget -= 1;
                     let source = self.graph.edges.source[edge as usize];
                     if let std::collections::hash_map::Entry::Vacant(slot) = self.distance.entry(source) {
                         slot.insert(hops);
@@ -504,12 +642,21 @@ impl CycleSearch<'_> {
     fn extend(&mut self, closing: u32, vertex: u32, end: u32, after: i64) {
         let graph = self.graph;
         let closing_time = graph.edges.time[closing as usize];
-        for &edge in graph.window(graph.outgoing(vertex), closing, self.window) {
+        let temporal = self.length_limit.is_none();
+        let mut candidates = graph.window(graph.outgoing(vertex), closing, self.window);
+        if temporal {
+            // Only edges after the path's last one can extend a temporal path.
+            candidates = &candidates[candidates.partition_point(|&e| graph.edges.time[e as usize] <= after)..];
+        }
+        for &edge in candidates {
             if edge == closing {
                 continue;
             }
+            if self.budget == 0 {
+                return;
+            }
+            self.budget -= 1;
             let time = graph.edges.time[edge as usize];
-            let temporal = self.length_limit.is_none();
             if temporal && (time <= after || time >= closing_time) {
                 continue;
             }
@@ -525,10 +672,17 @@ impl CycleSearch<'_> {
             if self.on_path.contains(&next) {
                 continue;
             }
-            if let Some(limit) = self.length_limit {
-                let remaining = self.distance.get(&next).copied().unwrap_or(usize::MAX);
-                if length + remaining > limit {
-                    continue;
+            match self.length_limit {
+                Some(limit) => {
+                    let remaining = self.distance.get(&next).copied().unwrap_or(usize::MAX);
+                    if length + remaining > limit {
+                        continue;
+                    }
+                }
+                None => {
+                    if self.latest.get(&next).is_none_or(|&latest| latest <= time) {
+                        continue;
+                    }
                 }
             }
             self.on_path.insert(next);
@@ -537,5 +691,54 @@ impl CycleSearch<'_> {
             self.path.pop();
             self.on_path.remove(&next);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Scatter-gather counts of bin 2 and 3 per edge for `(source, target, time)` edges,
+    /// window 100 and bins [2, 3, 4, 5]; the expectations were read off snapml 1.17.
+    fn scatter_gather_counts(list: &[(u32, u32, i64)], window: i64) -> Vec<[u32; 2]> {
+        let source: Vec<u32> = list.iter().map(|e| e.0).collect();
+        let target: Vec<u32> = list.iter().map(|e| e.1).collect();
+        let time: Vec<i64> = list.iter().map(|e| e.2).collect();
+        let config = FeatureConfig {
+            fan: None,
+            degree: None,
+            scatter_gather: Some(PatternConfig { window, bins: vec![2, 3, 4, 5] }),
+            temporal_cycle: None,
+            length_cycle: None,
+            cycle_budget: None,
+        };
+        let matrix = graph_features(&Edges { source: &source, target: &target, time: &time }, &config, 1);
+        (0..list.len()).map(|edge| [matrix.row(edge)[0], matrix.row(edge)[1]]).collect()
+    }
+
+    #[test]
+    fn scatter_gather_follows_snapml() {
+        // One pattern per pair, at its final size, whatever the order of the legs.
+        let three = scatter_gather_counts(&[(0, 1, 1), (0, 2, 2), (1, 9, 3), (2, 9, 4), (0, 3, 5), (3, 9, 6)], 100);
+        assert_eq!(three, vec![[0, 1]; 6]);
+        assert_eq!(scatter_gather_counts(&[(1, 9, 1), (2, 9, 2), (0, 1, 3), (0, 2, 4)], 100), vec![[1, 0]; 4]);
+        // A source's self-loop makes it its own intermediate; a target's does not.
+        assert_eq!(scatter_gather_counts(&[(0, 0, 1), (0, 9, 2), (0, 1, 3), (1, 9, 4)], 100), vec![[1, 0]; 4]);
+        assert_eq!(scatter_gather_counts(&[(0, 9, 1), (9, 9, 2), (0, 1, 3), (1, 9, 4)], 100), vec![[0, 0]; 4]);
+        // ... but not when the pair's last trigger is the source's scatter edge.
+        assert_eq!(scatter_gather_counts(&[(0, 9, 1), (0, 0, 2), (1, 9, 3), (0, 1, 4)], 100), vec![[0, 0]; 4]);
+        // A later trigger whose other leg left the window voids the pair.
+        let base = [(6, 4, 103), (3, 0, 122), (4, 0, 143), (6, 3, 154)];
+        let mut voided = vec![(7, 0, 60)];
+        voided.extend(base);
+        voided.push((6, 7, 193));
+        assert_eq!(scatter_gather_counts(&voided, 120), vec![[0, 0]; 6]);
+        let mut grown = vec![(7, 0, 80)];
+        grown.extend(base);
+        grown.push((6, 7, 193));
+        assert_eq!(scatter_gather_counts(&grown, 120), vec![[0, 1]; 6]);
+        // Triggers of one time all count.
+        let tied = scatter_gather_counts(&[(1, 2, 38), (4, 5, 84), (2, 5, 133), (1, 4, 133)], 120);
+        assert_eq!(tied, vec![[2, 0]; 4]);
     }
 }

@@ -110,7 +110,7 @@ mod tests {
              m2,2024-01-02T00:00:00Z,M,ATM,30.5,USD,cash\n",
             &[("EX", AccountKind::Exchange), ("ATM", AccountKind::Cash)],
         );
-        let options = TraceOptions { rule: Rule::Fifo, horizon: None, dust: 0 };
+        let options = TraceOptions::new(Rule::Fifo);
         let traces: Vec<Trace> = ["v1", "v2"].iter().map(|id| trace(&ledger, id, &options).expect("known")).collect();
         let rows = freeze_list(&ledger, &traces);
         let summary: Vec<_> =

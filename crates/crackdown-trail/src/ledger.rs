@@ -44,6 +44,78 @@ pub enum AnomalyKind {
     UnknownAccount,
 }
 
+/// Replays balances while a file streams in, in file order, to report
+/// negative balances and currency mismatches at import time without holding
+/// the ledger. The analysis commands replay the whole stored ledger in time
+/// order again (see [`Ledger::anomalies`]); both follow the same balance rule.
+#[derive(Default)]
+pub struct AnomalyTracker {
+    index: FxHashMap<Box<str>, u32>,
+    balances: FxHashMap<(u32, Currency), i64>,
+    first_currency: Vec<Option<Currency>>,
+    exchanges: FxHashSet<u32>,
+    mismatched: FxHashSet<(u32, Currency)>,
+}
+
+impl AnomalyTracker {
+    /// A tracker that knows which accounts are exchanges (they may hold many currencies).
+    pub fn new<'a>(exchanges: impl IntoIterator<Item = &'a str>) -> AnomalyTracker {
+        let mut tracker = AnomalyTracker::default();
+        for name in exchanges {
+            let id = tracker.intern(name);
+            tracker.exchanges.insert(id);
+        }
+        tracker
+    }
+
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        let id = self.first_currency.len() as u32;
+        self.index.insert(name.into(), id);
+        self.first_currency.push(None);
+        id
+    }
+
+    /// Applies one transfer, appending what it reveals to `out`.
+    pub fn observe(&mut self, transfer: &Transfer, out: &mut Vec<Anomaly>) {
+        let from = self.intern(&transfer.from);
+        let to = self.intern(&transfer.to);
+        let credited = transfer.credited();
+        for (account, name, currency) in
+            [(from, &transfer.from, transfer.amount.currency()), (to, &transfer.to, credited.currency())]
+        {
+            let first = *self.first_currency[account as usize].get_or_insert(currency);
+            if first != currency && !self.exchanges.contains(&account) && self.mismatched.insert((account, currency)) {
+                out.push(Anomaly {
+                    tx_id: Some(transfer.tx_id.clone()),
+                    account: name.clone(),
+                    kind: AnomalyKind::CurrencyMismatch,
+                    amount: None,
+                    currency: Some(currency.code()),
+                });
+            }
+        }
+        let balance = self.balances.entry((from, transfer.amount.currency())).or_insert(0);
+        if transfer.amount.minor() > *balance {
+            let shortfall = Money::new(transfer.amount.minor() - *balance, transfer.amount.currency());
+            *balance = 0;
+            out.push(Anomaly {
+                tx_id: Some(transfer.tx_id.clone()),
+                account: transfer.from.clone(),
+                kind: AnomalyKind::NegativeBalance,
+                amount: Some(shortfall.decimal()),
+                currency: Some(shortfall.currency().code()),
+            });
+        } else {
+            *balance -= transfer.amount.minor();
+        }
+        let balance = self.balances.entry((to, credited.currency())).or_insert(0);
+        *balance = balance.saturating_add(credited.minor());
+    }
+}
+
 /// Collects transfers and account records, then sorts them into a [`Ledger`].
 #[derive(Default)]
 pub struct LedgerBuilder {
@@ -507,6 +579,30 @@ pub(crate) mod tests {
         );
         let a = ledger.account_id("A").expect("A interned");
         assert_eq!(ledger.events(a), &[0, 1, 2]);
+    }
+
+    #[test]
+    fn streaming_tracker_reports_what_the_ledger_reports_on_ordered_files() {
+        let text = "tx_id,timestamp,from_account,to_account,amount,currency,channel\n\
+                    t1,2024-01-01T00:00:00Z,V,A,10,USD,wire\n\
+                    t2,2024-01-02T00:00:00Z,A,C,30,USD,wire\n\
+                    t3,2024-01-03T00:00:00Z,A,EX,5,EUR,wire\n\
+                    t4,2024-01-04T00:00:00Z,EX,A,5,USD,wire\n";
+        let mut reader = LedgerReader::new(text.as_bytes(), "t.csv", LedgerFormat::Native).expect("header");
+        let mut tracker = AnomalyTracker::new(["EX"]);
+        let mut streamed = Vec::new();
+        while let Some(batch) = reader.next_batch(2) {
+            for transfer in &batch.transfers {
+                tracker.observe(transfer, &mut streamed);
+            }
+        }
+        let built = ledger_csv(text, &[("EX", AccountKind::Exchange)]);
+        let mut replayed: Vec<_> =
+            built.anomalies().iter().filter(|a| a.kind != AnomalyKind::UnknownAccount).cloned().collect();
+        replayed.sort_by(|a, b| (&a.tx_id, &a.account).cmp(&(&b.tx_id, &b.account)));
+        streamed.sort_by(|a, b| (&a.tx_id, &a.account).cmp(&(&b.tx_id, &b.account)));
+        assert_eq!(streamed, replayed);
+        assert_eq!(streamed.len(), 5, "{streamed:?}");
     }
 
     #[test]

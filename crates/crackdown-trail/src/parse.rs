@@ -400,8 +400,30 @@ const AMLWORLD_CURRENCIES: [(&str, &str); 15] = [
     ("Bitcoin", "BTC"),
 ];
 
-/// A currency by code, or by AMLworld name.
+/// A currency by code, or by AMLworld name. The last few answers are cached
+/// per thread: a ledger repeats a handful of currencies millions of times.
 pub fn currency_by_name(text: &str) -> Option<Currency> {
+    thread_local! {
+        static RECENT: std::cell::RefCell<Vec<(Box<str>, Currency)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let cached = RECENT.with(|recent| recent.borrow().iter().find(|(name, _)| &**name == text).map(|(_, c)| *c));
+    if cached.is_some() {
+        return cached;
+    }
+    let found = lookup_currency(text);
+    if let Some(currency) = found {
+        RECENT.with(|recent| {
+            let mut recent = recent.borrow_mut();
+            if recent.len() >= 16 {
+                recent.remove(0);
+            }
+            recent.push((text.into(), currency));
+        });
+    }
+    found
+}
+
+fn lookup_currency(text: &str) -> Option<Currency> {
     Currency::from_code(text).or_else(|| {
         AMLWORLD_CURRENCIES
             .iter()

@@ -119,7 +119,22 @@ pub struct TraceOptions {
     /// `unresolved`; 0 follows every cent. Pro-rata otherwise spreads cents
     /// through every busy account. Not applied to poison.
     pub dust: i64,
+    /// Stop after handling this many transfers of accounts holding traced
+    /// money (`None`: no limit). Money then ends where it sits, as at the
+    /// horizon, and the trace records when it stopped. This bounds poison
+    /// tracing, whose taint otherwise reaches most of a busy ledger.
+    pub max_steps: Option<usize>,
 }
+
+impl TraceOptions {
+    /// A rule with no horizon, no dust threshold and no step limit.
+    pub fn new(rule: Rule) -> TraceOptions {
+        TraceOptions { rule, horizon: None, dust: 0, max_steps: None }
+    }
+}
+
+/// The step limit the command line applies to poison traces unless told otherwise.
+pub const POISON_MAX_STEPS: usize = 20_000;
 
 /// Why traced money stopped at an endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -174,11 +189,14 @@ pub struct Trace {
     pub endpoints: Vec<Endpoint>,
     pub hops: Vec<Hop>,
     pub unresolved: Money,
+    /// When the step limit stopped the trace early (money then ends where it sat).
+    pub stopped_at: Option<DateTime<Utc>>,
 }
 
 impl serde::Serialize for Trace {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut out = serializer.serialize_struct("Trace", 7)?;
+        let fields = if self.stopped_at.is_some() { 8 } else { 7 };
+        let mut out = serializer.serialize_struct("Trace", fields)?;
         out.serialize_field("source_tx", &self.source_tx)?;
         out.serialize_field("rule", self.rule.as_str())?;
         out.serialize_field("amount", &self.amount.decimal())?;
@@ -186,6 +204,9 @@ impl serde::Serialize for Trace {
         out.serialize_field("endpoints", &self.endpoints)?;
         out.serialize_field("hops", &self.hops)?;
         out.serialize_field("unresolved", &self.unresolved.decimal())?;
+        if let Some(stopped) = self.stopped_at {
+            out.serialize_field("stopped_at", &stopped.to_rfc3339_opts(SecondsFormat::AutoSi, true))?;
+        }
         out.end()
     }
 }
@@ -358,6 +379,8 @@ pub fn trace_position(ledger: &Ledger, position: usize, options: &TraceOptions) 
     };
     sweep.receive(position, Some(carried));
     sweep.advance(ledger.to(position), position);
+    let mut steps = 0usize;
+    let mut stopped = None;
     while let Some(Reverse((next, account))) = sweep.heap.pop() {
         let next = next as usize;
         if ledger.timestamp_micros(next) > limit {
@@ -369,9 +392,23 @@ pub fn trace_position(ledger: &Ledger, position: usize, options: &TraceOptions) 
         if ledger.events(account).get(cursor).is_none_or(|&event| event as usize != next) {
             continue;
         }
+        if options.max_steps.is_some_and(|max| steps >= max) {
+            // Everything up to the previous transfer's time is handled.
+            stopped = Some(ledger.timestamp_micros(next) - 1);
+            break;
+        }
+        steps += 1;
         sweep.handle(next);
     }
-    sweep.finish(position, source_amount, limit)
+    match stopped {
+        Some(stop) => {
+            let mut trace = sweep.finish(position, source_amount, stop.max(ledger.timestamp_micros(position)));
+            trace.stopped_at =
+                Some(ledger.timestamp(position).max(DateTime::from_timestamp_micros(stop).unwrap_or_default()));
+            trace
+        }
+        None => sweep.finish(position, source_amount, limit),
+    }
 }
 
 /// Splits `amount` between traced and untraced parts in proportion to
@@ -679,6 +716,7 @@ impl Sweep<'_> {
             endpoints,
             hops,
             unresolved: Money::new(self.unresolved, source_currency),
+            stopped_at: None,
         }
     }
 }
@@ -742,7 +780,7 @@ mod tests {
                         t3,2024-01-04T00:00:00Z,A,C,30,USD,wire\n";
 
     fn options(rule: Rule) -> TraceOptions {
-        TraceOptions { rule, horizon: None, dust: 0 }
+        TraceOptions::new(rule)
     }
 
     /// Traces `t1` and compares endpoints and hops as `(account, amount, reason)` / `(tx, amount)`.
@@ -811,11 +849,27 @@ mod tests {
     }
 
     #[test]
+    fn step_limit_stops_money_where_it_sits_and_says_when() {
+        let options = TraceOptions { max_steps: Some(1), ..TraceOptions::new(Rule::Poison) };
+        check(
+            &ledger(ROWS, &[]),
+            options,
+            &[("B", "120.00", "no_outflow"), ("A", "30.00", "horizon")],
+            &[("t1", "50.00"), ("t2", "120.00")],
+        );
+        let trace = trace(&ledger(ROWS, &[]), "t1", &options).expect("t1");
+        let json = serde_json::to_value(&trace).expect("serialises");
+        assert_eq!(json["stopped_at"], "2024-01-03T11:59:59.999999Z");
+        let unlimited = trace_position(&ledger(ROWS, &[]), 1, &TraceOptions::new(Rule::Poison));
+        assert_eq!(unlimited.stopped_at, None);
+    }
+
+    #[test]
     fn horizon_is_inclusive_and_stops_money_where_it_sits() {
         let horizon = Some(parse_horizon("1d").expect("valid"));
         check(
             &ledger(ROWS, &[]),
-            TraceOptions { rule: Rule::Fifo, horizon, dust: 0 },
+            TraceOptions { horizon, ..TraceOptions::new(Rule::Fifo) },
             &[("A", "30.00", "horizon"), ("B", "20.00", "no_outflow")],
             &[("t1", "50.00"), ("t2", "20.00")],
         );
@@ -935,12 +989,13 @@ mod tests {
             pick in any::<prop::sample::Index>(),
             horizon in prop::option::of(0i64..40),
             dust in prop::sample::select(vec![0i64, 0, 50]),
+            max_steps in prop::option::of(1usize..20),
         ) {
             let ledger = random_ledger(&transfers, &kinds);
             let source = pick.index(ledger.len());
             for rule in [Rule::Fifo, Rule::Lifo, Rule::Libr, Rule::ProRata] {
                 let horizon = horizon.map(chrono::TimeDelta::minutes);
-                let trace = trace_position(&ledger, source, &TraceOptions { rule, horizon, dust });
+                let trace = trace_position(&ledger, source, &TraceOptions { rule, horizon, dust, max_steps });
                 let total: i64 = trace.endpoints.iter().map(|e| e.amount.minor()).sum();
                 prop_assert_eq!(total + trace.unresolved.minor(), trace.amount.minor(), "{:?}", rule);
                 for hop in &trace.hops {

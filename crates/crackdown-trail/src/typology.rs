@@ -11,7 +11,10 @@
 //! Searches are bounded so a hub cannot stall them: cycle searches visit at
 //! most `search_budget` paths per closing transfer and scatter-gather looks at
 //! the latest `search_budget` inflows of an intermediate. Cash and exchange
-//! accounts are never intermediates. Thresholds are integers or per-mille
+//! accounts are never intermediates, and cycles pass only through accounts
+//! of non-institutional kinds, walking each account's outgoing transfers
+//! inside the cycle window (binary-searched, never a scan of its history).
+//! Thresholds are integers or per-mille
 //! ratios, never floating point on money.
 
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -134,9 +137,52 @@ pub fn detect(ledger: &Ledger, config: &TypologyConfig) -> Vec<Hit> {
     }
     scatter_gather(ledger, config, &mut hits);
     peel_chains(ledger, config, &mut hits);
-    cycles(ledger, config, true, &mut hits);
-    cycles(ledger, config, false, &mut hits);
+    let outgoing = Outgoing::new(ledger);
+    cycles(ledger, &outgoing, config, true, &mut hits);
+    cycles(ledger, &outgoing, config, false, &mut hits);
     hits
+}
+
+/// Each account's outgoing transfers to other accounts, in time order, for
+/// the cycle searches (which would otherwise wade through every inflow).
+/// Accounts of institutional kinds get none: money through a merchant,
+/// employer, utility, business, exchange or cash desk mixes with everyone's,
+/// and refunds and salaries close "cycles" that mean nothing.
+struct Outgoing {
+    start: Vec<usize>,
+    edges: Vec<u32>,
+}
+
+impl Outgoing {
+    fn new(ledger: &Ledger) -> Outgoing {
+        let accounts = ledger.account_count();
+        let eligible = |position: usize| {
+            ledger.from(position) != ledger.to(position) && !ledger.kind(ledger.from(position)).is_institutional()
+        };
+        let mut start = vec![0usize; accounts + 1];
+        for position in 0..ledger.len() {
+            if eligible(position) {
+                start[ledger.from(position) as usize + 1] += 1;
+            }
+        }
+        for account in 0..accounts {
+            start[account + 1] += start[account];
+        }
+        let mut cursor = start.clone();
+        let mut edges = vec![0u32; start[accounts]];
+        for position in 0..ledger.len() {
+            if eligible(position) {
+                let slot = &mut cursor[ledger.from(position) as usize];
+                edges[*slot] = position as u32;
+                *slot += 1;
+            }
+        }
+        Outgoing { start, edges }
+    }
+
+    fn of(&self, account: u32) -> &[u32] {
+        &self.edges[self.start[account as usize]..self.start[account as usize + 1]]
+    }
 }
 
 fn hit(ledger: &Ledger, kind: TypologyKind, account: u32, mut positions: Vec<u32>) -> Hit {
@@ -372,16 +418,17 @@ fn peel_chains(ledger: &Ledger, config: &TypologyConfig, hits: &mut Vec<Hit>) {
 
 /// Cycles closed by each transfer: temporal (strictly increasing times) or
 /// length-constrained (any order, all earlier than the closing transfer).
-fn cycles(ledger: &Ledger, config: &TypologyConfig, temporal: bool, hits: &mut Vec<Hit>) {
+fn cycles(ledger: &Ledger, outgoing: &Outgoing, config: &TypologyConfig, temporal: bool, hits: &mut Vec<Hit>) {
     let window = config.cycle_window * MICROS;
     let mut seen: FxHashSet<Vec<u32>> = FxHashSet::default();
     for closing in 0..ledger.len() {
         let (end, start) = (ledger.from(closing), ledger.to(closing));
-        if start == end || ledger.kind(start).is_terminal() {
+        if start == end || ledger.kind(start).is_institutional() || ledger.kind(end).is_institutional() {
             continue;
         }
         let mut search = Search {
             ledger,
+            outgoing,
             closing,
             end,
             earliest: ledger.timestamp_micros(closing) - window,
@@ -407,6 +454,7 @@ fn cycles(ledger: &Ledger, config: &TypologyConfig, temporal: bool, hits: &mut V
 
 struct Search<'l> {
     ledger: &'l Ledger,
+    outgoing: &'l Outgoing,
     closing: usize,
     end: u32,
     earliest: i64,
@@ -424,21 +472,13 @@ impl Search<'_> {
         if self.found.is_some() || self.budget == 0 || self.path.len() + 1 >= self.max_length {
             return;
         }
-        if ledger.kind(vertex).is_terminal() {
-            return;
-        }
-        let events = ledger.events(vertex);
-        let end = events.partition_point(|&p| (p as usize) < self.closing);
-        let begin = events[..end].partition_point(|&p| ledger.timestamp_micros(p as usize) < self.earliest);
-        for &edge in &events[begin..end] {
+        let edges = self.outgoing.of(vertex);
+        let end = edges.partition_point(|&p| (p as usize) < self.closing);
+        let earliest = if self.temporal { self.earliest.max(after.saturating_add(1)) } else { self.earliest };
+        let begin = edges[..end].partition_point(|&p| ledger.timestamp_micros(p as usize) < earliest);
+        for &edge in &edges[begin..end] {
             let edge = edge as usize;
-            if ledger.from(edge) != vertex {
-                continue;
-            }
             let time = ledger.timestamp_micros(edge);
-            if self.temporal && time <= after {
-                continue;
-            }
             self.budget = self.budget.saturating_sub(1);
             if self.budget == 0 {
                 return;
@@ -450,7 +490,7 @@ impl Search<'_> {
                 self.found = Some(path);
                 return;
             }
-            if self.on_path.contains(&next) {
+            if self.on_path.contains(&next) || ledger.kind(next).is_institutional() {
                 continue;
             }
             self.path.push(edge as u32);

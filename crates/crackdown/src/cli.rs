@@ -85,6 +85,26 @@ pub enum Command {
     /// Manage API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Seized ledgers: import transfers, export them for a distributed engine.
+    ///
+    /// A ledger is evidence of your organisation's case: it belongs to the
+    /// importing organisation and only that organisation's admins and analysts
+    /// may import or read it, here and in every money-trail command.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+    /// Account reference data for the ledger (accounts.csv).
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
+    /// Follow victim payments through the ledger to where the money can still be frozen.
+    Trace(TraceArgs),
+    /// Rank every account of the ledger by how likely it is a money mule.
+    Mules(MulesArgs),
+    /// Traced victim money per endpoint account: what to send to banks and exchanges.
+    FreezeList(FreezeListArgs),
+    /// Laundering typologies found in the ledger, each with the transfers that form it.
+    Typologies(TypologiesArgs),
+    /// Per-transfer graph features compatible with Snap ML's GraphFeaturePreprocessor.
+    Features(FeaturesArgs),
 }
 
 #[derive(Args)]
@@ -387,4 +407,165 @@ pub enum TokenCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+pub enum LedgerCommand {
+    /// Import transfers from a CSV file into your organisation's ledger.
+    ///
+    /// native header: tx_id,timestamp,from_account,to_account,amount,currency,channel
+    /// (RFC 3339 timestamps, exact decimal amounts; optional received_amount,received_currency
+    /// make a row a currency conversion leg; other columns are kept). amlworld: IBM AMLworld's
+    /// CSV. Rows are committed in whole batches; a rerun after an interruption stores only what
+    /// is missing (tx ids already stored are recognised). Bad lines, duplicates and balance
+    /// anomalies are listed with file, line and field.
+    Import(LedgerImportArgs),
+    /// Export the ledger as Parquet files a distributed engine reads (Spark, DataFusion, DuckDB).
+    Export(LedgerExportArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LedgerFileFormat {
+    Native,
+    Amlworld,
+}
+
+#[derive(Args)]
+pub struct LedgerImportArgs {
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value = "native")]
+    pub format: LedgerFileFormat,
+    /// Transfers per transaction: a batch is committed whole or not at all.
+    #[arg(long, default_value_t = 50_000)]
+    pub batch_size: usize,
+    /// Print a JSON summary on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct LedgerExportArgs {
+    /// Directory to write transfers-NNNNN.parquet and accounts.parquet into.
+    #[arg(long, value_name = "DIR")]
+    pub parquet: PathBuf,
+    /// Transfers per Parquet file.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows_per_file: usize,
+}
+
+#[derive(Subcommand)]
+pub enum AccountsCommand {
+    /// Import accounts.csv (header account,country,kind; kind one of person, business, merchant,
+    /// employer, utility, exchange, cash, unknown; an empty country is accepted). A later import
+    /// of an account replaces its country and kind.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RuleArg {
+    Fifo,
+    Lifo,
+    Libr,
+    Prorata,
+    Poison,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum JsonFormat {
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum TableFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Args)]
+pub struct TracingArgs {
+    /// Tracing rule: fifo (Clayton's case), lifo, libr (lowest intermediate balance),
+    /// prorata, poison (every later outflow tainted; amounts not conserved).
+    #[arg(long, value_enum, default_value = "fifo")]
+    pub rule: RuleArg,
+    /// Follow money this long after the victim payment (inclusive), e.g. 90d, 12h, 2w;
+    /// "none" follows it to the end of the ledger.
+    #[arg(long, default_value = "90d")]
+    pub horizon: String,
+    /// Do not follow traced parts smaller than this many minor units (they count as unresolved).
+    #[arg(long, default_value_t = 0)]
+    pub dust: i64,
+    /// Stop a trace after handling this many transfers of accounts holding traced money; the
+    /// money then ends where it sits (reason horizon) and the trace says when it stopped.
+    /// Default: 20000 under poison (whose taint reaches most of a busy ledger), no limit otherwise.
+    #[arg(long)]
+    pub max_steps: Option<usize>,
+    /// Threads for batch tracing.
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["tx", "tx_file"])))]
+pub struct TraceArgs {
+    /// The victim payment to trace.
+    #[arg(long)]
+    pub tx: Option<String>,
+    /// A file of tx ids (one per line) to trace in batch; needs --out.
+    #[arg(long, requires = "out")]
+    pub tx_file: Option<PathBuf>,
+    /// Directory for batch results, one <tx_id>.json each.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub tracing: TracingArgs,
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: JsonFormat,
+}
+
+#[derive(Args)]
+pub struct MulesArgs {
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: TableFormat,
+    /// List the evidence behind one account's score instead.
+    #[arg(long, value_name = "ACCOUNT")]
+    pub explain: Option<String>,
+    /// Learn from labelled accounts: CSV account,label (label 1/0, true/false, mule/legit).
+    #[arg(long, value_name = "FILE")]
+    pub labels: Option<PathBuf>,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("payments").required(true).args(["tx_file", "victims"])))]
+pub struct FreezeListArgs {
+    /// The victim payments: a file of tx ids, one per line.
+    #[arg(long)]
+    pub tx_file: Option<PathBuf>,
+    /// Victim accounts, one per line: every transfer they sent to an account of kind person or
+    /// unknown is a victim payment (payments to merchants, employers, utilities, businesses,
+    /// exchanges and cash are their own spending).
+    #[arg(long)]
+    pub victims: Option<PathBuf>,
+    #[command(flatten)]
+    pub tracing: TracingArgs,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: TableFormat,
+}
+
+#[derive(Args)]
+pub struct TypologiesArgs {
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: TableFormat,
+}
+
+#[derive(Args)]
+pub struct FeaturesArgs {
+    /// CSV to write: tx_id then one column per pattern and bin.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
 }

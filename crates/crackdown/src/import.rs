@@ -34,9 +34,9 @@ struct Summary {
 const MAX_LISTED_ERRORS: usize = 1000;
 
 /// Counts bytes read, to drive the progress bar.
-struct Counting<R> {
-    inner: R,
-    bar: ProgressBar,
+pub(crate) struct Counting<R> {
+    pub(crate) inner: R,
+    pub(crate) bar: ProgressBar,
 }
 
 impl<R: Read> Read for Counting<R> {
@@ -47,7 +47,7 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
-fn progress_bar(length: Option<u64>, name: &str) -> ProgressBar {
+pub(crate) fn progress_bar(length: Option<u64>, name: &str) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

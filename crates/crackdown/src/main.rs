@@ -9,6 +9,7 @@ mod import;
 mod intake;
 mod lure;
 mod reports;
+mod trail;
 
 use std::process::ExitCode;
 
@@ -54,5 +55,15 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::User(command) => admin::user(&cli.global, command),
         Command::Community(command) => admin::community(&cli.global, command),
         Command::Token(command) => admin::token(&cli.global, command),
+        Command::Ledger(cli::LedgerCommand::Import(args)) => trail::ledger_import(&cli.global, &args),
+        Command::Ledger(cli::LedgerCommand::Export(args)) => trail::ledger_export(&cli.global, &args),
+        Command::Accounts(cli::AccountsCommand::Import { file, json }) => {
+            trail::accounts_import(&cli.global, &file, json)
+        }
+        Command::Trace(args) => trail::trace(&cli.global, &args),
+        Command::Mules(args) => trail::mules(&cli.global, &args),
+        Command::FreezeList(args) => trail::freeze_list(&cli.global, &args),
+        Command::Typologies(args) => trail::typologies(&cli.global, &args),
+        Command::Features(args) => trail::features(&cli.global, &args),
     }
 }

@@ -9,4 +9,5 @@ mod intake;
 mod lure;
 mod public;
 mod support;
+mod trail;
 mod ui;

@@ -1,0 +1,237 @@
+"""Money trail, on cases written by `crackdown generate`:
+
+- quality: FIFO trace recall and mule average precision against the
+  generator's truth (demo-sized case);
+- ledger import rows/s into SQLite (10M rows) next to a Python sqlite3 peer
+  inserting the same CSV rows with a unique tx id and no validation, and into
+  PostgreSQL when a server starts;
+- 10,000 victim payments traced through the 10M-row ledger (FIFO and poison),
+  whole process: loading the ledger from SQLite included;
+- `crackdown features` against snapml's GraphFeaturePreprocessor (all five
+  patterns, snapml's default windows, 2 threads) on the same 1M edges; snapml
+  is stopped after --snapml-timeout seconds (it needs minutes per 100,000
+  edges of a ledger with busy accounts) and the ratio is then a lower bound.
+"""
+
+import calendar
+import csv
+import os
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def add_arguments(parser):
+    parser.add_argument("--ledger-rows", type=int, default=10_000_000, help="rows of the big trail case")
+    parser.add_argument("--feature-edges", type=int, default=1_000_000, help="edges for the features comparison")
+    parser.add_argument("--quality-rows", type=int, default=200_000, help="rows of the quality case")
+    parser.add_argument("--traces", type=int, default=10_000, help="victim payments traced in the big case")
+    parser.add_argument("--snapml-timeout", type=int, default=900, help="seconds snapml may take before it is stopped")
+
+
+def case(rows, reports, seed=42):
+    """A generated case in bench/out, written once."""
+    folder = os.path.join(bench.OUT, f"trail-{rows}")
+    if not os.path.exists(os.path.join(folder, "ledger.csv")):
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([bench.BIN, "generate", "--out", folder, "--transactions", str(rows), "--reports",
+                        str(reports), "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+def load(data, folder, database=None):
+    """Imports a case's accounts and ledger; returns (wall s, peak MiB, summary JSON text)."""
+    where = ["--database", database] if database else ["--data", data]
+    subprocess.run([bench.BIN, *where, "accounts", "import", os.path.join(folder, "accounts.csv")], check=True,
+                   stdout=subprocess.DEVNULL)
+    return bench.measure([bench.BIN, *where, "ledger", "import", os.path.join(folder, "ledger.csv"), "--json"])
+
+
+def victim_payments(folder):
+    """Victim payment -> {endpoint account: minor units} from the truth."""
+    payments = {}
+    with open(os.path.join(folder, "truth", "victim_payments.csv"), newline="") as handle:
+        for row in csv.DictReader(handle):
+            minor = int(row["endpoint_amount"].replace(".", ""))
+            endpoints = payments.setdefault(row["tx_id"], {})
+            endpoints[row["endpoint_account"]] = endpoints.get(row["endpoint_account"], 0) + minor
+    return payments
+
+
+def average_precision(ranked, positives):
+    hits, total = 0, 0.0
+    for rank, account in enumerate(ranked, 1):
+        if account in positives:
+            hits += 1
+            total += hits / rank
+    return total / max(1, len(positives))
+
+
+def quality(args, data):
+    import json
+    folder = case(args.quality_rows, 3000)
+    load(data, folder)
+    truth = victim_payments(folder)
+    ids = os.path.join(data, "payments.txt")
+    with open(ids, "w") as handle:
+        handle.write("\n".join(truth))
+    out = os.path.join(data, "traces")
+    wall, _, _ = bench.measure([bench.BIN, "--data", data, "trace", "--tx-file", ids, "--out", out, "--rule", "fifo"])
+    found = total = 0
+    for tx, endpoints in truth.items():
+        with open(os.path.join(out, f"{tx}.json")) as handle:
+            trace = json.load(handle)
+        ours = {}
+        for endpoint in trace["endpoints"]:
+            ours[endpoint["account"]] = ours.get(endpoint["account"], 0) + int(endpoint["amount"].replace(".", ""))
+        for account, amount in endpoints.items():
+            total += amount
+            found += min(amount, ours.get(account, 0))
+    recall = found / max(1, total)
+    mule_wall, mule_rss, ranking = bench.measure([bench.BIN, "--data", data, "mules", "--format", "csv"])
+    ranked = [line.split(",")[0] for line in ranking.splitlines()[1:]]
+    with open(os.path.join(folder, "truth", "mules.csv"), newline="") as handle:
+        mules = {row["account"] for row in csv.DictReader(handle)}
+    ap = average_precision(ranked, mules)
+    print(f"trail quality on a {args.quality_rows:,}-row generated case ({len(truth):,} victim payments, "
+          f"{len(mules):,} mules of {len(ranked):,} accounts):")
+    print(f"  FIFO trace recall vs truth   {recall:.4f}   (target >= 0.98; {wall:.1f} s for all payments)")
+    print(f"  mule average precision       {ap:.4f}   (target >= 0.90; {mule_wall:.1f} s, peak {mule_rss:.0f} MiB)")
+
+
+def python_sqlite_peer(path, db):
+    """The peer: Python's csv and sqlite3 inserting each row's fields with
+    executemany in one transaction under a unique tx id; no validation."""
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (tx_id TEXT UNIQUE, at TEXT, src TEXT, dst TEXT, amount TEXT, cur TEXT, ch TEXT)")
+    with open(path, newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows)
+        conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.commit()
+
+
+def import_and_trace(args, data):
+    folder = case(args.ledger_rows, 3000)
+    path = os.path.join(folder, "ledger.csv")
+    rows = args.ledger_rows
+    wall, rss, _ = load(os.path.join(data, "big"), folder)
+    peer_db = os.path.join(data, "peer.sqlite3")
+    peer, peer_rss, _ = bench.measure([sys.executable, __file__, path, peer_db])
+    print(f"ledger import, {rows:,} rows ({os.path.getsize(path) / 2**20:.0f} MiB CSV), whole process:")
+    print(f"  crackdown → SQLite     {wall:7.1f} s  {rows / wall:>10,.0f} rows/s  peak {rss:6.0f} MiB  (target 500,000 rows/s)")
+    print(f"  python sqlite3 (peer)  {peer:7.1f} s  {rows / peer:>10,.0f} rows/s  peak {peer_rss:6.0f} MiB")
+    print(f"  ratio crackdown/peer throughput: {peer / wall:.2f}x")
+
+    pg_dir = os.path.join(data, "pg")
+    started = subprocess.run([os.path.join(bench.ROOT, "scripts", "postgres-for-tests"), "start", pg_dir],
+                             capture_output=True, text=True)
+    if started.returncode != 0:
+        print(f"  PostgreSQL: could not start a server ({started.stderr.strip()[-200:]}); skipped")
+    else:
+        url = started.stdout.strip().split("=", 1)[1]
+        try:
+            small = case(args.quality_rows, 3000)
+            pg, pg_rss, _ = load(None, small, database=url)
+            print(f"  crackdown → PostgreSQL {pg:7.1f} s  {args.quality_rows / pg:>10,.0f} rows/s  peak {pg_rss:6.0f} MiB"
+                  f"  ({args.quality_rows:,} rows)")
+        finally:
+            subprocess.run([os.path.join(bench.ROOT, "scripts", "postgres-for-tests"), "stop", pg_dir],
+                           capture_output=True)
+
+    payments = list(victim_payments(folder))
+    if len(payments) < args.traces:
+        # Top up with other transfers, a fixed sample, so the batch has the asked size.
+        rng = random.Random(7)
+        wanted = set(rng.sample(range(rows), args.traces - len(payments)))
+        with open(path, newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            payments += [row[0] for index, row in enumerate(reader) if index in wanted]
+    payments = payments[:args.traces]
+    ids = os.path.join(data, "big-payments.txt")
+    with open(ids, "w") as handle:
+        handle.write("\n".join(payments))
+    print(f"trace {len(payments):,} payments through the {rows:,}-row ledger, whole process (load included):")
+    for rule in ["fifo", "poison"]:
+        out = os.path.join(data, f"traces-{rule}")
+        wall, rss, _ = bench.measure([bench.BIN, "--data", os.path.join(data, "big"), "trace", "--tx-file", ids,
+                                      "--out", out, "--rule", rule])
+        print(f"  {rule:7s} {wall:7.1f} s  peak {rss:6.0f} MiB  (targets < 60 s, < 4096 MiB)")
+        shutil.rmtree(out, ignore_errors=True)
+
+
+SNAPML = """
+import sys, time
+import numpy as np
+from snapml import GraphFeaturePreprocessor
+edges = np.load(sys.argv[1])
+hour, bins = 3600, list(range(2, 31))
+preprocessor = GraphFeaturePreprocessor()
+preprocessor.set_params({
+    "num_threads": 2, "time_window": -1, "vertex_stats": False,
+    "fan": True, "fan_tw": 12 * hour, "fan_bins": bins, "degree": True, "degree_tw": 12 * hour,
+    "degree_bins": bins, "scatter-gather": True, "scatter-gather_tw": 120 * hour, "scatter-gather_bins": bins,
+    "temp-cycle": True, "temp-cycle_tw": 480 * hour, "temp-cycle_bins": bins, "lc-cycle": True,
+    "lc-cycle_tw": 240 * hour, "lc-cycle_len": 10, "lc-cycle_bins": list(range(2, 11))})
+started = time.perf_counter()
+preprocessor.transform(edges)
+print(time.perf_counter() - started)
+"""
+
+
+def features(args, data):
+    import numpy as np
+    if subprocess.run([sys.executable, "-c", "import snapml"], capture_output=True).returncode != 0:
+        print("features: snapml is not installed (pip install snapml); skipped")
+        return
+    edges = args.feature_edges
+    folder = case(edges, 300, seed=11)
+    where = os.path.join(data, "features")
+    load(where, folder)
+    out = os.path.join(data, "features.csv")
+    wall, rss, _ = bench.measure([bench.BIN, "--data", where, "features", "--out", out, "--threads", "2"])
+    index = {}
+    table = []
+    with open(os.path.join(folder, "ledger.csv"), newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for n, row in enumerate(reader):
+            seconds = calendar.timegm(time.strptime(row[1], "%Y-%m-%dT%H:%M:%SZ"))
+            table.append((n, index.setdefault(row[2], len(index)), index.setdefault(row[3], len(index)), seconds))
+    table.sort(key=lambda row: (row[3], row[0]))
+    matrix = os.path.join(data, "edges.npy")
+    np.save(matrix, np.array(table, dtype=np.float64))
+    print(f"graph features on {edges:,} edges of a generated ledger, 2 threads, five patterns at snapml's defaults:")
+    print(f"  crackdown features     {wall:7.1f} s  {edges / wall:>10,.0f} edges/s  peak {rss:6.0f} MiB"
+          f"  (whole process: loading from SQLite and writing the CSV included)")
+    try:
+        done = subprocess.run([sys.executable, "-c", SNAPML, matrix], capture_output=True, text=True,
+                              timeout=args.snapml_timeout)
+        snap = float(done.stdout.strip().splitlines()[-1])
+        print(f"  snapml transform       {snap:7.1f} s  {edges / snap:>10,.0f} edges/s  (transform call only)")
+        print(f"  ratio crackdown/snapml throughput: {snap / wall:.1f}x  (target >= 5x)")
+    except subprocess.TimeoutExpired:
+        print(f"  snapml transform       did not finish in {args.snapml_timeout} s"
+              f"  (< {edges / args.snapml_timeout:,.0f} edges/s)")
+        print(f"  ratio crackdown/snapml throughput: > {args.snapml_timeout / wall:.1f}x  (target >= 5x)")
+
+
+def run(args):
+    os.makedirs(bench.OUT, exist_ok=True)
+    data = tempfile.mkdtemp(prefix="crackdown-trail-bench-")
+    os.chmod(data, 0o755)  # the PostgreSQL server runs as its own user
+    try:
+        quality(args, os.path.join(data, "quality"))
+        import_and_trace(args, data)
+        features(args, data)
+    finally:
+        shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    python_sqlite_peer(sys.argv[1], sys.argv[2])

@@ -1,0 +1,338 @@
+//! Seized ledgers and account reference data (the money trail).
+//!
+//! A ledger is evidence of one organisation's case: every row carries the
+//! importing organisation's id, and only that organisation's admins and
+//! analysts may import or read it (reporters and partners may not, whatever
+//! the TLP of related reports). Every query filters on the viewer's org.
+//!
+//! Transfers are inserted in whole-batch transactions with multi-row
+//! `INSERT ... ON CONFLICT DO NOTHING`, so a killed import leaves whole
+//! batches and a rerun recognises what is already stored by `(org, tx_id)`.
+//! The row id is the arrival order; reading back pages by id, so memory
+//! stays bounded by a page.
+
+use chrono::{DateTime, Utc};
+use crackdown_model::{Currency, Money, Role, Viewer};
+use serde::Serialize;
+
+use crate::db::{Conn, Row, Value};
+use crate::{Store, StoreError, from_ms, to_ms};
+
+/// One transfer of a ledger, as stored and read back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedgerRow {
+    /// Line of the record in its file (1 = header).
+    pub line: u64,
+    pub tx_id: String,
+    /// Stored at millisecond precision.
+    pub at: DateTime<Utc>,
+    pub from: String,
+    pub to: String,
+    pub amount: Money,
+    /// What reached the recipient on a conversion leg.
+    pub received: Option<Money>,
+    pub channel: String,
+    /// Columns the format does not interpret, as a JSON object text.
+    pub extra: Option<String>,
+}
+
+/// An account of `accounts.csv`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LedgerAccount {
+    pub account: String,
+    pub country: Option<String>,
+    /// person, business, merchant, employer, utility, exchange, cash or unknown.
+    pub kind: String,
+}
+
+/// A row of a batch that was not stored because its tx id is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DuplicateTransfer {
+    pub line: u64,
+    pub tx_id: String,
+    /// Stored by an earlier import (a rerun), rather than earlier in this one.
+    pub earlier_import: bool,
+    /// Line of the stored occurrence in its file.
+    pub stored_line: u64,
+}
+
+/// What became of one batch.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TransferOutcome {
+    pub inserted: u64,
+    pub duplicates: Vec<DuplicateTransfer>,
+}
+
+/// Rows per INSERT statement: 13 parameters each stays far below both
+/// backends' parameter limits, and long statements amortise parsing.
+const ROWS_PER_STATEMENT: usize = 64;
+
+/// The statement for a whole chunk, built once.
+static FULL_INSERT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+const TRANSFER_COLUMNS: &str = "org_id, import_id, line, tx_id, at, from_account, to_account, amount_minor, \
+     currency, received_minor, received_currency, channel, extra";
+
+/// Ledgers are case evidence: only the owning organisation's admins and analysts touch them.
+fn require_case_worker(viewer: &Viewer) -> Result<(), StoreError> {
+    if matches!(viewer.role, Role::Admin | Role::Analyst) {
+        Ok(())
+    } else {
+        Err(StoreError::Forbidden(format!(
+            "{} is a {}; ledgers are read and imported by their organisation's admins and analysts only",
+            viewer.user_name, viewer.role
+        )))
+    }
+}
+
+fn insert_sql(rows: usize) -> String {
+    let mut sql = format!("INSERT INTO ledger_transfers ({TRANSFER_COLUMNS}) VALUES ");
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for column in 0..13 {
+            if column > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("${}", row * 13 + column + 1));
+        }
+        sql.push(')');
+    }
+    sql.push_str(" ON CONFLICT (org_id, tx_id) DO NOTHING");
+    sql
+}
+
+fn currency(code: &str) -> Result<Currency, StoreError> {
+    Currency::from_code(code).ok_or_else(|| StoreError::Schema(format!("unknown currency {code:?} in the ledger")))
+}
+
+fn line(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+fn read_transfer(row: &Row) -> Result<(i64, LedgerRow), StoreError> {
+    let amount_currency = currency(&row.text(7)?)?;
+    let received = match (row.opt_int(8)?, row.opt_text(9)?) {
+        (Some(minor), Some(code)) => Some(Money::new(minor, currency(&code)?)),
+        _ => None,
+    };
+    Ok((
+        row.int(0)?,
+        LedgerRow {
+            line: line(row.int(1)?),
+            tx_id: row.text(2)?,
+            at: from_ms(row.int(3)?)?,
+            from: row.text(4)?,
+            to: row.text(5)?,
+            amount: Money::new(row.int(6)?, amount_currency),
+            received,
+            channel: row.text(10)?,
+            extra: row.opt_text(11)?,
+        },
+    ))
+}
+
+/// Finds which rows of a chunk were not inserted, and why.
+fn find_duplicates(
+    conn: &mut dyn Conn,
+    org: i64,
+    import_id: i64,
+    chunk: &[(u64, String)],
+    out: &mut Vec<DuplicateTransfer>,
+) -> Result<(), StoreError> {
+    let mut params = vec![Value::Int(org)];
+    let mut placeholders = Vec::with_capacity(chunk.len());
+    for (_, tx_id) in chunk {
+        params.push(Value::Text(tx_id.clone()));
+        placeholders.push(format!("${}", params.len()));
+    }
+    let sql = format!(
+        "SELECT tx_id, import_id, line FROM ledger_transfers WHERE org_id = $1 AND tx_id IN ({})",
+        placeholders.join(",")
+    );
+    let mut stored = std::collections::HashMap::new();
+    for found in conn.query(&sql, &params)? {
+        stored.insert(found.text(0)?, (found.int(1)?, line(found.int(2)?)));
+    }
+    for (line, tx_id) in chunk {
+        if let Some(&(import, stored_line)) = stored.get(tx_id)
+            && (import != import_id || stored_line != *line)
+        {
+            out.push(DuplicateTransfer {
+                line: *line,
+                tx_id: tx_id.clone(),
+                earlier_import: import != import_id,
+                stored_line,
+            });
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Starts an import of `file` into the viewer's organisation's ledger.
+    pub fn begin_ledger_import(
+        &self,
+        viewer: &Viewer,
+        file: &str,
+        format: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        require_case_worker(viewer)?;
+        self.pool.with(|conn| {
+            let row = conn
+                .query_one(
+                    "INSERT INTO ledger_imports (org_id, user_id, file, format, started_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    &[
+                        Value::Int(viewer.org_id),
+                        Value::Int(viewer.user_id),
+                        Value::from(file),
+                        Value::from(format),
+                        Value::Int(to_ms(now)),
+                    ],
+                )?
+                .ok_or_else(|| StoreError::Database("the import row was not created".into()))?;
+            row.int(0)
+        })
+    }
+
+    /// Stores a batch of transfers in one transaction: all of them or, on an
+    /// error, none. Rows whose tx id is already stored for the organisation
+    /// are skipped and listed. Takes the rows by value to move their text
+    /// into the statement rather than copy it.
+    pub fn insert_transfers(
+        &self,
+        viewer: &Viewer,
+        import_id: i64,
+        rows: Vec<LedgerRow>,
+    ) -> Result<TransferOutcome, StoreError> {
+        require_case_worker(viewer)?;
+        let org = viewer.org_id;
+        let full_sql = FULL_INSERT.get_or_init(|| insert_sql(ROWS_PER_STATEMENT));
+        self.pool.with(|conn| {
+            conn.transaction(|conn| {
+                let mut outcome = TransferOutcome::default();
+                let mut params = Vec::with_capacity(ROWS_PER_STATEMENT * 13);
+                let mut rows = rows.into_iter().peekable();
+                while rows.peek().is_some() {
+                    params.clear();
+                    let mut lines = Vec::with_capacity(ROWS_PER_STATEMENT);
+                    for row in rows.by_ref().take(ROWS_PER_STATEMENT) {
+                        let received = row.received.filter(|received| *received != row.amount);
+                        lines.push(row.line);
+                        params.extend([
+                            Value::Int(org),
+                            Value::Int(import_id),
+                            Value::Int(i64::try_from(row.line).unwrap_or(i64::MAX)),
+                            Value::Text(row.tx_id),
+                            Value::Int(to_ms(row.at)),
+                            Value::Text(row.from),
+                            Value::Text(row.to),
+                            Value::Int(row.amount.minor()),
+                            Value::from(row.amount.currency().code()),
+                            received.map_or(Value::Null, |money| Value::Int(money.minor())),
+                            received.map_or(Value::Null, |money| Value::from(money.currency().code())),
+                            Value::Text(row.channel),
+                            Value::from(row.extra),
+                        ]);
+                    }
+                    let partial;
+                    let sql = if lines.len() == ROWS_PER_STATEMENT {
+                        full_sql.as_str()
+                    } else {
+                        partial = insert_sql(lines.len());
+                        partial.as_str()
+                    };
+                    let inserted = conn.execute(sql, &params)?;
+                    outcome.inserted += inserted;
+                    if inserted < lines.len() as u64 {
+                        let ids = params.iter().skip(3).step_by(13).map(|id| match id {
+                            Value::Text(id) => id.clone(),
+                            _ => String::new(),
+                        });
+                        let chunk: Vec<(u64, String)> = lines.into_iter().zip(ids).collect();
+                        find_duplicates(conn, org, import_id, &chunk, &mut outcome.duplicates)?;
+                    }
+                }
+                Ok(outcome)
+            })
+        })
+    }
+
+    /// Stores `accounts.csv` rows in one transaction; a later import of an
+    /// account replaces its country and kind. Returns the rows written.
+    pub fn upsert_ledger_accounts(&self, viewer: &Viewer, accounts: &[LedgerAccount]) -> Result<u64, StoreError> {
+        require_case_worker(viewer)?;
+        self.pool.with(|conn| {
+            conn.transaction(|conn| {
+                let mut written = 0;
+                for account in accounts {
+                    written += conn.execute(
+                        "INSERT INTO ledger_accounts (org_id, account, country, kind) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (org_id, account) DO UPDATE SET country = excluded.country, kind = excluded.kind",
+                        &[
+                            Value::Int(viewer.org_id),
+                            Value::from(account.account.as_str()),
+                            Value::from(account.country.clone()),
+                            Value::from(account.kind.as_str()),
+                        ],
+                    )?;
+                }
+                Ok(written)
+            })
+        })
+    }
+
+    /// The organisation's accounts, by name.
+    pub fn ledger_accounts(&self, viewer: &Viewer) -> Result<Vec<LedgerAccount>, StoreError> {
+        require_case_worker(viewer)?;
+        let rows = self.pool.with(|conn| {
+            conn.query(
+                "SELECT account, country, kind FROM ledger_accounts WHERE org_id = $1 ORDER BY account",
+                &[Value::Int(viewer.org_id)],
+            )
+        })?;
+        rows.iter()
+            .map(|row| Ok(LedgerAccount { account: row.text(0)?, country: row.opt_text(1)?, kind: row.text(2)? }))
+            .collect()
+    }
+
+    /// Up to `limit` transfers of the organisation's ledger after row id
+    /// `after` (0 to start), in arrival order, each with its row id.
+    pub fn ledger_page(&self, viewer: &Viewer, after: i64, limit: usize) -> Result<Vec<(i64, LedgerRow)>, StoreError> {
+        require_case_worker(viewer)?;
+        let rows = self.pool.with(|conn| {
+            conn.query(
+                "SELECT id, line, tx_id, at, from_account, to_account, amount_minor, currency, received_minor, \
+                 received_currency, channel, extra FROM ledger_transfers \
+                 WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                &[Value::Int(viewer.org_id), Value::Int(after), Value::Int(i64::try_from(limit).unwrap_or(i64::MAX))],
+            )
+        })?;
+        rows.iter().map(read_transfer).collect()
+    }
+
+    /// Number of transfers in the organisation's ledger.
+    pub fn ledger_len(&self, viewer: &Viewer) -> Result<u64, StoreError> {
+        require_case_worker(viewer)?;
+        let row = self.pool.with(|conn| {
+            conn.query_one("SELECT COUNT(*) FROM ledger_transfers WHERE org_id = $1", &[Value::Int(viewer.org_id)])
+        })?;
+        Ok(row.map(|row| row.int(0)).transpose()?.map_or(0, line))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_statement_numbers_every_parameter() {
+        let sql = insert_sql(2);
+        assert!(sql.contains("($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13),($14,"), "{sql}");
+        assert!(sql.ends_with("$26) ON CONFLICT (org_id, tx_id) DO NOTHING"), "{sql}");
+    }
+}

@@ -1,0 +1,36 @@
+//! Runs `tests/snapml/compare.py`: fan and degree features must agree exactly
+//! with snapml's GraphFeaturePreprocessor on 120,000 random edges. Skipped
+//! (with a message) when Python with snapml and numpy is not installed;
+//! `scripts/test` installs them when it can.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+#[test]
+fn fan_and_degree_agree_exactly_with_snapml() {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let probe = Command::new(&python).args(["-c", "import snapml, numpy"]).output();
+    if !probe.is_ok_and(|output| output.status.success()) {
+        eprintln!("skipping: {python} with snapml and numpy is not available (pip install snapml numpy)");
+        return;
+    }
+    // Integration tests live in target/<profile>/deps; cargo builds examples beside them.
+    let exe = std::env::current_exe().expect("test binary path");
+    let profile = exe.parent().and_then(|deps| deps.parent()).expect("target profile directory");
+    let gfp = profile.join("examples").join(format!("gfp{}", std::env::consts::EXE_SUFFIX));
+    assert!(gfp.exists(), "{} is missing: run through cargo test, which builds examples", gfp.display());
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapml/compare.py");
+    let output = Command::new(&python)
+        .arg(&script)
+        .args(["120000", "30000", "7", "fan,degree"])
+        .env("GFP_BIN", &gfp)
+        .output()
+        .expect("run compare.py");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "snapml comparison failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("counts agree"), "{stdout}");
+}
