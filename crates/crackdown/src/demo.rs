@@ -19,7 +19,7 @@ use crackdown_store::{ShareOptions, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Deserialize;
 
-use crate::cli::{DemoArgs, GenerateArgs, Global};
+use crate::cli::{DemoArgs, GenerateArgs, Global, LedgerFileFormat, LedgerImportArgs};
 use crate::context::open_store;
 use crate::intake::Intake;
 
@@ -211,6 +211,22 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         let config = GenerateConfig { seed: args.seed, ..GenerateConfig::default() };
         run_generator(&case, &config)?;
         let loaded = load_case(&store, &case).context("loading the demo case")?;
+        // The seized ledger goes to the police unit, whose analyst traces it.
+        let police = Global {
+            data: global.data.clone(),
+            database: None,
+            as_user: Some("analyst".into()),
+            verbose: global.verbose,
+        };
+        crate::trail::accounts_import(&police, &case.join("accounts.csv"), false)
+            .context("loading the demo accounts")?;
+        let ledger = LedgerImportArgs {
+            file: case.join("ledger.csv"),
+            format: LedgerFileFormat::Native,
+            batch_size: 50_000,
+            json: false,
+        };
+        crate::trail::ledger_import(&police, &ledger).context("loading the demo ledger")?;
         std::fs::write(&marker, format!("seed {}\n", args.seed))
             .with_context(|| format!("cannot write {}", marker.display()))?;
         eprintln!("loaded {loaded} reports in {:.1} s", started.elapsed().as_secs_f64());
