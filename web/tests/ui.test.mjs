@@ -314,10 +314,19 @@ describe('public pages', () => {
     await page.context().close();
   });
 
-  // PENDING: GET /api/v1/lookup (issue 8) and POST /api/v1/public/reports
-  // (issue 4) are not on this branch. When they land, replace these with
-  // real flows: a reported phone shows its count; a submitted report shows
-  // its receipt.
+  // PENDING: GET /api/v1/lookup (issue 8) is not wired yet; when it lands,
+  // a reported phone should show its count here.
   test('public lookup answers for a reported phone number', { todo: 'needs GET /api/v1/lookup (issue 8)' }, () => {});
-  test('a public report is submitted and gets a receipt', { todo: 'needs POST /api/v1/public/reports (issue 4)' }, () => {});
+  test('a public report is submitted and gets a receipt', async () => {
+    const page = await newPage();
+    await page.goto(`${origin}/report-scam`);
+    await page.locator('#text').fill('A woman on LINE said she was a crypto mentor and asked me to deposit USDT');
+    await page.locator('#amount').fill('1500');
+    await page.locator('#consent-share').check();
+    await page.locator('#form-submit, form button[type=submit]').first().click();
+    const receipt = page.getByText(/rcpt_[0-9a-f]{32}/);
+    await receipt.waitFor();
+    await shot(page, 'report-scam-receipt');
+    await page.context().close();
+  });
 });

@@ -201,7 +201,7 @@ fn parse_public(body: &[u8]) -> Result<NewReport, ApiError> {
             allowed.insert(field.to_owned(), value.clone());
         }
     }
-    if let Some(contact) = object.get("contact") {
+    if let Some(contact) = object.get("contact").or_else(|| object.get("victim_contact")) {
         allowed.insert("victim_contact".to_owned(), contact.clone());
     }
     let array = serde_json::Value::Array(vec![serde_json::Value::Object(allowed)]).to_string();
