@@ -33,6 +33,21 @@ def add_arguments(parser):
     parser.add_argument("--snapml-timeout", type=int, default=900, help="seconds snapml may take before it is stopped")
 
 
+def measure(command):
+    """Like bench.measure, but the child writes to files: its output (a mule
+    ranking, an import summary listing issues) can outgrow a pipe buffer."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) not in (0, 1):
+            err.seek(0)
+            sys.exit(f"benchmark command failed: {' '.join(command)}\n{err.read().decode()[-2000:]}")
+        out.seek(0)
+        return wall, usage.ru_maxrss / 1024, out.read().decode()
+
+
 def case(rows, reports, seed=42):
     """A generated case in bench/out, written once."""
     folder = os.path.join(bench.OUT, f"trail-{rows}")
@@ -48,7 +63,7 @@ def load(data, folder, database=None):
     where = ["--database", database] if database else ["--data", data]
     subprocess.run([bench.BIN, *where, "accounts", "import", os.path.join(folder, "accounts.csv")], check=True,
                    stdout=subprocess.DEVNULL)
-    return bench.measure([bench.BIN, *where, "ledger", "import", os.path.join(folder, "ledger.csv"), "--json"])
+    return measure([bench.BIN, *where, "ledger", "import", os.path.join(folder, "ledger.csv"), "--json"])
 
 
 def victim_payments(folder):
@@ -80,7 +95,7 @@ def quality(args, data):
     with open(ids, "w") as handle:
         handle.write("\n".join(truth))
     out = os.path.join(data, "traces")
-    wall, _, _ = bench.measure([bench.BIN, "--data", data, "trace", "--tx-file", ids, "--out", out, "--rule", "fifo"])
+    wall, _, _ = measure([bench.BIN, "--data", data, "trace", "--tx-file", ids, "--out", out, "--rule", "fifo"])
     found = total = 0
     for tx, endpoints in truth.items():
         with open(os.path.join(out, f"{tx}.json")) as handle:
@@ -92,7 +107,7 @@ def quality(args, data):
             total += amount
             found += min(amount, ours.get(account, 0))
     recall = found / max(1, total)
-    mule_wall, mule_rss, ranking = bench.measure([bench.BIN, "--data", data, "mules", "--format", "csv"])
+    mule_wall, mule_rss, ranking = measure([bench.BIN, "--data", data, "mules", "--format", "csv"])
     ranked = [line.split(",")[0] for line in ranking.splitlines()[1:]]
     with open(os.path.join(folder, "truth", "mules.csv"), newline="") as handle:
         mules = {row["account"] for row in csv.DictReader(handle)}
@@ -121,7 +136,7 @@ def import_and_trace(args, data):
     rows = args.ledger_rows
     wall, rss, _ = load(os.path.join(data, "big"), folder)
     peer_db = os.path.join(data, "peer.sqlite3")
-    peer, peer_rss, _ = bench.measure([sys.executable, __file__, path, peer_db])
+    peer, peer_rss, _ = measure([sys.executable, __file__, path, peer_db])
     print(f"ledger import, {rows:,} rows ({os.path.getsize(path) / 2**20:.0f} MiB CSV), whole process:")
     print(f"  crackdown → SQLite     {wall:7.1f} s  {rows / wall:>10,.0f} rows/s  peak {rss:6.0f} MiB  (target 500,000 rows/s)")
     print(f"  python sqlite3 (peer)  {peer:7.1f} s  {rows / peer:>10,.0f} rows/s  peak {peer_rss:6.0f} MiB")
@@ -159,7 +174,7 @@ def import_and_trace(args, data):
     print(f"trace {len(payments):,} payments through the {rows:,}-row ledger, whole process (load included):")
     for rule in ["fifo", "poison"]:
         out = os.path.join(data, f"traces-{rule}")
-        wall, rss, _ = bench.measure([bench.BIN, "--data", os.path.join(data, "big"), "trace", "--tx-file", ids,
+        wall, rss, _ = measure([bench.BIN, "--data", os.path.join(data, "big"), "trace", "--tx-file", ids,
                                       "--out", out, "--rule", rule])
         print(f"  {rule:7s} {wall:7.1f} s  peak {rss:6.0f} MiB  (targets < 60 s, < 4096 MiB)")
         shutil.rmtree(out, ignore_errors=True)
@@ -194,7 +209,7 @@ def features(args, data):
     where = os.path.join(data, "features")
     load(where, folder)
     out = os.path.join(data, "features.csv")
-    wall, rss, _ = bench.measure([bench.BIN, "--data", where, "features", "--out", out, "--threads", "2"])
+    wall, rss, _ = measure([bench.BIN, "--data", where, "features", "--out", out, "--threads", "2"])
     index = {}
     table = []
     with open(os.path.join(folder, "ledger.csv"), newline="") as handle:

@@ -301,14 +301,16 @@ impl Store {
     }
 
     /// Up to `limit` transfers of the organisation's ledger after row id
-    /// `after` (0 to start), in arrival order, each with its row id.
+    /// `after` (0 to start), in arrival order, each with its row id. The
+    /// unary `+` keeps SQLite on the id range instead of the (org, tx id)
+    /// index, which would sort the whole ledger for every page.
     pub fn ledger_page(&self, viewer: &Viewer, after: i64, limit: usize) -> Result<Vec<(i64, LedgerRow)>, StoreError> {
         require_case_worker(viewer)?;
         let rows = self.pool.with(|conn| {
             conn.query(
                 "SELECT id, line, tx_id, at, from_account, to_account, amount_minor, currency, received_minor, \
                  received_currency, channel, extra FROM ledger_transfers \
-                 WHERE org_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                 WHERE id > $2 AND +org_id = $1 ORDER BY id LIMIT $3",
                 &[Value::Int(viewer.org_id), Value::Int(after), Value::Int(i64::try_from(limit).unwrap_or(i64::MAX))],
             )
         })?;

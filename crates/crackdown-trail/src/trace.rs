@@ -134,7 +134,7 @@ impl TraceOptions {
 }
 
 /// The step limit the command line applies to poison traces unless told otherwise.
-pub const POISON_MAX_STEPS: usize = 20_000;
+pub const POISON_MAX_STEPS: usize = 5_000;
 
 /// Why traced money stopped at an endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

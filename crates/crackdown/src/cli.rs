@@ -500,7 +500,7 @@ pub struct TracingArgs {
     pub dust: i64,
     /// Stop a trace after handling this many transfers of accounts holding traced money; the
     /// money then ends where it sits (reason horizon) and the trace says when it stopped.
-    /// Default: 20000 under poison (whose taint reaches most of a busy ledger), no limit otherwise.
+    /// Default: 5000 under poison (whose taint reaches most of a busy ledger), no limit otherwise.
     #[arg(long)]
     pub max_steps: Option<usize>,
     /// Threads for batch tracing.
