@@ -81,22 +81,14 @@ def run(args):
     print(f"  python sqlite3 (peer)  {peer:7.2f} s  {args.reports / peer:>10,.0f} reports/s  peak {peer_rss:6.0f} MiB")
     print(f"  ratio crackdown/peer throughput: {peer / ours:.2f}x")
 
-    pg_dir = os.path.join(data, "pg")
-    started = subprocess.run([os.path.join(bench.ROOT, "scripts", "postgres-for-tests"), "start", pg_dir],
-                             capture_output=True, text=True)
-    if started.returncode != 0:
-        print(f"  PostgreSQL: could not start a server ({started.stderr.strip()[-200:]}); skipped")
-    else:
-        url = started.stdout.strip().split("=", 1)[1]
-        try:
+    with bench.postgres(os.path.join(data, "pg")) as url:
+        if url:
             def fresh_pg():
                 subprocess.run(["psql", url, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True,
                                capture_output=True)
             pg, pg_rss, summary = bench.median_runs(max(1, args.runs // 2), [bench.BIN, "--database", url, "import", "reports", path, "--json"], before=fresh_pg)
             assert json.loads(summary)["imported"] == args.reports, summary
             print(f"  crackdown → PostgreSQL {pg:7.2f} s  {args.reports / pg:>10,.0f} reports/s  peak {pg_rss:6.0f} MiB")
-        finally:
-            subprocess.run([os.path.join(bench.ROOT, "scripts", "postgres-for-tests"), "stop", pg_dir], capture_output=True)
     shutil.rmtree(data, ignore_errors=True)
 
 

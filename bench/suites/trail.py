@@ -142,21 +142,12 @@ def import_and_trace(args, data):
     print(f"  python sqlite3 (peer)  {peer:7.1f} s  {rows / peer:>10,.0f} rows/s  peak {peer_rss:6.0f} MiB")
     print(f"  ratio crackdown/peer throughput: {peer / wall:.2f}x")
 
-    pg_dir = os.path.join(data, "pg")
-    started = subprocess.run([os.path.join(bench.ROOT, "scripts", "postgres-for-tests"), "start", pg_dir],
-                             capture_output=True, text=True)
-    if started.returncode != 0:
-        print(f"  PostgreSQL: could not start a server ({started.stderr.strip()[-200:]}); skipped")
-    else:
-        url = started.stdout.strip().split("=", 1)[1]
-        try:
+    with bench.postgres(os.path.join(data, "pg")) as url:
+        if url:
             small = case(args.quality_rows, 3000)
             pg, pg_rss, _ = load(None, small, database=url)
             print(f"  crackdown → PostgreSQL {pg:7.1f} s  {args.quality_rows / pg:>10,.0f} rows/s  peak {pg_rss:6.0f} MiB"
                   f"  ({args.quality_rows:,} rows)")
-        finally:
-            subprocess.run([os.path.join(bench.ROOT, "scripts", "postgres-for-tests"), "stop", pg_dir],
-                           capture_output=True)
 
     payments = list(victim_payments(folder))
     if len(payments) < args.traces:
