@@ -80,9 +80,16 @@ impl NewReport {
     /// The key under which exact resubmissions are recognised: the same
     /// normalized text from the same reporter, the reporter being the named
     /// reporter or else the victim's contact, so that two anonymous victims
-    /// who write the same short sentence stay two reports.
+    /// who write the same short sentence stay two reports. An artefact (a
+    /// forwarded e-mail, a chat export) that names nobody is told apart by
+    /// its own id, the hash of its bytes: two victims' exports of the same
+    /// scam script are two reports, the same file sent twice is one.
     pub fn fingerprint(&self) -> String {
-        let reporter = self.reporter.as_deref().or(self.victim_contact.as_ref().map(|victim| victim.contact.as_str()));
+        let reporter = self
+            .reporter
+            .as_deref()
+            .or(self.victim_contact.as_ref().map(|victim| victim.contact.as_str()))
+            .or(self.original.as_ref().and(self.external_id.as_deref()));
         content_fingerprint(reporter, &self.text)
     }
 }
@@ -136,5 +143,22 @@ mod tests {
         assert_eq!(content_fingerprint(Some("Hotline"), "Pay  NOW"), content_fingerprint(Some("hotline"), "pay now"));
         assert_ne!(content_fingerprint(Some("a"), "x"), content_fingerprint(Some("b"), "x"));
         assert_ne!(content_fingerprint(Some("a b"), "c"), content_fingerprint(Some("a"), "b c"));
+    }
+
+    #[test]
+    fn artefacts_naming_nobody_are_told_apart_by_their_hash() {
+        let export = |hash: &str| {
+            let mut report = NewReport::from_text("Hello dear, invest with me", Channel::Chat, Tlp::Amber);
+            report.external_id = Some(format!("sha256:{hash}"));
+            report.original = Some(hash.as_bytes().to_vec());
+            report
+        };
+        assert_ne!(export("aa").fingerprint(), export("bb").fingerprint(), "two victims' exports of one script");
+        assert_eq!(export("aa").fingerprint(), export("aa").fingerprint());
+        let mut typed = NewReport::from_text("Hello dear, invest with me", Channel::Web, Tlp::Amber);
+        typed.external_id = Some("case-1".into());
+        let mut again = typed.clone();
+        again.external_id = Some("case-2".into());
+        assert_eq!(typed.fingerprint(), again.fingerprint(), "typed resubmissions under new ids stay duplicates");
     }
 }

@@ -189,7 +189,6 @@ fn load_case(store: &Store, case: &Path) -> anyhow::Result<usize> {
         .with_context(|| format!("cannot list {}", case.join("chats").display()))?
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .map(|path| if path.is_dir() { path.join("result.json") } else { path })
         .collect();
     chats.sort();
     for chat in chats {

@@ -81,8 +81,11 @@ impl<'a> Intake<'a> {
         Ok(())
     }
 
-    /// One chat export file.
-    pub fn chat(&mut self, file: &Path, owner: Option<String>, utc_offset: Option<FixedOffset>) -> anyhow::Result<()> {
+    /// One chat export: a file, or a Telegram Desktop export folder (its
+    /// `result.json`), since that is how Telegram hands an export over.
+    pub fn chat(&mut self, path: &Path, owner: Option<String>, utc_offset: Option<FixedOffset>) -> anyhow::Result<()> {
+        let telegram_export = path.join("result.json");
+        let file = if path.is_dir() && telegram_export.is_file() { telegram_export.as_path() } else { path };
         let origin = file.display().to_string();
         let bytes = match std::fs::read(file) {
             Ok(bytes) => bytes,

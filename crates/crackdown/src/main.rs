@@ -17,12 +17,26 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    exit_quietly_on_closed_pipe(&cli.command);
     init_logging(cli.global.verbose);
     match run(cli) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `crackdown reports list | head` should stop quietly when the pipe closes,
+/// as Unix tools do, rather than panic on the next print. The server keeps
+/// Rust's default (SIGPIPE ignored): a client closing its socket must not
+/// end the process.
+fn exit_quietly_on_closed_pipe(command: &cli::Command) {
+    if !matches!(command, cli::Command::Serve(_) | cli::Command::Demo(_)) {
+        // SAFETY: runs once at start-up, before any other thread exists.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
     }
 }

@@ -57,6 +57,9 @@ pub(super) fn is_date_line(line: &str) -> bool {
     YEAR_FIRST_DATE.is_match(line) || WEEKDAY_DATE.is_match(line)
 }
 
+/// How the export's second line ("Saved on: ...") begins, per app language.
+const SAVED_ON: [&str; 4] = ["Saved on", "保存日時", "บันทึกเมื่อ", "儲存日期"];
+
 /// The chat partner or group named by the header line.
 fn title_from_header(line: &str) -> Option<String> {
     let rest = line.trim_start_matches('\u{feff}').strip_prefix("[LINE]")?.trim();
@@ -65,6 +68,8 @@ fn title_from_header(line: &str) -> Option<String> {
         .or_else(|| rest.strip_prefix("Chat history in "))
         .or_else(|| rest.strip_suffix("とのトーク履歴"))
         .or_else(|| rest.strip_suffix("のトーク履歴"))
+        .or_else(|| rest.strip_prefix("ประวัติการแชทกับ"))
+        .or_else(|| rest.strip_prefix("與").and_then(|rest| rest.strip_suffix("的聊天記錄")))
         .unwrap_or(rest);
     let title = title.trim();
     (!title.is_empty()).then(|| title.to_owned())
@@ -101,7 +106,7 @@ pub(super) fn parse(text: &str, options: &ChatOptions) -> Conversation {
                 title = title_from_header(line);
                 continue;
             }
-            if line.starts_with("Saved on") || line.starts_with("保存日時") || line.trim().is_empty() {
+            if SAVED_ON.iter().any(|label| line.starts_with(label)) || line.trim().is_empty() {
                 continue;
             }
             in_header = false;
@@ -219,6 +224,17 @@ mod tests {
             ]
         );
         assert_eq!(conversation.warnings, Vec::<String>::new());
+    }
+
+    #[test]
+    fn thai_export_header() {
+        let thai = parse(
+            "[LINE] ประวัติการแชทกับ Mei Chen\nบันทึกเมื่อ: 2025/03/14 04:01\n\n2025/03/13(Thu)\n09:09\tMei Chen\tสวัสดีค่ะ\n",
+            &ChatOptions::default(),
+        );
+        assert!(!thai.warnings.iter().any(|w| w.starts_with("line")), "{:?}", thai.warnings);
+        assert_eq!(thai.title.as_deref(), Some("Mei Chen"));
+        assert_eq!(thai.messages.len(), 1);
     }
 
     #[test]

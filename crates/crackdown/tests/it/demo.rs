@@ -60,6 +60,28 @@ fn generate_is_deterministic_and_its_reports_import_cleanly() {
     let resubmissions = summary["resubmissions"].as_u64().expect("resubmissions");
     assert_eq!(imported["duplicates"].as_u64(), Some(resubmissions), "exact resubmissions are recognised");
     assert_eq!(imported["imported"].as_u64(), Some(400 - resubmissions));
+
+    // The seized books and the forwarded evidence go through their own import paths, without a reject.
+    let path = |name: &str| first.join(name).to_str().expect("utf-8").to_owned();
+    let ledger = backend.json(&["ledger", "import", &path("ledger.csv"), "--json"]);
+    assert_eq!((ledger["rejected"].as_u64(), ledger["duplicates"].as_u64()), (Some(0), Some(0)), "{ledger}");
+    assert_eq!(ledger["imported"].as_u64(), Some(transactions));
+    let accounts = backend.json(&["accounts", "import", &path("accounts.csv"), "--json"]);
+    assert_eq!(accounts["rejected"], 0, "{accounts}");
+    assert_eq!(accounts["stored"], summary["accounts"]);
+    let emails = backend.json(&["import", "email", &path("emails"), "--json"]);
+    assert_eq!((emails["rejected"].as_u64(), emails["imported"].as_u64()), (Some(0), summary["emails"].as_u64()));
+    let mut chat_args = vec!["import".to_owned(), "chat".to_owned(), "--json".to_owned()];
+    for entry in std::fs::read_dir(first.join("chats")).expect("chats") {
+        chat_args.push(entry.expect("entry").path().to_str().expect("utf-8").to_owned());
+    }
+    let chat_args: Vec<&str> = chat_args.iter().map(String::as_str).collect();
+    let chats = backend.json(&chat_args);
+    assert_eq!(
+        (chats["rejected"].as_u64(), chats["imported"].as_u64()),
+        (Some(0), summary["chats"].as_u64()),
+        "every export is its own report, Telegram folders included: {chats}"
+    );
 }
 
 #[test]
