@@ -315,3 +315,77 @@ fn sigkill_mid_import_leaves_whole_batches_and_a_rerun_completes_exactly_once() 
     assert_eq!(rerun["imported"].as_u64(), Some(total - after_kill));
     assert_eq!(ledger_len(&backend), total);
 }
+
+/// A hand-made ledger with one fan-in, a temporal cycle, a scatter-gather and
+/// structuring; `typologies --store` keeps the hits, `--stored` reads them back
+/// for the owning organisation only.
+fn stored_typologies(backend: &Backend) {
+    let ledger = write(
+        backend.path(),
+        "typologies.csv",
+        "tx_id,timestamp,from_account,to_account,amount,currency,channel\n\
+         p1,2024-01-01T00:00:00Z,V,A,1000.00,USD,wire\n\
+         p2,2024-01-01T02:00:00Z,A,B,950.00,USD,wire\n\
+         p3,2024-01-01T04:00:00Z,B,C,900.00,USD,wire\n\
+         p4,2024-01-01T06:00:00Z,C,A,850.00,USD,wire\n\
+         s1,2024-01-02T00:00:00Z,S,M1,10.00,USD,wire\n\
+         s2,2024-01-02T00:00:00Z,S,M2,10.00,USD,wire\n\
+         s3,2024-01-02T00:00:00Z,S,M3,10.00,USD,wire\n\
+         g1,2024-01-02T01:00:00Z,M1,D,10.00,USD,wire\n\
+         g2,2024-01-02T01:00:00Z,M2,D,10.00,USD,wire\n\
+         g3,2024-01-02T01:00:00Z,M3,D,10.00,USD,wire\n\
+         k1,2024-01-03T00:00:00Z,K,T,9500.00,USD,wire\n\
+         k2,2024-01-04T00:00:00Z,K,T,9900.00,USD,wire\n\
+         k3,2024-01-05T00:00:00Z,K,T,9000.00,USD,wire\n",
+    );
+    backend.run(&["ledger", "import", &ledger]);
+    // Without --store nothing is kept.
+    let found = backend.json(&["typologies", "--json"]);
+    assert!(backend.json(&["typologies", "--stored", "--json"]).as_array().is_some_and(Vec::is_empty));
+    let stored = backend.json(&["typologies", "--store", "--json"]);
+    assert_eq!(stored.as_array().map(Vec::len), found.as_array().map(Vec::len));
+    let read = backend.json(&["typologies", "--stored", "--json"]);
+    assert_eq!(read, stored);
+    let hits = read.as_array().expect("hits");
+    let find = |kind: &str, tx_ids: &[&str]| {
+        hits.iter()
+            .find(|hit| hit["kind"] == kind && hit["tx_ids"] == serde_json::json!(tx_ids))
+            .unwrap_or_else(|| panic!("no {kind} hit {tx_ids:?} in {read}"))
+    };
+    let cycle = find("temporal_cycle", &["p2", "p3", "p4"]);
+    assert_eq!(cycle["account"], "A");
+    assert_eq!(cycle["accounts"], serde_json::json!(["A", "B", "C"]));
+    assert_eq!(cycle["window_start"], "2024-01-01T02:00:00Z");
+    assert_eq!(cycle["window_end"], "2024-01-01T06:00:00Z");
+    assert!(cycle["id"].as_i64().is_some_and(|id| id > 0));
+    find("scatter_gather", &["s1", "s2", "s3", "g1", "g2", "g3"]);
+    find("structuring", &["k1", "k2", "k3"]);
+    let only = backend.json(&["typologies", "--stored", "--kind", "structuring", "--format", "csv", "--json"]);
+    assert!(only.as_array().is_some_and(|hits| hits.len() == 1 && hits[0]["kind"] == "structuring"), "{only}");
+    // A second stored run replaces the first rather than adding to it.
+    backend.run(&["typologies", "--store"]);
+    assert_eq!(backend.json(&["typologies", "--stored", "--json"]).as_array().map(Vec::len), Some(hits.len()));
+
+    // Another organisation's analyst sees none of them; a partner may not read them.
+    backend.run(&["org", "add", "bank-b"]);
+    backend.run(&["user", "add", "other", "--org", "bank-b", "--role", "analyst"]);
+    let other = backend.json(&["--as", "other", "typologies", "--stored", "--json"]);
+    assert!(other.as_array().is_some_and(Vec::is_empty), "{other}");
+    let store = backend.store();
+    let operator = store.operator(chrono::Utc::now()).expect("operator");
+    assert_eq!(store.typology_hits(&operator, Some("temporal_cycle")).expect("read").len(), 1);
+    let partner = crackdown_model::Viewer { role: crackdown_model::Role::Partner, ..operator };
+    assert!(store.typology_hits(&partner, None).is_err());
+}
+
+#[test]
+fn typology_hits_are_stored_on_sqlite() {
+    stored_typologies(&Backend::sqlite());
+}
+
+#[test]
+fn typology_hits_are_stored_on_postgres() {
+    if let Some(backend) = Backend::postgres() {
+        stored_typologies(&backend);
+    }
+}
