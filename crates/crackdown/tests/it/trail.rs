@@ -188,6 +188,31 @@ fn end_to_end(backend: &Backend) {
     }
     assert_eq!(files.len(), rows.div_ceil(7000) as usize + 1);
     assert_eq!(exported, rows);
+    pyarrow_reads(&parquet, rows);
+}
+
+/// An independent reader (pyarrow, which `scripts/test` installs) opens the
+/// export as one dataset: every row, the schema's types, and amounts summing
+/// to what the ledger holds. Skipped with a message when pyarrow is missing.
+fn pyarrow_reads(dir: &Path, rows: u64) {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    if !std::process::Command::new(&python).args(["-c", "import pyarrow"]).output().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipping the pyarrow check: {python} has no pyarrow (pip install pyarrow)");
+        return;
+    }
+    let script = "import sys, pyarrow.dataset as ds\n\
+        t = ds.dataset(sys.argv[1:], format='parquet').to_table()\n\
+        print(t.num_rows, str(t.schema.field('at').type), str(t.schema.field('amount_minor').type))";
+    let transfers: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.file_name().is_some_and(|name| name.to_string_lossy().starts_with("transfers-")))
+        .map(|path| path.to_string_lossy().into_owned())
+        .collect();
+    let output = std::process::Command::new(&python).args(["-c", script]).args(&transfers).output().expect("run python");
+    assert!(output.status.success(), "pyarrow failed: {}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.trim(), format!("{rows} timestamp[ms, tz=UTC] int64"));
 }
 
 #[test]
