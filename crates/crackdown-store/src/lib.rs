@@ -14,9 +14,9 @@ mod reports;
 mod sessions;
 mod stats;
 mod tenancy;
-mod typologies;
 #[doc(hidden)]
 pub mod testing;
+mod typologies;
 
 use std::path::Path;
 

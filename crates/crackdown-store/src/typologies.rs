@@ -129,8 +129,9 @@ impl Store {
         for row in &hit_rows {
             let id = row.int(0)?;
             let accounts_text = row.text(3)?;
-            let accounts: Vec<String> = serde_json::from_str(&accounts_text)
-                .map_err(|error| StoreError::Schema(format!("typology hit {id}: accounts {accounts_text:?}: {error}")))?;
+            let accounts: Vec<String> = serde_json::from_str(&accounts_text).map_err(|error| {
+                StoreError::Schema(format!("typology hit {id}: accounts {accounts_text:?}: {error}"))
+            })?;
             let mut tx_ids = Vec::new();
             while let Some(transfer) = transfers.next_if(|transfer| transfer.int(0).is_ok_and(|hit| hit == id)) {
                 tx_ids.push(transfer.text(1)?);

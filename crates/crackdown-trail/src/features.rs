@@ -468,13 +468,19 @@ fn scatter_gather(graph: &Graph<'_>, config: &PatternConfig) -> Vec<u32> {
             // Backward: the first legs enter `to`; the second legs enter `from` from each w.
             first_legs.clear();
             if forward {
-                first_legs.extend(pairs.outgoing[from as usize].iter().copied().filter(|&(middle, id)| {
-                    middle != from && pairs.pairs[id as usize].latest() >= earliest
-                }));
+                first_legs.extend(
+                    pairs.outgoing[from as usize]
+                        .iter()
+                        .copied()
+                        .filter(|&(middle, id)| middle != from && pairs.pairs[id as usize].latest() >= earliest),
+                );
             } else {
-                first_legs.extend(pairs.incoming[to as usize].iter().map(|(&middle, &id)| (middle, id)).filter(
-                    |&(middle, id)| middle != to && pairs.pairs[id as usize].latest() >= earliest,
-                ));
+                first_legs.extend(
+                    pairs.incoming[to as usize]
+                        .iter()
+                        .map(|(&middle, &id)| (middle, id))
+                        .filter(|&(middle, id)| middle != to && pairs.pairs[id as usize].latest() >= earliest),
+                );
             }
             if first_legs.is_empty() {
                 continue;

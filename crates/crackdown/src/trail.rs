@@ -588,7 +588,11 @@ fn hit_record(
     [kind.to_owned(), account.to_owned(), accounts.join(";"), start.to_rfc3339(), end.to_rfc3339(), tx_ids.join(";")]
 }
 
-fn print_hits<T: serde::Serialize>(hits: &[T], json: bool, record: impl Fn(&T) -> [String; 6]) -> anyhow::Result<ExitCode> {
+fn print_hits<T: serde::Serialize>(
+    hits: &[T],
+    json: bool,
+    record: impl Fn(&T) -> [String; 6],
+) -> anyhow::Result<ExitCode> {
     if json {
         print_json(&hits)?;
     } else {

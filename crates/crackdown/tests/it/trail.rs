@@ -209,7 +209,8 @@ fn pyarrow_reads(dir: &Path, rows: u64) {
         .filter(|path| path.file_name().is_some_and(|name| name.to_string_lossy().starts_with("transfers-")))
         .map(|path| path.to_string_lossy().into_owned())
         .collect();
-    let output = std::process::Command::new(&python).args(["-c", script]).args(&transfers).output().expect("run python");
+    let output =
+        std::process::Command::new(&python).args(["-c", script]).args(&transfers).output().expect("run python");
     assert!(output.status.success(), "pyarrow failed: {}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.trim(), format!("{rows} timestamp[ms, tz=UTC] int64"));
