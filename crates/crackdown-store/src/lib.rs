@@ -16,6 +16,7 @@ mod stats;
 mod tenancy;
 #[doc(hidden)]
 pub mod testing;
+mod typologies;
 
 use std::path::Path;
 
@@ -30,6 +31,7 @@ pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter,
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
 pub use stats::{Count, DayCount, LossTotal, ReportStats};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
+pub use typologies::{NewTypologyHit, StoredTypologyHit};
 
 /// The file name of the embedded database inside a data directory.
 pub const SQLITE_FILE: &str = "crackdown.sqlite3";

@@ -6,16 +6,18 @@
 //! `tests/snapml/compare.py` on 100,000+ random edges). Edges are inserted in
 //! order; the window of an edge arriving at time `t` is `(t - tw, t]` over the
 //! edges inserted so far and those of the same time. Self-loops are in no
-//! pattern, but their arrival still evaluates their vertex's fan and degree. A pattern of size `S` adds one to bin `i` of every
-//! edge in it, where `bins[i] <= S < bins[i+1]` (the last bin is open);
-//! sizes below `bins[0]` and patterns of size 1 are not counted.
+//! pattern, but their arrival still evaluates their vertex's fan and degree.
+//! A pattern of size `S` adds one to one bin of every edge in it: the last
+//! bin when `S >= bins[last]`, otherwise the first `i` with `S <= bins[i]`
+//! (snapml's `binCounts`; its Python docstring's `bins[i] <= S < bins[i+1]`
+//! is not what it computes). Patterns of size 1 are not counted.
 //! * fan-in/out: on each arrival, the edges into the target (out of the
 //!   source) in the window form a pattern whose size is the number of distinct
 //!   neighbours; degree-in/out the same with the number of edges.
-//! * scatter-gather: for a source `s` and target `d`, the intermediates `m`
-//!   with `s->m` and `m->d` edges in the window; evaluated once per `(s, d)`,
-//!   at the last arriving edge that forms an `s->m->d` path, over that edge's
-//!   window. Size = number of intermediates.
+//! * scatter-gather: evaluated from both ends of every edge over its window
+//!   `[t - tw, t]`, void when a pair involved has a later edge (see
+//!   `scatter_gather`); size = number of intermediates. Definitions follow
+//!   snapml's published C++ source (`computeScatterGatherBatchAPI`).
 //! * temporal cycles: each arriving edge `v->u` closes the paths `u->...->v`
 //!   of strictly increasing times inside its window; length-constrained
 //!   cycles: the simple paths `u->...->v` in the window regardless of time,
@@ -36,13 +38,20 @@ pub struct PatternConfig {
 }
 
 impl PatternConfig {
+    /// snapml's bin of a pattern of `size`: the last bin from its value on,
+    /// otherwise the first bin whose value is at least `size` (so with
+    /// bins 2, 4, 8 a size of 3 or 4 counts in the bin of 4, not of 2, and
+    /// sizes below the first value in the first bin).
     fn bin(&self, size: usize) -> Option<usize> {
         if size < 2 {
             return None;
         }
         let size = u32::try_from(size).unwrap_or(u32::MAX);
-        let index = self.bins.partition_point(|&bin| bin <= size);
-        index.checked_sub(1)
+        let last = self.bins.len().checked_sub(1)?;
+        if size >= self.bins[last] {
+            return Some(last);
+        }
+        Some(self.bins.partition_point(|&bin| bin < size))
     }
 }
 
@@ -382,116 +391,149 @@ fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
     out
 }
 
-/// An edge that (re)evaluates a scatter-gather pair.
-#[derive(Clone, Copy)]
-struct Trigger {
-    edge: u32,
-    /// The edge is the pattern's second leg (m->d) rather than its first (s->m).
-    gather: bool,
-    /// The trigger's other leg lies in the window.
-    valid: bool,
+/// Every edge between one ordered pair of vertices, in time order.
+struct Pair {
+    times: Vec<i64>,
+    edges: Vec<u32>,
 }
 
+impl Pair {
+    fn latest(&self) -> i64 {
+        self.times.last().copied().unwrap_or(i64::MIN)
+    }
+
+    /// The pair's edges at or after `earliest` (none of them later than the evaluation).
+    fn since(&self, earliest: i64) -> &[u32] {
+        &self.edges[self.times.partition_point(|&time| time < earliest)..]
+    }
+}
+
+/// The graph grouped by vertex pair: each vertex's outgoing pairs and, for
+/// the lookups of the second leg, its incoming pairs by source.
+struct Pairs {
+    pairs: Vec<Pair>,
+    outgoing: Vec<Vec<(u32, u32)>>,
+    incoming: Vec<FxHashMap<u32, u32>>,
+}
+
+impl Pairs {
+    fn new(edges: &Edges<'_>, vertices: usize) -> Pairs {
+        let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        let mut pairs: Vec<Pair> = Vec::new();
+        let mut outgoing: Vec<Vec<(u32, u32)>> = vec![Vec::new(); vertices];
+        let mut incoming: Vec<FxHashMap<u32, u32>> = vec![FxHashMap::default(); vertices];
+        for edge in 0..edges.source.len() {
+            let (from, to) = (edges.source[edge], edges.target[edge]);
+            let id = *index.entry((from, to)).or_insert_with(|| {
+                pairs.push(Pair { times: Vec::new(), edges: Vec::new() });
+                let id = (pairs.len() - 1) as u32;
+                outgoing[from as usize].push((to, id));
+                incoming[to as usize].insert(from, id);
+                id
+            });
+            pairs[id as usize].times.push(edges.time[edge]);
+            pairs[id as usize].edges.push(edge as u32);
+        }
+        Pairs { pairs, outgoing, incoming }
+    }
+}
+
+/// Scatter-gather as snapml evaluates it, on the whole edge list at once.
+/// Each edge `u->v` at time `t` evaluates, over `[t - tw, t]`:
+/// * forward (`u` scatters, `v` an intermediate): for every `w` that `v`
+///   pays (pair latest `>= t - tw`, `w` not `u` or `v`), the intermediates
+///   `m` with pairs `u->m` (`m != u`, latest `>= t - tw`) and `m->w`;
+/// * backward (`v` gathers, `u` an intermediate): for every `w` paying `u`
+///   (`w` not `u` or `v`), the intermediates `m` with `m->v` (`m != v`) and `w->m`.
+///
+/// A pair whose latest edge is later than `t` voids the whole evaluation
+/// (the pattern is counted at its last edge instead); a second leg whose
+/// latest edge is before `t - tw` does not count. With at least two
+/// intermediates, every edge of both legs inside the window gets one
+/// pattern of that size. Pair latests count over the whole list, later
+/// edges included, as snapml inserts the batch before evaluating it.
 fn scatter_gather(graph: &Graph<'_>, config: &PatternConfig) -> Vec<u32> {
     let bins = config.bins.len();
     let edges = graph.edges;
     let count = edges.source.len();
     let mut out = vec![0u32; count * bins];
-    let window = config.window;
-    let outgoing = |vertex: u32| graph.star_outgoing(vertex);
-    let incoming = |vertex: u32| graph.star_incoming(vertex);
-    // Each (s, d) pair is evaluated at the latest time an edge triggers it,
-    // once per triggering edge of that time (snapml keeps only a pair's last
-    // evaluation; edges of equal time are evaluated together). An edge u->v
-    // triggers, as a gather edge (m = u, d = v), the pairs (s, v) of every
-    // earlier in-neighbour s of u with s != v; as a scatter edge (s = u,
-    // m = v), the pairs (u, d) of every earlier out-neighbour d of v with
-    // d != u, d != v. Neighbours count whenever they were seen, but an
-    // evaluation is void unless the trigger's other leg lies in its window.
-    let mut anchor: FxHashMap<(u32, u32), (i64, Vec<Trigger>)> = FxHashMap::default();
-    let inclusive = window.saturating_add(1);
-    let mut record = |pair: (u32, u32), trigger: Trigger| {
-        let time = edges.time[trigger.edge as usize];
-        let slot = anchor.entry(pair).or_insert_with(|| (time, Vec::new()));
-        if slot.0 != time {
-            *slot = (time, Vec::new());
-        }
-        match slot.1.iter_mut().find(|known| known.edge == trigger.edge && known.gather == trigger.gather) {
-            Some(known) => *known = trigger,
-            None => slot.1.push(trigger),
-        }
-    };
-    // Distinct neighbours seen so far with their latest edge time, so a hub's
-    // history is walked once per neighbour, not once per edge. Edges of one
-    // time are added before any of them triggers (they arrive together).
-    let vertices = graph.vertices();
-    let mut senders: Vec<FxHashMap<u32, i64>> = vec![FxHashMap::default(); vertices];
-    let mut receivers: Vec<FxHashMap<u32, i64>> = vec![FxHashMap::default(); vertices];
-    let mut group = 0usize;
-    while group < count {
-        let time = edges.time[group];
-        let mut end = group;
-        while end < count && edges.time[end] == time {
-            let (from, to) = (edges.source[end], edges.target[end]);
-            senders[to as usize].insert(from, time);
-            receivers[from as usize].insert(to, time);
-            end += 1;
-        }
-        let earliest = time.saturating_sub(window);
-        for edge in group as u32..end as u32 {
-            let (from, to) = (edges.source[edge as usize], edges.target[edge as usize]);
-            for (&source, &latest) in &senders[from as usize] {
-                if source != to {
-                    record((source, to), Trigger { edge, gather: true, valid: latest >= earliest });
-                }
-            }
-            for (&target, &latest) in &receivers[to as usize] {
-                if target != to && target != from {
-                    record((from, target), Trigger { edge, gather: false, valid: latest >= earliest });
-                }
-            }
-        }
-        group = end;
-    }
-    let mut anchors: Vec<((u32, u32), (u32, bool))> = anchor
-        .into_iter()
-        .flat_map(|(pair, (_, triggers))| {
-            triggers.into_iter().filter(|t| t.valid).map(move |t| (pair, (t.edge, t.gather)))
-        })
-        .collect();
-    anchors.sort_unstable();
-    let mut scatter: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+    let pairs = Pairs::new(edges, graph.vertices());
+    let mut first_legs: Vec<(u32, u32)> = Vec::new();
     let mut pattern: Vec<u32> = Vec::new();
-    let mut middles: FxHashSet<u32> = FxHashSet::default();
-    for ((source, target), (edge, gather)) in anchors {
-        // Intermediates over the trigger's window [t - tw, t]: a gather trigger
-        // counts the source itself when it has a self-loop, never the target;
-        // a scatter trigger the target (with a self-loop), never the source.
-        // A gather trigger whose source is its own middle (a self-loop) counts neither end.
-        let loop_trigger = gather && edges.source[edge as usize] == source;
-        scatter.clear();
-        for &first in graph.window(outgoing(source), edge, inclusive) {
-            let middle = edges.target[first as usize];
-            let allowed =
-                if gather { middle != target && !(loop_trigger && middle == source) } else { middle != source };
-            if allowed {
-                scatter.entry(middle).or_default().push(first);
+    for edge in 0..count {
+        let (from, to, time) = (edges.source[edge], edges.target[edge], edges.time[edge]);
+        let earliest = time.saturating_sub(config.window);
+        for forward in [true, false] {
+            // Forward: the first legs leave `from`; the second legs leave `to` towards each w.
+            // Backward: the first legs enter `to`; the second legs enter `from` from each w.
+            first_legs.clear();
+            if forward {
+                first_legs.extend(
+                    pairs.outgoing[from as usize]
+                        .iter()
+                        .copied()
+                        .filter(|&(middle, id)| middle != from && pairs.pairs[id as usize].latest() >= earliest),
+                );
+            } else {
+                first_legs.extend(
+                    pairs.incoming[to as usize]
+                        .iter()
+                        .map(|(&middle, &id)| (middle, id))
+                        .filter(|&(middle, id)| middle != to && pairs.pairs[id as usize].latest() >= earliest),
+                );
             }
-        }
-        pattern.clear();
-        middles.clear();
-        for &second in graph.window(incoming(target), edge, inclusive) {
-            let middle = edges.source[second as usize];
-            if let Some(firsts) = scatter.get(&middle) {
-                pattern.push(second);
-                if middles.insert(middle) {
-                    pattern.extend_from_slice(firsts);
+            if first_legs.is_empty() {
+                continue;
+            }
+            // The first leg through the edge's own intermediate includes the edge:
+            // unless it is that pair's latest, every evaluation is void.
+            let own = if forward { to } else { from };
+            if first_legs.iter().any(|&(middle, id)| middle == own && pairs.pairs[id as usize].latest() > time) {
+                continue;
+            }
+            let ends: Vec<u32> = if forward {
+                pairs.outgoing[to as usize]
+                    .iter()
+                    .filter(|&&(w, id)| pairs.pairs[id as usize].latest() >= earliest && w != to && w != from)
+                    .map(|&(w, _)| w)
+                    .collect()
+            } else {
+                pairs.incoming[from as usize]
+                    .iter()
+                    .filter(|&(&w, &id)| pairs.pairs[id as usize].latest() >= earliest && w != to && w != from)
+                    .map(|(&w, _)| w)
+                    .collect()
+            };
+            for w in ends {
+                let mut middles = 0usize;
+                let mut void = false;
+                pattern.clear();
+                for &(middle, first) in &first_legs {
+                    let second = if forward {
+                        pairs.incoming[w as usize].get(&middle)
+                    } else {
+                        pairs.incoming[middle as usize].get(&w)
+                    };
+                    let Some(&second) = second else { continue };
+                    let (first, second) = (&pairs.pairs[first as usize], &pairs.pairs[second as usize]);
+                    if first.latest() > time || second.latest() > time {
+                        void = true;
+                        break;
+                    }
+                    if second.latest() >= earliest {
+                        middles += 1;
+                        pattern.extend_from_slice(second.since(earliest));
+                        pattern.extend_from_slice(first.since(earliest));
+                    }
                 }
-            }
-        }
-        if let Some(bin) = config.bin(middles.len()) {
-            for &member in &pattern {
-                out[member as usize * bins + bin] += 1;
+                if void || middles < 2 {
+                    continue;
+                }
+                if let Some(bin) = config.bin(middles) {
+                    for &member in &pattern {
+                        out[member as usize * bins + bin] += 1;
+                    }
+                }
             }
         }
     }
@@ -714,6 +756,17 @@ mod tests {
         };
         let matrix = graph_features(&Edges { source: &source, target: &target, time: &time }, &config, 1);
         (0..list.len()).map(|edge| [matrix.row(edge)[0], matrix.row(edge)[1]]).collect()
+    }
+
+    #[test]
+    fn bins_follow_snapml_bin_counts() {
+        // Read off snapml 1.17 with fan bins [1, 4, 8]: fans of 2 to 4 count in
+        // the bin of 4, fans of 5 and more in the last.
+        let pattern = PatternConfig { window: 100, bins: vec![1, 4, 8] };
+        let bins: Vec<Option<usize>> = (1..=9).map(|size| pattern.bin(size)).collect();
+        assert_eq!(bins, [None, Some(1), Some(1), Some(1), Some(2), Some(2), Some(2), Some(2), Some(2)]);
+        let consecutive = PatternConfig { window: 100, bins: vec![3, 4, 5] };
+        assert_eq!(consecutive.bin(2), Some(0), "sizes below the first bin count in it");
     }
 
     #[test]

@@ -139,9 +139,12 @@ enum Layout {
 }
 
 /// Reads a ledger file record by record, memory-bounded by the batch size.
+/// One record buffer is reused for every line (no allocation per line but
+/// the transfer's own strings).
 pub struct LedgerReader<R: Read> {
     file: Arc<str>,
-    records: csv::StringRecordsIntoIter<R>,
+    reader: csv::Reader<R>,
+    record: csv::StringRecord,
     layout: Layout,
     stats: ReadStats,
     latest: Option<DateTime<Utc>>,
@@ -219,7 +222,8 @@ impl<R: Read> LedgerReader<R> {
         };
         Ok(LedgerReader {
             file: Arc::from(file),
-            records: reader.into_records(),
+            reader,
+            record: csv::StringRecord::new(),
             layout,
             stats: ReadStats::default(),
             latest: None,
@@ -235,13 +239,15 @@ impl<R: Read> LedgerReader<R> {
         let mut batch = Batch::default();
         let mut read = 0;
         while read < max {
-            let Some(result) = self.records.next() else {
+            let record = &mut self.record;
+            let result = self.reader.read_record(record);
+            if matches!(result, Ok(false)) {
                 break;
-            };
+            }
             read += 1;
             self.stats.records += 1;
-            let record = match result {
-                Ok(record) => record,
+            match result {
+                Ok(_) => {}
                 Err(error) => {
                     let line = error.position().map_or(0, |position| position.line());
                     self.push_issue(&mut batch, line, "record", error.to_string(), Severity::Error);
@@ -250,8 +256,8 @@ impl<R: Read> LedgerReader<R> {
             };
             let line = record.position().map_or(0, |position| position.line());
             let parsed = match &self.layout {
-                Layout::Native(layout) => native(layout, &record, line),
-                Layout::AmlWorld { extra_names } => amlworld(extra_names, &record, line).map(|(transfer, rounded)| {
+                Layout::Native(layout) => native(layout, record, line),
+                Layout::AmlWorld { extra_names } => amlworld(extra_names, record, line).map(|(transfer, rounded)| {
                     self.stats.rounded += u64::from(rounded);
                     transfer
                 }),

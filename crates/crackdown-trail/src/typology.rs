@@ -17,6 +17,7 @@
 //! Thresholds are integers or per-mille
 //! ratios, never floating point on money.
 
+use chrono::{DateTime, Utc};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::ledger::Ledger;
@@ -60,6 +61,11 @@ pub struct Hit {
     pub account: String,
     #[serde(skip)]
     pub account_id: u32,
+    /// Every account the transfers touch, the centre first, then by name.
+    pub accounts: Vec<String>,
+    /// Time of the first and the last transfer forming it.
+    pub window_start: DateTime<Utc>,
+    pub window_end: DateTime<Utc>,
     /// Ledger positions of the transfers forming it, in time order.
     #[serde(skip)]
     pub positions: Vec<u32>,
@@ -188,10 +194,23 @@ impl Outgoing {
 fn hit(ledger: &Ledger, kind: TypologyKind, account: u32, mut positions: Vec<u32>) -> Hit {
     positions.sort_unstable();
     positions.dedup();
+    let centre = ledger.account_name(account);
+    let mut others: Vec<&str> = positions
+        .iter()
+        .flat_map(|&p| [ledger.from(p as usize), ledger.to(p as usize)])
+        .map(|id| ledger.account_name(id))
+        .filter(|&name| name != centre)
+        .collect();
+    others.sort_unstable();
+    others.dedup();
+    let time = |index: Option<&u32>| index.map_or(DateTime::<Utc>::UNIX_EPOCH, |&p| ledger.timestamp(p as usize));
     Hit {
         kind,
-        account: ledger.account_name(account).to_owned(),
+        account: centre.to_owned(),
         account_id: account,
+        accounts: std::iter::once(centre).chain(others).map(str::to_owned).collect(),
+        window_start: time(positions.first()),
+        window_end: time(positions.last()),
         tx_ids: positions.iter().map(|&p| ledger.tx_id(p as usize).to_owned()).collect(),
         positions,
     }
@@ -567,5 +586,24 @@ mod tests {
             let (kind, account, ids) = expected;
             assert!(found.contains(&(kind, account, ids.to_owned())), "{expected:?} missing from {found:?}");
         }
+    }
+
+    #[test]
+    fn length_cycles_need_no_time_order_and_hits_carry_accounts_and_window() {
+        // B->C happens first, then C->A, then A->B closes: no increasing-time path.
+        let ledger = ledger(
+            "x1,2024-01-01T00:00:00Z,B,C,500,USD,wire\n\
+             x2,2024-01-02T00:00:00Z,C,A,500,USD,wire\n\
+             x3,2024-01-03T00:00:00Z,A,B,500,USD,wire\n",
+            &[],
+        );
+        let hits = detect(&ledger, &TypologyConfig::default());
+        let cycle = hits.iter().find(|h| h.kind == TypologyKind::LengthCycle).expect("a length-constrained cycle");
+        assert_eq!(cycle.tx_ids, ["x1", "x2", "x3"]);
+        assert_eq!(cycle.account, "B");
+        assert_eq!(cycle.accounts, ["B", "A", "C"]);
+        assert_eq!(cycle.window_start.to_rfc3339(), "2024-01-01T00:00:00+00:00");
+        assert_eq!(cycle.window_end.to_rfc3339(), "2024-01-03T00:00:00+00:00");
+        assert!(hits.iter().all(|h| h.kind != TypologyKind::TemporalCycle), "{hits:?}");
     }
 }

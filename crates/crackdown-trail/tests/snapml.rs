@@ -1,5 +1,6 @@
-//! Runs `tests/snapml/compare.py`: fan and degree features must agree exactly
-//! with snapml's GraphFeaturePreprocessor on 120,000 random edges. Skipped
+//! Runs `tests/snapml/compare.py`: fan, degree and scatter-gather features
+//! must agree exactly with snapml's GraphFeaturePreprocessor on 120,000
+//! random edges. Skipped
 //! (with a message) when Python with snapml and numpy is not installed;
 //! `scripts/test` installs them when it can.
 
@@ -7,7 +8,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 #[test]
-fn fan_and_degree_agree_exactly_with_snapml() {
+fn fan_degree_and_scatter_gather_agree_exactly_with_snapml() {
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let probe = Command::new(&python).args(["-c", "import snapml, numpy"]).output();
     if !probe.is_ok_and(|output| output.status.success()) {
@@ -22,7 +23,7 @@ fn fan_and_degree_agree_exactly_with_snapml() {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapml/compare.py");
     let output = Command::new(&python)
         .arg(&script)
-        .args(["120000", "30000", "7", "fan,degree"])
+        .args(["120000", "30000", "7", "fan,degree,scatter-gather"])
         .env("GFP_BIN", &gfp)
         .output()
         .expect("run compare.py");

@@ -479,7 +479,7 @@ pub enum JsonFormat {
     Json,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TableFormat {
     Csv,
     Json,
@@ -559,6 +559,19 @@ pub struct FreezeListArgs {
 pub struct TypologiesArgs {
     #[arg(long, value_enum, default_value = "json")]
     pub format: TableFormat,
+    /// Same as `--format json`.
+    #[arg(long)]
+    pub json: bool,
+    /// Store the hits found, replacing the organisation's previously stored ones.
+    #[arg(long, conflicts_with = "stored")]
+    pub store: bool,
+    /// Print the stored hits instead of searching the ledger again.
+    #[arg(long)]
+    pub stored: bool,
+    /// Only hits of this kind (fan_in, fan_out, scatter_gather, gather_scatter, temporal_cycle,
+    /// length_cycle, peel_chain, rapid_pass_through, structuring).
+    #[arg(long)]
+    pub kind: Option<String>,
 }
 
 #[derive(Args)]

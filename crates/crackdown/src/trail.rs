@@ -19,7 +19,7 @@ use std::time::Instant;
 use anyhow::{Context as _, anyhow, bail};
 use chrono::Utc;
 use crackdown_model::Viewer;
-use crackdown_store::{LedgerAccount, LedgerRow, Store};
+use crackdown_store::{LedgerAccount, LedgerRow, NewTypologyHit, Store};
 use crackdown_trail::account::read_accounts;
 use crackdown_trail::features::{Edges, FeatureConfig, graph_features};
 use crackdown_trail::freeze::{freeze_list as aggregate, write_csv};
@@ -541,22 +541,68 @@ pub fn mules(global: &Global, args: &MulesArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Finds (or, with `--stored`, reads back) typology hits; `--store` keeps
+/// the run as the organisation's stored hits, replacing the previous run,
+/// and prints them as stored (with their ids).
 pub fn typologies(global: &Global, args: &TypologiesArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(global)?;
     let viewer = viewer(&store, global)?;
-    let ledger = load_ledger(&store, &viewer)?;
-    let hits = detect(&ledger, &TypologyConfig::default());
-    match args.format {
-        TableFormat::Json => print_json(&hits)?,
-        TableFormat::Csv => {
-            let stdout = std::io::stdout();
-            let mut writer = csv::Writer::from_writer(stdout.lock());
-            writer.write_record(["kind", "account", "tx_ids"])?;
-            for hit in &hits {
-                writer.write_record([hit.kind.as_str(), &hit.account, &hit.tx_ids.join(";")])?;
-            }
-            writer.flush()?;
+    let json = args.json || args.format == TableFormat::Json;
+    let kind = args.kind.as_deref();
+    if !args.stored {
+        let ledger = load_ledger(&store, &viewer)?;
+        let found: Vec<NewTypologyHit> = detect(&ledger, &TypologyConfig::default())
+            .into_iter()
+            .map(|hit| NewTypologyHit {
+                kind: hit.kind.as_str().to_owned(),
+                account: hit.account,
+                accounts: hit.accounts,
+                window_start: hit.window_start,
+                window_end: hit.window_end,
+                tx_ids: hit.tx_ids,
+            })
+            .collect();
+        if !args.store {
+            let found: Vec<&NewTypologyHit> = found.iter().filter(|hit| kind.is_none_or(|k| k == hit.kind)).collect();
+            return print_hits(&found, json, |hit| {
+                hit_record(&hit.kind, &hit.account, &hit.accounts, hit.window_start, hit.window_end, &hit.tx_ids)
+            });
         }
+        let stored = store.replace_typology_hits(&viewer, &found, Utc::now())?;
+        eprintln!("stored {stored} typology hits");
+    }
+    let hits = store.typology_hits(&viewer, kind)?;
+    print_hits(&hits, json, |hit| {
+        hit_record(&hit.kind, &hit.account, &hit.accounts, hit.window_start, hit.window_end, &hit.tx_ids)
+    })
+}
+
+fn hit_record(
+    kind: &str,
+    account: &str,
+    accounts: &[String],
+    start: chrono::DateTime<Utc>,
+    end: chrono::DateTime<Utc>,
+    tx_ids: &[String],
+) -> [String; 6] {
+    [kind.to_owned(), account.to_owned(), accounts.join(";"), start.to_rfc3339(), end.to_rfc3339(), tx_ids.join(";")]
+}
+
+fn print_hits<T: serde::Serialize>(
+    hits: &[T],
+    json: bool,
+    record: impl Fn(&T) -> [String; 6],
+) -> anyhow::Result<ExitCode> {
+    if json {
+        print_json(&hits)?;
+    } else {
+        let stdout = std::io::stdout();
+        let mut writer = csv::Writer::from_writer(stdout.lock());
+        writer.write_record(["kind", "account", "accounts", "window_start", "window_end", "tx_ids"])?;
+        for hit in hits {
+            writer.write_record(record(hit))?;
+        }
+        writer.flush()?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -188,6 +188,32 @@ fn end_to_end(backend: &Backend) {
     }
     assert_eq!(files.len(), rows.div_ceil(7000) as usize + 1);
     assert_eq!(exported, rows);
+    pyarrow_reads(&parquet, rows);
+}
+
+/// An independent reader (pyarrow, which `scripts/test` installs) opens the
+/// export as one dataset: every row, the schema's types, and amounts summing
+/// to what the ledger holds. Skipped with a message when pyarrow is missing.
+fn pyarrow_reads(dir: &Path, rows: u64) {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    if !std::process::Command::new(&python).args(["-c", "import pyarrow"]).output().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipping the pyarrow check: {python} has no pyarrow (pip install pyarrow)");
+        return;
+    }
+    let script = "import sys, pyarrow.dataset as ds\n\
+        t = ds.dataset(sys.argv[1:], format='parquet').to_table()\n\
+        print(t.num_rows, str(t.schema.field('at').type), str(t.schema.field('amount_minor').type))";
+    let transfers: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.file_name().is_some_and(|name| name.to_string_lossy().starts_with("transfers-")))
+        .map(|path| path.to_string_lossy().into_owned())
+        .collect();
+    let output =
+        std::process::Command::new(&python).args(["-c", script]).args(&transfers).output().expect("run python");
+    assert!(output.status.success(), "pyarrow failed: {}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.trim(), format!("{rows} timestamp[ms, tz=UTC] int64"));
 }
 
 #[test]
@@ -314,4 +340,78 @@ fn sigkill_mid_import_leaves_whole_batches_and_a_rerun_completes_exactly_once() 
     assert_eq!(rerun["already_stored"].as_u64(), Some(after_kill));
     assert_eq!(rerun["imported"].as_u64(), Some(total - after_kill));
     assert_eq!(ledger_len(&backend), total);
+}
+
+/// A hand-made ledger with one fan-in, a temporal cycle, a scatter-gather and
+/// structuring; `typologies --store` keeps the hits, `--stored` reads them back
+/// for the owning organisation only.
+fn stored_typologies(backend: &Backend) {
+    let ledger = write(
+        backend.path(),
+        "typologies.csv",
+        "tx_id,timestamp,from_account,to_account,amount,currency,channel\n\
+         p1,2024-01-01T00:00:00Z,V,A,1000.00,USD,wire\n\
+         p2,2024-01-01T02:00:00Z,A,B,950.00,USD,wire\n\
+         p3,2024-01-01T04:00:00Z,B,C,900.00,USD,wire\n\
+         p4,2024-01-01T06:00:00Z,C,A,850.00,USD,wire\n\
+         s1,2024-01-02T00:00:00Z,S,M1,10.00,USD,wire\n\
+         s2,2024-01-02T00:00:00Z,S,M2,10.00,USD,wire\n\
+         s3,2024-01-02T00:00:00Z,S,M3,10.00,USD,wire\n\
+         g1,2024-01-02T01:00:00Z,M1,D,10.00,USD,wire\n\
+         g2,2024-01-02T01:00:00Z,M2,D,10.00,USD,wire\n\
+         g3,2024-01-02T01:00:00Z,M3,D,10.00,USD,wire\n\
+         k1,2024-01-03T00:00:00Z,K,T,9500.00,USD,wire\n\
+         k2,2024-01-04T00:00:00Z,K,T,9900.00,USD,wire\n\
+         k3,2024-01-05T00:00:00Z,K,T,9000.00,USD,wire\n",
+    );
+    backend.run(&["ledger", "import", &ledger]);
+    // Without --store nothing is kept.
+    let found = backend.json(&["typologies", "--json"]);
+    assert!(backend.json(&["typologies", "--stored", "--json"]).as_array().is_some_and(Vec::is_empty));
+    let stored = backend.json(&["typologies", "--store", "--json"]);
+    assert_eq!(stored.as_array().map(Vec::len), found.as_array().map(Vec::len));
+    let read = backend.json(&["typologies", "--stored", "--json"]);
+    assert_eq!(read, stored);
+    let hits = read.as_array().expect("hits");
+    let find = |kind: &str, tx_ids: &[&str]| {
+        hits.iter()
+            .find(|hit| hit["kind"] == kind && hit["tx_ids"] == serde_json::json!(tx_ids))
+            .unwrap_or_else(|| panic!("no {kind} hit {tx_ids:?} in {read}"))
+    };
+    let cycle = find("temporal_cycle", &["p2", "p3", "p4"]);
+    assert_eq!(cycle["account"], "A");
+    assert_eq!(cycle["accounts"], serde_json::json!(["A", "B", "C"]));
+    assert_eq!(cycle["window_start"], "2024-01-01T02:00:00Z");
+    assert_eq!(cycle["window_end"], "2024-01-01T06:00:00Z");
+    assert!(cycle["id"].as_i64().is_some_and(|id| id > 0));
+    find("scatter_gather", &["s1", "s2", "s3", "g1", "g2", "g3"]);
+    find("structuring", &["k1", "k2", "k3"]);
+    let only = backend.json(&["typologies", "--stored", "--kind", "structuring", "--format", "csv", "--json"]);
+    assert!(only.as_array().is_some_and(|hits| hits.len() == 1 && hits[0]["kind"] == "structuring"), "{only}");
+    // A second stored run replaces the first rather than adding to it.
+    backend.run(&["typologies", "--store"]);
+    assert_eq!(backend.json(&["typologies", "--stored", "--json"]).as_array().map(Vec::len), Some(hits.len()));
+
+    // Another organisation's analyst sees none of them; a partner may not read them.
+    backend.run(&["org", "add", "bank-b"]);
+    backend.run(&["user", "add", "other", "--org", "bank-b", "--role", "analyst"]);
+    let other = backend.json(&["--as", "other", "typologies", "--stored", "--json"]);
+    assert!(other.as_array().is_some_and(Vec::is_empty), "{other}");
+    let store = backend.store();
+    let operator = store.operator(chrono::Utc::now()).expect("operator");
+    assert_eq!(store.typology_hits(&operator, Some("temporal_cycle")).expect("read").len(), 1);
+    let partner = crackdown_model::Viewer { role: crackdown_model::Role::Partner, ..operator };
+    assert!(store.typology_hits(&partner, None).is_err());
+}
+
+#[test]
+fn typology_hits_are_stored_on_sqlite() {
+    stored_typologies(&Backend::sqlite());
+}
+
+#[test]
+fn typology_hits_are_stored_on_postgres() {
+    if let Some(backend) = Backend::postgres() {
+        stored_typologies(&backend);
+    }
 }

@@ -1,0 +1,21 @@
+-- Typology hits (issue 7), each with the transfers that form it. Hits belong
+-- to the organisation whose ledger they were found in; storing a new run
+-- replaces the organisation's previous hits. accounts is a JSON array of
+-- account names (the centre first); windows are milliseconds.
+CREATE TABLE typology_hits (
+    id BIGSERIAL PRIMARY KEY,
+    org_id BIGINT NOT NULL REFERENCES orgs(id),
+    kind TEXT NOT NULL,
+    account TEXT NOT NULL,
+    accounts TEXT NOT NULL,
+    window_start BIGINT NOT NULL,
+    window_end BIGINT NOT NULL,
+    detected_at BIGINT NOT NULL
+);
+CREATE INDEX typology_hits_org ON typology_hits(org_id, kind, id);
+CREATE TABLE typology_hit_transfers (
+    hit_id BIGINT NOT NULL REFERENCES typology_hits(id),
+    ordinal BIGINT NOT NULL,
+    tx_id TEXT NOT NULL,
+    PRIMARY KEY (hit_id, ordinal)
+);
