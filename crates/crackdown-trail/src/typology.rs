@@ -590,18 +590,19 @@ mod tests {
 
     #[test]
     fn length_cycles_need_no_time_order_and_hits_carry_accounts_and_window() {
-        // B->C happens first, then C->A, then A->B closes: no increasing-time path.
+        // The cycle B->C->A->B with the A->B leg before the C->A leg: no
+        // rotation of it runs forward in time.
         let ledger = ledger(
             "x1,2024-01-01T00:00:00Z,B,C,500,USD,wire\n\
-             x2,2024-01-02T00:00:00Z,C,A,500,USD,wire\n\
-             x3,2024-01-03T00:00:00Z,A,B,500,USD,wire\n",
+             x2,2024-01-02T00:00:00Z,A,B,500,USD,wire\n\
+             x3,2024-01-03T00:00:00Z,C,A,500,USD,wire\n",
             &[],
         );
         let hits = detect(&ledger, &TypologyConfig::default());
         let cycle = hits.iter().find(|h| h.kind == TypologyKind::LengthCycle).expect("a length-constrained cycle");
         assert_eq!(cycle.tx_ids, ["x1", "x2", "x3"]);
-        assert_eq!(cycle.account, "B");
-        assert_eq!(cycle.accounts, ["B", "A", "C"]);
+        assert_eq!(cycle.account, "A");
+        assert_eq!(cycle.accounts, ["A", "B", "C"]);
         assert_eq!(cycle.window_start.to_rfc3339(), "2024-01-01T00:00:00+00:00");
         assert_eq!(cycle.window_end.to_rfc3339(), "2024-01-03T00:00:00+00:00");
         assert!(hits.iter().all(|h| h.kind != TypologyKind::TemporalCycle), "{hits:?}");
