@@ -47,6 +47,9 @@ pub struct GenerateConfig {
     pub start: DateTime<Utc>,
     /// Length of the period the case covers.
     pub days: u32,
+    /// Percent of persons whose legitimate habits look like a mule's
+    /// (forwarding salary, sole traders, landlords, savers, remitters...).
+    pub lookalikes: u32,
 }
 
 impl Default for GenerateConfig {
@@ -59,6 +62,7 @@ impl Default for GenerateConfig {
             chats: 24,
             start: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("a fixed, valid date"),
             days: 180,
+            lookalikes: 25,
         }
     }
 }
