@@ -621,6 +621,8 @@ struct Calendar {
     utilities: Vec<Vec<u32>>,
     /// Market vendors and sole traders, paid by many customers.
     vendors: Vec<u32>,
+    /// The same, by region: customers pay vendors of their own country.
+    region_vendors: Vec<Vec<u32>>,
     /// Landlords, who pay the mortgage once the month's rent is in.
     landlords: Vec<u32>,
     /// Regions weighted by population, for drawing everyday transactions.
@@ -634,6 +636,7 @@ impl Calendar {
             rent: vec![Vec::new(); 32],
             utilities: vec![Vec::new(); 32],
             vendors: Vec::new(),
+            region_vendors: vec![Vec::new(); REGIONS.len()],
             landlords: Vec::new(),
             region_weights: REGIONS.iter().map(|region| region.ledger_weight).collect(),
         };
@@ -655,6 +658,7 @@ impl Calendar {
                     calendar.utilities[usize::from(person.utility_day)].push(account);
                     if matches!(person.habit, Habit::Vendor | Habit::SoleTrader) {
                         calendar.vendors.push(account);
+                        calendar.region_vendors[region].push(account);
                     }
                     if person.habit == Habit::Landlord {
                         calendar.landlords.push(account);
@@ -839,7 +843,7 @@ impl Ledger<'_> {
         let pick = if spec.crypto {
             dice.weighted(&[15, 25, 0, 0, 30, 30, 0])
         } else {
-            dice.weighted(&[55, 12, 10, 8, 3, 3, 4])
+            dice.weighted(&[50, 12, 18, 8, 3, 3, 4])
         };
         let (from, to, amount, channel, purpose) = match pick {
             0 => {
@@ -852,8 +856,8 @@ impl Ledger<'_> {
                 let amount = round_to(dice.log_range(salary / 100, salary / 4), coarse);
                 (person, friend, amount, if spec.crypto { "crypto" } else { "p2p" }, Purpose::Background)
             }
-            2 if !self.calendar.vendors.is_empty() => {
-                let vendor = *dice.pick(&self.calendar.vendors);
+            2 if !self.calendar.region_vendors[region].is_empty() => {
+                let vendor = *dice.pick(&self.calendar.region_vendors[region]);
                 let amount = round_to(dice.log_range(salary / 300, salary / 30), fine);
                 (person, vendor, amount, "p2p", Purpose::Background)
             }

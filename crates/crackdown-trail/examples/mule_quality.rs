@@ -58,6 +58,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let loaded = started.elapsed().as_secs_f64();
     let model = MuleModel::new(&ledger, detect(&ledger, &TypologyConfig::default()));
     let ranking = model.ranking(&ledger);
+    dump(&ledger, &model, &dir.join("signals.csv"));
     let scored = started.elapsed().as_secs_f64() - loaded;
 
     let roles = column(&dir.join("truth/mules.csv"), "role")?;
@@ -93,4 +94,18 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("legitimate accounts in the top {k}: {intruders:?}");
     Ok(())
+}
+
+#[allow(dead_code)]
+fn dump(ledger: &crackdown_trail::Ledger, model: &MuleModel, path: &Path) {
+    use std::io::Write;
+    let mut out = std::fs::File::create(path).unwrap();
+    for (account, score) in model.ranking(ledger) {
+        let ev = model.explain(ledger, &account).unwrap();
+        let vals: Vec<String> = ev.iter().take(12).map(|e| format!("{:.3}", e.value)).collect();
+        let mut kinds = std::collections::BTreeMap::new();
+        for e in ev.iter().skip(12) { *kinds.entry(e.signal.clone()).or_insert(0) += 1; }
+        let kinds: Vec<String> = kinds.iter().map(|(k, v)| format!("{k}:{v}")).collect();
+        writeln!(out, "{account},{score:.4},{},{}", vals.join(","), kinds.join(" ")).unwrap();
+    }
 }

@@ -56,7 +56,7 @@ const MICROS_PER_DAY: i64 = 24 * 3600 * 1_000_000;
 const FAST_WINDOW_MICROS: i64 = 3 * MICROS_PER_DAY;
 /// A first payment to an account at least this many times the sender's
 /// median outgoing payment looks like a victim's (or a recruit's) payment.
-const UNUSUAL_FACTOR: i64 = 4;
+const UNUSUAL_FACTOR: i64 = 10;
 /// Senders need this many outgoing payments for their median to mean anything.
 const UNUSUAL_MIN_PAYMENTS: usize = 3;
 /// A sender whose payments to an account come at least this far apart (median)
@@ -348,6 +348,22 @@ fn median(values: &mut [i64]) -> i64 {
     *values.select_nth_unstable(middle).1
 }
 
+/// The size of transfer that carries the middle of the money: half of the
+/// value moved in transfers at least this large. Unlike the plain median it
+/// ignores a crowd of small card payments next to a few large transfers.
+fn value_median(values: &mut [i64]) -> i64 {
+    values.sort_unstable();
+    let total: i128 = values.iter().map(|&value| i128::from(value)).sum();
+    let mut running = 0i128;
+    for &value in values.iter() {
+        running += i128::from(value);
+        if 2 * running >= total {
+            return value;
+        }
+    }
+    0
+}
+
 fn account_signals(
     ledger: &Ledger,
     account: u32,
@@ -412,17 +428,28 @@ fn account_signals(
     let one_off_money = if inflow > 0 { 1.0 - ratio(periodic, inflow) } else { 0.0 };
     // Pooling many small inflows into larger outflows is what shops and
     // landlords do; mules split or pass on whole what they receive.
-    let (median_in, median_out) = (median(&mut in_amounts), median(&mut out_amounts));
+    let (median_in, median_out) = (value_median(&mut in_amounts), value_median(&mut out_amounts));
     let pooling = if median_in > 0 && median_out > 0 {
         ((median_out as f64 / median_in as f64).log10() / 1.5).clamp(0.0, 1.0)
     } else {
         0.0
     };
     let splits = 1.0 - pooling;
+    // Only patterns centred on the account: everyone along a busy path
+    // takes part in some hit. Fans and pass-through are what shops and
+    // payroll do, and the flow signals above measure them already.
     let laundering_hits = hit_indexes
         .iter()
         .filter(|&&index| {
-            !matches!(hits[index].kind, TypologyKind::FanIn | TypologyKind::FanOut | TypologyKind::GatherScatter)
+            hits[index].account_id == account
+                && matches!(
+                    hits[index].kind,
+                    TypologyKind::ScatterGather
+                        | TypologyKind::TemporalCycle
+                        | TypologyKind::LengthCycle
+                        | TypologyKind::PeelChain
+                        | TypologyKind::Structuring
+                )
         })
         .count();
     let typology = 1.0 - (-(laundering_hits as f64) / 2.0).exp();
@@ -461,9 +488,9 @@ fn account_signals(
             victim_inflow * 100.0
         ),
         format!("{unusual_senders} senders made such a payment"),
-        format!("{laundering_hits} laundering typology hits"),
+        format!("{laundering_hits} scatter-gather, cycle, peel-chain or structuring hits centred here"),
         format!("{:.0}% of inflow is not recurring monthly income", one_off_money * 100.0),
-        format!("median inflow {median_in}, median outflow {median_out} (minor units)"),
+        format!("half of the inflow came in transfers of at least {median_in}, half of the outflow left in transfers of at least {median_out} (minor units)"),
         String::new(),
         format!("kind {}", ledger.kind(account)),
         format!("{counterparties} counterparties, {recurring} recurring"),
