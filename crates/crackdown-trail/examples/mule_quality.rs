@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crackdown_generate::{GenerateConfig, generate};
-use crackdown_trail::mules::{MuleModel, average_precision, read_csv_files};
+use crackdown_trail::mules::{MuleModel, SIGNALS, average_precision, read_csv_files};
 use crackdown_trail::typology::{TypologyConfig, detect};
 
 fn main() {
@@ -58,7 +58,6 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let loaded = started.elapsed().as_secs_f64();
     let model = MuleModel::new(&ledger, detect(&ledger, &TypologyConfig::default()));
     let ranking = model.ranking(&ledger);
-    dump(&ledger, &model, &dir.join("signals.csv"));
     let scored = started.elapsed().as_secs_f64() - loaded;
 
     let roles = column(&dir.join("truth/mules.csv"), "role")?;
@@ -93,19 +92,50 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         *intruders.entry(pattern).or_default() += 1;
     }
     println!("legitimate accounts in the top {k}: {intruders:?}");
+    let label = |name: &str| match roles.get(name) {
+        Some(role) => format!("mule:{role}"),
+        None => lookalikes.get(name).cloned().unwrap_or_default(),
+    };
+    write_signals(&ledger, &model, &label, &dir.join("signals.csv"))?;
+
+    // Learning from labels: train on every other account (by name), rank
+    // the rest, so the figure is measured on accounts the model never saw.
+    let mut names: Vec<&str> = ranked.clone();
+    names.sort_unstable();
+    let train: Vec<(String, bool)> =
+        names.iter().step_by(2).map(|name| ((*name).to_owned(), mules.contains(name))).collect();
+    let held_out: HashSet<&str> = names.iter().skip(1).step_by(2).copied().collect();
+    let mut learned = MuleModel::new(&ledger, detect(&ledger, &TypologyConfig::default()));
+    learned.learn(&ledger, &train);
+    let ranked_out: Vec<String> =
+        learned.ranking(&ledger).into_iter().map(|(name, _)| name).filter(|name| held_out.contains(name.as_str())).collect();
+    let mules_out: HashSet<&str> = mules.iter().copied().filter(|name| held_out.contains(name)).collect();
+    let unsupervised_out: Vec<&str> = ranked.iter().copied().filter(|name| held_out.contains(name)).collect();
+    println!(
+        "held-out half ({} mules): AP learned from the other half's labels {:.4}, unsupervised {:.4}",
+        mules_out.len(),
+        average_precision(&ranked_out, &mules_out),
+        average_precision(&unsupervised_out, &mules_out)
+    );
     Ok(())
 }
 
-#[allow(dead_code)]
-fn dump(ledger: &crackdown_trail::Ledger, model: &MuleModel, path: &Path) {
+/// Writes every account's score, label and signals, for looking at what
+/// put legitimate accounts high and left mules low.
+fn write_signals(
+    ledger: &crackdown_trail::Ledger,
+    model: &MuleModel,
+    label: &dyn Fn(&str) -> String,
+    path: &Path,
+) -> Result<(), Box<dyn std::error::Error>> {
     use std::io::Write;
-    let mut out = std::fs::File::create(path).unwrap();
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(out, "account,label,score,{}", SIGNALS.join(","))?;
     for (account, score) in model.ranking(ledger) {
-        let ev = model.explain(ledger, &account).unwrap();
-        let vals: Vec<String> = ev.iter().take(12).map(|e| format!("{:.3}", e.value)).collect();
-        let mut kinds = std::collections::BTreeMap::new();
-        for e in ev.iter().skip(12) { *kinds.entry(e.signal.clone()).or_insert(0) += 1; }
-        let kinds: Vec<String> = kinds.iter().map(|(k, v)| format!("{k}:{v}")).collect();
-        writeln!(out, "{account},{score:.4},{},{}", vals.join(","), kinds.join(" ")).unwrap();
+        let evidence = model.explain(ledger, &account).ok_or("ranked account unknown")?;
+        let values: Vec<String> = evidence.iter().take(SIGNALS.len()).map(|e| format!("{:.3}", e.value)).collect();
+        writeln!(out, "{account},{},{score:.4},{}", label(&account), values.join(","))?;
     }
+    out.flush()?;
+    Ok(())
 }
