@@ -720,7 +720,8 @@ impl Ledger<'_> {
                     }
                     Habit::Remitter => {
                         let share = round_to(person.salary * dice.range(50, 86) / 100, coarse);
-                        let when = time + dice.range(1800, 20 * 3600);
+                        // Within the pay day: a day's rows are written before the next day's.
+                        let when = time + dice.range(1800, 12 * 3600);
                         buffer.push(self.event(when, account, person.partner, share, "transfer", Purpose::Background));
                     }
                     _ => {}
