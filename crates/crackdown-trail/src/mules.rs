@@ -431,7 +431,9 @@ fn account_signals(
     let low_residual = if inflow > 0 { 1.0 - ratio(final_balance, inflow) } else { 0.0 };
     let cash_out = ratio(to_terminal, outflow);
     let victim_inflow = ratio(unusual, inflow);
-    let victim_senders = (unusual_senders as f64 / 3.0).min(1.0);
+    // One such payment may be a gift or a loan; several from different
+    // people is a collection account.
+    let victim_senders = (unusual_senders.saturating_sub(1) as f64 / 3.0).min(1.0);
     let mut periodic = 0i128;
     for sent in senders.values_mut().filter(|sent| sent.count >= 2) {
         let mut gaps: Vec<i64> = sent.times.windows(2).map(|pair| pair[1] - pair[0]).collect();
@@ -451,15 +453,15 @@ fn account_signals(
     let splits = 1.0 - pooling;
     // Only patterns centred on the account: everyone along a busy path
     // takes part in some hit. Fans and pass-through are what shops and
-    // payroll do, and the flow signals above measure them already.
+    // payroll do, and the flow signals above measure them already; almost
+    // every account of a busy ledger is the source of some scatter-gather.
     let laundering_hits = hit_indexes
         .iter()
         .filter(|&&index| {
             hits[index].account_id == account
                 && matches!(
                     hits[index].kind,
-                    TypologyKind::ScatterGather
-                        | TypologyKind::TemporalCycle
+                    TypologyKind::TemporalCycle
                         | TypologyKind::LengthCycle
                         | TypologyKind::PeelChain
                         | TypologyKind::Structuring
@@ -477,7 +479,8 @@ fn account_signals(
         .filter(|&(other, count)| count >= 2 && !ledger.kind(other).is_terminal())
         .count();
     let counterparties = senders.len() + receivers.len();
-    let broad_base = (recurring as f64 / 50.0).min(1.0);
+    // A person's life has a few dozen (shops, bills, rent, friends).
+    let broad_base = ((recurring as f64 - 20.0) / 100.0).clamp(0.0, 1.0);
     let values = [
         fast_forward,
         flow_balance,
@@ -502,7 +505,7 @@ fn account_signals(
             victim_inflow * 100.0
         ),
         format!("{unusual_senders} senders made such a payment"),
-        format!("{laundering_hits} scatter-gather, cycle, peel-chain or structuring hits centred here"),
+        format!("{laundering_hits} cycle, peel-chain or structuring hits centred here"),
         format!("{:.0}% of inflow is not recurring monthly income", one_off_money * 100.0),
         format!("half of the inflow came in transfers of at least {median_in}, half of the outflow left in transfers of at least {median_out} (minor units)"),
         String::new(),
