@@ -107,8 +107,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let held_out: HashSet<&str> = names.iter().skip(1).step_by(2).copied().collect();
     let mut learned = MuleModel::new(&ledger, detect(&ledger, &TypologyConfig::default()));
     learned.learn(&ledger, &train);
-    let ranked_out: Vec<String> =
-        learned.ranking(&ledger).into_iter().map(|(name, _)| name).filter(|name| held_out.contains(name.as_str())).collect();
+    let ranked_out: Vec<String> = learned
+        .ranking(&ledger)
+        .into_iter()
+        .map(|(name, _)| name)
+        .filter(|name| held_out.contains(name.as_str()))
+        .collect();
     let mules_out: HashSet<&str> = mules.iter().copied().filter(|name| held_out.contains(name)).collect();
     let unsupervised_out: Vec<&str> = ranked.iter().copied().filter(|name| held_out.contains(name)).collect();
     println!(

@@ -187,8 +187,20 @@ impl MuleModel {
     }
 
     fn unsupervised(values: &[f64; SIGNAL_COUNT]) -> f64 {
-        let [fast, flow, residual, cash, victim, victims, typology, one_off, splits, mule_senders, institutional, broad] =
-            *values;
+        let [
+            fast,
+            flow,
+            residual,
+            cash,
+            victim,
+            victims,
+            typology,
+            one_off,
+            splits,
+            mule_senders,
+            institutional,
+            broad,
+        ] = *values;
         let passes_through = (fast * flow * residual).cbrt();
         let not_own = 1.0
             - (1.0 - 0.6 * cash)
@@ -507,7 +519,9 @@ fn account_signals(
         format!("{unusual_senders} senders made such a payment"),
         format!("{laundering_hits} cycle, peel-chain or structuring hits centred here"),
         format!("{:.0}% of inflow is not recurring monthly income", one_off_money * 100.0),
-        format!("half of the inflow came in transfers of at least {median_in}, half of the outflow left in transfers of at least {median_out} (minor units)"),
+        format!(
+            "half of the inflow came in transfers of at least {median_in}, half of the outflow left in transfers of at least {median_out} (minor units)"
+        ),
         String::new(),
         format!("kind {}", ledger.kind(account)),
         format!("{counterparties} counterparties, {recurring} recurring"),
@@ -598,7 +612,13 @@ mod tests {
             // A shop without a filed kind: many small sales, a weekly supplier payment.
             for week in 0..4 {
                 for sale in 0..25 {
-                    row(payday + week * 7 + sale % 6, 10 + sale % 8, &format!("C{}", (sale * 7 + week) % 90), "SHOP", 40);
+                    row(
+                        payday + week * 7 + sale % 6,
+                        10 + sale % 8,
+                        &format!("C{}", (sale * 7 + week) % 90),
+                        "SHOP",
+                        40,
+                    );
                 }
                 row(payday + week * 7 + 6, 18, "SHOP", "SUPPLIER", 900);
             }
@@ -639,7 +659,10 @@ mod tests {
         let layer = model.explain(&ledger, "LAYER").expect("known account");
         let senders = layer.iter().find(|e| e.signal == "mule_senders").expect("propagated");
         assert!(senders.value > 0.5 && senders.detail.contains("MULE"), "{layer:?}");
-        assert_eq!(evidence.len() - model.hits.get(&ledger.account_id("MULE").expect("id")).map_or(0, Vec::len), SIGNALS.len());
+        assert_eq!(
+            evidence.len() - model.hits.get(&ledger.account_id("MULE").expect("id")).map_or(0, Vec::len),
+            SIGNALS.len()
+        );
     }
 
     /// Unsupervised AP on a small generated case, against the generator's
