@@ -3,7 +3,10 @@
 //! `truth/lookalikes.csv`).
 //!
 //! Background life (payroll, rent, utilities, card spend, p2p, cash,
-//! exchanges) is generated one day at a time; victims' payments and the
+//! exchanges, and the legitimate habits that look like a mule's: sole
+//! traders, landlords, savers, remitters, forwarders) is generated one day
+//! at a time; mules hold money for hours to days and split it into round
+//! amounts; victims' payments and the
 //! laundering they trigger (fan-out, pass-through, peel chains,
 //! scatter-gather, cycles, ending in cash withdrawals and exchange deposits)
 //! wait in a heap until their time comes. Memory holds one day of rows plus
@@ -1149,8 +1152,9 @@ fn write_accounts(world: &World, dir: &Path) -> Result<u64, GenerateError> {
 }
 
 /// Legitimate accounts whose patterns resemble mules': payroll fan-out,
-/// merchants' fan-in and sweeps, people who pass money on quickly, vendors
-/// who take many transfers and withdraw cash.
+/// merchants' fan-in and sweeps, people who pass money on quickly (family
+/// forwarders, savers, remitters, crypto buyers), vendors who take many
+/// transfers and withdraw cash, sole traders paying suppliers, landlords.
 fn write_lookalikes(
     world: &World,
     dir: &Path,

@@ -150,7 +150,9 @@ const TRUTH_README: &str = "\
   whether the mule also lives a normal financial life. Only accounts that moved victims'
   money in `ledger.csv`.
 - `lookalikes.csv`: legitimate accounts whose patterns resemble mules' (payroll fan-out,
-  merchant sweeps, family forwarders, market vendors, crypto buyers).
+  merchant sweeps, family forwarders, market vendors, crypto buyers, sole traders paying
+  suppliers, landlords, salary savers, remitters); `generate --lookalikes N` sets the percent of
+  persons with such a habit (default 25).
 - `victim_payments.csv`: for each victim payment (tx_id), where its money ended, one row
   per endpoint account and reason (`cash`, `exchange`, `horizon`, `held`); endpoint amounts
   add up to the payment exactly. Computed by following the money first in, first out, with
