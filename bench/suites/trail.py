@@ -31,6 +31,11 @@ def add_arguments(parser):
     parser.add_argument("--quality-rows", type=int, default=200_000, help="rows of the quality case")
     parser.add_argument("--traces", type=int, default=10_000, help="victim payments traced in the big case")
     parser.add_argument("--snapml-timeout", type=int, default=900, help="seconds snapml may take before it is stopped")
+    parser.add_argument("--parts", default="quality,import,features",
+                        help="comma-separated parts to run: quality, import (import and trace), features")
+    parser.add_argument("--quality-seed", type=int, default=42, help="generator seed of the quality case")
+    parser.add_argument("--quality-lookalikes", type=int, default=25,
+                        help="percent of persons with mule-like legitimate habits in the quality case")
 
 
 def measure(command):
@@ -41,6 +46,7 @@ def measure(command):
         process = subprocess.Popen(command, stdout=out, stderr=err)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
+        measure.cpu = usage.ru_utime + usage.ru_stime
         if os.waitstatus_to_exitcode(status) not in (0, 1):
             err.seek(0)
             sys.exit(f"benchmark command failed: {' '.join(command)}\n{err.read().decode()[-2000:]}")
@@ -48,13 +54,14 @@ def measure(command):
         return wall, usage.ru_maxrss / 1024, out.read().decode()
 
 
-def case(rows, reports, seed=42):
+def case(rows, reports, seed=42, lookalikes=25):
     """A generated case in bench/out, written once."""
-    folder = os.path.join(bench.OUT, f"trail-{rows}")
+    folder = os.path.join(bench.OUT, f"trail-{rows}-s{seed}-l{lookalikes}")
     if not os.path.exists(os.path.join(folder, "ledger.csv")):
         shutil.rmtree(folder, ignore_errors=True)
         subprocess.run([bench.BIN, "generate", "--out", folder, "--transactions", str(rows), "--reports",
-                        str(reports), "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
+                        str(reports), "--seed", str(seed), "--lookalikes", str(lookalikes)], check=True,
+                       stdout=subprocess.DEVNULL)
     return folder
 
 
@@ -88,7 +95,7 @@ def average_precision(ranked, positives):
 
 def quality(args, data):
     import json
-    folder = case(args.quality_rows, 3000)
+    folder = case(args.quality_rows, 3000, args.quality_seed, args.quality_lookalikes)
     load(data, folder)
     truth = victim_payments(folder)
     ids = os.path.join(data, "payments.txt")
@@ -108,14 +115,24 @@ def quality(args, data):
             found += min(amount, ours.get(account, 0))
     recall = found / max(1, total)
     mule_wall, mule_rss, ranking = measure([bench.BIN, "--data", data, "mules", "--format", "csv"])
+    mule_cpu = measure.cpu
     ranked = [line.split(",")[0] for line in ranking.splitlines()[1:]]
     with open(os.path.join(folder, "truth", "mules.csv"), newline="") as handle:
         mules = {row["account"] for row in csv.DictReader(handle)}
     ap = average_precision(ranked, mules)
-    print(f"trail quality on a {args.quality_rows:,}-row generated case ({len(truth):,} victim payments, "
-          f"{len(mules):,} mules of {len(ranked):,} accounts):")
+    with open(os.path.join(folder, "truth", "lookalikes.csv"), newline="") as handle:
+        lookalikes = {row["account"] for row in csv.DictReader(handle)}
+    print(f"trail quality on a {args.quality_rows:,}-row generated case (seed {args.quality_seed}, "
+          f"{args.quality_lookalikes}% look-alike persons; {len(truth):,} victim payments, "
+          f"{len(mules):,} mules and {len(lookalikes):,} legitimate look-alikes of {len(ranked):,} accounts):")
     print(f"  FIFO trace recall vs truth   {recall:.4f}   (target >= 0.98; {wall:.1f} s for all payments)")
-    print(f"  mule average precision       {ap:.4f}   (target >= 0.90; {mule_wall:.1f} s, peak {mule_rss:.0f} MiB)")
+    print(f"  mule average precision       {ap:.4f}   (target >= 0.90; {mule_wall:.1f} s wall, "
+          f"{mule_cpu:.1f} s CPU, peak {mule_rss:.0f} MiB)")
+    for k in sorted({50, 100, len(mules)}):
+        top = ranked[:k]
+        found = sum(account in mules for account in top)
+        alike = sum(account in lookalikes for account in top)
+        print(f"  precision@{k:<5}              {found / max(1, k):.4f}   ({alike} legitimate look-alikes in the top {k})")
 
 
 def python_sqlite_peer(path, db):
@@ -232,9 +249,13 @@ def run(args):
     data = tempfile.mkdtemp(prefix="crackdown-trail-bench-")
     os.chmod(data, 0o755)  # the PostgreSQL server runs as its own user
     try:
-        quality(args, os.path.join(data, "quality"))
-        import_and_trace(args, data)
-        features(args, data)
+        parts = set(args.parts.split(","))
+        if "quality" in parts:
+            quality(args, os.path.join(data, "quality"))
+        if "import" in parts:
+            import_and_trace(args, data)
+        if "features" in parts:
+            features(args, data)
     finally:
         shutil.rmtree(data, ignore_errors=True)
 

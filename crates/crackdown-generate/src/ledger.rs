@@ -3,7 +3,10 @@
 //! `truth/lookalikes.csv`).
 //!
 //! Background life (payroll, rent, utilities, card spend, p2p, cash,
-//! exchanges) is generated one day at a time; victims' payments and the
+//! exchanges, and the legitimate habits that look like a mule's: sole
+//! traders, landlords, savers, remitters, forwarders) is generated one day
+//! at a time; mules hold money for hours to days and split it into round
+//! amounts; victims' payments and the
 //! laundering they trigger (fan-out, pass-through, peel chains,
 //! scatter-gather, cycles, ending in cash withdrawals and exchange deposits)
 //! wait in a heap until their time comes. Memory holds one day of rows plus
@@ -444,7 +447,9 @@ impl Launderer<'_, '_> {
         let parts = parts.clamp(1, amount.max(1) as usize);
         let weights: Vec<i64> = (0..parts).map(|_| self.dice.range(5, 15)).collect();
         let total: i64 = weights.iter().sum();
-        let mut pieces: Vec<i64> = weights.iter().map(|weight| amount * weight / total).collect();
+        // Round pieces below the total, as people type them; the first takes the rest.
+        let step = round_step(amount);
+        let mut pieces: Vec<i64> = weights.iter().map(|weight| amount * weight / total / step * step).collect();
         let assigned: i64 = pieces.iter().sum();
         pieces[0] += amount - assigned;
         pieces.retain(|&piece| piece > 0);
@@ -500,7 +505,7 @@ impl Launderer<'_, '_> {
                     let layer = self.layer();
                     at = self.later(at, 5, 90);
                     self.send(at, collection, layer, piece, "layer");
-                    let exit_at = self.later(at, 10, 600);
+                    let exit_at = self.later(at, 30, 2 * 1440);
                     self.exit(exit_at, layer, piece);
                 }
             }
@@ -514,11 +519,11 @@ impl Launderer<'_, '_> {
                     if next == holder {
                         continue;
                     }
-                    at = self.later(at, 3, 45);
+                    at = self.later(at, 20, 1440);
                     self.send(at, holder, next, amount, "layer");
                     holder = next;
                 }
-                let exit_at = self.later(at, 5, 60);
+                let exit_at = self.later(at, 20, 720);
                 self.exit(exit_at, holder, amount);
             }
             2 => {
@@ -560,7 +565,7 @@ impl Launderer<'_, '_> {
                         continue;
                     }
                     self.send(at, collection, layer, piece, "layer");
-                    let hop = self.later(at, 30, 360);
+                    let hop = self.later(at, 60, 2 * 1440);
                     gathered_at = gathered_at.max(hop);
                     self.send(hop, layer, gatherer, piece, "gatherer");
                 }
@@ -581,7 +586,7 @@ impl Launderer<'_, '_> {
                 let mut at = self.later(time, 5, 60);
                 self.send(at, collection, first, amount, "layer");
                 for (from, to) in [(first, second), (second, third), (third, first)] {
-                    at = self.later(at, 10, 120);
+                    at = self.later(at, 30, 1440);
                     self.send(at, from, to, amount, "layer");
                 }
                 let exit_at = self.later(at, 10, 240);
@@ -589,6 +594,12 @@ impl Launderer<'_, '_> {
             }
         }
     }
+}
+
+/// A round step for amounts of this size: a thousandth of it, rounded
+/// down to a power of ten.
+fn round_step(amount: i64) -> i64 {
+    10_i64.pow((amount / 1000).max(1).ilog10())
 }
 
 /// Step sizes amounts are rounded to in a region: fine (card spend) and
@@ -611,7 +622,12 @@ struct Calendar {
     payroll: Vec<Vec<u32>>,
     rent: Vec<Vec<u32>>,
     utilities: Vec<Vec<u32>>,
+    /// Market vendors and sole traders, paid by many customers.
     vendors: Vec<u32>,
+    /// The same, by region: customers pay vendors of their own country.
+    region_vendors: Vec<Vec<u32>>,
+    /// Landlords, who pay the mortgage once the month's rent is in.
+    landlords: Vec<u32>,
     /// Regions weighted by population, for drawing everyday transactions.
     region_weights: Vec<u32>,
 }
@@ -623,6 +639,8 @@ impl Calendar {
             rent: vec![Vec::new(); 32],
             utilities: vec![Vec::new(); 32],
             vendors: Vec::new(),
+            region_vendors: vec![Vec::new(); REGIONS.len()],
+            landlords: Vec::new(),
             region_weights: REGIONS.iter().map(|region| region.ledger_weight).collect(),
         };
         let population = &world.population;
@@ -641,8 +659,12 @@ impl Calendar {
                 if let Some(person) = &population.persons[account as usize] {
                     calendar.rent[usize::from(person.rent_day)].push(account);
                     calendar.utilities[usize::from(person.utility_day)].push(account);
-                    if person.habit == Habit::Vendor {
+                    if matches!(person.habit, Habit::Vendor | Habit::SoleTrader) {
                         calendar.vendors.push(account);
+                        calendar.region_vendors[region].push(account);
+                    }
+                    if person.habit == Habit::Landlord {
+                        calendar.landlords.push(account);
                     }
                 }
             }
@@ -694,6 +716,17 @@ impl Ledger<'_> {
                         let when = time + dice.range(600, 3 * 3600);
                         buffer.push(self.event(when, account, person.partner, share, "transfer", Purpose::Background));
                     }
+                    Habit::Saver => {
+                        let share = round_to(person.salary * dice.range(40, 81) / 100, coarse);
+                        let when = time + dice.range(300, 10 * 3600);
+                        buffer.push(self.event(when, account, person.partner, share, "transfer", Purpose::Background));
+                    }
+                    Habit::Remitter => {
+                        let share = round_to(person.salary * dice.range(50, 86) / 100, coarse);
+                        // Within the pay day: a day's rows are written before the next day's.
+                        let when = time + dice.range(1800, 12 * 3600);
+                        buffer.push(self.event(when, account, person.partner, share, "transfer", Purpose::Background));
+                    }
                     _ => {}
                 }
             }
@@ -717,13 +750,26 @@ impl Ledger<'_> {
             let time = at(dice, 0, 24);
             buffer.push(self.event(time, account, person.utility, bill, "bill", Purpose::Background));
         }
-        // Vendors bank the day's takings in cash; merchants settle weekly.
+        // Vendors bank the day's takings in cash, sole traders pay their
+        // supplier, landlords the mortgage; merchants settle weekly.
         for index in 0..self.vendor_count() {
             let vendor = self.vendor(index);
             if !dice.chance(0.35) {
                 continue;
             }
             let region = usize::from(population.accounts[vendor as usize].region);
+            let Some(profile) = population.persons[vendor as usize].as_ref() else {
+                continue;
+            };
+            if profile.habit == Habit::SoleTrader {
+                let (_, coarse) = steps(region);
+                let owed = self.balances[vendor as usize] * dice.range(70, 96) / 100 / coarse * coarse;
+                if owed >= coarse {
+                    let time = at(dice, 8, 20);
+                    buffer.push(self.event(time, vendor, profile.partner, owed, "transfer", Purpose::Background));
+                }
+                continue;
+            }
             let step = REGIONS[region].cash_step * REGIONS[region].unit();
             let cash = self.balances[vendor as usize] * 8 / 10 / step * step;
             if cash >= step
@@ -731,6 +777,21 @@ impl Ledger<'_> {
             {
                 let time = at(dice, 17, 22);
                 buffer.push(self.event(time, vendor, atm, cash, "cash", Purpose::Background));
+            }
+        }
+        if dom == 8 {
+            for index in 0..self.calendar.landlords.len() {
+                let landlord = self.calendar.landlords[index];
+                let Some(profile) = population.persons[landlord as usize].as_ref() else {
+                    continue;
+                };
+                let region = usize::from(population.accounts[landlord as usize].region);
+                let (_, coarse) = steps(region);
+                let mortgage = self.balances[landlord as usize] * dice.range(50, 90) / 100 / coarse * coarse;
+                if mortgage >= coarse {
+                    let time = at(dice, 9, 17);
+                    buffer.push(self.event(time, landlord, profile.partner, mortgage, "transfer", Purpose::Background));
+                }
             }
         }
         for (region, accounts) in population.regions.iter().enumerate() {
@@ -786,7 +847,7 @@ impl Ledger<'_> {
         let pick = if spec.crypto {
             dice.weighted(&[15, 25, 0, 0, 30, 30, 0])
         } else {
-            dice.weighted(&[55, 12, 10, 8, 3, 3, 4])
+            dice.weighted(&[50, 12, 18, 8, 3, 3, 4])
         };
         let (from, to, amount, channel, purpose) = match pick {
             0 => {
@@ -799,8 +860,8 @@ impl Ledger<'_> {
                 let amount = round_to(dice.log_range(salary / 100, salary / 4), coarse);
                 (person, friend, amount, if spec.crypto { "crypto" } else { "p2p" }, Purpose::Background)
             }
-            2 if !self.calendar.vendors.is_empty() => {
-                let vendor = *dice.pick(&self.calendar.vendors);
+            2 if !self.calendar.region_vendors[region].is_empty() => {
+                let vendor = *dice.pick(&self.calendar.region_vendors[region]);
                 let amount = round_to(dice.log_range(salary / 300, salary / 30), fine);
                 (person, vendor, amount, "p2p", Purpose::Background)
             }
@@ -1003,7 +1064,7 @@ impl Ledger<'_> {
             .iter()
             .map(|employer| self.world.population.employees.get(employer).map_or(0, Vec::len) + 1)
             .sum();
-        let vendors = self.calendar.vendors.len() / 3;
+        let vendors = self.calendar.vendors.len() / 3 + if dom == 8 { self.calendar.landlords.len() } else { 0 };
         let merchants: usize = self.world.population.regions.iter().map(|r| r.merchants.len() / 7).sum();
         (payroll + self.calendar.rent[dom].len() + self.calendar.utilities[dom].len() + vendors + merchants) as u64
     }
@@ -1091,8 +1152,9 @@ fn write_accounts(world: &World, dir: &Path) -> Result<u64, GenerateError> {
 }
 
 /// Legitimate accounts whose patterns resemble mules': payroll fan-out,
-/// merchants' fan-in and sweeps, people who pass money on quickly, vendors
-/// who take many transfers and withdraw cash.
+/// merchants' fan-in and sweeps, people who pass money on quickly (family
+/// forwarders, savers, remitters, crypto buyers), vendors who take many
+/// transfers and withdraw cash, sole traders paying suppliers, landlords.
 fn write_lookalikes(
     world: &World,
     dir: &Path,

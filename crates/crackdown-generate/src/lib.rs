@@ -47,6 +47,9 @@ pub struct GenerateConfig {
     pub start: DateTime<Utc>,
     /// Length of the period the case covers.
     pub days: u32,
+    /// Percent of persons whose legitimate habits look like a mule's
+    /// (forwarding salary, sole traders, landlords, savers, remitters...).
+    pub lookalikes: u32,
 }
 
 impl Default for GenerateConfig {
@@ -59,6 +62,7 @@ impl Default for GenerateConfig {
             chats: 24,
             start: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("a fixed, valid date"),
             days: 180,
+            lookalikes: 25,
         }
     }
 }
@@ -146,7 +150,9 @@ const TRUTH_README: &str = "\
   whether the mule also lives a normal financial life. Only accounts that moved victims'
   money in `ledger.csv`.
 - `lookalikes.csv`: legitimate accounts whose patterns resemble mules' (payroll fan-out,
-  merchant sweeps, family forwarders, market vendors, crypto buyers).
+  merchant sweeps, family forwarders, market vendors, crypto buyers, sole traders paying
+  suppliers, landlords, salary savers, remitters); `generate --lookalikes N` sets the percent of
+  persons with such a habit (default 25).
 - `victim_payments.csv`: for each victim payment (tx_id), where its money ended, one row
   per endpoint account and reason (`cash`, `exchange`, `horizon`, `held`); endpoint amounts
   add up to the payment exactly. Computed by following the money first in, first out, with

@@ -242,7 +242,28 @@ pub(crate) enum Habit {
     Vendor,
     /// Buys crypto with most of the salary, quickly.
     CryptoBuyer,
+    /// A small business run from a personal account: many customer
+    /// transfers in, most of it paid on to a supplier within a day or two.
+    SoleTrader,
+    /// Collects several tenants' rent and pays the mortgage days later.
+    Landlord,
+    /// Moves most of the salary to a savings account on pay day.
+    Saver,
+    /// A migrant worker or student's family sending most of the salary
+    /// abroad through a remittance provider (an exchange) the same day.
+    Remitter,
 }
+
+/// Relative frequency of each look-alike habit among people who have one.
+const LOOKALIKE_HABITS: [(Habit, u32); 7] = [
+    (Habit::FamilyForwarder, 3),
+    (Habit::Vendor, 3),
+    (Habit::CryptoBuyer, 3),
+    (Habit::SoleTrader, 5),
+    (Habit::Landlord, 3),
+    (Habit::Saver, 5),
+    (Habit::Remitter, 3),
+];
 
 impl Habit {
     pub(crate) fn as_str(self) -> &'static str {
@@ -251,6 +272,10 @@ impl Habit {
             Habit::FamilyForwarder => "family_forwarder",
             Habit::Vendor => "market_vendor",
             Habit::CryptoBuyer => "crypto_buyer",
+            Habit::SoleTrader => "sole_trader",
+            Habit::Landlord => "landlord",
+            Habit::Saver => "salary_saver",
+            Habit::Remitter => "remitter",
         }
     }
 }
@@ -272,7 +297,9 @@ pub(crate) struct Person {
     pub utility: u32,
     pub utility_day: u8,
     pub habit: Habit,
-    /// Family member (forwarders) or favourite exchange (crypto buyers).
+    /// Where the habit sends money: a family member (forwarders), savings
+    /// account (savers), exchange (crypto buyers, remitters), supplier (sole
+    /// traders) or mortgage lender (landlords).
     pub partner: u32,
 }
 
@@ -286,6 +313,8 @@ pub(crate) struct RegionAccounts {
     pub businesses: Vec<u32>,
     pub exchanges: Vec<u32>,
     pub cash: Vec<u32>,
+    /// Persons who let flats to several tenants.
+    pub landlords: Vec<u32>,
     /// Accounts opened only to move scam money.
     pub dedicated_mules: Vec<u32>,
 }
@@ -467,7 +496,8 @@ const TLDS: &[&str] = &["com", "net", "vip", "app", "top", "io", "cc", "xyz", "a
 const PATHS: &[&str] = &["login", "app/download", "register", "invite", "member/wallet", "verify", "track", "pay"];
 
 impl Population {
-    fn build(seed: u64, persons_total: usize) -> Population {
+    /// `lookalike_percent` of persons get a habit that resembles a mule's.
+    fn build(seed: u64, persons_total: usize, lookalike_percent: u32) -> Population {
         let mut population = Population {
             accounts: Vec::new(),
             persons: Vec::new(),
@@ -480,7 +510,7 @@ impl Population {
             let mut accounts = RegionAccounts::default();
             if region.ledger_weight > 0 {
                 let persons = (persons_total * region.ledger_weight as usize / total_weight as usize).max(60);
-                population.fill_region(&mut dice, index, persons, &mut accounts);
+                population.fill_region(&mut dice, index, persons, lookalike_percent, &mut accounts);
             }
             population.regions.push(accounts);
         }
@@ -513,7 +543,14 @@ impl Population {
         index
     }
 
-    fn fill_region(&mut self, dice: &mut Dice, region: usize, persons: usize, accounts: &mut RegionAccounts) {
+    fn fill_region(
+        &mut self,
+        dice: &mut Dice,
+        region: usize,
+        persons: usize,
+        lookalike_percent: u32,
+        accounts: &mut RegionAccounts,
+    ) {
         let spec = &REGIONS[region];
         let unit = spec.unit();
         let count = |divisor: usize, minimum: usize| (persons / divisor).max(minimum);
@@ -545,18 +582,26 @@ impl Population {
         for (position, &account) in accounts.persons.iter().enumerate() {
             let employer = accounts.employers[(position / per_employer).min(accounts.employers.len() - 1)];
             let salary = dice.log_range(spec.salary.0, spec.salary.1) * unit + dice.range(0, 100) * unit / 100;
-            let habit = match dice.below(100) {
-                0..=3 => Habit::FamilyForwarder,
-                4..=6 => Habit::Vendor,
-                7..=9 => Habit::CryptoBuyer,
-                _ => Habit::Ordinary,
+            let habit = if dice.below(100) < lookalike_percent.min(100) as usize {
+                let weights = LOOKALIKE_HABITS.map(|(_, weight)| weight);
+                LOOKALIKE_HABITS[dice.weighted(&weights)].0
+            } else {
+                Habit::Ordinary
             };
             let partner = match habit {
-                Habit::CryptoBuyer => *dice.pick(&accounts.exchanges),
+                Habit::CryptoBuyer | Habit::Remitter => *dice.pick(&accounts.exchanges),
+                Habit::SoleTrader | Habit::Landlord => *dice.pick(&accounts.businesses),
                 _ => *dice.pick(&accounts.persons),
             };
-            let landlord =
-                if dice.chance(0.5) { *dice.pick(&accounts.businesses) } else { *dice.pick(&accounts.persons) };
+            if habit == Habit::Landlord {
+                accounts.landlords.push(account);
+            }
+            // Landlords are drawn from those seen so far, so early tenants rent from businesses.
+            let landlord = match dice.below(10) {
+                0..=4 => *dice.pick(&accounts.businesses),
+                5..=8 if !accounts.landlords.is_empty() => *dice.pick(&accounts.landlords),
+                _ => *dice.pick(&accounts.persons),
+            };
             self.persons[account as usize] = Some(Person {
                 account,
                 salary,
@@ -643,7 +688,7 @@ impl World {
         let days = config.days.max(7);
         let background = config.transactions.max(1000);
         let persons_total = (background / 80).max(400) as usize;
-        let mut population = Population::build(seed, persons_total);
+        let mut population = Population::build(seed, persons_total, config.lookalikes);
         let victims_total = (config.transactions / 400).max(40) as usize;
 
         let mut compounds: Vec<Compound> = COMPOUND_NAMES

@@ -145,6 +145,9 @@ pub struct GenerateArgs {
     /// off on the last day completes, which may add a few.
     #[arg(long, default_value_t = 200_000)]
     pub transactions: u64,
+    /// Percent of persons whose legitimate habits look like a mule's.
+    #[arg(long, default_value_t = 25)]
+    pub lookalikes: u32,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,

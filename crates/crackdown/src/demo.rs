@@ -50,6 +50,7 @@ pub fn generate_command(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         reports: args.reports,
         transactions: args.transactions,
+        lookalikes: args.lookalikes,
         ..GenerateConfig::default()
     };
     let started = Instant::now();

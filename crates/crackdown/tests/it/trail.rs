@@ -137,12 +137,19 @@ fn end_to_end(backend: &Backend) {
     assert_eq!(ranked.len(), ranked_set.len());
     let mules_truth = std::fs::read_to_string(case().join("truth/mules.csv")).expect("mules truth");
     let mules: BTreeSet<&str> = mules_truth.lines().skip(1).filter_map(|line| line.split(',').next()).collect();
+    // Precision at the number of mules measured 0.88 on this case.
     let top_hits = ranked.iter().take(mules.len()).filter(|account| mules.contains(*account)).count();
-    assert!(top_hits * 2 >= mules.len(), "only {top_hits} of {} mules in the top of the ranking", mules.len());
+    assert!(top_hits * 100 >= mules.len() * 80, "only {top_hits} of {} mules in the top of the ranking", mules.len());
     let top = ranked[0];
     let explained = backend.json(&["mules", "--explain", top]);
     assert_eq!(explained["account"].as_str(), Some(top));
-    assert!(explained["evidence"].as_array().is_some_and(|evidence| !evidence.is_empty()));
+    let evidence = explained["evidence"].as_array().expect("evidence list");
+    for signal in ["fast_forward", "cash_out", "victim_inflow", "one_off_money", "mule_senders", "broad_base"] {
+        let line = evidence.iter().find(|line| line["signal"] == signal).unwrap_or_else(|| panic!("{signal} listed"));
+        assert!(line["value"].as_f64().is_some_and(|value| (0.0..=1.0).contains(&value)), "{line}");
+        assert!(line["detail"].as_str().is_some_and(|detail| detail.chars().any(|c| c.is_ascii_digit())), "{line}");
+    }
+    assert!(explained["score"].as_f64().is_some_and(|score| score > 0.5), "{explained}");
 
     // Learning from labels still ranks every account.
     let mut labels = String::from("account,label\n");
