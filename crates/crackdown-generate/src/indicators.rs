@@ -436,7 +436,10 @@ mod tests {
     #[test]
     fn truth_forms_match_the_analyzer_spelling() {
         assert_eq!(truth_form(IndicatorType::Telegram, "Mentor_Lee"), "@mentor_lee");
-        assert_eq!(truth_form(IndicatorType::Eth, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"), "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed");
+        assert_eq!(
+            truth_form(IndicatorType::Eth, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
+            "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"
+        );
         assert_eq!(truth_form(IndicatorType::Card, "4111111111111111"), "411111******1111");
         assert_eq!(truth_form(IndicatorType::Phone, "+66812345678"), "+66812345678");
     }

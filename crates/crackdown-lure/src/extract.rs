@@ -345,8 +345,23 @@ static MESSENGER_CUE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .build([
-            "tele", "tg", "whats", "wa", "line", "ไลน์", "wechat", "weixin", "vx", "v信", "威信", "微信", "电报",
-            "纸飞机", "เทเลแกรม", "วอทส์แอป", "วอทแอป",
+            "tele",
+            "tg",
+            "whats",
+            "wa",
+            "line",
+            "ไลน์",
+            "wechat",
+            "weixin",
+            "vx",
+            "v信",
+            "威信",
+            "微信",
+            "电报",
+            "纸飞机",
+            "เทเลแกรม",
+            "วอทส์แอป",
+            "วอทแอป",
         ])
         .expect("fixed cue words")
 });
@@ -355,9 +370,7 @@ static MESSENGER_CUE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 static ACCOUNT_CUE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .build([
-            "routing", "aba", "acc", "a/c", "บัญชี", "账号", "帐号", "账户", "tài khoản", "stk", "rek", "ငွေစာရင်း",
-        ])
+        .build(["routing", "aba", "acc", "a/c", "บัญชี", "账号", "帐号", "账户", "tài khoản", "stk", "rek", "ငွေစာရင်း"])
         .expect("fixed cue words")
 });
 

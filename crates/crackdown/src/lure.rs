@@ -217,10 +217,8 @@ fn analyze_eml(args: &AnalyzeArgs, analyzer: &Analyzer) -> anyhow::Result<ExitCo
         Some(path) => read_protected(path)?,
         None => Vec::new(),
     };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the DNS runtime")?;
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the DNS runtime")?;
     let limits = MailLimits::default();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let (mut messages, mut errors) = (0usize, 0usize);

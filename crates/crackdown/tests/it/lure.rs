@@ -251,9 +251,8 @@ fn analyze_eml_authenticates_against_a_dns_fixture_and_matches_the_golden_file()
     let lines: Vec<serde_json::Value> =
         output.lines().map(|line| serde_json::from_str(line).expect("one JSON object a line")).collect();
     assert_eq!(lines.len(), 3, "{output}");
-    let by_name = |name: &str| {
-        lines.iter().find(|line| line["id"].as_str().is_some_and(|id| id.ends_with(name))).expect(name)
-    };
+    let by_name =
+        |name: &str| lines.iter().find(|line| line["id"].as_str().is_some_and(|id| id.ends_with(name))).expect(name);
     // SPF, DKIM and DMARC pass for the signed message from the bank's own network.
     let pass = by_name("pass.eml");
     assert_eq!(pass["auth"], serde_json::json!({"spf": "pass", "dkim": "pass", "dmarc": "pass", "arc": "none"}));
@@ -266,7 +265,8 @@ fn analyze_eml_authenticates_against_a_dns_fixture_and_matches_the_golden_file()
     let phish = by_name("phish.eml");
     assert_eq!(phish["auth"]["spf"], "fail", "{phish}");
     assert_eq!(phish["auth"]["dkim"], "none");
-    let kinds: Vec<&str> = phish["flags"].as_array().expect("flags").iter().filter_map(|f| f["kind"].as_str()).collect();
+    let kinds: Vec<&str> =
+        phish["flags"].as_array().expect("flags").iter().filter_map(|f| f["kind"].as_str()).collect();
     for kind in ["display_name_spoof", "reply_to_mismatch", "lookalike_domain", "link_text_mismatch"] {
         assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
     }
