@@ -1,5 +1,6 @@
 //! A linear model over hashed features: character n-grams, words, cue
-//! targets and indicator kinds, trained by logistic regression (AdaGrad).
+//! targets and indicator kinds, trained by logistic regression (AdaGrad),
+//! with one expert per training set and gates choosing among them.
 //!
 //! Cue targets and indicator kinds are the same features in every
 //! language, so what the model learns about "a prize cue and a premium-rate
