@@ -344,6 +344,7 @@ impl Shape {
 static MESSENGER_CUE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build([
             "tele",
             "tg",
@@ -370,6 +371,7 @@ static MESSENGER_CUE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
 static ACCOUNT_CUE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(["routing", "aba", "acc", "a/c", "บัญชี", "账号", "帐号", "账户", "tài khoản", "stk", "rek", "ငွေစာရင်း"])
         .expect("fixed cue words")
 });
