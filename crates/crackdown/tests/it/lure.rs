@@ -257,11 +257,13 @@ fn analyze_eml_authenticates_against_a_dns_fixture_and_matches_the_golden_file()
     let pass = by_name("pass.eml");
     assert_eq!(pass["auth"], serde_json::json!({"spf": "pass", "dkim": "pass", "dmarc": "pass", "arc": "none"}));
     assert_eq!(pass["flags"], serde_json::json!([]));
-    // The same signature over a changed body: DKIM fails, SPF still passes and carries DMARC.
+    // The same signature over a changed body: DKIM no longer passes (mail-auth calls a body-hash
+    // mismatch neutral), SPF still passes and carries DMARC.
     let tampered = by_name("dkim-fail.eml");
-    assert_eq!(tampered["auth"]["dkim"], "fail");
+    assert_eq!(tampered["auth"]["dkim"], "neutral");
     assert_eq!(tampered["auth"]["spf"], "pass");
-    // The phish: SPF fails for its own domain, no DKIM, DMARC none (no policy); flags name the tricks.
+    assert_eq!(tampered["auth"]["dmarc"], "pass");
+    // The phish: SPF fails for its envelope domain, no DKIM, DMARC none (no policy); flags name the tricks.
     let phish = by_name("phish.eml");
     assert_eq!(phish["auth"]["spf"], "fail", "{phish}");
     assert_eq!(phish["auth"]["dkim"], "none");
