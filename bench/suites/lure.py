@@ -7,6 +7,7 @@ does not classify, so the ratio understates crackdown's lead."""
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 
@@ -55,6 +56,12 @@ def iocextract_peer(path):
     print(found)
 
 
+def cpu_seconds():
+    """User + system CPU seconds of all finished children so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(args):
     installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "iocextract"],
                                capture_output=True, text=True)
@@ -68,17 +75,22 @@ def run(args):
     print(f"lure: {lines:,} messages, {size_mb:.1f} MB JSONL (10 templates, 7 scripts, defanged forms)")
 
     # exec, so the measured process is crackdown itself; output to a file, not a pipe.
+    before = cpu_seconds()
     ours, ours_rss, _ = bench.median_runs(args.runs, ["sh", "-c", f'exec "$0" analyze "$1" > "$2"', bench.BIN, path, out])
     with open(out, encoding="utf-8") as analysed:
         results = [json.loads(line) for line in analysed]
     assert len(results) == lines and all("error" not in r for r in results), "crackdown analyze lost lines"
     indicators = sum(len(r["indicators"]) for r in results)
+    ours_cpu = (cpu_seconds() - before) / args.runs
+    before = cpu_seconds()
     peer, peer_rss, found = bench.median_runs(args.runs, [sys.executable, __file__, path])
+    peer_cpu = (cpu_seconds() - before) / args.runs
     print(f"  crackdown analyze        {ours:7.2f} s  {size_mb / ours:7.1f} MB/s  {lines / ours:>9,.0f} msgs/s  "
-          f"{indicators:,} indicators  peak {ours_rss:5.0f} MiB")
+          f"{indicators:,} indicators  peak {ours_rss:5.0f} MiB  {ours_cpu:.2f} CPU-s")
     print(f"  python iocextract (peer) {peer:7.2f} s  {size_mb / peer:7.1f} MB/s  {lines / peer:>9,.0f} msgs/s  "
-          f"{int(found):,} indicators  peak {peer_rss:5.0f} MiB")
-    print(f"  ratio crackdown/iocextract throughput: {peer / ours:.1f}x (target 50x; crackdown also classifies)")
+          f"{int(found):,} indicators  peak {peer_rss:5.0f} MiB  {peer_cpu:.2f} CPU-s")
+    print(f"  ratio crackdown/iocextract throughput: {peer / ours:.1f}x wall, {peer_cpu / max(ours_cpu, 1e-9):.1f}x CPU "
+          f"(target 50x; crackdown also classifies; load average {os.getloadavg()[0]:.1f})")
     print(f"  classification (extraction + label, type, stage, reasons), {os.cpu_count()} cores: "
           f"{lines / ours:,.0f} msgs/s (target 50,000)")
 

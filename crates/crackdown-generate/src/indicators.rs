@@ -395,6 +395,26 @@ pub(crate) fn surface(dice: &mut Dice, value: &Indicator) -> String {
     }
 }
 
+/// The spelling `crackdown analyze` reports as `normalized`, written to the
+/// truth files so truth and analysis compare as plain strings: Telegram
+/// handles as lower-case `@handle`, Ethereum addresses lower-case (EIP-55
+/// case is a checksum, not identity), cards masked to the first six and last
+/// four digits (the full number is never stored).
+pub(crate) fn truth_form(kind: IndicatorType, canonical: &str) -> String {
+    match kind {
+        IndicatorType::Telegram if !canonical.starts_with('+') => format!("@{}", canonical.to_ascii_lowercase()),
+        IndicatorType::Eth => canonical.to_ascii_lowercase(),
+        IndicatorType::Card => {
+            let digits = canonical.len();
+            canonical
+                .char_indices()
+                .map(|(index, digit)| if index >= 6 && index + 4 < digits { '*' } else { digit })
+                .collect()
+        }
+        _ => canonical.to_owned(),
+    }
+}
+
 /// A mention of `value` in a text, an invalid look-alike with probability
 /// `lookalike_rate` where the type has a checksum.
 pub(crate) fn mention(dice: &mut Dice, value: &Indicator, lookalike_rate: f64) -> Mention {
@@ -412,6 +432,17 @@ pub(crate) fn mention(dice: &mut Dice, value: &Indicator, lookalike_rate: f64) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truth_forms_match_the_analyzer_spelling() {
+        assert_eq!(truth_form(IndicatorType::Telegram, "Mentor_Lee"), "@mentor_lee");
+        assert_eq!(
+            truth_form(IndicatorType::Eth, "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
+            "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed"
+        );
+        assert_eq!(truth_form(IndicatorType::Card, "4111111111111111"), "411111******1111");
+        assert_eq!(truth_form(IndicatorType::Phone, "+66812345678"), "+66812345678");
+    }
 
     #[test]
     fn iban_matches_the_standard_example() {

@@ -140,7 +140,8 @@ const TRUTH_README: &str = "\
   investment only), language, ledger_victim_account (when the report's victim paid through
   the ledger), duplicate_of (exact resubmissions: same text and reporter, new id).
 - `indicators.csv`: every indicator written into a report: type, surface (as written),
-  normalized, valid (checksum verdict; invalid look-alikes are `false`), role (`campaign`,
+  normalized (as `crackdown analyze` spells it: E.164 phones, lower-case `@handle`s and
+  Ethereum addresses, masked cards), valid (checksum verdict; invalid look-alikes are `false`), role (`campaign`,
   `hub` for values unrelated campaigns share, `victim` for the victim's own card).
 - `hubs.csv`: domains and values shared by unrelated campaigns; linking must not merge
   campaigns through them.

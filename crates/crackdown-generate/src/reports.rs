@@ -484,7 +484,7 @@ pub(crate) fn write_reports(
                 "{id},{},{},{},{},{role},{}",
                 mention.kind.as_str(),
                 csv_field(&mention.surface),
-                csv_field(&mention.canonical),
+                csv_field(&indicators::truth_form(mention.kind, &mention.canonical)),
                 mention.valid,
                 campaign.id
             )
@@ -534,7 +534,7 @@ fn write_hubs(world: &World, dir: &Path) -> Result<(), GenerateError> {
         writeln!(out, "domain,{domain}").map_err(io)?;
     }
     for hub in &world.hubs {
-        writeln!(out, "{},{}", hub.kind.as_str(), hub.canonical).map_err(io)?;
+        writeln!(out, "{},{}", hub.kind.as_str(), indicators::truth_form(hub.kind, &hub.canonical)).map_err(io)?;
     }
     out.flush().map_err(io)
 }

@@ -313,11 +313,14 @@ fn every_checksum_verdict_in_the_truth_is_right() {
     let mut checked: HashMap<(String, bool), usize> = HashMap::new();
     for row in rows {
         let value = row["normalized"].as_str();
+        // Cards are masked and Ethereum addresses lower-cased in `normalized`:
+        // their checksums are checked on the text as written.
+        let digits: String = row["surface"].chars().filter(char::is_ascii_digit).collect();
         let actual = match row["type"].as_str() {
             "iban" => iban_valid(value),
-            "card" => luhn_valid(value),
+            "card" => luhn_valid(&digits),
             "tron" => base58check_version(value) == Some(0x41) && value.starts_with('T'),
-            "eth" => eip55_valid(value),
+            "eth" => eip55_valid(&row["surface"]),
             "btc" if value.starts_with("bc1") => bech32_valid(value),
             "btc" => matches!(base58check_version(value), Some(0x00 | 0x05)),
             "phone" => {

@@ -26,6 +26,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(value) = knob("LURE_L2") {
         options.train.l2 = value;
     }
+    if let Some(value) = knob("LURE_CALIBRATION_FOLDS") {
+        options.train.calibration_folds = value as usize;
+    }
     evaluate(&dir, &options, &mut std::io::stdout().lock())?;
     Ok(())
 }

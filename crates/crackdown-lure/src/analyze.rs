@@ -14,10 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::extract::{Context, Indicator, IndicatorKind};
 use crate::lexicon::{CueTarget, Label, Lexicon, ScamType, Stage};
-use crate::model::{Model, featurize};
+use crate::model::{Model, featurize, sigmoid};
 
-/// Probability at or above which the model calls a message unwanted.
-const UNWANTED_THRESHOLD: f32 = 0.5;
 /// Cue weight for one scam type that names it.
 const TYPE_THRESHOLD: f32 = 2.0;
 /// Cue weight for one scam type that makes a message a scam even when the
@@ -45,10 +43,6 @@ impl Default for Analyzer {
     fn default() -> Analyzer {
         Analyzer::new(Model::builtin())
     }
-}
-
-fn sigmoid(score: f32) -> f32 {
-    1.0 / (1.0 + (-score).exp())
 }
 
 /// Indicators that carry money or credentials away.
@@ -115,8 +109,8 @@ impl Analyzer {
         }
 
         let cue_override = best_type.as_ref().is_some_and(|(_, score, _)| *score >= CUE_OVERRIDE);
-        let unwanted = probability >= UNWANTED_THRESHOLD || cue_override;
-        if cue_override && probability < UNWANTED_THRESHOLD {
+        let unwanted = probability >= self.model.threshold() || cue_override;
+        if cue_override && probability < self.model.threshold() {
             reasons.push("scam cues outweigh the model".to_owned());
         }
         let named_type = best_type.filter(|(_, score, _)| *score >= TYPE_THRESHOLD);

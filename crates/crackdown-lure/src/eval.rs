@@ -76,6 +76,7 @@ pub fn load_messages(path: &Path) -> Result<(Vec<Sample>, Vec<String>), EvalErro
             label,
             scam_type: parsed.scam_type.as_deref().and_then(ScamType::parse),
             context: Context { country: parsed.country, language: parsed.lang },
+            group: 0,
         });
     }
     Ok((samples, problems))
@@ -84,13 +85,13 @@ pub fn load_messages(path: &Path) -> Result<(Vec<Sample>, Vec<String>), EvalErro
 /// Trains on the `messages.jsonl` of each directory.
 pub fn train_on_dirs(dirs: &[PathBuf], options: &TrainOptions) -> Result<Model, EvalError> {
     let mut all = Vec::new();
-    for dir in dirs {
+    for (group, dir) in dirs.iter().enumerate() {
         let path = dir.join("messages.jsonl");
         let (samples, _) = load_messages(&path)?;
         if samples.is_empty() {
             return Err(EvalError::Empty { path });
         }
-        all.extend(samples);
+        all.extend(samples.into_iter().map(|sample| Sample { group, ..sample }));
     }
     Ok(train(all.into_iter(), options))
 }
@@ -226,10 +227,13 @@ pub fn evaluate(data_dir: &Path, options: &EvalOptions, out: &mut impl Write) ->
                 let training = loaded
                     .iter()
                     .filter(|(other, _)| TRAINING_SETS.contains(&name(other).as_str()))
-                    .flat_map(|(other, samples)| {
-                        samples.iter().filter(move |s| other != set || fold_of(&s.text, options.folds) != fold)
-                    })
-                    .cloned();
+                    .enumerate()
+                    .flat_map(|(group, (other, samples))| {
+                        samples
+                            .iter()
+                            .filter(move |s| other != set || fold_of(&s.text, options.folds) != fold)
+                            .map(move |s| Sample { group, ..s.clone() })
+                    });
                 let analyzer = Analyzer::new(train(training, &options.train));
                 for sample in samples.iter().filter(|s| fold_of(&s.text, options.folds) == fold) {
                     record(&mut counts, &mut confusion, sample, &analyzer);

@@ -251,6 +251,7 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
     if clean.contains('@') {
         emails(clean, &mut offer);
     }
+    let shape = Shape::of(clean);
     if has_digit {
         if lower_hint("0x") {
             eth(clean, &mut offer);
@@ -258,10 +259,16 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
         if lower_hint("1q") || lower_hint("1p") || lower_hint("c1") {
             segwit(clean, &mut offer);
         }
-        ibans(clean, &mut offer);
-        cards(clean, &mut offer);
+        if shape.iban_start {
+            ibans(clean, &mut offer);
+        }
+        if shape.digits >= 13 {
+            cards(clean, &mut offer);
+        }
     }
-    base58_wallets(clean, &mut offer);
+    if shape.longest_word >= 25 {
+        base58_wallets(clean, &mut offer);
+    }
     if has_dot {
         bare_domains(clean, &mut offer);
     }
@@ -271,9 +278,13 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
     if has_digit && has_dot {
         ipv4(clean, &mut offer);
     }
-    messenger_handles(clean, context, &mut offer);
-    if has_digit {
+    if MESSENGER_CUE.is_match(clean) {
+        messenger_handles(clean, context, &mut offer);
+    }
+    if shape.digits >= 5 && ACCOUNT_CUE.is_match(clean) {
         bank_accounts(clean, &mut offer);
+    }
+    if shape.digits >= 7 {
         phones(clean, context, &mut offer);
     }
     accepted
@@ -293,6 +304,77 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
         })
         .collect()
 }
+
+/// What one cheap pass over the bytes tells about a text, so finders whose
+/// pattern cannot match are skipped without a regex pass.
+struct Shape {
+    /// ASCII digits in the text.
+    digits: usize,
+    /// Longest run of ASCII letters and digits (base58 wallets need 25).
+    longest_word: usize,
+    /// Two letters followed by two digits somewhere: an IBAN may start there.
+    iban_start: bool,
+}
+
+impl Shape {
+    fn of(text: &str) -> Shape {
+        let (mut digits, mut longest_word, mut run, mut iban_start) = (0, 0, 0, false);
+        let bytes = text.as_bytes();
+        for (index, byte) in bytes.iter().enumerate() {
+            if byte.is_ascii_alphanumeric() {
+                run += 1;
+                longest_word = longest_word.max(run);
+            } else {
+                run = 0;
+            }
+            if byte.is_ascii_digit() {
+                digits += 1;
+                iban_start |= index >= 3
+                    && bytes[index - 1].is_ascii_digit()
+                    && bytes[index - 2].is_ascii_alphabetic()
+                    && bytes[index - 3].is_ascii_alphabetic();
+            }
+        }
+        Shape { digits, longest_word, iban_start }
+    }
+}
+
+/// Words without which `messenger_handles` cannot match: one Aho-Corasick
+/// pass instead of its large case-insensitive pattern on every text.
+static MESSENGER_CUE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build([
+            "tele",
+            "tg",
+            "whats",
+            "wa",
+            "line",
+            "ไลน์",
+            "wechat",
+            "weixin",
+            "vx",
+            "v信",
+            "威信",
+            "微信",
+            "电报",
+            "纸飞机",
+            "เทเลแกรม",
+            "วอทส์แอป",
+            "วอทแอป",
+        ])
+        .expect("fixed cue words")
+});
+
+/// Words without which `bank_accounts` cannot match.
+static ACCOUNT_CUE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .build(["routing", "aba", "acc", "a/c", "บัญชี", "账号", "帐号", "账户", "tài khoản", "stk", "rek", "ငွေစာရင်း"])
+        .expect("fixed cue words")
+});
 
 fn regex(pattern: &str) -> Regex {
     Regex::new(pattern).expect("the extractor's patterns are fixed and tested")
@@ -814,7 +896,9 @@ fn messenger_handles(clean: &str, context: &Context, offer: &mut impl FnMut(Cand
         let end = handle.start() + text.len();
         let is_number = text.trim_start_matches('+').starts_with(|c: char| c.is_ascii_digit());
         let (kind, normalized, valid) = if captures.name("tg").is_some() {
-            if is_number || !text.starts_with('@') && !telegram_username_ok(text) {
+            // Only an explicit `@handle` after the word: "group on Telegram
+            // where" names no account.
+            if is_number || !text.starts_with('@') {
                 continue;
             }
             let (normalized, valid) = normalize_telegram(text);
@@ -1079,7 +1163,9 @@ mod tests {
             None,
             &[(Line, "anna_2024", true, "anna_2024"), (Wechat, "lisa88888", true, "lisa88888")],
         );
-        check("Telegram: @mentor_lee", None, &[(Telegram, "@mentor_lee", true, "@mentor_lee")]);
+        check("Telegram: @Mentor_Lee", None, &[(Telegram, "@mentor_lee", true, "@Mentor_Lee")]);
+        check("join our group on Telegram where the mentor posts", None, &[]);
+        check("Telegram mentor_lee", None, &[]);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! A linear model over hashed features: character n-grams, words, cue
-//! targets and indicator kinds, trained by logistic regression (AdaGrad).
+//! targets and indicator kinds, trained by logistic regression (AdaGrad),
+//! with one expert per training set and gates choosing among them.
 //!
 //! Cue targets and indicator kinds are the same features in every
 //! language, so what the model learns about "a prize cue and a premium-rate
@@ -9,7 +10,7 @@
 
 use std::io::{Read, Write};
 
-use crate::extract::{Context, Indicator, extract};
+use crate::extract::{Context, Indicator, IndicatorKind, extract};
 use crate::lexicon::{Cue, Label, Lexicon, ScamType};
 
 /// One labelled message for training or evaluation.
@@ -19,6 +20,10 @@ pub struct Sample {
     pub label: Label,
     pub scam_type: Option<ScamType>,
     pub context: Context,
+    /// Which data set the sample comes from (0, 1, ...). Sets label by
+    /// different policies (marketing is spam in one, ham in another), so
+    /// the model learns one expert per set and a gate that picks one.
+    pub group: usize,
 }
 
 /// A sparse feature vector: hashed bucket and value.
@@ -34,43 +39,81 @@ pub struct Observed<'a> {
     pub cues: Vec<&'a Cue>,
 }
 
-/// FNV-1a over a namespace byte and the feature's bytes.
-fn bucket(namespace: u8, bytes: &[u8], mask: u32) -> u32 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(namespace);
-    for byte in bytes {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+/// FNV-1a fed piece by piece, so compound features (word pairs, named
+/// flags) hash without being formatted into a string first.
+struct Hasher(u64);
+
+impl Hasher {
+    fn new(namespace: u8) -> Hasher {
+        Hasher(0xcbf2_9ce4_8422_2325 ^ u64::from(namespace))
     }
-    // Fold the high bits in: FNV's low bits mix poorly.
-    ((hash ^ (hash >> 29) ^ (hash >> 47)) as u32) & mask
+
+    fn write(mut self, bytes: &[u8]) -> Hasher {
+        for byte in bytes {
+            self.0 ^= u64::from(*byte);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self
+    }
+
+    fn bucket(self, mask: u32) -> u32 {
+        let hash = self.0;
+        // Fold the high bits in: FNV's low bits mix poorly.
+        ((hash ^ (hash >> 29) ^ (hash >> 47)) as u32) & mask
+    }
 }
 
+/// Namespaces of the hashed features, so a word and a flag never share a
+/// bucket by construction.
+const NS_WORD: u8 = 10;
+const NS_PAIR: u8 = 11;
+const NS_FLAG: u8 = 20;
+
 /// Turns a message into features. `bits` sets the number of buckets (2^bits).
+///
+/// Text features (character 2–5-grams over the lower-cased text with digits
+/// folded to `0`, words, word pairs) share one weight, 1/sqrt(count), so
+/// long and short messages score on one scale. Flags (cue targets,
+/// indicator kinds, the hosts and suffixes of links, text shape) count in
+/// full: they are the same in every language.
 pub fn featurize<'a>(text: &str, context: &Context, lexicon: &'a Lexicon, bits: u8) -> (Features, Observed<'a>) {
     let mask = (1u32 << bits) - 1;
     let normalized = crackdown_model::normalize_text(text);
     let cues = lexicon.find(&normalized);
     let indicators = extract(text, context);
-    let shape: String = normalized.chars().map(|c| if c.is_ascii_digit() { '0' } else { c }).collect();
+    // Digits folded to '0' byte for byte: UTF-8 stays valid and boundaries stay put.
+    let mut padded = Vec::with_capacity(normalized.len() + 2);
+    padded.push(b' ');
+    padded.extend(normalized.bytes().map(|b| if b.is_ascii_digit() { b'0' } else { b }));
+    padded.push(b' ');
 
-    let mut entries: Vec<(u32, f32)> = Vec::with_capacity(shape.len() * 4 + 32);
-    // Character n-grams of 2..=5 characters over the text padded with spaces.
-    let padded = format!(" {shape} ");
-    let boundaries: Vec<usize> = padded.char_indices().map(|(index, _)| index).chain([padded.len()]).collect();
-    for n in 2..=5usize {
-        for window in boundaries.windows(n + 1) {
-            let gram = &padded.as_bytes()[window[0]..window[n]];
-            entries.push((bucket(n as u8, gram, mask), 1.0));
+    let mut entries: Vec<(u32, f32)> = Vec::with_capacity(padded.len() * 5 + 48);
+    // Character n-grams of 2..=5 characters: the last six character starts
+    // are kept in a ring, so each n-gram is hashed straight from the bytes.
+    let mut starts = [0usize; 6];
+    let mut seen = 0usize;
+    for (index, byte) in padded.iter().enumerate().chain(std::iter::once((padded.len(), &b' '))) {
+        let is_start = index == padded.len() || (byte & 0xC0) != 0x80;
+        if !is_start {
+            continue;
         }
+        for n in 2..=5usize {
+            if seen >= n {
+                let from = starts[(seen - n) % 6];
+                entries.push((Hasher::new(n as u8).write(&padded[from..index]).bucket(mask), 1.0));
+            }
+        }
+        starts[seen % 6] = index;
+        seen += 1;
     }
     // Words and word pairs.
-    let words: Vec<&str> = shape.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    for word in &words {
-        entries.push((bucket(10, word.as_bytes(), mask), 1.0));
-    }
-    for pair in words.windows(2) {
-        let joined = format!("{} {}", pair[0], pair[1]);
-        entries.push((bucket(11, joined.as_bytes(), mask), 1.0));
+    let mut previous: Option<&[u8]> = None;
+    for word in padded.split(|b| !b.is_ascii_alphanumeric() && *b < 0x80).filter(|w| !w.is_empty()) {
+        entries.push((Hasher::new(NS_WORD).write(word).bucket(mask), 1.0));
+        if let Some(before) = previous {
+            entries.push((Hasher::new(NS_PAIR).write(before).write(b" ").write(word).bucket(mask), 1.0));
+        }
+        previous = Some(word);
     }
     let scale = 1.0 / (entries.len().max(1) as f32).sqrt();
     for entry in &mut entries {
@@ -78,35 +121,66 @@ pub fn featurize<'a>(text: &str, context: &Context, lexicon: &'a Lexicon, bits: 
     }
 
     // Language-independent evidence at full strength.
-    let mut flag = |name: &str| entries.push((bucket(20, name.as_bytes(), mask), 1.0));
+    let mut flag = |parts: &[&[u8]]| {
+        let hasher = parts.iter().fold(Hasher::new(NS_FLAG), |hasher, part| hasher.write(part));
+        entries.push((hasher.bucket(mask), 1.0));
+    };
     for cue in &cues {
-        flag(&format!("cue:{}", cue.target.name()));
+        let target = cue.target.name();
+        flag(&[b"cue:", target.as_bytes()]);
         if cue.weight >= 2.0 {
-            flag(&format!("strong-cue:{}", cue.target.name()));
+            flag(&[b"strong-cue:", target.as_bytes()]);
         }
     }
     for indicator in &indicators {
-        flag(&format!("indicator:{}", indicator.kind));
+        flag(&[b"indicator:", indicator.kind.as_str().as_bytes()]);
         if !indicator.valid {
-            flag("indicator:invalid");
+            flag(&[b"indicator:invalid"]);
         }
         if indicator.lookalike {
-            flag("indicator:lookalike");
+            flag(&[b"indicator:lookalike"]);
+        }
+        if let Some(domain) = indicator.registrable_domain() {
+            // Who the link or address belongs to, and the kind of suffix
+            // (cheap new suffixes carry most lure links).
+            let suffix = domain.split_once('.').map_or("", |(_, suffix)| suffix);
+            flag(&[b"host:", domain.as_bytes()]);
+            flag(&[b"suffix:", suffix.as_bytes()]);
+            if domain.bytes().any(|b| b.is_ascii_digit()) {
+                flag(&[b"host:digits"]);
+            }
+            if indicator.kind == IndicatorKind::Url && indicator.normalized.matches('/').count() > 3 {
+                flag(&[b"url:path"]);
+            }
         }
     }
-    if shape.contains("00000") {
-        flag("shape:long-number");
+    if normalized.contains("00000") || normalized.bytes().filter(u8::is_ascii_digit).count() >= 9 {
+        flag(&[b"shape:long-number"]);
     }
     if text.contains(['£', '$', '€', '₱', '฿']) {
-        flag("shape:currency");
+        flag(&[b"shape:currency"]);
     }
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let upper = text.chars().filter(|c| c.is_uppercase()).count();
+    let (mut letters, mut upper, mut caps_words, mut run) = (0usize, 0usize, 0usize, 0usize);
+    for character in text.chars() {
+        if character.is_alphabetic() {
+            letters += 1;
+            if character.is_uppercase() {
+                upper += 1;
+                run += 1;
+                continue;
+            }
+        }
+        caps_words += usize::from(run >= 3);
+        run = 0;
+    }
+    caps_words += usize::from(run >= 3);
     if letters > 10 && upper * 3 > letters {
-        flag("shape:shouting");
+        flag(&[b"shape:shouting"]);
     }
-    flag(&format!("shape:length-{}", (text.len() / 40).min(6)));
-    flag("bias");
+    flag(&[b"shape:caps-words-", &[b'0' + caps_words.min(4) as u8]]);
+    flag(&[b"shape:exclaim-", &[b'0' + text.matches('!').count().min(3) as u8]]);
+    flag(&[b"shape:length-", &[b'0' + (text.len() / 40).min(6) as u8]]);
+    flag(&[b"bias"]);
 
     (Features { entries }, Observed { indicators, cues })
 }
@@ -125,6 +199,9 @@ pub struct TrainOptions {
     /// How much a missed unwanted message costs against a false alarm:
     /// unwanted messages are the minority and F1 is measured on them.
     pub positive_weight: f32,
+    /// Folds of the inner cross-validation that picks the decision
+    /// threshold on the training data alone (below 2: threshold 0.5).
+    pub calibration_folds: usize,
     /// A note stored with the model: what it was trained on.
     pub note: String,
 }
@@ -138,6 +215,7 @@ impl Default for TrainOptions {
             l2: 0.0,
             seed: 6,
             positive_weight: 2.0,
+            calibration_folds: 0,
             note: String::new(),
         }
     }
@@ -145,10 +223,19 @@ impl Default for TrainOptions {
 
 /// A trained binary model: the probability that a message is unwanted
 /// (scam or spam).
+///
+/// Trained on several data sets, it is a gated mixture: one expert per set
+/// and one-vs-rest gates that pick the expert of the set a message most
+/// resembles. Scoring reads one vector per gate and one expert.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Model {
     bits: u8,
-    weights: Vec<f32>,
+    /// Probability at or above which a message is unwanted.
+    threshold: f32,
+    /// One-vs-rest gates, one per training set; empty with a single set.
+    gates: Vec<Vec<f32>>,
+    /// One expert per training set.
+    experts: Vec<Vec<f32>>,
     note: String,
 }
 
@@ -161,7 +248,40 @@ pub enum ModelError {
     Format(String),
 }
 
-const MAGIC: &[u8; 8] = b"CDLURE01";
+const MAGIC: &[u8; 8] = b"CDLURE03";
+/// Version 1 files had one weight vector and no threshold (0.5).
+const MAGIC_V1: &[u8; 8] = b"CDLURE01";
+/// More experts than this is not a model this code wrote.
+const MAX_EXPERTS: usize = 16;
+
+fn dot(weights: &[f32], features: &Features) -> f32 {
+    features.entries.iter().map(|(index, value)| weights.get(*index as usize).copied().unwrap_or(0.0) * value).sum()
+}
+
+fn write_vector(out: &mut impl Write, weights: &[f32]) -> Result<(), ModelError> {
+    let largest = weights.iter().fold(0f32, |max, w| max.max(w.abs()));
+    let scale = if largest > 0.0 { largest / f32::from(i16::MAX) } else { 1.0 };
+    out.write_all(&scale.to_le_bytes())?;
+    let mut buffer = Vec::with_capacity(weights.len() * 2);
+    for weight in weights {
+        let quantized = (weight / scale).round().clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
+        buffer.extend_from_slice(&quantized.to_le_bytes());
+    }
+    out.write_all(&buffer)?;
+    Ok(())
+}
+
+fn read_vector(input: &mut impl Read, bits: u8) -> Result<Vec<f32>, ModelError> {
+    let mut word = [0u8; 4];
+    input.read_exact(&mut word)?;
+    let scale = f32::from_le_bytes(word);
+    if !scale.is_finite() {
+        return Err(ModelError::Format("weight scale is not a number".to_owned()));
+    }
+    let mut raw = vec![0u8; 2 << bits];
+    input.read_exact(&mut raw)?;
+    Ok(raw.chunks_exact(2).map(|pair| f32::from(i16::from_le_bytes([pair[0], pair[1]])) * scale).collect())
+}
 
 impl Model {
     /// The model shipped with the crate (see `model/README.md`).
@@ -174,54 +294,78 @@ impl Model {
         self.bits
     }
 
+    /// The probability at or above which a message is called unwanted.
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
     /// What the model was trained on.
     pub fn note(&self) -> &str {
         &self.note
     }
 
-    /// The raw score (log-odds) of a feature vector.
-    pub fn score(&self, features: &Features) -> f32 {
-        features
-            .entries
+    /// The expert whose training set the message most resembles.
+    fn expert_for(&self, features: &Features) -> &[f32] {
+        let chosen = self
+            .gates
             .iter()
-            .map(|(index, value)| self.weights.get(*index as usize).copied().unwrap_or(0.0) * value)
-            .sum()
+            .map(|gate| dot(gate, features))
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(0, |(index, _)| index);
+        self.experts.get(chosen).or(self.experts.first()).map_or(&[], Vec::as_slice)
     }
 
-    /// Writes the model: magic, bits, note, then weights quantized to i16
-    /// with one f32 scale (half the size of f32, no measurable loss).
+    /// The raw score (log-odds) of a feature vector.
+    pub fn score(&self, features: &Features) -> f32 {
+        dot(self.expert_for(features), features)
+    }
+
+    /// Writes the model: magic, bits, threshold, number of experts, note,
+    /// then the gates (when more than one expert) and the experts, each
+    /// quantized to i16 with one f32 scale (half the size, no measurable loss).
     pub fn save(&self, out: &mut impl Write) -> Result<(), ModelError> {
         out.write_all(MAGIC)?;
         out.write_all(&[self.bits])?;
+        out.write_all(&self.threshold.to_le_bytes())?;
+        out.write_all(&[self.experts.len() as u8])?;
         let note = self.note.as_bytes();
         out.write_all(&(note.len() as u32).to_le_bytes())?;
         out.write_all(note)?;
-        let largest = self.weights.iter().fold(0f32, |max, w| max.max(w.abs()));
-        let scale = if largest > 0.0 { largest / f32::from(i16::MAX) } else { 1.0 };
-        out.write_all(&scale.to_le_bytes())?;
-        let mut buffer = Vec::with_capacity(self.weights.len() * 2);
-        for weight in &self.weights {
-            let quantized = (weight / scale).round().clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
-            buffer.extend_from_slice(&quantized.to_le_bytes());
+        for vector in self.gates.iter().chain(&self.experts) {
+            write_vector(out, vector)?;
         }
-        out.write_all(&buffer)?;
         Ok(())
     }
 
-    /// Reads what `save` wrote.
+    /// Reads what `save` wrote (and version 1 files).
     pub fn load(input: &mut impl Read) -> Result<Model, ModelError> {
         let mut magic = [0u8; 8];
         input.read_exact(&mut magic)?;
-        if &magic != MAGIC {
+        if &magic != MAGIC && &magic != MAGIC_V1 {
             return Err(ModelError::Format("not a crackdown lure model (bad magic)".to_owned()));
         }
-        let mut bits = [0u8; 1];
-        input.read_exact(&mut bits)?;
-        let bits = bits[0];
+        let version1 = &magic == MAGIC_V1;
+        let mut byte = [0u8; 1];
+        input.read_exact(&mut byte)?;
+        let bits = byte[0];
         if !(8..=24).contains(&bits) {
             return Err(ModelError::Format(format!("{bits} hash bits is outside 8..=24")));
         }
         let mut word = [0u8; 4];
+        let (threshold, experts) = if version1 {
+            (0.5, 1)
+        } else {
+            input.read_exact(&mut word)?;
+            input.read_exact(&mut byte)?;
+            (f32::from_le_bytes(word), usize::from(byte[0]))
+        };
+        if !(threshold > 0.0 && threshold < 1.0) {
+            return Err(ModelError::Format(format!("threshold {threshold} is outside (0, 1)")));
+        }
+        if !(1..=MAX_EXPERTS).contains(&experts) {
+            return Err(ModelError::Format(format!("{experts} experts is outside 1..={MAX_EXPERTS}")));
+        }
         input.read_exact(&mut word)?;
         let note_length = u32::from_le_bytes(word) as usize;
         if note_length > 1 << 16 {
@@ -230,13 +374,10 @@ impl Model {
         let mut note = vec![0u8; note_length];
         input.read_exact(&mut note)?;
         let note = String::from_utf8(note).map_err(|_| ModelError::Format("note is not UTF-8".to_owned()))?;
-        input.read_exact(&mut word)?;
-        let scale = f32::from_le_bytes(word);
-        let mut raw = vec![0u8; 2 << bits];
-        input.read_exact(&mut raw)?;
-        let weights =
-            raw.chunks_exact(2).map(|pair| f32::from(i16::from_le_bytes([pair[0], pair[1]])) * scale).collect();
-        Ok(Model { bits, weights, note })
+        let gate_count = if experts > 1 { experts } else { 0 };
+        let gates = (0..gate_count).map(|_| read_vector(input, bits)).collect::<Result<_, _>>()?;
+        let experts = (0..experts).map(|_| read_vector(input, bits)).collect::<Result<_, _>>()?;
+        Ok(Model { bits, threshold, gates, experts, note })
     }
 }
 
@@ -259,34 +400,129 @@ impl Shuffler {
     }
 }
 
-/// Trains the unwanted-message model: scam and spam are positive, ham negative.
-pub fn train(samples: impl Iterator<Item = Sample>, options: &TrainOptions) -> Model {
-    let lexicon = Lexicon::builtin();
-    let mut examples: Vec<(Features, f32)> = samples
-        .map(|sample| {
-            let (features, _) = featurize(&sample.text, &sample.context, lexicon, options.bits);
-            (features, if sample.label == Label::Ham { 0.0 } else { 1.0 })
-        })
-        .collect();
-    let size = 1usize << options.bits;
-    let mut weights = vec![0f32; size];
-    let mut squared_gradients = vec![1e-6f32; size];
-    let mut shuffler = Shuffler(options.seed | 1);
-    for _ in 0..options.epochs {
-        shuffler.shuffle(&mut examples);
-        for (features, target) in &examples {
-            let score: f32 = features.entries.iter().map(|(i, v)| weights[*i as usize] * v).sum();
-            let probability = 1.0 / (1.0 + (-score).exp());
-            let error = (probability - target) * if *target > 0.5 { options.positive_weight } else { 1.0 };
-            for (index, value) in &features.entries {
-                let index = *index as usize;
-                let gradient = error * value + options.l2 * weights[index];
-                squared_gradients[index] += gradient * gradient;
-                weights[index] -= options.learning_rate * gradient / squared_gradients[index].sqrt();
-            }
+/// One featurized training example.
+struct Example {
+    features: Features,
+    target: f32,
+    group: usize,
+    /// Inner fold, from a hash of the text so copies stay together.
+    fold: u64,
+}
+
+/// AdaGrad state of one weight vector.
+struct Learner {
+    weights: Vec<f32>,
+    squared_gradients: Vec<f32>,
+}
+
+impl Learner {
+    fn new(bits: u8) -> Learner {
+        Learner { weights: vec![0f32; 1 << bits], squared_gradients: vec![1e-6f32; 1 << bits] }
+    }
+
+    fn step(&mut self, features: &Features, error: f32, options: &TrainOptions) {
+        for (index, value) in &features.entries {
+            let index = *index as usize;
+            let gradient = error * value + options.l2 * self.weights[index];
+            self.squared_gradients[index] += gradient * gradient;
+            self.weights[index] -= options.learning_rate * gradient / self.squared_gradients[index].sqrt();
         }
     }
-    Model { bits: options.bits, weights, note: options.note.clone() }
+}
+
+/// Logistic regression by AdaGrad over `examples`.
+fn fit(examples: &[&Example], options: &TrainOptions, target: impl Fn(&Example) -> f32) -> Vec<f32> {
+    let mut learner = Learner::new(options.bits);
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut shuffler = Shuffler(options.seed | 1);
+    for _ in 0..options.epochs {
+        shuffler.shuffle(&mut order);
+        for example in order.iter().map(|index| examples[*index]) {
+            let score = dot(&learner.weights, &example.features);
+            let target = target(example);
+            let error = (sigmoid(score) - target) * if target > 0.5 { options.positive_weight } else { 1.0 };
+            learner.step(&example.features, error, options);
+        }
+    }
+    learner.weights
+}
+
+/// The logistic function: log-odds to probability.
+pub(crate) fn sigmoid(score: f32) -> f32 {
+    1.0 / (1.0 + (-score).exp())
+}
+
+/// The threshold with the best F1 over held-out (probability, target)
+/// pairs: the midpoint between the best cut and the next score below it.
+fn best_threshold(mut scored: Vec<(f32, bool)>) -> f32 {
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let positives = scored.iter().filter(|(_, positive)| *positive).count();
+    let (mut true_positive, mut best, mut threshold) = (0usize, -1f64, 0.5f32);
+    for (index, (probability, positive)) in scored.iter().enumerate() {
+        true_positive += usize::from(*positive);
+        let flagged = index + 1;
+        let f1 = 2.0 * true_positive as f64 / (flagged + positives) as f64;
+        let next = scored.get(index + 1).map_or(0.0, |(p, _)| *p);
+        if f1 > best && next < *probability {
+            best = f1;
+            threshold = (probability + next) / 2.0;
+        }
+    }
+    threshold.clamp(0.05, 0.95)
+}
+
+/// Fits gates and experts on `examples`: each expert on its own set only
+/// (pooling the sets, or sharing weights between them, scored lower under
+/// cross-validation: their labelling policies disagree on marketing).
+fn fit_model(examples: &[&Example], options: &TrainOptions, groups: usize, threshold: f32) -> Model {
+    if groups <= 1 {
+        let experts = vec![fit(examples, options, |example| example.target)];
+        return Model { bits: options.bits, threshold, gates: Vec::new(), experts, note: options.note.clone() };
+    }
+    let gate_options = TrainOptions { positive_weight: 1.0, ..options.clone() };
+    let gates = (0..groups)
+        .map(|group| fit(examples, &gate_options, |example| if example.group == group { 1.0 } else { 0.0 }))
+        .collect();
+    let experts = (0..groups)
+        .map(|group| {
+            let own: Vec<&Example> = examples.iter().copied().filter(|example| example.group == group).collect();
+            fit(&own, options, |example| example.target)
+        })
+        .collect();
+    Model { bits: options.bits, threshold, gates, experts, note: options.note.clone() }
+}
+
+/// Trains the unwanted-message model: scam and spam are positive, ham
+/// negative; one expert per `Sample::group` with gates (see [`Model`]).
+/// With `calibration_folds` ≥ 2 the decision threshold is chosen by an
+/// inner cross-validation on these samples only.
+pub fn train(samples: impl Iterator<Item = Sample>, options: &TrainOptions) -> Model {
+    let lexicon = Lexicon::builtin();
+    let examples: Vec<Example> = samples
+        .map(|sample| {
+            let (features, _) = featurize(&sample.text, &sample.context, lexicon, options.bits);
+            let fold = Hasher::new(0).write(crackdown_model::normalize_text(&sample.text).as_bytes()).0;
+            let target = if sample.label == Label::Ham { 0.0 } else { 1.0 };
+            Example { features, target, group: sample.group.min(MAX_EXPERTS - 1), fold }
+        })
+        .collect();
+    let groups = examples.iter().map(|example| example.group + 1).max().unwrap_or(1);
+    let folds = options.calibration_folds as u64;
+    let threshold = if folds >= 2 {
+        let mut scored = Vec::with_capacity(examples.len());
+        for fold in 0..folds {
+            let training: Vec<&Example> = examples.iter().filter(|e| e.fold % folds != fold).collect();
+            let model = fit_model(&training, options, groups, 0.5);
+            for example in examples.iter().filter(|e| e.fold % folds == fold) {
+                scored.push((sigmoid(model.score(&example.features)), example.target > 0.5));
+            }
+        }
+        best_threshold(scored)
+    } else {
+        0.5
+    };
+    let all: Vec<&Example> = examples.iter().collect();
+    fit_model(&all, options, groups, threshold)
 }
 
 #[cfg(test)]
@@ -294,7 +530,7 @@ mod tests {
     use super::*;
 
     fn sample(text: &str, label: Label) -> Sample {
-        Sample { text: text.to_owned(), label, scam_type: None, context: Context::none() }
+        Sample { text: text.to_owned(), label, scam_type: None, context: Context::none(), group: 0 }
     }
 
     #[test]

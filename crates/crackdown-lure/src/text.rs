@@ -96,6 +96,9 @@ fn bracket_token(rest: &str) -> Option<(usize, &'static str)> {
 impl Refanged {
     /// Cleans `original` in one pass; time and memory are linear in its length.
     pub fn new(original: &str) -> Refanged {
+        if !needs_cleaning(original) {
+            return Refanged { clean: original.to_owned(), rewrites: Vec::new() };
+        }
         let mut clean = String::with_capacity(original.len());
         let mut rewrites = Vec::new();
         let bytes = original.as_bytes();
@@ -183,6 +186,19 @@ impl Refanged {
             Some(rewrite) => rewrite.orig_end + (clean_position - rewrite.clean_end),
         }
     }
+}
+
+/// Whether any rewrite of [`Refanged::new`] can apply: ASCII text without
+/// brackets, `hxxp` or ` dot ` comes out as it went in, so one byte scan
+/// spares the character-by-character pass.
+fn needs_cleaning(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(index, byte)| match byte {
+        0x80.. | b'[' | b'(' | b'{' => true,
+        b'x' | b'X' => bytes.get(index + 1..index + 3).is_some_and(|next| next.eq_ignore_ascii_case(b"xp")),
+        b' ' => dot_word_at(text, index),
+        _ => false,
+    })
 }
 
 /// `" dot "` between two letters or digits, as in `example dot com`.

@@ -252,11 +252,22 @@ pub struct ImportReportsArgs {
 
 #[derive(Args)]
 pub struct AnalyzeArgs {
-    /// JSONL file of messages; "-" reads standard input.
+    /// JSONL file of messages; "-" reads standard input. With --eml: an .eml file, an mbox, or a
+    /// directory of them.
     pub file: PathBuf,
     /// A model written by `crackdown train` instead of the shipped one.
     #[arg(long)]
     pub model: Option<PathBuf>,
+    /// Read e-mails instead of JSONL: one JSON object per message, with "auth" (SPF, DKIM, DMARC,
+    /// ARC), "flags" and "attachments".
+    #[arg(long)]
+    pub eml: bool,
+    /// With --eml: answer DNS from this file of records instead of the system resolver (offline).
+    #[arg(long, requires = "eml")]
+    pub dns_fixture: Option<PathBuf>,
+    /// With --eml: brand domains to protect, one a line (`#` comments); look-alikes are flagged.
+    #[arg(long, requires = "eml")]
+    pub protected_domains: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -1,6 +1,8 @@
 //! `crackdown analyze`, `crackdown train` and `crackdown eval lure`: the lure
-//! analysis on files, without a store. The work is `crackdown-lure`'s; this
-//! module opens files, picks the model and sets exit codes.
+//! analysis on files, without a store. The work is `crackdown-lure`'s (and,
+//! for `--eml`, `crackdown-evidence`'s MIME parser and authentication); this
+//! module opens files, picks the model, joins the two for e-mail and sets
+//! exit codes.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
@@ -8,7 +10,15 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use crackdown_lure::{Analyzer, EvalOptions, Model, TrainOptions, analyze_jsonl, evaluate, train_on_dirs};
+use crackdown_evidence::ParsedMail;
+use crackdown_evidence::auth::{AuthResults, Authenticator, Verdict, envelope_from_received, sender_flags};
+use crackdown_evidence::mail::MailLimits;
+use crackdown_evidence::mail::source::mail_sources;
+use crackdown_lure::{
+    Analysis, Analyzer, Context, EvalOptions, Label, Model, ScamType, TrainOptions, analyze_jsonl, evaluate,
+    train_on_dirs,
+};
+use serde::Serialize;
 
 use crate::cli::{AnalyzeArgs, TrainArgs};
 
@@ -29,6 +39,9 @@ fn analyzer(path: Option<&Path>) -> anyhow::Result<Analyzer> {
 /// are in the output as `{"id"?, "error"}`), 2 on an I/O error.
 pub fn analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
     let analyzer = analyzer(args.model.as_deref())?;
+    if args.eml {
+        return analyze_eml(args, &analyzer);
+    }
     let name = args.file.display().to_string();
     let input: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
         Box::new(BufReader::with_capacity(1 << 20, std::io::stdin().lock()))
@@ -68,4 +81,195 @@ pub fn eval(dir: &Path, folds: usize) -> anyhow::Result<ExitCode> {
     let scores = evaluate(dir, &options, &mut std::io::stdout().lock())?;
     anyhow::ensure!(!scores.is_empty(), "{}: no data set found (folders with messages.jsonl)", dir.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// A sender or link red flag in `analyze --eml` output.
+#[derive(Serialize)]
+struct Flag {
+    kind: &'static str,
+    detail: String,
+}
+
+/// An attachment as listed (never opened).
+#[derive(Serialize)]
+struct AttachmentLine<'a> {
+    name: Option<&'a str>,
+    content_type: &'a str,
+    size: u64,
+    sha256: &'a str,
+}
+
+/// One message of `analyze --eml`: the JSONL contract plus auth, flags and attachments.
+#[derive(Serialize)]
+struct EmlLine<'a> {
+    id: &'a str,
+    /// SHA-256 of the message file as read: the evidence hash.
+    sha256: &'a str,
+    #[serde(flatten)]
+    analysis: &'a Analysis,
+    auth: AuthResults,
+    flags: Vec<Flag>,
+    attachments: Vec<AttachmentLine<'a>>,
+}
+
+/// Brand domains, one a line; blank lines and `#` comments skipped.
+fn read_protected(path: &Path) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(|line| line.split('#').next().unwrap_or_default().trim().to_ascii_lowercase())
+        .filter(|line| !line.is_empty())
+        .collect())
+}
+
+/// The text indicators and the verdict come from: the sender headers (so
+/// their addresses and the connecting IP are indicators too), then subject,
+/// bodies, link targets and attachment names. Spans in the output index
+/// this text.
+fn eml_analysis_text(mail: &ParsedMail) -> String {
+    let mut text = String::new();
+    let mailbox = |name: &str, mailbox: &crackdown_evidence::mail::Mailbox| match &mailbox.name {
+        Some(display) => format!("{name}: {display} <{}>\n", mailbox.address),
+        None => format!("{name}: <{}>\n", mailbox.address),
+    };
+    if let Some(from) = &mail.from {
+        text.push_str(&mailbox("From", from));
+    }
+    if let Some(sender) = &mail.sender {
+        text.push_str(&mailbox("Sender", sender));
+    }
+    for reply in &mail.reply_to {
+        text.push_str(&mailbox("Reply-To", reply));
+    }
+    if let Some(path) = &mail.return_path {
+        text.push_str(&format!("Return-Path: <{path}>\n"));
+    }
+    if let Some(ip) = envelope_from_received(mail).map(|envelope| envelope.ip) {
+        text.push_str(&format!("Received from: {ip}\n"));
+    }
+    text.push_str(&mail.text_for_analysis());
+    text
+}
+
+/// Flags of one message: the sender flags of `crackdown-evidence`, links
+/// whose text names another domain, and failed DMARC.
+fn eml_flags(mail: &ParsedMail, protected: &[String], auth: &AuthResults) -> Vec<Flag> {
+    let mut flags: Vec<Flag> = sender_flags(mail, protected)
+        .into_iter()
+        .map(|flag| {
+            let kind = match flag.kind {
+                crackdown_evidence::auth::flags::FlagKind::DisplayNameSpoof => "display_name_spoof",
+                crackdown_evidence::auth::flags::FlagKind::ReplyToMismatch => "reply_to_mismatch",
+                crackdown_evidence::auth::flags::FlagKind::LookalikeDomain => "lookalike_domain",
+            };
+            Flag { kind, detail: flag.detail }
+        })
+        .collect();
+    for link in mail.links.iter().filter(|link| link.mismatch) {
+        flags.push(Flag {
+            kind: "link_text_mismatch",
+            detail: format!(
+                "link text names {} but the link goes to {}",
+                link.text_domain.as_deref().unwrap_or("another site"),
+                link.target_domain.as_deref().unwrap_or(&link.target)
+            ),
+        });
+    }
+    if auth.dmarc == Verdict::Fail {
+        let domain = mail.from.as_ref().and_then(|from| from.domain()).unwrap_or_default();
+        flags.push(Flag { kind: "dmarc_fail", detail: format!("the From domain {domain} does not authenticate it") });
+    }
+    flags
+}
+
+/// A message that fakes its sender is a scam whatever its words say.
+fn apply_flags(analysis: &mut Analysis, flags: &[Flag], has_links: bool) {
+    let Some(decisive) = flags.iter().find(|flag| flag.kind != "reply_to_mismatch") else {
+        return;
+    };
+    for flag in flags {
+        analysis.reasons.push(format!("{}: {}", flag.kind, flag.detail));
+    }
+    if analysis.label != Label::Scam {
+        analysis.label = Label::Scam;
+        analysis.confidence = analysis.confidence.max(0.9);
+        analysis.reasons.push(format!("scam because of {}", decisive.kind));
+    }
+    if analysis.scam_type.is_none() || analysis.scam_type == Some(ScamType::Other) {
+        analysis.scam_type = Some(if has_links { ScamType::CredentialPhishing } else { ScamType::Impersonation });
+    }
+}
+
+/// `analyze --eml`: every message under the path, one JSON object a line.
+/// Exit 1 when some file was not an e-mail (its line holds `{"id","error"}`).
+fn analyze_eml(args: &AnalyzeArgs, analyzer: &Analyzer) -> anyhow::Result<ExitCode> {
+    let authenticator = match &args.dns_fixture {
+        Some(path) => {
+            let (authenticator, problems) = Authenticator::from_fixture_file(path)?;
+            for problem in problems {
+                eprintln!("{}: {problem}", path.display());
+            }
+            authenticator
+        }
+        None => Authenticator::system()?,
+    };
+    let protected = match &args.protected_domains {
+        Some(path) => read_protected(path)?,
+        None => Vec::new(),
+    };
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the DNS runtime")?;
+    let limits = MailLimits::default();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let (mut messages, mut errors) = (0usize, 0usize);
+    for source in mail_sources(&args.file, &limits) {
+        messages += 1;
+        let line = match source {
+            Err(error) => {
+                errors += 1;
+                serde_json::json!({"id": error.origin, "error": error.reason}).to_string()
+            }
+            Ok(raw) => match crackdown_evidence::parse_mail_with(&raw.bytes, &limits) {
+                Err(error) => {
+                    errors += 1;
+                    serde_json::json!({"id": raw.origin, "error": error.to_string()}).to_string()
+                }
+                Ok(mail) => {
+                    let envelope = envelope_from_received(&mail);
+                    let report = runtime.block_on(authenticator.authenticate(&raw.bytes, envelope.as_ref()));
+                    let flags = eml_flags(&mail, &protected, &report.results);
+                    let mut analysis = analyzer.analyze(&eml_analysis_text(&mail), &Context::none());
+                    apply_flags(&mut analysis, &flags, !mail.links.is_empty());
+                    analysis.reasons.extend(report.details.iter().map(|detail| format!("auth: {detail}")));
+                    analysis.reasons.extend(mail.warnings.iter().map(|warning| format!("mail: {warning}")));
+                    let attachments = mail
+                        .attachments
+                        .iter()
+                        .map(|a| AttachmentLine {
+                            name: a.name.as_deref(),
+                            content_type: &a.content_type,
+                            size: a.size,
+                            sha256: &a.sha256,
+                        })
+                        .collect();
+                    let line = EmlLine {
+                        id: &raw.origin,
+                        sha256: &mail.sha256,
+                        analysis: &analysis,
+                        auth: report.results,
+                        flags,
+                        attachments,
+                    };
+                    serde_json::to_string(&line).with_context(|| format!("{}: cannot write", raw.origin))?
+                }
+            },
+        };
+        out.write_all(line.as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    if errors > 0 || std::io::stderr().is_terminal() {
+        eprintln!("{}: {messages} messages, {errors} not readable as e-mail", args.file.display());
+    }
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -219,3 +219,92 @@ fn train_writes_a_model_that_analyze_uses_and_eval_scores_a_set() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("garbage.model"));
 }
+
+/// The parts of an `analyze --eml` line that do not depend on the trained
+/// model's weights (confidence and the model's reason move when it is retrained).
+fn stable_eml_fields(line: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "id": line["id"].as_str().and_then(|id| id.rsplit('/').next()),
+        "sha256": line["sha256"],
+        "auth": line["auth"],
+        "flags": line["flags"],
+        "indicators": line["indicators"],
+        "attachments": line["attachments"],
+        "label": line["label"],
+        "scam_type": line["scam_type"],
+    })
+}
+
+#[test]
+fn analyze_eml_authenticates_against_a_dns_fixture_and_matches_the_golden_file() {
+    let backend = Backend::sqlite();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/data/eml");
+    let output = backend.run(&[
+        "analyze",
+        "--eml",
+        &data.to_string_lossy(),
+        "--dns-fixture",
+        &data.join("dns.txt").to_string_lossy(),
+        "--protected-domains",
+        &data.join("protected.txt").to_string_lossy(),
+    ]);
+    let lines: Vec<serde_json::Value> =
+        output.lines().map(|line| serde_json::from_str(line).expect("one JSON object a line")).collect();
+    assert_eq!(lines.len(), 3, "{output}");
+    let by_name =
+        |name: &str| lines.iter().find(|line| line["id"].as_str().is_some_and(|id| id.ends_with(name))).expect(name);
+    // SPF, DKIM and DMARC pass for the signed message from the bank's own network.
+    let pass = by_name("pass.eml");
+    assert_eq!(pass["auth"], serde_json::json!({"spf": "pass", "dkim": "pass", "dmarc": "pass", "arc": "none"}));
+    assert_eq!(pass["flags"], serde_json::json!([]));
+    // The same signature over a changed body: DKIM no longer passes (mail-auth calls a body-hash
+    // mismatch neutral), SPF still passes and carries DMARC.
+    let tampered = by_name("dkim-fail.eml");
+    assert_eq!(tampered["auth"]["dkim"], "neutral");
+    assert_eq!(tampered["auth"]["spf"], "pass");
+    assert_eq!(tampered["auth"]["dmarc"], "pass");
+    // The phish: SPF fails for its envelope domain, no DKIM, DMARC none (no policy); flags name the tricks.
+    let phish = by_name("phish.eml");
+    assert_eq!(phish["auth"]["spf"], "fail", "{phish}");
+    assert_eq!(phish["auth"]["dkim"], "none");
+    let kinds: Vec<&str> =
+        phish["flags"].as_array().expect("flags").iter().filter_map(|f| f["kind"].as_str()).collect();
+    for kind in ["display_name_spoof", "reply_to_mismatch", "lookalike_domain", "link_text_mismatch"] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+    assert_eq!(phish["label"], "scam");
+    assert_eq!(phish["attachments"][0]["name"], "statement.pdf.exe");
+
+    let golden = std::fs::read_to_string(data.join("expected.jsonl")).expect("golden file");
+    let expected: Vec<serde_json::Value> =
+        golden.lines().map(|line| serde_json::from_str(line).expect("golden JSON")).collect();
+    let actual: Vec<serde_json::Value> = lines.iter().map(stable_eml_fields).collect();
+    if std::env::var_os("CRACKDOWN_BLESS").is_some() {
+        let text: String = actual.iter().map(|value| format!("{value}\n")).collect();
+        std::fs::write(data.join("expected.jsonl"), text).expect("bless");
+    }
+    assert_eq!(actual, expected, "analyze --eml output differs from tests/it/data/eml/expected.jsonl");
+}
+
+#[test]
+fn analyze_eml_reports_unreadable_files_and_goes_on() {
+    let backend = Backend::sqlite();
+    let dir = backend.path().join("mails");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("a.eml"), b"\x7fELF\x02\x01\x01 binary").expect("write");
+    std::fs::write(dir.join("b.eml"), "From: <a@b.example>\r\nSubject: hi\r\n\r\nsee you at lunch\r\n").expect("write");
+    let fixture = backend.path().join("dns.txt");
+    std::fs::write(&fixture, "bad line without a type\n").expect("write");
+    let output = backend
+        .cmd()
+        .args(["analyze", "--eml", &dir.to_string_lossy(), "--dns-fixture", &fixture.to_string_lossy()])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("JSON")).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0]["error"].as_str().is_some_and(|e| e.contains("not an e-mail")), "{stdout}");
+    assert_eq!(lines[1]["auth"]["dkim"], "none");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("dns.txt"), "fixture problems are named");
+}
