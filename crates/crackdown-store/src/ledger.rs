@@ -74,7 +74,7 @@ const TRANSFER_COLUMNS: &str = "org_id, import_id, line, tx_id, at, from_account
      currency, received_minor, received_currency, channel, extra";
 
 /// Ledgers are case evidence: only the owning organisation's admins and analysts touch them.
-fn require_case_worker(viewer: &Viewer) -> Result<(), StoreError> {
+pub(crate) fn require_case_worker(viewer: &Viewer) -> Result<(), StoreError> {
     if matches!(viewer.role, Role::Admin | Role::Analyst) {
         Ok(())
     } else {

@@ -14,6 +14,7 @@ mod reports;
 mod sessions;
 mod stats;
 mod tenancy;
+mod trail;
 #[doc(hidden)]
 pub mod testing;
 
@@ -28,8 +29,9 @@ pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, TransferOutcome};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
-pub use stats::{Count, DayCount, LossTotal, ReportStats};
+pub use stats::{Count, DayCount, LossGroup, LossTotal, ReportStats};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
+pub use trail::{LedgerVersion, PAYMENT_INDICATOR_KINDS, ReportedAccount};
 
 /// The file name of the embedded database inside a data directory.
 pub const SQLITE_FILE: &str = "crackdown.sqlite3";
