@@ -67,7 +67,9 @@ function edges(trace: FlowTrace): { list: Edge[]; dropped: number } {
   return { list: list.slice(0, MAX_EDGES), dropped: Math.max(0, list.length - MAX_EDGES) };
 }
 
-/// Layers by breadth-first distance from the victim along the hops.
+/// Layers by the longest path from the victim, following the flows in the
+/// order of their first transfer: money moving on lands one layer further
+/// right, and only a real cycle draws a flow back to the left.
 function layout(trace: FlowTrace, list: Edge[]): Map<string, Node> {
   const nodes = new Map<string, Node>();
   const victim = trace.hops[0]?.from ?? 'victim';
@@ -76,23 +78,17 @@ function layout(trace: FlowTrace, list: Edge[]): Map<string, Node> {
     return nodes.get(account) as Node;
   };
   add(victim, 0).inflow = trace.amount;
-  const outgoing = new Map<string, Edge[]>();
-  for (const edge of list) outgoing.set(edge.from, [...(outgoing.get(edge.from) ?? []), edge]);
-  const queue = [victim];
-  while (queue.length) {
-    const account = queue.shift() as string;
-    const layer = nodes.get(account)?.layer ?? 0;
-    for (const edge of outgoing.get(account) ?? []) {
-      if (!nodes.has(edge.to)) {
-        add(edge.to, layer + 1);
-        queue.push(edge.to);
-      }
-    }
-  }
-  // Edges not reachable from the victim in the kept set still get drawn.
-  for (const edge of list) {
+  const first = (edge: Edge) => edge.hops.reduce((min, hop) => (hop.timestamp < min ? hop.timestamp : min), edge.hops[0]?.timestamp ?? '');
+  const timed = [...list].sort((a, b) => first(a).localeCompare(first(b)));
+  // Accounts that already passed money on keep their layer: a flow into
+  // one of them is a cycle, drawn back to the left.
+  const sent = new Set<string>();
+  for (const edge of timed) {
     const from = add(edge.from, 1);
-    add(edge.to, from.layer + 1);
+    sent.add(edge.from);
+    if (edge.to === victim) continue;
+    const to = add(edge.to, from.layer + 1);
+    if (!sent.has(edge.to)) to.layer = Math.max(to.layer, from.layer + 1);
   }
   for (const edge of list) {
     const node = nodes.get(edge.to);
@@ -168,7 +164,7 @@ export function flowFigure(trace: FlowTrace, id: string): HTMLElement {
     const text = `${edge.from} → ${edge.to}: ${money(edge.amount, trace.currency)} in ${edge.hops.length} transfer${edge.hops.length === 1 ? '' : 's'} (${hops})`;
     focusable(line, `${short(edge.from)} to ${short(edge.to)}, ${money(edge.amount, trace.currency)}`, text);
     const labelX = (x1 + x2) / 2;
-    const labelY = back ? Math.min(y1, y2) - 56 : (y1 + y2) / 2 - 4;
+    const labelY = back ? Math.min(y1, y2) - 56 : (y1 + y2) / 2 - strokeWidth / 2 - 4;
     graph.append(line, svg('text', { x: labelX, y: labelY, class: 'edge-label', 'text-anchor': 'middle' }, money(edge.amount, trace.currency)));
   }
   for (const node of nodes.values()) {
