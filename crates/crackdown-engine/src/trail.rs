@@ -75,9 +75,7 @@ pub fn load_ledger(store: &Store, viewer: &Viewer, mut progress: impl FnMut(u64,
                 channel: row.channel,
                 extra: Vec::new(),
             };
-            builder
-                .push("ledger", &transfer)
-                .map_err(|error| StoreError::Schema(format!("stored ledger: {error}")))?;
+            builder.push("ledger", &transfer).map_err(|error| StoreError::Schema(format!("stored ledger: {error}")))?;
         }
         progress(loaded, total);
     }
@@ -283,13 +281,16 @@ impl LoadedLedger {
     }
 }
 
+/// One organisation's place in the cache: empty until loaded, locked while loading.
+type Slot = Arc<Mutex<Option<Arc<LoadedLedger>>>>;
+
 /// Loaded ledgers by organisation, for a server answering many requests.
 /// Each request checks the store's [`LedgerVersion`] (two counting queries)
 /// and reloads when an import changed the ledger. Requests of one
 /// organisation wait for a load in progress rather than start their own.
 #[derive(Default)]
 pub struct LedgerCache {
-    orgs: Mutex<HashMap<i64, Arc<Mutex<Option<Arc<LoadedLedger>>>>>>,
+    orgs: Mutex<HashMap<i64, Slot>>,
 }
 
 impl LedgerCache {

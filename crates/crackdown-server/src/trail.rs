@@ -88,7 +88,10 @@ struct VictimPayment {
 /// that no report names. Ledger order.
 #[utoipa::path(get, path = "/api/v1/trail/victim-payments",
     responses((status = 200, body = [VictimPayment]), (status = 401), (status = 403), (status = 404, description = "the organisation has no ledger")))]
-async fn victim_payments(State(state): State<AppState>, Auth(viewer): Auth) -> Result<Json<Vec<VictimPayment>>, ApiError> {
+async fn victim_payments(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+) -> Result<Json<Vec<VictimPayment>>, ApiError> {
     let loaded = ledger(&state, viewer.clone()).await?;
     let payments = blocking(&state, move |store| {
         let reported = store.reported_payment_accounts(&viewer)?;
@@ -123,7 +126,8 @@ struct TraceQuery {
 }
 
 fn options(rule: Option<&str>, horizon: Option<&str>) -> Result<crackdown_trail::TraceOptions, ApiError> {
-    let rule = Rule::from_str(rule.unwrap_or("fifo")).map_err(|error| ApiError::bad_request(format!("rule: {error}")))?;
+    let rule =
+        Rule::from_str(rule.unwrap_or("fifo")).map_err(|error| ApiError::bad_request(format!("rule: {error}")))?;
     Ok(engine::tracing_options(rule, horizon.unwrap_or("90d"), 0, None)?)
 }
 
@@ -220,7 +224,8 @@ async fn trace(
     let options = options(query.rule.as_deref(), query.horizon.as_deref())?;
     let loaded = ledger(&state, viewer).await?;
     let trace = blocking(&state, move |_| {
-        crackdown_trail::trace::trace(&loaded.ledger, &query.tx, &options).map_err(|error| ApiError::from(TrailError::from(error)))
+        crackdown_trail::trace::trace(&loaded.ledger, &query.tx, &options)
+            .map_err(|error| ApiError::from(TrailError::from(error)))
     })
     .await?;
     Ok(Json(trace.into()))

@@ -14,9 +14,9 @@ mod reports;
 mod sessions;
 mod stats;
 mod tenancy;
-mod trail;
 #[doc(hidden)]
 pub mod testing;
+mod trail;
 
 use std::path::Path;
 

@@ -39,7 +39,9 @@ impl Store {
     /// `visibility()`), for the ledger views of the viewer's organisation.
     pub fn reported_payment_accounts(&self, viewer: &Viewer) -> Result<Vec<ReportedAccount>, StoreError> {
         require_case_worker(viewer)?;
-        let mut query = Query::new("SELECT DISTINCT i.report_id, i.kind, i.normalized FROM report_indicators i JOIN reports r ON r.id = i.report_id WHERE i.kind IN (");
+        let mut query = Query::new(
+            "SELECT DISTINCT i.report_id, i.kind, i.normalized FROM report_indicators i JOIN reports r ON r.id = i.report_id WHERE i.kind IN (",
+        );
         let kinds: Vec<String> = PAYMENT_INDICATOR_KINDS.iter().map(|kind| query.param(*kind)).collect();
         query.push(&kinds.join(","));
         let visible = visibility(&mut query, viewer);

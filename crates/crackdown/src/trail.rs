@@ -18,11 +18,11 @@ use std::time::Instant;
 
 use anyhow::{Context as _, anyhow, bail};
 use chrono::Utc;
+use crackdown_engine::trail::{self as engine, TrailError};
 use crackdown_model::Viewer;
 use crackdown_store::{LedgerAccount, LedgerRow, Store};
 use crackdown_trail::account::read_accounts;
 use crackdown_trail::features::{Edges, FeatureConfig, graph_features};
-use crackdown_engine::trail::{self as engine, TrailError};
 use crackdown_trail::freeze::write_csv;
 use crackdown_trail::parse::ReadStats;
 use crackdown_trail::trace::{TraceOptions, trace_each};

@@ -52,7 +52,8 @@ impl Case {
         };
         backend.run(&["org", "add", "police"]);
         backend.run(&["org", "add", "abroad"]);
-        for (user, org, role) in [("ana", "police", "analyst"), ("rob", "police", "reporter"), ("eve", "abroad", "analyst")]
+        for (user, org, role) in
+            [("ana", "police", "analyst"), ("rob", "police", "reporter"), ("eve", "abroad", "analyst")]
         {
             backend.run(&["user", "add", user, "--org", org, "--role", role]);
         }
@@ -62,8 +63,10 @@ impl Case {
         );
         backend.run(&["--as", "ana", "import", "reports", &police]);
         // A report the police cannot read names the other collection account.
-        let abroad =
-            write("abroad.jsonl", r#"{"id": "a1", "text": "Paid the deposit to IBAN DE89 3704 0044 0532 0130 00.", "tlp": "amber"}"#);
+        let abroad = write(
+            "abroad.jsonl",
+            r#"{"id": "a1", "text": "Paid the deposit to IBAN DE89 3704 0044 0532 0130 00.", "tlp": "amber"}"#,
+        );
         backend.run(&["--as", "eve", "import", "reports", &abroad]);
         backend.run(&["--as", "ana", "accounts", "import", &write("accounts.csv", ACCOUNTS)]);
         backend.run(&["--as", "ana", "ledger", "import", &write("ledger.csv", LEDGER)]);
@@ -81,14 +84,10 @@ impl Case {
         if let Some(user) = user {
             request = request.header("authorization", format!("Bearer {}", self.tokens[user]));
         }
-        let response =
-            self.app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
+        let response = self.app.clone().oneshot(request.body(Body::empty()).expect("request")).await.expect("response");
         let status = response.status();
-        let disposition = response
-            .headers()
-            .get("content-disposition")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
+        let disposition =
+            response.headers().get("content-disposition").and_then(|value| value.to_str().ok()).map(str::to_owned);
         let bytes = response.into_body().collect().await.expect("body").to_bytes();
         (status, disposition, String::from_utf8(bytes.to_vec()).expect("UTF-8 body"))
     }
@@ -107,7 +106,10 @@ fn endpoints(trace: &serde_json::Value) -> std::collections::BTreeMap<String, St
         .expect("endpoints")
         .iter()
         .map(|endpoint| {
-            (endpoint["account"].as_str().expect("account").to_owned(), endpoint["amount"].as_str().expect("amount").to_owned())
+            (
+                endpoint["account"].as_str().expect("account").to_owned(),
+                endpoint["amount"].as_str().expect("amount").to_owned(),
+            )
         })
         .collect()
 }
@@ -116,9 +118,15 @@ fn pairs(list: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
     list.iter().map(|(account, amount)| ((*account).to_owned(), (*amount).to_owned())).collect()
 }
 
-async fn money_trail(backend: Backend) {
+/// Sets the case up outside the runtime (the synchronous PostgreSQL client
+/// must not be opened on a runtime thread), then checks it on one.
+fn money_trail(backend: Backend) {
     let case = Case::new(backend);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    runtime.block_on(check(&case));
+}
 
+async fn check(case: &Case) {
     // Only the payment into the account the police's own report names.
     let payments = case.json("/api/v1/trail/victim-payments").await;
     let list = payments.as_array().expect("list");
@@ -132,8 +140,19 @@ async fn money_trail(backend: Backend) {
 
     // The API's trace is the CLI's, byte for byte as JSON values.
     let fifo = case.json("/api/v1/trail/trace?tx=t2&rule=fifo&horizon=90d").await;
-    let cli: serde_json::Value =
-        case.backend.json(&["--as", "ana", "trace", "--tx", "t2", "--rule", "fifo", "--horizon", "90d", "--format", "json"]);
+    let cli: serde_json::Value = case.backend.json(&[
+        "--as",
+        "ana",
+        "trace",
+        "--tx",
+        "t2",
+        "--rule",
+        "fifo",
+        "--horizon",
+        "90d",
+        "--format",
+        "json",
+    ]);
     assert_eq!(fifo, cli);
     assert_eq!(endpoints(&fifo), pairs(&[("CASH1", "200.00"), ("M2", "300.00")]));
     let lifo = case.json("/api/v1/trail/trace?tx=t2&rule=lifo").await;
@@ -168,11 +187,21 @@ async fn money_trail(backend: Backend) {
     let (status, disposition, csv) = case.get(Some("ana"), "/api/v1/trail/freeze-list?format=csv&rule=lifo").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(disposition.as_deref(), Some("attachment; filename=\"freeze-list-lifo.csv\""));
-    let cli = case.backend.run(&["--as", "ana", "freeze-list", "--tx-file", &{
-        let path = case.backend.path().join("payments.txt");
-        std::fs::write(&path, "t2\n").expect("write");
-        path.to_string_lossy().into_owned()
-    }, "--rule", "lifo", "--format", "csv"]);
+    let cli = case.backend.run(&[
+        "--as",
+        "ana",
+        "freeze-list",
+        "--tx-file",
+        &{
+            let path = case.backend.path().join("payments.txt");
+            std::fs::write(&path, "t2\n").expect("write");
+            path.to_string_lossy().into_owned()
+        },
+        "--rule",
+        "lifo",
+        "--format",
+        "csv",
+    ]);
     assert_eq!(csv, cli, "the download is the CLI's freeze list");
     let (status, _, _) = case.get(Some("ana"), "/api/v1/trail/freeze-list?format=xml").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -185,7 +214,12 @@ async fn money_trail(backend: Backend) {
     assert_eq!(endpoints(&fifo), pairs(&[("CASH1", "500.00")]));
 
     // Access: no token 401, a reporter 403, another organisation's analyst 404 (no ledger of theirs).
-    for path in ["/api/v1/trail/victim-payments", "/api/v1/trail/trace?tx=t2", "/api/v1/trail/mules", "/api/v1/trail/freeze-list"] {
+    for path in [
+        "/api/v1/trail/victim-payments",
+        "/api/v1/trail/trace?tx=t2",
+        "/api/v1/trail/mules",
+        "/api/v1/trail/freeze-list",
+    ] {
         assert_eq!(case.get(None, path).await.0, StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(case.get(Some("rob"), path).await.0, StatusCode::FORBIDDEN, "{path}");
         let (status, _, body) = case.get(Some("eve"), path).await;
@@ -194,14 +228,14 @@ async fn money_trail(backend: Backend) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn money_trail_api_on_sqlite() {
-    money_trail(Backend::sqlite()).await;
+#[test]
+fn money_trail_api_on_sqlite() {
+    money_trail(Backend::sqlite());
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn money_trail_api_on_postgres() {
+#[test]
+fn money_trail_api_on_postgres() {
     if let Some(backend) = Backend::postgres() {
-        money_trail(backend).await;
+        money_trail(backend);
     }
 }
