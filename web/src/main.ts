@@ -7,9 +7,12 @@ import { navigate, start, currentSession } from './app';
 import { t } from './i18n';
 import { account } from './pages/account';
 import { dashboard } from './pages/dashboard';
+import { freeze } from './pages/freeze';
 import { login, signinLink } from './pages/login';
+import { mules } from './pages/mules';
 import { check, reportScam } from './pages/public';
 import { report } from './pages/report';
+import { trail } from './pages/trail';
 import { triage } from './pages/triage';
 
 start([
@@ -26,5 +29,8 @@ start([
   { pattern: '/dashboard', title: 'Dashboard', staff: true, nav: 'Dashboard', render: dashboard },
   { pattern: '/triage', title: 'Triage', staff: true, nav: 'Triage', render: triage },
   { pattern: '/reports/:id', title: 'Report', staff: true, render: report },
+  { pattern: '/trail', title: 'Money trail', staff: true, nav: 'Money trail', render: trail },
+  { pattern: '/mules', title: 'Mule accounts', staff: true, nav: 'Mules', render: mules },
+  { pattern: '/freeze', title: 'Freeze list', staff: true, nav: 'Freeze list', render: freeze },
   { pattern: '/account', title: 'Account', staff: true, nav: 'Account', render: account },
 ]);

@@ -34,6 +34,17 @@ export function money(amount: string | null | undefined, currency: string | null
   return `${grouped}${fraction ? '.' + fraction : ''} ${currency}`;
 }
 
+/// Adds two non-negative decimal strings exactly (BigInt on scaled digits).
+export function addDecimal(a: string, b: string): string {
+  const scale = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0);
+  const scaled = (text: string) => {
+    const [whole = '0', fraction = ''] = text.split('.');
+    return BigInt(whole + fraction.padEnd(scale, '0'));
+  };
+  const digits = (scaled(a) + scaled(b)).toString().padStart(scale + 1, '0');
+  return scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+}
+
 export const STATUSES = ['new', 'triaged', 'linked', 'closed'] as const;
 export const TLPS = ['clear', 'green', 'amber', 'amber+strict', 'red'] as const;
 export const CHANNELS = ['web', 'api', 'bulk', 'email', 'chat'] as const;

@@ -7,6 +7,8 @@
 //! transaction opens, so a bulk import analyses one batch while the store
 //! commits the previous one.
 
+pub mod trail;
+
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
@@ -112,6 +114,22 @@ pub fn submit_reports(
     submit(store, viewer, &AnalyzedBatch::new(analyzer, reports), share, now)
 }
 
+/// The country a claimed loss is counted under on the dashboard: the
+/// country of a national currency (THB → TH; not USD, EUR or the X…
+/// codes, which many countries use), else the main country of the report's
+/// language (th → TH, my → MM, km → KH, …), else `unknown`.
+pub fn loss_country(currency: &str, language: Option<&str>) -> String {
+    let code = currency.trim().to_ascii_uppercase();
+    let national = crackdown_model::Currency::from_code(&code)
+        .is_some_and(|currency| currency.kind() == crackdown_model::CurrencyKind::Fiat)
+        && !matches!(code.as_str(), "USD" | "EUR")
+        && !code.starts_with('X');
+    if national && let Some(country) = code.get(..2) {
+        return country.to_owned();
+    }
+    context(language).phone_region().map_or_else(|| "unknown".to_owned(), |region| region.as_ref().to_owned())
+}
+
 /// Reports analysed per transaction by [`reanalyze`].
 const REANALYZE_PAGE: usize = 2000;
 
@@ -151,6 +169,16 @@ mod tests {
 
     fn report(text: &str) -> NewReport {
         NewReport::from_text(text, Channel::Bulk, Tlp::Amber)
+    }
+
+    #[test]
+    fn losses_count_under_the_currency_country_then_the_language_country() {
+        assert_eq!(loss_country("THB", Some("en")), "TH");
+        assert_eq!(loss_country("mmk", None), "MM");
+        assert_eq!(loss_country("USD", Some("km")), "KH");
+        assert_eq!(loss_country("USDT", Some("my")), "MM");
+        assert_eq!(loss_country("USD", Some("en")), "unknown");
+        assert_eq!(loss_country("BTC", None), "unknown");
     }
 
     #[test]

@@ -6,7 +6,10 @@ use axum::extract::{Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, NaiveDate, Utc};
-use crackdown_store::{Count, DayCount, LossTotal, ReportFilter, ReportStats};
+use std::collections::BTreeMap;
+
+use crackdown_model::{Currency, Money};
+use crackdown_store::{Count, DayCount, LossGroup, LossTotal, ReportFilter, ReportStats};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -51,6 +54,33 @@ struct Loss {
     reports: i64,
 }
 
+/// Claimed losses of one currency under one key (a scam type or a country).
+#[derive(Serialize, ToSchema)]
+struct KeyLoss {
+    key: String,
+    currency: String,
+    /// Exact decimal string; never summed across currencies.
+    amount: String,
+    reports: i64,
+}
+
+/// Sums loss groups per (key, currency), exactly, in key then currency order.
+fn losses_by(groups: &[LossGroup], key: impl Fn(&LossGroup) -> String) -> Vec<KeyLoss> {
+    let mut totals: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+    for group in groups {
+        let total = totals.entry((key(group), group.currency.clone())).or_default();
+        total.0 = total.0.saturating_add(group.minor);
+        total.1 += group.reports;
+    }
+    totals
+        .into_iter()
+        .filter_map(|((key, currency), (minor, reports))| {
+            let amount = Money::new(minor, Currency::from_code(&currency)?).decimal();
+            Some(KeyLoss { key, currency, amount, reports })
+        })
+        .collect()
+}
+
 /// Counts over the reports the caller may read.
 #[derive(Serialize, ToSchema)]
 struct Stats {
@@ -61,6 +91,11 @@ struct Stats {
     by_tlp: Vec<KeyCount>,
     by_language: Vec<KeyCount>,
     losses: Vec<Loss>,
+    /// Losses by the scam type of the lure analysis (`unknown` when not analysed).
+    losses_by_scam_type: Vec<KeyLoss>,
+    /// Losses by country: of a national loss currency, else of the report's
+    /// language, else `unknown` (see `crackdown_engine::loss_country`).
+    losses_by_country: Vec<KeyLoss>,
 }
 
 fn counts(list: Vec<Count>) -> Vec<KeyCount> {
@@ -69,6 +104,11 @@ fn counts(list: Vec<Count>) -> Vec<KeyCount> {
 
 impl From<ReportStats> for Stats {
     fn from(stats: ReportStats) -> Stats {
+        let losses_by_scam_type =
+            losses_by(&stats.loss_groups, |group| group.scam_type.clone().unwrap_or_else(|| "unknown".to_owned()));
+        let losses_by_country = losses_by(&stats.loss_groups, |group| {
+            crackdown_engine::loss_country(&group.currency, group.language.as_deref())
+        });
         Stats {
             total: stats.total,
             by_day: stats.by_day.into_iter().map(|DayCount { day, reports }| DayReports { day, reports }).collect(),
@@ -81,6 +121,8 @@ impl From<ReportStats> for Stats {
                 .into_iter()
                 .map(|LossTotal { currency, channel, amount, reports }| Loss { currency, channel, amount, reports })
                 .collect(),
+            losses_by_scam_type,
+            losses_by_country,
         }
     }
 }
@@ -95,7 +137,8 @@ fn time(name: &str, text: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiErro
 }
 
 /// Report counts by day, status, channel, TLP and language, and claimed
-/// losses per currency and channel, over what the caller may read.
+/// losses per currency by channel, scam type and country, over what the
+/// caller may read.
 #[utoipa::path(get, path = "/api/v1/stats", params(StatsQuery), responses((status = 200, body = Stats), (status = 400), (status = 401)))]
 async fn stats(
     State(state): State<AppState>,

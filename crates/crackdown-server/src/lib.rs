@@ -10,6 +10,7 @@ mod dashboard;
 mod error;
 mod public;
 pub mod session;
+mod trail;
 pub mod ui;
 
 use std::net::SocketAddr;
@@ -28,6 +29,8 @@ use utoipa::OpenApi as _;
 pub struct AppState {
     pub store: Arc<Store>,
     pub(crate) public: Arc<public::PublicGate>,
+    /// Loaded ledgers by organisation (see `trail.rs`).
+    pub(crate) ledgers: Arc<crackdown_engine::trail::LedgerCache>,
 }
 
 impl AppState {
@@ -37,7 +40,11 @@ impl AppState {
 
     /// Like [`AppState::new`] with another rate limit for the public endpoint.
     pub fn with_public_limit(store: Arc<Store>, limit: RateLimit) -> AppState {
-        AppState { store, public: Arc::new(public::PublicGate::new(limit)) }
+        AppState {
+            store,
+            public: Arc::new(public::PublicGate::new(limit)),
+            ledgers: Arc::new(crackdown_engine::trail::LedgerCache::new()),
+        }
     }
 }
 
@@ -46,6 +53,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(session::SessionDoc::openapi());
     document.merge(dashboard::DashboardDoc::openapi());
+    document.merge(trail::TrailDoc::openapi());
     document
 }
 

@@ -16,6 +16,7 @@ mod stats;
 mod tenancy;
 #[doc(hidden)]
 pub mod testing;
+mod trail;
 mod typologies;
 
 use std::path::Path;
@@ -29,8 +30,9 @@ pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, TransferOutcome};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
-pub use stats::{Count, DayCount, LossTotal, ReportStats};
+pub use stats::{Count, DayCount, LossGroup, LossTotal, ReportStats};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
+pub use trail::{LedgerVersion, PAYMENT_INDICATOR_KINDS, ReportedAccount};
 pub use typologies::{NewTypologyHit, StoredTypologyHit};
 
 /// The file name of the embedded database inside a data directory.

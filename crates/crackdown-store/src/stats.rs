@@ -38,6 +38,19 @@ pub struct LossTotal {
     pub reports: i64,
 }
 
+/// Claimed losses of one currency by scam type (from the lure analysis)
+/// and report language, so callers can chart losses by scam type and by
+/// country without a second pass over the reports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LossGroup {
+    pub currency: String,
+    pub scam_type: Option<String>,
+    pub language: Option<String>,
+    /// Sum in the currency's minor units.
+    pub minor: i64,
+    pub reports: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ReportStats {
     pub total: i64,
@@ -47,6 +60,7 @@ pub struct ReportStats {
     pub by_tlp: Vec<Count>,
     pub by_language: Vec<Count>,
     pub losses: Vec<LossTotal>,
+    pub loss_groups: Vec<LossGroup>,
 }
 
 impl Store {
@@ -93,6 +107,29 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
+        let loss_groups = {
+            let mut query = Query::new(
+                "SELECT r.loss_currency, a.scam_type, r.language, CAST(SUM(r.loss_minor) AS BIGINT), COUNT(*) \
+                 FROM reports r LEFT JOIN report_analyses a ON a.report_id = r.id",
+            );
+            let visible = visibility(&mut query, viewer);
+            query.push(&format!(" WHERE {visible} AND r.loss_minor IS NOT NULL AND r.loss_currency IS NOT NULL"));
+            push_filter(&mut query, filter);
+            query.push(" GROUP BY r.loss_currency, a.scam_type, r.language ORDER BY 1, 2, 3");
+            self.pool
+                .with(|conn| conn.query(&query.sql, &query.params))?
+                .iter()
+                .map(|row| {
+                    Ok(LossGroup {
+                        currency: row.text(0)?,
+                        scam_type: row.opt_text(1)?,
+                        language: row.opt_text(2)?,
+                        minor: row.int(3)?,
+                        reports: row.int(4)?,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?
+        };
         let by_status = counts("r.status")?;
         Ok(ReportStats {
             total: by_status.iter().map(|count| count.reports).sum(),
@@ -102,6 +139,7 @@ impl Store {
             by_tlp: counts("r.tlp")?,
             by_language: counts("r.language")?,
             losses,
+            loss_groups,
         })
     }
 }
@@ -142,6 +180,10 @@ mod tests {
         assert_eq!(mine.losses[0].amount, "120.50");
         assert_eq!(mine.losses[0].reports, 2);
         assert_eq!(mine.by_tlp.len(), 3);
+        assert_eq!(
+            mine.loss_groups,
+            vec![LossGroup { currency: "THB".into(), scam_type: None, language: None, minor: 12050, reports: 2 }]
+        );
 
         let theirs = store.report_stats(&outsider, &ReportFilter::default()).expect("stats");
         assert_eq!(theirs.total, 1, "only the CLEAR report");

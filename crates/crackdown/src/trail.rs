@@ -4,8 +4,8 @@
 //! Import streams: a parser thread reads the file in batches and replays
 //! balances in file order for the anomaly report, the main thread commits
 //! each batch in one transaction. The analysis commands load the
-//! organisation's whole ledger from the store, page by page, into
-//! `crackdown_trail::Ledger` (about 100 bytes per transfer) and run there.
+//! organisation's whole ledger with `crackdown_engine::trail`, the code path
+//! the API shares, and run on it.
 //! Ledgers are case evidence: the store lets only the importing
 //! organisation's admins and analysts read them.
 
@@ -18,18 +18,18 @@ use std::time::Instant;
 
 use anyhow::{Context as _, anyhow, bail};
 use chrono::Utc;
+use crackdown_engine::trail::{self as engine, TrailError};
 use crackdown_model::Viewer;
 use crackdown_store::{LedgerAccount, LedgerRow, NewTypologyHit, Store};
 use crackdown_trail::account::read_accounts;
 use crackdown_trail::features::{Edges, FeatureConfig, graph_features};
-use crackdown_trail::freeze::{freeze_list as aggregate, write_csv};
-use crackdown_trail::mules::MuleModel;
+use crackdown_trail::freeze::write_csv;
 use crackdown_trail::parse::ReadStats;
-use crackdown_trail::trace::{POISON_MAX_STEPS, Trace, TraceError, TraceOptions, parse_horizon, trace_each};
+use crackdown_trail::trace::{TraceOptions, trace_each};
 use crackdown_trail::typology::{TypologyConfig, detect};
 use crackdown_trail::{
-    AccountKind, AccountRecord, Anomaly, AnomalyKind, AnomalyTracker, Ledger, LedgerBuilder, LedgerFormat,
-    LedgerReader, LineError, Rule, Severity, Transfer,
+    AccountKind, Anomaly, AnomalyKind, AnomalyTracker, Ledger, LedgerFormat, LedgerReader, LineError, Rule, Severity,
+    Transfer,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -45,9 +45,6 @@ const MAX_LISTED: usize = 1000;
 
 /// "Already stored" warnings beyond this many are counted but not listed (a rerun repeats every row).
 const MAX_LISTED_ALREADY_STORED: u64 = 100;
-
-/// Transfers read from the store per query while loading a ledger.
-const PAGE: usize = 100_000;
 
 /// Anomalies by kind, as the import summary counts them.
 #[derive(Default, serde::Serialize)]
@@ -276,54 +273,23 @@ pub fn accounts_import(global: &Global, path: &Path, json: bool) -> anyhow::Resu
     Ok(if rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-/// Loads the viewer's organisation's ledger and accounts from the store.
+/// Loads the viewer's organisation's ledger (see
+/// `crackdown_engine::trail::load_ledger`), with a progress bar on a terminal.
 fn load_ledger(store: &Store, viewer: &Viewer) -> anyhow::Result<Ledger> {
-    let total = store.ledger_len(viewer)?;
-    if total == 0 {
-        bail!("the ledger of your organisation is empty: run `crackdown ledger import FILE.csv` first");
-    }
     let bar = if std::io::stderr().is_terminal() {
-        ProgressBar::new(total).with_style(
+        ProgressBar::new(0).with_style(
             ProgressStyle::with_template("loading the ledger [{bar:30}] {pos}/{len} eta {eta}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         )
     } else {
         ProgressBar::hidden()
     };
-    let mut builder = LedgerBuilder::new();
-    let mut after = 0;
-    loop {
-        let page = store.ledger_page(viewer, after, PAGE)?;
-        let Some((last, _)) = page.last() else {
-            break;
-        };
-        after = *last;
-        bar.inc(page.len() as u64);
-        for (_, row) in page {
-            let transfer = Transfer {
-                row: row.line,
-                tx_id: row.tx_id,
-                timestamp: row.at,
-                from: row.from,
-                to: row.to,
-                amount: row.amount,
-                received: row.received,
-                channel: row.channel,
-                extra: Vec::new(),
-            };
-            builder.push("ledger", &transfer).map_err(|error| anyhow!("stored ledger: {error}"))?;
-        }
-    }
-    for account in store.ledger_accounts(viewer)? {
-        builder.add_account(&AccountRecord {
-            line: 0,
-            kind: AccountKind::parse(&account.kind).unwrap_or_default(),
-            account: account.account,
-            country: account.country,
-        });
-    }
+    let ledger = engine::load_ledger(store, viewer, |loaded, total| {
+        bar.set_length(total);
+        bar.set_position(loaded);
+    })?;
     bar.finish_and_clear();
-    Ok(builder.build())
+    Ok(ledger)
 }
 
 fn tracing_options(args: &TracingArgs) -> anyhow::Result<TraceOptions> {
@@ -334,16 +300,10 @@ fn tracing_options(args: &TracingArgs) -> anyhow::Result<TraceOptions> {
         RuleArg::Prorata => Rule::ProRata,
         RuleArg::Poison => Rule::Poison,
     };
-    let horizon = if args.horizon.trim().eq_ignore_ascii_case("none") {
-        None
-    } else {
-        Some(parse_horizon(&args.horizon).map_err(|error| anyhow!("--horizon: {error}"))?)
-    };
-    if args.dust < 0 {
-        bail!("--dust must not be negative");
-    }
-    let max_steps = args.max_steps.or((rule == Rule::Poison).then_some(POISON_MAX_STEPS));
-    Ok(TraceOptions { rule, horizon, dust: args.dust, max_steps })
+    engine::tracing_options(rule, &args.horizon, args.dust, args.max_steps).map_err(|error| match error {
+        TrailError::Invalid(message) => anyhow!("--{message}"),
+        other => other.into(),
+    })
 }
 
 /// Reads a list of ids or accounts, one per line; blank lines and `#` comments are skipped.
@@ -419,22 +379,9 @@ fn victim_payments(ledger: &Ledger, args: &FreezeListArgs) -> anyhow::Result<Vec
     let Some(path) = &args.victims else {
         bail!("give --tx-file IDS.txt or --victims ACCOUNTS.txt");
     };
-    let mut payments = Vec::new();
-    for victim in read_list(path)? {
-        let Some(account) = ledger.account_id(&victim) else {
-            eprintln!("{}: victim account {victim:?} is not in the ledger", path.display());
-            continue;
-        };
-        for &position in ledger.events(account) {
-            let position = position as usize;
-            let to = ledger.to(position);
-            if ledger.from(position) == account
-                && to != account
-                && matches!(ledger.kind(to), AccountKind::Person | AccountKind::Unknown)
-            {
-                payments.push(ledger.tx_id(position).to_owned());
-            }
-        }
+    let (payments, unknown) = engine::payments_of_victims(ledger, &read_list(path)?);
+    for victim in unknown {
+        eprintln!("{}: victim account {victim:?} is not in the ledger", path.display());
     }
     Ok(payments)
 }
@@ -448,20 +395,10 @@ pub fn freeze_list(global: &Global, args: &FreezeListArgs) -> anyhow::Result<Exi
     let viewer = viewer(&store, global)?;
     let ledger = load_ledger(&store, &viewer)?;
     let payments = victim_payments(&ledger, args)?;
-    let traces: Mutex<Vec<(usize, Trace)>> = Mutex::new(Vec::with_capacity(payments.len()));
-    let unknown: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    trace_each(&ledger, &payments, &options, args.tracing.threads, |index, result| match result {
-        Ok(trace) => traces.lock().unwrap_or_else(PoisonError::into_inner).push((index, trace)),
-        Err(TraceError::UnknownTransaction(id)) => unknown.lock().unwrap_or_else(PoisonError::into_inner).push(id),
-    });
-    let mut traces = traces.into_inner().unwrap_or_else(PoisonError::into_inner);
-    traces.sort_by_key(|(index, _)| *index);
-    let traces: Vec<Trace> = traces.into_iter().map(|(_, trace)| trace).collect();
-    let unknown = unknown.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let (rows, unknown) = engine::freeze(&ledger, &payments, &options, args.tracing.threads);
     for id in &unknown {
         eprintln!("transaction {id:?} is not in the ledger");
     }
-    let rows = aggregate(&ledger, &traces);
     match args.format {
         TableFormat::Csv => {
             let stdout = std::io::stdout();
@@ -504,12 +441,9 @@ pub fn mules(global: &Global, args: &MulesArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(global)?;
     let viewer = viewer(&store, global)?;
     let ledger = load_ledger(&store, &viewer)?;
-    let hits = detect(&ledger, &TypologyConfig::default());
-    let mut model = MuleModel::new(&ledger, hits);
-    if let Some(labels) = &labels {
-        for unknown in model.learn(&ledger, labels) {
-            eprintln!("warning: labelled account {unknown:?} is not in the ledger");
-        }
+    let (model, unknown) = engine::mule_model(&ledger, labels.as_deref());
+    for account in unknown {
+        eprintln!("warning: labelled account {account:?} is not in the ledger");
     }
     if let Some(account) = &args.explain {
         let evidence =
@@ -698,7 +632,9 @@ mod parquet_export {
     use parquet::file::writer::{SerializedFileWriter, SerializedRowGroupWriter};
     use parquet::schema::parser::parse_message_type;
 
-    use super::{Exported, PAGE};
+    use crackdown_engine::trail::PAGE;
+
+    use super::Exported;
 
     const TRANSFERS: &str = "message transfer {
         REQUIRED INT64 id;

@@ -1,34 +1,44 @@
 // Overview of the reports the user may read: volume over time, losses by
-// scam type (once lure analysis reports it; by channel until then) and by
-// currency. One request: the server aggregates under the access rules.
+// channel, scam type and country, reports by currency and TLP. One request:
+// the server aggregates under the access rules.
 
 import { api, ok } from '../api/client';
 import { bars, columns, type Bar } from '../charts';
 import type { PageContext } from '../app';
 import { h, replace } from '../dom';
-import { money } from '../widgets';
+import { addDecimal, money } from '../widgets';
 
 interface Loss {
   currency: string;
   channel: string;
   amount: string;
   reports: number;
-  scam_type?: string | null;
+}
+
+interface KeyLoss {
+  key: string;
+  currency: string;
+  amount: string;
+  reports: number;
+}
+
+/// One bar per key (scam type, country): the bar is the number of reports
+/// with a loss, since amounts in different currencies cannot be compared;
+/// the text gives the exact amounts per currency.
+function lossBars(losses: KeyLoss[]): Bar[] {
+  const byKey = new Map<string, KeyLoss[]>();
+  for (const loss of losses) byKey.set(loss.key, [...(byKey.get(loss.key) ?? []), loss]);
+  return [...byKey.entries()].map(([key, amounts]) => {
+    const reports = amounts.reduce((sum, loss) => sum + loss.reports, 0);
+    const sorted = [...amounts].sort((a, b) => b.reports - a.reports);
+    const shown = sorted.slice(0, 2).map((loss) => money(loss.amount, loss.currency));
+    const more = sorted.length > 2 ? ` + ${sorted.length - 2} more` : '';
+    return { label: key.replaceAll('_', ' '), value: reports, text: `${shown.join(' + ')}${more} (${plural(reports, 'report')})` };
+  });
 }
 
 /// Bar lengths only: the exact amount is shown as text.
 const magnitude = (amount: string) => Number(amount);
-
-/// Adds two non-negative decimal strings exactly (BigInt on scaled digits).
-export function addDecimal(a: string, b: string): string {
-  const scale = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0);
-  const scaled = (text: string) => {
-    const [whole = '0', fraction = ''] = text.split('.');
-    return BigInt(whole + fraction.padEnd(scale, '0'));
-  };
-  const digits = (scaled(a) + scaled(b)).toString().padStart(scale + 1, '0');
-  return scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-}
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -64,15 +74,14 @@ export async function dashboard({ main }: PageContext): Promise<void> {
     currencies.set(loss.currency, entry);
   }
   const main_currency = [...currencies.entries()].sort((a, b) => b[1].reports - a[1].reports)[0];
-  const byType = losses.some((loss) => loss.scam_type);
   const grouped = new Map<string, { amount: string; reports: number }>();
   for (const loss of main_currency?.[1].amounts ?? []) {
-    const key = (byType ? loss.scam_type : loss.channel) ?? 'unknown';
+    const key = loss.channel;
     const entry = grouped.get(key) ?? { amount: '0', reports: 0 };
     grouped.set(key, { amount: addDecimal(entry.amount, loss.amount), reports: entry.reports + loss.reports });
   }
   const code = main_currency?.[0] ?? '';
-  const lossBars: Bar[] = [...grouped.entries()].map(([key, entry]) => ({
+  const channelBars: Bar[] = [...grouped.entries()].map(([key, entry]) => ({
     label: key,
     value: magnitude(entry.amount),
     text: `${money(entry.amount, code)} (${plural(entry.reports, 'report')})`,
@@ -102,7 +111,9 @@ export async function dashboard({ main }: PageContext): Promise<void> {
       'div',
       { class: 'grid' },
       columns('Reports received per day (UTC)', byDay, 'reports'),
-      bars(`Losses in ${code || 'the main currency'} by ${byType ? 'scam type' : 'channel'}`, lossBars, 'amount'),
+      bars(`Losses in ${code || 'the main currency'} by channel`, channelBars, 'amount'),
+      bars('Losses by scam type (bar: reports with a loss)', lossBars(stats.losses_by_scam_type), 'amount'),
+      bars('Losses by country (bar: reports with a loss)', lossBars(stats.losses_by_country), 'amount'),
       bars('Reports with a loss, by currency', currencyBars, 'reports'),
       bars('Reports by TLP marking', stats.by_tlp.map((item) => ({ label: item.key, value: item.reports })), 'reports'),
     ),

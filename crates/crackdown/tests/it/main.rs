@@ -10,4 +10,5 @@ mod lure;
 mod public;
 mod support;
 mod trail;
+mod trail_api;
 mod ui;

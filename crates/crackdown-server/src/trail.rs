@@ -1,0 +1,384 @@
+//! The money trail over HTTP: victim payments the caller may trace, traces
+//! under a chosen rule (the same JSON as `crackdown trace --format json`),
+//! the mule list with its evidence, and the freeze list as JSON or a CSV
+//! download.
+//!
+//! Ledgers belong to the importing organisation and only its admins and
+//! analysts read them (the store refuses everyone else). The loaded ledger
+//! is cached per organisation in `AppState` (`crackdown_engine::trail::LedgerCache`)
+//! and reloaded when an import changes it, so a trace answers in
+//! milliseconds after the first request.
+
+use std::str::FromStr as _;
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, SecondsFormat, Utc};
+use crackdown_engine::trail::{self as engine, LoadedLedger, TrailError};
+use crackdown_model::Viewer;
+use crackdown_trail::freeze::{FreezeRow, write_csv};
+use crackdown_trail::{Rule, Trace};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::api::{Auth, blocking};
+use crate::{ApiError, AppState};
+
+/// Most mules one request lists.
+const MAX_MULES: usize = 1000;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/trail/victim-payments", get(victim_payments))
+        .route("/api/v1/trail/trace", get(trace))
+        .route("/api/v1/trail/mules", get(mules))
+        .route("/api/v1/trail/freeze-list", get(freeze_list))
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(victim_payments, trace, mules, freeze_list))]
+pub struct TrailDoc;
+
+impl From<TrailError> for ApiError {
+    fn from(error: TrailError) -> ApiError {
+        match error {
+            TrailError::Store(error) => error.into(),
+            TrailError::Invalid(_) => ApiError::bad_request(error.to_string()),
+            TrailError::EmptyLedger | TrailError::UnknownTransaction(_) | TrailError::UnknownAccount(_) => {
+                ApiError::new(StatusCode::NOT_FOUND, error.to_string())
+            }
+        }
+    }
+}
+
+/// The caller's organisation's ledger, from the cache when still current.
+async fn ledger(state: &AppState, viewer: Viewer) -> Result<Arc<LoadedLedger>, ApiError> {
+    let cache = Arc::clone(&state.ledgers);
+    blocking(state, move |store| Ok(cache.get(store, &viewer)?)).await
+}
+
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+}
+
+/// A transfer into an account a report the caller may read names.
+#[derive(Serialize, ToSchema)]
+struct VictimPayment {
+    tx_id: String,
+    /// RFC 3339, UTC.
+    timestamp: String,
+    /// The paying (victim's) account.
+    victim: String,
+    /// The receiving account the reports name.
+    account: String,
+    /// Exact decimal string.
+    amount: String,
+    currency: String,
+    /// Ids of the readable reports naming the receiving account.
+    reports: Vec<i64>,
+}
+
+/// Victim payments the caller may trace: transfers of the caller's
+/// organisation's ledger into a bank account or wallet that a report the
+/// caller may read names, from a person (or an account of unknown kind)
+/// that no report names. Ledger order.
+#[utoipa::path(get, path = "/api/v1/trail/victim-payments",
+    responses((status = 200, body = [VictimPayment]), (status = 401), (status = 403), (status = 404, description = "the organisation has no ledger")))]
+async fn victim_payments(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+) -> Result<Json<Vec<VictimPayment>>, ApiError> {
+    let loaded = ledger(&state, viewer.clone()).await?;
+    let payments = blocking(&state, move |store| {
+        let reported = store.reported_payment_accounts(&viewer)?;
+        Ok(engine::victim_payments(&loaded.ledger, &reported))
+    })
+    .await?;
+    Ok(Json(
+        payments
+            .into_iter()
+            .map(|payment| VictimPayment {
+                tx_id: payment.tx_id,
+                timestamp: timestamp(payment.timestamp),
+                victim: payment.victim,
+                account: payment.account,
+                amount: payment.amount.decimal(),
+                currency: payment.amount.currency().code().to_owned(),
+                reports: payment.reports,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct TraceQuery {
+    /// The payment to trace (its tx id).
+    tx: String,
+    /// fifo (Clayton's case), lifo, libr (lowest intermediate balance), prorata, poison. Default fifo.
+    rule: Option<String>,
+    /// How long after the payment to follow the money, e.g. 90d, 12h, 2w, or none. Default 90d.
+    horizon: Option<String>,
+}
+
+fn options(rule: Option<&str>, horizon: Option<&str>) -> Result<crackdown_trail::TraceOptions, ApiError> {
+    let rule =
+        Rule::from_str(rule.unwrap_or("fifo")).map_err(|error| ApiError::bad_request(format!("rule: {error}")))?;
+    Ok(engine::tracing_options(rule, horizon.unwrap_or("90d"), 0, None)?)
+}
+
+/// Where traced money stopped.
+#[derive(Serialize, ToSchema)]
+struct TraceEndpoint {
+    account: String,
+    /// Exact decimal, in the traced payment's currency.
+    amount: String,
+    /// Account kind: person, business, merchant, employer, utility, exchange, cash or unknown.
+    kind: String,
+    /// no_outflow, cash, exchange or horizon.
+    reason: String,
+    /// What is held there, when converted into another currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held_amount: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    held_currency: Option<String>,
+}
+
+/// A transfer that carried traced money, with the traced part of it.
+#[derive(Serialize, ToSchema)]
+struct TraceHop {
+    tx_id: String,
+    from: String,
+    to: String,
+    /// The traced part, exact decimal.
+    amount: String,
+    /// RFC 3339, UTC.
+    timestamp: String,
+}
+
+/// A traced payment, as `crackdown trace --format json` prints it.
+#[derive(Serialize, ToSchema)]
+struct TraceResult {
+    source_tx: String,
+    rule: String,
+    amount: String,
+    currency: String,
+    endpoints: Vec<TraceEndpoint>,
+    hops: Vec<TraceHop>,
+    /// Traced money that reached no endpoint, exact decimal.
+    unresolved: String,
+    /// When a step limit stopped the trace early.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stopped_at: Option<String>,
+}
+
+impl From<Trace> for TraceResult {
+    fn from(trace: Trace) -> TraceResult {
+        TraceResult {
+            source_tx: trace.source_tx,
+            rule: trace.rule.as_str().to_owned(),
+            amount: trace.amount.decimal(),
+            currency: trace.amount.currency().code().to_owned(),
+            endpoints: trace
+                .endpoints
+                .into_iter()
+                .map(|endpoint| TraceEndpoint {
+                    account: endpoint.account,
+                    amount: endpoint.amount.decimal(),
+                    kind: endpoint.kind.as_str().to_owned(),
+                    reason: endpoint.reason.as_str().to_owned(),
+                    held_amount: endpoint.held.map(|held| held.decimal()),
+                    held_currency: endpoint.held.map(|held| held.currency().code().to_owned()),
+                })
+                .collect(),
+            hops: trace
+                .hops
+                .into_iter()
+                .map(|hop| TraceHop {
+                    tx_id: hop.tx_id,
+                    from: hop.from,
+                    to: hop.to,
+                    amount: hop.amount.decimal(),
+                    timestamp: timestamp(hop.timestamp),
+                })
+                .collect(),
+            unresolved: trace.unresolved.decimal(),
+            stopped_at: trace.stopped_at.map(timestamp),
+        }
+    }
+}
+
+/// Follows one payment of the caller's organisation's ledger to its
+/// endpoints under a tracing rule.
+#[utoipa::path(get, path = "/api/v1/trail/trace", params(TraceQuery),
+    responses((status = 200, body = TraceResult), (status = 400), (status = 401), (status = 403), (status = 404)))]
+async fn trace(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Query(query): Query<TraceQuery>,
+) -> Result<Json<TraceResult>, ApiError> {
+    let options = options(query.rule.as_deref(), query.horizon.as_deref())?;
+    let loaded = ledger(&state, viewer).await?;
+    let trace = blocking(&state, move |_| {
+        crackdown_trail::trace::trace(&loaded.ledger, &query.tx, &options)
+            .map_err(|error| ApiError::from(TrailError::from(error)))
+    })
+    .await?;
+    Ok(Json(trace.into()))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct MulesQuery {
+    /// How many accounts, highest score first (default 50, at most 1000).
+    limit: Option<usize>,
+}
+
+/// One line of evidence behind a score.
+#[derive(Serialize, ToSchema)]
+struct MuleEvidence {
+    /// A signal (fast_forward, flow_balance, ...) or a typology hit (fan_in, peel_chain, ...).
+    signal: String,
+    value: f64,
+    detail: String,
+    /// The transfers that form a typology hit.
+    tx_ids: Vec<String>,
+}
+
+/// An account ranked as a likely mule.
+#[derive(Serialize, ToSchema)]
+struct Mule {
+    account: String,
+    /// Higher = more likely a mule.
+    score: f64,
+    kind: String,
+    country: Option<String>,
+    evidence: Vec<MuleEvidence>,
+}
+
+/// The accounts of the caller's organisation's ledger most likely to be
+/// mules (unsupervised score), each with the evidence behind its score.
+#[utoipa::path(get, path = "/api/v1/trail/mules", params(MulesQuery),
+    responses((status = 200, body = [Mule]), (status = 401), (status = 403), (status = 404)))]
+async fn mules(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Query(query): Query<MulesQuery>,
+) -> Result<Json<Vec<Mule>>, ApiError> {
+    let limit = query.limit.unwrap_or(50).min(MAX_MULES);
+    let loaded = ledger(&state, viewer).await?;
+    let mules = blocking(&state, move |_| {
+        let ledger = &loaded.ledger;
+        let model = loaded.mules();
+        Ok(model
+            .ranking(ledger)
+            .into_iter()
+            .take(limit)
+            .filter_map(|(account, score)| {
+                let id = ledger.account_id(&account)?;
+                let evidence = model.explain(ledger, &account)?;
+                Some(Mule {
+                    kind: ledger.kind(id).as_str().to_owned(),
+                    country: ledger.country(id).map(str::to_owned),
+                    evidence: evidence
+                        .into_iter()
+                        .map(|line| MuleEvidence {
+                            signal: line.signal,
+                            value: line.value,
+                            detail: line.detail,
+                            tx_ids: line.tx_ids,
+                        })
+                        .collect(),
+                    account,
+                    score,
+                })
+            })
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(Json(mules))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FreezeQuery {
+    /// json (default) or csv (a download).
+    format: Option<String>,
+    /// Tracing rule (default fifo); poison overstates amounts.
+    rule: Option<String>,
+    /// Default 90d.
+    horizon: Option<String>,
+}
+
+/// An account to freeze, in one currency.
+#[derive(Serialize, ToSchema)]
+struct FreezeEntry {
+    account: String,
+    kind: String,
+    country: Option<String>,
+    currency: String,
+    /// Exact decimal.
+    amount: String,
+    /// Distinct victim accounts whose money reached it.
+    victims: usize,
+    /// Traced payments whose money reached it.
+    payments: usize,
+    /// Endpoint reasons, `;`-separated.
+    reasons: String,
+}
+
+impl From<&FreezeRow> for FreezeEntry {
+    fn from(row: &FreezeRow) -> FreezeEntry {
+        FreezeEntry {
+            account: row.account.clone(),
+            kind: row.kind.as_str().to_owned(),
+            country: row.country.clone(),
+            currency: row.currency.to_owned(),
+            amount: row.amount.clone(),
+            victims: row.victims,
+            payments: row.payments,
+            reasons: row.reasons.clone(),
+        }
+    }
+}
+
+/// The freeze list: every victim payment the caller may trace (as
+/// `/trail/victim-payments` lists them), traced under the rule and
+/// aggregated per endpoint account and currency, largest first. As JSON or
+/// as a CSV download (the columns of `crackdown freeze-list --format csv`).
+#[utoipa::path(get, path = "/api/v1/trail/freeze-list", params(FreezeQuery),
+    responses((status = 200, body = [FreezeEntry], description = "JSON, or text/csv with format=csv"), (status = 400), (status = 401), (status = 403), (status = 404)))]
+async fn freeze_list(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Query(query): Query<FreezeQuery>,
+) -> Result<Response, ApiError> {
+    let csv = match query.format.as_deref().unwrap_or("json") {
+        "json" => false,
+        "csv" => true,
+        other => return Err(ApiError::bad_request(format!("format: {other:?} is not json or csv"))),
+    };
+    let options = options(query.rule.as_deref(), query.horizon.as_deref())?;
+    let loaded = ledger(&state, viewer.clone()).await?;
+    let rows = blocking(&state, move |store| {
+        let reported = store.reported_payment_accounts(&viewer)?;
+        let payments: Vec<String> =
+            engine::victim_payments(&loaded.ledger, &reported).into_iter().map(|payment| payment.tx_id).collect();
+        Ok(engine::freeze(&loaded.ledger, &payments, &options, 2).0)
+    })
+    .await?;
+    if !csv {
+        return Ok(Json(rows.iter().map(FreezeEntry::from).collect::<Vec<_>>()).into_response());
+    }
+    let mut body = Vec::new();
+    write_csv(&rows, &mut body).map_err(ApiError::internal)?;
+    let headers = [
+        (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"freeze-list-{}.csv\"", options.rule.as_str())),
+    ];
+    Ok((headers, body).into_response())
+}
