@@ -14,6 +14,7 @@ mod reports;
 mod sessions;
 mod stats;
 mod tenancy;
+mod watch;
 #[doc(hidden)]
 pub mod testing;
 
@@ -30,6 +31,10 @@ pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter,
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
 pub use stats::{Count, DayCount, LossTotal, ReportStats};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
+pub use watch::{
+    Alert, AlertCandidate, AlertEntry, ClaimedDelivery, CreatedWebhook, DeliveryResult, NewWatchEntry, OrgWatchEntry,
+    WATCH_KINDS, WatchEntryInfo, WatchSubjectRow, WebhookInfo,
+};
 
 /// The file name of the embedded database inside a data directory.
 pub const SQLITE_FILE: &str = "crackdown.sqlite3";
