@@ -11,6 +11,7 @@ import { login, signinLink } from './pages/login';
 import { check, reportScam } from './pages/public';
 import { report } from './pages/report';
 import { triage } from './pages/triage';
+import { watchlists } from './pages/watch';
 
 start([
   {
@@ -26,5 +27,6 @@ start([
   { pattern: '/dashboard', title: 'Dashboard', staff: true, nav: 'Dashboard', render: dashboard },
   { pattern: '/triage', title: 'Triage', staff: true, nav: 'Triage', render: triage },
   { pattern: '/reports/:id', title: 'Report', staff: true, render: report },
+  { pattern: '/watchlists', title: 'Watchlists & alerts', staff: true, nav: 'Watchlists', render: watchlists },
   { pattern: '/account', title: 'Account', staff: true, nav: 'Account', render: account },
 ]);

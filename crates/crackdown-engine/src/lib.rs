@@ -7,6 +7,8 @@
 //! transaction opens, so a bulk import analyses one batch while the store
 //! commits the previous one.
 
+mod watch;
+
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
@@ -14,6 +16,8 @@ use crackdown_lure::{Analysis, Analyzer, Context};
 use crackdown_model::{NewReport, Viewer};
 use crackdown_store::{InsertOutcome, ReportAnalysis, ReportIndicator, ShareOptions, Store, StoreError};
 use rayon::prelude::*;
+
+pub use watch::{WatchRequest, WatchedReport, add_watch_entry, watch, watch_reports};
 
 static SHIPPED: LazyLock<Analyzer> = LazyLock::new(Analyzer::default);
 

@@ -11,3 +11,4 @@ mod public;
 mod support;
 mod trail;
 mod ui;
+mod watch;
