@@ -93,7 +93,7 @@ test('an analyst watches a phone number and sees the alert of a matching report'
 
   await page.getByRole('button', { name: 'Refresh alerts' }).click();
   const row = page.locator('#alerts tbody tr').first();
-  await row.getByText('+66812345678').waitFor();
+  await row.locator('code', { hasText: '+66812345678' }).waitFor();
   assert.equal(await row.getByRole('link').textContent(), `#${reportId}`);
   assert.match(await row.textContent(), /mule hotline/);
   await page.screenshot({ path: join(SHOTS, 'watchlists.png'), fullPage: true });

@@ -79,10 +79,9 @@ fn rule_of(kind: &str, qualifier: Option<&str>, value: &str) -> Result<WatchRule
             prefix: value.to_owned(),
         },
         "domain_suffix" => WatchRule::DomainSuffix { domain: value.to_owned() },
-        "regex" => WatchRule::Regex {
-            indicator_type: qualifier.map(indicator_kind).transpose()?,
-            pattern: value.to_owned(),
-        },
+        "regex" => {
+            WatchRule::Regex { indicator_type: qualifier.map(indicator_kind).transpose()?, pattern: value.to_owned() }
+        }
         "campaign" => WatchRule::Campaign {
             campaign: value.parse().map_err(|_| format!("campaign {value:?}: expected a campaign id (a number)"))?,
         },
@@ -159,7 +158,8 @@ pub fn add_watch_entry(
 ) -> Result<WatchEntryInfo, StoreError> {
     let entry = normalize(request).map_err(StoreError::Invalid)?;
     let rule = rule_of(&entry.kind, entry.qualifier.as_deref(), &entry.value).map_err(StoreError::Invalid)?;
-    let mut rules: Vec<WatchEntry> = store.watch_entries(viewer)?.iter().filter_map(|info| entry_of(info).ok()).collect();
+    let mut rules: Vec<WatchEntry> =
+        store.watch_entries(viewer)?.iter().filter_map(|info| entry_of(info).ok()).collect();
     rules.push(WatchEntry { id: 0, rule });
     compile(rules).map_err(StoreError::Invalid)?;
     store.add_watch_entry(viewer, &entry, now)
@@ -228,7 +228,9 @@ pub fn watch_reports(store: &Store, reports: &[WatchedReport], now: DateTime<Utc
         let indicators: Vec<ReportIndicator> = subject
             .indicators
             .iter()
-            .filter_map(|(kind, value)| indicator_kind(kind).ok().map(|kind| ReportIndicator::new(kind, value.as_str())))
+            .filter_map(|(kind, value)| {
+                indicator_kind(kind).ok().map(|kind| ReportIndicator::new(kind, value.as_str()))
+            })
             .collect();
         let watched = WatchSubject {
             indicators: &indicators,
@@ -274,11 +276,8 @@ mod tests {
     fn bad_entries_say_why() {
         let rule = |kind, qualifier, value| rule_of(kind, qualifier, value).map(|_| ());
         assert!(rule("regex", None, "(").is_ok(), "compiling is checked separately");
-        let reason = compile(vec![WatchEntry {
-            id: 0,
-            rule: rule_of("regex", None, "(unclosed").expect("a rule"),
-        }])
-        .expect_err("bad regex");
+        let reason = compile(vec![WatchEntry { id: 0, rule: rule_of("regex", None, "(unclosed").expect("a rule") }])
+            .expect_err("bad regex");
         assert!(reason.contains("unclosed"), "{reason}");
         assert!(rule("campaign", None, "abc").is_err_and(|reason| reason.contains("campaign id")));
         assert!(rule("scam_type", None, "nonsense").is_err_and(|reason| reason.contains("romance")));

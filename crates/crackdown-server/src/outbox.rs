@@ -150,7 +150,9 @@ async fn send(delivery: &ClaimedDelivery, timeout: Duration) -> Result<(), Strin
 async fn post(url: &str, delivery_id: &str, signature: &str, body: Vec<u8>) -> Result<(), String> {
     let uri: Uri = url.parse().map_err(|error| format!("url {url:?}: {error}"))?;
     if uri.scheme_str() != Some("http") {
-        return Err(format!("url {url:?}: only http:// receivers are supported by this build (use a TLS-terminating relay)"));
+        return Err(format!(
+            "url {url:?}: only http:// receivers are supported by this build (use a TLS-terminating relay)"
+        ));
     }
     let authority = uri.authority().ok_or_else(|| format!("url {url:?} has no host"))?.clone();
     let host = authority.host().trim_start_matches('[').trim_end_matches(']');

@@ -14,9 +14,9 @@ mod reports;
 mod sessions;
 mod stats;
 mod tenancy;
-mod watch;
 #[doc(hidden)]
 pub mod testing;
+mod watch;
 
 use std::path::Path;
 

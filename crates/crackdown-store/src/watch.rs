@@ -157,7 +157,10 @@ pub struct ClaimedDelivery {
 pub enum DeliveryResult {
     Delivered,
     /// Failed; try again at `retry_at`, or never (`None`: given up).
-    Failed { error: String, retry_at: Option<DateTime<Utc>> },
+    Failed {
+        error: String,
+        retry_at: Option<DateTime<Utc>>,
+    },
 }
 
 /// Refuses watchlist and webhook management to all but admins and analysts.
