@@ -57,7 +57,7 @@ fn signature_ok(secret: &str, header: &str, body: &[u8]) -> bool {
     }
     let message = [t.to_string().as_bytes(), b".", body].concat();
     let expected = hex(&hmac_sha256(secret.as_bytes(), &message));
-    signatures.iter().any(|signature| *signature == expected)
+    signatures.contains(&expected)
 }
 
 #[test]
