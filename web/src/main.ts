@@ -14,6 +14,7 @@ import { check, reportScam } from './pages/public';
 import { report } from './pages/report';
 import { trail } from './pages/trail';
 import { triage } from './pages/triage';
+import { watchlists } from './pages/watch';
 
 start([
   {
@@ -32,5 +33,6 @@ start([
   { pattern: '/trail', title: 'Money trail', staff: true, nav: 'Money trail', render: trail },
   { pattern: '/mules', title: 'Mule accounts', staff: true, nav: 'Mules', render: mules },
   { pattern: '/freeze', title: 'Freeze list', staff: true, nav: 'Freeze list', render: freeze },
+  { pattern: '/watchlists', title: 'Watchlists & alerts', staff: true, nav: 'Watchlists', render: watchlists },
   { pattern: '/account', title: 'Account', staff: true, nav: 'Account', render: account },
 ]);

@@ -8,6 +8,7 @@
 //! commits the previous one.
 
 pub mod trail;
+mod watch;
 
 use std::sync::LazyLock;
 
@@ -16,6 +17,8 @@ use crackdown_lure::{Analysis, Analyzer, Context};
 use crackdown_model::{NewReport, Viewer};
 use crackdown_store::{InsertOutcome, ReportAnalysis, ReportIndicator, ShareOptions, Store, StoreError};
 use rayon::prelude::*;
+
+pub use watch::{WatchRequest, WatchedReport, add_watch_entry, watch, watch_reports};
 
 static SHIPPED: LazyLock<Analyzer> = LazyLock::new(Analyzer::default);
 

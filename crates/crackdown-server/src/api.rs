@@ -433,6 +433,7 @@ async fn create_reports(
             &share,
             Utc::now(),
         )?;
+        crackdown_engine::watch(store, &outcome.reports, Utc::now());
         Ok(ImportSummary {
             imported: outcome.created(),
             duplicates: outcome.duplicates(),
@@ -627,7 +628,7 @@ async fn create_email_report(
             &report.text,
             report.language.as_deref(),
         );
-        Ok(store.insert_evidence_report(
+        let inserted = store.insert_evidence_report(
             &viewer,
             &report,
             &analysis,
@@ -635,7 +636,9 @@ async fn create_email_report(
             &detail,
             &ShareOptions::default(),
             Utc::now(),
-        )?)
+        )?;
+        crackdown_engine::watch(store, std::slice::from_ref(&inserted), Utc::now());
+        Ok(inserted)
     })
     .await?;
     let (id, duplicate) = match inserted {

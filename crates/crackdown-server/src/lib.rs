@@ -8,10 +8,12 @@
 mod api;
 mod dashboard;
 mod error;
+pub mod outbox;
 mod public;
 pub mod session;
 mod trail;
 pub mod ui;
+mod watch;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -54,6 +56,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(session::SessionDoc::openapi());
     document.merge(dashboard::DashboardDoc::openapi());
     document.merge(trail::TrailDoc::openapi());
+    document.merge(watch::WatchDoc::openapi());
     document
 }
 
@@ -64,6 +67,7 @@ pub fn app(store: Arc<Store>, public: PublicUrl) -> axum::Router {
     let web = session::WebState { app: state.clone(), sessions: Arc::new(session::Sessions::new(public)) };
     // `router` traces its own requests; these routes get the same layer.
     let more = dashboard::router(state.clone())
+        .merge(watch::router(state.clone()))
         .merge(session::router(web))
         .layer(tower_http::trace::TraceLayer::new_for_http());
     router(state).merge(more).merge(ui::router())
@@ -91,6 +95,7 @@ pub async fn serve(
         None => PublicUrl::for_listen(address).map_err(std::io::Error::other)?,
     };
     on_ready(&Endpoint { address, public: public.clone() });
+    tokio::spawn(outbox::run(Arc::clone(&store), outbox::OutboxConfig::default()));
     let app = app(store, public).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }

@@ -18,6 +18,7 @@ mod tenancy;
 pub mod testing;
 mod trail;
 mod typologies;
+mod watch;
 
 use std::path::Path;
 
@@ -34,6 +35,10 @@ pub use stats::{Count, DayCount, LossGroup, LossTotal, ReportStats};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
 pub use trail::{LedgerVersion, PAYMENT_INDICATOR_KINDS, ReportedAccount};
 pub use typologies::{NewTypologyHit, StoredTypologyHit};
+pub use watch::{
+    Alert, AlertCandidate, AlertEntry, ClaimedDelivery, CreatedWebhook, DeliveryResult, NewWatchEntry, OrgWatchEntry,
+    WATCH_KINDS, WatchEntryInfo, WatchSubjectRow, WebhookInfo,
+};
 
 /// The file name of the embedded database inside a data directory.
 pub const SQLITE_FILE: &str = "crackdown.sqlite3";

@@ -105,6 +105,74 @@ pub enum Command {
     Typologies(TypologiesArgs),
     /// Per-transfer graph features compatible with Snap ML's GraphFeaturePreprocessor.
     Features(FeaturesArgs),
+    /// Your organisation's watchlist: indicators, prefixes, domains, regexes, campaigns and scam
+    /// types that raise an alert when a new report names them (admins and analysts).
+    #[command(subcommand)]
+    Watchlists(WatchlistsCommand),
+    /// Where your organisation's alerts are POSTed, signed (see docs/webhooks.md).
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
+    /// Alerts raised by your organisation's watchlist.
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
+}
+
+#[derive(Subcommand)]
+pub enum WatchlistsCommand {
+    /// Add an entry.
+    ///
+    /// KIND is exact, prefix, domain_suffix, regex, campaign or scam_type. Examples:
+    ///   crackdown watchlists add exact "+66 81 234 5678"
+    ///   crackdown watchlists add prefix "GB29 NWBK" --label "our sort codes"
+    ///   crackdown watchlists add domain_suffix siamcommerce.co.th
+    ///   crackdown watchlists add regex '^TX[a-zA-Z0-9]+$' --type tron
+    Add {
+        kind: String,
+        value: String,
+        /// exact/regex: the indicator type (phone, url, iban, ...); prefix: iban, card_bin or phone.
+        #[arg(long = "type")]
+        qualifier: Option<String>,
+        #[arg(long)]
+        label: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the entries.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an entry by id (its alerts stay).
+    Remove { id: i64 },
+}
+
+#[derive(Subcommand)]
+pub enum WebhooksCommand {
+    /// Register a receiver URL; its signing secret is printed once.
+    Add {
+        url: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the receivers with their delivery counts.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Deactivate a receiver by id and cancel its pending deliveries.
+    Remove { id: i64 },
+}
+
+#[derive(Subcommand)]
+pub enum AlertsCommand {
+    /// Newest first.
+    List {
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]

@@ -148,9 +148,10 @@ fn load_case(store: &Store, case: &Path) -> anyhow::Result<usize> {
     let mut flush = |org: &str, batch: Vec<NewReport>| -> anyhow::Result<()> {
         let viewer = submitters.get(org).with_context(|| format!("orgs.json: no user of {org} may submit reports"))?;
         let share = ShareOptions { communities: communities_of(org), recipients: Vec::new() };
-        loaded +=
-            crackdown_engine::submit_reports(store, crackdown_engine::shipped_analyzer(), viewer, batch, &share, now)?
-                .created();
+        let outcome =
+            crackdown_engine::submit_reports(store, crackdown_engine::shipped_analyzer(), viewer, batch, &share, now)?;
+        crackdown_engine::watch(store, &outcome.reports, now);
+        loaded += outcome.created();
         Ok(())
     };
     for_each_report(reader, Format::Jsonl, &Defaults::default(), |(line, record)| {

@@ -132,6 +132,7 @@ pub fn reports(global: &Global, args: &ImportReportsArgs) -> anyhow::Result<Exit
         for batch in receiver {
             match submit(&store, &viewer, &batch, &share, Utc::now()) {
                 Ok(outcome) => {
+                    crackdown_engine::watch(&store, &outcome.reports, Utc::now());
                     summary.imported += outcome.created();
                     summary.duplicates += outcome.duplicates();
                 }

@@ -135,6 +135,7 @@ impl<'a> Intake<'a> {
             .store
             .insert_evidence_report(&self.viewer, report, &analysis, kind, detail, &self.share, Utc::now())
             .with_context(|| format!("storing {origin}"))?;
+        crackdown_engine::watch(self.store, std::slice::from_ref(&inserted), Utc::now());
         match inserted {
             InsertedReport::Created { .. } => self.summary.imported += 1,
             InsertedReport::Duplicate { .. } => self.summary.duplicates += 1,

@@ -10,6 +10,7 @@ mod intake;
 mod lure;
 mod reports;
 mod trail;
+mod watch;
 
 use std::process::ExitCode;
 
@@ -79,5 +80,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::FreezeList(args) => trail::freeze_list(&cli.global, &args),
         Command::Typologies(args) => trail::typologies(&cli.global, &args),
         Command::Features(args) => trail::features(&cli.global, &args),
+        Command::Watchlists(command) => watch::watchlists(&cli.global, command),
+        Command::Webhooks(command) => watch::webhooks(&cli.global, command),
+        Command::Alerts(command) => watch::alerts(&cli.global, command),
     }
 }

@@ -12,3 +12,4 @@ mod support;
 mod trail;
 mod trail_api;
 mod ui;
+mod watch;
