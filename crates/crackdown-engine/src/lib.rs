@@ -7,6 +7,8 @@
 //! transaction opens, so a bulk import analyses one batch while the store
 //! commits the previous one.
 
+pub mod campaigns;
+
 use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};

@@ -77,7 +77,7 @@ impl Default for LinkConfig {
 impl LinkConfig {
     /// The most reports a feature may be in and still link them, with
     /// `reports` reports in the case.
-    fn max_reports(&self, reports: usize) -> usize {
+    pub fn max_reports(&self, reports: usize) -> usize {
         ((reports as f64 + f64::from(self.prior_reports)) / self.min_weight.exp()).floor() as usize
     }
 
@@ -87,7 +87,7 @@ impl LinkConfig {
     }
 
     /// Agreeing MinHash bins that make two texts near-duplicates.
-    fn min_agreeing_bins(&self) -> usize {
+    pub fn min_agreeing_bins(&self) -> usize {
         ((self.min_similarity.clamp(0.0, 1.0) * BINS as f64).ceil() as usize).max(1)
     }
 }

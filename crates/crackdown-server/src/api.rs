@@ -432,6 +432,7 @@ async fn create_reports(
             &share,
             Utc::now(),
         )?;
+        crackdown_engine::campaigns::link_new(store, &outcome, Utc::now())?;
         Ok(ImportSummary {
             imported: outcome.created(),
             duplicates: outcome.duplicates(),
@@ -626,7 +627,7 @@ async fn create_email_report(
             &report.text,
             report.language.as_deref(),
         );
-        Ok(store.insert_evidence_report(
+        let inserted = store.insert_evidence_report(
             &viewer,
             &report,
             &analysis,
@@ -634,7 +635,9 @@ async fn create_email_report(
             &detail,
             &ShareOptions::default(),
             Utc::now(),
-        )?)
+        )?;
+        crackdown_engine::campaigns::link_pending(store, Utc::now())?;
+        Ok(inserted)
     })
     .await?;
     let (id, duplicate) = match inserted {

@@ -26,10 +26,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(3, "0003_lure_analysis"),
     migration!(4, "0004_intake"),
     migration!(5, "0005_sessions"),
+    migration!(6, "0006_linking"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Applies every migration the database lacks, refusing a database written
 /// by a newer crackdown rather than guessing at its schema.

@@ -2,6 +2,7 @@
 //! exit codes around the library crates. Logic lives in those crates.
 
 mod admin;
+mod campaigns;
 mod cli;
 mod context;
 mod demo;
@@ -65,5 +66,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::FreezeList(args) => trail::freeze_list(&cli.global, &args),
         Command::Typologies(args) => trail::typologies(&cli.global, &args),
         Command::Features(args) => trail::features(&cli.global, &args),
+        Command::Link(args) => campaigns::link(&cli.global, &args),
+        Command::Campaigns(command) => campaigns::run(&cli.global, command),
+        Command::Lookup(args) => campaigns::lookup(&cli.global, &args),
     }
 }
