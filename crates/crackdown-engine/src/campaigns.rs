@@ -110,9 +110,9 @@ fn prepare(input: &LinkInput) -> Prepared {
         report_id: input.id,
         features: features.iter().map(|feature| (feature.kind.as_str().to_owned(), feature.value.clone())).collect(),
         signature: signature.as_ref().map(Signature::to_hex),
-        bands: signature.as_ref().map_or_else(Vec::new, |signature| {
-            signature.band_keys().iter().map(|&key| key as i64).collect()
-        }),
+        bands: signature
+            .as_ref()
+            .map_or_else(Vec::new, |signature| signature.band_keys().iter().map(|&key| key as i64).collect()),
         lookup_keys: lookup_keys(input),
         text_key: text_hash(&input.text) as i64,
         received_at: input.received_at,
@@ -197,7 +197,8 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Prepared, linked: 
     if let Some(signature) = &report.signature {
         let min_bins = config.min_agreeing_bins();
         for candidate in tx.band_candidates(&report.record.bands)? {
-            if Signature::from_hex(&candidate.signature).is_some_and(|other| signature.agreeing_bins(&other) >= min_bins)
+            if Signature::from_hex(&candidate.signature)
+                .is_some_and(|other| signature.agreeing_bins(&other) >= min_bins)
             {
                 merged.push(candidate.campaign_id);
             }
@@ -218,9 +219,8 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Prepared, linked: 
 /// The configuration to partition part of a case of `linked` reports with:
 /// the case's hub decisions come from `common`, weights count the whole case.
 fn part_config(config: &LinkConfig, common: Vec<(String, String)>, part: usize, linked: usize) -> LinkConfig {
-    let common = common
-        .into_iter()
-        .filter_map(|(kind, value)| FeatureKind::parse(&kind).map(|kind| Feature { kind, value }));
+    let common =
+        common.into_iter().filter_map(|(kind, value)| FeatureKind::parse(&kind).map(|kind| Feature { kind, value }));
     LinkConfig {
         hubs: config.hubs.clone().with_common(common),
         prior_reports: u32::try_from((linked + config.prior_reports as usize).saturating_sub(part)).unwrap_or(u32::MAX),
@@ -434,19 +434,23 @@ pub fn lookup(store: &Store, raw: &[u8], context: &Context) -> Result<PublicAnsw
         let first = first_of_text.entry(row.text_key).or_insert(row.report_id);
         *first = (*first).min(row.report_id);
     }
-    let sightings: Vec<Sighting> = rows
-        .into_iter()
-        .map(|row| Sighting {
+    // One sighting per report, at the most specific level it matched.
+    let mut by_report: BTreeMap<i64, Sighting> = BTreeMap::new();
+    for row in rows {
+        let level = levels.get(&(row.kind, row.value)).copied().unwrap_or(MatchLevel::Domain);
+        let sighting = by_report.entry(row.report_id).or_insert(Sighting {
             report: row.report_id,
             duplicate_of: first_of_text.get(&row.text_key).copied().filter(|&first| first != row.report_id),
             // The index holds publishable reports only.
             tlp: crackdown_model::Tlp::Clear,
             consent_publish: true,
-            level: levels.get(&(row.kind, row.value)).copied().unwrap_or(MatchLevel::Domain),
+            level,
             received_at: row.received_at,
             scam_type: row.scam_type,
-        })
-        .collect();
+        });
+        sighting.level = sighting.level.min(level);
+    }
+    let sightings: Vec<Sighting> = by_report.into_values().collect();
     Ok(public_answer(&query, &sightings, legitimate))
 }
 
@@ -530,11 +534,7 @@ pub fn check(store: &Store, viewer: &Viewer, raw: &[u8], context: &Context) -> R
             let types: Vec<&str> = scam_types.keys().map(String::as_str).collect();
             reasons.push(format!("scam types: {}", types.join(", ")));
         }
-        if rows.len() >= 2 {
-            Risk::High
-        } else {
-            Risk::Medium
-        }
+        if rows.len() >= 2 { Risk::High } else { Risk::Medium }
     };
     Ok(CheckAnswer {
         query: query.query.clone(),

@@ -92,7 +92,7 @@ pub struct CheckRow {
 /// for any feature below the hub limit, bounded for hubs.
 const HOLDER_CAMPAIGNS: i64 = 2_000;
 
-const INPUT_COLUMNS: &str = "r.id, r.external_id, r.text, r.language, r.received_at, r.loss_minor, r.loss_currency, \
+const INPUT_COLUMNS: &str = "r.id, r.external_id, r.text, r.language, COALESCE(r.reported_at, r.received_at), r.loss_minor, r.loss_currency, \
      a.scam_type, r.tlp, r.consent_publish";
 
 fn read_inputs(conn: &mut dyn Conn, rows: Vec<Row>) -> Result<Vec<LinkInput>, StoreError> {
@@ -166,7 +166,10 @@ impl LinkTx<'_> {
     pub fn holders(&mut self, kind: &str, value: &str) -> Result<FeatureHolders, StoreError> {
         let reports = self
             .conn
-            .query_one("SELECT COUNT(*) FROM link_features WHERE kind = $1 AND value = $2", &[kind.into(), value.into()])?
+            .query_one(
+                "SELECT COUNT(*) FROM link_features WHERE kind = $1 AND value = $2",
+                &[kind.into(), value.into()],
+            )?
             .map_or(Ok(0), |row| row.int(0))?;
         let campaigns = self
             .conn
@@ -251,7 +254,10 @@ impl LinkTx<'_> {
     /// Every member of a stored campaign.
     pub fn members(&mut self, campaign: i64) -> Result<Vec<i64>, StoreError> {
         self.conn
-            .query("SELECT report_id FROM campaign_members WHERE campaign_id = $1 ORDER BY report_id", &[campaign.into()])?
+            .query(
+                "SELECT report_id FROM campaign_members WHERE campaign_id = $1 ORDER BY report_id",
+                &[campaign.into()],
+            )?
             .iter()
             .map(|row| row.int(0))
             .collect()
@@ -310,9 +316,10 @@ fn write_records(
     let features = records
         .iter()
         .flat_map(|record| {
-            record.features.iter().map(|(kind, value)| {
-                vec![kind.as_str().into(), value.as_str().into(), record.report_id.into()]
-            })
+            record
+                .features
+                .iter()
+                .map(|(kind, value)| vec![kind.as_str().into(), value.as_str().into(), record.report_id.into()])
         })
         .collect();
     insert_rows(conn, "link_features (kind, value, report_id)", 3, " ON CONFLICT DO NOTHING", features)?;
@@ -356,7 +363,8 @@ fn write_records(
 impl Store {
     /// Reports in some campaign.
     pub fn linked_reports(&self) -> Result<i64, StoreError> {
-        self.pool.with(|conn| conn.query_one("SELECT COUNT(*) FROM campaign_members", &[])?.map_or(Ok(0), |row| row.int(0)))
+        self.pool
+            .with(|conn| conn.query_one("SELECT COUNT(*) FROM campaign_members", &[])?.map_or(Ok(0), |row| row.int(0)))
     }
 
     /// Values of a stored campaign's reports held by more than `limit`
@@ -454,7 +462,9 @@ impl Store {
     /// The reports `viewer` may read in each stored campaign with at least
     /// `min_members` readable members, by campaign id.
     pub fn visible_campaigns(&self, viewer: &Viewer, min_members: usize) -> Result<Vec<(i64, Vec<i64>)>, StoreError> {
-        let mut query = Query::new("SELECT m.campaign_id, m.report_id FROM campaign_members m JOIN reports r ON r.id = m.report_id WHERE ");
+        let mut query = Query::new(
+            "SELECT m.campaign_id, m.report_id FROM campaign_members m JOIN reports r ON r.id = m.report_id WHERE ",
+        );
         let visible = visibility(&mut query, viewer);
         query.push(&visible);
         query.push(" ORDER BY m.campaign_id, m.report_id");
@@ -583,7 +593,10 @@ impl Store {
             return Ok(Vec::new());
         }
         if viewer.role == Role::Reporter {
-            return Err(StoreError::Forbidden(format!("{} is a reporter and cannot check beneficiaries", viewer.user_name)));
+            return Err(StoreError::Forbidden(format!(
+                "{} is a reporter and cannot check beneficiaries",
+                viewer.user_name
+            )));
         }
         let mut query = Query::new(
             "SELECT DISTINCT r.id, m.campaign_id, r.received_at, a.scam_type, r.loss_minor, r.loss_currency \

@@ -17,7 +17,11 @@ pub fn link(global: &Global, args: &LinkArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(global)?;
     let viewer = viewer(&store, global)?;
     if viewer.role != crackdown_model::Role::Admin {
-        anyhow::bail!("linking is installation-wide: only admins may run it ({} is a {})", viewer.user_name, viewer.role);
+        anyhow::bail!(
+            "linking is installation-wide: only admins may run it ({} is a {})",
+            viewer.user_name,
+            viewer.role
+        );
     }
     let started = std::time::Instant::now();
     let summary = if args.rebuild {
@@ -131,7 +135,11 @@ pub fn lookup(global: &Global, args: &LookupArgs) -> anyhow::Result<ExitCode> {
             "{} ({}): {}\n{}",
             answer.normalized,
             answer.kind.map_or("unrecognised", |kind| kind.as_str()),
-            if answer.reported { format!("reported in at least {} report(s)", answer.reports) } else { "not reported".to_owned() },
+            if answer.reported {
+                format!("reported in at least {} report(s)", answer.reports)
+            } else {
+                "not reported".to_owned()
+            },
             answer.advice
         );
     }
