@@ -409,9 +409,12 @@ pub fn lookup_context(country: Option<&str>, language: Option<&str>) -> Context 
     Context { country: clean(country).map(|country| country.to_ascii_uppercase()), language: clean(language) }
 }
 
+/// A (kind, value) key of the link and lookup indexes.
+type Key = (String, String);
+
 /// Store keys and their match levels for a query.
-fn query_keys(query: &Query) -> (Vec<(String, String)>, HashMap<(String, String), MatchLevel>) {
-    let mut levels: HashMap<(String, String), MatchLevel> = HashMap::new();
+fn query_keys(query: &Query) -> (Vec<Key>, HashMap<Key, MatchLevel>) {
+    let mut levels: HashMap<Key, MatchLevel> = HashMap::new();
     for (level, kind, value) in query.match_keys() {
         let key = (kind.as_str().to_owned(), value);
         let entry = levels.entry(key).or_insert(level);
