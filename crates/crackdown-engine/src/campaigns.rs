@@ -22,9 +22,10 @@ use crackdown_store::{InsertOutcome, InsertedReport, LinkInput, LinkRecord, Link
 use rayon::prelude::*;
 use serde::Serialize;
 
-/// New reports above which an intake relinks everything instead of
-/// linking one by one: a bulk import is faster as one rebuild.
-const BULK_LINK: usize = 20_000;
+/// New reports above which (and above a quarter of the linked ones) an
+/// intake relinks everything instead of linking one by one: a bulk import
+/// is faster as one rebuild.
+const BULK_LINK: usize = 2_000;
 
 /// Reports read per page by [`rebuild`].
 const REBUILD_PAGE: usize = 50_000;
@@ -141,7 +142,7 @@ pub fn link_reports(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<us
     if ids.is_empty() {
         return Ok(0);
     }
-    if ids.len() > BULK_LINK {
+    if ids.len() > BULK_LINK && ids.len() > store.linked_reports()? as usize / 4 {
         return rebuild(store, now, |_| {}).map(|summary| summary.reports.min(ids.len()));
     }
     let config = link_config(store)?;
@@ -163,7 +164,7 @@ pub fn link_reports(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<us
 pub fn link_pending(store: &Store, now: DateTime<Utc>) -> Result<usize, StoreError> {
     let mut linked = 0;
     loop {
-        let ids = store.newest_unlinked(BULK_LINK)?;
+        let ids = store.newest_unlinked(1_000_000)?;
         if ids.is_empty() {
             return Ok(linked);
         }

@@ -130,6 +130,9 @@ struct FeatureInfo {
     hub: Option<HubReason>,
 }
 
+/// Most reports of one LSH bucket a new text is compared with.
+const BUCKET_COMPARISONS: usize = 64;
+
 /// Near-duplicate detection state over some reports.
 #[derive(Default)]
 struct TextIndex {
@@ -155,7 +158,10 @@ impl TextIndex {
         let mut near = Vec::new();
         for key in signature.band_keys() {
             let bucket = self.buckets.entry(key).or_default();
-            for &other in bucket.iter() {
+            // The newest few of a crowded bucket suffice to connect a report
+            // to its near-duplicates, and keep a flood of look-alike texts
+            // linear instead of quadratic.
+            for &other in bucket.iter().rev().take(BUCKET_COMPARISONS) {
                 let Some(other_signature) = &entries[other as usize].signature else {
                     continue;
                 };

@@ -196,7 +196,9 @@ impl LinkTx<'_> {
         );
         let keys: Vec<String> = bands.iter().map(|&key| query.param(key)).collect();
         query.push(&keys.join(", "));
-        query.push(") LIMIT 1000");
+        // The newest few per call suffice to connect a report to its
+        // near-duplicates (as in crackdown-link's own index).
+        query.push(") ORDER BY t.report_id DESC LIMIT 256");
         self.conn
             .query(&query.sql, &query.params)?
             .iter()
