@@ -7,6 +7,7 @@
 //! transaction opens, so a bulk import analyses one batch while the store
 //! commits the previous one.
 
+pub mod campaigns;
 pub mod trail;
 mod watch;
 

@@ -178,13 +178,19 @@ pub struct WatchedReport {
 /// logged, not returned: the reports are committed by then, and failing the
 /// intake would only make its client resubmit duplicates.
 pub fn watch(store: &Store, stored: &[InsertedReport], now: DateTime<Utc>) -> usize {
-    let reports: Vec<WatchedReport> = stored
+    let ids: Vec<i64> = stored
         .iter()
         .filter_map(|outcome| match outcome {
-            InsertedReport::Created { id } => Some(WatchedReport { id: *id, campaign: None }),
+            InsertedReport::Created { id } => Some(*id),
             InsertedReport::Duplicate { .. } => None,
         })
         .collect();
+    let campaigns = store.campaigns_of(&ids).unwrap_or_else(|error| {
+        tracing::warn!(%error, "campaigns of new reports unknown; campaign watch entries skipped for them");
+        Default::default()
+    });
+    let reports: Vec<WatchedReport> =
+        ids.iter().map(|id| WatchedReport { id: *id, campaign: campaigns.get(id).copied() }).collect();
     watch_reports(store, &reports, now).unwrap_or_else(|error| {
         tracing::error!(%error, reports = reports.len(), "matching new reports against watchlists failed");
         0

@@ -63,6 +63,32 @@ pub enum FeatureKind {
 }
 
 impl FeatureKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [FeatureKind; 17] = [
+        FeatureKind::Phone,
+        FeatureKind::Url,
+        FeatureKind::Email,
+        FeatureKind::Domain,
+        FeatureKind::Ipv4,
+        FeatureKind::Ipv6,
+        FeatureKind::Btc,
+        FeatureKind::Eth,
+        FeatureKind::Tron,
+        FeatureKind::Sol,
+        FeatureKind::Ltc,
+        FeatureKind::Iban,
+        FeatureKind::BankAccount,
+        FeatureKind::Telegram,
+        FeatureKind::Whatsapp,
+        FeatureKind::Line,
+        FeatureKind::Wechat,
+    ];
+
+    /// Reads [`FeatureKind::as_str`]'s spelling.
+    pub fn parse(text: &str) -> Option<FeatureKind> {
+        FeatureKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+    }
+
     /// The contract's spelling of the kind, as in indicator JSON.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -112,6 +138,9 @@ pub enum HubReason {
     OfficialHotline,
     /// A domain the organisation listed as a hub.
     Listed,
+    /// Too common in the whole case to link (counted over every report,
+    /// when only some of them are being partitioned).
+    CommonInCase,
 }
 
 impl HubReason {
@@ -124,6 +153,7 @@ impl HubReason {
             HubReason::Platform => "large platform",
             HubReason::OfficialHotline => "official hotline listed by the organisation",
             HubReason::Listed => "domain listed as a hub by the organisation",
+            HubReason::CommonInCase => "named in too many reports of the case",
         }
     }
 }
@@ -236,6 +266,8 @@ pub struct HubList {
     hotlines: HashSet<String>,
     /// Extra hub domains (registrable, lower case).
     domains: HashSet<String>,
+    /// Values too common in the whole case, when partitioning a part of it.
+    common: HashSet<Feature>,
 }
 
 impl HubList {
@@ -245,7 +277,16 @@ impl HubList {
         HubList {
             hotlines: hotlines.into_iter().map(|phone| phone_key(phone.trim())).collect(),
             domains: domains.into_iter().map(|domain| domain.trim().to_ascii_lowercase()).collect(),
+            common: HashSet::new(),
         }
+    }
+
+    /// These lists plus values known to be too common in the whole case:
+    /// a part of the case (one campaign, one viewer's reports) is then
+    /// partitioned with the case's hub decisions, never joining more.
+    pub fn with_common(mut self, common: impl IntoIterator<Item = Feature>) -> HubList {
+        self.common.extend(common);
+        self
     }
 
     /// Whether a registrable domain is a hub, and why.
@@ -268,6 +309,9 @@ impl HubList {
 
     /// Whether a feature is a hub by these lists.
     pub fn classify(&self, feature: &Feature) -> Option<HubReason> {
+        if self.common.contains(feature) {
+            return Some(HubReason::CommonInCase);
+        }
         match feature.kind {
             FeatureKind::Phone if self.hotlines.contains(&feature.value) => Some(HubReason::OfficialHotline),
             FeatureKind::Domain => self.domain(&feature.value),
@@ -290,6 +334,11 @@ pub(crate) fn url_host_and_path(url: &str) -> Option<(&str, &str)> {
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
     let host = host_port.split(':').next().unwrap_or(host_port);
     (!host.is_empty()).then_some((host, path))
+}
+
+/// The host of a normalized URL, lower case.
+pub fn url_host(url: &str) -> Option<String> {
+    url_host_and_path(url).map(|(host, _)| host.to_ascii_lowercase())
 }
 
 /// A path that names nothing on the host.

@@ -77,7 +77,7 @@ impl Default for LinkConfig {
 impl LinkConfig {
     /// The most reports a feature may be in and still link them, with
     /// `reports` reports in the case.
-    fn max_reports(&self, reports: usize) -> usize {
+    pub fn max_reports(&self, reports: usize) -> usize {
         ((reports as f64 + f64::from(self.prior_reports)) / self.min_weight.exp()).floor() as usize
     }
 
@@ -87,7 +87,7 @@ impl LinkConfig {
     }
 
     /// Agreeing MinHash bins that make two texts near-duplicates.
-    fn min_agreeing_bins(&self) -> usize {
+    pub fn min_agreeing_bins(&self) -> usize {
         ((self.min_similarity.clamp(0.0, 1.0) * BINS as f64).ceil() as usize).max(1)
     }
 }
@@ -130,6 +130,9 @@ struct FeatureInfo {
     hub: Option<HubReason>,
 }
 
+/// Most reports of one LSH bucket a new text is compared with.
+const BUCKET_COMPARISONS: usize = 64;
+
 /// Near-duplicate detection state over some reports.
 #[derive(Default)]
 struct TextIndex {
@@ -155,7 +158,10 @@ impl TextIndex {
         let mut near = Vec::new();
         for key in signature.band_keys() {
             let bucket = self.buckets.entry(key).or_default();
-            for &other in bucket.iter() {
+            // The newest few of a crowded bucket suffice to connect a report
+            // to its near-duplicates, and keep a flood of look-alike texts
+            // linear instead of quadratic.
+            for &other in bucket.iter().rev().take(BUCKET_COMPARISONS) {
                 let Some(other_signature) = &entries[other as usize].signature else {
                     continue;
                 };

@@ -111,6 +111,23 @@ impl Signature {
     pub fn digest(&self) -> u64 {
         self.bins.iter().fold(0x5eed_u64, |hash, &value| mix64(hash.wrapping_mul(BASE) ^ u64::from(value)))
     }
+
+    /// The signature as 256 hexadecimal digits, as the store keeps it.
+    pub fn to_hex(&self) -> String {
+        self.bins.iter().map(|bin| format!("{bin:04x}")).collect()
+    }
+
+    /// Reads [`Signature::to_hex`]'s form; `None` for anything else.
+    pub fn from_hex(text: &str) -> Option<Signature> {
+        if text.len() != BINS * 4 || !text.is_ascii() {
+            return None;
+        }
+        let mut bins = [0_u16; BINS];
+        for (at, bin) in bins.iter_mut().enumerate() {
+            *bin = u16::from_str_radix(text.get(at * 4..at * 4 + 4)?, 16).ok()?;
+        }
+        Some(Signature { bins })
+    }
 }
 
 /// A 64-bit hash of the normalized text: equal for exact resubmissions
@@ -150,6 +167,15 @@ mod tests {
         .expect("long enough");
         assert!(a.similarity(&edited) >= 0.85, "{}", a.similarity(&edited));
         assert!(a.similarity(&other) < 0.3, "{}", a.similarity(&other));
+    }
+
+    #[test]
+    fn signatures_survive_their_stored_form() {
+        let signature = Signature::of("They called me from the bank and said my account was used for laundering")
+            .expect("long enough");
+        assert_eq!(Signature::from_hex(&signature.to_hex()), Some(signature));
+        assert_eq!(Signature::from_hex("00ff"), None);
+        assert_eq!(Signature::from_hex(&"zz".repeat(128)), None);
     }
 
     #[test]

@@ -433,6 +433,7 @@ async fn create_reports(
             &share,
             Utc::now(),
         )?;
+        crackdown_engine::campaigns::link_new(store, &outcome, Utc::now())?;
         crackdown_engine::watch(store, &outcome.reports, Utc::now());
         Ok(ImportSummary {
             imported: outcome.created(),
@@ -637,6 +638,7 @@ async fn create_email_report(
             &ShareOptions::default(),
             Utc::now(),
         )?;
+        crackdown_engine::campaigns::link_pending(store, Utc::now())?;
         crackdown_engine::watch(store, std::slice::from_ref(&inserted), Utc::now());
         Ok(inserted)
     })

@@ -266,7 +266,12 @@ pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> R
         return refuse(StatusCode::SERVICE_UNAVAILABLE, "busy; try again in a moment", Some(Duration::from_secs(1)));
     };
     let client_hash = gate.client_hash(client);
-    match blocking(&state, move |store| Ok(store.insert_public_report(&report, &client_hash, Utc::now())?)).await {
+    let stored = move |store: &crackdown_store::Store| {
+        let receipt = store.insert_public_report(&report, &client_hash, Utc::now())?;
+        crackdown_engine::campaigns::link_pending(store, Utc::now())?;
+        Ok(receipt)
+    };
+    match blocking(&state, stored).await {
         Ok(receipt) => (StatusCode::ACCEPTED, Json(Receipt { receipt })).into_response(),
         Err(error) => error.into_response(),
     }

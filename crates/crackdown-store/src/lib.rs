@@ -9,6 +9,7 @@
 mod analysis;
 mod db;
 mod ledger;
+mod linking;
 mod migrations;
 mod reports;
 mod sessions;
@@ -28,6 +29,7 @@ use crackdown_model::Viewer;
 pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
 use db::{Pool, PostgresConn, SqliteConn};
 pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, TransferOutcome};
+pub use linking::{BandCandidate, CheckRow, FeatureHolders, LinkInput, LinkRecord, LinkTx, LookupRow};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};

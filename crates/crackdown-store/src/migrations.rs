@@ -26,6 +26,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(3, "0003_lure_analysis"),
     migration!(4, "0004_intake"),
     migration!(5, "0005_sessions"),
+    migration!(6, "0006_linking"),
     migration!(7, "0007_watchlists"),
     migration!(8, "0008_typology_hits"),
 ];

@@ -253,7 +253,7 @@ const ROWS_PER_STATEMENT: usize = 500;
 /// Inserts `rows` of `width` values each into `table (columns)` with
 /// multi-row statements, appending `suffix` (e.g. a RETURNING clause) and
 /// collecting what the statements return.
-fn insert_rows(
+pub(crate) fn insert_rows(
     conn: &mut dyn Conn,
     into: &str,
     width: usize,

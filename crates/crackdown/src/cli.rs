@@ -105,6 +105,13 @@ pub enum Command {
     Typologies(TypologiesArgs),
     /// Per-transfer graph features compatible with Snap ML's GraphFeaturePreprocessor.
     Features(FeaturesArgs),
+    /// Link reports into campaigns (new reports are linked as they arrive; `--rebuild` relinks all).
+    Link(LinkArgs),
+    /// Campaigns: reports linked through shared specific indicators and near-duplicate text.
+    #[command(subcommand)]
+    Campaigns(CampaignsCommand),
+    /// The public "check before you pay" lookup of a phone, link, wallet or account.
+    Lookup(LookupArgs),
     /// Your organisation's watchlist: indicators, prefixes, domains, regexes, campaigns and scam
     /// types that raise an alert when a new report names them (admins and analysts).
     #[command(subcommand)]
@@ -173,6 +180,49 @@ pub enum AlertsCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Args)]
+pub struct LinkArgs {
+    /// Relink every stored report and replace the stored campaigns.
+    #[arg(long)]
+    pub rebuild: bool,
+    /// Print a JSON summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum CampaignsCommand {
+    /// The campaigns you may see (two reports or more unless --all).
+    List {
+        /// Include single-report campaigns.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One campaign with its reports, indicators and why each report is in it.
+    Show {
+        /// The campaign id (its smallest report id).
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct LookupArgs {
+    /// The value to check: a phone in any format, a (defanged) link, a wallet, an IBAN.
+    pub value: String,
+    /// Country of a national phone number (ISO code).
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Language whose country a national phone number is read in (th, my, zh, ...).
+    #[arg(long)]
+    pub lang: Option<String>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]

@@ -196,7 +196,9 @@ fn load_case(store: &Store, case: &Path) -> anyhow::Result<usize> {
     for chat in chats {
         intake.chat(&chat, None, None)?;
     }
-    Ok(loaded + intake.imported())
+    let imported = intake.imported();
+    crackdown_engine::campaigns::link_pending(store, Utc::now()).context("linking the demo reports into campaigns")?;
+    Ok(loaded + imported)
 }
 
 pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {

@@ -161,6 +161,7 @@ pub fn reports(global: &Global, args: &ImportReportsArgs) -> anyhow::Result<Exit
         }
     }
 
+    crackdown_engine::campaigns::link_pending(&store, Utc::now()).context("linking the imported reports")?;
     if args.json {
         print_json(&summary)?;
     } else {

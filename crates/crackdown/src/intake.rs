@@ -144,6 +144,7 @@ impl<'a> Intake<'a> {
     }
 
     fn finish(self, json: bool) -> anyhow::Result<ExitCode> {
+        crackdown_engine::campaigns::link_pending(self.store, Utc::now()).context("linking the new reports")?;
         let summary = self.summary;
         if json {
             print_json(&summary)?;

@@ -2,6 +2,7 @@
 //! exit codes around the library crates. Logic lives in those crates.
 
 mod admin;
+mod campaigns;
 mod cli;
 mod context;
 mod demo;
@@ -83,5 +84,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Watchlists(command) => watch::watchlists(&cli.global, command),
         Command::Webhooks(command) => watch::webhooks(&cli.global, command),
         Command::Alerts(command) => watch::alerts(&cli.global, command),
+        Command::Link(args) => campaigns::link(&cli.global, &args),
+        Command::Campaigns(command) => campaigns::run(&cli.global, command),
+        Command::Lookup(args) => campaigns::lookup(&cli.global, &args),
     }
 }

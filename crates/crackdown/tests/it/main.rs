@@ -6,6 +6,7 @@ mod api;
 mod demo;
 mod import;
 mod intake;
+mod link;
 mod lure;
 mod public;
 mod support;

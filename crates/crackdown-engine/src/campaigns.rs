@@ -1,0 +1,561 @@
+//! Campaigns and the public lookup as use cases.
+//!
+//! Linking is installation-wide and incremental: [`link_new`] links the
+//! reports an intake just stored against everything stored (shared
+//! specific values and near-duplicate texts merge campaigns; a value that
+//! just became too common re-partitions the campaign it held together), and
+//! [`rebuild`] relinks everything in one pass with `crackdown-link`'s
+//! [`Linker`]. Reading is per viewer: [`campaigns`] and [`campaign`]
+//! re-partition each stored campaign over the reports the viewer may read,
+//! with the case's hub decisions, so an unreadable report never joins two
+//! readable ones (no leak through correlation).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use crackdown_link::lookup::{MatchLevel, PublicAnswer, Query, QueryError, Sighting, public_answer, publishable};
+use crackdown_link::minhash::{Signature, text_hash};
+use crackdown_link::{Campaign, Feature, FeatureKind, HubList, LinkConfig, LinkReport, Linker, ReportIndicator};
+use crackdown_lure::{Context, IndicatorKind};
+use crackdown_model::{Currency, Money, Viewer};
+use crackdown_store::{InsertOutcome, InsertedReport, LinkInput, LinkRecord, LinkTx, Store, StoreError};
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// New reports above which (and above a quarter of the linked ones) an
+/// intake relinks everything instead of linking one by one: a bulk import
+/// is faster as one rebuild.
+const BULK_LINK: usize = 2_000;
+
+/// Reports read per page by [`rebuild`].
+const REBUILD_PAGE: usize = 50_000;
+
+/// The linker's configuration with the hub lists of this installation: the
+/// values organisations vouch for (their hotlines, their domains).
+pub fn link_config(store: &Store) -> Result<LinkConfig, StoreError> {
+    let mut hotlines = Vec::new();
+    let mut domains = Vec::new();
+    for (kind, value) in store.known_legitimate_values()? {
+        match kind.as_str() {
+            "phone" => hotlines.push(value),
+            "domain" => domains.push(value),
+            _ => {}
+        }
+    }
+    Ok(LinkConfig { hubs: HubList::new(hotlines, domains), ..LinkConfig::default() })
+}
+
+fn indicator_kind(text: &str) -> Option<IndicatorKind> {
+    IndicatorKind::ALL.into_iter().find(|kind| kind.as_str() == text)
+}
+
+fn money(loss: &Option<(i64, String)>) -> Option<Money> {
+    loss.as_ref().and_then(|(minor, code)| Currency::from_code(code).map(|currency| Money::new(*minor, currency)))
+}
+
+fn link_report(input: &LinkInput) -> LinkReport {
+    LinkReport {
+        id: input.id,
+        indicators: input
+            .indicators
+            .iter()
+            .filter_map(|(kind, value)| indicator_kind(kind).map(|kind| ReportIndicator::new(kind, value.clone())))
+            .collect(),
+        text: input.text.clone(),
+        received_at: input.received_at,
+        loss: money(&input.loss),
+        scam_type: input.scam_type.clone(),
+    }
+}
+
+/// The public lookup keys of a publishable report: each value, and for
+/// links and domains their host and registrable domain. Never cards (the
+/// victim's own), never text.
+fn lookup_keys(input: &LinkInput) -> Vec<(String, String)> {
+    if !publishable(input.tlp, input.consent_publish) {
+        return Vec::new();
+    }
+    let mut keys = Vec::new();
+    for (kind, value) in &input.indicators {
+        let host = match indicator_kind(kind) {
+            Some(IndicatorKind::Card) | None => continue,
+            Some(IndicatorKind::Url) => crackdown_link::features::url_host(value),
+            Some(IndicatorKind::Domain) => Some(value.clone()),
+            Some(_) => None,
+        };
+        keys.push((kind.clone(), value.clone()));
+        if let Some(host) = host {
+            if let Some(domain) = crackdown_lure::registrable_domain(&host) {
+                keys.push(("domain".to_owned(), domain));
+            }
+            keys.push(("domain".to_owned(), host));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// A report ready for the link index.
+struct Prepared {
+    record: LinkRecord,
+    features: Vec<Feature>,
+    signature: Option<Signature>,
+}
+
+fn prepare(input: &LinkInput) -> Prepared {
+    let report = link_report(input);
+    let features = crackdown_link::features::features_of(&report.indicators);
+    let signature = Signature::of(&input.text);
+    let record = LinkRecord {
+        report_id: input.id,
+        features: features.iter().map(|feature| (feature.kind.as_str().to_owned(), feature.value.clone())).collect(),
+        signature: signature.as_ref().map(Signature::to_hex),
+        bands: signature
+            .as_ref()
+            .map_or_else(Vec::new, |signature| signature.band_keys().iter().map(|&key| key as i64).collect()),
+        lookup_keys: lookup_keys(input),
+        text_key: text_hash(&input.text) as i64,
+        received_at: input.received_at,
+        scam_type: input.scam_type.clone(),
+    };
+    Prepared { record, features, signature }
+}
+
+/// Links the reports an intake just created (duplicates are already
+/// linked). The one call every intake path makes after storing.
+pub fn link_new(store: &Store, outcome: &InsertOutcome, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let ids: Vec<i64> = outcome
+        .reports
+        .iter()
+        .filter_map(|report| match report {
+            InsertedReport::Created { id } => Some(*id),
+            InsertedReport::Duplicate { .. } => None,
+        })
+        .collect();
+    link_reports(store, &ids, now)
+}
+
+/// Links stored reports that are in no campaign yet, one by one (or by a
+/// rebuild when there are very many). Returns how many were linked.
+pub fn link_reports(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<usize, StoreError> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    if ids.len() > BULK_LINK && ids.len() > store.linked_reports()? as usize / 4 {
+        return rebuild(store, now, |_| {}).map(|summary| summary.reports.min(ids.len()));
+    }
+    let config = link_config(store)?;
+    let inputs = store.link_inputs(ids)?;
+    let prepared: Vec<Prepared> = inputs.par_iter().map(prepare).collect();
+    store.linking(now, |tx| {
+        let pending: HashSet<i64> = tx.unlinked(ids)?.into_iter().collect();
+        let mut linked = tx.linked_reports()? as usize;
+        for report in prepared.iter().filter(|report| pending.contains(&report.record.report_id)) {
+            linked += 1;
+            add_one(tx, &config, report, linked)?;
+        }
+        Ok(pending.len())
+    })
+}
+
+/// Links whatever was stored after the newest linked report: the call an
+/// intake makes when it does not hold the new ids (the public form).
+pub fn link_pending(store: &Store, now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let mut linked = 0;
+    loop {
+        let ids = store.newest_unlinked(1_000_000)?;
+        if ids.is_empty() {
+            return Ok(linked);
+        }
+        let done = link_reports(store, &ids, now)?;
+        linked += done;
+        if done == 0 {
+            return Ok(linked);
+        }
+    }
+}
+
+/// Links one report against the stored index, with `linked` reports in the
+/// case counting it.
+fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Prepared, linked: usize) -> Result<(), StoreError> {
+    let (old_limit, limit) = (config.max_reports(linked - 1), config.max_reports(linked));
+    let mut merged = Vec::new();
+    let mut crossed = Vec::new();
+    for feature in &report.features {
+        if config.hubs.classify(feature).is_some() {
+            continue;
+        }
+        let holders = tx.holders(feature.kind.as_str(), &feature.value)?;
+        let count = holders.reports as usize + 1;
+        if count <= limit {
+            merged.extend(holders.campaigns);
+        } else if count - 1 <= old_limit && count > 2 {
+            // Just became too common: what it held together may fall apart.
+            crossed.extend(holders.campaigns);
+        }
+    }
+    if let Some(signature) = &report.signature {
+        let min_bins = config.min_agreeing_bins();
+        for candidate in tx.band_candidates(&report.record.bands)? {
+            if Signature::from_hex(&candidate.signature)
+                .is_some_and(|other| signature.agreeing_bins(&other) >= min_bins)
+            {
+                merged.push(candidate.campaign_id);
+            }
+        }
+    }
+    merged.sort_unstable();
+    merged.dedup();
+    let campaign = merged.first().copied().map_or(report.record.report_id, |first| first.min(report.record.report_id));
+    tx.record(&report.record, campaign, &merged)?;
+    crossed.sort_unstable();
+    crossed.dedup();
+    for old in crossed {
+        repartition(tx, config, old, linked)?;
+    }
+    Ok(())
+}
+
+/// The configuration to partition part of a case of `linked` reports with:
+/// the case's hub decisions come from `common`, weights count the whole case.
+fn part_config(config: &LinkConfig, common: Vec<(String, String)>, part: usize, linked: usize) -> LinkConfig {
+    let common =
+        common.into_iter().filter_map(|(kind, value)| FeatureKind::parse(&kind).map(|kind| Feature { kind, value }));
+    LinkConfig {
+        hubs: config.hubs.clone().with_common(common),
+        prior_reports: u32::try_from((linked + config.prior_reports as usize).saturating_sub(part)).unwrap_or(u32::MAX),
+        min_weight: 0.0,
+        min_similarity: config.min_similarity,
+    }
+}
+
+/// Recomputes one stored campaign after a value in it became a hub.
+fn repartition(tx: &mut LinkTx<'_>, config: &LinkConfig, campaign: i64, linked: usize) -> Result<(), StoreError> {
+    let members = tx.members(campaign)?;
+    if members.len() < 2 {
+        return Ok(());
+    }
+    let common = tx.common_features(campaign, config.max_reports(linked) as i64)?;
+    let inputs = tx.inputs(&members)?;
+    let part = part_config(config, common, inputs.len(), linked);
+    let linker = Linker::rebuild(part, inputs.iter().map(link_report).collect())
+        .map_err(|error| StoreError::Invalid(error.to_string()))?;
+    let moves: Vec<(i64, i64)> = linker
+        .partition_ids()
+        .into_iter()
+        .flat_map(|piece| {
+            let id = piece[0];
+            piece.into_iter().map(move |report| (report, id))
+        })
+        .collect();
+    tx.reassign(&moves)
+}
+
+/// What `crackdown link --rebuild` did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RebuildSummary {
+    pub reports: usize,
+    pub campaigns: usize,
+    /// Campaigns of two reports or more.
+    pub linked_campaigns: usize,
+    pub largest: usize,
+}
+
+/// Relinks every stored report in one pass and replaces the stored
+/// partition and index. `progress` hears the reports read so far.
+pub fn rebuild(
+    store: &Store,
+    now: DateTime<Utc>,
+    mut progress: impl FnMut(usize),
+) -> Result<RebuildSummary, StoreError> {
+    let config = link_config(store)?;
+    let mut inputs = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.link_inputs_page(after, REBUILD_PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        inputs.extend(page);
+        progress(inputs.len());
+    }
+    let records: Vec<LinkRecord> = inputs.par_iter().map(|input| prepare(input).record).collect();
+    let reports: Vec<LinkReport> = inputs.par_iter().map(link_report).collect();
+    drop(inputs);
+    let linker = Linker::rebuild(config, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
+    let partition = linker.partition_ids();
+    let members: Vec<(i64, i64)> =
+        partition.iter().flat_map(|piece| piece.iter().map(move |&report| (report, piece[0]))).collect();
+    store.replace_links(&records, &members, now)?;
+    Ok(RebuildSummary {
+        reports: members.len(),
+        campaigns: partition.len(),
+        linked_campaigns: partition.iter().filter(|piece| piece.len() > 1).count(),
+        largest: partition.iter().map(Vec::len).max().unwrap_or(0),
+    })
+}
+
+/// A campaign as a viewer sees it: the fields, with reports named by
+/// the id given at import when there is one.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CampaignView {
+    pub id: i64,
+    pub reports: Vec<serde_json::Value>,
+    pub indicators: Vec<crackdown_link::CampaignIndicator>,
+    pub victims: u64,
+    pub loss: BTreeMap<String, String>,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
+    pub scam_types: BTreeMap<String, u64>,
+    /// Internal report ids, ascending (the same order as `reports`).
+    #[serde(skip)]
+    pub report_ids: Vec<i64>,
+    /// Why the reports are together.
+    #[serde(skip)]
+    pub links: Vec<crackdown_link::Link>,
+}
+
+/// The campaigns the viewer's readable reports form inside one stored
+/// campaign.
+fn view_part(
+    store: &Store,
+    config: &LinkConfig,
+    campaign: i64,
+    inputs: &[&LinkInput],
+    linked: usize,
+) -> Result<Vec<CampaignView>, StoreError> {
+    let common =
+        if inputs.len() > 1 { store.common_features(campaign, config.max_reports(linked) as i64)? } else { Vec::new() };
+    let part = part_config(config, common, inputs.len(), linked);
+    let linker = Linker::rebuild(part, inputs.iter().map(|input| link_report(input)).collect())
+        .map_err(|error| StoreError::Invalid(error.to_string()))?;
+    let names: HashMap<i64, serde_json::Value> = inputs
+        .iter()
+        .map(|input| {
+            let name = input.external_id.clone().map_or_else(|| input.id.into(), serde_json::Value::String);
+            (input.id, name)
+        })
+        .collect();
+    let readable: HashSet<i64> = inputs.iter().map(|input| input.id).collect();
+    Ok(linker.campaigns(&readable).into_iter().map(|campaign| to_view(campaign, &names)).collect())
+}
+
+fn to_view(campaign: Campaign, names: &HashMap<i64, serde_json::Value>) -> CampaignView {
+    CampaignView {
+        id: campaign.id,
+        reports: campaign.reports.iter().map(|id| names.get(id).cloned().unwrap_or_else(|| (*id).into())).collect(),
+        indicators: campaign.indicators,
+        victims: campaign.victims,
+        loss: campaign.loss,
+        first_seen: campaign.first_seen,
+        last_seen: campaign.last_seen,
+        scam_types: campaign.scam_types,
+        report_ids: campaign.reports,
+        links: campaign.links,
+    }
+}
+
+/// The campaigns `viewer` may see, by id; single-report ones only with
+/// `all`.
+pub fn campaigns(store: &Store, viewer: &Viewer, all: bool) -> Result<Vec<CampaignView>, StoreError> {
+    let config = link_config(store)?;
+    let linked = store.linked_reports()? as usize;
+    let stored = store.visible_campaigns(viewer, if all { 1 } else { 2 })?;
+    let ids: Vec<i64> = stored.iter().flat_map(|(_, members)| members.iter().copied()).collect();
+    let inputs = store.visible_link_inputs(viewer, &ids)?;
+    let by_id: HashMap<i64, &LinkInput> = inputs.iter().map(|input| (input.id, input)).collect();
+    let mut views = Vec::new();
+    for (campaign, members) in &stored {
+        let part: Vec<&LinkInput> = members.iter().filter_map(|id| by_id.get(id).copied()).collect();
+        if part.is_empty() {
+            continue;
+        }
+        views.extend(view_part(store, &config, *campaign, &part, linked)?);
+    }
+    if !all {
+        views.retain(|view| view.report_ids.len() > 1);
+    }
+    views.sort_by_key(|view| view.id);
+    Ok(views)
+}
+
+/// One campaign the viewer may see, by its id (the smallest report id in
+/// it as they see it).
+pub fn campaign(store: &Store, viewer: &Viewer, id: i64) -> Result<CampaignView, StoreError> {
+    let config = link_config(store)?;
+    let linked = store.linked_reports()? as usize;
+    let (stored, members) = store.visible_campaign_of(viewer, id)?;
+    let inputs = store.visible_link_inputs(viewer, &members)?;
+    let part: Vec<&LinkInput> = inputs.iter().collect();
+    view_part(store, &config, stored, &part, linked)?
+        .into_iter()
+        .find(|view| view.id == id)
+        .ok_or_else(|| StoreError::NotFound(format!("campaign {id}")))
+}
+
+/// Why a lookup could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum LookupError {
+    /// Unusable input: a 400.
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The region rules of the contract: a national number takes its region
+/// from the country when given, else from the language.
+pub fn lookup_context(country: Option<&str>, language: Option<&str>) -> Context {
+    let clean = |value: Option<&str>| value.map(str::trim).filter(|value| !value.is_empty()).map(str::to_owned);
+    Context { country: clean(country).map(|country| country.to_ascii_uppercase()), language: clean(language) }
+}
+
+/// A (kind, value) key of the link and lookup indexes.
+type Key = (String, String);
+
+/// Store keys and their match levels for a query.
+fn query_keys(query: &Query) -> (Vec<Key>, HashMap<Key, MatchLevel>) {
+    let mut levels: HashMap<Key, MatchLevel> = HashMap::new();
+    for (level, kind, value) in query.match_keys() {
+        let key = (kind.as_str().to_owned(), value);
+        let entry = levels.entry(key).or_insert(level);
+        *entry = (*entry).min(level);
+    }
+    let keys = levels.keys().cloned().collect();
+    (keys, levels)
+}
+
+/// The public answer for a pasted value (see `crackdown_link::lookup`).
+pub fn lookup(store: &Store, raw: &[u8], context: &Context) -> Result<PublicAnswer, LookupError> {
+    let query = Query::parse(raw, context)?;
+    let (keys, levels) = query_keys(&query);
+    let exact: Vec<(String, String)> =
+        query.kind.map(|kind| vec![(kind.as_str().to_owned(), query.normalized.clone())]).unwrap_or_default();
+    let legitimate = store.known_legitimate(&exact)?;
+    let rows = if legitimate || !query.valid { Vec::new() } else { store.lookup_rows(&keys)? };
+    let mut first_of_text: HashMap<i64, i64> = HashMap::new();
+    for row in &rows {
+        let first = first_of_text.entry(row.text_key).or_insert(row.report_id);
+        *first = (*first).min(row.report_id);
+    }
+    // One sighting per report, at the most specific level it matched.
+    let mut by_report: BTreeMap<i64, Sighting> = BTreeMap::new();
+    for row in rows {
+        let level = levels.get(&(row.kind, row.value)).copied().unwrap_or(MatchLevel::Domain);
+        let sighting = by_report.entry(row.report_id).or_insert(Sighting {
+            report: row.report_id,
+            duplicate_of: first_of_text.get(&row.text_key).copied().filter(|&first| first != row.report_id),
+            // The index holds publishable reports only.
+            tlp: crackdown_model::Tlp::Clear,
+            consent_publish: true,
+            level,
+            received_at: row.received_at,
+            scam_type: row.scam_type,
+        });
+        sighting.level = sighting.level.min(level);
+    }
+    let sightings: Vec<Sighting> = by_report.into_values().collect();
+    Ok(public_answer(&query, &sightings, legitimate))
+}
+
+/// How risky paying a beneficiary looks to the checking organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    /// Reported by several victims, or part of a campaign.
+    High,
+    /// Reported once.
+    Medium,
+    /// Nothing the organisation may read names it.
+    Low,
+    /// Not a usable account, phone or wallet (fails its checksum or format).
+    Invalid,
+}
+
+/// The answer of a pre-payment check.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckAnswer {
+    pub query: String,
+    #[serde(rename = "type")]
+    pub kind: Option<IndicatorKind>,
+    pub normalized: String,
+    pub valid: bool,
+    pub risk: Risk,
+    pub reasons: Vec<String>,
+    /// Reports the organisation may read that name the beneficiary.
+    pub reports: usize,
+    /// Campaigns those reports are in.
+    pub campaigns: Vec<i64>,
+    pub first_seen: Option<NaiveDate>,
+    pub last_seen: Option<NaiveDate>,
+    pub scam_types: BTreeMap<String, u64>,
+    /// Reported losses per currency, exact decimals.
+    pub loss: BTreeMap<String, String>,
+    pub known_legitimate: bool,
+}
+
+/// A bank's pre-payment check of a beneficiary, from what `viewer` may read.
+pub fn check(store: &Store, viewer: &Viewer, raw: &[u8], context: &Context) -> Result<CheckAnswer, LookupError> {
+    let query = Query::parse(raw, context)?;
+    let exact: Vec<(String, String)> =
+        query.kind.map(|kind| vec![(kind.as_str().to_owned(), query.normalized.clone())]).unwrap_or_default();
+    let mut keys = exact.clone();
+    if query.kind == Some(IndicatorKind::Phone) {
+        keys.push(("whatsapp".to_owned(), query.normalized.clone()));
+    }
+    let known_legitimate = store.known_legitimate(&exact)?;
+    let rows = if query.valid { store.check_rows(viewer, &keys)? } else { Vec::new() };
+    let mut campaigns: Vec<i64> = rows.iter().filter_map(|row| row.campaign_id).collect();
+    campaigns.sort_unstable();
+    campaigns.dedup();
+    let mut scam_types: BTreeMap<String, u64> = BTreeMap::new();
+    let mut loss: BTreeMap<&'static str, (i64, Currency)> = BTreeMap::new();
+    for row in &rows {
+        if let Some(scam_type) = &row.scam_type {
+            *scam_types.entry(scam_type.clone()).or_default() += 1;
+        }
+        if let Some(amount) = money(&row.loss) {
+            let currency = amount.currency();
+            let total = loss.entry(currency.code()).or_insert((0, currency));
+            total.0 = total.0.saturating_add(amount.minor());
+        }
+    }
+    let days: Vec<NaiveDate> = rows.iter().map(|row| row.received_at.date_naive()).collect();
+    let kind_name = query.kind.map_or("value", IndicatorKind::as_str);
+    let mut reasons = Vec::new();
+    let risk = if !query.valid {
+        reasons.push(format!("the {kind_name} fails its checksum or format check"));
+        Risk::Invalid
+    } else if known_legitimate {
+        reasons.push(format!("the {kind_name} is on an organisation's list of legitimate contacts"));
+        Risk::Low
+    } else if rows.is_empty() {
+        reasons.push("no report you may read names it".to_owned());
+        Risk::Low
+    } else {
+        reasons.push(format!("named in {} report(s) you may read", rows.len()));
+        if !scam_types.is_empty() {
+            let types: Vec<&str> = scam_types.keys().map(String::as_str).collect();
+            reasons.push(format!("scam types: {}", types.join(", ")));
+        }
+        if rows.len() >= 2 { Risk::High } else { Risk::Medium }
+    };
+    Ok(CheckAnswer {
+        query: query.query.clone(),
+        kind: query.kind,
+        normalized: query.normalized.clone(),
+        valid: query.valid,
+        risk,
+        reasons,
+        reports: rows.len(),
+        campaigns,
+        first_seen: days.iter().min().copied(),
+        last_seen: days.iter().max().copied(),
+        scam_types,
+        loss: loss
+            .into_iter()
+            .map(|(code, (minor, currency))| (code.to_owned(), Money::new(minor, currency).decimal()))
+            .collect(),
+        known_legitimate,
+    })
+}

@@ -1,0 +1,651 @@
+//! Campaign membership, the link index and the public lookup index.
+//!
+//! Linking is installation-wide: the partition stored in `campaign_members`
+//! is computed over every report, so the functions that maintain it
+//! ([`Store::link_inputs`], [`Store::linking`], [`Store::replace_links`])
+//! take no viewer and return nothing a person reads. Everything a person
+//! reads goes through the report's `visibility()`: [`Store::visible_campaigns`]
+//! and [`Store::visible_link_inputs`] hand out only readable members, which
+//! the caller re-partitions, so an unreadable report never joins two
+//! readable ones. The lookup index holds only publishable reports (CLEAR, or
+//! consent with GREEN or AMBER) and no text, name or contact.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use crackdown_model::{Role, Tlp, Viewer};
+
+use crate::db::{Conn, Row, Value};
+use crate::reports::{Query, insert_rows, visibility};
+use crate::{Store, StoreError, from_ms, require_admin, to_ms};
+
+/// What linking needs of one stored report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkInput {
+    pub id: i64,
+    pub external_id: Option<String>,
+    /// (kind, normalized) of each indicator the analysis found.
+    pub indicators: Vec<(String, String)>,
+    pub text: String,
+    pub language: Option<String>,
+    pub received_at: DateTime<Utc>,
+    /// Loss in minor units and its currency code.
+    pub loss: Option<(i64, String)>,
+    pub scam_type: Option<String>,
+    pub tlp: Tlp,
+    pub consent_publish: bool,
+}
+
+/// One report's place in the link index, as the linker decided it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkRecord {
+    pub report_id: i64,
+    /// (kind, value) link features.
+    pub features: Vec<(String, String)>,
+    /// MinHash signature (hex) and band keys, when the text is long enough.
+    pub signature: Option<String>,
+    pub bands: Vec<i64>,
+    /// (kind, value) lookup keys when the report is publishable.
+    pub lookup_keys: Vec<(String, String)>,
+    /// Hash of the normalized text: resubmissions share it.
+    pub text_key: i64,
+    pub received_at: DateTime<Utc>,
+    pub scam_type: Option<String>,
+}
+
+/// A feature's holders so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeatureHolders {
+    pub reports: i64,
+    /// Campaigns of (some of) its holders.
+    pub campaigns: Vec<i64>,
+}
+
+/// A report sharing an LSH band with a new one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BandCandidate {
+    pub report_id: i64,
+    pub signature: String,
+    pub campaign_id: i64,
+}
+
+/// A report naming a looked-up value, as the public index keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LookupRow {
+    pub kind: String,
+    pub value: String,
+    pub report_id: i64,
+    pub text_key: i64,
+    pub received_at: DateTime<Utc>,
+    pub scam_type: Option<String>,
+}
+
+/// A report the checking organisation may read that names a beneficiary.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckRow {
+    pub report_id: i64,
+    pub campaign_id: Option<i64>,
+    pub received_at: DateTime<Utc>,
+    pub scam_type: Option<String>,
+    pub loss: Option<(i64, String)>,
+}
+
+/// Most campaigns read per feature when linking: enough to merge them all
+/// for any feature below the hub limit, bounded for hubs.
+const HOLDER_CAMPAIGNS: i64 = 2_000;
+
+const INPUT_COLUMNS: &str = "r.id, r.external_id, r.text, r.language, COALESCE(r.reported_at, r.received_at), r.loss_minor, r.loss_currency, \
+     a.scam_type, r.tlp, r.consent_publish";
+
+fn read_inputs(conn: &mut dyn Conn, rows: Vec<Row>) -> Result<Vec<LinkInput>, StoreError> {
+    let mut inputs = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let tlp = row.text(8)?;
+        inputs.push(LinkInput {
+            id: row.int(0)?,
+            external_id: row.opt_text(1)?,
+            indicators: Vec::new(),
+            text: row.text(2)?,
+            language: row.opt_text(3)?,
+            received_at: from_ms(row.int(4)?)?,
+            loss: match (row.opt_int(5)?, row.opt_text(6)?) {
+                (Some(minor), Some(code)) => Some((minor, code)),
+                _ => None,
+            },
+            scam_type: row.opt_text(7)?,
+            tlp: crackdown_model::Keyword::parse_keyword(&tlp)
+                .ok_or_else(|| StoreError::Schema(format!("unknown TLP {tlp:?}")))?,
+            consent_publish: row.bool(9)?,
+        });
+    }
+    let (Some(first), Some(last)) = (inputs.first().map(|i| i.id), inputs.iter().map(|i| i.id).max()) else {
+        return Ok(inputs);
+    };
+    let first = inputs.iter().map(|i| i.id).min().unwrap_or(first);
+    let position: std::collections::HashMap<i64, usize> =
+        inputs.iter().enumerate().map(|(at, input)| (input.id, at)).collect();
+    for row in conn.query(
+        "SELECT report_id, kind, normalized FROM report_indicators WHERE report_id BETWEEN $1 AND $2 \
+         ORDER BY report_id, span_start",
+        &[first.into(), last.into()],
+    )? {
+        if let Some(&at) = position.get(&row.int(0)?) {
+            inputs[at].indicators.push((row.text(1)?, row.text(2)?));
+        }
+    }
+    Ok(inputs)
+}
+
+/// `(k = $1 AND v = $2) OR ...` over (kind, value) pairs, with the column
+/// names given: an OR of equalities uses the index on both backends.
+fn pairs_condition(query: &mut Query, kind_column: &str, value_column: &str, pairs: &[(String, String)]) -> String {
+    let terms: Vec<String> = pairs
+        .iter()
+        .map(|(kind, value)| {
+            let kind = query.param(kind.as_str());
+            let value = query.param(value.as_str());
+            format!("({kind_column} = {kind} AND {value_column} = {value})")
+        })
+        .collect();
+    format!("({})", terms.join(" OR "))
+}
+
+/// The link index inside one transaction, for linking a few new reports
+/// against everything stored.
+pub struct LinkTx<'a> {
+    conn: &'a mut dyn Conn,
+    now: DateTime<Utc>,
+}
+
+impl LinkTx<'_> {
+    /// Reports already in a campaign.
+    pub fn linked_reports(&mut self) -> Result<i64, StoreError> {
+        self.conn.query_one("SELECT COUNT(*) FROM campaign_members", &[])?.map_or(Ok(0), |row| row.int(0))
+    }
+
+    /// How many linked reports hold a feature, and their campaigns (at most
+    /// a bounded number; the count tells the caller whether it is a hub).
+    pub fn holders(&mut self, kind: &str, value: &str) -> Result<FeatureHolders, StoreError> {
+        let reports = self
+            .conn
+            .query_one(
+                "SELECT COUNT(*) FROM link_features WHERE kind = $1 AND value = $2",
+                &[kind.into(), value.into()],
+            )?
+            .map_or(Ok(0), |row| row.int(0))?;
+        let campaigns = self
+            .conn
+            .query(
+                "SELECT DISTINCT m.campaign_id FROM link_features f JOIN campaign_members m ON m.report_id = f.report_id \
+                 WHERE f.kind = $1 AND f.value = $2 LIMIT $3",
+                &[kind.into(), value.into(), HOLDER_CAMPAIGNS.into()],
+            )?
+            .iter()
+            .map(|row| row.int(0))
+            .collect::<Result<_, _>>()?;
+        Ok(FeatureHolders { reports, campaigns })
+    }
+
+    /// Reports sharing any of these LSH band keys, with their signatures.
+    pub fn band_candidates(&mut self, bands: &[i64]) -> Result<Vec<BandCandidate>, StoreError> {
+        if bands.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = Query::new(
+            "SELECT DISTINCT t.report_id, t.signature, m.campaign_id FROM link_bands b \
+             JOIN link_texts t ON t.report_id = b.report_id JOIN campaign_members m ON m.report_id = b.report_id \
+             WHERE b.band_key IN (",
+        );
+        let keys: Vec<String> = bands.iter().map(|&key| query.param(key)).collect();
+        query.push(&keys.join(", "));
+        // The newest few per call suffice to connect a report to its
+        // near-duplicates (as in crackdown-link's own index).
+        query.push(") ORDER BY t.report_id DESC LIMIT 256");
+        self.conn
+            .query(&query.sql, &query.params)?
+            .iter()
+            .map(|row| Ok(BandCandidate { report_id: row.int(0)?, signature: row.text(1)?, campaign_id: row.int(2)? }))
+            .collect()
+    }
+
+    /// Records a new report in campaign `campaign`, first merging the
+    /// campaigns in `merged` into it.
+    pub fn record(&mut self, record: &LinkRecord, campaign: i64, merged: &[i64]) -> Result<(), StoreError> {
+        let now = to_ms(self.now);
+        for &old in merged.iter().filter(|&&old| old != campaign) {
+            self.conn.execute(
+                "UPDATE campaign_members SET campaign_id = $1, linked_at = $2 WHERE campaign_id = $3",
+                &[campaign.into(), now.into(), old.into()],
+            )?;
+        }
+        write_records(self.conn, std::slice::from_ref(record), &[(record.report_id, campaign)], self.now)
+    }
+
+    /// Moves reports to other campaigns (a campaign that fell apart).
+    pub fn reassign(&mut self, members: &[(i64, i64)]) -> Result<(), StoreError> {
+        let now = to_ms(self.now);
+        for &(report, campaign) in members {
+            self.conn.execute(
+                "UPDATE campaign_members SET campaign_id = $1, linked_at = $2 WHERE report_id = $3",
+                &[campaign.into(), now.into(), report.into()],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Values of a stored campaign's reports held by more than `limit`
+    /// reports of the whole case.
+    pub fn common_features(&mut self, campaign: i64, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+        common_features(self.conn, campaign, limit)
+    }
+
+    /// Which of `ids` are in no campaign yet (another intake may have
+    /// linked some meanwhile).
+    pub fn unlinked(&mut self, ids: &[i64]) -> Result<Vec<i64>, StoreError> {
+        let mut linked = std::collections::HashSet::new();
+        for chunk in ids.chunks(500) {
+            let mut query = Query::new("SELECT report_id FROM campaign_members WHERE report_id IN (");
+            let params: Vec<String> = chunk.iter().map(|&id| query.param(id)).collect();
+            query.push(&params.join(", "));
+            query.push(")");
+            for row in self.conn.query(&query.sql, &query.params)? {
+                linked.insert(row.int(0)?);
+            }
+        }
+        Ok(ids.iter().copied().filter(|id| !linked.contains(id)).collect())
+    }
+
+    /// Every member of a stored campaign.
+    pub fn members(&mut self, campaign: i64) -> Result<Vec<i64>, StoreError> {
+        self.conn
+            .query(
+                "SELECT report_id FROM campaign_members WHERE campaign_id = $1 ORDER BY report_id",
+                &[campaign.into()],
+            )?
+            .iter()
+            .map(|row| row.int(0))
+            .collect()
+    }
+
+    /// Link inputs of stored reports, inside this transaction.
+    pub fn inputs(&mut self, ids: &[i64]) -> Result<Vec<LinkInput>, StoreError> {
+        inputs_by_id(self.conn, ids)
+    }
+}
+
+fn common_features(conn: &mut dyn Conn, campaign: i64, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+    conn.query(
+        "SELECT g.kind, g.value FROM campaign_members m JOIN link_features g ON g.report_id = m.report_id \
+         WHERE m.campaign_id = $1 GROUP BY g.kind, g.value \
+         HAVING (SELECT COUNT(*) FROM link_features f WHERE f.kind = g.kind AND f.value = g.value) > $2",
+        &[campaign.into(), limit.into()],
+    )?
+    .iter()
+    .map(|row| Ok((row.text(0)?, row.text(1)?)))
+    .collect()
+}
+
+fn inputs_by_id(conn: &mut dyn Conn, ids: &[i64]) -> Result<Vec<LinkInput>, StoreError> {
+    let mut inputs = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let mut query = Query::new(&format!(
+            "SELECT {INPUT_COLUMNS} FROM reports r LEFT JOIN report_analyses a ON a.report_id = r.id WHERE r.id IN ("
+        ));
+        let params: Vec<String> = chunk.iter().map(|&id| query.param(id)).collect();
+        query.push(&params.join(", "));
+        query.push(") ORDER BY r.id");
+        let rows = conn.query(&query.sql, &query.params)?;
+        inputs.extend(read_inputs(conn, rows)?);
+    }
+    Ok(inputs)
+}
+
+/// Writes the index rows of reports and their campaign membership.
+fn write_records(
+    conn: &mut dyn Conn,
+    records: &[LinkRecord],
+    members: &[(i64, i64)],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let now = to_ms(now);
+    let members: Vec<Vec<Value>> =
+        members.iter().map(|&(report, campaign)| vec![report.into(), campaign.into(), now.into()]).collect();
+    insert_rows(
+        conn,
+        "campaign_members (report_id, campaign_id, linked_at)",
+        3,
+        " ON CONFLICT (report_id) DO UPDATE SET campaign_id = excluded.campaign_id, linked_at = excluded.linked_at",
+        members,
+    )?;
+    let features = records
+        .iter()
+        .flat_map(|record| {
+            record
+                .features
+                .iter()
+                .map(|(kind, value)| vec![kind.as_str().into(), value.as_str().into(), record.report_id.into()])
+        })
+        .collect();
+    insert_rows(conn, "link_features (kind, value, report_id)", 3, " ON CONFLICT DO NOTHING", features)?;
+    let texts = records
+        .iter()
+        .filter_map(|record| {
+            record.signature.as_ref().map(|signature| vec![record.report_id.into(), signature.as_str().into()])
+        })
+        .collect();
+    insert_rows(conn, "link_texts (report_id, signature)", 2, " ON CONFLICT DO NOTHING", texts)?;
+    let bands = records
+        .iter()
+        .flat_map(|record| record.bands.iter().map(|&key| vec![key.into(), record.report_id.into()]))
+        .collect();
+    insert_rows(conn, "link_bands (band_key, report_id)", 2, " ON CONFLICT DO NOTHING", bands)?;
+    let lookup = records
+        .iter()
+        .flat_map(|record| {
+            record.lookup_keys.iter().map(|(kind, value)| {
+                vec![
+                    kind.as_str().into(),
+                    value.as_str().into(),
+                    record.report_id.into(),
+                    record.text_key.into(),
+                    to_ms(record.received_at).into(),
+                    record.scam_type.clone().into(),
+                ]
+            })
+        })
+        .collect();
+    insert_rows(
+        conn,
+        "lookup_index (kind, value, report_id, text_key, received_at, scam_type)",
+        6,
+        " ON CONFLICT DO NOTHING",
+        lookup,
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// The stored campaign of each of `ids` that has one, for matching
+    /// watchlist entries on campaigns. Not filtered by a viewer: callers
+    /// decide visibility per report (alerts are only raised on reports the
+    /// watching organisation may read).
+    pub fn campaigns_of(&self, ids: &[i64]) -> Result<HashMap<i64, i64>, StoreError> {
+        let mut found = HashMap::new();
+        self.pool.with(|conn| {
+            for chunk in ids.chunks(500) {
+                let mut query = Query::new("SELECT report_id, campaign_id FROM campaign_members WHERE report_id IN (");
+                let params: Vec<String> = chunk.iter().map(|id| query.param(*id)).collect();
+                query.push(&params.join(", "));
+                query.push(")");
+                for row in conn.query(&query.sql, &query.params)? {
+                    found.insert(row.int(0)?, row.int(1)?);
+                }
+            }
+            Ok(found)
+        })
+    }
+
+    /// Reports in some campaign.
+    pub fn linked_reports(&self) -> Result<i64, StoreError> {
+        self.pool
+            .with(|conn| conn.query_one("SELECT COUNT(*) FROM campaign_members", &[])?.map_or(Ok(0), |row| row.int(0)))
+    }
+
+    /// Values of a stored campaign's reports held by more than `limit`
+    /// reports of the whole case (hubs of the case).
+    pub fn common_features(&self, campaign: i64, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+        self.pool.with(|conn| common_features(conn, campaign, limit))
+    }
+
+    /// Link inputs of reports by id (installation-wide; see the module docs).
+    pub fn link_inputs(&self, ids: &[i64]) -> Result<Vec<LinkInput>, StoreError> {
+        self.pool.with(|conn| inputs_by_id(conn, ids))
+    }
+
+    /// Up to `limit` reports with an id above `after_id`, in id order, for a
+    /// rebuild of the whole partition.
+    pub fn link_inputs_page(&self, after_id: i64, limit: usize) -> Result<Vec<LinkInput>, StoreError> {
+        self.pool.with(|conn| {
+            let rows = conn.query(
+                &format!(
+                    "SELECT {INPUT_COLUMNS} FROM reports r LEFT JOIN report_analyses a ON a.report_id = r.id \
+                     WHERE r.id > $1 ORDER BY r.id LIMIT $2"
+                ),
+                &[after_id.into(), (limit.clamp(1, 1_000_000) as i64).into()],
+            )?;
+            read_inputs(conn, rows)
+        })
+    }
+
+    /// Stored reports not yet in any campaign (imported by an older
+    /// version, or while linking failed), up to `limit`.
+    pub fn unlinked_reports(&self, limit: usize) -> Result<Vec<i64>, StoreError> {
+        self.pool.with(|conn| {
+            conn.query(
+                "SELECT r.id FROM reports r WHERE NOT EXISTS (SELECT 1 FROM campaign_members m WHERE m.report_id = r.id) \
+                 ORDER BY r.id LIMIT $1",
+                &[(limit.clamp(1, 1_000_000) as i64).into()],
+            )?
+            .iter()
+            .map(|row| row.int(0))
+            .collect()
+        })
+    }
+
+    /// Reports newer than the newest linked one, up to `limit`: what an
+    /// intake has just stored (an indexed range, not a scan).
+    pub fn newest_unlinked(&self, limit: usize) -> Result<Vec<i64>, StoreError> {
+        self.pool.with(|conn| {
+            conn.query(
+                "SELECT r.id FROM reports r WHERE r.id > COALESCE((SELECT MAX(report_id) FROM campaign_members), 0) \
+                 ORDER BY r.id LIMIT $1",
+                &[(limit.clamp(1, 1_000_000) as i64).into()],
+            )?
+            .iter()
+            .map(|row| row.int(0))
+            .collect()
+        })
+    }
+
+    /// Runs `work` on the link index in one transaction.
+    pub fn linking<T>(
+        &self,
+        now: DateTime<Utc>,
+        work: impl FnOnce(&mut LinkTx<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.pool.with(|conn| {
+            conn.transaction(|conn| {
+                if conn.dialect() == crate::db::Dialect::Postgres {
+                    // One linker at a time: merges read what others write.
+                    conn.batch("SELECT pg_advisory_xact_lock(7265637)")?;
+                }
+                work(&mut LinkTx { conn, now })
+            })
+        })
+    }
+
+    /// Replaces the whole link index and partition (a rebuild), in one
+    /// transaction: `members` gives every report's campaign.
+    pub fn replace_links(
+        &self,
+        records: &[LinkRecord],
+        members: &[(i64, i64)],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.pool.with(|conn| {
+            conn.transaction(|conn| {
+                conn.batch(
+                    "DELETE FROM campaign_members; DELETE FROM link_features; DELETE FROM link_bands; \
+                     DELETE FROM link_texts; DELETE FROM lookup_index",
+                )?;
+                write_records(conn, records, members, now)
+            })
+        })
+    }
+
+    /// The reports `viewer` may read in each stored campaign with at least
+    /// `min_members` readable members, by campaign id.
+    pub fn visible_campaigns(&self, viewer: &Viewer, min_members: usize) -> Result<Vec<(i64, Vec<i64>)>, StoreError> {
+        let mut query = Query::new(
+            "SELECT m.campaign_id, m.report_id FROM campaign_members m JOIN reports r ON r.id = m.report_id WHERE ",
+        );
+        let visible = visibility(&mut query, viewer);
+        query.push(&visible);
+        query.push(" ORDER BY m.campaign_id, m.report_id");
+        let rows = self.pool.with(|conn| conn.query(&query.sql, &query.params))?;
+        let mut campaigns: Vec<(i64, Vec<i64>)> = Vec::new();
+        for row in &rows {
+            let (campaign, report) = (row.int(0)?, row.int(1)?);
+            match campaigns.last_mut() {
+                Some((id, members)) if *id == campaign => members.push(report),
+                _ => campaigns.push((campaign, vec![report])),
+            }
+        }
+        campaigns.retain(|(_, members)| members.len() >= min_members.max(1));
+        Ok(campaigns)
+    }
+
+    /// The stored campaign of a report `viewer` may read, with the readable
+    /// members of it; `NotFound` for a report they may not read.
+    pub fn visible_campaign_of(&self, viewer: &Viewer, report: i64) -> Result<(i64, Vec<i64>), StoreError> {
+        let mut query = Query::new(
+            "SELECT m2.campaign_id, m2.report_id FROM campaign_members m1 \
+             JOIN campaign_members m2 ON m2.campaign_id = m1.campaign_id JOIN reports r ON r.id = m2.report_id WHERE ",
+        );
+        let visible = visibility(&mut query, viewer);
+        let p = query.param(report);
+        query.push(&format!("m1.report_id = {p} AND {visible} ORDER BY m2.report_id"));
+        let rows = self.pool.with(|conn| conn.query(&query.sql, &query.params))?;
+        let members: Vec<i64> = rows.iter().map(|row| row.int(1)).collect::<Result<_, _>>()?;
+        // The report itself must be readable, not only its campaign mates.
+        match rows.first() {
+            Some(row) if members.contains(&report) => Ok((row.int(0)?, members)),
+            _ => Err(StoreError::NotFound(format!("campaign of report {report}"))),
+        }
+    }
+
+    /// Link inputs of the reports among `ids` that `viewer` may read.
+    pub fn visible_link_inputs(&self, viewer: &Viewer, ids: &[i64]) -> Result<Vec<LinkInput>, StoreError> {
+        self.pool.with(|conn| {
+            let mut inputs = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(500) {
+                let mut query = Query::new(&format!(
+                    "SELECT {INPUT_COLUMNS} FROM reports r LEFT JOIN report_analyses a ON a.report_id = r.id WHERE "
+                ));
+                let visible = visibility(&mut query, viewer);
+                let params: Vec<String> = chunk.iter().map(|&id| query.param(id)).collect();
+                query.push(&format!("{visible} AND r.id IN ({}) ORDER BY r.id", params.join(", ")));
+                let rows = conn.query(&query.sql, &query.params)?;
+                inputs.extend(read_inputs(conn, rows)?);
+            }
+            Ok(inputs)
+        })
+    }
+
+    /// Publishable reports naming any of `keys` (kind, value). Public: the
+    /// index holds nothing a victim wrote.
+    pub fn lookup_rows(&self, keys: &[(String, String)]) -> Result<Vec<LookupRow>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query =
+            Query::new("SELECT kind, value, report_id, text_key, received_at, scam_type FROM lookup_index WHERE ");
+        let pairs = pairs_condition(&mut query, "kind", "value", keys);
+        query.push(&pairs);
+        query.push(" LIMIT 100000");
+        self.pool.with(|conn| {
+            conn.query(&query.sql, &query.params)?
+                .iter()
+                .map(|row| {
+                    Ok(LookupRow {
+                        kind: row.text(0)?,
+                        value: row.text(1)?,
+                        report_id: row.int(2)?,
+                        text_key: row.int(3)?,
+                        received_at: from_ms(row.int(4)?)?,
+                        scam_type: row.opt_text(5)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Whether any organisation vouches for one of `keys`.
+    pub fn known_legitimate(&self, keys: &[(String, String)]) -> Result<bool, StoreError> {
+        if keys.is_empty() {
+            return Ok(false);
+        }
+        let mut query = Query::new("SELECT 1 FROM known_legitimate WHERE ");
+        let pairs = pairs_condition(&mut query, "kind", "value", keys);
+        query.push(&pairs);
+        query.push(" LIMIT 1");
+        self.pool.with(|conn| Ok(conn.query_one(&query.sql, &query.params)?.is_some()))
+    }
+
+    /// Every vouched-for value (kind, value), for the linker's hub lists.
+    pub fn known_legitimate_values(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.pool.with(|conn| {
+            conn.query("SELECT DISTINCT kind, value FROM known_legitimate ORDER BY kind, value", &[])?
+                .iter()
+                .map(|row| Ok((row.text(0)?, row.text(1)?)))
+                .collect()
+        })
+    }
+
+    /// Adds a value the viewer's organisation vouches for (admins only).
+    pub fn add_known_legitimate(
+        &self,
+        viewer: &Viewer,
+        kind: &str,
+        value: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        require_admin(viewer)?;
+        self.pool.with(|conn| {
+            conn.execute(
+                "INSERT INTO known_legitimate (kind, value, org_id, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                &[kind.into(), value.into(), viewer.org_id.into(), to_ms(now).into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Reports `viewer` may read naming any of `keys` (kind, normalized),
+    /// with their campaign: what a pre-payment check may use.
+    pub fn check_rows(&self, viewer: &Viewer, keys: &[(String, String)]) -> Result<Vec<CheckRow>, StoreError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        if viewer.role == Role::Reporter {
+            return Err(StoreError::Forbidden(format!(
+                "{} is a reporter and cannot check beneficiaries",
+                viewer.user_name
+            )));
+        }
+        let mut query = Query::new(
+            "SELECT DISTINCT r.id, m.campaign_id, r.received_at, a.scam_type, r.loss_minor, r.loss_currency \
+             FROM report_indicators i JOIN reports r ON r.id = i.report_id \
+             LEFT JOIN campaign_members m ON m.report_id = r.id LEFT JOIN report_analyses a ON a.report_id = r.id WHERE ",
+        );
+        let visible = visibility(&mut query, viewer);
+        let pairs = pairs_condition(&mut query, "i.kind", "i.normalized", keys);
+        query.push(&format!("{visible} AND {pairs} ORDER BY r.id LIMIT 10000"));
+        self.pool.with(|conn| {
+            conn.query(&query.sql, &query.params)?
+                .iter()
+                .map(|row| {
+                    Ok(CheckRow {
+                        report_id: row.int(0)?,
+                        campaign_id: row.opt_int(1)?,
+                        received_at: from_ms(row.int(2)?)?,
+                        scam_type: row.opt_text(3)?,
+                        loss: match (row.opt_int(4)?, row.opt_text(5)?) {
+                            (Some(minor), Some(code)) => Some((minor, code)),
+                            _ => None,
+                        },
+                    })
+                })
+                .collect()
+        })
+    }
+}

@@ -1,0 +1,138 @@
+//! Campaign linking through the CLI on SQLite and PostgreSQL: campaigns
+//! formed on intake equal a rebuild, an exact resubmission joins its
+//! original's campaign, an outsider sees no campaign through a report they
+//! cannot read, and the public lookup counts only publishable reports.
+
+use crate::support::Backend;
+
+fn write(backend: &Backend, name: &str, lines: &[serde_json::Value]) -> String {
+    let path = backend.path().join(name);
+    let text: Vec<String> = lines.iter().map(serde_json::Value::to_string).collect();
+    std::fs::write(&path, text.join("\n")).expect("write");
+    path.to_string_lossy().into_owned()
+}
+
+fn ids_of(campaigns: &serde_json::Value) -> Vec<Vec<String>> {
+    let mut ids: Vec<Vec<String>> = campaigns
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|campaign| {
+            let mut ids: Vec<String> = campaign["reports"]
+                .as_array()
+                .expect("reports")
+                .iter()
+                .map(|id| id.as_str().map_or_else(|| id.to_string(), str::to_owned))
+                .collect();
+            ids.sort();
+            ids
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+fn generated_case_links_on_intake_like_a_rebuild(backend: Backend) {
+    let case = backend.path().join("case");
+    backend.run(&["generate", "--out", &case.to_string_lossy(), "--reports", "200", "--transactions", "500"]);
+    let imported = backend.json(&["import", "reports", &case.join("reports.jsonl").to_string_lossy(), "--json"]);
+    let incremental = backend.json(&["campaigns", "list", "--json"]);
+    assert!(!ids_of(&incremental).is_empty(), "{incremental}");
+    let first = &incremental[0];
+    for field in ["id", "reports", "indicators", "victims", "loss", "first_seen", "last_seen", "scam_types"] {
+        assert!(first.get(field).is_some(), "{field} missing in {first}");
+    }
+    assert_eq!(first.as_object().expect("object").len(), 8, "exactly the issue's fields: {first}");
+    let summary = backend.json(&["link", "--rebuild", "--json"]);
+    assert_eq!(summary["reports"], imported["imported"], "{summary}");
+    let rebuilt = backend.json(&["campaigns", "list", "--json"]);
+    assert_eq!(ids_of(&incremental), ids_of(&rebuilt));
+    let id = first["id"].as_i64().expect("id").to_string();
+    let shown = backend.json(&["campaigns", "show", &id, "--json"]);
+    let links = shown["links"].as_array().expect("links");
+    assert_eq!(links.len() + 1, shown["reports"].as_array().expect("reports").len());
+    assert!(links.iter().all(|link| !link["reasons"].as_array().expect("reasons").is_empty()));
+    let all = backend.json(&["campaigns", "list", "--all", "--json"]);
+    assert!(all.as_array().expect("array").len() > incremental.as_array().expect("array").len());
+}
+
+fn resubmission_and_access(backend: Backend) {
+    for org in ["police", "bank"] {
+        backend.run(&["org", "add", org]);
+        backend.run(&["user", "add", &format!("{org}-analyst"), "--org", org, "--role", "analyst"]);
+    }
+    let story = "A man called saying he was from the customs office and that my parcel held drugs, \
+                 I had to pay the fine at https://customs-fine.top/pay at once.";
+    let phone_a = "+66 81 234 5678";
+    let phone_b = "+66 89 765 4321";
+    let police = write(
+        &backend,
+        "police.jsonl",
+        &[
+            serde_json::json!({"id": "P-1", "text": format!("Caller {phone_a} asked me for money, said my son was arrested."), "tlp": "clear"}),
+            serde_json::json!({"id": "P-2", "text": format!("Someone on {phone_b} wanted gift cards for a prize I won last week."), "tlp": "clear"}),
+            // RED: alone it bridges the two clear reports.
+            serde_json::json!({"id": "P-3", "text": format!("They used {phone_a} and later {phone_b}, and +66 85 555 0101 too."), "tlp": "red"}),
+            serde_json::json!({"id": "P-4", "text": story, "tlp": "clear"}),
+        ],
+    );
+    backend.run(&["--as", "police-analyst", "import", "reports", &police]);
+    let bank = write(&backend, "bank.jsonl", &[serde_json::json!({"id": "B-1", "text": story, "tlp": "clear"})]);
+    backend.run(&["--as", "bank-analyst", "import", "reports", &bank]);
+
+    let operator = ids_of(&backend.json(&["--as", "police-analyst", "campaigns", "list", "--json"]));
+    assert!(operator.contains(&vec!["P-1".to_owned(), "P-2".to_owned(), "P-3".to_owned()]), "{operator:?}");
+    // The resubmission has its own id, under its original's campaign.
+    assert!(operator.contains(&vec!["B-1".to_owned(), "P-4".to_owned()]), "{operator:?}");
+    // The bank cannot read P-3 (RED): no campaign joins P-1 and P-2 for it.
+    let bank_view = ids_of(&backend.json(&["--as", "bank-analyst", "campaigns", "list", "--all", "--json"]));
+    let expected: Vec<Vec<String>> = [vec!["B-1", "P-4"], vec!["P-1"], vec!["P-2"]]
+        .iter()
+        .map(|ids| ids.iter().map(|id| (*id).to_owned()).collect())
+        .collect();
+    assert_eq!(bank_view, expected);
+    let output = backend.cmd().args(["--as", "bank-analyst", "campaigns", "show", "3"]).output().expect("run");
+    assert!(!output.status.success(), "the RED report's campaign is not the bank's to see");
+
+    // The public lookup counts only publishable reports (CLEAR here; P-3 is RED).
+    let answer = backend.json(&["lookup", "081 234 5678", "--lang", "th", "--json"]);
+    assert_eq!(answer["normalized"], "+66812345678", "{answer}");
+    assert_eq!(answer["reported"], true);
+    assert_eq!(answer["reports"], 1);
+    let text = answer.to_string();
+    assert!(!text.contains("son was arrested") && !text.contains("P-1"), "{text}");
+    let red_only = backend.json(&["lookup", "085 555 0101", "--lang", "th", "--json"]);
+    assert_eq!((&red_only["valid"], &red_only["reported"]), (&serde_json::json!(true), &serde_json::json!(false)));
+    // An exact resubmission counts once; a host query matches the link.
+    let link = backend.json(&["lookup", "hxxps://customs-fine[.]top/pay", "--json"]);
+    assert_eq!((&link["reports"], &link["matched"]), (&serde_json::json!(1), &serde_json::json!("exact")), "{link}");
+    let host = backend.json(&["lookup", "customs-fine.top", "--json"]);
+    assert_eq!(host["reported"], true, "{host}");
+    let output = backend.cmd().args(["lookup", ""]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("empty"));
+}
+
+#[test]
+fn sqlite_generated_case_links_on_intake_like_a_rebuild() {
+    generated_case_links_on_intake_like_a_rebuild(Backend::sqlite());
+}
+
+#[test]
+fn postgres_generated_case_links_on_intake_like_a_rebuild() {
+    if let Some(backend) = Backend::postgres() {
+        generated_case_links_on_intake_like_a_rebuild(backend);
+    }
+}
+
+#[test]
+fn sqlite_resubmission_and_access() {
+    resubmission_and_access(Backend::sqlite());
+}
+
+#[test]
+fn postgres_resubmission_and_access() {
+    if let Some(backend) = Backend::postgres() {
+        resubmission_and_access(backend);
+    }
+}
