@@ -315,9 +315,26 @@ describe('public pages', () => {
     await page.context().close();
   });
 
-  // PENDING: GET /api/v1/lookup (issue 8) is not wired yet; when it lands,
-  // a reported phone should show its count here.
-  test('public lookup answers for a reported phone number', { todo: 'needs GET /api/v1/lookup (issue 8)' }, () => {});
+  test('public lookup answers for a reported handle, and only from publishable reports', async () => {
+    const page = await newPage();
+    await page.goto(`${origin}/check`);
+    await page.locator('#q').fill('@EasyJob_TH');
+    await page.locator('form button[type=submit]').first().click();
+    await page.getByText('Reported as a scam', { exact: false }).waitFor();
+    assert.ok(await page.getByText('@easyjob_th').isVisible(), 'the normalized handle is shown');
+    await shot(page, 'check-reported');
+    // The phone appears only in a GREEN report: not public, so not reported.
+    await page.locator('#q').fill('+66 81 234 5678');
+    await page.locator('form button[type=submit]').first().click();
+    await page.getByText('No reports found', { exact: false }).waitFor();
+    const answer = await (await fetch(`${origin}/api/v1/lookup?q=${encodeURIComponent('+66 81 234 5678')}`)).json();
+    assert.equal(answer.reported, false);
+    assert.equal(answer.normalized, '+66812345678');
+    const reported = await (await fetch(`${origin}/api/v1/lookup?q=${encodeURIComponent('@easyjob_th')}`)).text();
+    assert.ok(!reported.includes('Job offer') && !reported.includes('r4'), `no text or id in ${reported}`);
+    assert.equal((await fetch(`${origin}/api/v1/lookup?q=`)).status, 400);
+    await page.context().close();
+  });
   test('a public report is submitted and gets a receipt', async () => {
     const page = await newPage();
     await page.goto(`${origin}/report-scam`);

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tokens/{id}", delete(revoke_token))
         .route("/api/v1/public/csrf", get(crate::public::csrf))
         .route("/api/v1/public/reports", post(crate::public::submit))
+        .route("/api/v1/lookup", get(crate::public::lookup))
         .merge(crate::trail::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -51,7 +52,7 @@ pub fn router(state: AppState) -> Router {
 #[openapi(
     info(title = "crackdown API", description = "Counter-scam intelligence: reports, indicators, campaigns, money trails. Every read obeys TLP 2.0 and organisation membership."),
     paths(health, me, list_reports, get_report, report_audit, report_evidence, report_original, create_email_report, create_reports, change_status, list_tokens, create_token, revoke_token,
-        crate::public::csrf, crate::public::submit),
+        crate::public::csrf, crate::public::submit, crate::public::lookup),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
 )]

@@ -31,6 +31,8 @@ use utoipa::OpenApi as _;
 pub struct AppState {
     pub store: Arc<Store>,
     pub(crate) public: Arc<public::PublicGate>,
+    /// Per-client allowance of the public lookup (looser than submissions).
+    pub(crate) lookups: Arc<public::PublicGate>,
     /// Loaded ledgers by organisation (see `trail.rs`).
     pub(crate) ledgers: Arc<crackdown_engine::trail::LedgerCache>,
 }
@@ -45,6 +47,7 @@ impl AppState {
         AppState {
             store,
             public: Arc::new(public::PublicGate::new(limit)),
+            lookups: Arc::new(public::PublicGate::new(public::LOOKUP_LIMIT)),
             ledgers: Arc::new(crackdown_engine::trail::LedgerCache::new()),
         }
     }

@@ -19,13 +19,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::Json;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use crackdown_ingest::reports::{Defaults, Format, for_each_report};
 use crackdown_model::{Channel, NewReport, Tlp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use utoipa::ToSchema;
@@ -39,6 +40,12 @@ pub const MAX_PUBLIC_BODY: usize = 64 * 1024;
 pub const MAX_CONCURRENT_WRITES: usize = 2;
 const CSRF_COOKIE: &str = "crackdown_csrf";
 const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The public lookup's allowance per client: a person checking a few
+/// numbers never meets it; a scraper walking the index does.
+pub const LOOKUP_LIMIT: RateLimit = RateLimit { burst: 120, refill_every: Duration::from_millis(100) };
+/// The longest lookup query accepted (a URL with its path is well under it).
+const MAX_LOOKUP_QUERY: usize = 2048;
 
 /// How many submissions a client may make in a burst, and how fast its
 /// allowance comes back.
@@ -225,6 +232,12 @@ fn parse_public(body: &[u8]) -> Result<NewReport, ApiError> {
     }
 }
 
+/// The peer's address (all clients share one bucket when the server runs
+/// without connection info, as in router tests).
+fn client_address(extensions: &Extensions) -> IpAddr {
+    extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(address)| address.ip())
+}
+
 /// Report a scam without an account. Fields: `text` (required), `language`,
 /// `reported_at`, `loss_amount` (decimal string), `loss_currency`, `contact`
 /// (how to reach you; seen only by the team), `consent_share` and
@@ -232,10 +245,7 @@ fn parse_public(body: &[u8]) -> Result<NewReport, ApiError> {
 #[utoipa::path(post, path = "/api/v1/public/reports", security(()), request_body = serde_json::Value,
     responses((status = 202, body = Receipt), (status = 400), (status = 403), (status = 413), (status = 415), (status = 429), (status = 503)))]
 pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> Response {
-    let client = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(address)| address.ip());
+    let client = client_address(request.extensions());
     let gate = Arc::clone(&state.public);
     if let Err(wait) = gate.admit(client, Instant::now()) {
         return refuse(
@@ -273,6 +283,53 @@ pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> R
     };
     match blocking(&state, stored).await {
         Ok(receipt) => (StatusCode::ACCEPTED, Json(Receipt { receipt })).into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+/// The public "check before you pay" question.
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct LookupParams {
+    /// A phone number in any format, a link (defanged too), a wallet, an IBAN or an account.
+    q: Option<String>,
+    /// Country of a national phone number (ISO 3166 code).
+    country: Option<String>,
+    /// Language whose country a national phone number is read in (th, my, zh, ...).
+    lang: Option<String>,
+}
+
+/// Whether a value has been reported, from publishable reports only (CLEAR
+/// or with the reporter's consent to publish): counts, dates and scam types,
+/// never a text, name or contact. No sign-in; rate limited per client.
+#[utoipa::path(get, path = "/api/v1/lookup", security(()), params(LookupParams),
+    responses((status = 200, description = "The public answer", body = serde_json::Value), (status = 400), (status = 429)))]
+pub(crate) async fn lookup(State(state): State<AppState>, request: Parts) -> Response {
+    if let Err(wait) = state.lookups.admit(client_address(&request.extensions), Instant::now()) {
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many lookups from your address; try again later",
+            Some(wait),
+        );
+    }
+    let Ok(Query(params)) = Query::<LookupParams>::try_from_uri(&request.uri) else {
+        return refuse(StatusCode::BAD_REQUEST, "the query string is not valid UTF-8 or percent-encoding", None);
+    };
+    let Some(value) = params.q.filter(|value| !value.trim().is_empty()) else {
+        return refuse(StatusCode::BAD_REQUEST, "give the value to check as ?q=", None);
+    };
+    if value.len() > MAX_LOOKUP_QUERY {
+        return refuse(StatusCode::BAD_REQUEST, "the value is too long to be a phone, link, wallet or account", None);
+    }
+    let context = crackdown_engine::campaigns::lookup_context(params.country.as_deref(), params.lang.as_deref());
+    let answer = blocking(&state, move |store| {
+        crackdown_engine::campaigns::lookup(store, value.as_bytes(), &context).map_err(|error| match error {
+            crackdown_engine::campaigns::LookupError::Query(reason) => ApiError::bad_request(reason.to_string()),
+            crackdown_engine::campaigns::LookupError::Store(error) => error.into(),
+        })
+    })
+    .await;
+    match answer {
+        Ok(answer) => Json(answer).into_response(),
         Err(error) => error.into_response(),
     }
 }
