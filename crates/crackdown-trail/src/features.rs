@@ -22,13 +22,16 @@
 //!   is the last edge of; one pattern per vertex sequence with every
 //!   parallel edge that takes part (see `cycles`).
 //!
-//! Vertex statistics (averages, variance, skew, kurtosis of raw columns) are
-//! left out: they are floating point and depend on raw feature columns.
-//! Output is dense `u32` counts: 4 bytes × columns × edges.
+//! Vertex statistics follow in `VertexStats`, over the timestamp column only.
+//! Counts are dense `u32`: 4 bytes × columns × edges; statistics are kept
+//! per vertex and expanded per edge on output.
 
 use rustc_hash::FxHashMap;
 
 mod cycles;
+mod vertex_stats;
+
+pub use vertex_stats::VertexStats;
 
 /// Window (in the timestamps' unit, seconds for ledgers) and histogram bins of one pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,6 +66,8 @@ pub struct FeatureConfig {
     pub scatter_gather: Option<PatternConfig>,
     pub temporal_cycle: Option<PatternConfig>,
     pub length_cycle: Option<(PatternConfig, usize)>,
+    /// snapml's `vertex_stats` with its default columns and statistics (see `VertexStats`).
+    pub vertex_stats: bool,
 }
 
 fn bins_2_to_30() -> Vec<u32> {
@@ -80,6 +85,7 @@ impl Default for FeatureConfig {
             scatter_gather: Some(PatternConfig { window: 120 * 3600, bins: bins_2_to_30() }),
             temporal_cycle: Some(PatternConfig { window: 480 * 3600, bins: bins_2_to_30() }),
             length_cycle: Some((PatternConfig { window: 240 * 3600, bins: (2..=10).collect() }, 10)),
+            vertex_stats: true,
         }
     }
 }
@@ -91,10 +97,12 @@ pub struct Edges<'a> {
     pub time: &'a [i64],
 }
 
-/// Feature counts, one row of `columns.len()` per edge.
+/// Feature counts, one row of `columns.len()` per edge, and the vertex
+/// statistics the edges' rows continue with (snapml's column order).
 pub struct FeatureMatrix {
     pub columns: Vec<String>,
     pub counts: Vec<u32>,
+    pub vertex_stats: Option<VertexStats>,
 }
 
 impl FeatureMatrix {
@@ -184,7 +192,8 @@ pub fn graph_features(edges: &Edges<'_>, config: &FeatureConfig, threads: usize)
             row.copy_from_slice(&block[edge * bins..(edge + 1) * bins]);
         }
     }
-    FeatureMatrix { columns, counts }
+    let vertex_stats = config.vertex_stats.then(|| VertexStats::new(edges, graph.vertices()));
+    FeatureMatrix { columns, counts, vertex_stats }
 }
 
 enum Task<'c> {
@@ -494,6 +503,7 @@ mod tests {
             scatter_gather: Some(PatternConfig { window, bins: vec![2, 3, 4, 5] }),
             temporal_cycle: None,
             length_cycle: None,
+            vertex_stats: false,
         };
         let matrix = graph_features(&Edges { source: &source, target: &target, time: &time }, &config, 1);
         (0..list.len()).map(|edge| [matrix.row(edge)[0], matrix.row(edge)[1]]).collect()
@@ -512,6 +522,7 @@ mod tests {
             scatter_gather: None,
             temporal_cycle: if temporal { defaults.temporal_cycle } else { None },
             length_cycle: if temporal { None } else { defaults.length_cycle },
+            vertex_stats: false,
         };
         let matrix = graph_features(&Edges { source: &source, target: &target, time: &time }, &config, 2);
         (0..list.len()).map(|edge| matrix.row(edge).to_vec()).collect()
@@ -555,6 +566,28 @@ mod tests {
         ];
         let rows = cycle_counts(&ring, false);
         assert!(rows.iter().all(|row| row[..8].iter().all(|&count| count == 0) && row[8] == 1), "{rows:?}");
+    }
+
+    #[test]
+    fn vertex_statistics_follow_snapml() {
+        // Read off snapml 1.17 (timestamps column, default statistics): every
+        // edge gets its vertices' statistics over the whole list.
+        let (source, target, time) = ([1, 1, 1], [2, 3, 2], [0, 10, 30]);
+        let config = FeatureConfig {
+            fan: None,
+            degree: None,
+            scatter_gather: None,
+            temporal_cycle: None,
+            length_cycle: None,
+            vertex_stats: true,
+        };
+        let matrix = graph_features(&Edges { source: &source, target: &target, time: &time }, &config, 1);
+        let stats = matrix.vertex_stats.expect("configured");
+        let first = stats.row(1, 2);
+        assert_eq!(first[..6], [2.0, 3.0, 1.5, 40.0 / 3.0, 40.0, 1400.0 / 9.0]);
+        assert!(first[8..16].iter().all(|&value| value == 0.0), "vertex 1 receives nothing");
+        assert_eq!(first[24..30], [1.0, 2.0, 2.0, 15.0, 30.0, 225.0]);
+        assert_eq!(stats.row(1, 3)[24..30], [1.0, 1.0, 1.0, 10.0, 10.0, 0.0]);
     }
 
     #[test]
