@@ -4,13 +4,13 @@
 //! Usage: `gfp EDGES.csv OUT.csv [THREADS] [PATTERNS]`; EDGES.csv has the
 //! header `edge_id,source,target,timestamp` (integers, sorted by timestamp);
 //! PATTERNS is a comma list of fan, degree, scatter-gather, temp-cycle,
-//! lc-cycle (default: all). OUT.csv gets `edge_id` and the feature columns of
-//! `FeatureConfig::default()` restricted to those patterns.
+//! lc-cycle, vertex-stats (default: all). OUT.csv gets `edge_id` and the
+//! feature columns of `FeatureConfig::default()` restricted to those.
 
 use std::io::{BufWriter, Write};
 use std::time::Instant;
 
-use crackdown_trail::features::{Edges, FeatureConfig, graph_features};
+use crackdown_trail::features::{Edges, FeatureConfig, VertexStats, graph_features};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -18,8 +18,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: gfp EDGES.csv OUT.csv [THREADS]".into());
     };
     let threads = args.get(3).map_or(Ok(2), |text| text.parse())?;
-    let patterns: Vec<&str> =
-        args.get(4).map_or("fan,degree,scatter-gather,temp-cycle,lc-cycle", String::as_str).split(',').collect();
+    let patterns: Vec<&str> = args
+        .get(4)
+        .map_or("fan,degree,scatter-gather,temp-cycle,lc-cycle,vertex-stats", String::as_str)
+        .split(',')
+        .collect();
     let mut config = FeatureConfig::default();
     let wanted = |name: &str| patterns.contains(&name);
     if !wanted("fan") {
@@ -37,6 +40,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if !wanted("lc-cycle") {
         config.length_cycle = None;
     }
+    config.vertex_stats = wanted("vertex-stats");
     let mut reader = csv::Reader::from_path(input)?;
     let (mut ids, mut source, mut target, mut time) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for record in reader.records() {
@@ -53,11 +57,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let seconds = started.elapsed().as_secs_f64();
     eprintln!("features: {} edges in {seconds:.3} s = {:.0} edges/s", ids.len(), ids.len() as f64 / seconds);
     let mut out = BufWriter::new(std::fs::File::create(output)?);
-    writeln!(out, "edge_id,{}", matrix.columns.join(","))?;
+    let mut columns = matrix.columns.clone();
+    if matrix.vertex_stats.is_some() {
+        columns.extend(VertexStats::columns());
+    }
+    writeln!(out, "edge_id,{}", columns.join(","))?;
     for (index, id) in ids.iter().enumerate() {
         write!(out, "{id}")?;
         for value in matrix.row(index) {
             write!(out, ",{value}")?;
+        }
+        if let Some(stats) = &matrix.vertex_stats {
+            for value in stats.row(source[index], target[index]) {
+                write!(out, ",{value:?}")?;
+            }
         }
         writeln!(out)?;
     }

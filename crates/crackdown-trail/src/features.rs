@@ -18,17 +18,20 @@
 //!   `[t - tw, t]`, void when a pair involved has a later edge (see
 //!   `scatter_gather`); size = number of intermediates. Definitions follow
 //!   snapml's published C++ source (`computeScatterGatherBatchAPI`).
-//! * temporal cycles: each arriving edge `v->u` closes the paths `u->...->v`
-//!   of strictly increasing times inside its window; length-constrained
-//!   cycles: the simple paths `u->...->v` in the window regardless of time,
-//!   of at most `len` edges with the closing one. One pattern per closing edge
-//!   and cycle length: the union of the edges of those cycles.
+//! * temporal and length-constrained cycles: each edge closes the cycles it
+//!   is the last edge of; one pattern per vertex sequence with every
+//!   parallel edge that takes part (see `cycles`).
 //!
-//! Vertex statistics (averages, variance, skew, kurtosis of raw columns) are
-//! left out: they are floating point and depend on raw feature columns.
-//! Output is dense `u32` counts: 4 bytes × columns × edges.
+//! Vertex statistics follow in `VertexStats`, over the timestamp column only.
+//! Counts are dense `u32`: 4 bytes × columns × edges; statistics are kept
+//! per vertex and expanded per edge on output.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
+
+mod cycles;
+mod vertex_stats;
+
+pub use vertex_stats::VertexStats;
 
 /// Window (in the timestamps' unit, seconds for ledgers) and histogram bins of one pattern.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,15 +66,9 @@ pub struct FeatureConfig {
     pub scatter_gather: Option<PatternConfig>,
     pub temporal_cycle: Option<PatternConfig>,
     pub length_cycle: Option<(PatternConfig, usize)>,
-    /// Edges a cycle search may look at per closing edge (`None`: no limit).
-    /// Exact cycle enumeration is exponential on ledgers with busy accounts
-    /// (snapml itself needs minutes per 100,000 such edges); with a limit the
-    /// cycle counts of edges closing into a dense neighbourhood are a lower bound.
-    pub cycle_budget: Option<usize>,
+    /// snapml's `vertex_stats` with its default columns and statistics (see `VertexStats`).
+    pub vertex_stats: bool,
 }
-
-/// The default per-closing-edge cycle search limit.
-pub const CYCLE_BUDGET: usize = 5_000;
 
 fn bins_2_to_30() -> Vec<u32> {
     (2..=30).collect()
@@ -88,7 +85,7 @@ impl Default for FeatureConfig {
             scatter_gather: Some(PatternConfig { window: 120 * 3600, bins: bins_2_to_30() }),
             temporal_cycle: Some(PatternConfig { window: 480 * 3600, bins: bins_2_to_30() }),
             length_cycle: Some((PatternConfig { window: 240 * 3600, bins: (2..=10).collect() }, 10)),
-            cycle_budget: Some(CYCLE_BUDGET),
+            vertex_stats: true,
         }
     }
 }
@@ -100,10 +97,12 @@ pub struct Edges<'a> {
     pub time: &'a [i64],
 }
 
-/// Feature counts, one row of `columns.len()` per edge.
+/// Feature counts, one row of `columns.len()` per edge, and the vertex
+/// statistics the edges' rows continue with (snapml's column order).
 pub struct FeatureMatrix {
     pub columns: Vec<String>,
     pub counts: Vec<u32>,
+    pub vertex_stats: Option<VertexStats>,
 }
 
 impl FeatureMatrix {
@@ -157,14 +156,8 @@ pub fn graph_features(edges: &Edges<'_>, config: &FeatureConfig, threads: usize)
     let threads = threads.max(1);
     // Star patterns are independent per vertex; the other three are independent
     // of each other. Each task writes a private matrix slice, merged below.
-    let tasks: Vec<Task> = blocks
-        .iter()
-        .map(Task::Star)
-        .chain(scatter.map(Task::ScatterGather))
-        .chain(temporal.map(Task::Temporal))
-        .chain(length.map(Task::Length))
-        .collect();
-    let results: Vec<Vec<(usize, Vec<u32>)>> = std::thread::scope(|scope| {
+    let tasks: Vec<Task> = blocks.iter().map(Task::Star).chain(scatter.map(Task::ScatterGather)).collect();
+    let mut results: Vec<Vec<(usize, Vec<u32>)>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|thread| {
                 let tasks = &tasks;
@@ -181,6 +174,17 @@ pub fn graph_features(edges: &Edges<'_>, config: &FeatureConfig, threads: usize)
             .collect();
         handles.into_iter().map(|handle| handle.join().unwrap_or_default()).collect()
     });
+    // Cycle searches dominate; each spreads its closing edges over all threads.
+    if temporal.is_some() || length.is_some() {
+        let cycle_graph = cycles::CycleGraph::new(edges, graph.vertices());
+        if let (Some(offset), Some(pattern)) = (temporal, &config.temporal_cycle) {
+            results.push(vec![(offset, cycles::count(&cycle_graph, pattern, cycles::Kind::Temporal, threads))]);
+        }
+        if let (Some(offset), Some((pattern, limit))) = (length, &config.length_cycle) {
+            let counts = cycles::count(&cycle_graph, pattern, cycles::Kind::Length(*limit), threads);
+            results.push(vec![(offset, counts)]);
+        }
+    }
     for (offset, block) in results.into_iter().flatten() {
         let bins = block.len() / count.max(1);
         for edge in 0..count {
@@ -188,14 +192,13 @@ pub fn graph_features(edges: &Edges<'_>, config: &FeatureConfig, threads: usize)
             row.copy_from_slice(&block[edge * bins..(edge + 1) * bins]);
         }
     }
-    FeatureMatrix { columns, counts }
+    let vertex_stats = config.vertex_stats.then(|| VertexStats::new(edges, graph.vertices()));
+    FeatureMatrix { columns, counts, vertex_stats }
 }
 
 enum Task<'c> {
     Star(&'c Block<'c>),
     ScatterGather(usize),
-    Temporal(usize),
-    Length(usize),
 }
 
 impl Task<'_> {
@@ -207,47 +210,28 @@ impl Task<'_> {
                 *offset,
                 scatter_gather(graph, config.scatter_gather.as_ref().expect("task exists only when configured")),
             ),
-            Task::Temporal(offset) => (
-                *offset,
-                cycles(
-                    graph,
-                    config.temporal_cycle.as_ref().expect("task exists only when configured"),
-                    None,
-                    config.cycle_budget,
-                ),
-            ),
-            Task::Length(offset) => {
-                let (pattern, length) = config.length_cycle.as_ref().expect("task exists only when configured");
-                (*offset, cycles(graph, pattern, Some(*length), config.cycle_budget))
-            }
         }
     }
 }
 
-/// Adjacency by vertex, each list in edge order.
+/// Adjacency by vertex, each list in edge order, self-loops included: a
+/// self-loop is never part of a fan or degree pattern, but its arrival still
+/// makes snapml evaluate its vertex's window.
 struct Graph<'a> {
     edges: &'a Edges<'a>,
     out_start: Vec<usize>,
     out_edges: Vec<u32>,
     in_start: Vec<usize>,
     in_edges: Vec<u32>,
-    star_out_start: Vec<usize>,
-    star_out_edges: Vec<u32>,
-    star_in_start: Vec<usize>,
-    star_in_edges: Vec<u32>,
 }
 
 impl<'a> Graph<'a> {
     fn new(edges: &'a Edges<'a>) -> Graph<'a> {
         let vertices = edges.source.iter().chain(edges.target).max().map_or(0, |&max| max as usize + 1);
-        // snapml leaves self-loops out of every pattern.
-        let looped = |edge: usize| edges.source[edge] == edges.target[edge];
-        let csr = |keys: &[u32], keep_loops: bool| {
+        let csr = |keys: &[u32]| {
             let mut start = vec![0usize; vertices + 1];
-            for (edge, &key) in keys.iter().enumerate() {
-                if keep_loops || !looped(edge) {
-                    start[key as usize + 1] += 1;
-                }
+            for &key in keys {
+                start[key as usize + 1] += 1;
             }
             for vertex in 0..vertices {
                 start[vertex + 1] += start[vertex];
@@ -255,31 +239,14 @@ impl<'a> Graph<'a> {
             let mut cursor = start.clone();
             let mut list = vec![0u32; start[vertices]];
             for (edge, &key) in keys.iter().enumerate() {
-                if !keep_loops && looped(edge) {
-                    continue;
-                }
                 list[cursor[key as usize]] = edge as u32;
                 cursor[key as usize] += 1;
             }
             (start, list)
         };
-        let (out_start, out_edges) = csr(edges.source, false);
-        let (in_start, in_edges) = csr(edges.target, false);
-        // A self-loop is never part of a fan or degree pattern, but its arrival
-        // still makes snapml evaluate its vertex's window.
-        let (star_out_start, star_out_edges) = csr(edges.source, true);
-        let (star_in_start, star_in_edges) = csr(edges.target, true);
-        Graph {
-            edges,
-            out_start,
-            out_edges,
-            in_start,
-            in_edges,
-            star_out_start,
-            star_out_edges,
-            star_in_start,
-            star_in_edges,
-        }
+        let (out_start, out_edges) = csr(edges.source);
+        let (in_start, in_edges) = csr(edges.target);
+        Graph { edges, out_start, out_edges, in_start, in_edges }
     }
 
     fn vertices(&self) -> usize {
@@ -293,26 +260,6 @@ impl<'a> Graph<'a> {
     fn incoming(&self, vertex: u32) -> &[u32] {
         &self.in_edges[self.in_start[vertex as usize]..self.in_start[vertex as usize + 1]]
     }
-
-    /// Outgoing edges, self-loops included.
-    fn star_outgoing(&self, vertex: u32) -> &[u32] {
-        &self.star_out_edges[self.star_out_start[vertex as usize]..self.star_out_start[vertex as usize + 1]]
-    }
-
-    /// Incoming edges, self-loops included.
-    fn star_incoming(&self, vertex: u32) -> &[u32] {
-        &self.star_in_edges[self.star_in_start[vertex as usize]..self.star_in_start[vertex as usize + 1]]
-    }
-
-    /// The part of an edge list inside `edge`'s window `(t - tw, t]`, edges of
-    /// equal time included whatever their order.
-    fn window<'l>(&self, list: &'l [u32], edge: u32, window: i64) -> &'l [u32] {
-        let time = self.edges.time[edge as usize];
-        let end = list.partition_point(|&other| self.edges.time[other as usize] <= time);
-        let start =
-            list[..end].partition_point(|&other| self.edges.time[other as usize] <= time.saturating_sub(window));
-        &list[start..end]
-    }
 }
 
 fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
@@ -325,7 +272,7 @@ fn stars(graph: &Graph<'_>, block: &Block<'_>) -> Vec<u32> {
     let mut neighbours: FxHashMap<u32, u32> = FxHashMap::default();
     let mut difference: Vec<i64> = Vec::new();
     for vertex in 0..graph.vertices() as u32 {
-        let list = if incoming { graph.star_incoming(vertex) } else { graph.star_outgoing(vertex) };
+        let list = if incoming { graph.incoming(vertex) } else { graph.outgoing(vertex) };
         let looped = |edge: u32| graph.edges.source[edge as usize] == graph.edges.target[edge as usize];
         if list.len() < 2 {
             continue;
@@ -540,202 +487,6 @@ fn scatter_gather(graph: &Graph<'_>, config: &PatternConfig) -> Vec<u32> {
     out
 }
 
-/// Temporal cycles (`length_limit` None) or length-constrained simple cycles.
-fn cycles(
-    graph: &Graph<'_>,
-    config: &PatternConfig,
-    length_limit: Option<usize>,
-    cycle_budget: Option<usize>,
-) -> Vec<u32> {
-    let bins = config.bins.len();
-    let edges = graph.edges;
-    let count = edges.source.len();
-    let mut out = vec![0u32; count * bins];
-    let mut search = CycleSearch {
-        graph,
-        window: config.window,
-        length_limit,
-        on_path: FxHashSet::default(),
-        path: Vec::new(),
-        found: FxHashMap::default(),
-        distance: FxHashMap::default(),
-        latest: FxHashMap::default(),
-        budget: 0,
-        limit: cycle_budget,
-    };
-    for closing in 0..count as u32 {
-        let (from, to) = (edges.source[closing as usize], edges.target[closing as usize]);
-        if from == to {
-            continue;
-        }
-        search.found.clear();
-        search.close(closing, to, from);
-        for (&length, members) in &search.found {
-            if let Some(bin) = config.bin(length) {
-                out[closing as usize * bins + bin] += 1;
-                for &member in members {
-                    out[member as usize * bins + bin] += 1;
-                }
-            }
-        }
-    }
-    out
-}
-
-struct CycleSearch<'g> {
-    graph: &'g Graph<'g>,
-    window: i64,
-    length_limit: Option<usize>,
-    on_path: FxHashSet<u32>,
-    path: Vec<u32>,
-    /// Cycle length -> edges (without the closing one) of cycles of that length.
-    found: FxHashMap<usize, FxHashSet<u32>>,
-    /// Hops to the cycle's end vertex, for pruning length-constrained search.
-    distance: FxHashMap<u32, usize>,
-    /// For temporal cycles: the latest departure towards the end vertex.
-    latest: FxHashMap<u32, i64>,
-    /// Edges the search of the current closing edge may still look at.
-    budget: usize,
-    limit: Option<usize>,
-}
-
-impl CycleSearch<'_> {
-    fn close(&mut self, closing: u32, start: u32, end: u32) {
-        self.budget = self.limit.unwrap_or(usize::MAX);
-        let reachable = match self.length_limit {
-            Some(limit) => {
-                self.distances_to(end, closing, limit - 1);
-                self.distance.contains_key(&start)
-            }
-            None => {
-                self.latest_departures(end, closing);
-                self.latest.contains_key(&start)
-            }
-        };
-        if !reachable {
-            return;
-        }
-        self.budget = self.limit.unwrap_or(usize::MAX);
-        self.on_path.clear();
-        self.on_path.insert(start);
-        self.path.clear();
-        let earliest = self.graph.edges.time[closing as usize] - self.window;
-        self.extend(closing, start, end, earliest);
-    }
-
-    /// For temporal cycles: the latest time each vertex can still leave on a
-    /// time-increasing path reaching `end` before the closing edge, so the
-    /// search never enters a branch that cannot come back.
-    fn latest_departures(&mut self, end: u32, closing: u32) {
-        let graph = self.graph;
-        let closing_time = graph.edges.time[closing as usize];
-        let earliest = closing_time - self.window;
-        self.latest.clear();
-        self.latest.insert(end, closing_time);
-        let mut stack = vec![end];
-        while let Some(vertex) = stack.pop() {
-            let bound = self.latest.get(&vertex).copied().unwrap_or(i64::MIN);
-            for &edge in graph.window(graph.incoming(vertex), closing, self.window) {
-                let time = graph.edges.time[edge as usize];
-                if edge == closing || time >= bound || time <= earliest {
-                    continue;
-                }
-                if self.budget == 0 {
-                    break;
-                }
-                self.budget -= 1;
-                let source = graph.edges.source[edge as usize];
-                let known = self.latest.entry(source).or_insert(i64::MIN);
-                if *known < time {
-                    *known = time;
-                    stack.push(source);
-                }
-            }
-        }
-    }
-
-    /// Reverse breadth-first hop counts to `end` within the closing edge's window.
-    fn distances_to(&mut self, end: u32, closing: u32, max_hops: usize) {
-        self.distance.clear();
-        self.distance.insert(end, 0);
-        let mut frontier = vec![end];
-        for hops in 1..=max_hops {
-            let mut next = Vec::new();
-            for vertex in frontier {
-                for &edge in self.graph.window(self.graph.incoming(vertex), closing, self.window) {
-                    if edge == closing {
-                        continue;
-                    }
-                    if self.budget == 0 {
-                        return;
-                    }
-                    self.budget -= 1;
-                    let source = self.graph.edges.source[edge as usize];
-                    if let std::collections::hash_map::Entry::Vacant(slot) = self.distance.entry(source) {
-                        slot.insert(hops);
-                        next.push(source);
-                    }
-                }
-            }
-            frontier = next;
-        }
-    }
-
-    fn extend(&mut self, closing: u32, vertex: u32, end: u32, after: i64) {
-        let graph = self.graph;
-        let closing_time = graph.edges.time[closing as usize];
-        let temporal = self.length_limit.is_none();
-        let mut candidates = graph.window(graph.outgoing(vertex), closing, self.window);
-        if temporal {
-            // Only edges after the path's last one can extend a temporal path.
-            candidates = &candidates[candidates.partition_point(|&e| graph.edges.time[e as usize] <= after)..];
-        }
-        for &edge in candidates {
-            if edge == closing {
-                continue;
-            }
-            if self.budget == 0 {
-                return;
-            }
-            self.budget -= 1;
-            let time = graph.edges.time[edge as usize];
-            if temporal && (time <= after || time >= closing_time) {
-                continue;
-            }
-            let next = graph.edges.target[edge as usize];
-            let length = self.path.len() + 2;
-            if next == end {
-                self.path.push(edge);
-                let members = self.found.entry(length).or_default();
-                members.extend(self.path.iter().copied());
-                self.path.pop();
-                continue;
-            }
-            if self.on_path.contains(&next) {
-                continue;
-            }
-            match self.length_limit {
-                Some(limit) => {
-                    let remaining = self.distance.get(&next).copied().unwrap_or(usize::MAX);
-                    if length + remaining > limit {
-                        continue;
-                    }
-                }
-                None => {
-                    if self.latest.get(&next).is_none_or(|&latest| latest <= time) {
-                        continue;
-                    }
-                }
-            }
-            self.on_path.insert(next);
-            self.path.push(edge);
-            self.extend(closing, next, end, if temporal { time } else { after });
-            self.path.pop();
-            self.on_path.remove(&next);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -752,10 +503,91 @@ mod tests {
             scatter_gather: Some(PatternConfig { window, bins: vec![2, 3, 4, 5] }),
             temporal_cycle: None,
             length_cycle: None,
-            cycle_budget: None,
+            vertex_stats: false,
         };
         let matrix = graph_features(&Edges { source: &source, target: &target, time: &time }, &config, 1);
         (0..list.len()).map(|edge| [matrix.row(edge)[0], matrix.row(edge)[1]]).collect()
+    }
+
+    /// Per edge, the temporal (`temporal`) or length-constrained cycle counts
+    /// at snapml's default windows and bins, for `(source, target, time)` edges.
+    fn cycle_counts(list: &[(u32, u32, i64)], temporal: bool) -> Vec<Vec<u32>> {
+        let source: Vec<u32> = list.iter().map(|e| e.0).collect();
+        let target: Vec<u32> = list.iter().map(|e| e.1).collect();
+        let time: Vec<i64> = list.iter().map(|e| e.2).collect();
+        let defaults = FeatureConfig::default();
+        let config = FeatureConfig {
+            fan: None,
+            degree: None,
+            scatter_gather: None,
+            temporal_cycle: if temporal { defaults.temporal_cycle } else { None },
+            length_cycle: if temporal { None } else { defaults.length_cycle },
+            vertex_stats: false,
+        };
+        let matrix = graph_features(&Edges { source: &source, target: &target, time: &time }, &config, 2);
+        (0..list.len()).map(|edge| matrix.row(edge).to_vec()).collect()
+    }
+
+    /// Column `bin` of every row.
+    fn column(rows: &[Vec<u32>], bin: usize) -> Vec<u32> {
+        rows.iter().map(|row| row[bin]).collect()
+    }
+
+    #[test]
+    fn cycles_follow_snapml() {
+        // Expectations read off snapml 1.17. Parallel edges bundle: each
+        // closing edge at 40 counts the 3-cycles 0->1->2->0 through the hop
+        // edges that keep times increasing (1->2 at 15 only after 0->1 at 10).
+        let bundle = [(0, 1, 10), (0, 1, 20), (1, 2, 15), (1, 2, 30), (2, 0, 40), (2, 0, 40), (1, 0, 50)];
+        for temporal in [true, false] {
+            let rows = cycle_counts(&bundle, temporal);
+            assert_eq!(column(&rows, 0), [1, 1, 0, 0, 0, 0, 1], "2-cycles, temporal {temporal}");
+            assert_eq!(column(&rows, 1), [2, 2, 2, 2, 1, 1, 0], "3-cycles, temporal {temporal}");
+        }
+        // Length-constrained hops take edges at the closing edge's own time only
+        // when its target's vertex index (order of first appearance) is not above
+        // the cycle's start; temporal hops never do.
+        let tied = [(5, 3, 100), (3, 5, 100), (3, 7, 100), (7, 5, 100)];
+        let rows = cycle_counts(&tied, false);
+        assert_eq!((column(&rows, 0), column(&rows, 1)), (vec![1, 1, 0, 0], vec![1, 0, 1, 1]));
+        assert!(cycle_counts(&tied, true).iter().flatten().all(|&count| count == 0));
+        // A 10-cycle whose closing edge's source is 9 hops from its target, in any time order.
+        let ring = [
+            (121, 986, 510_732),
+            (1341, 121, 519_785),
+            (1615, 2, 556_936),
+            (381, 1341, 611_769),
+            (986, 1114, 660_089),
+            (231, 1615, 694_219),
+            (1998, 381, 697_971),
+            (1142, 231, 734_211),
+            (2, 1998, 754_262),
+            (1114, 1142, 828_336),
+        ];
+        let rows = cycle_counts(&ring, false);
+        assert!(rows.iter().all(|row| row[..8].iter().all(|&count| count == 0) && row[8] == 1), "{rows:?}");
+    }
+
+    #[test]
+    fn vertex_statistics_follow_snapml() {
+        // Read off snapml 1.17 (timestamps column, default statistics): every
+        // edge gets its vertices' statistics over the whole list.
+        let (source, target, time) = ([1, 1, 1], [2, 3, 2], [0, 10, 30]);
+        let config = FeatureConfig {
+            fan: None,
+            degree: None,
+            scatter_gather: None,
+            temporal_cycle: None,
+            length_cycle: None,
+            vertex_stats: true,
+        };
+        let matrix = graph_features(&Edges { source: &source, target: &target, time: &time }, &config, 1);
+        let stats = matrix.vertex_stats.expect("configured");
+        let first = stats.row(1, 2);
+        assert_eq!(first[..6], [2.0, 3.0, 1.5, 40.0 / 3.0, 40.0, 1400.0 / 9.0]);
+        assert!(first[8..16].iter().all(|&value| value == 0.0), "vertex 1 receives nothing");
+        assert_eq!(first[24..30], [1.0, 2.0, 2.0, 15.0, 30.0, 225.0]);
+        assert_eq!(stats.row(1, 3)[24..30], [1.0, 1.0, 1.0, 10.0, 10.0, 0.0]);
     }
 
     #[test]

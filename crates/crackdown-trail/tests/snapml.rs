@@ -1,6 +1,7 @@
-//! Runs `tests/snapml/compare.py`: fan, degree and scatter-gather features
-//! must agree exactly with snapml's GraphFeaturePreprocessor on 120,000
-//! random edges. Skipped
+//! Runs `tests/snapml/compare.py`: every graph-pattern count (fan, degree,
+//! scatter-gather, temporal and length-constrained cycles, at snapml's
+//! default windows and bins) must agree exactly with snapml's
+//! GraphFeaturePreprocessor on 100,000 random edges. Skipped
 //! (with a message) when Python with snapml and numpy is not installed;
 //! `scripts/test` installs them when it can.
 
@@ -8,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 #[test]
-fn fan_degree_and_scatter_gather_agree_exactly_with_snapml() {
+fn every_pattern_count_agrees_exactly_with_snapml() {
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let probe = Command::new(&python).args(["-c", "import snapml, numpy"]).output();
     if !probe.is_ok_and(|output| output.status.success()) {
@@ -23,7 +24,7 @@ fn fan_degree_and_scatter_gather_agree_exactly_with_snapml() {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapml/compare.py");
     let output = Command::new(&python)
         .arg(&script)
-        .args(["120000", "30000", "7", "fan,degree,scatter-gather"])
+        .args(["100000", "100000", "7", "fan,degree,scatter-gather,temp-cycle,lc-cycle"])
         .env("GFP_BIN", &gfp)
         .output()
         .expect("run compare.py");
@@ -33,5 +34,5 @@ fn fan_degree_and_scatter_gather_agree_exactly_with_snapml() {
         "snapml comparison failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(stdout.contains("counts agree"), "{stdout}");
+    assert!(stdout.contains("values agree"), "{stdout}");
 }

@@ -22,7 +22,7 @@ use crackdown_engine::trail::{self as engine, TrailError};
 use crackdown_model::Viewer;
 use crackdown_store::{LedgerAccount, LedgerRow, NewTypologyHit, Store};
 use crackdown_trail::account::read_accounts;
-use crackdown_trail::features::{Edges, FeatureConfig, graph_features};
+use crackdown_trail::features::{Edges, FeatureConfig, VertexStats, graph_features};
 use crackdown_trail::freeze::write_csv;
 use crackdown_trail::parse::ReadStats;
 use crackdown_trail::trace::{TraceOptions, trace_each};
@@ -560,7 +560,11 @@ pub fn features(global: &Global, args: &FeaturesArgs) -> anyhow::Result<ExitCode
     let file = File::create(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let write_error = |error| anyhow!("cannot write {}: {error}", args.out.display());
-    write!(out, "tx_id,{}", matrix.columns.join(",")).map_err(write_error)?;
+    let mut columns = matrix.columns.clone();
+    if matrix.vertex_stats.is_some() {
+        columns.extend(VertexStats::columns());
+    }
+    write!(out, "tx_id,{}", columns.join(",")).map_err(write_error)?;
     let mut line = Vec::with_capacity(4 * matrix.columns.len() + 32);
     for edge in 0..count {
         line.clear();
@@ -572,6 +576,12 @@ pub fn features(global: &Global, args: &FeaturesArgs) -> anyhow::Result<ExitCode
                 line.push(b'0');
             } else {
                 line.extend_from_slice(value.to_string().as_bytes());
+            }
+        }
+        if let Some(stats) = &matrix.vertex_stats {
+            // `{:?}` prints the shortest text that reads back as the same double.
+            for value in stats.row(source[edge], target[edge]) {
+                line.extend_from_slice(format!(",{value:?}").as_bytes());
             }
         }
         out.write_all(&line).map_err(write_error)?;
