@@ -298,7 +298,7 @@ describe('public pages', () => {
     assert.equal(focused, 'q', 'Tab reaches the lookup field');
     await page.keyboard.type('+66 81 234 5678');
     await page.keyboard.press('Enter');
-    await page.locator('#check-result p').waitFor();
+    await page.locator('#check-result p').first().waitFor();
 
     // The report form: every control reachable, labels tied to fields.
     await page.goto(`${origin}/report-scam`);
@@ -318,7 +318,7 @@ describe('public pages', () => {
   test('public lookup answers for a reported handle, and only from publishable reports', async () => {
     const page = await newPage();
     await page.goto(`${origin}/check`);
-    await page.locator('#q').fill('@EasyJob_TH');
+    await page.locator('#q').fill('t.me/EasyJob_TH');
     await page.locator('form button[type=submit]').first().click();
     await page.getByText('Reported as a scam', { exact: false }).waitFor();
     assert.ok(await page.getByText('@easyjob_th').isVisible(), 'the normalized handle is shown');
