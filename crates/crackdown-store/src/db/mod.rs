@@ -21,6 +21,8 @@ pub(crate) enum Value {
     Null,
     Int(i64),
     Text(String),
+    /// Text known at compile time (a currency code), bound without a copy.
+    Static(&'static str),
     Bool(bool),
     Bytes(Vec<u8>),
 }
@@ -78,6 +80,7 @@ impl Row {
     pub(crate) fn text(&self, index: usize) -> Result<String, StoreError> {
         match self.value(index)? {
             Value::Text(value) => Ok(value.clone()),
+            Value::Static(value) => Ok((*value).to_owned()),
             other => Err(StoreError::Schema(format!("column {index}: expected text, got {other:?}"))),
         }
     }
