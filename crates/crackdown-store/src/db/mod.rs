@@ -80,7 +80,6 @@ impl Row {
     pub(crate) fn text(&self, index: usize) -> Result<String, StoreError> {
         match self.value(index)? {
             Value::Text(value) => Ok(value.clone()),
-            Value::Static(value) => Ok((*value).to_owned()),
             other => Err(StoreError::Schema(format!("column {index}: expected text, got {other:?}"))),
         }
     }
