@@ -216,10 +216,11 @@ impl Store {
             conn.transaction(|conn| {
                 let mut outcome = TransferOutcome::default();
                 let mut params = Vec::with_capacity(ROWS_PER_STATEMENT * 13);
+                let mut lines = Vec::with_capacity(ROWS_PER_STATEMENT);
                 let mut rows = rows.into_iter().peekable();
                 while rows.peek().is_some() {
                     params.clear();
-                    let mut lines = Vec::with_capacity(ROWS_PER_STATEMENT);
+                    lines.clear();
                     for row in rows.by_ref().take(ROWS_PER_STATEMENT) {
                         let received = row.received.filter(|received| *received != row.amount);
                         lines.push(row.line);
@@ -232,9 +233,9 @@ impl Store {
                             Value::Text(row.from),
                             Value::Text(row.to),
                             Value::Int(row.amount.minor()),
-                            Value::from(row.amount.currency().code()),
+                            Value::Static(row.amount.currency().code()),
                             received.map_or(Value::Null, |money| Value::Int(money.minor())),
-                            received.map_or(Value::Null, |money| Value::from(money.currency().code())),
+                            received.map_or(Value::Null, |money| Value::Static(money.currency().code())),
                             Value::Text(row.channel),
                             Value::from(row.extra),
                         ]);
@@ -253,7 +254,7 @@ impl Store {
                             Value::Text(id) => id.clone(),
                             _ => String::new(),
                         });
-                        let chunk: Vec<(u64, String)> = lines.into_iter().zip(ids).collect();
+                        let chunk: Vec<(u64, String)> = lines.iter().copied().zip(ids).collect();
                         find_duplicates(conn, org, import_id, &chunk, &mut outcome.duplicates)?;
                     }
                 }

@@ -51,7 +51,9 @@ pub enum AnomalyKind {
 #[derive(Default)]
 pub struct AnomalyTracker {
     index: FxHashMap<Box<str>, u32>,
-    balances: FxHashMap<(u32, Currency), i64>,
+    /// Balances by account id, one entry per currency the account has held:
+    /// nearly always one, so a short list beats hashing every row twice.
+    balances: Vec<Vec<(Currency, i64)>>,
     first_currency: Vec<Option<Currency>>,
     exchanges: FxHashSet<u32>,
     mismatched: FxHashSet<(u32, Currency)>,
@@ -75,7 +77,20 @@ impl AnomalyTracker {
         let id = self.first_currency.len() as u32;
         self.index.insert(name.into(), id);
         self.first_currency.push(None);
+        self.balances.push(Vec::new());
         id
+    }
+
+    fn balance(&mut self, account: u32, currency: Currency) -> &mut i64 {
+        let held = &mut self.balances[account as usize];
+        let slot = match held.iter().position(|(held, _)| *held == currency) {
+            Some(slot) => slot,
+            None => {
+                held.push((currency, 0));
+                held.len() - 1
+            }
+        };
+        &mut held[slot].1
     }
 
     /// Applies one transfer, appending what it reveals to `out`.
@@ -97,7 +112,7 @@ impl AnomalyTracker {
                 });
             }
         }
-        let balance = self.balances.entry((from, transfer.amount.currency())).or_insert(0);
+        let balance = self.balance(from, transfer.amount.currency());
         if transfer.amount.minor() > *balance {
             let shortfall = Money::new(transfer.amount.minor() - *balance, transfer.amount.currency());
             *balance = 0;
@@ -111,7 +126,7 @@ impl AnomalyTracker {
         } else {
             *balance -= transfer.amount.minor();
         }
-        let balance = self.balances.entry((to, credited.currency())).or_insert(0);
+        let balance = self.balance(to, credited.currency());
         *balance = balance.saturating_add(credited.minor());
     }
 }

@@ -21,6 +21,8 @@ pub(crate) enum Value {
     Null,
     Int(i64),
     Text(String),
+    /// Text known at compile time (a currency code), bound without a copy.
+    Static(&'static str),
     Bool(bool),
     Bytes(Vec<u8>),
 }

@@ -55,6 +55,7 @@ impl ToSql for Value {
             Value::Null => Ok(IsNull::Yes),
             Value::Int(value) => value.to_sql(ty, out),
             Value::Text(value) => value.to_sql(ty, out),
+            Value::Static(value) => value.to_sql(ty, out),
             Value::Bool(value) => value.to_sql(ty, out),
             Value::Bytes(value) => value.to_sql(ty, out),
         }
