@@ -26,6 +26,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(value) = knob("LURE_L2") {
         options.train.l2 = value;
     }
+    if let Some(value) = knob("LURE_POOLED") {
+        options.train.pooled = value > 0.0;
+    }
+    if let Some(value) = knob("LURE_BITS") {
+        options.train.bits = value as u8;
+    }
     if let Some(value) = knob("LURE_CALIBRATION_FOLDS") {
         options.train.calibration_folds = value as usize;
     }

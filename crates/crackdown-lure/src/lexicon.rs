@@ -9,7 +9,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::{Deserialize, Serialize};
 
 /// Declares a fieldless enum spelled as fixed snake_case words.
@@ -170,6 +170,9 @@ impl Lexicon {
         }
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            // A DFA: a few hundred phrases make a small one, and it is the
+            // fastest scan for text that is matched once per message.
+            .kind(Some(AhoCorasickKind::DFA))
             .build(cues.iter().map(|cue| cue.phrase.as_str()))
             .map_err(|error| LexiconError { line: 0, reason: error.to_string() })?;
         Ok(Lexicon { cues, matcher })

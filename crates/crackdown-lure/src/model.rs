@@ -1,6 +1,7 @@
 //! A linear model over hashed features: character n-grams, words, cue
-//! targets and indicator kinds, trained by logistic regression (AdaGrad),
-//! with one expert per training set and gates choosing among them.
+//! targets and indicator kinds, trained by logistic regression (AdaGrad):
+//! pooled over all training sets by default, or one expert per set with
+//! gates choosing among them (`TrainOptions::pooled = false`).
 //!
 //! Cue targets and indicator kinds are the same features in every
 //! language, so what the model learns about "a prize cue and a premium-rate
@@ -21,8 +22,8 @@ pub struct Sample {
     pub scam_type: Option<ScamType>,
     pub context: Context,
     /// Which data set the sample comes from (0, 1, ...). Sets label by
-    /// different policies (marketing is spam in one, ham in another), so
-    /// the model learns one expert per set and a gate that picks one.
+    /// different policies (marketing is spam in one, ham in another); an
+    /// unpooled model learns one expert per set and a gate that picks one.
     pub group: usize,
 }
 
@@ -56,7 +57,7 @@ impl Hasher {
         self
     }
 
-    fn bucket(self, mask: u32) -> u32 {
+    fn bucket(&self, mask: u32) -> u32 {
         let hash = self.0;
         // Fold the high bits in: FNV's low bits mix poorly.
         ((hash ^ (hash >> 29) ^ (hash >> 47)) as u32) & mask
@@ -65,6 +66,7 @@ impl Hasher {
 
 /// Namespaces of the hashed features, so a word and a flag never share a
 /// bucket by construction.
+const NS_CHARS: u8 = 2;
 const NS_WORD: u8 = 10;
 const NS_PAIR: u8 = 11;
 const NS_FLAG: u8 = 20;
@@ -88,23 +90,23 @@ pub fn featurize<'a>(text: &str, context: &Context, lexicon: &'a Lexicon, bits: 
     padded.push(b' ');
 
     let mut entries: Vec<(u32, f32)> = Vec::with_capacity(padded.len() * 5 + 48);
-    // Character n-grams of 2..=5 characters: the last six character starts
-    // are kept in a ring, so each n-gram is hashed straight from the bytes.
-    let mut starts = [0usize; 6];
-    let mut seen = 0usize;
-    for (index, byte) in padded.iter().enumerate().chain(std::iter::once((padded.len(), &b' '))) {
-        let is_start = index == padded.len() || (byte & 0xC0) != 0x80;
-        if !is_start {
-            continue;
-        }
-        for n in 2..=5usize {
-            if seen >= n {
-                let from = starts[(seen - n) % 6];
-                entries.push((Hasher::new(n as u8).write(&padded[from..index]).bucket(mask), 1.0));
+    // Character n-grams of 2..=5 characters, hashed incrementally: from each
+    // character start one hash runs over the next five characters and is
+    // read out after the second, third, fourth and fifth (about five bytes
+    // hashed per position instead of fourteen).
+    let mut bounds: Vec<usize> = Vec::with_capacity(padded.len() + 1);
+    bounds.extend((0..padded.len()).filter(|index| (padded[*index] & 0xC0) != 0x80));
+    bounds.push(padded.len());
+    for (first, from) in bounds.iter().enumerate() {
+        let mut hasher = Hasher::new(NS_CHARS);
+        let mut at = *from;
+        for (length, to) in bounds[first + 1..].iter().take(5).enumerate() {
+            hasher = hasher.write(&padded[at..*to]);
+            at = *to;
+            if length >= 1 {
+                entries.push((hasher.bucket(mask), 1.0));
             }
         }
-        starts[seen % 6] = index;
-        seen += 1;
     }
     // Words and word pairs.
     let mut previous: Option<&[u8]> = None;
@@ -202,6 +204,10 @@ pub struct TrainOptions {
     /// Folds of the inner cross-validation that picks the decision
     /// threshold on the training data alone (below 2: threshold 0.5).
     pub calibration_folds: usize,
+    /// One model over all sets instead of one expert per set with gates:
+    /// it scored higher under cross-validation (see `model/README.md`) and
+    /// scores with one weight vector instead of three.
+    pub pooled: bool,
     /// A note stored with the model: what it was trained on.
     pub note: String,
 }
@@ -209,13 +215,14 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> TrainOptions {
         TrainOptions {
-            bits: 18,
-            epochs: 20,
+            bits: 20,
+            epochs: 40,
             learning_rate: 0.5,
             l2: 0.0,
             seed: 6,
             positive_weight: 2.0,
             calibration_folds: 0,
+            pooled: true,
             note: String::new(),
         }
     }
@@ -503,7 +510,8 @@ pub fn train(samples: impl Iterator<Item = Sample>, options: &TrainOptions) -> M
             let (features, _) = featurize(&sample.text, &sample.context, lexicon, options.bits);
             let fold = Hasher::new(0).write(crackdown_model::normalize_text(&sample.text).as_bytes()).0;
             let target = if sample.label == Label::Ham { 0.0 } else { 1.0 };
-            Example { features, target, group: sample.group.min(MAX_EXPERTS - 1), fold }
+            let group = if options.pooled { 0 } else { sample.group.min(MAX_EXPERTS - 1) };
+            Example { features, target, group, fold }
         })
         .collect();
     let groups = examples.iter().map(|example| example.group + 1).max().unwrap_or(1);
