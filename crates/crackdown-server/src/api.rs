@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/public/reports", post(crate::public::submit))
         .route("/api/v1/lookup", get(crate::public::lookup))
         .merge(crate::trail::routes())
+        .merge(crate::campaigns::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

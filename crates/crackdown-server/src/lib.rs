@@ -6,6 +6,7 @@
 //! tokio's blocking pool.
 
 mod api;
+mod campaigns;
 mod dashboard;
 mod error;
 pub mod outbox;
@@ -59,6 +60,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(session::SessionDoc::openapi());
     document.merge(dashboard::DashboardDoc::openapi());
     document.merge(trail::TrailDoc::openapi());
+    document.merge(campaigns::CampaignsDoc::openapi());
     document.merge(watch::WatchDoc::openapi());
     document
 }

@@ -317,6 +317,11 @@ pub(crate) async fn lookup(State(state): State<AppState>, request: Parts) -> Res
     let Some(value) = params.q.filter(|value| !value.trim().is_empty()) else {
         return refuse(StatusCode::BAD_REQUEST, "give the value to check as ?q=", None);
     };
+    // Query decoding replaces invalid UTF-8 with U+FFFD, which no phone,
+    // link, wallet or account contains.
+    if value.contains('\u{FFFD}') {
+        return refuse(StatusCode::BAD_REQUEST, "the value is not valid UTF-8", None);
+    }
     if value.len() > MAX_LOOKUP_QUERY {
         return refuse(StatusCode::BAD_REQUEST, "the value is too long to be a phone, link, wallet or account", None);
     }

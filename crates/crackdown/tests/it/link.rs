@@ -3,7 +3,7 @@
 //! original's campaign, an outsider sees no campaign through a report they
 //! cannot read, and the public lookup counts only publishable reports.
 
-use crate::support::Backend;
+use crate::support::{Backend, http, serve};
 
 fn write(backend: &Backend, name: &str, lines: &[serde_json::Value]) -> String {
     let path = backend.path().join(name);
@@ -111,6 +111,58 @@ fn resubmission_and_access(backend: Backend) {
     let output = backend.cmd().args(["lookup", ""]).output().expect("run");
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("empty"));
+
+    // The API answers as the CLI does, under the same access rules.
+    let token = |user: &str| {
+        backend.json(&["token", "create", "--user", user, "--json"])["secret"].as_str().expect("secret").to_owned()
+    };
+    let (police_token, bank_token) = (token("police-analyst"), token("bank-analyst"));
+    let (server, address) = serve(&backend);
+    let _server = KillOnDrop(server);
+    let (status, body) = http(&address, "GET", "/api/v1/campaigns?all=true", &bank_token, "");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        ids_of(&serde_json::from_str(&body).expect("JSON")),
+        expected,
+        "the API shows the bank what the CLI does"
+    );
+    let police_list = backend.json(&["--as", "police-analyst", "campaigns", "list", "--json"]);
+    let bridged = police_list
+        .as_array()
+        .and_then(|list| list.iter().find(|campaign| campaign["reports"].as_array().is_some_and(|r| r.len() == 3)))
+        .expect("the police see the bridged campaign");
+    let path = format!("/api/v1/campaigns/{}", bridged["id"]);
+    let (status, body) = http(&address, "GET", &path, &police_token, "");
+    assert_eq!(status, 200, "{body}");
+    let shown: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(shown["links"].as_array().map(Vec::len), Some(2), "two links explain three reports: {shown}");
+    let (status, body) = http(&address, "GET", &path, &bank_token, "");
+    let bank_part: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!((status, bank_part["reports"].as_array().map(Vec::len)), (200, Some(1)), "the bank sees P-1 alone");
+    let (status, body) = http(&address, "POST", "/api/v1/check", &police_token, r#"{"beneficiary":"+66 81 234 5678"}"#);
+    assert_eq!(status, 200, "{body}");
+    let check: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!((check["normalized"].as_str(), check["reports"].as_u64()), (Some("+66812345678"), Some(2)), "{check}");
+    assert_ne!(check["risk"], "low");
+    let (status, _) = http(&address, "POST", "/api/v1/check", &bank_token, r#"{"beneficiary":"+66 85 555 0101"}"#);
+    assert_eq!(status, 200);
+    assert_eq!(http(&address, "POST", "/api/v1/check", &bank_token, r#"{"beneficiary":""}"#).0, 400);
+    let (status, body) = http(&address, "GET", "/api/v1/lookup?q=%2B66812345678", "", "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"reported\":true") && !body.contains("arrested"), "{body}");
+    assert_eq!(http(&address, "GET", "/api/v1/lookup?q=%FF%FE", "", "").0, 400, "bad encoding is a 400, never a 500");
+    assert_eq!(http(&address, "GET", &format!("/api/v1/lookup?q={}", "9".repeat(5000)), "", "").0, 400);
+}
+
+/// Stops the server also when an assertion fails, so no orphan keeps the
+/// test's output pipe open.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 #[test]

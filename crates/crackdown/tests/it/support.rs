@@ -1,7 +1,10 @@
 //! Shared set-up: temporary data directories, a PostgreSQL schema per test
 //! when `CRACKDOWN_TEST_POSTGRES_URL` is set, and a `crackdown` command.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
+use std::process::{Child, Stdio};
 
 use assert_cmd::Command;
 
@@ -86,4 +89,38 @@ pub fn http_get(address: &str, path: &str, token: Option<&str>) -> String {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).expect("read");
     answer
+}
+
+/// `crackdown serve` as a child process, its stderr drained so logging
+/// never blocks it.
+pub fn serve(backend: &Backend) -> (Child, String) {
+    let mut child = backend
+        .process()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn serve");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut line = String::new();
+    stderr.read_line(&mut line).expect("first line");
+    let address = address_in(&line);
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    (child, address)
+}
+
+/// One raw HTTP/1.1 request; returns (status, body).
+pub fn http(address: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read");
+    let status = answer.get(9..12).and_then(|code| code.parse().ok()).unwrap_or(0);
+    let body = answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
+    (status, body)
 }

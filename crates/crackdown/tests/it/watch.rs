@@ -18,7 +18,7 @@ use crackdown_model::{Channel, NewReport, Role, Tlp};
 use crackdown_store::{InsertedReport, ShareOptions};
 use sha2::{Digest, Sha256};
 
-use crate::support::{Backend, address_in};
+use crate::support::{Backend, http, serve};
 
 /// HMAC-SHA256 written out from its definition (RFC 2104), so the receiver
 /// checks the documented scheme independently of crackdown's own code.
@@ -165,40 +165,6 @@ impl Receiver {
         });
         Receiver { address, seen, delay_ms }
     }
-}
-
-/// `crackdown serve` as a child process, its stderr drained so logging
-/// never blocks it.
-fn serve(backend: &Backend) -> (Child, String) {
-    let mut child = backend
-        .process()
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn serve");
-    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    stderr.read_line(&mut line).expect("first line");
-    let address = address_in(&line);
-    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-    (child, address)
-}
-
-/// One raw HTTP/1.1 request; returns (status, body).
-fn http(address: &str, method: &str, path: &str, token: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(address).expect("connect");
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("send");
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("read");
-    let status = answer.get(9..12).and_then(|code| code.parse().ok()).unwrap_or(0);
-    let body = answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
-    (status, body)
 }
 
 fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
