@@ -97,6 +97,19 @@ impl Query {
                 });
             }
         }
+        // A bare `@name` pasted alone is how people quote a Telegram contact
+        // (usernames: 5-32 letters, digits and underscores).
+        if let Some(name) = text.strip_prefix('@')
+            && (5..=32).contains(&name.len())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Ok(Query {
+                query: text.to_owned(),
+                kind: Some(IndicatorKind::Telegram),
+                normalized: format!("@{}", name.to_ascii_lowercase()),
+                valid: true,
+            });
+        }
         let compact: String = text.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
         let digits = compact.strip_prefix('+').unwrap_or(&compact);
         if (5..=17).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -312,6 +325,9 @@ mod tests {
         assert_eq!((typo.kind, typo.valid), (Some(IndicatorKind::Iban), false));
         let words = parse("is this a scam", None);
         assert_eq!((words.kind, words.valid), (None, false));
+        let handle = parse("@EasyJob_TH", None);
+        assert_eq!((handle.kind, handle.normalized.as_str()), (Some(IndicatorKind::Telegram), "@easyjob_th"));
+        assert_eq!(parse("@ab", None).kind, None, "too short for a Telegram username");
     }
 
     #[test]
