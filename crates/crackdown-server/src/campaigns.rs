@@ -7,7 +7,7 @@ use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
-use crackdown_engine::campaigns::{self, LookupError};
+use crackdown_engine::campaigns;
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -85,12 +85,8 @@ pub(crate) async fn check(
     Json(request): Json<CheckRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let context = campaigns::lookup_context(request.country.as_deref(), request.lang.as_deref());
-    let answer = blocking(&state, move |store| {
-        campaigns::check(store, &viewer, request.beneficiary.as_bytes(), &context).map_err(|error| match error {
-            LookupError::Query(reason) => ApiError::bad_request(reason.to_string()),
-            LookupError::Store(error) => error.into(),
-        })
-    })
-    .await?;
+    let answer =
+        blocking(&state, move |store| Ok(campaigns::check(store, &viewer, request.beneficiary.as_bytes(), &context)?))
+            .await?;
     Ok(Json(serde_json::to_value(answer).map_err(ApiError::internal)?))
 }

@@ -31,6 +31,16 @@ impl ApiError {
     }
 }
 
+impl From<crackdown_engine::campaigns::LookupError> for ApiError {
+    /// An unusable lookup or check value is the caller's to fix (400).
+    fn from(error: crackdown_engine::campaigns::LookupError) -> ApiError {
+        match error {
+            crackdown_engine::campaigns::LookupError::Query(reason) => ApiError::bad_request(reason.to_string()),
+            crackdown_engine::campaigns::LookupError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> ApiError {
         let status = match &error {

@@ -326,13 +326,9 @@ pub(crate) async fn lookup(State(state): State<AppState>, request: Parts) -> Res
         return refuse(StatusCode::BAD_REQUEST, "the value is too long to be a phone, link, wallet or account", None);
     }
     let context = crackdown_engine::campaigns::lookup_context(params.country.as_deref(), params.lang.as_deref());
-    let answer = blocking(&state, move |store| {
-        crackdown_engine::campaigns::lookup(store, value.as_bytes(), &context).map_err(|error| match error {
-            crackdown_engine::campaigns::LookupError::Query(reason) => ApiError::bad_request(reason.to_string()),
-            crackdown_engine::campaigns::LookupError::Store(error) => error.into(),
-        })
-    })
-    .await;
+    let answer =
+        blocking(&state, move |store| Ok(crackdown_engine::campaigns::lookup(store, value.as_bytes(), &context)?))
+            .await;
     match answer {
         Ok(answer) => Json(answer).into_response(),
         Err(error) => error.into_response(),
