@@ -22,6 +22,8 @@ use crackdown_store::{InsertOutcome, InsertedReport, LinkInput, LinkRecord, Link
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::allowlist::vouching_keys;
+
 /// New reports above which (and above a quarter of the linked ones) an
 /// intake relinks everything instead of linking one by one: a bulk import
 /// is faster as one rebuild.
@@ -429,9 +431,7 @@ fn query_keys(query: &Query) -> (Vec<Key>, HashMap<Key, MatchLevel>) {
 pub fn lookup(store: &Store, raw: &[u8], context: &Context) -> Result<PublicAnswer, LookupError> {
     let query = Query::parse(raw, context)?;
     let (keys, levels) = query_keys(&query);
-    let exact: Vec<(String, String)> =
-        query.kind.map(|kind| vec![(kind.as_str().to_owned(), query.normalized.clone())]).unwrap_or_default();
-    let legitimate = store.known_legitimate(&exact)?;
+    let legitimate = store.known_legitimate(&vouching_keys(&query))?;
     let rows = if legitimate || !query.valid { Vec::new() } else { store.lookup_rows(&keys)? };
     let mut first_of_text: HashMap<i64, i64> = HashMap::new();
     for row in &rows {
@@ -503,7 +503,7 @@ pub fn check(store: &Store, viewer: &Viewer, raw: &[u8], context: &Context) -> R
     if query.kind == Some(IndicatorKind::Phone) {
         keys.push(("whatsapp".to_owned(), query.normalized.clone()));
     }
-    let known_legitimate = store.known_legitimate(&exact)?;
+    let known_legitimate = store.known_legitimate(&vouching_keys(&query))?;
     let rows = if query.valid { store.check_rows(viewer, &keys)? } else { Vec::new() };
     let mut campaigns: Vec<i64> = rows.iter().filter_map(|row| row.campaign_id).collect();
     campaigns.sort_unstable();

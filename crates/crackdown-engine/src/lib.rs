@@ -7,6 +7,7 @@
 //! transaction opens, so a bulk import analyses one batch while the store
 //! commits the previous one.
 
+mod allowlist;
 pub mod campaigns;
 pub mod trail;
 mod watch;
@@ -19,6 +20,7 @@ use crackdown_model::{NewReport, Viewer};
 use crackdown_store::{InsertOutcome, ReportAnalysis, ReportIndicator, ShareOptions, Store, StoreError};
 use rayon::prelude::*;
 
+pub use allowlist::{add_to_allowlist, allowlist_key, remove_from_allowlist};
 pub use watch::{WatchRequest, WatchedReport, add_watch_entry, watch, watch_reports};
 
 static SHIPPED: LazyLock<Analyzer> = LazyLock::new(Analyzer::default);

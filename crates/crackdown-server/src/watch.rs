@@ -1,6 +1,6 @@
-//! `/api/v1/watchlists`, `/api/v1/webhooks` and `/api/v1/alerts`: an
-//! organisation's watch entries, where its alerts are delivered, and the
-//! alerts themselves. Admins and analysts only (the store refuses the
+//! `/api/v1/watchlists`, `/api/v1/webhooks`, `/api/v1/alerts` and
+//! `/api/v1/allowlist`: an organisation's watch entries, where its alerts
+//! are delivered, the alerts themselves, and the values it vouches for. Admins and analysts only (the store refuses the
 //! others); everything is scoped to the caller's organisation, and alerts
 //! are further filtered by the caller's access to the reports they name.
 
@@ -10,7 +10,8 @@ use axum::routing::{delete, get};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use crackdown_engine::WatchRequest;
-use crackdown_store::{Alert, WatchEntryInfo, WebhookInfo};
+use crackdown_engine::campaigns::lookup_context;
+use crackdown_store::{Alert, AllowlistEntry, WatchEntryInfo, WebhookInfo};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -24,11 +25,23 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/webhooks", get(list_webhooks).post(add_webhook))
         .route("/api/v1/webhooks/{id}", delete(remove_webhook))
         .route("/api/v1/alerts", get(list_alerts))
+        .route("/api/v1/allowlist", get(list_allowlist).post(add_allowlist).delete(remove_allowlist))
         .with_state(state)
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(list_entries, add_entry, remove_entry, list_webhooks, add_webhook, remove_webhook, list_alerts))]
+#[openapi(paths(
+    list_entries,
+    add_entry,
+    remove_entry,
+    list_webhooks,
+    add_webhook,
+    remove_webhook,
+    list_alerts,
+    list_allowlist,
+    add_allowlist,
+    remove_allowlist
+))]
 pub struct WatchDoc;
 
 /// A watch entry to add.
@@ -239,4 +252,73 @@ async fn list_alerts(
     let limit = query.limit.unwrap_or(100);
     let alerts = blocking(&state, move |store| Ok(store.alerts(&viewer, query.before_id, limit)?)).await?;
     Ok(Json(alerts.into_iter().map(AlertItem::from).collect()))
+}
+
+/// A value to put on (or take off) the allow-list, typed any way.
+#[derive(Deserialize, ToSchema, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct AllowlistValue {
+    /// A phone number, link (its host is listed), domain, e-mail, account, wallet or handle.
+    value: String,
+    /// Country of a national phone number (ISO code).
+    country: Option<String>,
+    /// Language whose country a national phone number is read in.
+    language: Option<String>,
+}
+
+/// A value the caller's organisation vouches for, normalized.
+#[derive(Serialize, ToSchema)]
+struct AllowlistItem {
+    #[serde(rename = "type")]
+    kind: String,
+    value: String,
+    added_at: DateTime<Utc>,
+}
+
+impl From<AllowlistEntry> for AllowlistItem {
+    fn from(entry: AllowlistEntry) -> AllowlistItem {
+        AllowlistItem { kind: entry.kind, value: entry.value, added_at: entry.added_at }
+    }
+}
+
+/// The caller's organisation's allow-list (admins and analysts).
+#[utoipa::path(get, path = "/api/v1/allowlist", responses((status = 200, body = Vec<AllowlistItem>), (status = 401), (status = 403)))]
+async fn list_allowlist(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+) -> Result<Json<Vec<AllowlistItem>>, ApiError> {
+    let entries = blocking(&state, move |store| Ok(store.allowlist(&viewer)?)).await?;
+    Ok(Json(entries.into_iter().map(AllowlistItem::from).collect()))
+}
+
+/// Vouches for a value (admins): the public lookup and the pre-payment
+/// check answer `known_legitimate` for it, and linking treats it as a hub.
+/// A value that is no indicator or fails its checksum is a 400.
+#[utoipa::path(post, path = "/api/v1/allowlist", request_body = AllowlistValue, responses((status = 201, body = AllowlistItem), (status = 400), (status = 401), (status = 403)))]
+async fn add_allowlist(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Json(value): Json<AllowlistValue>,
+) -> Result<(StatusCode, Json<AllowlistItem>), ApiError> {
+    let entry = blocking(&state, move |store| {
+        let context = lookup_context(value.country.as_deref(), value.language.as_deref());
+        Ok(crackdown_engine::add_to_allowlist(store, &viewer, &value.value, &context, Utc::now())?)
+    })
+    .await?;
+    Ok((StatusCode::CREATED, Json(entry.into())))
+}
+
+/// Takes a value off the caller's organisation's allow-list (admins).
+#[utoipa::path(delete, path = "/api/v1/allowlist", params(AllowlistValue), responses((status = 204), (status = 400), (status = 403), (status = 404)))]
+async fn remove_allowlist(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Query(value): Query<AllowlistValue>,
+) -> Result<StatusCode, ApiError> {
+    blocking(&state, move |store| {
+        let context = lookup_context(value.country.as_deref(), value.language.as_deref());
+        Ok(crackdown_engine::remove_from_allowlist(store, &viewer, &value.value, &context)?)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -6,6 +6,7 @@
 //! export, linking, lookup — can forget the access rules. Only this crate
 //! knows SQL.
 
+mod allowlist;
 mod analysis;
 mod db;
 mod ledger;
@@ -26,6 +27,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use crackdown_model::Viewer;
 
+pub use allowlist::AllowlistEntry;
 pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
 use db::{Pool, PostgresConn, SqliteConn};
 pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, TransferOutcome};

@@ -17,7 +17,7 @@ use crackdown_model::{Role, Tlp, Viewer};
 
 use crate::db::{Conn, Row, Value};
 use crate::reports::{Query, insert_rows, visibility};
-use crate::{Store, StoreError, from_ms, require_admin, to_ms};
+use crate::{Store, StoreError, from_ms, to_ms};
 
 /// What linking needs of one stored report.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,7 +138,12 @@ fn read_inputs(conn: &mut dyn Conn, rows: Vec<Row>) -> Result<Vec<LinkInput>, St
 
 /// `(k = $1 AND v = $2) OR ...` over (kind, value) pairs, with the column
 /// names given: an OR of equalities uses the index on both backends.
-fn pairs_condition(query: &mut Query, kind_column: &str, value_column: &str, pairs: &[(String, String)]) -> String {
+pub(crate) fn pairs_condition(
+    query: &mut Query,
+    kind_column: &str,
+    value_column: &str,
+    pairs: &[(String, String)],
+) -> String {
     let terms: Vec<String> = pairs
         .iter()
         .map(|(kind, value)| {
@@ -567,46 +572,6 @@ impl Store {
                     })
                 })
                 .collect()
-        })
-    }
-
-    /// Whether any organisation vouches for one of `keys`.
-    pub fn known_legitimate(&self, keys: &[(String, String)]) -> Result<bool, StoreError> {
-        if keys.is_empty() {
-            return Ok(false);
-        }
-        let mut query = Query::new("SELECT 1 FROM known_legitimate WHERE ");
-        let pairs = pairs_condition(&mut query, "kind", "value", keys);
-        query.push(&pairs);
-        query.push(" LIMIT 1");
-        self.pool.with(|conn| Ok(conn.query_one(&query.sql, &query.params)?.is_some()))
-    }
-
-    /// Every vouched-for value (kind, value), for the linker's hub lists.
-    pub fn known_legitimate_values(&self) -> Result<Vec<(String, String)>, StoreError> {
-        self.pool.with(|conn| {
-            conn.query("SELECT DISTINCT kind, value FROM known_legitimate ORDER BY kind, value", &[])?
-                .iter()
-                .map(|row| Ok((row.text(0)?, row.text(1)?)))
-                .collect()
-        })
-    }
-
-    /// Adds a value the viewer's organisation vouches for (admins only).
-    pub fn add_known_legitimate(
-        &self,
-        viewer: &Viewer,
-        kind: &str,
-        value: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        require_admin(viewer)?;
-        self.pool.with(|conn| {
-            conn.execute(
-                "INSERT INTO known_legitimate (kind, value, org_id, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                &[kind.into(), value.into(), viewer.org_id.into(), to_ms(now).into()],
-            )?;
-            Ok(())
         })
     }
 

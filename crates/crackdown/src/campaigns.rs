@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use chrono::Utc;
-use crackdown_engine::campaigns::{self, CampaignView, lookup_context};
+use crackdown_engine::campaigns::{self, CampaignView};
 use crackdown_link::LinkReason;
 use indicatif::ProgressBar;
 
@@ -126,7 +126,7 @@ fn print_campaign(campaign: &CampaignView) {
 /// `crackdown lookup VALUE`: what the public lookup answers.
 pub fn lookup(global: &Global, args: &LookupArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(global)?;
-    let context = lookup_context(args.country.as_deref(), args.lang.as_deref());
+    let context = args.region.context();
     let answer = campaigns::lookup(&store, args.value.as_bytes(), &context)?;
     if args.json {
         print_json(&answer)?;

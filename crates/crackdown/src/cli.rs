@@ -122,6 +122,37 @@ pub enum Command {
     /// Alerts raised by your organisation's watchlist.
     #[command(subcommand)]
     Alerts(AlertsCommand),
+    /// Values your organisation vouches for — its real hotline, the police hotline victims quote,
+    /// its own domains. The public lookup and the pre-payment check answer "known legitimate"
+    /// for them, and linking never joins reports through them (relink with `link --rebuild` to
+    /// apply a new entry to existing campaigns).
+    #[command(subcommand)]
+    Allowlist(AllowlistCommand),
+}
+
+#[derive(Subcommand)]
+pub enum AllowlistCommand {
+    /// Add a value, typed any way (admins). A link puts its host on the list. Examples:
+    ///   crackdown allowlist add "02 111 1111" --country TH
+    ///   crackdown allowlist add https://www.kasikornbank.com/th
+    Add {
+        value: String,
+        #[command(flatten)]
+        region: PhoneRegion,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List your organisation's entries.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a value, typed any way (admins).
+    Remove {
+        value: String,
+        #[command(flatten)]
+        region: PhoneRegion,
+    },
 }
 
 #[derive(Subcommand)]
@@ -215,14 +246,27 @@ pub enum CampaignsCommand {
 pub struct LookupArgs {
     /// The value to check: a phone in any format, a (defanged) link, a wallet, an IBAN.
     pub value: String,
+    #[command(flatten)]
+    pub region: PhoneRegion,
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Where a phone number written without its country code is read.
+#[derive(Args)]
+pub struct PhoneRegion {
     /// Country of a national phone number (ISO code).
     #[arg(long)]
     pub country: Option<String>,
     /// Language whose country a national phone number is read in (th, my, zh, ...).
     #[arg(long)]
     pub lang: Option<String>,
-    #[arg(long)]
-    pub json: bool,
+}
+
+impl PhoneRegion {
+    pub fn context(&self) -> crackdown_lure::Context {
+        crackdown_engine::campaigns::lookup_context(self.country.as_deref(), self.lang.as_deref())
+    }
 }
 
 #[derive(Args)]

@@ -83,6 +83,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Features(args) => trail::features(&cli.global, &args),
         Command::Watchlists(command) => watch::watchlists(&cli.global, command),
         Command::Webhooks(command) => watch::webhooks(&cli.global, command),
+        Command::Allowlist(command) => watch::allowlist(&cli.global, command),
         Command::Alerts(command) => watch::alerts(&cli.global, command),
         Command::Link(args) => campaigns::link(&cli.global, &args),
         Command::Campaigns(command) => campaigns::run(&cli.global, command),

@@ -1,13 +1,13 @@
-//! `crackdown watchlists|webhooks|alerts`: an organisation's watch entries,
-//! its alert receivers and its alerts, through the same engine and store
-//! calls as the API.
+//! `crackdown watchlists|webhooks|alerts|allowlist`: an organisation's watch
+//! entries, its alert receivers, its alerts and the values it vouches for,
+//! through the same engine and store calls as the API.
 
 use std::process::ExitCode;
 
 use chrono::Utc;
 use crackdown_engine::WatchRequest;
 
-use crate::cli::{AlertsCommand, Global, WatchlistsCommand, WebhooksCommand};
+use crate::cli::{AlertsCommand, AllowlistCommand, Global, WatchlistsCommand, WebhooksCommand};
 use crate::context::{open_store, print_json, viewer};
 
 pub fn watchlists(global: &Global, command: WatchlistsCommand) -> anyhow::Result<ExitCode> {
@@ -95,6 +95,37 @@ pub fn alerts(global: &Global, command: AlertsCommand) -> anyhow::Result<ExitCod
                 alert.entry.value,
                 alert.matched
             );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn allowlist(global: &Global, command: AllowlistCommand) -> anyhow::Result<ExitCode> {
+    let store = open_store(global)?;
+    let viewer = viewer(&store, global)?;
+    match command {
+        AllowlistCommand::Add { value, region, json } => {
+            let entry = crackdown_engine::add_to_allowlist(&store, &viewer, &value, &region.context(), Utc::now())?;
+            if json {
+                print_json(&entry)?;
+            } else {
+                println!("{} {} is on the allow-list", entry.kind, entry.value);
+                println!("existing campaigns keep links through it until `crackdown link --rebuild`");
+            }
+        }
+        AllowlistCommand::List { json } => {
+            let entries = store.allowlist(&viewer)?;
+            if json {
+                print_json(&entries)?;
+            } else {
+                for entry in entries {
+                    println!("{:<10} {:<40} added {}", entry.kind, entry.value, entry.added_at.format("%Y-%m-%d"));
+                }
+            }
+        }
+        AllowlistCommand::Remove { value, region } => {
+            crackdown_engine::remove_from_allowlist(&store, &viewer, &value, &region.context())?;
+            println!("{value} removed from the allow-list");
         }
     }
     Ok(ExitCode::SUCCESS)

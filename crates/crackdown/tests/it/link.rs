@@ -113,10 +113,7 @@ fn resubmission_and_access(backend: Backend) {
     assert!(String::from_utf8_lossy(&output.stderr).contains("empty"));
 
     // The API answers as the CLI does, under the same access rules.
-    let token = |user: &str| {
-        backend.json(&["token", "create", "--user", user, "--json"])["secret"].as_str().expect("secret").to_owned()
-    };
-    let (police_token, bank_token) = (token("police-analyst"), token("bank-analyst"));
+    let (police_token, bank_token) = (backend.token("police-analyst"), backend.token("bank-analyst"));
     let (server, address) = serve(&backend);
     let _server = KillOnDrop(server);
     let (status, body) = http(&address, "GET", "/api/v1/campaigns?all=true", &bank_token, "");
@@ -152,6 +149,79 @@ fn resubmission_and_access(backend: Backend) {
     assert!(body.contains("\"reported\":true") && !body.contains("arrested"), "{body}");
     assert_eq!(http(&address, "GET", "/api/v1/lookup?q=%FF%FE", "", "").0, 400, "bad encoding is a 400, never a 500");
     assert_eq!(http(&address, "GET", &format!("/api/v1/lookup?q={}", "9".repeat(5000)), "", "").0, 400);
+}
+
+fn allowlist_vouches_and_unglues(backend: Backend) {
+    backend.run(&["org", "add", "bank"]);
+    backend.run(&["user", "add", "bank-admin", "--org", "bank", "--role", "admin"]);
+    backend.run(&["user", "add", "bank-analyst", "--org", "bank", "--role", "analyst"]);
+    // Two unrelated scams whose victims both quote the bank's real hotline.
+    let reports = write(
+        &backend,
+        "reports.jsonl",
+        &[
+            serde_json::json!({"id": "R-1", "language": "th", "tlp": "clear",
+                "text": "A woman on Instagram taught me crypto trading and took my savings. I called the bank at 02 111 1111 too late."}),
+            serde_json::json!({"id": "R-2", "language": "th", "tlp": "clear",
+                "text": "SMS said my parcel was held, I paid the fee at https://thai-post-fee.top/pay then rang 02-111-1111."}),
+        ],
+    );
+    backend.run(&["--as", "bank-analyst", "import", "reports", &reports]);
+    let before = backend.json(&["lookup", "+66 2 111 1111", "--json"]);
+    assert_eq!(
+        (&before["reported"], &before["reports"]),
+        (&serde_json::json!(true), &serde_json::json!(2)),
+        "{before}"
+    );
+    assert_eq!(ids_of(&backend.json(&["campaigns", "list", "--json"])), vec![vec!["R-1", "R-2"]], "the hotline glues");
+
+    let refused =
+        backend.cmd().args(["--as", "bank-analyst", "allowlist", "add", "02 111 1111"]).output().expect("run");
+    assert!(!refused.status.success(), "only admins vouch for values");
+    let added = backend.json(&["--as", "bank-admin", "allowlist", "add", "02 111 1111", "--country", "TH", "--json"]);
+    assert_eq!((&added["type"], &added["value"]), (&serde_json::json!("phone"), &serde_json::json!("+6621111111")));
+    let invalid =
+        backend.cmd().args(["--as", "bank-admin", "allowlist", "add", "GB82 WEST 1234 5698 7654 33"]).output();
+    let invalid = invalid.expect("run");
+    assert!(!invalid.status.success() && String::from_utf8_lossy(&invalid.stderr).contains("checksum"));
+
+    let after = backend.json(&["lookup", "02 111 1111", "--country", "TH", "--json"]);
+    assert_eq!((&after["known_legitimate"], &after["reported"]), (&serde_json::json!(true), &serde_json::json!(false)));
+    backend.run(&["link", "--rebuild"]);
+    assert_eq!(ids_of(&backend.json(&["campaigns", "list", "--json"])), Vec::<Vec<String>>::new(), "nothing glues now");
+
+    let (admin, analyst) = (backend.token("bank-admin"), backend.token("bank-analyst"));
+    let (server, address) = serve(&backend);
+    let _server = KillOnDrop(server);
+    let (status, body) = http(&address, "GET", "/api/v1/allowlist", &analyst, "");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("+6621111111"), "{body}");
+    let (status, _) = http(&address, "POST", "/api/v1/allowlist", &analyst, r#"{"value":"kasikornbank.com"}"#);
+    assert_eq!(status, 403);
+    let (status, body) =
+        http(&address, "POST", "/api/v1/allowlist", &admin, r#"{"value":"hxxps://www.kasikornbank[.]com/th"}"#);
+    assert_eq!(status, 201, "{body}");
+    assert!(body.contains(r#""value":"www.kasikornbank.com""#), "a link lists its host: {body}");
+    let (status, body) = http(&address, "GET", "/api/v1/lookup?q=https%3A%2F%2Fwww.kasikornbank.com%2Flogin", "", "");
+    assert!(status == 200 && body.contains(r#""known_legitimate":true"#), "{body}");
+    let (status, _) = http(&address, "DELETE", "/api/v1/allowlist?value=%2B6621111111", &admin, "");
+    assert_eq!(status, 204);
+    let (status, _) = http(&address, "DELETE", "/api/v1/allowlist?value=%2B6621111111", &admin, "");
+    assert_eq!(status, 404, "already removed");
+    let (status, body) = http(&address, "GET", "/api/v1/lookup?q=%2B6621111111", "", "");
+    assert!(status == 200 && body.contains(r#""reported":true"#), "{body}");
+}
+
+#[test]
+fn sqlite_allowlist_vouches_and_unglues() {
+    allowlist_vouches_and_unglues(Backend::sqlite());
+}
+
+#[test]
+fn postgres_allowlist_vouches_and_unglues() {
+    if let Some(backend) = Backend::postgres() {
+        allowlist_vouches_and_unglues(backend);
+    }
 }
 
 /// Stops the server also when an assertion fails, so no orphan keeps the

@@ -69,6 +69,11 @@ impl Backend {
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(&self.run(args)).expect("JSON on stdout")
     }
+
+    /// A new API token's secret for `user`.
+    pub fn token(&self, user: &str) -> String {
+        self.json(&["token", "create", "--user", user, "--json"])["secret"].as_str().expect("secret").to_owned()
+    }
 }
 
 /// The `host:port` in a line such as "... at http://127.0.0.1:4321/ ...".
