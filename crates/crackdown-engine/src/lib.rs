@@ -30,10 +30,10 @@ pub fn shipped_analyzer() -> &'static Analyzer {
     &SHIPPED
 }
 
-/// What the analyzer knows of a report's origin: its language (national
-/// phone numbers are read in that language's main country).
-fn context(language: Option<&str>) -> Context {
-    Context { country: None, language: language.map(str::to_owned) }
+/// What the analyzer knows of a report's origin: national phone numbers
+/// are read in its country when given, else in its language's main country.
+fn context(country: Option<&str>, language: Option<&str>) -> Context {
+    Context { country: country.map(str::to_owned), language: language.map(str::to_owned) }
 }
 
 /// The store's form of an analysis.
@@ -60,8 +60,8 @@ fn to_stored(analysis: Analysis) -> ReportAnalysis {
 }
 
 /// Analyses one text as the store keeps it.
-pub fn analyze_text(analyzer: &Analyzer, text: &str, language: Option<&str>) -> ReportAnalysis {
-    to_stored(analyzer.analyze(text, &context(language)))
+pub fn analyze_text(analyzer: &Analyzer, text: &str, country: Option<&str>, language: Option<&str>) -> ReportAnalysis {
+    to_stored(analyzer.analyze(text, &context(country, language)))
 }
 
 /// A batch of reports with their analyses, ready to be stored.
@@ -73,8 +73,10 @@ pub struct AnalyzedBatch {
 impl AnalyzedBatch {
     /// Analyses every report of the batch in parallel.
     pub fn new(analyzer: &Analyzer, reports: Vec<NewReport>) -> AnalyzedBatch {
-        let analyses =
-            reports.par_iter().map(|report| analyze_text(analyzer, &report.text, report.language.as_deref())).collect();
+        let analyses = reports
+            .par_iter()
+            .map(|report| analyze_text(analyzer, &report.text, report.country.as_deref(), report.language.as_deref()))
+            .collect();
         AnalyzedBatch { reports, analyses }
     }
 
@@ -121,10 +123,14 @@ pub fn submit_reports(
 }
 
 /// The country a claimed loss is counted under on the dashboard: the
-/// country of a national currency (THB → TH; not USD, EUR or the X…
-/// codes, which many countries use), else the main country of the report's
-/// language (th → TH, my → MM, km → KH, …), else `unknown`.
-pub fn loss_country(currency: &str, language: Option<&str>) -> String {
+/// victim's country when the report gives it, else the country of a
+/// national currency (THB → TH; not USD, EUR or the X… codes, which many
+/// countries use), else the main country of the report's language (th → TH,
+/// my → MM, km → KH, …), else `unknown`.
+pub fn loss_country(currency: &str, country: Option<&str>, language: Option<&str>) -> String {
+    if let Some(country) = country {
+        return country.to_owned();
+    }
     let code = currency.trim().to_ascii_uppercase();
     let national = crackdown_model::Currency::from_code(&code)
         .is_some_and(|currency| currency.kind() == crackdown_model::CurrencyKind::Fiat)
@@ -133,7 +139,7 @@ pub fn loss_country(currency: &str, language: Option<&str>) -> String {
     if national && let Some(country) = code.get(..2) {
         return country.to_owned();
     }
-    context(language).phone_region().map_or_else(|| "unknown".to_owned(), |region| region.as_ref().to_owned())
+    context(None, language).phone_region().map_or_else(|| "unknown".to_owned(), |region| region.as_ref().to_owned())
 }
 
 /// Reports analysed per transaction by [`reanalyze`].
@@ -160,7 +166,9 @@ pub fn reanalyze(
         after_id = last.id;
         let analyses: Vec<(i64, ReportAnalysis)> = page
             .par_iter()
-            .map(|report| (report.id, analyze_text(analyzer, &report.text, report.language.as_deref())))
+            .map(|report| {
+                (report.id, analyze_text(analyzer, &report.text, report.country.as_deref(), report.language.as_deref()))
+            })
             .collect();
         done += store.replace_analyses(viewer, &analyses, now)?;
         progress(done);
@@ -178,13 +186,14 @@ mod tests {
     }
 
     #[test]
-    fn losses_count_under_the_currency_country_then_the_language_country() {
-        assert_eq!(loss_country("THB", Some("en")), "TH");
-        assert_eq!(loss_country("mmk", None), "MM");
-        assert_eq!(loss_country("USD", Some("km")), "KH");
-        assert_eq!(loss_country("USDT", Some("my")), "MM");
-        assert_eq!(loss_country("USD", Some("en")), "unknown");
-        assert_eq!(loss_country("BTC", None), "unknown");
+    fn losses_count_under_the_victims_then_the_currency_then_the_language_country() {
+        assert_eq!(loss_country("USD", Some("PH"), Some("th")), "PH");
+        assert_eq!(loss_country("THB", None, Some("en")), "TH");
+        assert_eq!(loss_country("mmk", None, None), "MM");
+        assert_eq!(loss_country("USD", None, Some("km")), "KH");
+        assert_eq!(loss_country("USDT", None, Some("my")), "MM");
+        assert_eq!(loss_country("USD", None, Some("en")), "unknown");
+        assert_eq!(loss_country("BTC", None, None), "unknown");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Bulk report files: JSON Lines, JSON arrays and CSV, with the same field
 //! names in all three:
 //!
-//! `id` (optional external id), `text` (required), `channel`, `language`,
+//! `id` (optional external id), `text` (required), `channel`, `language`, `country`,
 //! `reported_at` (RFC 3339), `loss_amount` (decimal string), `loss_currency`,
 //! `tlp`, `reporter`, `victim_contact`, `consent_share`, `consent_publish`.
 //!
@@ -140,6 +140,15 @@ fn build_report<'a>(
         }
         tag => tag,
     };
+    let country = match keyword("country")? {
+        Some(code) if code.trim().len() == 2 && code.trim().bytes().all(|b| b.is_ascii_alphabetic()) => {
+            Some(code.trim().to_ascii_uppercase())
+        }
+        Some(code) => {
+            return Err(error("country", format!("{code:?} is not a two-letter country code such as \"TH\"")));
+        }
+        None => None,
+    };
     let reported_at = match keyword("reported_at")? {
         None => None,
         Some(value) => {
@@ -176,6 +185,7 @@ fn build_report<'a>(
         text,
         channel,
         language,
+        country,
         reported_at,
         loss,
         tlp,
@@ -370,10 +380,11 @@ mod tests {
 
     #[test]
     fn jsonl_with_every_field() {
-        let line = r#"{"id": "r1", "text": "He asked for USDT", "channel": "web", "language": "th", "reported_at": "2026-03-01T09:30:00+07:00", "loss_amount": "1500.5", "loss_currency": "thb", "tlp": "TLP:GREEN", "reporter": "NGO desk", "victim_contact": "a@b.c", "consent_share": true, "consent_publish": "no", "extra": 1}"#;
+        let line = r#"{"id": "r1", "text": "He asked for USDT", "channel": "web", "language": "th", "country": "th", "reported_at": "2026-03-01T09:30:00+07:00", "loss_amount": "1500.5", "loss_currency": "thb", "tlp": "TLP:GREEN", "reporter": "NGO desk", "victim_contact": "a@b.c", "consent_share": true, "consent_publish": "no", "extra": 1}"#;
         let report = parse(Format::Jsonl, line.as_bytes()).remove(0).expect("valid");
         assert_eq!(report.external_id.as_deref(), Some("r1"));
         assert_eq!(report.channel, Channel::Web);
+        assert_eq!(report.country.as_deref(), Some("TH"));
         assert_eq!(report.tlp, Tlp::Green);
         assert_eq!(report.loss.map(|loss| (loss.minor(), loss.currency().code())), Some((150_050, "THB")));
         assert_eq!(report.reported_at.map(|at| at.to_rfc3339()), Some("2026-03-01T02:30:00+00:00".into()));
@@ -407,6 +418,11 @@ mod tests {
         check_error(Format::Jsonl, r#"{"text": 7}"#, r#"field "text": expected a string, got a number"#);
         check_error(Format::Jsonl, r#"{"id": "a"}"#, r#"field "text": is required"#);
         check_error(Format::Jsonl, r#"{"text": "x", "reported_at": "yesterday"}"#, r#"field "reported_at""#);
+        check_error(
+            Format::Jsonl,
+            r#"{"text": "x", "country": "Thailand"}"#,
+            r#"field "country": "Thailand" is not a two"#,
+        );
         check_error(Format::Jsonl, r#"{"text": "x", "consent_share": "maybe"}"#, "not a yes/no value");
         check_error(Format::Jsonl, r#"[1, 2]"#, "expected a JSON object");
         check_error(Format::Jsonl, r#"{"text": "x""#, "line 1: malformed JSON");

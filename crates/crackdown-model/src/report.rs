@@ -43,6 +43,9 @@ pub struct NewReport {
     pub text: String,
     pub channel: Channel,
     pub language: Option<String>,
+    /// The victim's country (ISO 3166-1 alpha-2, upper case), if given: a
+    /// national phone number in the text is read in it.
+    pub country: Option<String>,
     /// When the victim says it happened or reported it, if given.
     pub reported_at: Option<DateTime<Utc>>,
     pub loss: Option<Money>,
@@ -66,6 +69,7 @@ impl NewReport {
             text: text.into(),
             channel,
             language: None,
+            country: None,
             reported_at: None,
             loss: None,
             tlp,

@@ -144,6 +144,8 @@ struct Report {
     #[schema(example = "bulk")]
     channel: String,
     language: Option<String>,
+    /// The victim's country (ISO 3166-1 alpha-2), when the report says.
+    country: Option<String>,
     text: String,
     /// Exact decimal string, e.g. "1500.50".
     loss_amount: Option<String>,
@@ -228,6 +230,7 @@ impl From<StoredReport> for Report {
             reported_at: report.reported_at,
             channel: report.channel.to_string(),
             language: report.language,
+            country: report.country,
             text: report.text,
             loss_amount: report.loss_amount,
             loss_currency: report.loss_currency,
@@ -629,6 +632,7 @@ async fn create_email_report(
         let analysis = crackdown_engine::analyze_text(
             crackdown_engine::shipped_analyzer(),
             &report.text,
+            report.country.as_deref(),
             report.language.as_deref(),
         );
         let inserted = store.insert_evidence_report(

@@ -107,7 +107,7 @@ impl From<ReportStats> for Stats {
         let losses_by_scam_type =
             losses_by(&stats.loss_groups, |group| group.scam_type.clone().unwrap_or_else(|| "unknown".to_owned()));
         let losses_by_country = losses_by(&stats.loss_groups, |group| {
-            crackdown_engine::loss_country(&group.currency, group.language.as_deref())
+            crackdown_engine::loss_country(&group.currency, group.country.as_deref(), group.language.as_deref())
         });
         Stats {
             total: stats.total,

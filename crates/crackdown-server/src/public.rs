@@ -202,8 +202,16 @@ fn parse_public(body: &[u8]) -> Result<NewReport, ApiError> {
         }
     }
     let mut allowed = serde_json::Map::new();
-    for field in ["text", "language", "reported_at", "loss_amount", "loss_currency", "consent_share", "consent_publish"]
-    {
+    for field in [
+        "text",
+        "language",
+        "country",
+        "reported_at",
+        "loss_amount",
+        "loss_currency",
+        "consent_share",
+        "consent_publish",
+    ] {
         if let Some(value) = object.get(field) {
             allowed.insert(field.to_owned(), value.clone());
         }
@@ -239,7 +247,8 @@ fn client_address(extensions: &Extensions) -> IpAddr {
 }
 
 /// Report a scam without an account. Fields: `text` (required), `language`,
-/// `reported_at`, `loss_amount` (decimal string), `loss_currency`, `contact`
+/// `country` (where you are: phone numbers without a country code are read
+/// in it), `reported_at`, `loss_amount` (decimal string), `loss_currency`, `contact`
 /// (how to reach you; seen only by the team), `consent_share` and
 /// `consent_publish` (both required, true or false). Marked AMBER until triage.
 #[utoipa::path(post, path = "/api/v1/public/reports", security(()), request_body = serde_json::Value,

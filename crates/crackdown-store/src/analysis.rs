@@ -65,6 +65,7 @@ pub struct ReportText {
     pub id: i64,
     pub text: String,
     pub language: Option<String>,
+    pub country: Option<String>,
 }
 
 /// Confidence as stored: basis points, exact on both backends.
@@ -244,7 +245,7 @@ impl Store {
     ) -> Result<Vec<ReportText>, StoreError> {
         self.pool.with(|conn| {
             let scope = analysis_scope(conn, viewer)?;
-            let mut query = Query::new("SELECT r.id, r.text, r.language FROM reports r WHERE ");
+            let mut query = Query::new("SELECT r.id, r.text, r.language, r.country FROM reports r WHERE ");
             let p = query.param(after_id);
             query.push(&format!("r.id > {p}"));
             if let Some(org) = scope {
@@ -258,7 +259,14 @@ impl Store {
             query.push(&format!(" ORDER BY r.id LIMIT {p}"));
             conn.query(&query.sql, &query.params)?
                 .iter()
-                .map(|row| Ok(ReportText { id: row.int(0)?, text: row.text(1)?, language: row.opt_text(2)? }))
+                .map(|row| {
+                    Ok(ReportText {
+                        id: row.int(0)?,
+                        text: row.text(1)?,
+                        language: row.opt_text(2)?,
+                        country: row.opt_text(3)?,
+                    })
+                })
                 .collect()
         })
     }

@@ -86,6 +86,8 @@ pub struct StoredReport {
     pub consent_publish: bool,
     pub status: ReportStatus,
     pub original_sha256: Option<String>,
+    /// The victim's country (ISO 3166-1 alpha-2), when the report says.
+    pub country: Option<String>,
 }
 
 /// Filters of a report listing; all optional.
@@ -172,7 +174,7 @@ fn report_columns(query: &mut Query, viewer: &Viewer) -> String {
     format!(
         "r.id, r.external_id, o.name, u.name, r.received_at, r.reported_at, r.channel, r.language, r.text, \
          r.loss_minor, r.loss_currency, r.tlp, CASE WHEN r.org_id = {org} THEN r.reporter END, {contact}, \
-         r.consent_share, r.consent_publish, r.status, r.original_sha256"
+         r.consent_share, r.consent_publish, r.status, r.original_sha256, r.country"
     )
 }
 
@@ -214,6 +216,7 @@ fn read_report(row: &Row) -> Result<StoredReport, StoreError> {
         consent_publish: row.bool(15)?,
         status: parse_keyword(row, 16)?,
         original_sha256: row.opt_text(17)?,
+        country: row.opt_text(18)?,
     })
 }
 
@@ -379,14 +382,15 @@ pub(crate) fn insert_batch(
                 report.consent_publish.into(),
                 ReportStatus::New.as_str().into(),
                 original.into(),
+                report.country.clone().into(),
             ]
         })
         .collect();
     let inserted = insert_rows(
         conn,
         "reports (org_id, user_id, external_id, fingerprint, received_at, reported_at, channel, language, text, \
-         loss_minor, loss_currency, tlp, reporter, consent_share, consent_publish, status, original_sha256)",
-        17,
+         loss_minor, loss_currency, tlp, reporter, consent_share, consent_publish, status, original_sha256, country)",
+        18,
         " ON CONFLICT DO NOTHING RETURNING id, fingerprint, external_id",
         rows,
     )?;

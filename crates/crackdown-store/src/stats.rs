@@ -46,6 +46,8 @@ pub struct LossGroup {
     pub currency: String,
     pub scam_type: Option<String>,
     pub language: Option<String>,
+    /// The victim's country, when the reports say.
+    pub country: Option<String>,
     /// Sum in the currency's minor units.
     pub minor: i64,
     pub reports: i64,
@@ -109,13 +111,13 @@ impl Store {
         .collect::<Result<Vec<_>, StoreError>>()?;
         let loss_groups = {
             let mut query = Query::new(
-                "SELECT r.loss_currency, a.scam_type, r.language, CAST(SUM(r.loss_minor) AS BIGINT), COUNT(*) \
+                "SELECT r.loss_currency, a.scam_type, r.language, r.country, CAST(SUM(r.loss_minor) AS BIGINT), COUNT(*) \
                  FROM reports r LEFT JOIN report_analyses a ON a.report_id = r.id",
             );
             let visible = visibility(&mut query, viewer);
             query.push(&format!(" WHERE {visible} AND r.loss_minor IS NOT NULL AND r.loss_currency IS NOT NULL"));
             push_filter(&mut query, filter);
-            query.push(" GROUP BY r.loss_currency, a.scam_type, r.language ORDER BY 1, 2, 3");
+            query.push(" GROUP BY r.loss_currency, a.scam_type, r.language, r.country ORDER BY 1, 2, 3, 4");
             self.pool
                 .with(|conn| conn.query(&query.sql, &query.params))?
                 .iter()
@@ -124,8 +126,9 @@ impl Store {
                         currency: row.text(0)?,
                         scam_type: row.opt_text(1)?,
                         language: row.opt_text(2)?,
-                        minor: row.int(3)?,
-                        reports: row.int(4)?,
+                        country: row.opt_text(3)?,
+                        minor: row.int(4)?,
+                        reports: row.int(5)?,
                     })
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?
@@ -182,7 +185,14 @@ mod tests {
         assert_eq!(mine.by_tlp.len(), 3);
         assert_eq!(
             mine.loss_groups,
-            vec![LossGroup { currency: "THB".into(), scam_type: None, language: None, minor: 12050, reports: 2 }]
+            vec![LossGroup {
+                currency: "THB".into(),
+                scam_type: None,
+                language: None,
+                country: None,
+                minor: 12050,
+                reports: 2
+            }]
         );
 
         let theirs = store.report_stats(&outsider, &ReportFilter::default()).expect("stats");

@@ -129,6 +129,7 @@ impl<'a> Intake<'a> {
         let analysis = crackdown_engine::analyze_text(
             crackdown_engine::shipped_analyzer(),
             &report.text,
+            report.country.as_deref(),
             report.language.as_deref(),
         );
         let inserted = self

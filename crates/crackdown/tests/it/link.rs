@@ -224,6 +224,42 @@ fn postgres_allowlist_vouches_and_unglues() {
     }
 }
 
+/// The contract's region rule: a national number is read in the report's
+/// country when given, else in its language's main country.
+fn national_numbers_read_in_the_reports_country(backend: Backend) {
+    let reports = write(
+        &backend,
+        "reports.jsonl",
+        &[
+            serde_json::json!({"id": "PH-1", "country": "ph", "language": "th", "tlp": "clear",
+                "text": "The recruiter on 0917 123 4567 said I must pay a deposit to unlock the tasks."}),
+            serde_json::json!({"id": "TH-1", "language": "th", "tlp": "clear",
+                "text": "The recruiter on 089 765 4321 said I must pay a deposit to unlock the tasks."}),
+        ],
+    );
+    backend.run(&["import", "reports", &reports]);
+    let philippine = backend.json(&["lookup", "+63 917 123 4567", "--json"]);
+    assert_eq!(philippine["reports"], 1, "read in the report's country: {philippine}");
+    let thai = backend.json(&["lookup", "+66 89 765 4321", "--json"]);
+    assert_eq!(thai["reports"], 1, "read in the language's country: {thai}");
+    let listed = backend.json(&["reports", "list", "--json"]);
+    let countries: Vec<&serde_json::Value> =
+        listed.as_array().expect("array").iter().map(|report| &report["country"]).collect();
+    assert!(countries.contains(&&serde_json::json!("PH")), "{listed}");
+}
+
+#[test]
+fn sqlite_national_numbers_read_in_the_reports_country() {
+    national_numbers_read_in_the_reports_country(Backend::sqlite());
+}
+
+#[test]
+fn postgres_national_numbers_read_in_the_reports_country() {
+    if let Some(backend) = Backend::postgres() {
+        national_numbers_read_in_the_reports_country(backend);
+    }
+}
+
 /// Stops the server also when an assertion fails, so no orphan keeps the
 /// test's output pipe open.
 struct KillOnDrop(std::process::Child);
