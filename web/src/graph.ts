@@ -34,9 +34,9 @@ export const TYPE_COLOURS: Record<string, string> = {
   sol: '#f0e442',
   ltc: '#f0e442',
   telegram: '#8b5cf6',
-  whatsapp: '#2e7d32',
-  line: '#2e7d32',
-  wechat: '#2e7d32',
+  whatsapp: '#8b5cf6',
+  line: '#8b5cf6',
+  wechat: '#8b5cf6',
 };
 const OTHER = '#7f8c8d';
 const HUB = '#9aa3ad';

@@ -255,7 +255,15 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
   const status = h('p', { class: 'muted', id: 'graph-status' }, 'Laying out…');
   const reportCount = payload.nodes.filter((node) => node.kind === 'report').length;
   const lossDays = payload.timeline.filter((day) => Object.keys(day.loss).length);
-  const currency = Object.keys(summary.loss)[0] ?? '';
+  // The loss chart shows the currency lost on the most days.
+  const lossDaysBy = new Map<string, number>();
+  for (const day of lossDays) for (const code of Object.keys(day.loss)) lossDaysBy.set(code, (lossDaysBy.get(code) ?? 0) + 1);
+  const currency = [...lossDaysBy.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  const lossCodes = Object.keys(summary.loss);
+  const lossTile =
+    lossCodes.length > 2
+      ? `${losses(Object.fromEntries(lossCodes.slice(0, 2).map((code) => [code, summary.loss[code] ?? '0'])))} + ${lossCodes.length - 2} more`
+      : losses(summary.loss);
   replace(
     main,
     h('p', {}, h('a', { href: '/campaigns' }, '← Campaigns')),
@@ -266,11 +274,12 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
       ...[
         ['victims', summary.victims],
         ['reports you may read', summary.reports.length],
-        ['lost', losses(summary.loss)],
+        ['lost', lossTile],
         ['first seen → last seen', `${when(summary.first_seen).slice(0, 10)} → ${when(summary.last_seen).slice(0, 10)}`],
       ].map(([label, value]) => h('div', { class: 'tile' }, h('span', { class: 'tile-value' }, String(value)), h('span', { class: 'tile-label' }, String(label)))),
     ),
     h('p', {}, 'Scam types: ', types(summary.scam_types)),
+    lossCodes.length > 2 ? h('p', {}, 'Lost: ', losses(summary.loss)) : null,
     payload.truncated
       ? alertBox(`The network is large: showing ${payload.nodes.length} of ${payload.total_nodes} nodes (the earliest reports with what they name).`)
       : null,
