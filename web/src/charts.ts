@@ -30,6 +30,9 @@ function table(caption: string, bars: Bar[], unit: string): HTMLElement {
   );
 }
 
+/// Axis numbers short enough for the axis (1.2M rather than 1234567).
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
 /// Vertical bars over time (one per day), with a few axis labels.
 export function columns(title: string, bars: Bar[], unit: string): HTMLElement {
   const width = 640;
@@ -42,7 +45,7 @@ export function columns(title: string, bars: Bar[], unit: string): HTMLElement {
     const y = pad.top + (height - pad.top - pad.bottom) * (1 - tick);
     chart.append(
       svg('line', { x1: pad.left, x2: width - pad.right, y1: y, y2: y, class: 'grid' }),
-      svg('text', { x: pad.left - 4, y: y + 4, class: 'axis', 'text-anchor': 'end' }, String(Math.round(max * tick))),
+      svg('text', { x: pad.left - 4, y: y + 4, class: 'axis', 'text-anchor': 'end' }, compact.format(Math.round(max * tick))),
     );
   }
   bars.forEach((bar, index) => {

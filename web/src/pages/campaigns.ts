@@ -125,10 +125,10 @@ export async function campaignList({ main, query }: PageContext): Promise<void> 
                 h(
                   'tr',
                   { 'data-id': String(campaign.id) },
-                  h('td', {}, h('a', { href: `/campaigns/${campaign.id}` }, `Campaign ${campaign.id}`)),
+                  h('td', { class: 'nowrap' }, h('a', { href: `/campaigns/${campaign.id}` }, `Campaign ${campaign.id}`)),
                   h('td', { class: 'num' }, campaign.reports.length),
                   h('td', { class: 'num victims' }, campaign.victims),
-                  h('td', { class: 'num nowrap loss' }, losses(campaign.loss)),
+                  h('td', { class: 'num loss' }, Object.entries(campaign.loss).map(([currency, amount]) => h('div', { class: 'nowrap' }, money(amount, currency)))),
                   h('td', { class: 'nowrap' }, when(campaign.first_seen)),
                   h('td', { class: 'nowrap last-seen' }, when(campaign.last_seen)),
                   h('td', {}, types(campaign.scam_types)),
