@@ -591,9 +591,12 @@ fn near_pairs(inputs: &[&LinkInput], min_bins: usize) -> Vec<(usize, usize, f64)
     pairs
 }
 
+/// Loss totals per currency code, in minor units.
+type Totals = BTreeMap<&'static str, (i64, Currency)>;
+
 /// Loss per day of `inputs`, an exact resubmission counted once.
 fn timeline(inputs: &[&LinkInput]) -> Vec<TimelineDay> {
-    let mut days: BTreeMap<NaiveDate, (u64, BTreeMap<&'static str, (i64, Currency)>)> = BTreeMap::new();
+    let mut days: BTreeMap<NaiveDate, (u64, Totals)> = BTreeMap::new();
     let mut texts: HashSet<u64> = HashSet::new();
     for input in inputs {
         let (reports, loss) = days.entry(input.received_at.date_naive()).or_default();
