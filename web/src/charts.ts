@@ -30,6 +30,9 @@ function table(caption: string, bars: Bar[], unit: string): HTMLElement {
   );
 }
 
+/// Axis numbers short enough for the axis (1.2M rather than 1234567).
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
 /// Vertical bars over time (one per day), with a few axis labels.
 export function columns(title: string, bars: Bar[], unit: string): HTMLElement {
   const width = 640;
@@ -42,7 +45,7 @@ export function columns(title: string, bars: Bar[], unit: string): HTMLElement {
     const y = pad.top + (height - pad.top - pad.bottom) * (1 - tick);
     chart.append(
       svg('line', { x1: pad.left, x2: width - pad.right, y1: y, y2: y, class: 'grid' }),
-      svg('text', { x: pad.left - 4, y: y + 4, class: 'axis', 'text-anchor': 'end' }, String(Math.round(max * tick))),
+      svg('text', { x: pad.left - 4, y: y + 4, class: 'axis', 'text-anchor': 'end' }, compact.format(Math.round(max * tick))),
     );
   }
   bars.forEach((bar, index) => {
@@ -90,4 +93,22 @@ export function bars(title: string, items: Bar[], unit: string): HTMLElement {
   });
   const empty = sorted.length === 0 ? h('p', { class: 'muted' }, 'Nothing to show yet.') : null;
   return h('figure', { class: 'card' }, h('figcaption', {}, title), empty ?? chart, table(title, sorted, unit));
+}
+
+/// One bar per day from the first to the last (at most the last 180 days),
+/// so quiet days show as gaps rather than vanishing.
+export function everyDay(days: { day: string; value: number; text?: string }[]): Bar[] {
+  const byDay = new Map(days.map((day) => [day.day, day]));
+  const last = days[days.length - 1]?.day;
+  const first = days[0]?.day;
+  if (!first || !last) return [];
+  const end = Date.parse(`${last}T00:00:00Z`);
+  const start = Math.max(Date.parse(`${first}T00:00:00Z`), end - 179 * 86_400_000);
+  const bars: Bar[] = [];
+  for (let at = start; at <= end; at += 86_400_000) {
+    const day = new Date(at).toISOString().slice(0, 10);
+    const found = byDay.get(day);
+    bars.push({ label: day.slice(5), value: found?.value ?? 0, text: found?.text });
+  }
+  return bars;
 }

@@ -1,6 +1,5 @@
-// Entry point: the route table. Staff views to come (campaigns with their
-// network graph, money trail, mules, watchlists) are added here as their
-// API lands.
+// Entry point: the route table. A new staff view is one entry here; the
+// campaign pages load on demand, since the graph library is large.
 
 import './style.css';
 import { navigate, start, currentSession } from './app';
@@ -30,6 +29,8 @@ start([
   { pattern: '/dashboard', title: 'Dashboard', staff: true, nav: 'Dashboard', render: dashboard },
   { pattern: '/triage', title: 'Triage', staff: true, nav: 'Triage', render: triage },
   { pattern: '/reports/:id', title: 'Report', staff: true, render: report },
+  { pattern: '/campaigns', title: 'Campaigns', staff: true, nav: 'Campaigns', render: async (context) => (await import('./pages/campaigns')).campaignList(context) },
+  { pattern: '/campaigns/:id', title: 'Campaign', staff: true, render: async (context) => (await import('./pages/campaigns')).campaignView(context) },
   { pattern: '/trail', title: 'Money trail', staff: true, nav: 'Money trail', render: trail },
   { pattern: '/mules', title: 'Mule accounts', staff: true, nav: 'Mules', render: mules },
   { pattern: '/freeze', title: 'Freeze list', staff: true, nav: 'Freeze list', render: freeze },

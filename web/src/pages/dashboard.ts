@@ -3,7 +3,7 @@
 // the server aggregates under the access rules.
 
 import { api, ok } from '../api/client';
-import { bars, columns, type Bar } from '../charts';
+import { bars, columns, everyDay, type Bar } from '../charts';
 import type { PageContext } from '../app';
 import { h, replace } from '../dom';
 import { addDecimal, money } from '../widgets';
@@ -42,28 +42,11 @@ const magnitude = (amount: string) => Number(amount);
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/// One bar per day from the first to the last report (at most the last
-/// 180 days), so quiet days show as gaps rather than vanishing.
-function everyDay(days: { day: string; reports: number }[]): Bar[] {
-  const counts = new Map(days.map((day) => [day.day, day.reports]));
-  const last = days[days.length - 1]?.day;
-  const first = days[0]?.day;
-  if (!first || !last) return [];
-  const end = Date.parse(`${last}T00:00:00Z`);
-  const start = Math.max(Date.parse(`${first}T00:00:00Z`), end - 179 * 86_400_000);
-  const bars: Bar[] = [];
-  for (let at = start; at <= end; at += 86_400_000) {
-    const day = new Date(at).toISOString().slice(0, 10);
-    bars.push({ label: day.slice(5), value: counts.get(day) ?? 0 });
-  }
-  return bars;
-}
-
 export async function dashboard({ main }: PageContext): Promise<void> {
   replace(main, h('h1', {}, 'Dashboard'), h('p', { class: 'muted' }, 'Loading…'));
   const stats = ok(await api.GET('/api/v1/stats'));
   const losses = stats.losses as Loss[];
-  const byDay = everyDay(stats.by_day);
+  const byDay = everyDay(stats.by_day.map((day) => ({ day: day.day, value: day.reports })));
 
   // The currency with the most reports sets the loss charts; others are listed.
   const currencies = new Map<string, { reports: number; amounts: Loss[] }>();

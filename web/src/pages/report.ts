@@ -85,6 +85,8 @@ export async function report({ main, params }: PageContext): Promise<void> {
     );
   };
   const analysis = data.analysis ?? null;
+  const campaigns = ok(await api.GET('/api/v1/report-campaigns', { params: { query: { ids: String(id) } } })).campaigns;
+  const campaign = campaigns[String(id)];
   const status = h('div', { 'aria-live': 'polite' });
   const currentStatus = h('span', {}, statusBadge(data.status));
 
@@ -136,6 +138,7 @@ export async function report({ main, params }: PageContext): Promise<void> {
           'dl',
           { class: 'facts' },
           fact('Status', currentStatus),
+          fact('Campaign', campaign !== undefined ? h('a', { href: `/campaigns/${campaign}`, id: 'campaign-link' }, `Campaign ${campaign}`) : 'none (no linked report you may read)'),
           fact('Claimed loss', money(data.loss_amount, data.loss_currency)),
           fact('Received', when(data.received_at)),
           fact('Reported', when(data.reported_at)),

@@ -26,6 +26,17 @@ function excerpt(text: string): string {
   return line.length > 140 ? `${line.slice(0, 140)}…` : line;
 }
 
+/// Fills the campaign cells of the shown reports that are in a campaign
+/// (as the user sees it) with a link to it.
+async function campaignLinks(body: HTMLElement, ids: number[]): Promise<void> {
+  if (!ids.length) return;
+  const found = ok(await api.GET('/api/v1/report-campaigns', { params: { query: { ids: ids.join(',') } } }));
+  for (const [report, campaign] of Object.entries(found.campaigns)) {
+    const cell = body.querySelector(`td.campaign-cell[data-report="${report}"]`);
+    if (cell) replace(cell, h('a', { href: `/campaigns/${campaign}` }, `Campaign ${campaign}`));
+  }
+}
+
 export async function triage({ main, query }: PageContext): Promise<void> {
   const filters = {
     status: query.get('status'),
@@ -72,6 +83,7 @@ export async function triage({ main, query }: PageContext): Promise<void> {
       { 'data-id': String(report.id) },
       h('td', {}, box),
       h('td', {}, h('a', { href: `/reports/${report.id}` }, `#${report.id}`)),
+      h('td', { class: 'campaign-cell', 'data-report': String(report.id) }, '—'),
       h('td', { class: 'nowrap' }, when(report.received_at)),
       h('td', {}, tlpBadge(report.tlp)),
       h('td', { class: 'status-cell' }, statusBadge(report.status)),
@@ -99,9 +111,10 @@ export async function triage({ main, query }: PageContext): Promise<void> {
       }),
     );
     body.append(...page.items.map(row));
+    void campaignLinks(body, page.items.map((report) => report.id));
     cursor = page.next_cursor;
     more.hidden = !cursor;
-    if (!body.firstChild) body.append(h('tr', {}, h('td', { colspan: '9', class: 'muted' }, 'No reports match these filters.')));
+    if (!body.firstChild) body.append(h('tr', {}, h('td', { colspan: '10', class: 'muted' }, 'No reports match these filters.')));
   };
 
   const apply = async (target: string) => {
@@ -164,7 +177,7 @@ export async function triage({ main, query }: PageContext): Promise<void> {
             'tr',
             {},
             h('th', { scope: 'col' }, all),
-            ['Report', 'Received', 'TLP', 'Status', 'Channel', 'Lang.', 'Loss', 'Text'].map((text) => h('th', { scope: 'col' }, text)),
+            ['Report', 'Campaign', 'Received', 'TLP', 'Status', 'Channel', 'Lang.', 'Loss', 'Text'].map((text) => h('th', { scope: 'col' }, text)),
           ),
         ),
         body,

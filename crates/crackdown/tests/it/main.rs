@@ -3,6 +3,7 @@
 
 mod access;
 mod api;
+mod campaign_graph;
 mod demo;
 mod import;
 mod intake;
