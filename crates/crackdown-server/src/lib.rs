@@ -100,7 +100,8 @@ pub async fn serve(
         None => PublicUrl::for_listen(address).map_err(std::io::Error::other)?,
     };
     on_ready(&Endpoint { address, public: public.clone() });
-    tokio::spawn(outbox::run(Arc::clone(&store), outbox::OutboxConfig::default()));
+    let tls = outbox::TlsRoots::new(None).map_err(std::io::Error::other)?;
+    tokio::spawn(outbox::run(Arc::clone(&store), outbox::OutboxConfig::new(tls)));
     let app = app(store, public).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }

@@ -11,7 +11,13 @@
 //! [`OutboxConfig::concurrency`] requests run at once, each bounded by
 //! [`OutboxConfig::timeout`] (connect included), so a slow or unreachable
 //! receiver delays only its own deliveries.
+//!
+//! `https://` receivers are reached over TLS (rustls) and verified against
+//! the Mozilla root store built into the binary plus any private CA the
+//! operator names ([`TlsRoots`]); `http://` stays for receivers on a
+//! private network.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -22,13 +28,49 @@ use crackdown_link::webhook::{DELIVERY_HEADER, RetryPolicy, SIGNATURE_HEADER, si
 use crackdown_store::{ClaimedDelivery, DeliveryResult, Store};
 use http_body_util::Full;
 use hyper_util::rt::TokioIo;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName};
 use serde::Serialize;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Semaphore;
+use tokio_rustls::TlsConnector;
 
 use crate::watch::AlertItem;
 
+/// The certificate authorities `https://` receivers are verified against.
+#[derive(Clone, Debug)]
+pub struct TlsRoots(Arc<rustls::ClientConfig>);
+
+impl TlsRoots {
+    /// The Mozilla roots built into the binary, plus the PEM certificates
+    /// in `extra_ca` when given (a bank's private CA for its receivers).
+    pub fn new(extra_ca: Option<&Path>) -> Result<TlsRoots, String> {
+        let mut roots = rustls::RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() };
+        if let Some(path) = extra_ca {
+            let shown = path.display();
+            let mut added = 0;
+            for certificate in
+                CertificateDer::pem_file_iter(path).map_err(|error| format!("webhook CA file {shown}: {error}"))?
+            {
+                let certificate = certificate.map_err(|error| format!("webhook CA file {shown}: {error}"))?;
+                roots.add(certificate).map_err(|error| format!("webhook CA file {shown}: {error}"))?;
+                added += 1;
+            }
+            if added == 0 {
+                return Err(format!("webhook CA file {shown} holds no PEM certificate"));
+            }
+        }
+        let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|error| format!("TLS setup: {error}"))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        Ok(TlsRoots(Arc::new(config)))
+    }
+}
+
 /// How the worker paces itself.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct OutboxConfig {
     /// Requests in flight at most.
     pub concurrency: usize,
@@ -37,15 +79,18 @@ pub struct OutboxConfig {
     /// How often the outbox is checked when it was found empty.
     pub poll: Duration,
     pub retry: RetryPolicy,
+    pub tls: TlsRoots,
 }
 
-impl Default for OutboxConfig {
-    fn default() -> OutboxConfig {
+impl OutboxConfig {
+    /// The production pacing with the given certificate authorities.
+    pub fn new(tls: TlsRoots) -> OutboxConfig {
         OutboxConfig {
             concurrency: 8,
             timeout: Duration::from_secs(10),
             poll: Duration::from_millis(250),
             retry: RetryPolicy::default(),
+            tls,
         }
     }
 }
@@ -89,8 +134,9 @@ pub async fn run(store: Arc<Store>, config: OutboxConfig) {
                             return;
                         };
                         let store = Arc::clone(&store);
+                        let config = config.clone();
                         tokio::spawn(async move {
-                            attempt(store, delivery, config).await;
+                            attempt(store, delivery, &config).await;
                             drop(permit);
                         });
                     }
@@ -108,8 +154,8 @@ pub async fn run(store: Arc<Store>, config: OutboxConfig) {
 }
 
 /// One attempt of one delivery, recorded in the outbox.
-async fn attempt(store: Arc<Store>, delivery: ClaimedDelivery, config: OutboxConfig) {
-    let result = match send(&delivery, config.timeout).await {
+async fn attempt(store: Arc<Store>, delivery: ClaimedDelivery, config: &OutboxConfig) {
+    let result = match send(&delivery, config.timeout, &config.tls).await {
         Ok(()) => DeliveryResult::Delivered,
         Err(error) => {
             let mut random = [0_u8; 8];
@@ -132,7 +178,7 @@ async fn attempt(store: Arc<Store>, delivery: ClaimedDelivery, config: OutboxCon
 }
 
 /// POSTs the delivery; `Ok` only on a 2xx answer within `timeout`.
-async fn send(delivery: &ClaimedDelivery, timeout: Duration) -> Result<(), String> {
+async fn send(delivery: &ClaimedDelivery, timeout: Duration, tls: &TlsRoots) -> Result<(), String> {
     let payload = Payload {
         delivery_id: &delivery.delivery_id,
         kind: "watch.alert",
@@ -141,29 +187,22 @@ async fn send(delivery: &ClaimedDelivery, timeout: Duration) -> Result<(), Strin
     };
     let body = serde_json::to_vec(&payload).map_err(|error| format!("cannot encode the alert: {error}"))?;
     let signature = sign(delivery.secret.as_bytes(), Utc::now().timestamp(), &body);
-    match tokio::time::timeout(timeout, post(&delivery.url, &delivery.delivery_id, &signature, body)).await {
+    match tokio::time::timeout(timeout, post(&delivery.url, &delivery.delivery_id, &signature, body, tls)).await {
         Ok(result) => result,
         Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
     }
 }
 
-async fn post(url: &str, delivery_id: &str, signature: &str, body: Vec<u8>) -> Result<(), String> {
+async fn post(url: &str, delivery_id: &str, signature: &str, body: Vec<u8>, tls: &TlsRoots) -> Result<(), String> {
     let uri: Uri = url.parse().map_err(|error| format!("url {url:?}: {error}"))?;
-    if uri.scheme_str() != Some("http") {
-        return Err(format!(
-            "url {url:?}: only http:// receivers are supported by this build (use a TLS-terminating relay)"
-        ));
-    }
+    let secure = match uri.scheme_str() {
+        Some("https") => true,
+        Some("http") => false,
+        _ => return Err(format!("url {url:?}: expected http:// or https://")),
+    };
     let authority = uri.authority().ok_or_else(|| format!("url {url:?} has no host"))?.clone();
     let host = authority.host().trim_start_matches('[').trim_end_matches(']');
-    let port = authority.port_u16().unwrap_or(80);
-    let stream = tokio::net::TcpStream::connect((host, port))
-        .await
-        .map_err(|error| format!("cannot connect to {authority}: {error}"))?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(|error| format!("HTTP handshake with {authority}: {error}"))?;
-    let driver = tokio::spawn(connection);
+    let port = authority.port_u16().unwrap_or(if secure { 443 } else { 80 });
     let path = uri.path_and_query().map_or("/", |path| path.as_str());
     let request = Request::post(path)
         .header(header::HOST, authority.as_str())
@@ -173,8 +212,118 @@ async fn post(url: &str, delivery_id: &str, signature: &str, body: Vec<u8>) -> R
         .header(DELIVERY_HEADER, delivery_id)
         .body(Full::new(Bytes::from(body)))
         .map_err(|error| format!("cannot build the request: {error}"))?;
+    let stream = tokio::net::TcpStream::connect((host, port))
+        .await
+        .map_err(|error| format!("cannot connect to {authority}: {error}"))?;
+    let status = if secure {
+        let name = ServerName::try_from(host.to_owned()).map_err(|error| format!("url {url:?}: {error}"))?;
+        let stream = TlsConnector::from(Arc::clone(&tls.0))
+            .connect(name, stream)
+            .await
+            .map_err(|error| format!("TLS with {authority}: {error}"))?;
+        exchange(stream, request, &authority).await?
+    } else {
+        exchange(stream, request, &authority).await?
+    };
+    if status.is_success() { Ok(()) } else { Err(format!("the receiver answered {status}")) }
+}
+
+/// One HTTP/1.1 request and its answer's status over an open connection.
+async fn exchange<S>(
+    stream: S,
+    request: Request<Full<Bytes>>,
+    authority: &axum::http::uri::Authority,
+) -> Result<axum::http::StatusCode, String>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(|error| format!("HTTP handshake with {authority}: {error}"))?;
+    let driver = tokio::spawn(connection);
     let answer = sender.send_request(request).await;
     driver.abort();
-    let status = answer.map_err(|error| format!("POST to {authority}: {error}"))?.status();
-    if status.is_success() { Ok(()) } else { Err(format!("the receiver answered {status}")) }
+    Ok(answer.map_err(|error| format!("POST to {authority}: {error}"))?.status())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The TLS fixtures are a test CA and a `localhost` certificate it
+    //! signed (valid until 2126), made with `openssl req`/`openssl x509`.
+
+    use std::path::PathBuf;
+
+    use rustls::pki_types::PrivateKeyDer;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio_rustls::TlsAcceptor;
+
+    use super::*;
+
+    fn fixture(name: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls").join(name)
+    }
+
+    /// A receiver on 127.0.0.1 that answers one TLS connection with 204 and
+    /// hands back the request head it read.
+    async fn receiver() -> (u16, tokio::task::JoinHandle<String>) {
+        let certificates: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(fixture("localhost.pem"))
+            .expect("certificate file")
+            .collect::<Result<_, _>>()
+            .expect("certificates");
+        let key = PrivateKeyDer::from_pem_file(fixture("localhost.key")).expect("key");
+        let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("protocols")
+            .with_no_client_auth()
+            .with_single_cert(certificates, key)
+            .expect("server config");
+        let acceptor = TlsAcceptor::from(Arc::new(config));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let served = tokio::spawn(async move {
+            let Ok((stream, _)) = listener.accept().await else {
+                return String::new();
+            };
+            let Ok(mut stream) = acceptor.accept(stream).await else {
+                return String::new();
+            };
+            let mut head = Vec::new();
+            let mut buffer = [0_u8; 4096];
+            while !head.windows(4).any(|window| window == b"\r\n\r\n") {
+                match stream.read(&mut buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(read) => head.extend_from_slice(&buffer[..read]),
+                }
+            }
+            let _ = stream.write_all(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n").await;
+            let _ = stream.shutdown().await;
+            String::from_utf8_lossy(&head).into_owned()
+        });
+        (port, served)
+    }
+
+    #[tokio::test]
+    async fn https_receivers_are_verified_against_the_configured_authorities() {
+        let private_ca = TlsRoots::new(Some(&fixture("ca.pem"))).expect("roots with the test CA");
+        let (port, served) = receiver().await;
+        let url = format!("https://localhost:{port}/hooks/crackdown");
+        post(&url, "d-1", "t=1,v1=ab", b"{}".to_vec(), &private_ca).await.expect("delivered over TLS");
+        let head = served.await.expect("receiver");
+        assert!(head.starts_with("POST /hooks/crackdown HTTP/1.1"), "{head}");
+        assert!(head.to_ascii_lowercase().contains("crackdown-delivery: d-1"), "{head}");
+
+        // The public roots alone do not vouch for a private CA's certificate.
+        let public_only = TlsRoots::new(None).expect("public roots");
+        let (port, _served) = receiver().await;
+        let error = post(&format!("https://localhost:{port}/"), "d-2", "t=1,v1=ab", Vec::new(), &public_only)
+            .await
+            .expect_err("unknown issuer");
+        assert!(error.starts_with("TLS with localhost"), "{error}");
+    }
+
+    #[test]
+    fn a_ca_file_without_certificates_is_refused_by_name() {
+        let error = TlsRoots::new(Some(&fixture("localhost.key"))).expect_err("a key is no CA");
+        assert!(error.contains("localhost.key"), "{error}");
+    }
 }

@@ -1,0 +1,133 @@
+"""The public "check before you pay" lookup under load: `GET /api/v1/lookup`
+on a store holding a generated case (1M reports by default), driven over
+loopback by `wrk` (Debian's; installed here when missing) with a mix of
+reported values as victims wrote them (phones in national format, defanged
+links, wallets, IBANs with spaces) and values nobody reported. Side by side
+in the same run, the same server's no-op `GET /api/v1/health` gives the
+ceiling of the HTTP stack on this machine; the ratio says what the lookup
+itself costs. wrk and the server share the 2 cores, so both figures are
+conservative."""
+
+import csv
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+
+def add_arguments(parser):
+    parser.add_argument("--lookup-reports", type=int, default=1_000_000, help="reports in the store for the lookup suite")
+    parser.add_argument("--lookup-seconds", type=int, default=10, help="duration of each wrk run")
+    parser.add_argument("--lookup-connections", type=int, default=32, help="concurrent wrk connections")
+
+
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", "wrk"], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def queries(case, count, seed=5):
+    """Lookup queries: surface forms of reported values, and unreported ones."""
+    rng = random.Random(seed)
+    surfaces = []
+    with open(os.path.join(case, "truth", "indicators.csv"), newline="") as source:
+        for row in csv.DictReader(source):
+            if row["type"] in ("phone", "url", "btc", "eth", "tron", "iban", "whatsapp", "telegram", "email"):
+                surfaces.append(row["surface"])
+    rng.shuffle(surfaces)
+    chosen = surfaces[: count * 3 // 4]
+    chosen += [f"+66 8{rng.randrange(10)} {rng.randrange(1000):03d} {rng.randrange(10000):04d}"
+               for _ in range(count - len(chosen))]
+    rng.shuffle(chosen)
+    return ["/api/v1/lookup?q=" + urllib.parse.quote(value, safe="") for value in chosen]
+
+
+def lua_script(paths, folder):
+    """A wrk script cycling through `paths`."""
+    path = os.path.join(folder, "lookup.lua")
+    with open(path, "w") as out:
+        out.write("paths = {\n")
+        for item in paths:
+            out.write(f"  {json.dumps(item)},\n")
+        out.write("}\ncounter = 0\n"
+                  "request = function()\n"
+                  "  counter = counter + 1\n"
+                  "  return wrk.format('GET', paths[(counter % #paths) + 1])\n"
+                  "end\n")
+    return path
+
+
+def to_ms(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url, seconds, connections, script=None):
+    """(requests/s, p50 ms, p99 ms, non-2xx responses) of one wrk run."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script:
+        command += ["-s", script]
+    output = subprocess.run(command + [url], check=True, capture_output=True, text=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = to_ms(re.search(r"\s50%\s+(\S+)", output).group(1))
+    p99 = to_ms(re.search(r"\s99%\s+(\S+)", output).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rate, p50, p99, int(errors.group(1)) if errors else 0
+
+
+def run(args):
+    ensure_wrk()
+    work = tempfile.mkdtemp(prefix="crackdown-bench-lookup-")
+    case, data = os.path.join(work, "case"), os.path.join(work, "data")
+    started = time.perf_counter()
+    subprocess.run([bench.BIN, "generate", "--out", case, "--reports", str(args.lookup_reports),
+                    "--transactions", "1000"], check=True, stdout=subprocess.DEVNULL)
+    generated = time.perf_counter() - started
+    started = time.perf_counter()
+    subprocess.run([bench.BIN, "--data", data, "import", "reports", os.path.join(case, "reports.jsonl"), "--json"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    imported = time.perf_counter() - started
+    print(f"lookup: store of {args.lookup_reports:,} generated reports "
+          f"(generated in {generated:.1f} s, imported, analysed and linked in {imported:.1f} s)")
+
+    port = free_port()
+    server = subprocess.Popen([bench.BIN, "--data", data, "serve", "--listen", f"127.0.0.1:{port}",
+                               "--lookup-rate", "1000000"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        script = lua_script(queries(case, 20_000), work)
+        wrk(base + "/", 2, args.lookup_connections, script)  # warm-up: page cache, connections
+        rate, p50, p99, errors = wrk(base + "/", args.lookup_seconds, args.lookup_connections, script)
+        ceiling, c50, c99, _ = wrk(base + "/api/v1/health", args.lookup_seconds, args.lookup_connections)
+    finally:
+        server.terminate()
+        server.wait()
+    print(f"  GET /api/v1/lookup        {rate:>9,.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms"
+          f"  (target >= 20,000 req/s, p99 < 10 ms){'  NON-2xx: ' + str(errors) if errors else ''}")
+    print(f"  GET /api/v1/health (peer) {ceiling:>9,.0f} req/s  p50 {c50:6.2f} ms  p99 {c99:6.2f} ms")
+    print(f"  ratio lookup/no-op ceiling: {rate / ceiling:.2f}")
+    shutil.rmtree(work, ignore_errors=True)
+    if errors:
+        sys.exit(f"{errors} lookups did not answer 2xx")
