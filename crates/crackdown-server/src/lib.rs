@@ -68,7 +68,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// Everything `crackdown serve` answers: the API, the sign-in routes and
 /// the embedded web UI for any other path.
 pub fn app(store: Arc<Store>, public: PublicUrl) -> axum::Router {
-    let state = AppState::new(store);
+    app_with(AppState::new(store), public)
+}
+
+fn app_with(state: AppState, public: PublicUrl) -> axum::Router {
     let web = session::WebState { app: state.clone(), sessions: Arc::new(session::Sessions::new(public)) };
     // `router` traces its own requests; these routes get the same layer.
     let more = dashboard::router(state.clone())
@@ -78,31 +81,43 @@ pub fn app(store: Arc<Store>, public: PublicUrl) -> axum::Router {
     router(state).merge(more).merge(ui::router())
 }
 
+/// How [`serve`] runs.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub listen: SocketAddr,
+    /// The URL browsers use (by default derived from the bound address, see
+    /// [`PublicUrl::for_listen`]).
+    pub public: Option<PublicUrl>,
+    /// Public lookups per second per client after the burst (default
+    /// [`public::LOOKUP_LIMIT`]'s 10).
+    pub lookup_rate: Option<u32>,
+    /// Private certificate authorities of `https://` webhook receivers.
+    pub webhook_ca: Option<std::path::PathBuf>,
+}
+
 /// Where a started server is: the socket it bound and the URL people use.
 pub struct Endpoint {
     pub address: SocketAddr,
     pub public: PublicUrl,
 }
 
-/// Serves the API and the UI on `listen` until Ctrl-C or SIGTERM, then
-/// finishes the requests in flight. `public` is the URL browsers use (by
-/// default derived from the bound address, see [`PublicUrl::for_listen`]).
-pub async fn serve(
-    store: Arc<Store>,
-    listen: SocketAddr,
-    public: Option<PublicUrl>,
-    on_ready: impl FnOnce(&Endpoint),
-) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await?;
+/// Serves the API and the UI until Ctrl-C or SIGTERM, then finishes the
+/// requests in flight.
+pub async fn serve(store: Arc<Store>, options: ServeOptions, on_ready: impl FnOnce(&Endpoint)) -> std::io::Result<()> {
+    let tls = outbox::TlsRoots::new(options.webhook_ca.as_deref()).map_err(std::io::Error::other)?;
+    let listener = tokio::net::TcpListener::bind(options.listen).await?;
     let address = listener.local_addr()?;
-    let public = match public {
+    let public = match options.public {
         Some(public) => public,
         None => PublicUrl::for_listen(address).map_err(std::io::Error::other)?,
     };
     on_ready(&Endpoint { address, public: public.clone() });
-    let tls = outbox::TlsRoots::new(None).map_err(std::io::Error::other)?;
     tokio::spawn(outbox::run(Arc::clone(&store), outbox::OutboxConfig::new(tls)));
-    let app = app(store, public).into_make_service_with_connect_info::<SocketAddr>();
+    let mut state = AppState::new(store);
+    if let Some(rate) = options.lookup_rate {
+        state.lookups = Arc::new(public::PublicGate::new(public::RateLimit::per_second(rate)));
+    }
+    let app = app_with(state, public).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 

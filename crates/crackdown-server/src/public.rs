@@ -55,6 +55,13 @@ pub struct RateLimit {
     pub refill_every: Duration,
 }
 
+impl RateLimit {
+    /// The lookup's burst refilled at `rate` requests per second.
+    pub fn per_second(rate: u32) -> RateLimit {
+        RateLimit { burst: LOOKUP_LIMIT.burst, refill_every: Duration::from_secs(1) / rate.max(1) }
+    }
+}
+
 impl Default for RateLimit {
     fn default() -> RateLimit {
         RateLimit { burst: 5, refill_every: Duration::from_secs(12) }

@@ -271,22 +271,32 @@ impl PhoneRegion {
 
 #[derive(Args)]
 pub struct ServeArgs {
+    #[command(flatten)]
+    pub server: ServerOptions,
+}
+
+/// How `serve` and `demo` run the HTTP server.
+#[derive(Args)]
+pub struct ServerOptions {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
     /// The URL people open (passkeys are bound to its host); default http://localhost:PORT on loopback.
     #[arg(long, env = "CRACKDOWN_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Public lookups per second each client may make after a burst of 120 (default 10).
+    #[arg(long, env = "CRACKDOWN_LOOKUP_RATE")]
+    pub lookup_rate: Option<u32>,
+    /// PEM file of private certificate authorities whose https:// webhook receivers are trusted,
+    /// besides the public roots built in.
+    #[arg(long, env = "CRACKDOWN_WEBHOOK_CA")]
+    pub webhook_ca: Option<PathBuf>,
 }
 
 #[derive(Args)]
 pub struct DemoArgs {
-    /// Address and port to listen on.
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub listen: SocketAddr,
-    /// The URL people open (passkeys are bound to its host); default http://localhost:PORT on loopback.
-    #[arg(long, env = "CRACKDOWN_PUBLIC_URL")]
-    pub public_url: Option<String>,
+    #[command(flatten)]
+    pub server: ServerOptions,
     /// Seed of the generated case (used when the data directory is new).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,

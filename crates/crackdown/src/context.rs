@@ -8,7 +8,7 @@ use chrono::Utc;
 use crackdown_model::Viewer;
 use crackdown_store::Store;
 
-use crate::cli::{Global, ServeArgs};
+use crate::cli::{Global, ServeArgs, ServerOptions};
 
 pub fn open_store(global: &Global) -> anyhow::Result<Store> {
     match &global.database {
@@ -37,8 +37,8 @@ pub fn serve(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     // The router holds a clone; the last reference drops after the runtime
     // stops, as a PostgreSQL connection must not be dropped inside it.
-    let public = public_url(args.public_url.as_deref())?;
-    runtime.block_on(crackdown_server::serve(Arc::clone(&store), args.listen, public, |endpoint| {
+    let options = server_options(&args.server)?;
+    runtime.block_on(crackdown_server::serve(Arc::clone(&store), options, |endpoint| {
         let url = endpoint.public.origin();
         eprintln!(
             "crackdown serving on {} (UI at {url}/, API at {url}/api/v1/, spec at /api/v1/openapi.json)",
@@ -49,7 +49,17 @@ pub fn serve(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Parses `--public-url` when given.
-pub fn public_url(text: Option<&str>) -> anyhow::Result<Option<crackdown_server::PublicUrl>> {
-    text.map(crackdown_server::PublicUrl::parse).transpose().map_err(anyhow::Error::msg)
+/// The server's options from the command line (`--public-url` parsed).
+pub fn server_options(options: &ServerOptions) -> anyhow::Result<crackdown_server::ServeOptions> {
+    Ok(crackdown_server::ServeOptions {
+        listen: options.listen,
+        public: options
+            .public_url
+            .as_deref()
+            .map(crackdown_server::PublicUrl::parse)
+            .transpose()
+            .map_err(anyhow::Error::msg)?,
+        lookup_rate: options.lookup_rate,
+        webhook_ca: options.webhook_ca.clone(),
+    })
 }

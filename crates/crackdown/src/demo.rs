@@ -251,10 +251,10 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         }
         tokens.push((user, token.secret));
     }
-    let public = crate::context::public_url(args.public_url.as_deref())?;
+    let options = crate::context::server_options(&args.server)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let elapsed = started.elapsed().as_secs_f64();
-    runtime.block_on(crackdown_server::serve(Arc::clone(&store), args.listen, public, move |endpoint| {
+    runtime.block_on(crackdown_server::serve(Arc::clone(&store), options, move |endpoint| {
         let url = endpoint.public.origin();
         println!("crackdown demo ready in {elapsed:.1} s at {url}/ (listening on {})", endpoint.address);
         println!("sign in with a one-time link (single use, 30 minutes), then add a passkey on the Account page:");
