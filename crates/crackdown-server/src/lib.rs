@@ -68,7 +68,10 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// Everything `crackdown serve` answers: the API, the sign-in routes and
 /// the embedded web UI for any other path.
 pub fn app(store: Arc<Store>, public: PublicUrl) -> axum::Router {
-    let state = AppState::new(store);
+    app_with(AppState::new(store), public)
+}
+
+fn app_with(state: AppState, public: PublicUrl) -> axum::Router {
     let web = session::WebState { app: state.clone(), sessions: Arc::new(session::Sessions::new(public)) };
     // `router` traces its own requests; these routes get the same layer.
     let more = dashboard::router(state.clone())
@@ -101,7 +104,9 @@ pub async fn serve(
     };
     on_ready(&Endpoint { address, public: public.clone() });
     tokio::spawn(outbox::run(Arc::clone(&store), outbox::OutboxConfig::default()));
-    let app = app(store, public).into_make_service_with_connect_info::<SocketAddr>();
+    let state = AppState::new(store);
+    trail::warm_in_background(&state);
+    let app = app_with(state, public).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 

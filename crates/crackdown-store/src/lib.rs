@@ -36,7 +36,7 @@ pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
 pub use stats::{Count, DayCount, LossGroup, LossTotal, ReportStats};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
 pub use trail::{LedgerVersion, PAYMENT_INDICATOR_KINDS, ReportedAccount};
-pub use typologies::{NewTypologyHit, StoredTypologyHit};
+pub use typologies::{HitTransfer, NewTypologyHit, StoredTypologyHit, TypologyFilter, TypologyHitDetail};
 pub use watch::{
     Alert, AlertCandidate, AlertEntry, ClaimedDelivery, CreatedWebhook, DeliveryResult, NewWatchEntry, OrgWatchEntry,
     WATCH_KINDS, WatchEntryInfo, WatchSubjectRow, WebhookInfo,
