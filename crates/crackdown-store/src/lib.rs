@@ -28,7 +28,7 @@ use crackdown_model::Viewer;
 
 pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
 use db::{Pool, PostgresConn, SqliteConn};
-pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, TransferOutcome};
+pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, TransferBatch, TransferOutcome};
 pub use linking::{BandCandidate, CheckRow, FeatureHolders, LinkInput, LinkRecord, LinkTx, LookupRow};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
