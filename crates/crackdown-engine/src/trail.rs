@@ -316,4 +316,20 @@ impl LedgerCache {
         *slot = Some(Arc::clone(&loaded));
         Ok(loaded)
     }
+
+    /// Loads the ledger of every organisation that has one, so the first
+    /// trace in the UI does not wait for it: a server calls this on a
+    /// background thread at start. Returns how many ledgers were loaded; an
+    /// organisation whose import left no transfers is skipped.
+    pub fn warm(&self, store: &Store) -> Result<usize, TrailError> {
+        let mut loaded = 0;
+        for viewer in store.ledger_case_workers()? {
+            match self.get(store, &viewer) {
+                Ok(_) => loaded += 1,
+                Err(TrailError::EmptyLedger) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(loaded)
+    }
 }

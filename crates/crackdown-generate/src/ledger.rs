@@ -12,6 +12,23 @@
 //! wait in a heap until their time comes. Memory holds one day of rows plus
 //! the accounts, never the whole ledger.
 //!
+//! **Opening balances.** A statement obtained by production order starts
+//! with each account's opening balance; so does the generated ledger. Its
+//! first rows, all at the ledger's start, are one per account that holds
+//! money then: `tx_id` `OB-<account>`, from the pseudo-account
+//! `OPENING:<account>` (one per account, so no hub joins unrelated
+//! accounts in graph patterns), channel `opening_balance`, in the
+//! account's currency. The amount is what the account holds at the start
+//! (a person's first salary) plus, for accounts whose money is not followed
+//! lot by lot, the deepest overdraft the rest of the ledger would take it
+//! to, so an import finds no negative balances it did not put there.
+//! Mule accounts get only the first part, queued in front of their lots, so
+//! the truth follows their money exactly as a tracer reading the rows does.
+//! The trail crate treats the `OPENING:` senders as money from outside the
+//! extract (see `crackdown_trail::ledger`). The rows are written after the
+//! simulation (which needs the deepest overdrafts) by copying the body
+//! behind them.
+//!
 //! The truth of each victim payment is computed while writing, by following
 //! the money first-in-first-out through the mule accounts exactly as the
 //! tracing contract of the money-trail issue defines it (order by timestamp
@@ -101,6 +118,8 @@ struct Ledger<'w> {
     seq: u64,
     last_time: i64,
     balances: Vec<i64>,
+    /// The lowest balance each account reached (opening balances cover it).
+    lowest: Vec<i64>,
     queues: HashMap<u32, VecDeque<Lot>>,
     pending_out: HashMap<u32, u32>,
     heap: BinaryHeap<Reverse<Event>>,
@@ -305,6 +324,8 @@ impl<'w> Ledger<'w> {
         }
         self.balances[event.from as usize] -= event.amount;
         self.balances[event.to as usize] += event.amount;
+        let lowest = &mut self.lowest[event.from as usize];
+        *lowest = (*lowest).min(self.balances[event.from as usize]);
         self.follow_money(&event);
         if matches!(event.purpose, Purpose::Victim(_) | Purpose::Laundering) {
             self.touched.insert(event.from);
@@ -902,9 +923,7 @@ pub(crate) fn write_ledger(
     progress: &dyn Fn(Progress),
 ) -> Result<LedgerCounts, GenerateError> {
     let accounts_written = write_accounts(world, dir)?;
-    let mut out = create(dir, "ledger.csv")?;
-    out.write_all(b"tx_id,timestamp,from_account,to_account,amount,currency,channel\n")
-        .map_err(|source| GenerateError::io("ledger.csv", source))?;
+    let out = create(dir, LEDGER_BODY)?;
     let mut truth = create(dir, "truth/victim_payments.csv")?;
     truth
         .write_all(b"tx_id,report_id,campaign_id,victim_account,amount,currency,endpoint_account,endpoint_kind,endpoint_amount,reason\n")
@@ -957,6 +976,11 @@ pub(crate) fn write_ledger(
         // that people can pay before their first salary in it.
         balances[person.account as usize] = person.salary;
     }
+    // Mules' opening money queues in front of whatever they receive.
+    for (&account, queue) in &mut queues {
+        Ledger::push_lot(queue, Lot { payment: NONE, amount: balances[account as usize], since: world.start });
+    }
+    let opening = balances.clone();
 
     let mut ledger = Ledger {
         world,
@@ -967,6 +991,7 @@ pub(crate) fn write_ledger(
         written: 0,
         seq: 0,
         last_time: world.start,
+        lowest: balances.clone(),
         balances,
         queues,
         pending_out: HashMap::new(),
@@ -1052,10 +1077,60 @@ pub(crate) fn write_ledger(
     let victim_payments = ledger.payments.iter().filter(|truth| truth.tx_id > 0).count() as u64;
     ledger.out.flush().map_err(|source| GenerateError::io("ledger.csv", source))?;
     ledger.truth.flush().map_err(|source| GenerateError::io("truth/victim_payments.csv", source))?;
-    Ok(LedgerCounts { transactions: ledger.written, accounts: accounts_written, victim_payments, mule_rows })
+    let openings = ledger.write_with_openings(dir, &opening)?;
+    Ok(LedgerCounts { transactions: ledger.written + openings, accounts: accounts_written, victim_payments, mule_rows })
 }
 
+/// The simulated rows, written before the opening balances are known.
+const LEDGER_BODY: &str = "ledger.csv.body";
+
+/// Channel of opening-balance rows (see the module docs).
+const OPENING_CHANNEL: &str = "opening_balance";
+
 impl Ledger<'_> {
+    /// Writes `ledger.csv`: the header, one opening-balance row per account
+    /// that needs one (see the module docs), then the simulated rows, and
+    /// removes the body file. Returns the opening rows written.
+    fn write_with_openings(&self, dir: &Path, start: &[i64]) -> Result<u64, GenerateError> {
+        let io = |source| GenerateError::io("ledger.csv", source);
+        let mut out = create(dir, "ledger.csv")?;
+        out.write_all(b"tx_id,timestamp,from_account,to_account,amount,currency,channel\n").map_err(io)?;
+        let mut row = Vec::with_capacity(160);
+        let mut written = 0;
+        for (index, account) in self.world.population.accounts.iter().enumerate() {
+            let overdraft = if self.tracked[index] { 0 } else { (-self.lowest[index]).max(0) };
+            let amount = start[index] + overdraft;
+            if amount <= 0 {
+                continue;
+            }
+            let currency = self.currencies[usize::from(account.region)];
+            row.clear();
+            row.extend_from_slice(b"OB-");
+            row.extend_from_slice(account.id.as_bytes());
+            row.push(b',');
+            push_timestamp(&mut row, self.world.start);
+            row.extend_from_slice(b",OPENING:");
+            row.extend_from_slice(account.id.as_bytes());
+            row.push(b',');
+            row.extend_from_slice(account.id.as_bytes());
+            row.push(b',');
+            push_decimal(&mut row, amount, currency.minor_units());
+            row.push(b',');
+            row.extend_from_slice(currency.code().as_bytes());
+            row.push(b',');
+            row.extend_from_slice(OPENING_CHANNEL.as_bytes());
+            row.push(b'\n');
+            out.write_all(&row).map_err(io)?;
+            written += 1;
+        }
+        let body_path = dir.join(LEDGER_BODY);
+        let mut body = std::fs::File::open(&body_path).map_err(io)?;
+        std::io::copy(&mut body, &mut out).map_err(io)?;
+        out.flush().map_err(io)?;
+        std::fs::remove_file(&body_path).map_err(io)?;
+        Ok(written)
+    }
+
     /// How many payroll, rent and utility rows a day will have.
     fn structural_estimate(&self, day_start: i64) -> u64 {
         let (_, _, day_of_month) = civil_from_days(day_start.div_euclid(DAY));

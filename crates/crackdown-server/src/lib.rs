@@ -117,6 +117,7 @@ pub async fn serve(store: Arc<Store>, options: ServeOptions, on_ready: impl FnOn
     if let Some(rate) = options.lookup_rate {
         state.lookups = Arc::new(public::PublicGate::new(public::RateLimit::per_second(rate)));
     }
+    trail::warm_in_background(&state);
     let app = app_with(state, public).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }

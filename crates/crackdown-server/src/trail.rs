@@ -1,13 +1,14 @@
 //! The money trail over HTTP: victim payments the caller may trace, traces
 //! under a chosen rule (the same JSON as `crackdown trace --format json`),
-//! the mule list with its evidence, and the freeze list as JSON or a CSV
-//! download.
+//! the mule list with its evidence, the freeze list as JSON or a CSV
+//! download, and the typology hits `crackdown typologies --store` saved.
 //!
 //! Ledgers belong to the importing organisation and only its admins and
 //! analysts read them (the store refuses everyone else). The loaded ledger
 //! is cached per organisation in `AppState` (`crackdown_engine::trail::LedgerCache`)
-//! and reloaded when an import changes it, so a trace answers in
-//! milliseconds after the first request.
+//! and reloaded when an import changes it; `crackdown serve` and `demo`
+//! warm it in the background at start, so even the first trace answers in
+//! milliseconds.
 
 use std::str::FromStr as _;
 use std::sync::Arc;
@@ -20,7 +21,9 @@ use axum::{Json, Router};
 use chrono::{DateTime, SecondsFormat, Utc};
 use crackdown_engine::trail::{self as engine, LoadedLedger, TrailError};
 use crackdown_model::Viewer;
+use crackdown_store::{TypologyFilter, TypologyHitDetail};
 use crackdown_trail::freeze::{FreezeRow, write_csv};
+use crackdown_trail::typology::TypologyKind;
 use crackdown_trail::{Rule, Trace};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -31,16 +34,20 @@ use crate::{ApiError, AppState};
 /// Most mules one request lists.
 const MAX_MULES: usize = 1000;
 
+/// Most typology hits one request lists.
+const MAX_HITS: usize = 1000;
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/trail/victim-payments", get(victim_payments))
         .route("/api/v1/trail/trace", get(trace))
         .route("/api/v1/trail/mules", get(mules))
         .route("/api/v1/trail/freeze-list", get(freeze_list))
+        .route("/api/v1/trail/typologies", get(typologies))
 }
 
 #[derive(OpenApi)]
-#[openapi(paths(victim_payments, trace, mules, freeze_list))]
+#[openapi(paths(victim_payments, trace, mules, freeze_list, typologies))]
 pub struct TrailDoc;
 
 impl From<TrailError> for ApiError {
@@ -52,6 +59,25 @@ impl From<TrailError> for ApiError {
                 ApiError::new(StatusCode::NOT_FOUND, error.to_string())
             }
         }
+    }
+}
+
+/// Loads every organisation's ledger into the cache on a thread of its own,
+/// so the server answers at once and the first trace in the UI finds the
+/// ledger loaded. A request arriving mid-load waits for that load rather
+/// than start another; a failure is logged and left to the first request.
+pub(crate) fn warm_in_background(state: &AppState) {
+    let cache = Arc::clone(&state.ledgers);
+    let store = Arc::clone(&state.store);
+    let spawned = std::thread::Builder::new().name("ledger-warm".into()).spawn(move || {
+        let started = std::time::Instant::now();
+        match cache.warm(&store) {
+            Ok(loaded) => tracing::info!(loaded, seconds = started.elapsed().as_secs_f64(), "ledger cache warmed"),
+            Err(error) => tracing::warn!(%error, "could not warm the ledger cache; the first request loads it"),
+        }
+    });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "could not start warming the ledger cache");
     }
 }
 
@@ -381,4 +407,104 @@ async fn freeze_list(
         (header::CONTENT_DISPOSITION, format!("attachment; filename=\"freeze-list-{}.csv\"", options.rule.as_str())),
     ];
     Ok((headers, body).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+struct TypologiesQuery {
+    /// Only hits of this kind: fan_in, fan_out, gather_scatter, scatter_gather, temporal_cycle,
+    /// length_cycle, peel_chain, rapid_pass_through or structuring.
+    kind: Option<String>,
+    /// Only hits centred on this account or involving it.
+    account: Option<String>,
+    /// How many hits, in the order they were stored (default 100, at most 1000).
+    limit: Option<usize>,
+}
+
+/// A transfer forming a typology hit, as the ledger stores it. Only `tx_id`
+/// is present when the ledger no longer has the row.
+#[derive(Serialize, ToSchema)]
+struct TypologyTransfer {
+    tx_id: String,
+    /// RFC 3339, UTC.
+    timestamp: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    /// Exact decimal string.
+    amount: Option<String>,
+    currency: Option<String>,
+    channel: Option<String>,
+}
+
+/// A stored laundering pattern with the transfers that form it.
+#[derive(Serialize, ToSchema)]
+struct TypologyHit {
+    id: i64,
+    /// fan_in, fan_out, gather_scatter, scatter_gather, temporal_cycle, length_cycle, peel_chain,
+    /// rapid_pass_through or structuring.
+    kind: String,
+    /// The account the pattern centres on.
+    account: String,
+    /// Every account of the pattern, the centre first.
+    accounts: Vec<String>,
+    /// RFC 3339, UTC.
+    window_start: String,
+    window_end: String,
+    /// When the `crackdown typologies --store` run that found it ran.
+    detected_at: String,
+    /// In time order.
+    transactions: Vec<TypologyTransfer>,
+}
+
+impl From<TypologyHitDetail> for TypologyHit {
+    fn from(detail: TypologyHitDetail) -> TypologyHit {
+        let hit = detail.hit;
+        TypologyHit {
+            id: hit.id,
+            kind: hit.kind,
+            account: hit.account,
+            accounts: hit.accounts,
+            window_start: timestamp(hit.window_start),
+            window_end: timestamp(hit.window_end),
+            detected_at: timestamp(hit.detected_at),
+            transactions: detail
+                .transfers
+                .into_iter()
+                .map(|transfer| TypologyTransfer {
+                    tx_id: transfer.tx_id,
+                    timestamp: transfer.at.map(timestamp),
+                    from: transfer.from,
+                    to: transfer.to,
+                    amount: transfer.amount.map(|amount| amount.decimal()),
+                    currency: transfer.amount.map(|amount| amount.currency().code().to_owned()),
+                    channel: transfer.channel,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The typology hits stored for the caller's organisation's ledger (by
+/// `crackdown typologies --store`), each with its transactions. Empty
+/// until a run stored some.
+#[utoipa::path(get, path = "/api/v1/trail/typologies", params(TypologiesQuery),
+    responses((status = 200, body = [TypologyHit]), (status = 400), (status = 401), (status = 403)))]
+async fn typologies(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Query(query): Query<TypologiesQuery>,
+) -> Result<Json<Vec<TypologyHit>>, ApiError> {
+    if let Some(kind) = query.kind.as_deref()
+        && !TypologyKind::ALL.iter().any(|known| known.as_str() == kind)
+    {
+        let known: Vec<&str> = TypologyKind::ALL.iter().map(|known| known.as_str()).collect();
+        return Err(ApiError::bad_request(format!("kind: {kind:?} is not one of {}", known.join(", "))));
+    }
+    let limit = query.limit.unwrap_or(100).min(MAX_HITS);
+    let hits = blocking(&state, move |store| {
+        let filter = TypologyFilter { kind: query.kind.as_deref(), account: query.account.as_deref(), limit };
+        Ok(store.typology_hit_details(&viewer, filter)?)
+    })
+    .await?;
+    Ok(Json(hits.into_iter().map(TypologyHit::from).collect()))
 }

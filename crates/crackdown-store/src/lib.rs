@@ -30,7 +30,7 @@ use crackdown_model::Viewer;
 pub use allowlist::AllowlistEntry;
 pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
 use db::{Pool, PostgresConn, SqliteConn};
-pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, TransferOutcome};
+pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, TransferBatch, TransferOutcome};
 pub use linking::{BandCandidate, CheckRow, FeatureHolders, LinkInput, LinkRecord, LinkTx, LookupRow};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
@@ -38,7 +38,7 @@ pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
 pub use stats::{Count, DayCount, LossGroup, LossTotal, ReportStats};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
 pub use trail::{LedgerVersion, PAYMENT_INDICATOR_KINDS, ReportedAccount};
-pub use typologies::{NewTypologyHit, StoredTypologyHit};
+pub use typologies::{HitTransfer, NewTypologyHit, StoredTypologyHit, TypologyFilter, TypologyHitDetail};
 pub use watch::{
     Alert, AlertCandidate, AlertEntry, ClaimedDelivery, CreatedWebhook, DeliveryResult, NewWatchEntry, OrgWatchEntry,
     WATCH_KINDS, WatchEntryInfo, WatchSubjectRow, WebhookInfo,

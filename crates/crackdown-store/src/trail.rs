@@ -8,6 +8,7 @@ use crackdown_model::Viewer;
 use crate::db::Value;
 use crate::ledger::require_case_worker;
 use crate::reports::{Query, visibility};
+use crate::tenancy::{USER_COLUMNS, read_user};
 use crate::{Store, StoreError};
 
 /// Indicator kinds that name where money was paid: bank accounts and wallets.
@@ -77,5 +78,30 @@ impl Store {
         let (transfers, last_transfer) = pair(transfers)?;
         let (accounts, account_text) = pair(accounts)?;
         Ok(LedgerVersion { transfers, last_transfer, accounts, account_text })
+    }
+
+    /// One admin or analyst of each organisation that has imported a
+    /// ledger: whom a server loads each ledger as when it warms its cache
+    /// at start, before anyone asks. The internal caller is the server
+    /// itself; what it loads is only ever shown to viewers the store checks.
+    pub fn ledger_case_workers(&self) -> Result<Vec<Viewer>, StoreError> {
+        let rows = self.pool.with(|conn| {
+            conn.query(
+                &format!(
+                    "SELECT {USER_COLUMNS} FROM users u JOIN orgs o ON o.id = u.org_id \
+                     WHERE u.role IN ('admin', 'analyst') AND u.org_id IN (SELECT org_id FROM ledger_imports) \
+                     ORDER BY u.org_id, u.id"
+                ),
+                &[],
+            )
+        })?;
+        let mut viewers: Vec<Viewer> = Vec::new();
+        for row in &rows {
+            let viewer = read_user(row)?.viewer();
+            if viewers.last().is_none_or(|last| last.org_id != viewer.org_id) {
+                viewers.push(viewer);
+            }
+        }
+        Ok(viewers)
     }
 }

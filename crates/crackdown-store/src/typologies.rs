@@ -8,10 +8,10 @@
 //! run, never a mix.
 
 use chrono::{DateTime, Utc};
-use crackdown_model::Viewer;
+use crackdown_model::{Currency, Money, Viewer};
 use serde::Serialize;
 
-use crate::db::Value;
+use crate::db::{Row, Value};
 use crate::ledger::require_case_worker;
 use crate::{Store, StoreError, from_ms, to_ms};
 
@@ -40,6 +40,77 @@ pub struct StoredTypologyHit {
     pub window_end: DateTime<Utc>,
     pub detected_at: DateTime<Utc>,
     pub tx_ids: Vec<String>,
+}
+
+/// Which stored hits to read with their transfers.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TypologyFilter<'a> {
+    /// Only hits of this kind.
+    pub kind: Option<&'a str>,
+    /// Only hits centred on this account or involving it.
+    pub account: Option<&'a str>,
+    /// At most this many hits, in the order they were stored.
+    pub limit: usize,
+}
+
+/// A transfer of a hit as the ledger stores it. The fields are `None` when
+/// the ledger lacks the tx id, so a hit never loses a transfer from its
+/// listing because its row cannot be joined.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HitTransfer {
+    pub tx_id: String,
+    pub at: Option<DateTime<Utc>>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub amount: Option<Money>,
+    pub channel: Option<String>,
+}
+
+/// A stored hit with its transfers in time order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypologyHitDetail {
+    pub hit: StoredTypologyHit,
+    pub transfers: Vec<HitTransfer>,
+}
+
+const HIT_COLUMNS: &str = "h.id, h.kind, h.account, h.accounts, h.window_start, h.window_end, h.detected_at";
+
+/// A hit row of [`HIT_COLUMNS`], without its tx ids.
+fn read_hit(row: &Row) -> Result<StoredTypologyHit, StoreError> {
+    let id = row.int(0)?;
+    let accounts_text = row.text(3)?;
+    let accounts: Vec<String> = serde_json::from_str(&accounts_text)
+        .map_err(|error| StoreError::Schema(format!("typology hit {id}: accounts {accounts_text:?}: {error}")))?;
+    Ok(StoredTypologyHit {
+        id,
+        kind: row.text(1)?,
+        account: row.text(2)?,
+        accounts,
+        window_start: from_ms(row.int(4)?)?,
+        window_end: from_ms(row.int(5)?)?,
+        detected_at: from_ms(row.int(6)?)?,
+        tx_ids: Vec::new(),
+    })
+}
+
+/// A row of the hit-transfer join (hit id, tx id, then the ledger's columns, null when missing).
+fn read_hit_transfer(row: &Row) -> Result<HitTransfer, StoreError> {
+    let amount = match (row.opt_int(5)?, row.opt_text(6)?) {
+        (Some(minor), Some(code)) => Some(Money::new(
+            minor,
+            Currency::from_code(&code)
+                .ok_or_else(|| StoreError::Schema(format!("unknown currency {code:?} in the ledger")))?,
+        )),
+        _ => None,
+    };
+    Ok(HitTransfer {
+        tx_id: row.text(1)?,
+        at: row.opt_int(2)?.map(from_ms).transpose()?,
+        from: row.opt_text(3)?,
+        to: row.opt_text(4)?,
+        amount,
+        channel: row.opt_text(7)?,
+    })
 }
 
 impl Store {
@@ -109,10 +180,7 @@ impl Store {
         let only_kind = if kind.is_some() { " AND h.kind = $2" } else { "" };
         let (hit_rows, transfer_rows) = self.pool.with(|conn| {
             let hits = conn.query(
-                &format!(
-                    "SELECT h.id, h.kind, h.account, h.accounts, h.window_start, h.window_end, h.detected_at \
-                     FROM typology_hits h WHERE h.org_id = $1{only_kind} ORDER BY h.id"
-                ),
+                &format!("SELECT {HIT_COLUMNS} FROM typology_hits h WHERE h.org_id = $1{only_kind} ORDER BY h.id"),
                 &params,
             )?;
             let transfers = conn.query(
@@ -127,25 +195,76 @@ impl Store {
         let mut hits = Vec::with_capacity(hit_rows.len());
         let mut transfers = transfer_rows.iter().peekable();
         for row in &hit_rows {
-            let id = row.int(0)?;
-            let accounts_text = row.text(3)?;
-            let accounts: Vec<String> = serde_json::from_str(&accounts_text).map_err(|error| {
-                StoreError::Schema(format!("typology hit {id}: accounts {accounts_text:?}: {error}"))
-            })?;
-            let mut tx_ids = Vec::new();
-            while let Some(transfer) = transfers.next_if(|transfer| transfer.int(0).is_ok_and(|hit| hit == id)) {
-                tx_ids.push(transfer.text(1)?);
+            let mut hit = read_hit(row)?;
+            while let Some(transfer) = transfers.next_if(|transfer| transfer.int(0).is_ok_and(|id| id == hit.id)) {
+                hit.tx_ids.push(transfer.text(1)?);
             }
-            hits.push(StoredTypologyHit {
-                id,
-                kind: row.text(1)?,
-                account: row.text(2)?,
-                accounts,
-                window_start: from_ms(row.int(4)?)?,
-                window_end: from_ms(row.int(5)?)?,
-                detected_at: from_ms(row.int(6)?)?,
-                tx_ids,
-            });
+            hits.push(hit);
+        }
+        Ok(hits)
+    }
+
+    /// The organisation's stored hits that `filter` selects, each with its
+    /// transfers as the ledger stores them. The account filter matches the
+    /// centre account or any account of the hit, so it is applied to the
+    /// decoded account list before the limit.
+    pub fn typology_hit_details(
+        &self,
+        viewer: &Viewer,
+        filter: TypologyFilter<'_>,
+    ) -> Result<Vec<TypologyHitDetail>, StoreError> {
+        require_case_worker(viewer)?;
+        let mut params = vec![Value::Int(viewer.org_id)];
+        if let Some(kind) = filter.kind {
+            params.push(Value::from(kind));
+        }
+        let only_kind = if filter.kind.is_some() { " AND h.kind = $2" } else { "" };
+        let hit_rows = self.pool.with(|conn| {
+            conn.query(
+                &format!("SELECT {HIT_COLUMNS} FROM typology_hits h WHERE h.org_id = $1{only_kind} ORDER BY h.id"),
+                &params,
+            )
+        })?;
+        let mut hits = Vec::new();
+        for row in &hit_rows {
+            if hits.len() >= filter.limit {
+                break;
+            }
+            let hit = read_hit(row)?;
+            if filter.account.is_none_or(|account| hit.account == account || hit.accounts.iter().any(|a| a == account))
+            {
+                hits.push(TypologyHitDetail { hit, transfers: Vec::new() });
+            }
+        }
+        for chunk in hits.chunks_mut(100) {
+            let mut params = vec![Value::Int(viewer.org_id)];
+            let placeholders: Vec<String> = chunk
+                .iter()
+                .map(|detail| {
+                    params.push(Value::Int(detail.hit.id));
+                    format!("${}", params.len())
+                })
+                .collect();
+            let rows = self.pool.with(|conn| {
+                conn.query(
+                    &format!(
+                        "SELECT t.hit_id, t.tx_id, l.at, l.from_account, l.to_account, l.amount_minor, l.currency, \
+                         l.channel FROM typology_hit_transfers t \
+                         LEFT JOIN ledger_transfers l ON l.org_id = $1 AND l.tx_id = t.tx_id \
+                         WHERE t.hit_id IN ({}) ORDER BY t.hit_id, t.ordinal",
+                        placeholders.join(",")
+                    ),
+                    &params,
+                )
+            })?;
+            let mut rows = rows.iter().peekable();
+            for detail in chunk.iter_mut() {
+                while let Some(row) = rows.next_if(|row| row.int(0).is_ok_and(|id| id == detail.hit.id)) {
+                    let transfer = read_hit_transfer(row)?;
+                    detail.hit.tx_ids.push(transfer.tx_id.clone());
+                    detail.transfers.push(transfer);
+                }
+            }
         }
         Ok(hits)
     }

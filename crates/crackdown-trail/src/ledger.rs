@@ -12,6 +12,17 @@
 //! negative-balance anomaly is recorded; later deposits do not repay it.
 //! Balances are kept per account and currency.
 //!
+//! Opening balances: a row on the channel `opening_balance` (any case)
+//! credits its recipient with what it held when the extract starts. Its
+//! sender stands for money from outside the extract, like a cash deposit:
+//! it is never short of money (no negative-balance anomaly), it is not an
+//! unknown account when `accounts.csv` leaves it out, and unless that file
+//! says otherwise its kind is `cash`, an institutional kind, so it is not
+//! a victim, a source of victim payments or a typology's centre, and mule
+//! scoring damps it. The recipient's opening money is ordinary history:
+//! traced money queues behind it. `crackdown generate` writes such rows
+//! from one `OPENING:<account>` sender per account.
+//!
 //! Left out: extra columns are not kept here (the store keeps them).
 
 use chrono::{DateTime, Utc};
@@ -21,6 +32,14 @@ use std::hash::{Hash, Hasher};
 
 use crate::account::{AccountKind, AccountRecord};
 use crate::parse::{LineError, Severity, Transfer};
+
+/// The channel of opening-balance rows (see the module docs).
+pub const OPENING_BALANCE_CHANNEL: &str = "opening_balance";
+
+/// Whether a row's channel marks it as an opening balance.
+pub fn is_opening_balance(channel: &str) -> bool {
+    channel.eq_ignore_ascii_case(OPENING_BALANCE_CHANNEL)
+}
 
 /// Something odd the ledger noticed while replaying balances.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -116,13 +135,16 @@ impl AnomalyTracker {
         if transfer.amount.minor() > *balance {
             let shortfall = Money::new(transfer.amount.minor() - *balance, transfer.amount.currency());
             *balance = 0;
-            out.push(Anomaly {
-                tx_id: Some(transfer.tx_id.clone()),
-                account: transfer.from.clone(),
-                kind: AnomalyKind::NegativeBalance,
-                amount: Some(shortfall.decimal()),
-                currency: Some(shortfall.currency().code()),
-            });
+            // An opening balance's sender is outside the extract, never short.
+            if !is_opening_balance(&transfer.channel) {
+                out.push(Anomaly {
+                    tx_id: Some(transfer.tx_id.clone()),
+                    account: transfer.from.clone(),
+                    kind: AnomalyKind::NegativeBalance,
+                    amount: Some(shortfall.decimal()),
+                    currency: Some(shortfall.currency().code()),
+                });
+            }
         } else {
             *balance -= transfer.amount.minor();
         }
@@ -139,6 +161,8 @@ pub struct LedgerBuilder {
     kinds: Vec<AccountKind>,
     countries: Vec<Option<Box<str>>>,
     has_record: Vec<bool>,
+    /// Accounts that sent an opening balance (see the module docs).
+    opening_source: Vec<bool>,
     ids_text: String,
     ids_end: Vec<u64>,
     id_hash: FxHashMap<u64, u32>,
@@ -177,6 +201,7 @@ impl LedgerBuilder {
         self.kinds.push(AccountKind::Unknown);
         self.countries.push(None);
         self.has_record.push(false);
+        self.opening_source.push(false);
         id
     }
 
@@ -234,6 +259,9 @@ impl LedgerBuilder {
         let credited = transfer.credited();
         let received_currency = self.currency_index(credited.currency());
         let channel = self.channel_index(&transfer.channel);
+        if is_opening_balance(&transfer.channel) {
+            self.opening_source[from as usize] = true;
+        }
         self.timestamps.push(transfer.timestamp.timestamp_micros());
         self.from.push(from);
         self.to.push(to);
@@ -255,7 +283,12 @@ impl LedgerBuilder {
     }
 
     /// Sorts by time (ties by arrival), replays balances and indexes accounts.
-    pub fn build(self) -> Ledger {
+    pub fn build(mut self) -> Ledger {
+        for (id, opening) in self.opening_source.iter().enumerate() {
+            if *opening && !self.has_record[id] {
+                self.kinds[id] = AccountKind::Cash;
+            }
+        }
         let count = self.timestamps.len();
         let mut order: Vec<u32> = (0..count as u32).collect();
         order.sort_unstable_by_key(|&index| (self.timestamps[index as usize], index));
@@ -317,7 +350,7 @@ impl LedgerBuilder {
         ledger.index_events(account_count);
         if self.has_record.iter().any(|&known| known) {
             for (id, known) in self.has_record.iter().enumerate() {
-                if !known {
+                if !known && !self.opening_source[id] {
                     ledger.anomalies.push(Anomaly {
                         tx_id: None,
                         account: ledger.names[id].to_string(),
@@ -370,6 +403,7 @@ impl Ledger {
         let mut mismatched: FxHashSet<(u32, u16)> = FxHashSet::default();
         let mut from_before = Vec::with_capacity(count);
         let mut to_before = Vec::with_capacity(count);
+        let opening = self.channels.iter().position(|channel| is_opening_balance(channel)).map(|index| index as u16);
         for i in 0..count {
             let (from, to) = (self.from[i], self.to[i]);
             let (currency, received_currency) = (self.currency[i], self.received_currency[i]);
@@ -394,14 +428,16 @@ impl Ledger {
             if self.amount[i] > before {
                 let shortfall = self.amount[i] - before;
                 *balance = 0;
-                let money = Money::new(shortfall, self.currencies[currency as usize]);
-                self.anomalies.push(Anomaly {
-                    tx_id: Some(self.tx_id(i).to_owned()),
-                    account: self.names[from as usize].to_string(),
-                    kind: AnomalyKind::NegativeBalance,
-                    amount: Some(money.decimal()),
-                    currency: Some(money.currency().code()),
-                });
+                if Some(self.channel[i]) != opening {
+                    let money = Money::new(shortfall, self.currencies[currency as usize]);
+                    self.anomalies.push(Anomaly {
+                        tx_id: Some(self.tx_id(i).to_owned()),
+                        account: self.names[from as usize].to_string(),
+                        kind: AnomalyKind::NegativeBalance,
+                        amount: Some(money.decimal()),
+                        currency: Some(money.currency().code()),
+                    });
+                }
             } else {
                 *balance = before - self.amount[i];
             }
@@ -647,5 +683,35 @@ pub(crate) mod tests {
             .map(|a| a.account.as_str())
             .collect();
         assert_eq!(unknown, ["B"]);
+    }
+
+    #[test]
+    fn opening_balances_come_from_outside_the_extract() {
+        let text = "tx_id,timestamp,from_account,to_account,amount,currency,channel\n\
+                    OB-A,2024-01-01T00:00:00Z,OPENING:A,A,100,USD,opening_balance\n\
+                    t1,2024-01-02T00:00:00Z,A,B,60,USD,wire\n\
+                    t2,2024-01-03T00:00:00Z,B,C,70,USD,wire\n";
+        let built = ledger_csv(text, &[("A", AccountKind::Person), ("B", AccountKind::Person)]);
+        let opening = built.account_id("OPENING:A").expect("the sender is an account");
+        assert_eq!(built.kind(opening), AccountKind::Cash, "outside money, institutional");
+        let anomalies: Vec<_> = built.anomalies().iter().map(|a| (a.kind, a.account.as_str())).collect();
+        // Only B is short (and C is unknown): neither the sender nor A, whose opening money covers t1.
+        assert_eq!(
+            anomalies,
+            [(AnomalyKind::NegativeBalance, "B"), (AnomalyKind::UnknownAccount, "C")],
+            "{anomalies:?}"
+        );
+        assert_eq!(built.from_balance_before[1], 10000, "A's opening money is history");
+
+        let mut reader = LedgerReader::new(text.as_bytes(), "t.csv", LedgerFormat::Native).expect("header");
+        let mut tracker = AnomalyTracker::new([]);
+        let mut streamed = Vec::new();
+        while let Some(batch) = reader.next_batch(10) {
+            for transfer in &batch.transfers {
+                tracker.observe(transfer, &mut streamed);
+            }
+        }
+        let streamed: Vec<_> = streamed.iter().map(|a| (a.kind, a.account.as_str())).collect();
+        assert_eq!(streamed, [(AnomalyKind::NegativeBalance, "B")]);
     }
 }

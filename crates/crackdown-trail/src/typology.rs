@@ -38,6 +38,19 @@ pub enum TypologyKind {
 }
 
 impl TypologyKind {
+    /// Every kind, in the order the detector reports them.
+    pub const ALL: [TypologyKind; 9] = [
+        TypologyKind::FanIn,
+        TypologyKind::FanOut,
+        TypologyKind::GatherScatter,
+        TypologyKind::ScatterGather,
+        TypologyKind::TemporalCycle,
+        TypologyKind::LengthCycle,
+        TypologyKind::PeelChain,
+        TypologyKind::RapidPassThrough,
+        TypologyKind::Structuring,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             TypologyKind::FanIn => "fan_in",

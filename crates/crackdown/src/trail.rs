@@ -20,7 +20,7 @@ use anyhow::{Context as _, anyhow, bail};
 use chrono::Utc;
 use crackdown_engine::trail::{self as engine, TrailError};
 use crackdown_model::Viewer;
-use crackdown_store::{LedgerAccount, LedgerRow, NewTypologyHit, Store};
+use crackdown_store::{LedgerAccount, NewTypologyHit, Store, TransferBatch};
 use crackdown_trail::account::read_accounts;
 use crackdown_trail::features::{Edges, FeatureConfig, VertexStats, graph_features};
 use crackdown_trail::freeze::write_csv;
@@ -84,33 +84,33 @@ struct ImportSummary {
 
 /// One parsed batch on its way to the committing thread.
 struct Parsed {
-    rows: Vec<LedgerRow>,
+    rows: TransferBatch,
     issues: Vec<LineError>,
     anomalies: Vec<Anomaly>,
 }
 
-/// Extra columns as a JSON object text, `None` when there are none.
-fn extra_json(extra: &[(Arc<str>, String)]) -> Option<String> {
+/// Extra columns as a JSON object text in `out`; `false` (and `out` untouched) when there are none.
+fn extra_json(extra: &[(Arc<str>, String)], out: &mut String) -> bool {
     if extra.is_empty() {
-        return None;
+        return false;
     }
     let object: serde_json::Map<String, serde_json::Value> =
         extra.iter().map(|(name, value)| (name.to_string(), serde_json::Value::String(value.clone()))).collect();
-    Some(serde_json::Value::Object(object).to_string())
+    out.clear();
+    out.push_str(&serde_json::Value::Object(object).to_string());
+    true
 }
 
-fn to_row(transfer: Transfer) -> LedgerRow {
-    LedgerRow {
-        line: transfer.row,
-        extra: extra_json(&transfer.extra),
-        tx_id: transfer.tx_id,
-        at: transfer.timestamp,
-        from: transfer.from,
-        to: transfer.to,
-        amount: transfer.amount,
-        received: transfer.received,
-        channel: transfer.channel,
-    }
+fn push_row(rows: &mut TransferBatch, transfer: &Transfer, extra: &mut String) {
+    let has_extra = extra_json(&transfer.extra, extra);
+    rows.push(
+        (transfer.row, &transfer.tx_id),
+        transfer.timestamp,
+        (&transfer.from, &transfer.to),
+        (transfer.amount, transfer.received),
+        &transfer.channel,
+        has_extra.then_some(extra.as_str()),
+    );
 }
 
 pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result<ExitCode> {
@@ -138,16 +138,14 @@ pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result
     let (sender, receiver) = mpsc::sync_channel::<Parsed>(2);
     let parser = std::thread::spawn(move || -> ReadStats {
         let mut tracker = AnomalyTracker::new(exchanges.iter().map(String::as_str));
+        let mut extra = String::new();
         while let Some(batch) = reader.next_batch(batch_size) {
             let mut anomalies = Vec::new();
-            let rows = batch
-                .transfers
-                .into_iter()
-                .map(|transfer| {
-                    tracker.observe(&transfer, &mut anomalies);
-                    to_row(transfer)
-                })
-                .collect();
+            let mut rows = TransferBatch::with_capacity(batch.transfers.len());
+            for transfer in &batch.transfers {
+                tracker.observe(transfer, &mut anomalies);
+                push_row(&mut rows, transfer, &mut extra);
+            }
             if sender.send(Parsed { rows, issues: batch.issues, anomalies }).is_err() {
                 break;
             }

@@ -23,6 +23,9 @@ pub(crate) enum Value {
     Text(String),
     /// Text known at compile time (a currency code), bound without a copy.
     Static(&'static str),
+    /// A slice of a shared buffer (a bulk batch's text): binding many
+    /// fields of one buffer costs a reference count, not an allocation each.
+    Shared(std::sync::Arc<str>, std::ops::Range<usize>),
     Bool(bool),
     Bytes(Vec<u8>),
 }

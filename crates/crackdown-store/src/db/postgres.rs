@@ -56,6 +56,7 @@ impl ToSql for Value {
             Value::Int(value) => value.to_sql(ty, out),
             Value::Text(value) => value.to_sql(ty, out),
             Value::Static(value) => value.to_sql(ty, out),
+            Value::Shared(text, range) => text.get(range.clone()).unwrap_or_default().to_sql(ty, out),
             Value::Bool(value) => value.to_sql(ty, out),
             Value::Bytes(value) => value.to_sql(ty, out),
         }

@@ -54,6 +54,9 @@ impl rusqlite::ToSql for Value {
             Value::Bool(value) => ToSqlOutput::Borrowed(ValueRef::Integer(i64::from(*value))),
             Value::Text(value) => ToSqlOutput::Borrowed(ValueRef::Text(value.as_bytes())),
             Value::Static(value) => ToSqlOutput::Borrowed(ValueRef::Text(value.as_bytes())),
+            Value::Shared(text, range) => {
+                ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes().get(range.clone()).unwrap_or_default()))
+            }
             Value::Bytes(value) => ToSqlOutput::Borrowed(ValueRef::Blob(value)),
         })
     }

@@ -1,7 +1,8 @@
 //! The money trail over HTTP on both backends: victim payments found through
 //! the reports the caller may read, traces equal to `crackdown trace`'s JSON,
 //! rules that differ, the mule list, the freeze list as JSON and CSV, a
-//! cached ledger reloaded after an import, and who gets 401/403/404.
+//! cached ledger reloaded after an import, stored typology hits with their
+//! transactions, and who gets 401/403/404.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -122,6 +123,11 @@ fn pairs(list: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
 /// must not be opened on a runtime thread), then checks it on one.
 fn money_trail(backend: Backend) {
     let case = Case::new(backend);
+    // What a server warms at start: the one organisation with a ledger, as one of its case workers.
+    let store = case.backend.store();
+    let workers = store.ledger_case_workers().expect("case workers");
+    assert_eq!(workers.iter().map(|viewer| viewer.user_name.as_str()).collect::<Vec<_>>(), ["ana"]);
+    assert_eq!(crackdown_engine::trail::LedgerCache::new().warm(&store).expect("warm"), 1);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(check(&case));
 }
@@ -225,6 +231,94 @@ async fn check(case: &Case) {
         let (status, _, body) = case.get(Some("eve"), path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
         assert!(!body.contains(MULE) && !body.contains("t2\""), "{path} leaks: {body}");
+    }
+}
+
+/// A temporal cycle A→B→C→A and structuring K→T, added to the case's ledger.
+const PATTERNS: &str = "tx_id,timestamp,from_account,to_account,amount,currency,channel
+p1,2024-02-01T00:00:00Z,V,A,1000.00,USD,wire
+p2,2024-02-01T02:00:00Z,A,B,950.00,USD,wire
+p3,2024-02-01T04:00:00Z,B,C,900.00,USD,wire
+p4,2024-02-01T06:00:00Z,C,A,850.00,USD,wire
+k1,2024-02-03T00:00:00Z,K,T,9500.00,USD,wire
+k2,2024-02-04T00:00:00Z,K,T,9900.00,USD,wire
+k3,2024-02-05T00:00:00Z,K,T,9000.00,USD,wire
+";
+
+fn typologies(backend: Backend) {
+    let case = Case::new(backend);
+    let patterns = case.backend.path().join("patterns.csv");
+    std::fs::write(&patterns, PATTERNS).expect("write");
+    case.backend.run(&["--as", "ana", "ledger", "import", &patterns.to_string_lossy()]);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    // Nothing is listed before a run stored hits.
+    let before = runtime.block_on(case.json("/api/v1/trail/typologies"));
+    assert_eq!(before, serde_json::json!([]));
+    case.backend.run(&["--as", "ana", "typologies", "--store"]);
+    runtime.block_on(check_typologies(&case));
+}
+
+async fn check_typologies(case: &Case) {
+    let stored: serde_json::Value = case.backend.json(&["--as", "ana", "typologies", "--stored", "--json"]);
+    let all = case.json("/api/v1/trail/typologies?limit=1000").await;
+    let all = all.as_array().expect("hits");
+    assert_eq!(all.len(), stored.as_array().map_or(0, Vec::len), "every stored hit: {stored}");
+    for (hit, cli) in all.iter().zip(stored.as_array().into_iter().flatten()) {
+        let ids: Vec<&serde_json::Value> =
+            hit["transactions"].as_array().expect("transactions").iter().map(|t| &t["tx_id"]).collect();
+        let cli_ids: Vec<&serde_json::Value> = cli["tx_ids"].as_array().expect("tx ids").iter().collect();
+        assert_eq!((&hit["id"], &hit["kind"], ids), (&cli["id"], &cli["kind"], cli_ids), "the CLI's stored hit");
+    }
+
+    let cycles = case.json("/api/v1/trail/typologies?kind=temporal_cycle").await;
+    let cycles = cycles.as_array().expect("hits");
+    assert_eq!(cycles.len(), 1, "{cycles:?}");
+    assert_eq!(cycles[0]["account"], "A");
+    assert_eq!(cycles[0]["accounts"], serde_json::json!(["A", "B", "C"]));
+    assert_eq!(cycles[0]["window_start"], "2024-02-01T02:00:00Z");
+    assert_eq!(
+        cycles[0]["transactions"][0],
+        serde_json::json!({"tx_id": "p2", "timestamp": "2024-02-01T02:00:00Z", "from": "A", "to": "B",
+                           "amount": "950.00", "currency": "USD", "channel": "wire"})
+    );
+    let ids: Vec<&str> = cycles[0]["transactions"]
+        .as_array()
+        .expect("transactions")
+        .iter()
+        .filter_map(|t| t["tx_id"].as_str())
+        .collect();
+    assert_eq!(ids, ["p2", "p3", "p4"]);
+
+    // An account filter finds hits the account takes part in, not only those centred on it.
+    let with_b = case.json("/api/v1/trail/typologies?account=B").await;
+    let with_b = with_b.as_array().expect("hits");
+    assert!(with_b.iter().any(|hit| hit["kind"] == "temporal_cycle" && hit["account"] == "A"), "{with_b:?}");
+    assert!(with_b.iter().all(|hit| hit["accounts"].as_array().is_some_and(|accounts| accounts.contains(&"B".into()))));
+    let structuring = case.json("/api/v1/trail/typologies?kind=structuring&account=K").await;
+    assert_eq!(structuring.as_array().map(Vec::len), Some(1), "{structuring}");
+    assert_eq!(case.json("/api/v1/trail/typologies?account=nobody").await, serde_json::json!([]));
+    assert_eq!(case.json("/api/v1/trail/typologies?limit=1").await.as_array().map(Vec::len), Some(1));
+    let (status, _, body) = case.get(Some("ana"), "/api/v1/trail/typologies?kind=smurfing").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("fan_in"), "{body}");
+
+    // Access: no token 401, a reporter 403, another organisation's analyst sees none of them.
+    let path = "/api/v1/trail/typologies";
+    assert_eq!(case.get(None, path).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(case.get(Some("rob"), path).await.0, StatusCode::FORBIDDEN);
+    let (status, _, body) = case.get(Some("eve"), path).await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "[]"));
+}
+
+#[test]
+fn typologies_api_on_sqlite() {
+    typologies(Backend::sqlite());
+}
+
+#[test]
+fn typologies_api_on_postgres() {
+    if let Some(backend) = Backend::postgres() {
+        typologies(backend);
     }
 }
 
