@@ -412,6 +412,13 @@ pub enum EvalCommand {
         /// Folds of the cross-validation.
         #[arg(long, default_value_t = 5)]
         folds: usize,
+        /// Cross-validate each set with a model trained on that set alone.
+        #[arg(long)]
+        own_set: bool,
+        /// A case written by `crackdown generate` whose reports join the training data of every
+        /// fold (never scored there); score the generated lure corpus on a case of another seed.
+        #[arg(long)]
+        train_case: Option<PathBuf>,
     },
 }
 
