@@ -106,9 +106,12 @@ pub fn train_on_dirs(dirs: &[PathBuf], options: &TrainOptions) -> Result<Model, 
     Ok(train(all.into_iter(), options))
 }
 
-/// Report id → (scam type, stage, language) from a generated case's
-/// `truth/campaigns.csv`; `None` when `case` has no such file.
-fn case_truth(case: &Path) -> Result<Option<BTreeMap<String, (String, String, String)>>, EvalError> {
+/// Report id → (scam type, stage, language) of a generated case.
+type CaseTruth = BTreeMap<String, (String, String, String)>;
+
+/// The truth of a generated case from its `truth/campaigns.csv`; `None`
+/// when `case` has no such file.
+fn case_truth(case: &Path) -> Result<Option<CaseTruth>, EvalError> {
     let path = case.join("truth").join("campaigns.csv");
     if !path.is_file() || !case.join("reports.jsonl").is_file() {
         return Ok(None);
@@ -312,7 +315,11 @@ pub fn evaluate(data_dir: &Path, options: &EvalOptions, out: &mut impl Write) ->
             format!(
                 "{}-fold cross-validation ({}{})",
                 options.folds,
-                if options.own_set_only { "trained on this set's other folds only" } else { "other training sets in every fold" },
+                if options.own_set_only {
+                    "trained on this set's other folds only"
+                } else {
+                    "other training sets in every fold"
+                },
                 if options.extra_training.is_empty() {
                     String::new()
                 } else {
@@ -493,4 +500,39 @@ fn indicator_recall(set: &Path, out: &mut impl Write) -> Result<Option<SetScore>
         counts.true_positive + counts.false_negative
     )?;
     Ok(Some(SetScore { set: set_name, method: "indicator recall".to_owned(), counts, scam_type_macro_f1: None }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_case_loads_as_shared_scams_with_their_type() {
+        let case = std::env::temp_dir().join(format!("crackdown-lure-case-{}", std::process::id()));
+        std::fs::create_dir_all(case.join("truth")).expect("temp dir");
+        std::fs::write(
+            case.join("truth/campaigns.csv"),
+            "report_id,campaign_id,compound_id,scam_type,stage,language,ledger_victim_account,duplicate_of\n\
+             R1,C1,K1,task_job,,en,,\nR2,C1,K1,romance,grooming,th,,\n",
+        )
+        .expect("truth");
+        std::fs::write(
+            case.join("reports.jsonl"),
+            "{\"id\":\"R1\",\"text\":\"pay deposit to unlock tasks\",\"language\":\"en\"}\nnot json\n\
+             {\"id\":\"R2\",\"text\":\"ที่รัก\"}\n{\"id\":\"R9\",\"text\":\"no truth\"}\n",
+        )
+        .expect("reports");
+        let samples = load_case(&case).expect("readable").expect("a case");
+        std::fs::remove_dir_all(&case).expect("cleanup");
+        let seen: Vec<(Option<ScamType>, Option<&str>, usize, Label)> =
+            samples.iter().map(|s| (s.scam_type, s.context.language.as_deref(), s.group, s.label)).collect();
+        assert_eq!(
+            seen,
+            [
+                (Some(ScamType::TaskJob), Some("en"), SHARED, Label::Scam),
+                (Some(ScamType::Romance), Some("th"), SHARED, Label::Scam)
+            ]
+        );
+        assert!(load_case(Path::new("/nonexistent")).expect("no error").is_none());
+    }
 }

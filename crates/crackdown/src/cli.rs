@@ -393,7 +393,7 @@ pub struct TrainArgs {
     /// Where to write the model.
     #[arg(long)]
     pub out: PathBuf,
-    /// Directories holding a messages.jsonl each.
+    /// Directories holding a messages.jsonl each, or cases written by `crackdown generate`.
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
     /// What the model was trained on, stored in the model file (default: the directory names).

@@ -15,8 +15,8 @@ use crackdown_evidence::auth::{AuthResults, Authenticator, Verdict, envelope_fro
 use crackdown_evidence::mail::MailLimits;
 use crackdown_evidence::mail::source::mail_sources;
 use crackdown_lure::{
-    Analysis, Analyzer, Context, EvalOptions, Label, Model, ScamType, TrainOptions, analyze_jsonl, evaluate,
-    load_case, train_on_dirs,
+    Analysis, Analyzer, Context, EvalOptions, Label, Model, ScamType, TrainOptions, analyze_jsonl, evaluate, load_case,
+    train_on_dirs,
 };
 use serde::Serialize;
 
@@ -79,8 +79,9 @@ pub fn eval(dir: &Path, folds: usize, own_set_only: bool, train_case: Option<&Pa
     anyhow::ensure!(folds >= 2, "--folds {folds}: cross-validation needs at least 2 folds");
     let extra_training = match train_case {
         None => Vec::new(),
-        Some(case) => load_case(case)?
-            .with_context(|| format!("{}: not a generated case (reports.jsonl, truth/campaigns.csv)", case.display()))?,
+        Some(case) => load_case(case)?.with_context(|| {
+            format!("{}: not a generated case (reports.jsonl, truth/campaigns.csv)", case.display())
+        })?,
     };
     let options = EvalOptions { folds, own_set_only, extra_training, ..EvalOptions::default() };
     let scores = evaluate(dir, &options, &mut std::io::stdout().lock())?;
