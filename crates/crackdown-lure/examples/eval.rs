@@ -1,5 +1,7 @@
 //! Prints the evaluation of `crackdown eval lure DIR`:
-//! `cargo run --release -p crackdown-lure --example eval -- [DIR] [FOLDS]`.
+//! `cargo run --release -p crackdown-lure --example eval -- [DIR] [FOLDS]`;
+//! training knobs in `LURE_*` variables (see below), `LURE_TRAIN_CASE=DIR`
+//! adds a generated case to the training data of every fold.
 
 use std::path::PathBuf;
 
@@ -34,6 +36,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(value) = knob("LURE_CALIBRATION_FOLDS") {
         options.train.calibration_folds = value as usize;
+    }
+    if let Some(value) = knob("LURE_OWN_SET") {
+        options.own_set_only = value > 0.0;
+    }
+    if let Ok(case) = std::env::var("LURE_TRAIN_CASE") {
+        options.extra_training = crackdown_lure::load_case(std::path::Path::new(&case))?.unwrap_or_default();
     }
     evaluate(&dir, &options, &mut std::io::stdout().lock())?;
     Ok(())

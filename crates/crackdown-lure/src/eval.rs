@@ -17,7 +17,7 @@ use serde::Deserialize;
 use crate::analyze::Analyzer;
 use crate::extract::{Context, IndicatorKind, extract};
 use crate::lexicon::{Label, ScamType};
-use crate::model::{Model, Sample, TrainOptions, train};
+use crate::model::{Model, SHARED, Sample, TrainOptions, train};
 
 /// The sets whose licence lets the shipped model train on them.
 pub const TRAINING_SETS: [&str; 2] = ["uci-sms-spam", "ph-sms-scams"];
@@ -82,18 +82,82 @@ pub fn load_messages(path: &Path) -> Result<(Vec<Sample>, Vec<String>), EvalErro
     Ok((samples, problems))
 }
 
-/// Trains on the `messages.jsonl` of each directory.
+/// Trains on the `messages.jsonl` of each directory, and on the reports of
+/// each generated case (a directory written by `crackdown generate`) as
+/// scams every expert learns from.
 pub fn train_on_dirs(dirs: &[PathBuf], options: &TrainOptions) -> Result<Model, EvalError> {
     let mut all = Vec::new();
-    for (group, dir) in dirs.iter().enumerate() {
+    let mut group = 0;
+    for dir in dirs {
         let path = dir.join("messages.jsonl");
+        if !path.is_file()
+            && let Some(case) = load_case(dir)?
+        {
+            all.extend(case);
+            continue;
+        }
         let (samples, _) = load_messages(&path)?;
         if samples.is_empty() {
             return Err(EvalError::Empty { path });
         }
         all.extend(samples.into_iter().map(|sample| Sample { group, ..sample }));
+        group += 1;
     }
     Ok(train(all.into_iter(), options))
+}
+
+/// Report id → (scam type, stage, language) of a generated case.
+type CaseTruth = BTreeMap<String, (String, String, String)>;
+
+/// The truth of a generated case from its `truth/campaigns.csv`; `None`
+/// when `case` has no such file.
+fn case_truth(case: &Path) -> Result<Option<CaseTruth>, EvalError> {
+    let path = case.join("truth").join("campaigns.csv");
+    if !path.is_file() || !case.join("reports.jsonl").is_file() {
+        return Ok(None);
+    }
+    let mut truth = BTreeMap::new();
+    for line in read_case_file(&path)?.lines().skip(1) {
+        let fields: Vec<&str> = line.split(',').collect();
+        if let [id, _, _, scam_type, stage, language, ..] = fields[..] {
+            truth.insert(id.to_owned(), (scam_type.to_owned(), stage.to_owned(), language.to_owned()));
+        }
+    }
+    Ok(Some(truth))
+}
+
+#[derive(Deserialize)]
+struct CaseReport {
+    id: String,
+    text: String,
+    language: Option<String>,
+}
+
+/// The reports of a generated case as scam samples of the [`SHARED`]
+/// group, with their scam type; `None` when `case` is not a generated case.
+pub fn load_case(case: &Path) -> Result<Option<Vec<Sample>>, EvalError> {
+    let Some(truth) = case_truth(case)? else {
+        return Ok(None);
+    };
+    let mut samples = Vec::new();
+    for line in read_case_file(&case.join("reports.jsonl"))?.lines() {
+        let Ok(report) = serde_json::from_str::<CaseReport>(line) else {
+            continue;
+        };
+        if let Some((scam_type, _, language)) = truth.get(&report.id) {
+            samples.push(Sample {
+                text: report.text,
+                label: Label::Scam,
+                scam_type: ScamType::parse(scam_type),
+                context: Context { country: None, language: report.language.or_else(|| Some(language.clone())) },
+                group: SHARED,
+            });
+        }
+    }
+    if samples.is_empty() {
+        return Err(EvalError::Empty { path: case.join("reports.jsonl") });
+    }
+    Ok(Some(samples))
 }
 
 /// Evaluation settings.
@@ -101,11 +165,17 @@ pub fn train_on_dirs(dirs: &[PathBuf], options: &TrainOptions) -> Result<Model, 
 pub struct EvalOptions {
     pub folds: usize,
     pub train: TrainOptions,
+    /// Cross-validate each set with a model trained on that set's other
+    /// folds only, instead of with the other training sets added.
+    pub own_set_only: bool,
+    /// Samples added to the training data of every fold and never scored
+    /// there (the generated lure corpus), so they cannot inflate a figure.
+    pub extra_training: Vec<Sample>,
 }
 
 impl Default for EvalOptions {
     fn default() -> EvalOptions {
-        EvalOptions { folds: 5, train: TrainOptions::default() }
+        EvalOptions { folds: 5, train: TrainOptions::default(), own_set_only: false, extra_training: Vec::new() }
     }
 }
 
@@ -226,20 +296,36 @@ pub fn evaluate(data_dir: &Path, options: &EvalOptions, out: &mut impl Write) ->
             for fold in 0..options.folds {
                 let training = loaded
                     .iter()
-                    .filter(|(other, _)| TRAINING_SETS.contains(&name(other).as_str()))
+                    .filter(|(other, _)| {
+                        TRAINING_SETS.contains(&name(other).as_str()) && (!options.own_set_only || other == &set)
+                    })
                     .enumerate()
                     .flat_map(|(group, (other, samples))| {
                         samples
                             .iter()
                             .filter(move |s| other != set || fold_of(&s.text, options.folds) != fold)
                             .map(move |s| Sample { group, ..s.clone() })
-                    });
+                    })
+                    .chain(options.extra_training.iter().cloned());
                 let analyzer = Analyzer::new(train(training, &options.train));
                 for sample in samples.iter().filter(|s| fold_of(&s.text, options.folds) == fold) {
                     record(&mut counts, &mut confusion, sample, &analyzer);
                 }
             }
-            format!("{}-fold cross-validation (other training sets in every fold)", options.folds)
+            format!(
+                "{}-fold cross-validation ({}{})",
+                options.folds,
+                if options.own_set_only {
+                    "trained on this set's other folds only"
+                } else {
+                    "other training sets in every fold"
+                },
+                if options.extra_training.is_empty() {
+                    String::new()
+                } else {
+                    format!(", plus {} generated reports in every fold, never scored", options.extra_training.len())
+                }
+            )
         } else {
             for sample in samples {
                 record(&mut counts, &mut confusion, sample, &shipped);
@@ -306,21 +392,9 @@ fn write_confusion(out: &mut impl Write, name: &str, confusion: &Confusion) -> R
 /// indicators. `None` when `case` is not such a directory. The lexicon is
 /// not tuned to these texts, so this measures transfer, not fit.
 fn evaluate_case(case: &Path, analyzer: &Analyzer, out: &mut impl Write) -> Result<Option<SetScore>, EvalError> {
-    let campaigns_path = case.join("truth").join("campaigns.csv");
-    let reports_path = case.join("reports.jsonl");
-    if !campaigns_path.is_file() || !reports_path.is_file() {
+    let Some(truth) = case_truth(case)? else {
         return Ok(None);
-    }
-    // report id -> (scam type, stage)
-    let mut truth: BTreeMap<String, (String, String)> = BTreeMap::new();
-    for (index, line) in read_case_file(&campaigns_path)?.lines().enumerate().skip(1) {
-        let fields: Vec<&str> = line.split(',').collect();
-        let [id, _, _, scam_type, stage, ..] = fields[..] else {
-            writeln!(out, "skipped {}:{}: too few fields", campaigns_path.display(), index + 1)?;
-            continue;
-        };
-        truth.insert(id.to_owned(), (scam_type.to_owned(), stage.to_owned()));
-    }
+    };
     // report id -> expected (type, normalized) indicators
     let mut expected: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     let indicators_path = case.join("truth").join("indicators.csv");
@@ -332,22 +406,17 @@ fn evaluate_case(case: &Path, analyzer: &Analyzer, out: &mut impl Write) -> Resu
             }
         }
     }
-    #[derive(Deserialize)]
-    struct CaseReport {
-        id: String,
-        text: String,
-        language: Option<String>,
-    }
     let mut counts = Counts::default();
     let mut types = Confusion::new();
     let mut stages = Confusion::new();
     let (mut found, mut wanted, mut extracted) = (0usize, 0usize, 0usize);
+    let reports_path = case.join("reports.jsonl");
     for (index, line) in read_case_file(&reports_path)?.lines().enumerate() {
         let Ok(report) = serde_json::from_str::<CaseReport>(line) else {
             writeln!(out, "skipped {}:{}: not a report", reports_path.display(), index + 1)?;
             continue;
         };
-        let Some((scam_type, stage)) = truth.get(&report.id) else {
+        let Some((scam_type, stage, _)) = truth.get(&report.id) else {
             continue;
         };
         let analysis = analyzer.analyze(&report.text, &Context { country: None, language: report.language });
@@ -431,4 +500,39 @@ fn indicator_recall(set: &Path, out: &mut impl Write) -> Result<Option<SetScore>
         counts.true_positive + counts.false_negative
     )?;
     Ok(Some(SetScore { set: set_name, method: "indicator recall".to_owned(), counts, scam_type_macro_f1: None }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_case_loads_as_shared_scams_with_their_type() {
+        let case = std::env::temp_dir().join(format!("crackdown-lure-case-{}", std::process::id()));
+        std::fs::create_dir_all(case.join("truth")).expect("temp dir");
+        std::fs::write(
+            case.join("truth/campaigns.csv"),
+            "report_id,campaign_id,compound_id,scam_type,stage,language,ledger_victim_account,duplicate_of\n\
+             R1,C1,K1,task_job,,en,,\nR2,C1,K1,romance,grooming,th,,\n",
+        )
+        .expect("truth");
+        std::fs::write(
+            case.join("reports.jsonl"),
+            "{\"id\":\"R1\",\"text\":\"pay deposit to unlock tasks\",\"language\":\"en\"}\nnot json\n\
+             {\"id\":\"R2\",\"text\":\"ที่รัก\"}\n{\"id\":\"R9\",\"text\":\"no truth\"}\n",
+        )
+        .expect("reports");
+        let samples = load_case(&case).expect("readable").expect("a case");
+        std::fs::remove_dir_all(&case).expect("cleanup");
+        let seen: Vec<(Option<ScamType>, Option<&str>, usize, Label)> =
+            samples.iter().map(|s| (s.scam_type, s.context.language.as_deref(), s.group, s.label)).collect();
+        assert_eq!(
+            seen,
+            [
+                (Some(ScamType::TaskJob), Some("en"), SHARED, Label::Scam),
+                (Some(ScamType::Romance), Some("th"), SHARED, Label::Scam)
+            ]
+        );
+        assert!(load_case(Path::new("/nonexistent")).expect("no error").is_none());
+    }
 }

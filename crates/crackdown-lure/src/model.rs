@@ -24,8 +24,14 @@ pub struct Sample {
     /// Which data set the sample comes from (0, 1, ...). Sets label by
     /// different policies (marketing is spam in one, ham in another); an
     /// unpooled model learns one expert per set and a gate that picks one.
+    /// [`SHARED`] marks the project's generated lure corpus: every expert
+    /// learns from it and no gate is made for it.
     pub group: usize,
 }
+
+/// The group of samples every expert learns from (the generated lure
+/// corpus: scams only, in seven languages, labelled by no outside set's policy).
+pub const SHARED: usize = usize::MAX;
 
 /// A sparse feature vector: hashed bucket and value.
 #[derive(Clone, Debug, Default)]
@@ -487,12 +493,14 @@ fn fit_model(examples: &[&Example], options: &TrainOptions, groups: usize, thres
         return Model { bits: options.bits, threshold, gates: Vec::new(), experts, note: options.note.clone() };
     }
     let gate_options = TrainOptions { positive_weight: 1.0, ..options.clone() };
+    let gated: Vec<&Example> = examples.iter().copied().filter(|example| example.group != SHARED).collect();
     let gates = (0..groups)
-        .map(|group| fit(examples, &gate_options, |example| if example.group == group { 1.0 } else { 0.0 }))
+        .map(|group| fit(&gated, &gate_options, |example| if example.group == group { 1.0 } else { 0.0 }))
         .collect();
     let experts = (0..groups)
         .map(|group| {
-            let own: Vec<&Example> = examples.iter().copied().filter(|example| example.group == group).collect();
+            let own: Vec<&Example> =
+                examples.iter().copied().filter(|example| example.group == group || example.group == SHARED).collect();
             fit(&own, options, |example| example.target)
         })
         .collect();
@@ -510,11 +518,15 @@ pub fn train(samples: impl Iterator<Item = Sample>, options: &TrainOptions) -> M
             let (features, _) = featurize(&sample.text, &sample.context, lexicon, options.bits);
             let fold = Hasher::new(0).write(crackdown_model::normalize_text(&sample.text).as_bytes()).0;
             let target = if sample.label == Label::Ham { 0.0 } else { 1.0 };
-            let group = if options.pooled { 0 } else { sample.group.min(MAX_EXPERTS - 1) };
+            let group = match sample.group {
+                _ if options.pooled => 0,
+                SHARED => SHARED,
+                group => group.min(MAX_EXPERTS - 1),
+            };
             Example { features, target, group, fold }
         })
         .collect();
-    let groups = examples.iter().map(|example| example.group + 1).max().unwrap_or(1);
+    let groups = examples.iter().filter(|e| e.group != SHARED).map(|example| example.group + 1).max().unwrap_or(1);
     let folds = options.calibration_folds as u64;
     let threshold = if folds >= 2 {
         let mut scored = Vec::with_capacity(examples.len());

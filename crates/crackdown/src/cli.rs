@@ -447,7 +447,7 @@ pub struct TrainArgs {
     /// Where to write the model.
     #[arg(long)]
     pub out: PathBuf,
-    /// Directories holding a messages.jsonl each.
+    /// Directories holding a messages.jsonl each, or cases written by `crackdown generate`.
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
     /// What the model was trained on, stored in the model file (default: the directory names).
@@ -466,6 +466,13 @@ pub enum EvalCommand {
         /// Folds of the cross-validation.
         #[arg(long, default_value_t = 5)]
         folds: usize,
+        /// Cross-validate each set with a model trained on that set alone.
+        #[arg(long)]
+        own_set: bool,
+        /// A case written by `crackdown generate` whose reports join the training data of every
+        /// fold (never scored there); score the generated lure corpus on a case of another seed.
+        #[arg(long)]
+        train_case: Option<PathBuf>,
     },
 }
 

@@ -15,7 +15,7 @@ use crackdown_evidence::auth::{AuthResults, Authenticator, Verdict, envelope_fro
 use crackdown_evidence::mail::MailLimits;
 use crackdown_evidence::mail::source::mail_sources;
 use crackdown_lure::{
-    Analysis, Analyzer, Context, EvalOptions, Label, Model, ScamType, TrainOptions, analyze_jsonl, evaluate,
+    Analysis, Analyzer, Context, EvalOptions, Label, Model, ScamType, TrainOptions, analyze_jsonl, evaluate, load_case,
     train_on_dirs,
 };
 use serde::Serialize;
@@ -75,9 +75,15 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn eval(dir: &Path, folds: usize) -> anyhow::Result<ExitCode> {
+pub fn eval(dir: &Path, folds: usize, own_set_only: bool, train_case: Option<&Path>) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(folds >= 2, "--folds {folds}: cross-validation needs at least 2 folds");
-    let options = EvalOptions { folds, ..EvalOptions::default() };
+    let extra_training = match train_case {
+        None => Vec::new(),
+        Some(case) => load_case(case)?.with_context(|| {
+            format!("{}: not a generated case (reports.jsonl, truth/campaigns.csv)", case.display())
+        })?,
+    };
+    let options = EvalOptions { folds, own_set_only, extra_training, ..EvalOptions::default() };
     let scores = evaluate(dir, &options, &mut std::io::stdout().lock())?;
     anyhow::ensure!(!scores.is_empty(), "{}: no data set found (folders with messages.jsonl)", dir.display());
     Ok(ExitCode::SUCCESS)
