@@ -105,7 +105,7 @@ struct Prepared {
 
 fn prepare(input: &LinkInput) -> Prepared {
     let report = link_report(input);
-    let features = crackdown_link::features::features_of(&report.indicators);
+    let features = crackdown_link::features::report_features(&report.indicators, &report.text);
     let signature = Signature::of(&input.text);
     let record = LinkRecord {
         report_id: input.id,

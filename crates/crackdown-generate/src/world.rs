@@ -376,8 +376,8 @@ pub(crate) struct Campaign {
     pub scam: ScamType,
     /// For impersonation: whom they pretend to be.
     pub pretext: &'static str,
-    pub brand: &'static str,
-    pub persona: &'static str,
+    pub brand: String,
+    pub persona: String,
     pub languages: &'static [&'static str],
     pub region: usize,
     pub phases: Vec<Phase>,
@@ -429,6 +429,10 @@ pub(crate) struct World {
     pub population: Population,
     pub compounds: Vec<Compound>,
     pub campaigns: Vec<Campaign>,
+    /// Smaller operations of the same compounds, known only from reports
+    /// (no ledger): a case of many reports holds many campaigns, with their
+    /// weights (how often victims of each report).
+    pub spinoffs: Vec<(Campaign, u32)>,
     /// Indicators that unrelated campaigns share: shorteners, t.me,
     /// webmail, a bank's real hotline.
     pub hubs: Vec<Indicator>,
@@ -757,14 +761,15 @@ impl World {
                 first,
                 last,
                 mules_per_campaign,
+                true,
             );
             campaigns.push(Campaign {
                 id: format!("CMP-{:02}", index + 1),
                 compound: spec.compound,
                 scam: spec.scam,
                 pretext: spec.pretext,
-                brand: spec.brand,
-                persona: spec.persona,
+                brand: spec.brand.to_owned(),
+                persona: spec.persona.to_owned(),
                 languages: spec.languages,
                 region,
                 phases,
@@ -772,6 +777,8 @@ impl World {
                 cashouts,
             });
         }
+
+        let spinoffs = build_spinoffs(seed, config.reports, days, &compounds, &mut population);
 
         let mut hub_dice = Dice::new(seed, "hubs", 0);
         let hubs = vec![
@@ -790,8 +797,79 @@ impl World {
         let victims =
             (0..victims_total).map(|index| plan_victim(seed, index, &campaigns, &population, start, days)).collect();
 
-        World { start, days, population, compounds, campaigns, hubs, victims, reports_total: config.reports }
+        World { start, days, population, compounds, campaigns, spinoffs, hubs, victims, reports_total: config.reports }
     }
+}
+
+/// Reports per spin-off campaign, on average.
+const REPORTS_PER_SPINOFF: u64 = 2_500;
+
+/// Syllables of made-up brand names and surnames.
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ven", "tor", "za", "rex", "qu", "an", "bel", "cor", "dax", "el", "fin", "gra", "hal", "ix",
+    "jo", "lum", "mar", "nex", "or", "pra", "sol", "tri", "ul", "vo", "wen", "xa", "yor",
+];
+const BRAND_WORDS: &[&str] =
+    &["Trade", "Capital", "FX", "Coin", "Markets", "Wealth", "Exchange", "Global", "Pro", "Invest", "Jobs", "Express"];
+const GIVEN_NAMES: &[&str] = &[
+    "Jessica", "Alicia", "Mei", "Sofia", "Linda", "Grace", "Kevin", "David", "Nina", "Lisa", "Emma", "Jenny",
+    "Michael", "Daniel", "Amy", "Helen", "Ryan", "Cindy", "Vivian", "Eric",
+];
+const TITLES: &[&str] = &["", "", "", "Dr.", "Mentor", "Officer", "Agent", "Teacher", "Admin"];
+
+/// A made-up word of two or three syllables, capitalized.
+fn coined(dice: &mut Dice) -> String {
+    let syllables = 2 + dice.below(2);
+    let word: String = (0..syllables).map(|_| *dice.pick(SYLLABLES)).collect();
+    let mut characters = word.chars();
+    characters.next().map(|first| first.to_uppercase().chain(characters).collect()).unwrap_or_default()
+}
+
+/// Spin-off campaigns: each copies the kind of operation of a campaign of
+/// the plan (compound, scam type, languages, region) under its own brand,
+/// persona and indicators, and draws a weight from 1 to 16 (log-uniform),
+/// so campaign sizes differ by an order of magnitude.
+fn build_spinoffs(
+    seed: u64,
+    reports: u64,
+    days: u32,
+    compounds: &[Compound],
+    population: &mut Population,
+) -> Vec<(Campaign, u32)> {
+    (0..reports / REPORTS_PER_SPINOFF)
+        .map(|index| {
+            let mut dice = Dice::new(seed, "spinoff", index);
+            let model = dice.pick(CAMPAIGN_SPECS);
+            let brand = format!("{} {}", coined(&mut dice), dice.word(BRAND_WORDS));
+            let persona = if model.persona.is_empty() {
+                String::new()
+            } else {
+                let title = dice.word(TITLES);
+                format!("{title} {} {}", dice.word(GIVEN_NAMES), coined(&mut dice)).trim().to_owned()
+            };
+            let spec = CampaignSpec { brand: "", persona: "", ..*model };
+            let region = region_index(spec.region);
+            let first = dice.range(0, i64::from(days) / 2) as u32;
+            let last = (first + dice.range(i64::from(days) / 6, i64::from(days) / 2) as u32).min(days);
+            let phases =
+                build_phases(&mut dice, &spec, &compounds[spec.compound], population, region, first, last, 10, false);
+            let weight = dice.log_range(1, 16) as u32;
+            let campaign = Campaign {
+                id: format!("CMP-S{:04}", index + 1),
+                compound: spec.compound,
+                scam: spec.scam,
+                pretext: spec.pretext,
+                brand,
+                persona,
+                languages: spec.languages,
+                region,
+                phases,
+                layers: Vec::new(),
+                cashouts: Vec::new(),
+            };
+            (campaign, weight)
+        })
+        .collect()
 }
 
 /// A mule account of the region: half are ordinary persons who also live
@@ -816,6 +894,7 @@ fn build_phases(
     first: u32,
     last: u32,
     mules: usize,
+    open_accounts: bool,
 ) -> Vec<Phase> {
     let region_spec = &REGIONS[region];
     let language = spec.languages[0];
@@ -863,7 +942,15 @@ fn build_phases(
             carried = found.iter().find(|value| value.kind != IndicatorType::Url).cloned();
         }
         let collection_count = 1 + usize::from(mules > 20) + dice.below(2);
-        let collection: Vec<u32> = (0..collection_count).map(|_| take_mule(dice, population, region)).collect();
+        let collection: Vec<u32> = (0..collection_count)
+            .map(|_| {
+                if open_accounts {
+                    take_mule(dice, population, region)
+                } else {
+                    *dice.pick(&population.regions[region].persons)
+                }
+            })
+            .collect();
         for &account in &collection {
             found.push(account_indicator(population, account));
         }

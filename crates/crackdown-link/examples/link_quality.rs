@@ -6,7 +6,9 @@
 //! indicators with `crackdown-lure`, links everything in one rebuild and
 //! again report by report, and prints throughput, the latency of one `add`,
 //! and pairwise precision, recall and F1 against the generator's true
-//! campaigns and compounds, plus how many campaigns mix compounds.
+//! campaigns and compounds, plus how many campaigns mix compounds. A peer
+//! runs side by side: the connected components of exact shared indicator
+//! values, with no hub list, no weighting and no text.
 
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
@@ -61,6 +63,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let rebuild_seconds = started.elapsed().as_secs_f64();
     println!("rebuild: {total} reports in {rebuild_seconds:.2} s = {:.0} reports/s", total as f64 / rebuild_seconds);
 
+    let reports_for_baseline: Vec<Vec<crackdown_link::Feature>> =
+        reports.iter().map(|report| crackdown_link::features::features_of(&report.indicators)).collect();
     let mut incremental = Linker::new(LinkConfig::default());
     let mut latencies = Vec::with_capacity(total);
     let started = Instant::now();
@@ -84,12 +88,26 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let same = incremental.partition_ids() == rebuilt.partition_ids();
     println!("incremental partition equals rebuild: {same}");
 
+    let started = Instant::now();
+    let baseline = exact_components(&reports_for_baseline);
+    let baseline_seconds = started.elapsed().as_secs_f64();
     let partition = rebuilt.partition_ids();
     let by_index = |id: i64| names[id as usize].as_str();
     let clusters: Vec<Vec<&str>> =
         partition.iter().map(|campaign| campaign.iter().map(|&id| by_index(id)).collect()).collect();
     let (precision, recall) = pairwise(&clusters, &truth.campaign);
     println!("vs true campaigns: pairwise precision {precision:.4} recall {recall:.4} F1 {:.4}", f1(precision, recall));
+    let linked_f1 = f1(precision, recall);
+    let peer: Vec<Vec<&str>> =
+        baseline.iter().map(|campaign| campaign.iter().map(|&index| names[index].as_str()).collect()).collect();
+    let (peer_precision, peer_recall) = pairwise(&peer, &truth.campaign);
+    let peer_f1 = f1(peer_precision, peer_recall);
+    println!(
+        "peer (exact shared indicators, unweighted): pairwise precision {peer_precision:.4} recall {peer_recall:.4} \
+         F1 {peer_f1:.4} in {baseline_seconds:.2} s; ratio F1 {:.2}, time {:.2}",
+        linked_f1 / peer_f1.max(f64::MIN_POSITIVE),
+        rebuild_seconds / baseline_seconds.max(f64::MIN_POSITIVE)
+    );
     let (precision, recall) = pairwise(&clusters, &truth.compound);
     println!("vs true compounds: pairwise precision {precision:.4} recall {recall:.4} F1 {:.4}", f1(precision, recall));
     let mixed: Vec<&Vec<&str>> = clusters
@@ -157,6 +175,33 @@ fn to_report(index: usize, line: &str) -> Result<(String, LinkReport), String> {
     };
     let report = LinkReport { id: index as i64, indicators, text, received_at, loss, scam_type: None };
     Ok((text_field("id").unwrap_or_default().to_owned(), report))
+}
+
+/// The peer: connected components of reports sharing any exact indicator
+/// feature, as lists of report numbers.
+fn exact_components(reports: &[Vec<crackdown_link::Feature>]) -> Vec<Vec<usize>> {
+    fn find(parent: &mut [usize], mut at: usize) -> usize {
+        while parent[at] != at {
+            parent[at] = parent[parent[at]];
+            at = parent[at];
+        }
+        at
+    }
+    let mut parent: Vec<usize> = (0..reports.len()).collect();
+    let mut first: HashMap<&crackdown_link::Feature, usize> = HashMap::new();
+    for (at, features) in reports.iter().enumerate() {
+        for feature in features {
+            let holder = *first.entry(feature).or_insert(at);
+            let (a, b) = (find(&mut parent, holder), find(&mut parent, at));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut groups: HashMap<usize, Vec<usize>> = HashMap::new();
+    for at in 0..reports.len() {
+        let root = find(&mut parent, at);
+        groups.entry(root).or_default().push(at);
+    }
+    groups.into_values().collect()
 }
 
 /// Pairwise precision and recall of `clusters` against the labels.

@@ -8,6 +8,13 @@
 //! report is the victim's own, masked to BIN and last four digits, and such
 //! masks collide between strangers.
 //!
+//! A report's text adds *name phrases*: runs of capitalized words such as a
+//! persona ("Jessica Lim"), a brand ("BitFuture Pro") or a fake office
+//! ("Global Asset Recovery Bureau"). Victims paraphrase the script, but they
+//! repeat the names it gave them, so a name links reports whose wallets and
+//! phones rotated. Generic words are capitalized too ("Then", "WhatsApp");
+//! like any value, a phrase links only while it is specific to the case.
+//!
 //! Hubs are known without counting: link shorteners, messenger hosts
 //! (`t.me/`, `wa.me/`, `line.me/` alone), webmail and big platforms, and the
 //! official hotlines an organisation lists. A path on such a host is still
@@ -60,11 +67,14 @@ pub enum FeatureKind {
     Whatsapp,
     Line,
     Wechat,
+    /// A name phrase of the text (lower case): a persona, brand or office
+    /// the scammers used.
+    Phrase,
 }
 
 impl FeatureKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FeatureKind; 17] = [
+    pub const ALL: [FeatureKind; 18] = [
         FeatureKind::Phone,
         FeatureKind::Url,
         FeatureKind::Email,
@@ -82,6 +92,7 @@ impl FeatureKind {
         FeatureKind::Whatsapp,
         FeatureKind::Line,
         FeatureKind::Wechat,
+        FeatureKind::Phrase,
     ];
 
     /// Reads [`FeatureKind::as_str`]'s spelling.
@@ -109,7 +120,14 @@ impl FeatureKind {
             FeatureKind::Whatsapp => "whatsapp",
             FeatureKind::Line => "line",
             FeatureKind::Wechat => "wechat",
+            FeatureKind::Phrase => "phrase",
         }
+    }
+
+    /// Whether the feature is an indicator (a value a report names) rather
+    /// than a phrase of its text.
+    pub fn is_indicator(self) -> bool {
+        self != FeatureKind::Phrase
     }
 }
 
@@ -425,6 +443,82 @@ pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
     features
 }
 
+/// Most name phrases taken from one text: a long report says no more about
+/// its campaign than its first names, and linking cost stays bounded.
+pub const MAX_PHRASES: usize = 24;
+
+/// Most words of one name phrase.
+const MAX_PHRASE_WORDS: usize = 5;
+
+/// The name phrases of a text, lower case, without repeats: each maximal run
+/// of two or more capitalized words (a word starting with an upper-case
+/// letter), and when the run opens a sentence, the run without that first
+/// word ("Then Jessica Lim" gives "then jessica lim" and "jessica lim"). A
+/// lone capitalized word is not taken: most are sentence openers, app names
+/// or misspelt common words, which join unrelated reports. Scripts without
+/// case give none.
+pub fn phrases_of(text: &str) -> Vec<String> {
+    let mut phrases: Vec<String> = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    let mut run_opens_sentence = false;
+    let mut sentence_start = true;
+    let flush = |run: &mut Vec<String>, opens: bool, phrases: &mut Vec<String>| {
+        let words = run.len();
+        if words > 1 {
+            phrases.push(run.join(" "));
+        }
+        if words > 2 && opens {
+            phrases.push(run[1..].join(" "));
+        }
+        run.clear();
+    };
+    let mut rest = text;
+    while !rest.is_empty() && phrases.len() < MAX_PHRASES {
+        let word_end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        if word_end == 0 {
+            let separator = rest.chars().next().unwrap_or(' ');
+            let ends_sentence = matches!(separator, '.' | '!' | '?' | '\n' | '。' | '！' | '？' | ':' | ';' | '"');
+            if ends_sentence || !(separator.is_whitespace() || matches!(separator, '-' | '\'' | '’')) {
+                flush(&mut run, run_opens_sentence, &mut phrases);
+            }
+            sentence_start |= ends_sentence;
+            rest = &rest[separator.len_utf8()..];
+            continue;
+        }
+        let word = &rest[..word_end];
+        rest = &rest[word_end..];
+        let capitalized = word.chars().next().is_some_and(char::is_uppercase) && word.chars().count() >= 2;
+        if capitalized && run.len() < MAX_PHRASE_WORDS {
+            if run.is_empty() {
+                run_opens_sentence = sentence_start;
+            }
+            run.push(word.to_lowercase());
+        } else {
+            flush(&mut run, run_opens_sentence, &mut phrases);
+            if capitalized {
+                run_opens_sentence = sentence_start;
+                run.push(word.to_lowercase());
+            }
+        }
+        sentence_start = false;
+    }
+    flush(&mut run, run_opens_sentence, &mut phrases);
+    phrases.truncate(MAX_PHRASES);
+    phrases.sort();
+    phrases.dedup();
+    phrases
+}
+
+/// Every link feature of a report: its indicators' and its text's name
+/// phrases, without repeats, in a fixed order.
+pub fn report_features(indicators: &[ReportIndicator], text: &str) -> Vec<Feature> {
+    let mut features = features_of(indicators);
+    features.extend(phrases_of(text).into_iter().map(|value| Feature { kind: FeatureKind::Phrase, value }));
+    features.sort();
+    features.dedup();
+    features
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,6 +549,20 @@ mod tests {
                 (FeatureKind::Phone, "812345678"),
             ],
         );
+    }
+
+    #[test]
+    fn name_phrases_are_runs_of_capitalized_words_and_a_lone_sentence_opener_is_not_one() {
+        let text = "Then Jessica Lim showed me BitFuture Pro. She said it is safe! I deposited \
+                    on WhatsApp; Dr. Lena Weber agreed. мошенник Иван Петров. ฉันโอนเงิน";
+        assert_eq!(phrases_of(text), ["bitfuture pro", "jessica lim", "lena weber", "then jessica lim", "иван петров"]);
+        assert!(phrases_of("i was scammed by jessica lim").is_empty());
+        let long = "Aa Bb ".repeat(200);
+        assert!(phrases_of(&long).len() <= MAX_PHRASES);
+        let features =
+            report_features(&[ReportIndicator::new(IndicatorKind::Phone, "+66812345678")], "Meet Jessica Lim");
+        assert_eq!(features.len(), 3, "{features:?}");
+        assert!(features.iter().any(|f| f.kind == FeatureKind::Phrase && f.value == "jessica lim"));
     }
 
     #[test]

@@ -31,7 +31,7 @@ use crackdown_model::Money;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::features::{Feature, HubList, HubReason, ReportIndicator, features_of};
+use crate::features::{Feature, HubList, HubReason, ReportIndicator, report_features};
 use crate::minhash::{BINS, Signature, text_hash};
 
 /// A report's id as the store knows it.
@@ -280,7 +280,7 @@ impl Linker {
             return Err(LinkError::DuplicateReport(report.id));
         }
         let signature = Signature::of(&report.text);
-        let features = features_of(&report.indicators);
+        let features = report_features(&report.indicators, &report.text);
         let entry = self.entry(report, signature, features);
         let index = self.entries.len() as u32;
         let id = entry.id;
@@ -434,8 +434,10 @@ impl Linker {
     /// one, faster (signatures in parallel, no splits).
     pub fn rebuild(config: LinkConfig, reports: Vec<LinkReport>) -> Result<Linker, LinkError> {
         let mut linker = Linker::new(config);
-        let prepared: Vec<(Option<Signature>, Vec<Feature>)> =
-            reports.par_iter().map(|report| (Signature::of(&report.text), features_of(&report.indicators))).collect();
+        let prepared: Vec<(Option<Signature>, Vec<Feature>)> = reports
+            .par_iter()
+            .map(|report| (Signature::of(&report.text), report_features(&report.indicators, &report.text)))
+            .collect();
         for (report, (signature, features)) in reports.into_iter().zip(prepared) {
             if linker.by_id.contains_key(&report.id) {
                 return Err(LinkError::DuplicateReport(report.id));
@@ -624,6 +626,7 @@ struct Partition {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::FeatureKind;
     use crate::summary::{IndicatorRole, LinkReason};
     use crackdown_lure::IndicatorKind;
     use crackdown_model::Currency;
@@ -674,6 +677,44 @@ mod tests {
                 LinkReason::SharedIndicator { value, .. } if *value == hotline_key)));
             assert!(!link.reasons.is_empty());
         }
+    }
+
+    #[test]
+    fn a_rotated_wallet_campaign_links_through_its_persona_and_a_common_phrase_or_hub_does_not_glue() {
+        // Ten reports of one operation, each with its own wallet (rotated),
+        // naming the persona; ten of another with their own persona; every
+        // report quotes the shortener host and says "Then" and "WhatsApp".
+        // With 20 reports and a prior of 20, a value in more than a third of
+        // the case is too common.
+        let config = LinkConfig { prior_reports: 20, min_weight: 3_f64.ln(), ..LinkConfig::default() };
+        let mut linker = Linker::new(config);
+        let shortener = (IndicatorKind::Url, "https://bit.ly/");
+        for id in 1..=20 {
+            let wallet = format!("TRotatedWallet{id:020}");
+            let persona = if id <= 10 { "Jessica Lim" } else { "Mentor Kalovex" };
+            let filler = ["it was a trap", "I lost my savings", "please help", "my family is angry"][id as usize % 4];
+            let text = format!("Then {persona} told me on WhatsApp to deposit. {filler}");
+            linker.add(report(id, &[shortener, (IndicatorKind::Tron, &wallet)], &text)).expect("new id");
+        }
+        assert_eq!(linker.partition_ids(), vec![(1..=10).collect::<Vec<_>>(), (11..=20).collect()]);
+        let campaigns = linker.campaigns(&everyone(&linker));
+        assert!(campaigns[0].indicators.iter().all(|row| row.kind != FeatureKind::Phrase));
+        let reasons: Vec<&LinkReason> = campaigns[0].links.iter().flat_map(|link| &link.reasons).collect();
+        let mut phrase_links = 0;
+        for reason in reasons {
+            // Identical texts (the same filler) are near-duplicates too.
+            let LinkReason::SharedIndicator { indicator_type, value, weight } = reason else {
+                continue;
+            };
+            assert_eq!(*indicator_type, FeatureKind::Phrase);
+            assert!(value == "jessica lim" || value == "then jessica lim", "{value}");
+            assert!(*weight >= 3_f64.ln());
+            // What `campaigns show` prints for it.
+            let shown = format!("shares {} {value} (weight {weight:.2})", indicator_type.as_str());
+            assert!(shown.starts_with("shares phrase "), "{shown}");
+            phrase_links += 1;
+        }
+        assert!(phrase_links >= 9, "{:?}", campaigns[0].links);
     }
 
     #[test]

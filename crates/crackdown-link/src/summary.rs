@@ -21,7 +21,8 @@ pub struct Campaign {
     pub id: CampaignId,
     /// Report ids, ascending.
     pub reports: Vec<ReportId>,
-    /// Every value the campaign's reports name, most reported first.
+    /// Every value the campaign's reports name, most reported first (name
+    /// phrases of the texts are not values; they appear in `links`).
     pub indicators: Vec<CampaignIndicator>,
     /// Distinct reports once exact resubmissions are counted once.
     pub victims: u64,
@@ -138,6 +139,7 @@ impl View<'_> {
         }
         let mut indicators: Vec<CampaignIndicator> = named
             .iter()
+            .filter(|(feature, _)| self.linker.feature(**feature).0.kind.is_indicator())
             .map(|(&feature, &count)| {
                 let (value, hub) = self.linker.feature(feature);
                 let role = match hub {
