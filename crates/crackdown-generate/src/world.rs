@@ -894,6 +894,7 @@ fn build_phases(
     first: u32,
     last: u32,
     mules: usize,
+    // Whether the phase collects into ledger accounts (campaigns of the plan).
     open_accounts: bool,
 ) -> Vec<Phase> {
     let region_spec = &REGIONS[region];
@@ -942,15 +943,14 @@ fn build_phases(
             carried = found.iter().find(|value| value.kind != IndicatorType::Url).cloned();
         }
         let collection_count = 1 + usize::from(mules > 20) + dice.below(2);
-        let collection: Vec<u32> = (0..collection_count)
-            .map(|_| {
-                if open_accounts {
-                    take_mule(dice, population, region)
-                } else {
-                    *dice.pick(&population.regions[region].persons)
-                }
-            })
-            .collect();
+        // Spin-offs keep their collection accounts out of the ledger: drawn
+        // from its persons, they would be shared by chance between
+        // unrelated operations.
+        let collection: Vec<u32> = if open_accounts {
+            (0..collection_count).map(|_| take_mule(dice, population, region)).collect()
+        } else {
+            Vec::new()
+        };
         for &account in &collection {
             found.push(account_indicator(population, account));
         }
