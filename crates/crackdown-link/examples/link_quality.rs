@@ -3,7 +3,7 @@
 //! `cargo run --release -p crackdown-link --example link_quality -- [REPORTS] [DIR]`
 //! generates a case of REPORTS reports (default 100,000) into DIR (default a
 //! temporary folder; an existing `reports.jsonl` there is reused), extracts
-//! indicators with `crackdown-lure`, links everything in one rebuild and
+//! indicators with `crackdown-lure` (cached in DIR as `link-indicators.jsonl`), links everything in one rebuild and
 //! again report by report, and prints throughput, the latency of one `add`,
 //! and pairwise precision, recall and F1 against the generator's true
 //! campaigns and compounds, plus how many campaigns mix compounds. A peer
@@ -47,13 +47,35 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let lines = read_lines(&dir.join("reports.jsonl"))?;
     let truth = read_truth(&dir.join("truth/campaigns.csv"))?;
     let started = Instant::now();
-    let parsed: Vec<(String, LinkReport)> =
-        lines.par_iter().enumerate().map(|(index, line)| to_report(index, line)).collect::<Result<_, String>>()?;
+    let cache = dir.join("link-indicators.jsonl");
+    let cached: Option<Vec<Vec<ReportIndicator>>> = read_lines(&cache)
+        .ok()
+        .filter(|cached| cached.len() == lines.len())
+        .map(|cached| cached.iter().map(|line| serde_json::from_str(line)).collect::<Result<_, _>>())
+        .transpose()
+        .map_err(|error| format!("{}: {error}", cache.display()))?;
+    let fresh = cached.is_none();
+    let parsed: Vec<(String, LinkReport)> = lines
+        .par_iter()
+        .enumerate()
+        .map(|(index, line)| to_report(index, line, cached.as_ref().map(|all| all[index].clone())))
+        .collect::<Result<_, String>>()?;
+    if fresh {
+        let mut out = String::new();
+        for (_, report) in &parsed {
+            out.push_str(&serde_json::to_string(&report.indicators)?);
+            out.push('\n');
+        }
+        std::fs::write(&cache, out).map_err(|error| format!("{}: {error}", cache.display()))?;
+    }
     let extract_seconds = started.elapsed().as_secs_f64();
     let names: Vec<String> = parsed.iter().map(|(name, _)| name.clone()).collect();
     let reports: Vec<LinkReport> = parsed.into_iter().map(|(_, report)| report).collect();
     let total = reports.len();
-    println!("extracted indicators of {total} reports in {extract_seconds:.2} s");
+    println!(
+        "{} indicators of {total} reports in {extract_seconds:.2} s",
+        if fresh { "extracted" } else { "read cached" }
+    );
 
     if std::env::var_os("LINK_DIAGNOSE").is_some() {
         diagnose(&reports, &names, &truth);
@@ -63,8 +85,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let rebuild_seconds = started.elapsed().as_secs_f64();
     println!("rebuild: {total} reports in {rebuild_seconds:.2} s = {:.0} reports/s", total as f64 / rebuild_seconds);
 
-    let reports_for_baseline: Vec<Vec<crackdown_link::Feature>> =
-        reports.iter().map(|report| crackdown_link::features::features_of(&report.indicators)).collect();
+    let reports_for_baseline: Vec<Vec<crackdown_link::Feature>> = reports
+        .iter()
+        .map(|report| {
+            let mut features = crackdown_link::features::features_of(&report.indicators);
+            features.retain(|feature| feature.kind.is_indicator());
+            features
+        })
+        .collect();
     let mut incremental = Linker::new(LinkConfig::default());
     let mut latencies = Vec::with_capacity(total);
     let started = Instant::now();
@@ -155,17 +183,20 @@ fn read_truth(path: &Path) -> Result<Truth, String> {
     Ok(truth)
 }
 
-/// One line of `reports.jsonl` as the linker sees it, numbered by line.
-fn to_report(index: usize, line: &str) -> Result<(String, LinkReport), String> {
+/// One line of `reports.jsonl` as the linker sees it, numbered by line;
+/// its indicators extracted unless a cache of an earlier run gives them.
+fn to_report(index: usize, line: &str, cached: Option<Vec<ReportIndicator>>) -> Result<(String, LinkReport), String> {
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|error| format!("reports.jsonl:{}: {error}", index + 1))?;
     let text_field = |name: &str| value.get(name).and_then(serde_json::Value::as_str);
     let text = text_field("text").unwrap_or_default().to_owned();
     let context = Context { country: None, language: text_field("language").map(str::to_owned) };
-    let indicators = extract(&text, &context)
-        .into_iter()
-        .map(|indicator| ReportIndicator::new(indicator.kind, indicator.normalized))
-        .collect();
+    let indicators = cached.unwrap_or_else(|| {
+        extract(&text, &context)
+            .into_iter()
+            .map(|indicator| ReportIndicator::new(indicator.kind, indicator.normalized))
+            .collect()
+    });
     let received_at = text_field("reported_at")
         .and_then(|stamp| DateTime::parse_from_rfc3339(stamp).ok())
         .map_or(DateTime::<Utc>::UNIX_EPOCH, |stamp| stamp.with_timezone(&Utc));

@@ -70,11 +70,14 @@ pub enum FeatureKind {
     /// A name phrase of the text (lower case): a persona, brand or office
     /// the scammers used.
     Phrase,
+    /// The brand stem of a registrable domain (`bitfuture` for
+    /// `getbitfuture-23.vip`): operations rotate domains on one brand.
+    Brand,
 }
 
 impl FeatureKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FeatureKind; 18] = [
+    pub const ALL: [FeatureKind; 19] = [
         FeatureKind::Phone,
         FeatureKind::Url,
         FeatureKind::Email,
@@ -93,6 +96,7 @@ impl FeatureKind {
         FeatureKind::Line,
         FeatureKind::Wechat,
         FeatureKind::Phrase,
+        FeatureKind::Brand,
     ];
 
     /// Reads [`FeatureKind::as_str`]'s spelling.
@@ -121,13 +125,20 @@ impl FeatureKind {
             FeatureKind::Line => "line",
             FeatureKind::Wechat => "wechat",
             FeatureKind::Phrase => "phrase",
+            FeatureKind::Brand => "brand",
         }
     }
 
     /// Whether the feature is an indicator (a value a report names) rather
-    /// than a phrase of its text.
+    /// than a phrase of its text or a brand stem derived from a domain.
     pub fn is_indicator(self) -> bool {
-        self != FeatureKind::Phrase
+        !self.is_weak()
+    }
+
+    /// Whether two reports sharing only this value are no evidence: a name
+    /// or a brand stem can be coincidence, a wallet or a phone cannot.
+    pub fn is_weak(self) -> bool {
+        matches!(self, FeatureKind::Phrase | FeatureKind::Brand)
     }
 }
 
@@ -388,12 +399,54 @@ pub fn phone_key(phone: &str) -> String {
     if national.is_empty() { digits } else { national.to_owned() }
 }
 
+/// Words that brand a scam site without naming the brand: calls to action
+/// and reassurances put before or after it (`getbitfuture`, `bitfuture-app`,
+/// `secure-mybank-login`).
+const BRAND_AFFIXES: &[&str] = &[
+    "get", "my", "app", "apps", "go", "login", "signin", "secure", "official", "online", "web", "vip", "pro", "the",
+    "try", "join", "www", "portal", "site", "hq", "global", "support", "help", "service", "verify", "account",
+];
+
+/// Shortest brand stem that links: shorter ones are words or initials.
+const MIN_STEM: usize = 4;
+
+/// The brand stem of a registrable domain: its first label in lower case,
+/// digits dropped, hyphenated affix words dropped and one affix stripped
+/// from each end (`getbitfuture.vip`, `bitfuture-23.xyz`, `bitfuture-app.top`
+/// all give `bitfuture`). None for hub domains and stems under four letters.
+pub fn brand_stem(domain: &str) -> Option<String> {
+    if HubList::default().domain(domain).is_some() {
+        return None;
+    }
+    let label = domain.split('.').next()?.to_ascii_lowercase();
+    let mut stem: String = label
+        .split(|c: char| c == '-' || c == '_' || c.is_ascii_digit())
+        .filter(|word| !word.is_empty() && !BRAND_AFFIXES.contains(word))
+        .collect();
+    let strip = |stem: &str| -> Option<String> {
+        BRAND_AFFIXES.iter().find_map(|affix| {
+            let rest = stem.strip_prefix(affix).or_else(|| stem.strip_suffix(affix))?;
+            (rest.chars().count() >= MIN_STEM).then(|| rest.to_owned())
+        })
+    };
+    for _ in 0..2 {
+        match strip(&stem) {
+            Some(shorter) => stem = shorter,
+            None => break,
+        }
+    }
+    (stem.chars().count() >= MIN_STEM && stem.chars().any(|c| c.is_alphabetic())).then_some(stem)
+}
+
 /// The link features of a report's indicators, without repeats, in a fixed
 /// order.
 pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
     let mut features = Vec::with_capacity(indicators.len() * 2);
     let push_domain = |features: &mut Vec<Feature>, host: &str| {
         if let Some(domain) = crackdown_lure::registrable_domain(&host.to_ascii_lowercase()) {
+            if let Some(stem) = brand_stem(&domain) {
+                features.push(Feature { kind: FeatureKind::Brand, value: stem });
+            }
             features.push(Feature { kind: FeatureKind::Domain, value: domain });
         }
     };
@@ -545,6 +598,7 @@ mod tests {
             &[
                 (FeatureKind::Url, "shop.bitfuture.cc/verify"),
                 (FeatureKind::Domain, "bitfuture.cc"),
+                (FeatureKind::Brand, "bitfuture"),
                 (FeatureKind::Email, "support@bitfuture.cc"),
                 (FeatureKind::Phone, "812345678"),
             ],
@@ -563,6 +617,20 @@ mod tests {
             report_features(&[ReportIndicator::new(IndicatorKind::Phone, "+66812345678")], "Meet Jessica Lim");
         assert_eq!(features.len(), 3, "{features:?}");
         assert!(features.iter().any(|f| f.kind == FeatureKind::Phrase && f.value == "jessica lim"));
+    }
+
+    #[test]
+    fn domains_on_one_brand_share_a_stem_and_hubs_and_short_stems_have_none() {
+        for domain in ["bitfuture.top", "bitfuture-23.xyz", "getbitfuture.vip", "bitfuture-app.com", "my-bitfuture.co.th"]
+        {
+            assert_eq!(brand_stem(domain).as_deref(), Some("bitfuture"), "{domain}");
+        }
+        assert_eq!(brand_stem("thaipostexpress.online").as_deref(), Some("thaipostexpress"));
+        assert_eq!(brand_stem("gmail.com"), None);
+        assert_eq!(brand_stem("go-abc.xyz"), None);
+        assert_eq!(brand_stem("123.xyz"), None);
+        // An affix is not stripped when too little would remain.
+        assert_eq!(brand_stem("apples.shop").as_deref(), Some("apples"));
     }
 
     #[test]

@@ -24,6 +24,7 @@
 //! A campaign's id is the smallest report id in it, so a rebuild gives the
 //! same ids, and an id changes only when an older campaign absorbs it.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -177,6 +178,103 @@ impl TextIndex {
     }
 }
 
+/// What a shared value does, judged by the cohesion of its holders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ValueState {
+    /// Its holders form one group (or one dominant group and strays): it
+    /// links them.
+    Links,
+    /// Its holders fall into two or more groups that share nothing else and
+    /// none dominates: the value relates those campaigns without merging
+    /// them (shared infrastructure, a hub under the frequency limit).
+    Bridge,
+    /// A name or brand stem no two holders corroborate with anything else:
+    /// coincidence is as likely as a common operation.
+    Unsupported,
+}
+
+/// The share of a value's holders one group must hold for the value to
+/// link despite other groups: below it the value is a bridge.
+pub const DOMINANT_SHARE: f64 = 0.8;
+
+/// Reusable buffers for [`cohesion`]: `first[feature]` is the first holder
+/// position seen with a feature, `u32::MAX` when none.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    first: Vec<u32>,
+    touched: Vec<u32>,
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl Scratch {
+    fn fit(&mut self, features: usize) {
+        if self.first.len() < features {
+            self.first.resize(features, u32::MAX);
+        }
+    }
+}
+
+fn find(parent: &mut [u32], mut at: u32) -> u32 {
+    while parent[at as usize] != at {
+        parent[at as usize] = parent[parent[at as usize] as usize];
+        at = parent[at as usize];
+    }
+    at
+}
+
+/// Judges one value from its holders: they are grouped by the *other*
+/// values they share (`usable` says which count), and the value links only
+/// if one group dominates ([`DOMINANT_SHARE`]) or at most one group has two
+/// reports or more. A weak value (a name, a brand stem) needs at least two
+/// holders corroborated by another value. Cost: the holders' feature counts.
+fn cohesion(
+    linker: &Linker,
+    value: u32,
+    holders: &[u32],
+    usable: &dyn Fn(u32) -> bool,
+    scratch: &mut Scratch,
+) -> ValueState {
+    let n = holders.len();
+    scratch.fit(linker.features.len());
+    scratch.parent.clear();
+    scratch.parent.extend(0..n as u32);
+    for (at, &holder) in holders.iter().enumerate() {
+        for &feature in &linker.entries[holder as usize].features {
+            if feature == value || !usable(feature) {
+                continue;
+            }
+            let first = scratch.first[feature as usize];
+            if first == u32::MAX {
+                scratch.first[feature as usize] = at as u32;
+                scratch.touched.push(feature);
+            } else {
+                let (a, b) = (find(&mut scratch.parent, first), find(&mut scratch.parent, at as u32));
+                scratch.parent[a.max(b) as usize] = a.min(b);
+            }
+        }
+    }
+    for &feature in &scratch.touched {
+        scratch.first[feature as usize] = u32::MAX;
+    }
+    scratch.touched.clear();
+    scratch.size.clear();
+    scratch.size.resize(n, 0);
+    for at in 0..n as u32 {
+        let root = find(&mut scratch.parent, at);
+        scratch.size[root as usize] += 1;
+    }
+    let groups = scratch.size.iter().filter(|&&size| size >= 2).count();
+    let largest = scratch.size.iter().copied().max().unwrap_or(0) as usize;
+    if groups >= 2 && (largest as f64) < DOMINANT_SHARE * n as f64 {
+        ValueState::Bridge
+    } else if groups == 0 && linker.features[value as usize].feature.kind.is_weak() {
+        ValueState::Unsupported
+    } else {
+        ValueState::Links
+    }
+}
+
 /// A set of reports linked together, by internal number.
 struct Component {
     reports: Vec<u32>,
@@ -196,6 +294,11 @@ pub struct Linker {
     counts: Vec<u32>,
     /// Features over the frequency limit, to revisit when the limit grows.
     over_limit: HashSet<u32>,
+    /// Each value's cohesion with every value counted (first round), and
+    /// without the first round's bridges (what linking uses).
+    first_round: Vec<ValueState>,
+    state: Vec<ValueState>,
+    scratch: Scratch,
     text: TextIndex,
     /// Near-duplicates of each report (both directions).
     near: Vec<Vec<u32>>,
@@ -220,6 +323,9 @@ impl Linker {
             postings: Vec::new(),
             counts: Vec::new(),
             over_limit: HashSet::new(),
+            first_round: Vec::new(),
+            state: Vec::new(),
+            scratch: Scratch::default(),
             text: TextIndex::default(),
             near: Vec::new(),
             label: Vec::new(),
@@ -250,6 +356,8 @@ impl Linker {
         self.postings.push(Vec::new());
         self.counts.push(0);
         self.feature_mark.push(0);
+        self.first_round.push(ValueState::Links);
+        self.state.push(ValueState::Links);
         number
     }
 
@@ -269,9 +377,40 @@ impl Linker {
         }
     }
 
+    /// Whether a value may link at all: no hub, shared, not too common.
+    fn eligible(&self, feature: u32, reports: usize) -> bool {
+        let count = self.counts[feature as usize] as usize;
+        self.features[feature as usize].hub.is_none() && count >= 2 && count <= self.config.max_reports(reports)
+    }
+
     fn links(&self, feature: u32, reports: usize) -> bool {
-        self.features[feature as usize].hub.is_none()
-            && self.counts[feature as usize] as usize <= self.config.max_reports(reports)
+        self.eligible(feature, reports) && self.state[feature as usize] == ValueState::Links
+    }
+
+    /// Recomputes the cohesion of `values` over all reports, both rounds.
+    fn restate(&mut self, values: &[u32], reports: usize) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.fit(self.features.len());
+        let first: Vec<ValueState> = {
+            let eligible = |feature: u32| self.eligible(feature, reports);
+            values
+                .iter()
+                .map(|&value| cohesion(self, value, &self.postings[value as usize], &eligible, &mut scratch))
+                .collect()
+        };
+        for (&value, state) in values.iter().zip(first) {
+            self.first_round[value as usize] = state;
+        }
+        let usable =
+            |feature: u32| self.eligible(feature, reports) && self.first_round[feature as usize] != ValueState::Bridge;
+        let last: Vec<ValueState> = values
+            .iter()
+            .map(|&value| cohesion(self, value, &self.postings[value as usize], &usable, &mut scratch))
+            .collect();
+        for (&value, state) in values.iter().zip(last) {
+            self.state[value as usize] = state;
+        }
+        self.scratch = scratch;
     }
 
     /// Links one new report and says which campaign it joined.
@@ -304,7 +443,7 @@ impl Linker {
             }
             self.postings[slot].push(index);
             let count = self.counts[slot] as usize;
-            if count > new_limit && self.over_limit.insert(feature) && count - 1 <= old_limit && count > 1 {
+            if count > new_limit && self.over_limit.insert(feature) && count - 1 <= old_limit && count > 2 {
                 lost.push(feature);
             }
         }
@@ -318,13 +457,35 @@ impl Linker {
             }
         }
 
-        // Values that just became hubs: recompute what they held together.
+        // The cohesion of every value this report names, and of values that
+        // may link again, is judged anew; a value that stopped linking splits
+        // what it held together.
+        let mut judged: Vec<u32> = own.iter().copied().chain(gained.iter().copied()).collect();
+        judged.sort_unstable();
+        judged.dedup();
+        let linked_before: Vec<u32> = judged
+            .iter()
+            .copied()
+            .filter(|&f| {
+                let count = self.counts[f as usize] as usize - usize::from(own.binary_search(&f).is_ok());
+                self.features[f as usize].hub.is_none()
+                    && count >= 2
+                    && count <= old_limit
+                    && self.state[f as usize] == ValueState::Links
+            })
+            .collect();
+        judged.retain(|&f| self.eligible(f, reports));
+        self.restate(&judged, reports);
+        lost.extend(linked_before.into_iter().filter(|&feature| !self.links(feature, reports)));
+        lost.sort_unstable();
+        lost.dedup();
+
+        // Values that stopped linking: recompute what they held together.
         let mut split = Vec::new();
         let mut to_split: Vec<u32> = lost
             .iter()
-            .filter_map(|&feature| {
-                self.postings[feature as usize].iter().find(|&&r| r != index).map(|&r| self.label[r as usize])
-            })
+            .flat_map(|&feature| self.postings[feature as usize].iter().filter(|&&r| r != index))
+            .map(|&r| self.label[r as usize])
             .collect();
         to_split.sort_unstable();
         to_split.dedup();
@@ -334,20 +495,16 @@ impl Linker {
             }
         }
 
-        // New edges: the report's linking values, values that became
-        // linking, near-duplicate texts.
+        // New edges: the report's linking values and values that link again
+        // join all their holders; near-duplicate texts.
         let mut merged = Vec::new();
-        for &feature in &own {
-            if self.links(feature, reports)
-                && let Some(&other) = self.postings[feature as usize].iter().find(|&&r| r != index)
-            {
-                self.union(index, other, &mut merged);
+        for &feature in &judged {
+            if !self.links(feature, reports) {
+                continue;
             }
-        }
-        for feature in gained {
             let holders = self.postings[feature as usize].clone();
-            for pair in holders.windows(2) {
-                self.union(pair[0], pair[1], &mut merged);
+            for &holder in &holders[1..] {
+                self.union(holders[0], holder, &mut merged);
             }
         }
         let min_bins = self.config.min_agreeing_bins();
@@ -464,6 +621,8 @@ impl Linker {
             .collect();
         linker.near = partition.near;
         linker.text = partition.text;
+        linker.first_round = partition.first_round;
+        linker.state = partition.state;
         linker.label = vec![0; count];
         for component in partition.components {
             let label = component.reports[0];
@@ -475,9 +634,42 @@ impl Linker {
         Ok(linker)
     }
 
+    /// Judges `values` in two rounds: first with every eligible value
+    /// grouping holders, then without the first round's bridges (so that
+    /// one piece of shared infrastructure does not vouch for another).
+    /// Returns the first round's and the final states, indexed by feature.
+    fn judge<'a>(
+        &'a self,
+        values: &[u32],
+        holders: &(dyn Fn(u32) -> Cow<'a, [u32]> + Sync),
+        eligible: &(dyn Fn(u32) -> bool + Sync),
+    ) -> (Vec<ValueState>, Vec<ValueState>) {
+        let chunk = (values.len() / 64).max(256);
+        let round = |usable: &(dyn Fn(u32) -> bool + Sync)| -> Vec<ValueState> {
+            let judged: Vec<ValueState> = values
+                .par_chunks(chunk)
+                .flat_map_iter(|part| {
+                    let mut scratch = Scratch::default();
+                    part.iter()
+                        .map(|&value| cohesion(self, value, &holders(value), usable, &mut scratch))
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let mut states = vec![ValueState::Links; self.features.len()];
+            for (&value, state) in values.iter().zip(judged) {
+                states[value as usize] = state;
+            }
+            states
+        };
+        let first = round(eligible);
+        let last = round(&|feature| eligible(feature) && first[feature as usize] != ValueState::Bridge);
+        (first, last)
+    }
+
     /// The connected components over `subset` (internal numbers),
-    /// with feature counts given by `count` among `reports` reports.
-    fn partition(&self, subset: &[u32], count: &dyn Fn(u32) -> usize, reports: usize) -> Partition {
+    /// with feature counts given by `count` among `reports` reports: values
+    /// are judged among the subset's reports only.
+    fn partition(&self, subset: &[u32], count: &(dyn Fn(u32) -> usize + Sync), reports: usize) -> Partition {
         let limit = self.config.max_reports(reports);
         let position: HashMap<u32, usize> = subset.iter().enumerate().map(|(at, &report)| (report, at)).collect();
         let mut parent: Vec<usize> = (0..subset.len()).collect();
@@ -488,10 +680,36 @@ impl Linker {
             }
             at
         }
+        let eligible = |feature: u32| {
+            let n = count(feature);
+            self.features[feature as usize].hub.is_none() && n >= 2 && n <= limit
+        };
+        let whole = subset.len() == self.entries.len();
+        let mut inside = vec![whole; if whole { 0 } else { self.entries.len() }];
+        for &report in subset.iter().filter(|_| !whole) {
+            inside[report as usize] = true;
+        }
+        let mut values: Vec<u32> = if whole {
+            (0..self.features.len() as u32).filter(|&feature| eligible(feature)).collect()
+        } else {
+            subset.iter().flat_map(|&report| self.entries[report as usize].features.iter().copied()).collect()
+        };
+        values.sort_unstable();
+        values.dedup();
+        values.retain(|&feature| eligible(feature));
+        let holders = |feature: u32| -> Cow<'_, [u32]> {
+            let all = &self.postings[feature as usize];
+            if whole {
+                Cow::Borrowed(all.as_slice())
+            } else {
+                Cow::Owned(all.iter().copied().filter(|&report| inside[report as usize]).collect())
+            }
+        };
+        let (first_round, state) = self.judge(&values, &holders, &eligible);
         let mut first_holder: HashMap<u32, usize> = HashMap::new();
         for (at, &report) in subset.iter().enumerate() {
             for &feature in &self.entries[report as usize].features {
-                if self.features[feature as usize].hub.is_some() || count(feature) > limit {
+                if !eligible(feature) || state[feature as usize] != ValueState::Links {
                     continue;
                 }
                 let first = *first_holder.entry(feature).or_insert(at);
@@ -520,7 +738,7 @@ impl Linker {
         }
         let mut components: Vec<Component> = by_root.into_values().collect();
         components.sort_by_key(|component| component.min_id);
-        Partition { components, near, text }
+        Partition { components, near, text, first_round, state }
     }
 
     /// The campaign a report is in, over all reports (for the operator and
@@ -574,6 +792,7 @@ impl Linker {
             reports,
             limit: self.config.max_reports(reports),
             near: &partition.near,
+            states: &partition.state,
         };
         partition.components.iter().map(|component| view.summarize(&component.reports)).collect()
     }
@@ -621,6 +840,8 @@ struct Partition {
     components: Vec<Component>,
     near: Vec<Vec<u32>>,
     text: TextIndex,
+    first_round: Vec<ValueState>,
+    state: Vec<ValueState>,
 }
 
 #[cfg(test)]
