@@ -755,6 +755,7 @@ impl World {
             let phases = build_phases(
                 &mut dice,
                 spec,
+                Names { brand: spec.brand, persona: spec.persona },
                 &compounds[spec.compound],
                 &mut population,
                 region,
@@ -851,8 +852,21 @@ fn build_spinoffs(
             let region = region_index(spec.region);
             let first = dice.range(0, i64::from(days) / 2) as u32;
             let last = (first + dice.range(i64::from(days) / 6, i64::from(days) / 2) as u32).min(days);
-            let phases =
-                build_phases(&mut dice, &spec, &compounds[spec.compound], population, region, first, last, 10, false);
+            // The spin-off's sites and handles are on its own brand and
+            // persona, not on those of the plan campaign it copies.
+            let names = Names { brand: &brand, persona: &persona };
+            let phases = build_phases(
+                &mut dice,
+                &spec,
+                names,
+                &compounds[spec.compound],
+                population,
+                region,
+                first,
+                last,
+                10,
+                false,
+            );
             let weight = dice.log_range(1, 16) as u32;
             let campaign = Campaign {
                 id: format!("CMP-S{:04}", index + 1),
@@ -884,10 +898,18 @@ fn take_mule(dice: &mut Dice, population: &mut Population, region: usize) -> u32
     }
 }
 
+/// The brand and persona a campaign's indicators are built on.
+#[derive(Clone, Copy)]
+struct Names<'a> {
+    brand: &'a str,
+    persona: &'a str,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn build_phases(
     dice: &mut Dice,
     spec: &CampaignSpec,
+    names: Names<'_>,
     compound: &Compound,
     population: &mut Population,
     region: usize,
@@ -900,7 +922,9 @@ fn build_phases(
     let region_spec = &REGIONS[region];
     let language = spec.languages[0];
     let phone_region = &REGIONS[region_of_language(dice, language)];
-    let root = slug(if spec.brand.is_empty() { "privatechat" } else { spec.brand });
+    // An operation without a brand still registers its own sites (under a
+    // coined name): one real domain is never shared by unrelated operations.
+    let root = if names.brand.is_empty() { format!("{}chat", slug(&coined(dice))) } else { slug(names.brand) };
     let mut phases: Vec<Phase> = Vec::new();
     let mut day = first;
     let mut carried: Option<Indicator> = None;
@@ -921,10 +945,10 @@ fn build_phases(
         if dice.chance(0.5) {
             found.push(email(format!("support@{host}")));
         } else {
-            let user = format!("{}{}", slug(spec.persona).get(..5).unwrap_or("help"), dice.range(1, 999));
+            let user = format!("{}{}", slug(names.persona).get(..5).unwrap_or("help"), dice.range(1, 999));
             found.push(email(format!("{user}@{}", dice.pick(&["gmail.com", "outlook.com", "yahoo.com"]))));
         }
-        found.push(handle_for(dice, language, spec.persona, phone_region));
+        found.push(handle_for(dice, language, names.persona, phone_region));
         match spec.scam {
             ScamType::Investment | ScamType::Romance | ScamType::Recovery | ScamType::Sextortion => {
                 found.push(indicators::tron(dice));

@@ -77,13 +77,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         if fresh { "extracted" } else { "read cached" }
     );
 
-    if std::env::var_os("LINK_DIAGNOSE").is_some() {
-        diagnose(&reports, &names, &truth);
-    }
     let started = Instant::now();
     let rebuilt = Linker::rebuild(LinkConfig::default(), reports.clone())?;
     let rebuild_seconds = started.elapsed().as_secs_f64();
     println!("rebuild: {total} reports in {rebuild_seconds:.2} s = {:.0} reports/s", total as f64 / rebuild_seconds);
+    println!("bridge values (relate campaigns without merging them): {}", rebuilt.bridges().len());
+    if std::env::var_os("LINK_DIAGNOSE").is_some() {
+        diagnose(&rebuilt, &names, &truth);
+    }
 
     let reports_for_baseline: Vec<Vec<crackdown_link::Feature>> = reports
         .iter()
@@ -93,11 +94,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             features
         })
         .collect();
+    let skip_add = std::env::var_os("LINK_SKIP_ADD").is_some();
     let mut incremental = Linker::new(LinkConfig::default());
     let mut latencies = Vec::with_capacity(total);
     let started = Instant::now();
     let mut splits = 0;
-    for report in reports {
+    for report in reports.into_iter().filter(|_| !skip_add) {
         let one = Instant::now();
         let outcome = incremental.add(report)?;
         latencies.push(one.elapsed().as_secs_f64());
@@ -105,7 +107,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     let add_seconds = started.elapsed().as_secs_f64();
     latencies.sort_by(f64::total_cmp);
-    let percentile = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize] * 1e3;
+    let percentile =
+        |p: f64| latencies.get((latencies.len().saturating_sub(1) as f64 * p) as usize).map_or(0.0, |s| s * 1e3);
     println!(
         "add one by one: {:.0} reports/s, latency p50 {:.3} ms, p99 {:.3} ms, max {:.1} ms, {splits} splits",
         total as f64 / add_seconds,
@@ -260,31 +263,28 @@ fn f1(precision: f64, recall: f64) -> f64 {
     if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) }
 }
 
-/// Prints the shared values that join reports of different true campaigns.
-fn diagnose(reports: &[LinkReport], names: &[String], truth: &Truth) {
-    let config = LinkConfig::default();
-    let mut holders: HashMap<crackdown_link::Feature, Vec<usize>> = HashMap::new();
-    for (index, report) in reports.iter().enumerate() {
-        for feature in crackdown_link::features::features_of(&report.indicators) {
-            holders.entry(feature).or_default().push(index);
-        }
-    }
-    let mut rows: Vec<(usize, usize, String)> = holders
-        .iter()
-        .filter(|(feature, _)| config.hubs.classify(feature).is_none())
-        .map(|(feature, at)| {
-            let compounds: HashSet<&str> =
-                at.iter().filter_map(|&i| truth.compound.get(&names[i]).map(String::as_str)).collect();
-            let mut campaigns: Vec<&str> =
-                at.iter().filter_map(|&i| truth.campaign.get(&names[i]).map(String::as_str)).collect();
-            campaigns.sort_unstable();
-            campaigns.dedup();
-            (compounds.len(), at.len(), format!("{:?} {} in {campaigns:?}", feature.kind, feature.value))
+/// Prints the linking values whose holders span several true campaigns,
+/// most misleading first.
+fn diagnose(linker: &Linker, names: &[String], truth: &Truth) {
+    let mut rows: Vec<(usize, usize, String)> = linker
+        .linking_values()
+        .into_iter()
+        .filter_map(|(feature, holders)| {
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for id in &holders {
+                *counts.entry(truth.campaign.get(&names[*id as usize]).map_or("?", String::as_str)).or_default() += 1;
+            }
+            let mut sizes: Vec<(usize, &str)> = counts.into_iter().map(|(name, n)| (n, name)).collect();
+            sizes.sort_unstable_by(|a, b| b.cmp(a));
+            let minority: usize = sizes.iter().skip(1).map(|(n, _)| n).sum();
+            (minority > 0).then(|| {
+                (minority, holders.len(), format!("{:?} {} in {:?}", feature.kind, feature.value, &sizes[..sizes.len().min(6)]))
+            })
         })
-        .filter(|row| row.0 > 1)
         .collect();
     rows.sort_by(|a, b| b.cmp(a));
+    println!("linking values spanning campaigns: {}", rows.len());
     for row in rows.iter().take(40) {
-        println!("  spans {} compounds in {} reports: {}", row.0, row.1, row.2);
+        println!("  {} of {} holders elsewhere: {}", row.0, row.1, row.2);
     }
 }

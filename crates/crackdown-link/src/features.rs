@@ -511,6 +511,18 @@ const MAX_PHRASE_WORDS: usize = 5;
 /// or misspelt common words, which join unrelated reports. Scripts without
 /// case give none.
 pub fn phrases_of(text: &str) -> Vec<String> {
+    // Links, addresses and handles are indicators, not words: an invite
+    // code `t.me/+CcwAYNA` must not start a name.
+    let cleaned: String = text
+        .split_inclusive(char::is_whitespace)
+        .map(|chunk| {
+            let word = chunk.trim_end();
+            let link_like = word.contains(['/', '@', '[', '\\', '='])
+                || word.trim_end_matches(['.', ',', '!', '?', ':', ';']).contains('.');
+            if link_like { "| " } else { chunk }
+        })
+        .collect();
+    let text = cleaned.as_str();
     let mut phrases: Vec<String> = Vec::new();
     let mut run: Vec<String> = Vec::new();
     let mut run_opens_sentence = false;
@@ -611,6 +623,7 @@ mod tests {
                     on WhatsApp; Dr. Lena Weber agreed. мошенник Иван Петров. ฉันโอนเงิน";
         assert_eq!(phrases_of(text), ["bitfuture pro", "jessica lim", "lena weber", "then jessica lim", "иван петров"]);
         assert!(phrases_of("i was scammed by jessica lim").is_empty());
+        assert_eq!(phrases_of("the site hxxps://t[.]me/+CcwAYNA He said Ask Jessica"), ["ask jessica"]);
         let long = "Aa Bb ".repeat(200);
         assert!(phrases_of(&long).len() <= MAX_PHRASES);
         let features =

@@ -193,9 +193,16 @@ pub(crate) enum ValueState {
     Unsupported,
 }
 
-/// The share of a value's holders one group must hold for the value to
-/// link despite other groups: below it the value is a bridge.
-pub const DOMINANT_SHARE: f64 = 0.8;
+/// The share of a value's holders a second group of reports (sharing
+/// nothing else with the first) must reach to make the value a bridge: one
+/// operation's wallet quoted by a few victims of another, or a stray pair
+/// of reports, is not enough, but a tenth of the holders is.
+pub const MINORITY_SHARE: f64 = 0.05;
+
+/// The share of a weak value's holders (a name, a brand stem) that must be
+/// one group corroborated by other values for the value to link: a name
+/// that a handful of unrelated reports happen to contain does not.
+pub const WEAK_CORE_SHARE: f64 = 0.5;
 
 /// Reusable buffers for [`cohesion`]: `first[feature]` is the first holder
 /// position seen with a feature, `u32::MAX` when none.
@@ -224,10 +231,10 @@ fn find(parent: &mut [u32], mut at: u32) -> u32 {
 }
 
 /// Judges one value from its holders: they are grouped by the *other*
-/// values they share (`usable` says which count), and the value links only
-/// if one group dominates ([`DOMINANT_SHARE`]) or at most one group has two
-/// reports or more. A weak value (a name, a brand stem) needs at least two
-/// holders corroborated by another value. Cost: the holders' feature counts.
+/// values they share (`usable` says which count), and the value links
+/// unless a second group of two reports or more holds [`MINORITY_SHARE`].
+/// A weak value (a name, a brand stem) also needs a core group holding
+/// [`WEAK_CORE_SHARE`] of its holders. Cost: the holders' feature counts.
 fn cohesion(
     linker: &Linker,
     value: u32,
@@ -264,11 +271,20 @@ fn cohesion(
         let root = find(&mut scratch.parent, at);
         scratch.size[root as usize] += 1;
     }
-    let groups = scratch.size.iter().filter(|&&size| size >= 2).count();
-    let largest = scratch.size.iter().copied().max().unwrap_or(0) as usize;
-    if groups >= 2 && (largest as f64) < DOMINANT_SHARE * n as f64 {
+    let (mut largest, mut second) = (0_u32, 0_u32);
+    for &size in &scratch.size {
+        if size > largest {
+            second = largest;
+            largest = size;
+        } else if size > second {
+            second = size;
+        }
+    }
+    if second >= 2 && f64::from(second) >= MINORITY_SHARE * n as f64 {
         ValueState::Bridge
-    } else if groups == 0 && linker.features[value as usize].feature.kind.is_weak() {
+    } else if linker.features[value as usize].feature.kind.is_weak()
+        && (largest < 2 || f64::from(largest) < WEAK_CORE_SHARE * n as f64)
+    {
         ValueState::Unsupported
     } else {
         ValueState::Links
@@ -739,6 +755,37 @@ impl Linker {
         let mut components: Vec<Component> = by_root.into_values().collect();
         components.sort_by_key(|component| component.min_id);
         Partition { components, near, text, first_round, state }
+    }
+
+    /// Values that link reports, with the ids of the reports naming them.
+    pub fn linking_values(&self) -> Vec<(&Feature, Vec<ReportId>)> {
+        let reports = self.entries.len();
+        (0..self.features.len() as u32)
+            .filter(|&feature| self.links(feature, reports))
+            .map(|feature| (&self.features[feature as usize].feature, self.ids(&self.postings[feature as usize])))
+            .collect()
+    }
+
+    /// Bridge values and the campaigns each relates without merging them
+    /// (ascending ids): shared infrastructure between operations.
+    pub fn bridges(&self) -> Vec<(&Feature, Vec<CampaignId>)> {
+        let reports = self.entries.len();
+        (0..self.features.len() as u32)
+            .filter(|&feature| self.eligible(feature, reports) && self.state[feature as usize] == ValueState::Bridge)
+            .map(|feature| {
+                let mut campaigns: Vec<CampaignId> = self.postings[feature as usize]
+                    .iter()
+                    .filter_map(|&report| self.components.get(&self.label[report as usize]).map(|c| c.min_id))
+                    .collect();
+                campaigns.sort_unstable();
+                campaigns.dedup();
+                (&self.features[feature as usize].feature, campaigns)
+            })
+            .collect()
+    }
+
+    fn ids(&self, reports: &[u32]) -> Vec<ReportId> {
+        reports.iter().map(|&report| self.entries[report as usize].id).collect()
     }
 
     /// The campaign a report is in, over all reports (for the operator and
