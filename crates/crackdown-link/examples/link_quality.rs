@@ -283,6 +283,23 @@ fn diagnose(linker: &Linker, names: &[String], truth: &Truth) {
         })
         .collect();
     rows.sort_by(|a, b| b.cmp(a));
+    let mut pieces: HashMap<&str, Vec<usize>> = HashMap::new();
+    for campaign in linker.partition_ids() {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for id in &campaign {
+            *counts.entry(truth.campaign.get(&names[*id as usize]).map_or("?", String::as_str)).or_default() += 1;
+        }
+        for (name, n) in counts {
+            pieces.entry(name).or_default().push(n);
+        }
+    }
+    let mut pieces: Vec<(&str, Vec<usize>)> = pieces.into_iter().collect();
+    pieces.sort_unstable();
+    for (name, sizes) in &mut pieces {
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        let total: usize = sizes.iter().sum();
+        println!("  true {name} ({total}) in pieces {:?} (+{} more)", &sizes[..sizes.len().min(8)], sizes.len().saturating_sub(8));
+    }
     println!("linking values spanning campaigns: {}", rows.len());
     for row in rows.iter().take(40) {
         println!("  {} of {} holders elsewhere: {}", row.0, row.1, row.2);

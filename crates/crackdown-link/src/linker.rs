@@ -239,7 +239,7 @@ fn cohesion(
     linker: &Linker,
     value: u32,
     holders: &[u32],
-    usable: &dyn Fn(u32) -> bool,
+    usable: &dyn Fn(u32, u32) -> bool,
     scratch: &mut Scratch,
 ) -> ValueState {
     let n = holders.len();
@@ -248,7 +248,7 @@ fn cohesion(
     scratch.parent.extend(0..n as u32);
     for (at, &holder) in holders.iter().enumerate() {
         for &feature in &linker.entries[holder as usize].features {
-            if feature == value || !usable(feature) {
+            if feature == value || !usable(value, feature) {
                 continue;
             }
             let first = scratch.first[feature as usize];
@@ -393,6 +393,34 @@ impl Linker {
         }
     }
 
+    /// Whether two near-duplicate texts may link: not when both name
+    /// indicators and share none, which is two operations filling one
+    /// template (a resubmission repeats its links and numbers).
+    fn texts_may_link(&self, a: u32, b: u32) -> bool {
+        let strong = |report: u32| {
+            self.entries[report as usize].features.iter().copied().filter(|&feature| {
+                let info = &self.features[feature as usize];
+                info.hub.is_none() && !info.feature.kind.is_weak()
+            })
+        };
+        let (mut left, right): (Vec<u32>, Vec<u32>) = (strong(a).collect(), strong(b).collect());
+        if left.is_empty() || right.is_empty() {
+            return true;
+        }
+        left.retain(|feature| right.binary_search(feature).is_ok());
+        !left.is_empty()
+    }
+
+    /// Whether `feature` must not group the holders of `value` in the
+    /// second round: it was a bridge in the first. Except between weak
+    /// values: two phases of one operation share its brand stem and its
+    /// persona, each a bridge in the first round only because it was judged
+    /// without the other; names still never vouch for an indicator.
+    fn vouches_not(&self, first_round: &[ValueState], value: u32, feature: u32) -> bool {
+        let weak = |f: u32| self.features[f as usize].feature.kind.is_weak();
+        first_round[feature as usize] == ValueState::Bridge && !(weak(value) && weak(feature))
+    }
+
     /// Whether a value may link at all: no hub, shared, not too common.
     fn eligible(&self, feature: u32, reports: usize) -> bool {
         let count = self.counts[feature as usize] as usize;
@@ -408,7 +436,7 @@ impl Linker {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.fit(self.features.len());
         let first: Vec<ValueState> = {
-            let eligible = |feature: u32| self.eligible(feature, reports);
+            let eligible = |_: u32, feature: u32| self.eligible(feature, reports);
             values
                 .iter()
                 .map(|&value| cohesion(self, value, &self.postings[value as usize], &eligible, &mut scratch))
@@ -417,8 +445,9 @@ impl Linker {
         for (&value, state) in values.iter().zip(first) {
             self.first_round[value as usize] = state;
         }
-        let usable =
-            |feature: u32| self.eligible(feature, reports) && self.first_round[feature as usize] != ValueState::Bridge;
+        let usable = |value: u32, feature: u32| {
+            self.eligible(feature, reports) && !self.vouches_not(&self.first_round, value, feature)
+        };
         let last: Vec<ValueState> = values
             .iter()
             .map(|&value| cohesion(self, value, &self.postings[value as usize], &usable, &mut scratch))
@@ -524,7 +553,8 @@ impl Linker {
             }
         }
         let min_bins = self.config.min_agreeing_bins();
-        let near = self.text.insert(&self.entries, index, min_bins);
+        let mut near = self.text.insert(&self.entries, index, min_bins);
+        near.retain(|&other| self.texts_may_link(index, other));
         for other in near {
             self.near[index as usize].push(other);
             self.near[other as usize].push(index);
@@ -661,7 +691,7 @@ impl Linker {
         eligible: &(dyn Fn(u32) -> bool + Sync),
     ) -> (Vec<ValueState>, Vec<ValueState>) {
         let chunk = (values.len() / 64).max(256);
-        let round = |usable: &(dyn Fn(u32) -> bool + Sync)| -> Vec<ValueState> {
+        let round = |usable: &(dyn Fn(u32, u32) -> bool + Sync)| -> Vec<ValueState> {
             let judged: Vec<ValueState> = values
                 .par_chunks(chunk)
                 .flat_map_iter(|part| {
@@ -677,8 +707,8 @@ impl Linker {
             }
             states
         };
-        let first = round(eligible);
-        let last = round(&|feature| eligible(feature) && first[feature as usize] != ValueState::Bridge);
+        let first = round(&|_, feature| eligible(feature));
+        let last = round(&|value, feature| eligible(feature) && !self.vouches_not(&first, value, feature));
         (first, last)
     }
 
@@ -738,6 +768,9 @@ impl Linker {
         let min_bins = self.config.min_agreeing_bins();
         for (at, &report) in subset.iter().enumerate() {
             for other in text.insert(&self.entries, report, min_bins) {
+                if !self.texts_may_link(report, other) {
+                    continue;
+                }
                 near[report as usize].push(other);
                 near[other as usize].push(report);
                 let (a, b) = (find(&mut parent, at), find(&mut parent, position[&other]));
