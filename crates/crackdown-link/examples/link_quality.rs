@@ -116,8 +116,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         percentile(0.99),
         percentile(1.0)
     );
-    let same = incremental.partition_ids() == rebuilt.partition_ids();
-    println!("incremental partition equals rebuild: {same}");
+    if !skip_add {
+        let (added, whole) = (incremental.partition_ids(), rebuilt.partition_ids());
+        println!(
+            "incremental partition equals rebuild: {}; pairs together in either that are together in both: {:.4}",
+            added == whole,
+            crackdown_link::linker::pair_agreement(&added, &whole)
+        );
+    }
 
     let started = Instant::now();
     let baseline = exact_components(&reports_for_baseline);
