@@ -306,6 +306,25 @@ fn diagnose(linker: &Linker, names: &[String], truth: &Truth) {
         let total: usize = sizes.iter().sum();
         println!("  true {name} ({total}) in pieces {:?} (+{} more)", &sizes[..sizes.len().min(8)], sizes.len().saturating_sub(8));
     }
+    let mut inside: Vec<(usize, String)> = linker
+        .bridges()
+        .into_iter()
+        .filter_map(|(feature, _)| {
+            let holders = linker.holder_ids(feature)?;
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for id in &holders {
+                *counts.entry(truth.campaign.get(&names[*id as usize]).map_or("?", String::as_str)).or_default() += 1;
+            }
+            let (name, top) = counts.iter().max_by_key(|(_, n)| **n).map(|(name, n)| (*name, *n))?;
+            (top * 10 >= holders.len() * 9)
+                .then(|| (holders.len(), format!("{:?} {} ({top} of {} in {name})", feature.kind, feature.value, holders.len())))
+        })
+        .collect();
+    inside.sort_by(|a, b| b.cmp(a));
+    println!("bridges inside one true campaign: {}", inside.len());
+    for (_, row) in inside.iter().take(15) {
+        println!("  {row}");
+    }
     println!("linking values spanning campaigns: {}", rows.len());
     for row in rows.iter().take(40) {
         println!("  {} of {} holders elsewhere: {}", row.0, row.1, row.2);

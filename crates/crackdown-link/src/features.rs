@@ -344,6 +344,11 @@ impl HubList {
         match feature.kind {
             FeatureKind::Phone if self.hotlines.contains(&feature.value) => Some(HubReason::OfficialHotline),
             FeatureKind::Domain => self.domain(&feature.value),
+            FeatureKind::Brand => self
+                .domains
+                .iter()
+                .any(|domain| brand_stem(domain).as_deref() == Some(feature.value.as_str()))
+                .then_some(HubReason::Listed),
             FeatureKind::Url => {
                 let (host, path) = url_host_and_path(&feature.value)?;
                 let reason = self.domain(&crackdown_lure::registrable_domain(host)?)?;
@@ -665,6 +670,8 @@ mod tests {
         assert_eq!(classify(FeatureKind::Domain, "gmail.com"), Some(HubReason::Webmail));
         assert_eq!(classify(FeatureKind::Domain, "facebook.com"), Some(HubReason::Platform));
         assert_eq!(classify(FeatureKind::Domain, "examplebank.co.th"), Some(HubReason::Listed));
+        // Look-alike sites of a listed bank share its brand: not evidence.
+        assert_eq!(classify(FeatureKind::Brand, "examplebank"), Some(HubReason::Listed));
         assert_eq!(classify(FeatureKind::Phone, "27777777"), Some(HubReason::OfficialHotline));
         assert_eq!(classify(FeatureKind::Phone, "27777778"), None);
         assert_eq!(classify(FeatureKind::Email, "someone@gmail.com"), None);

@@ -32,7 +32,7 @@ use crackdown_model::Money;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::features::{Feature, HubList, HubReason, ReportIndicator, report_features};
+use crate::features::{Feature, FeatureKind, HubList, HubReason, ReportIndicator, report_features};
 use crate::minhash::{BINS, Signature, text_hash};
 
 /// A report's id as the store knows it.
@@ -280,9 +280,17 @@ fn cohesion(
             second = size;
         }
     }
-    if second >= 2 && f64::from(second) >= MINORITY_SHARE * n as f64 {
+    let kind = linker.features[value as usize].feature.kind;
+    if kind == FeatureKind::Brand {
+        // Phases of one operation rotate sites, numbers and wallets and
+        // keep the brand, so a brand's holders fall into one group per
+        // phase by design: corroboration is all it needs. (Brands that
+        // unrelated operations impersonate are the organisations' own,
+        // listed as hubs, or too common to link.)
+        if largest < 2 { ValueState::Unsupported } else { ValueState::Links }
+    } else if second >= 2 && f64::from(second) >= MINORITY_SHARE * n as f64 {
         ValueState::Bridge
-    } else if linker.features[value as usize].feature.kind.is_weak()
+    } else if kind.is_weak()
         && (largest < 2 || f64::from(largest) < WEAK_CORE_SHARE * n as f64)
     {
         ValueState::Unsupported
@@ -852,6 +860,11 @@ impl Linker {
             .collect()
     }
 
+    /// The reports naming a value (none for listed hubs), by id.
+    pub fn holder_ids(&self, feature: &Feature) -> Option<Vec<ReportId>> {
+        self.feature_numbers.get(feature).map(|&number| self.ids(&self.postings[number as usize]))
+    }
+
     fn ids(&self, reports: &[u32]) -> Vec<ReportId> {
         reports.iter().map(|&report| self.entries[report as usize].id).collect()
     }
@@ -962,7 +975,6 @@ struct Partition {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::features::FeatureKind;
     use crate::summary::{IndicatorRole, LinkReason};
     use crackdown_lure::IndicatorKind;
     use crackdown_model::Currency;
