@@ -321,6 +321,17 @@ fn diagnose(linker: &Linker, names: &[String], truth: &Truth) {
         })
         .collect();
     inside.sort_by(|a, b| b.cmp(a));
+    for campaign in linker.partition_ids() {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for id in &campaign {
+            *counts.entry(truth.campaign.get(&names[*id as usize]).map_or("?", String::as_str)).or_default() += 1;
+        }
+        let mut sizes: Vec<(usize, &str)> = counts.into_iter().map(|(name, n)| (n, name)).collect();
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        if sizes.len() > 1 && sizes[1].0 >= 10 {
+            println!("  campaign of {} mixes {:?}", campaign.len(), &sizes[..sizes.len().min(5)]);
+        }
+    }
     println!("bridges inside one true campaign: {}", inside.len());
     for (_, row) in inside.iter().take(15) {
         println!("  {row}");

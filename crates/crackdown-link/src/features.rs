@@ -457,7 +457,7 @@ pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
     };
     for indicator in indicators {
         let value = indicator.value.trim();
-        if value.is_empty() {
+        if value.is_empty() || mistyped(indicator.kind, value) {
             continue;
         }
         let exact = |kind: FeatureKind| Feature { kind, value: value.to_owned() };
@@ -499,6 +499,21 @@ pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
     features.sort();
     features.dedup();
     features
+}
+
+/// Whether a wallet or IBAN fails its checksum: a victim's slip, not an
+/// account anyone uses, and two victims' identical slips are coincidence.
+fn mistyped(kind: IndicatorKind, value: &str) -> bool {
+    use crackdown_lure::checksum::{base58check_version, iban_ok};
+    let legacy = |value: &str| !value.get(..3).is_some_and(|prefix| prefix.eq_ignore_ascii_case("bc1"))
+        && !value.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("ltc1"));
+    match kind {
+        IndicatorKind::Btc | IndicatorKind::Ltc | IndicatorKind::Tron => {
+            legacy(value) && base58check_version(value).is_none()
+        }
+        IndicatorKind::Iban => !iban_ok(value),
+        _ => false,
+    }
 }
 
 /// Most name phrases taken from one text: a long report says no more about
@@ -649,6 +664,15 @@ mod tests {
         assert_eq!(brand_stem("123.xyz"), None);
         // An affix is not stripped when too little would remain.
         assert_eq!(brand_stem("apples.shop").as_deref(), Some("apples"));
+    }
+
+    #[test]
+    fn mistyped_wallets_and_ibans_do_not_link() {
+        let good = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
+        let slip = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb";
+        check(&[(IndicatorKind::Btc, good), (IndicatorKind::Btc, slip)], &[(FeatureKind::Btc, good)]);
+        check(&[(IndicatorKind::Iban, "DE89370400440532013001")], &[]);
+        check(&[(IndicatorKind::Iban, "DE89370400440532013000")], &[(FeatureKind::Iban, "DE89370400440532013000")]);
     }
 
     #[test]
