@@ -202,7 +202,7 @@ pub const MINORITY_SHARE: f64 = 0.05;
 /// The share of a weak value's holders (a name, a brand stem) that must be
 /// one group corroborated by other values for the value to link: a name
 /// that a handful of unrelated reports happen to contain does not.
-pub const WEAK_CORE_SHARE: f64 = 0.5;
+pub const WEAK_CORE_SHARE: f64 = 0.8;
 
 /// Reusable buffers for [`cohesion`]: `first[feature]` is the first holder
 /// position seen with a feature, `u32::MAX` when none.
