@@ -3,7 +3,10 @@ truth/campaigns.csv knows every report's campaign):
 
 - pairwise precision, recall and F1 against the true campaigns;
 - `Linker::rebuild` of the whole case (seconds, reports/s);
-- linking one new report (`Linker::add`, the incremental path): p50, p99;
+- linking one new report (`Linker::add`, the incremental path): p50, p99,
+  and how far adding one by one agrees with the rebuild;
+- bridge values: shared by campaigns that have nothing else in common,
+  relating them without merging them;
 - a peer side by side in the same process: the connected components of
   exact shared indicator values, no hub list, no weighting, no text; the
   ratios of F1 and of time are printed.
@@ -50,6 +53,6 @@ def run(args):
     folder = case(args.link_reports, args.link_seed)
     wall, rss, out = bench.median_runs(1, [binary, str(args.link_reports), folder])
     print(f"link: {args.link_reports} reports, whole run {wall:.1f} s wall, peak {rss:.0f} MiB")
-    for pattern in [r"rebuild: .*", r"add one by one: .*", r"vs true campaigns: .*", r"peer \(.*",
-                    r"vs true compounds: .*", r"\d+ campaigns \(.*"]:
+    for pattern in [r"rebuild: .*", r"bridge values .*", r"add one by one: .*", r"incremental partition .*",
+                    r"vs true campaigns: .*", r"peer \(.*", r"vs true compounds: .*", r"\d+ campaigns \(.*"]:
         print("  " + figure(pattern, out))

@@ -3,12 +3,14 @@
 //! `cargo run --release -p crackdown-link --example link_quality -- [REPORTS] [DIR]`
 //! generates a case of REPORTS reports (default 100,000) into DIR (default a
 //! temporary folder; an existing `reports.jsonl` there is reused), extracts
-//! indicators with `crackdown-lure` (cached in DIR as `link-indicators.jsonl`), links everything in one rebuild and
-//! again report by report, and prints throughput, the latency of one `add`,
-//! and pairwise precision, recall and F1 against the generator's true
-//! campaigns and compounds, plus how many campaigns mix compounds. A peer
-//! runs side by side: the connected components of exact shared indicator
-//! values, with no hub list, no weighting and no text.
+//! indicators with `crackdown-lure` (cached in DIR as
+//! `link-indicators.jsonl`), links everything in one rebuild and again report
+//! by report, and prints throughput, the latency of one `add`, how far the
+//! two agree, and pairwise precision, recall and F1 against the generator's
+//! true campaigns and compounds. `LINK_DIAGNOSE=1` adds what joins or splits
+//! true campaigns; `LINK_SKIP_ADD=1` skips adding one by one. A peer runs
+//! side by side: the connected components of exact shared indicator values,
+//! with no hub list, no weighting and no text.
 
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
@@ -78,9 +80,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let started = Instant::now();
+    let cpu_before = cpu_seconds();
     let rebuilt = Linker::rebuild(LinkConfig::default(), reports.clone())?;
     let rebuild_seconds = started.elapsed().as_secs_f64();
-    println!("rebuild: {total} reports in {rebuild_seconds:.2} s = {:.0} reports/s", total as f64 / rebuild_seconds);
+    println!(
+        "rebuild: {total} reports in {rebuild_seconds:.2} s ({:.2} CPU s) = {:.0} reports/s",
+        cpu_seconds() - cpu_before,
+        total as f64 / rebuild_seconds
+    );
     println!("bridge values (relate campaigns without merging them): {}", rebuilt.bridges().len());
     if std::env::var_os("LINK_DIAGNOSE").is_some() {
         diagnose(&rebuilt, &names, &truth);
@@ -170,6 +177,15 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         println!("  mixed campaign of {} reports: {counts:?}", cluster.len());
     }
     Ok(())
+}
+
+/// CPU seconds this process used so far (user and system; Linux, else 0).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let ticks = |at: usize| fields.get(at).and_then(|field| field.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime, fields 14 and 15 of stat(5), in 1/100 s.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 fn read_lines(path: &Path) -> Result<Vec<String>, String> {
@@ -284,7 +300,11 @@ fn diagnose(linker: &Linker, names: &[String], truth: &Truth) {
             sizes.sort_unstable_by(|a, b| b.cmp(a));
             let minority: usize = sizes.iter().skip(1).map(|(n, _)| n).sum();
             (minority > 0).then(|| {
-                (minority, holders.len(), format!("{:?} {} in {:?}", feature.kind, feature.value, &sizes[..sizes.len().min(6)]))
+                (
+                    minority,
+                    holders.len(),
+                    format!("{:?} {} in {:?}", feature.kind, feature.value, &sizes[..sizes.len().min(6)]),
+                )
             })
         })
         .collect();
@@ -304,7 +324,11 @@ fn diagnose(linker: &Linker, names: &[String], truth: &Truth) {
     for (name, sizes) in &mut pieces {
         sizes.sort_unstable_by(|a, b| b.cmp(a));
         let total: usize = sizes.iter().sum();
-        println!("  true {name} ({total}) in pieces {:?} (+{} more)", &sizes[..sizes.len().min(8)], sizes.len().saturating_sub(8));
+        println!(
+            "  true {name} ({total}) in pieces {:?} (+{} more)",
+            &sizes[..sizes.len().min(8)],
+            sizes.len().saturating_sub(8)
+        );
     }
     let mut inside: Vec<(usize, String)> = linker
         .bridges()
@@ -316,8 +340,9 @@ fn diagnose(linker: &Linker, names: &[String], truth: &Truth) {
                 *counts.entry(truth.campaign.get(&names[*id as usize]).map_or("?", String::as_str)).or_default() += 1;
             }
             let (name, top) = counts.iter().max_by_key(|(_, n)| **n).map(|(name, n)| (*name, *n))?;
-            (top * 10 >= holders.len() * 9)
-                .then(|| (holders.len(), format!("{:?} {} ({top} of {} in {name})", feature.kind, feature.value, holders.len())))
+            (top * 10 >= holders.len() * 9).then(|| {
+                (holders.len(), format!("{:?} {} ({top} of {} in {name})", feature.kind, feature.value, holders.len()))
+            })
         })
         .collect();
     inside.sort_by(|a, b| b.cmp(a));

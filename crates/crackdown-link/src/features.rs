@@ -505,8 +505,10 @@ pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
 /// account anyone uses, and two victims' identical slips are coincidence.
 fn mistyped(kind: IndicatorKind, value: &str) -> bool {
     use crackdown_lure::checksum::{base58check_version, iban_ok};
-    let legacy = |value: &str| !value.get(..3).is_some_and(|prefix| prefix.eq_ignore_ascii_case("bc1"))
-        && !value.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("ltc1"));
+    let legacy = |value: &str| {
+        !value.get(..3).is_some_and(|prefix| prefix.eq_ignore_ascii_case("bc1"))
+            && !value.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("ltc1"))
+    };
     match kind {
         IndicatorKind::Btc | IndicatorKind::Ltc | IndicatorKind::Tron => {
             legacy(value) && base58check_version(value).is_none()
@@ -572,7 +574,10 @@ pub fn phrases_of(text: &str) -> Vec<String> {
         }
         let word = &rest[..word_end];
         rest = &rest[word_end..];
-        let capitalized = word.chars().next().is_some_and(char::is_uppercase) && word.chars().count() >= 2;
+        // Codes and addresses (`TZC8a2…`) are not names.
+        let capitalized = word.chars().next().is_some_and(char::is_uppercase)
+            && word.chars().count() >= 2
+            && !word.chars().any(|c| c.is_ascii_digit());
         if capitalized && run.len() < MAX_PHRASE_WORDS {
             if run.is_empty() {
                 run_opens_sentence = sentence_start;
@@ -644,6 +649,7 @@ mod tests {
         assert_eq!(phrases_of(text), ["bitfuture pro", "jessica lim", "lena weber", "then jessica lim", "иван петров"]);
         assert!(phrases_of("i was scammed by jessica lim").is_empty());
         assert_eq!(phrases_of("the site hxxps://t[.]me/+CcwAYNA He said Ask Jessica"), ["ask jessica"]);
+        assert!(phrases_of("wallet TZC8a2P7qcNNHcEyEVYqCs9F5VqCUDFg1E Total 500").is_empty());
         let long = "Aa Bb ".repeat(200);
         assert!(phrases_of(&long).len() <= MAX_PHRASES);
         let features =
@@ -654,7 +660,8 @@ mod tests {
 
     #[test]
     fn domains_on_one_brand_share_a_stem_and_hubs_and_short_stems_have_none() {
-        for domain in ["bitfuture.top", "bitfuture-23.xyz", "getbitfuture.vip", "bitfuture-app.com", "my-bitfuture.co.th"]
+        for domain in
+            ["bitfuture.top", "bitfuture-23.xyz", "getbitfuture.vip", "bitfuture-app.com", "my-bitfuture.co.th"]
         {
             assert_eq!(brand_stem(domain).as_deref(), Some("bitfuture"), "{domain}");
         }

@@ -1,25 +1,29 @@
-//! Campaigns: reports linked through specific shared indicators and
+//! Campaigns: reports linked through specific shared values and
 //! near-duplicate text, kept up to date report by report.
 //!
-//! The partition is a pure function of the set of reports: the connected
-//! components of a graph whose edges are
-//! - every pair of reports sharing a *linking* feature: not a hub by the
-//!   lists ([`HubList`]) and specific enough, i.e. its weight, the inverse
-//!   document frequency `ln((reports + prior) / reports_with_it)`, is at
-//!   least [`LinkConfig::min_weight`]. The prior keeps a young case from
-//!   calling everything common; the threshold means, by default, that a
-//!   value in more than 2% of reports is a hub of this case and links
-//!   nothing (the bank hotline every victim quotes, one shortened link
-//!   pasted in a hundred unrelated chats);
-//! - every pair of texts whose MinHash similarity is at least
-//!   [`LinkConfig::min_similarity`] (near-duplicates: resubmissions, copied
-//!   scripts).
+//! A value (an indicator, a brand stem, a name phrase) may link reports when
+//! it is no hub by the lists ([`HubList`]), is shared, and is specific: its
+//! weight, the inverse document frequency `ln((reports + prior) /
+//! reports_with_it)`, is at least [`LinkConfig::min_weight`] (by default a
+//! value in more than 1/60 of the case links nothing).
 //!
-//! [`Linker::add`] updates the components as a report arrives: it joins the
-//! components its edges reach, and when a value crosses the hub threshold it
-//! recomputes the one component that value held together (a split). Because
-//! only the set matters, [`Linker::rebuild`] (a batch pass) and adding one by
-//! one give the same partition; a property test holds them to it.
+//! Such a value still links only if its holders are *cohesive*: grouped by
+//! the other values they share, no second group of two or more reports
+//! holds [`MINORITY_SHARE`] of them. Otherwise the value is a *bridge*
+//! (infrastructure two operations share, a hotline nobody listed): it
+//! relates their campaigns ([`Linker::bridges`]) without merging them. The
+//! test runs twice, the second time without the first round's bridges;
+//! names and brand stems need a corroborated core ([`WEAK_CORE_SHARE`]),
+//! and a brand stem links the phases of one operation across rotated sites.
+//! Near-duplicate texts ([`LinkConfig::min_similarity`]) link too, unless
+//! both name indicators and share none (one template, two operations).
+//! Campaigns are the connected components of these links.
+//!
+//! [`Linker::add`] judges anew the values the new report names, merges what
+//! they link and splits what a value that stopped linking held together.
+//! Without bridges the partition is a pure function of the set of reports
+//! and equals [`Linker::rebuild`]'s; with them, adding in another order may
+//! differ on a few pairs (a property test holds it to 99%).
 //!
 //! A campaign's id is the smallest report id in it, so a rebuild gives the
 //! same ids, and an id changes only when an older campaign absorbs it.
@@ -290,9 +294,7 @@ fn cohesion(
         if largest < 2 { ValueState::Unsupported } else { ValueState::Links }
     } else if second >= 2 && f64::from(second) >= MINORITY_SHARE * n as f64 {
         ValueState::Bridge
-    } else if kind.is_weak()
-        && (largest < 2 || f64::from(largest) < WEAK_CORE_SHARE * n as f64)
-    {
+    } else if kind.is_weak() && (largest < 2 || f64::from(largest) < WEAK_CORE_SHARE * n as f64) {
         ValueState::Unsupported
     } else {
         ValueState::Links
@@ -1243,14 +1245,11 @@ mod tests {
         // together in either partition are together in both.
         let config = LinkConfig { prior_reports: 20, min_weight: 12_f64.ln(), ..LinkConfig::default() };
         let mut runner = proptest::test_runner::TestRunner::deterministic();
-        let strategy = proptest::collection::vec(
-            (proptest::collection::vec(0_u8..150, 1..4), 0_u8..6),
-            400,
-        )
-        .prop_flat_map(|reports| {
-            let order: Vec<usize> = (0..reports.len()).collect();
-            (Just(reports), Just(order).prop_shuffle())
-        });
+        let strategy = proptest::collection::vec((proptest::collection::vec(0_u8..150, 1..4), 0_u8..6), 400)
+            .prop_flat_map(|reports| {
+                let order: Vec<usize> = (0..reports.len()).collect();
+                (Just(reports), Just(order).prop_shuffle())
+            });
         let (mut agreeing, mut bridged) = (0.0, 0);
         let worlds = 12;
         for _ in 0..worlds {
