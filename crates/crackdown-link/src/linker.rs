@@ -1134,7 +1134,8 @@ mod tests {
 
     #[test]
     fn a_report_the_viewer_cannot_read_never_joins_two_they_can() {
-        let wallet = (IndicatorKind::Tron, "TXyzSecretBridgeWallet00000000001");
+        // A real (checksummed) address: mistyped ones do not link.
+        let wallet = (IndicatorKind::Tron, "TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t");
         let reports = vec![
             report(1, &[(IndicatorKind::Phone, "+66811111111")], ""),
             report(2, &[(IndicatorKind::Phone, "+66822222222")], ""),
