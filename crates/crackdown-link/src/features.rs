@@ -561,7 +561,7 @@ pub fn phrases_of(text: &str) -> Vec<String> {
     };
     let mut rest = text;
     while !rest.is_empty() && phrases.len() < MAX_PHRASES {
-        let word_end = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        let word_end = rest.find(|c: char| !word_char(c)).unwrap_or(rest.len());
         if word_end == 0 {
             let separator = rest.chars().next().unwrap_or(' ');
             let ends_sentence = matches!(separator, '.' | '!' | '?' | '\n' | '。' | '！' | '？' | ':' | ';' | '"');
@@ -597,6 +597,19 @@ pub fn phrases_of(text: &str) -> Vec<String> {
     phrases.sort();
     phrases.dedup();
     phrases
+}
+
+/// Whether a character continues a word: ASCII letters and digits, and
+/// any other character but white space and punctuation blocks (general,
+/// CJK, full-width). Cheaper than `char::is_alphanumeric`, whose table
+/// lookup dominated linking Thai and Chinese texts.
+fn word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !(c.is_whitespace()
+        || matches!(c, '\u{00A1}'..='\u{00BF}' | '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}')
+        || matches!(c, '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}'))
 }
 
 /// Every link feature of a report: its indicators' and its text's name
