@@ -2,8 +2,10 @@
 //!
 //! Linking is installation-wide and incremental: [`link_new`] links the
 //! reports an intake just stored against everything stored (shared
-//! specific values and near-duplicate texts merge campaigns; a value that
-//! just became too common re-partitions the campaign it held together), and
+//! specific values and near-duplicate texts merge campaigns; a value the
+//! report shares with several campaigns re-partitions them together, so the
+//! linker's bridge test decides whether it merges them; a value that just
+//! became too common re-partitions the campaign it held together), and
 //! [`rebuild`] relinks everything in one pass with `crackdown-link`'s
 //! [`Linker`]. Reading is per viewer: [`campaigns`] and [`campaign`]
 //! re-partition each stored campaign over the reports the viewer may read,
@@ -109,7 +111,7 @@ struct Prepared {
 
 fn prepare(input: &LinkInput) -> Prepared {
     let report = link_report(input);
-    let features = crackdown_link::features::features_of(&report.indicators);
+    let features = crackdown_link::features::report_features(&report.indicators, &report.text);
     let signature = Signature::of(&input.text);
     let record = LinkRecord {
         report_id: input.id,
@@ -186,13 +188,18 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Prepared, linked: 
     let (old_limit, limit) = (config.max_reports(linked - 1), config.max_reports(linked));
     let mut merged = Vec::new();
     let mut crossed = Vec::new();
+    let mut contested = Vec::new();
     for feature in &report.features {
         if config.hubs.classify(feature).is_some() {
             continue;
         }
         let holders = tx.holders(feature.kind.as_str(), &feature.value)?;
         let count = holders.reports as usize + 1;
-        if count <= limit {
+        if count <= limit && holders.campaigns.len() > 1 {
+            // Held in several campaigns: a bridge unless the report's
+            // evidence makes them one; the linker judges that below.
+            contested.extend(holders.campaigns);
+        } else if count <= limit {
             merged.extend(holders.campaigns);
         } else if count - 1 <= old_limit && count > 2 {
             // Just became too common: what it held together may fall apart.
@@ -216,10 +223,30 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Prepared, linked: 
     crossed.sort_unstable();
     crossed.dedup();
     for old in crossed {
-        repartition(tx, config, old, linked)?;
+        repartition(tx, config, &[old], linked)?;
+    }
+    contested.sort_unstable();
+    contested.dedup();
+    if !contested.is_empty() {
+        // The new report's campaign with those its contested values reach,
+        // partitioned together with the bridge test; when they are too
+        // large to read at intake, the values stay bridges until a rebuild.
+        let mut reached = vec![campaign];
+        reached.extend(contested.into_iter().filter(|&other| other != campaign));
+        let mut size = 0;
+        for &other in &reached {
+            size += tx.members(other)?.len();
+        }
+        if size <= CONTESTED_MEMBERS {
+            repartition(tx, config, &reached, linked)?;
+        }
     }
     Ok(())
 }
+
+/// Most reports an intake re-partitions to judge values held in several
+/// campaigns (a few hundred milliseconds of work).
+const CONTESTED_MEMBERS: usize = 5_000;
 
 /// The configuration to partition part of a case of `linked` reports with:
 /// the case's hub decisions come from `common`, weights count the whole case.
@@ -234,13 +261,18 @@ fn part_config(config: &LinkConfig, common: Vec<(String, String)>, part: usize, 
     }
 }
 
-/// Recomputes one stored campaign after a value in it became a hub.
-fn repartition(tx: &mut LinkTx<'_>, config: &LinkConfig, campaign: i64, linked: usize) -> Result<(), StoreError> {
-    let members = tx.members(campaign)?;
+/// Recomputes stored campaigns together: after a value in one became a hub,
+/// or to judge values a new report shares with several.
+fn repartition(tx: &mut LinkTx<'_>, config: &LinkConfig, campaigns: &[i64], linked: usize) -> Result<(), StoreError> {
+    let mut members = Vec::new();
+    let mut common = Vec::new();
+    for &campaign in campaigns {
+        members.extend(tx.members(campaign)?);
+        common.extend(tx.common_features(campaign, config.max_reports(linked) as i64)?);
+    }
     if members.len() < 2 {
         return Ok(());
     }
-    let common = tx.common_features(campaign, config.max_reports(linked) as i64)?;
     let inputs = tx.inputs(&members)?;
     let part = part_config(config, common, inputs.len(), linked);
     let linker = Linker::rebuild(part, inputs.iter().map(link_report).collect())

@@ -187,7 +187,7 @@ pub fn generate(
     std::fs::create_dir_all(out).map_err(|source| GenerateError::io(".", source))?;
     let world = world::World::build(config);
     let mut summary = GenerateSummary {
-        campaigns: world.campaigns.len() as u64,
+        campaigns: (world.campaigns.len() + world.spinoffs.len()) as u64,
         compounds: world.compounds.len() as u64,
         ..GenerateSummary::default()
     };

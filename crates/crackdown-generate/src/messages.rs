@@ -86,15 +86,15 @@ fn wallet_of(campaign: &Campaign, day: u32) -> String {
         .map_or_else(String::new, |value| value.canonical)
 }
 
-struct MailText {
+struct MailText<'a> {
     subject: String,
-    claimed: &'static str,
+    claimed: &'a str,
     claimed_domain: &'static str,
     body: String,
 }
 
-fn mail_text(campaign: &Campaign, url: &str, wallet: &str) -> MailText {
-    let brand = if campaign.brand.is_empty() { "Secure Message" } else { campaign.brand };
+fn mail_text<'a>(campaign: &'a Campaign, url: &str, wallet: &str) -> MailText<'a> {
+    let brand = if campaign.brand.is_empty() { "Secure Message" } else { campaign.brand.as_str() };
     match (campaign.scam, campaign.pretext) {
         (ScamType::Impersonation, "bank") => MailText {
             subject: "Urgent: your account has been suspended".into(),
@@ -339,8 +339,8 @@ fn chat_lines(dice: &mut Dice, campaign: &Campaign, language: &str, start: i64, 
                 time,
                 media: *template == "<media>",
                 text: template
-                    .replace("{persona}", campaign.persona)
-                    .replace("{brand}", campaign.brand)
+                    .replace("{persona}", &campaign.persona)
+                    .replace("{brand}", &campaign.brand)
                     .replace("{url}", &url)
                     .replace("{wallet}", &wallet)
                     .replace("{phone}", &phone),
@@ -551,7 +551,7 @@ pub(crate) fn write_messages(
         let day = campaign.first_day();
         let start = world.start + i64::from(day) * DAY + dice.range(8 * 3600, 20 * 3600);
         let lines = chat_lines(&mut dice, campaign, language, start, day);
-        let scammer = if campaign.persona.is_empty() { "Support" } else { campaign.persona };
+        let scammer = if campaign.persona.is_empty() { "Support" } else { campaign.persona.as_str() };
         let owner = *dice.pick(&["Tom", "Somchai", "Maria Santos", "Wei Zhang", "Nok"]);
         let (relative, format_name, content) = match format {
             0 => (
@@ -572,7 +572,7 @@ pub(crate) fn write_messages(
             3 => (
                 format!("chats/telegram-{index:03}/result.json"),
                 "telegram_json",
-                telegram(&lines, scammer, owner, 5_000_000 + u64::from(index), campaign.brand),
+                telegram(&lines, scammer, owner, 5_000_000 + u64::from(index), &campaign.brand),
             ),
             _ => (
                 format!("chats/line-{index:03}.txt"),

@@ -104,8 +104,8 @@ struct Sentence {
 /// Puts `{key}` values into a template.
 fn fill(template: &str, campaign: &Campaign, app: &str) -> String {
     template
-        .replace("{persona}", if campaign.persona.is_empty() { "them" } else { campaign.persona })
-        .replace("{brand}", if campaign.brand.is_empty() { "the app" } else { campaign.brand })
+        .replace("{persona}", if campaign.persona.is_empty() { "them" } else { &campaign.persona })
+        .replace("{brand}", if campaign.brand.is_empty() { "the app" } else { &campaign.brand })
         .replace("{app}", app)
 }
 
@@ -363,17 +363,25 @@ pub(crate) fn write_reports(
     let mut written = 0_u64;
     let mut resubmissions = 0_u64;
     let mut line = Vec::with_capacity(2048);
+    // A campaign of the plan weighs as much as the heaviest spin-off.
+    let weights: Vec<u32> = std::iter::repeat_n(16, world.campaigns.len())
+        .chain(world.spinoffs.iter().map(|(_, weight)| *weight))
+        .collect();
     while written < config.reports {
         let index = written;
         let mut dice = Dice::new(config.seed, "report", index);
         let victim_index =
             index.is_multiple_of(2).then_some((index / 2) as usize).filter(|&victim| victim < world.victims.len());
         let victim = victim_index.map(|victim| &world.victims[victim]);
-        let campaign_index = match victim {
-            Some(victim) => victim.campaign,
-            None => dice.below(world.campaigns.len()),
+        // Victims of the ledger report its campaigns; other reports are of
+        // any campaign, spin-offs by their weight.
+        let campaign = match victim {
+            Some(victim) => &world.campaigns[victim.campaign],
+            None => {
+                let pick = dice.weighted(&weights);
+                world.campaigns.get(pick).unwrap_or_else(|| &world.spinoffs[pick - world.campaigns.len()].0)
+            }
         };
-        let campaign = &world.campaigns[campaign_index];
         let language = *dice.pick(campaign.languages);
         let book = phrases(language);
         let (path, stage) = story_path(&mut dice, campaign);

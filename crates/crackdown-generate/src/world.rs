@@ -376,8 +376,8 @@ pub(crate) struct Campaign {
     pub scam: ScamType,
     /// For impersonation: whom they pretend to be.
     pub pretext: &'static str,
-    pub brand: &'static str,
-    pub persona: &'static str,
+    pub brand: String,
+    pub persona: String,
     pub languages: &'static [&'static str],
     pub region: usize,
     pub phases: Vec<Phase>,
@@ -429,6 +429,10 @@ pub(crate) struct World {
     pub population: Population,
     pub compounds: Vec<Compound>,
     pub campaigns: Vec<Campaign>,
+    /// Smaller operations of the same compounds, known only from reports
+    /// (no ledger): a case of many reports holds many campaigns, with their
+    /// weights (how often victims of each report).
+    pub spinoffs: Vec<(Campaign, u32)>,
     /// Indicators that unrelated campaigns share: shorteners, t.me,
     /// webmail, a bank's real hotline.
     pub hubs: Vec<Indicator>,
@@ -751,20 +755,22 @@ impl World {
             let phases = build_phases(
                 &mut dice,
                 spec,
+                Names { brand: spec.brand, persona: spec.persona },
                 &compounds[spec.compound],
                 &mut population,
                 region,
                 first,
                 last,
                 mules_per_campaign,
+                true,
             );
             campaigns.push(Campaign {
                 id: format!("CMP-{:02}", index + 1),
                 compound: spec.compound,
                 scam: spec.scam,
                 pretext: spec.pretext,
-                brand: spec.brand,
-                persona: spec.persona,
+                brand: spec.brand.to_owned(),
+                persona: spec.persona.to_owned(),
                 languages: spec.languages,
                 region,
                 phases,
@@ -772,6 +778,8 @@ impl World {
                 cashouts,
             });
         }
+
+        let spinoffs = build_spinoffs(seed, config.reports, days, &compounds, &mut population);
 
         let mut hub_dice = Dice::new(seed, "hubs", 0);
         let hubs = vec![
@@ -790,8 +798,92 @@ impl World {
         let victims =
             (0..victims_total).map(|index| plan_victim(seed, index, &campaigns, &population, start, days)).collect();
 
-        World { start, days, population, compounds, campaigns, hubs, victims, reports_total: config.reports }
+        World { start, days, population, compounds, campaigns, spinoffs, hubs, victims, reports_total: config.reports }
     }
+}
+
+/// Reports per spin-off campaign, on average.
+const REPORTS_PER_SPINOFF: u64 = 2_500;
+
+/// Syllables of made-up brand names and surnames.
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ven", "tor", "za", "rex", "qu", "an", "bel", "cor", "dax", "el", "fin", "gra", "hal", "ix",
+    "jo", "lum", "mar", "nex", "or", "pra", "sol", "tri", "ul", "vo", "wen", "xa", "yor",
+];
+const BRAND_WORDS: &[&str] =
+    &["Trade", "Capital", "FX", "Coin", "Markets", "Wealth", "Exchange", "Global", "Pro", "Invest", "Jobs", "Express"];
+const GIVEN_NAMES: &[&str] = &[
+    "Jessica", "Alicia", "Mei", "Sofia", "Linda", "Grace", "Kevin", "David", "Nina", "Lisa", "Emma", "Jenny",
+    "Michael", "Daniel", "Amy", "Helen", "Ryan", "Cindy", "Vivian", "Eric",
+];
+const TITLES: &[&str] = &["", "", "", "Dr.", "Mentor", "Officer", "Agent", "Teacher", "Admin"];
+
+/// A made-up word of two or three syllables, capitalized.
+fn coined(dice: &mut Dice) -> String {
+    let syllables = 2 + dice.below(2);
+    let word: String = (0..syllables).map(|_| *dice.pick(SYLLABLES)).collect();
+    let mut characters = word.chars();
+    characters.next().map(|first| first.to_uppercase().chain(characters).collect()).unwrap_or_default()
+}
+
+/// Spin-off campaigns: each copies the kind of operation of a campaign of
+/// the plan (compound, scam type, languages, region) under its own brand,
+/// persona and indicators, and draws a weight from 1 to 16 (log-uniform),
+/// so campaign sizes differ by an order of magnitude.
+fn build_spinoffs(
+    seed: u64,
+    reports: u64,
+    days: u32,
+    compounds: &[Compound],
+    population: &mut Population,
+) -> Vec<(Campaign, u32)> {
+    (0..reports / REPORTS_PER_SPINOFF)
+        .map(|index| {
+            let mut dice = Dice::new(seed, "spinoff", index);
+            let model = dice.pick(CAMPAIGN_SPECS);
+            let brand = format!("{} {}", coined(&mut dice), dice.word(BRAND_WORDS));
+            let persona = if model.persona.is_empty() {
+                String::new()
+            } else {
+                let title = dice.word(TITLES);
+                format!("{title} {} {}", dice.word(GIVEN_NAMES), coined(&mut dice)).trim().to_owned()
+            };
+            let spec = CampaignSpec { brand: "", persona: "", ..*model };
+            let region = region_index(spec.region);
+            let first = dice.range(0, i64::from(days) / 2) as u32;
+            let last = (first + dice.range(i64::from(days) / 6, i64::from(days) / 2) as u32).min(days);
+            // The spin-off's sites and handles are on its own brand and
+            // persona, not on those of the plan campaign it copies.
+            let names = Names { brand: &brand, persona: &persona };
+            let phases = build_phases(
+                &mut dice,
+                &spec,
+                names,
+                &compounds[spec.compound],
+                population,
+                region,
+                first,
+                last,
+                10,
+                false,
+            );
+            let weight = dice.log_range(1, 16) as u32;
+            let campaign = Campaign {
+                id: format!("CMP-S{:04}", index + 1),
+                compound: spec.compound,
+                scam: spec.scam,
+                pretext: spec.pretext,
+                brand,
+                persona,
+                languages: spec.languages,
+                region,
+                phases,
+                layers: Vec::new(),
+                cashouts: Vec::new(),
+            };
+            (campaign, weight)
+        })
+        .collect()
 }
 
 /// A mule account of the region: half are ordinary persons who also live
@@ -806,21 +898,33 @@ fn take_mule(dice: &mut Dice, population: &mut Population, region: usize) -> u32
     }
 }
 
+/// The brand and persona a campaign's indicators are built on.
+#[derive(Clone, Copy)]
+struct Names<'a> {
+    brand: &'a str,
+    persona: &'a str,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn build_phases(
     dice: &mut Dice,
     spec: &CampaignSpec,
+    names: Names<'_>,
     compound: &Compound,
     population: &mut Population,
     region: usize,
     first: u32,
     last: u32,
     mules: usize,
+    // Whether the phase collects into ledger accounts (campaigns of the plan).
+    open_accounts: bool,
 ) -> Vec<Phase> {
     let region_spec = &REGIONS[region];
     let language = spec.languages[0];
     let phone_region = &REGIONS[region_of_language(dice, language)];
-    let root = slug(if spec.brand.is_empty() { "privatechat" } else { spec.brand });
+    // An operation without a brand still registers its own sites (under a
+    // coined name): one real domain is never shared by unrelated operations.
+    let root = if names.brand.is_empty() { format!("{}chat", slug(&coined(dice))) } else { slug(names.brand) };
     let mut phases: Vec<Phase> = Vec::new();
     let mut day = first;
     let mut carried: Option<Indicator> = None;
@@ -841,10 +945,10 @@ fn build_phases(
         if dice.chance(0.5) {
             found.push(email(format!("support@{host}")));
         } else {
-            let user = format!("{}{}", slug(spec.persona).get(..5).unwrap_or("help"), dice.range(1, 999));
+            let user = format!("{}{}", slug(names.persona).get(..5).unwrap_or("help"), dice.range(1, 999));
             found.push(email(format!("{user}@{}", dice.pick(&["gmail.com", "outlook.com", "yahoo.com"]))));
         }
-        found.push(handle_for(dice, language, spec.persona, phone_region));
+        found.push(handle_for(dice, language, names.persona, phone_region));
         match spec.scam {
             ScamType::Investment | ScamType::Romance | ScamType::Recovery | ScamType::Sextortion => {
                 found.push(indicators::tron(dice));
@@ -863,7 +967,14 @@ fn build_phases(
             carried = found.iter().find(|value| value.kind != IndicatorType::Url).cloned();
         }
         let collection_count = 1 + usize::from(mules > 20) + dice.below(2);
-        let collection: Vec<u32> = (0..collection_count).map(|_| take_mule(dice, population, region)).collect();
+        // Spin-offs keep their collection accounts out of the ledger: drawn
+        // from its persons, they would be shared by chance between
+        // unrelated operations.
+        let collection: Vec<u32> = if open_accounts {
+            (0..collection_count).map(|_| take_mule(dice, population, region)).collect()
+        } else {
+            Vec::new()
+        };
         for &account in &collection {
             found.push(account_indicator(population, account));
         }

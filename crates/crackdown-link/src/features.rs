@@ -8,6 +8,13 @@
 //! report is the victim's own, masked to BIN and last four digits, and such
 //! masks collide between strangers.
 //!
+//! A report's text adds *name phrases*: runs of capitalized words such as a
+//! persona ("Jessica Lim"), a brand ("BitFuture Pro") or a fake office
+//! ("Global Asset Recovery Bureau"). Victims paraphrase the script, but they
+//! repeat the names it gave them, so a name links reports whose wallets and
+//! phones rotated. Generic words are capitalized too ("Then", "WhatsApp");
+//! like any value, a phrase links only while it is specific to the case.
+//!
 //! Hubs are known without counting: link shorteners, messenger hosts
 //! (`t.me/`, `wa.me/`, `line.me/` alone), webmail and big platforms, and the
 //! official hotlines an organisation lists. A path on such a host is still
@@ -60,11 +67,17 @@ pub enum FeatureKind {
     Whatsapp,
     Line,
     Wechat,
+    /// A name phrase of the text (lower case): a persona, brand or office
+    /// the scammers used.
+    Phrase,
+    /// The brand stem of a registrable domain (`bitfuture` for
+    /// `getbitfuture-23.vip`): operations rotate domains on one brand.
+    Brand,
 }
 
 impl FeatureKind {
     /// Every kind, in declaration order.
-    pub const ALL: [FeatureKind; 17] = [
+    pub const ALL: [FeatureKind; 19] = [
         FeatureKind::Phone,
         FeatureKind::Url,
         FeatureKind::Email,
@@ -82,6 +95,8 @@ impl FeatureKind {
         FeatureKind::Whatsapp,
         FeatureKind::Line,
         FeatureKind::Wechat,
+        FeatureKind::Phrase,
+        FeatureKind::Brand,
     ];
 
     /// Reads [`FeatureKind::as_str`]'s spelling.
@@ -109,7 +124,21 @@ impl FeatureKind {
             FeatureKind::Whatsapp => "whatsapp",
             FeatureKind::Line => "line",
             FeatureKind::Wechat => "wechat",
+            FeatureKind::Phrase => "phrase",
+            FeatureKind::Brand => "brand",
         }
+    }
+
+    /// Whether the feature is an indicator (a value a report names) rather
+    /// than a phrase of its text or a brand stem derived from a domain.
+    pub fn is_indicator(self) -> bool {
+        !self.is_weak()
+    }
+
+    /// Whether two reports sharing only this value are no evidence: a name
+    /// or a brand stem can be coincidence, a wallet or a phone cannot.
+    pub fn is_weak(self) -> bool {
+        matches!(self, FeatureKind::Phrase | FeatureKind::Brand)
     }
 }
 
@@ -315,6 +344,11 @@ impl HubList {
         match feature.kind {
             FeatureKind::Phone if self.hotlines.contains(&feature.value) => Some(HubReason::OfficialHotline),
             FeatureKind::Domain => self.domain(&feature.value),
+            FeatureKind::Brand => self
+                .domains
+                .iter()
+                .any(|domain| brand_stem(domain).as_deref() == Some(feature.value.as_str()))
+                .then_some(HubReason::Listed),
             FeatureKind::Url => {
                 let (host, path) = url_host_and_path(&feature.value)?;
                 let reason = self.domain(&crackdown_lure::registrable_domain(host)?)?;
@@ -370,18 +404,60 @@ pub fn phone_key(phone: &str) -> String {
     if national.is_empty() { digits } else { national.to_owned() }
 }
 
+/// Words that brand a scam site without naming the brand: calls to action
+/// and reassurances put before or after it (`getbitfuture`, `bitfuture-app`,
+/// `secure-mybank-login`).
+const BRAND_AFFIXES: &[&str] = &[
+    "get", "my", "app", "apps", "go", "login", "signin", "secure", "official", "online", "web", "vip", "pro", "the",
+    "try", "join", "www", "portal", "site", "hq", "global", "support", "help", "service", "verify", "account",
+];
+
+/// Shortest brand stem that links: shorter ones are words or initials.
+const MIN_STEM: usize = 4;
+
+/// The brand stem of a registrable domain: its first label in lower case,
+/// digits dropped, hyphenated affix words dropped and one affix stripped
+/// from each end (`getbitfuture.vip`, `bitfuture-23.xyz`, `bitfuture-app.top`
+/// all give `bitfuture`). None for hub domains and stems under four letters.
+pub fn brand_stem(domain: &str) -> Option<String> {
+    if HubList::default().domain(domain).is_some() {
+        return None;
+    }
+    let label = domain.split('.').next()?.to_ascii_lowercase();
+    let mut stem: String = label
+        .split(|c: char| c == '-' || c == '_' || c.is_ascii_digit())
+        .filter(|word| !word.is_empty() && !BRAND_AFFIXES.contains(word))
+        .collect();
+    let strip = |stem: &str| -> Option<String> {
+        BRAND_AFFIXES.iter().find_map(|affix| {
+            let rest = stem.strip_prefix(affix).or_else(|| stem.strip_suffix(affix))?;
+            (rest.chars().count() >= MIN_STEM).then(|| rest.to_owned())
+        })
+    };
+    for _ in 0..2 {
+        match strip(&stem) {
+            Some(shorter) => stem = shorter,
+            None => break,
+        }
+    }
+    (stem.chars().count() >= MIN_STEM && stem.chars().any(|c| c.is_alphabetic())).then_some(stem)
+}
+
 /// The link features of a report's indicators, without repeats, in a fixed
 /// order.
 pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
     let mut features = Vec::with_capacity(indicators.len() * 2);
     let push_domain = |features: &mut Vec<Feature>, host: &str| {
         if let Some(domain) = crackdown_lure::registrable_domain(&host.to_ascii_lowercase()) {
+            if let Some(stem) = brand_stem(&domain) {
+                features.push(Feature { kind: FeatureKind::Brand, value: stem });
+            }
             features.push(Feature { kind: FeatureKind::Domain, value: domain });
         }
     };
     for indicator in indicators {
         let value = indicator.value.trim();
-        if value.is_empty() {
+        if value.is_empty() || mistyped(indicator.kind, value) {
             continue;
         }
         let exact = |kind: FeatureKind| Feature { kind, value: value.to_owned() };
@@ -425,6 +501,127 @@ pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
     features
 }
 
+/// Whether a wallet or IBAN fails its checksum: a victim's slip, not an
+/// account anyone uses, and two victims' identical slips are coincidence.
+fn mistyped(kind: IndicatorKind, value: &str) -> bool {
+    use crackdown_lure::checksum::{base58check_version, iban_ok};
+    let legacy = |value: &str| {
+        !value.get(..3).is_some_and(|prefix| prefix.eq_ignore_ascii_case("bc1"))
+            && !value.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("ltc1"))
+    };
+    match kind {
+        IndicatorKind::Btc | IndicatorKind::Ltc | IndicatorKind::Tron => {
+            legacy(value) && base58check_version(value).is_none()
+        }
+        IndicatorKind::Iban => !iban_ok(value),
+        _ => false,
+    }
+}
+
+/// Most name phrases taken from one text: a long report says no more about
+/// its campaign than its first names, and linking cost stays bounded.
+pub const MAX_PHRASES: usize = 24;
+
+/// Most words of one name phrase.
+const MAX_PHRASE_WORDS: usize = 5;
+
+/// The name phrases of a text, lower case, without repeats: each maximal run
+/// of two or more capitalized words (a word starting with an upper-case
+/// letter), and when the run opens a sentence, the run without that first
+/// word ("Then Jessica Lim" gives "then jessica lim" and "jessica lim"). A
+/// lone capitalized word is not taken: most are sentence openers, app names
+/// or misspelt common words, which join unrelated reports. Scripts without
+/// case give none.
+pub fn phrases_of(text: &str) -> Vec<String> {
+    // Links, addresses and handles are indicators, not words: an invite
+    // code `t.me/+CcwAYNA` must not start a name.
+    let cleaned: String = text
+        .split_inclusive(char::is_whitespace)
+        .map(|chunk| {
+            let word = chunk.trim_end();
+            let link_like = word.contains(['/', '@', '[', '\\', '='])
+                || word.trim_end_matches(['.', ',', '!', '?', ':', ';']).contains('.');
+            if link_like { "| " } else { chunk }
+        })
+        .collect();
+    let text = cleaned.as_str();
+    let mut phrases: Vec<String> = Vec::new();
+    let mut run: Vec<String> = Vec::new();
+    let mut run_opens_sentence = false;
+    let mut sentence_start = true;
+    let flush = |run: &mut Vec<String>, opens: bool, phrases: &mut Vec<String>| {
+        let words = run.len();
+        if words > 1 {
+            phrases.push(run.join(" "));
+        }
+        if words > 2 && opens {
+            phrases.push(run[1..].join(" "));
+        }
+        run.clear();
+    };
+    let mut rest = text;
+    while !rest.is_empty() && phrases.len() < MAX_PHRASES {
+        let word_end = rest.find(|c: char| !word_char(c)).unwrap_or(rest.len());
+        if word_end == 0 {
+            let separator = rest.chars().next().unwrap_or(' ');
+            let ends_sentence = matches!(separator, '.' | '!' | '?' | '\n' | '。' | '！' | '？' | ':' | ';' | '"');
+            if ends_sentence || !(separator.is_whitespace() || matches!(separator, '-' | '\'' | '’')) {
+                flush(&mut run, run_opens_sentence, &mut phrases);
+            }
+            sentence_start |= ends_sentence;
+            rest = &rest[separator.len_utf8()..];
+            continue;
+        }
+        let word = &rest[..word_end];
+        rest = &rest[word_end..];
+        // Codes and addresses (`TZC8a2…`) are not names.
+        let capitalized = word.chars().next().is_some_and(char::is_uppercase)
+            && word.chars().count() >= 2
+            && !word.chars().any(|c| c.is_ascii_digit());
+        if capitalized && run.len() < MAX_PHRASE_WORDS {
+            if run.is_empty() {
+                run_opens_sentence = sentence_start;
+            }
+            run.push(word.to_lowercase());
+        } else {
+            flush(&mut run, run_opens_sentence, &mut phrases);
+            if capitalized {
+                run_opens_sentence = sentence_start;
+                run.push(word.to_lowercase());
+            }
+        }
+        sentence_start = false;
+    }
+    flush(&mut run, run_opens_sentence, &mut phrases);
+    phrases.truncate(MAX_PHRASES);
+    phrases.sort();
+    phrases.dedup();
+    phrases
+}
+
+/// Whether a character continues a word: ASCII letters and digits, and
+/// any other character but white space and punctuation blocks (general,
+/// CJK, full-width). Cheaper than `char::is_alphanumeric`, whose table
+/// lookup dominated linking Thai and Chinese texts.
+fn word_char(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !(c.is_whitespace()
+        || matches!(c, '\u{00A1}'..='\u{00BF}' | '\u{2000}'..='\u{206F}' | '\u{3000}'..='\u{303F}')
+        || matches!(c, '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}'))
+}
+
+/// Every link feature of a report: its indicators' and its text's name
+/// phrases, without repeats, in a fixed order.
+pub fn report_features(indicators: &[ReportIndicator], text: &str) -> Vec<Feature> {
+    let mut features = features_of(indicators);
+    features.extend(phrases_of(text).into_iter().map(|value| Feature { kind: FeatureKind::Phrase, value }));
+    features.sort();
+    features.dedup();
+    features
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -451,10 +648,51 @@ mod tests {
             &[
                 (FeatureKind::Url, "shop.bitfuture.cc/verify"),
                 (FeatureKind::Domain, "bitfuture.cc"),
+                (FeatureKind::Brand, "bitfuture"),
                 (FeatureKind::Email, "support@bitfuture.cc"),
                 (FeatureKind::Phone, "812345678"),
             ],
         );
+    }
+
+    #[test]
+    fn name_phrases_are_runs_of_capitalized_words_and_a_lone_sentence_opener_is_not_one() {
+        let text = "Then Jessica Lim showed me BitFuture Pro. She said it is safe! I deposited \
+                    on WhatsApp; Dr. Lena Weber agreed. мошенник Иван Петров. ฉันโอนเงิน";
+        assert_eq!(phrases_of(text), ["bitfuture pro", "jessica lim", "lena weber", "then jessica lim", "иван петров"]);
+        assert!(phrases_of("i was scammed by jessica lim").is_empty());
+        assert_eq!(phrases_of("the site hxxps://t[.]me/+CcwAYNA He said Ask Jessica"), ["ask jessica"]);
+        assert!(phrases_of("wallet TZC8a2P7qcNNHcEyEVYqCs9F5VqCUDFg1E Total 500").is_empty());
+        let long = "Aa Bb ".repeat(200);
+        assert!(phrases_of(&long).len() <= MAX_PHRASES);
+        let features =
+            report_features(&[ReportIndicator::new(IndicatorKind::Phone, "+66812345678")], "Meet Jessica Lim");
+        assert_eq!(features.len(), 3, "{features:?}");
+        assert!(features.iter().any(|f| f.kind == FeatureKind::Phrase && f.value == "jessica lim"));
+    }
+
+    #[test]
+    fn domains_on_one_brand_share_a_stem_and_hubs_and_short_stems_have_none() {
+        for domain in
+            ["bitfuture.top", "bitfuture-23.xyz", "getbitfuture.vip", "bitfuture-app.com", "my-bitfuture.co.th"]
+        {
+            assert_eq!(brand_stem(domain).as_deref(), Some("bitfuture"), "{domain}");
+        }
+        assert_eq!(brand_stem("thaipostexpress.online").as_deref(), Some("thaipostexpress"));
+        assert_eq!(brand_stem("gmail.com"), None);
+        assert_eq!(brand_stem("go-abc.xyz"), None);
+        assert_eq!(brand_stem("123.xyz"), None);
+        // An affix is not stripped when too little would remain.
+        assert_eq!(brand_stem("apples.shop").as_deref(), Some("apples"));
+    }
+
+    #[test]
+    fn mistyped_wallets_and_ibans_do_not_link() {
+        let good = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
+        let slip = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb";
+        check(&[(IndicatorKind::Btc, good), (IndicatorKind::Btc, slip)], &[(FeatureKind::Btc, good)]);
+        check(&[(IndicatorKind::Iban, "DE89370400440532013001")], &[]);
+        check(&[(IndicatorKind::Iban, "DE89370400440532013000")], &[(FeatureKind::Iban, "DE89370400440532013000")]);
     }
 
     #[test]
@@ -476,6 +714,8 @@ mod tests {
         assert_eq!(classify(FeatureKind::Domain, "gmail.com"), Some(HubReason::Webmail));
         assert_eq!(classify(FeatureKind::Domain, "facebook.com"), Some(HubReason::Platform));
         assert_eq!(classify(FeatureKind::Domain, "examplebank.co.th"), Some(HubReason::Listed));
+        // Look-alike sites of a listed bank share its brand: not evidence.
+        assert_eq!(classify(FeatureKind::Brand, "examplebank"), Some(HubReason::Listed));
         assert_eq!(classify(FeatureKind::Phone, "27777777"), Some(HubReason::OfficialHotline));
         assert_eq!(classify(FeatureKind::Phone, "27777778"), None);
         assert_eq!(classify(FeatureKind::Email, "someone@gmail.com"), None);

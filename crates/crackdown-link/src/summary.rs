@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::features::{FeatureKind, HubReason};
-use crate::linker::{CampaignId, Linker, ReportId};
+use crate::linker::{CampaignId, Linker, ReportId, ValueState};
 
 /// One campaign as a viewer may see it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -21,7 +21,8 @@ pub struct Campaign {
     pub id: CampaignId,
     /// Report ids, ascending.
     pub reports: Vec<ReportId>,
-    /// Every value the campaign's reports name, most reported first.
+    /// Every value the campaign's reports name, most reported first (name
+    /// phrases of the texts are not values; they appear in `links`).
     pub indicators: Vec<CampaignIndicator>,
     /// Distinct reports once exact resubmissions are counted once.
     pub victims: u64,
@@ -60,6 +61,9 @@ pub enum IndicatorRole {
     Hub(HubReason),
     /// In too many reports of the case to say anything about one campaign.
     TooCommon,
+    /// Shared with reports of other campaigns that have nothing else in
+    /// common with these: it relates the campaigns without merging them.
+    Bridge,
 }
 
 /// Why two reports are in one campaign.
@@ -96,11 +100,19 @@ pub(crate) struct View<'a> {
     /// The most reports a feature may be in and still link.
     pub limit: usize,
     pub near: &'a [Vec<u32>],
+    /// What each value does among the view's reports.
+    pub states: &'a [ValueState],
 }
 
 impl View<'_> {
+    /// Specific enough, not a hub, shared by two reports or more.
+    fn eligible(&self, feature: u32) -> bool {
+        let count = self.counts[feature as usize] as usize;
+        self.linker.feature(feature).1.is_none() && count >= 2 && count <= self.limit
+    }
+
     fn links(&self, feature: u32) -> bool {
-        self.linker.feature(feature).1.is_none() && self.counts[feature as usize] as usize <= self.limit
+        self.eligible(feature) && self.states[feature as usize] == ValueState::Links
     }
 
     fn weight(&self, feature: u32) -> f64 {
@@ -138,13 +150,15 @@ impl View<'_> {
         }
         let mut indicators: Vec<CampaignIndicator> = named
             .iter()
+            .filter(|(feature, _)| self.linker.feature(**feature).0.kind.is_indicator())
             .map(|(&feature, &count)| {
                 let (value, hub) = self.linker.feature(feature);
                 let role = match hub {
                     Some(reason) => IndicatorRole::Hub(reason),
-                    None if !self.links(feature) => IndicatorRole::TooCommon,
                     None if self.counts[feature as usize] < 2 => IndicatorRole::Unique,
-                    None => IndicatorRole::Links,
+                    None if !self.eligible(feature) => IndicatorRole::TooCommon,
+                    None if self.links(feature) => IndicatorRole::Links,
+                    None => IndicatorRole::Bridge,
                 };
                 CampaignIndicator {
                     kind: value.kind,
