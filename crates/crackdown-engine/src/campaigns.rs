@@ -573,6 +573,11 @@ impl CampaignGraph {
                     crackdown_link::IndicatorRole::TooCommon => {
                         format!("{named}: too common in the case to link (weight {:.2})", node.indicator.weight)
                     }
+                    crackdown_link::IndicatorRole::Bridge => {
+                        format!(
+                            "{named}: also named in other campaigns with nothing else in common — relates them, never merges"
+                        )
+                    }
                 }
             }
             GraphEdge::NearDuplicate { similarity, .. } => {

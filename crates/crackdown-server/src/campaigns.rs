@@ -130,7 +130,7 @@ pub(crate) struct GraphNode {
     /// Specificity: `ln((reports + prior) / reports naming it)` (indicators).
     #[serde(skip_serializing_if = "Option::is_none")]
     weight: Option<f64>,
-    /// links, unique, hub or too_common (indicators).
+    /// links, unique, hub, too_common or bridge (indicators).
     #[serde(skip_serializing_if = "Option::is_none")]
     role: Option<String>,
     /// A hub or too common to link: never joins reports (indicators).
@@ -196,6 +196,7 @@ fn role_name(role: crackdown_link::IndicatorRole) -> &'static str {
         crackdown_link::IndicatorRole::Unique => "unique",
         crackdown_link::IndicatorRole::Hub(_) => "hub",
         crackdown_link::IndicatorRole::TooCommon => "too_common",
+        crackdown_link::IndicatorRole::Bridge => "bridge",
     }
 }
 
