@@ -281,6 +281,9 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
     if MESSENGER_CUE.is_match(clean) {
         messenger_handles(clean, context, &mut offer);
     }
+    if clean.contains('@') {
+        bare_telegram_handles(clean, &mut offer);
+    }
     if shape.digits >= 5 && ACCOUNT_CUE.is_match(clean) {
         bank_accounts(clean, &mut offer);
     }
@@ -372,7 +375,60 @@ static ACCOUNT_CUE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
     aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .build(["routing", "aba", "acc", "a/c", "บัญชี", "账号", "帐号", "账户", "tài khoản", "stk", "rek", "ငွေစာရင်း"])
+        .build([
+            "routing",
+            "aba",
+            "acc",
+            "a/c",
+            "บัญชี",
+            "账号",
+            "帐号",
+            "账户",
+            "tài khoản",
+            "stk",
+            "rek",
+            "ငွေစာရင်း",
+            // Bank names victims write before the number ("SCB 123-4-56789-0").
+            "scb",
+            "kbank",
+            "kasikorn",
+            "bangkok",
+            "bbl",
+            "krungthai",
+            "ktb",
+            "krungsri",
+            "ttb",
+            "gsb",
+            "mandiri",
+            "bca",
+            "bni",
+            "bri",
+            "bdo",
+            "bpi",
+            "metrobank",
+            "landbank",
+            "unionbank",
+            "vietcombank",
+            "vcb",
+            "techcombank",
+            "vietinbank",
+            "bidv",
+            "agribank",
+            "maybank",
+            "cimb",
+            "rhb",
+            "public",
+            "kbz",
+            "aya",
+            "chase",
+            "bofa",
+            "america",
+            "wells",
+            "citibank",
+            "hsbc",
+            "barclays",
+            "icbc",
+        ])
         .expect("fixed cue words")
 });
 
@@ -926,10 +982,31 @@ fn messenger_handles(clean: &str, context: &Context, offer: &mut impl FnMut(Cand
     }
 }
 
+/// A bare `@name` after a space or an opening mark is how victims quote a
+/// Telegram contact; after a word it is an e-mail, and after another
+/// platform's name it is that platform's (which has no indicator type).
+fn bare_telegram_handles(clean: &str, offer: &mut impl FnMut(Candidate)) {
+    static HANDLE: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?:^|[\s(（:：,，\[「])(?P<handle>@[a-zA-Z][a-zA-Z0-9_]{4,31})(?:$|[^a-zA-Z0-9_.@])"));
+    static OTHER_PLATFORM: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?i)(?:instagram|(?-u:\b)ig|twitter|(?-u:\b)x|tiktok|facebook|threads)\s*[:：]?\s*$"));
+    for captures in HANDLE.captures_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
+        let Some(handle) = captures.name("handle") else {
+            continue;
+        };
+        let from = clean.floor_char_boundary(handle.start().saturating_sub(24));
+        if OTHER_PLATFORM.is_match(clean.get(from..handle.start()).unwrap_or_default()) {
+            continue;
+        }
+        let (normalized, valid) = normalize_telegram(handle.as_str());
+        offer(Candidate::new(handle.start(), handle.end(), IndicatorKind::Telegram, normalized, valid));
+    }
+}
+
 fn bank_accounts(clean: &str, offer: &mut impl FnMut(Candidate)) {
     static ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r"(?i)(?:(?P<routing>(?-u:\b)routing(?:\s*(?:no\.?|number|#))?|(?-u:\b)aba(?:\s*(?:no\.?|number|#))?)|(?-u:\b)account(?:\s*(?:no\.?|number|#))?|(?-u:\b)acct\.?(?:\s*no\.?)?|(?-u:\b)a/c(?:\s*no\.?)?|เลขที่บัญชี|เลขบัญชี|บัญชี|账号|帐号|账户|số tài khoản|(?-u:\b)stk(?-u:\b)|tài khoản|(?-u:\b)no\.?\s*rek(?:ening)?|(?-u:\b)rekening|(?-u:\b)nomor rekening|ငွေစာရင်း(?:နံပါတ်)?|(?-u:\b)numero ng account)\s*[:：#]?\s*(?P<number>[0-9][0-9 \-]{4,24}[0-9])",
+            r"(?i)(?:(?P<routing>(?-u:\b)routing(?:\s*(?:no\.?|number|#))?|(?-u:\b)aba(?:\s*(?:no\.?|number|#))?)|(?-u:\b)account(?:\s*(?:no\.?|number|#))?|(?-u:\b)acct\.?(?:\s*no\.?)?|(?-u:\b)a/c(?:\s*no\.?)?|เลขที่บัญชี|เลขบัญชี|บัญชี|账号|帐号|账户|số tài khoản|(?-u:\b)stk(?-u:\b)|tài khoản|(?-u:\b)no\.?\s*rek(?:ening)?|(?-u:\b)rekening|(?-u:\b)nomor rekening|ငွေစာရင်း(?:နံပါတ်)?|(?-u:\b)numero ng account|(?-u:\b)(?:scb|kbank|kasikorn(?:\s*bank)?|bangkok\s*bank|bbl|krungthai|ktb|krungsri|ttb|gsb|mandiri|bca|bni|bri|bdo|bpi|metrobank|landbank|unionbank|vietcombank|vcb|techcombank|vietinbank|bidv|agribank|maybank|cimb|rhb|public\s*bank|kbz(?:\s*bank)?|aya\s*bank|chase|bofa|bank\s*of\s*america|wells\s*fargo|citibank|hsbc|barclays|icbc)(?-u:\b))\s*[:：#]?\s*(?P<number>[0-9][0-9 \-]{4,24}[0-9])",
         )
     });
     for captures in ACCOUNT.captures_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
@@ -1137,6 +1214,17 @@ mod tests {
             &[(BankAccount, "aba:021000021", true, "021000021"), (BankAccount, "1234567890", true, "1234567890")],
         );
         check("โอนเข้าบัญชี 123-4-56789-0 ครับ", Some("th"), &[(BankAccount, "1234567890", true, "123-4-56789-0")]);
+        check("pay to SCB 123-4-56789-0 today", None, &[(BankAccount, "1234567890", true, "123-4-56789-0")]);
+        check("transfer ke MANDIRI 993-5-00259-5", None, &[(BankAccount, "9935002595", true, "993-5-00259-5")]);
+        check(
+            "contact @attorneyClarke736 now, or mail x@attorney.example",
+            None,
+            &[
+                (Telegram, "@attorneyclarke736", true, "@attorneyClarke736"),
+                (Email, "x@attorney.example", false, "x@attorney.example"),
+            ],
+        );
+        check("follow me on Instagram @anna_invest", None, &[]);
     }
 
     #[test]
