@@ -118,12 +118,14 @@ def run(args):
             except OSError:
                 time.sleep(0.1)
         script = lua_script(queries(case, 20_000), work)
-        wrk(base + "/", 2, args.lookup_connections, script)  # warm-up: page cache, connections
+        # Warm-up of the HTTP stack only: lookups start with an empty answer cache.
+        wrk(base + "/api/v1/health", 2, args.lookup_connections)
         rate, p50, p99, errors = wrk(base + "/", args.lookup_seconds, args.lookup_connections, script)
         ceiling, c50, c99, _ = wrk(base + "/api/v1/health", args.lookup_seconds, args.lookup_connections)
     finally:
         server.terminate()
         server.wait()
+    print(f"  GET /api/v1/lookup, 20,000 distinct values cycled, answers cached {30} s after their first reading")
     print(f"  GET /api/v1/lookup        {rate:>9,.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms"
           f"  (target >= 20,000 req/s, p99 < 10 ms){'  NON-2xx: ' + str(errors) if errors else ''}")
     print(f"  GET /api/v1/health (peer) {ceiling:>9,.0f} req/s  p50 {c50:6.2f} ms  p99 {c99:6.2f} ms")

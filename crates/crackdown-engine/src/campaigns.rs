@@ -796,9 +796,14 @@ fn query_keys(query: &Query) -> (Vec<Key>, HashMap<Key, MatchLevel>) {
 
 /// The public answer for a pasted value (see `crackdown_link::lookup`).
 pub fn lookup(store: &Store, raw: &[u8], context: &Context) -> Result<PublicAnswer, LookupError> {
-    let query = Query::parse(raw, context)?;
-    let (keys, levels) = query_keys(&query);
-    let legitimate = store.known_legitimate(&vouching_keys(&query))?;
+    Ok(lookup_parsed(store, &Query::parse(raw, context)?)?)
+}
+
+/// The public answer for a query already recognized (servers parse first,
+/// so they can answer a repeated value from their cache).
+pub fn lookup_parsed(store: &Store, query: &Query) -> Result<PublicAnswer, StoreError> {
+    let (keys, levels) = query_keys(query);
+    let legitimate = store.known_legitimate(&vouching_keys(query))?;
     let rows = if legitimate || !query.valid { Vec::new() } else { store.lookup_rows(&keys)? };
     let mut first_of_text: HashMap<i64, i64> = HashMap::new();
     for row in &rows {
@@ -822,7 +827,7 @@ pub fn lookup(store: &Store, raw: &[u8], context: &Context) -> Result<PublicAnsw
         sighting.level = sighting.level.min(level);
     }
     let sightings: Vec<Sighting> = by_report.into_values().collect();
-    Ok(public_answer(&query, &sightings, legitimate))
+    Ok(public_answer(query, &sightings, legitimate))
 }
 
 /// How risky paying a beneficiary looks to the checking organisation.

@@ -46,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::campaigns::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::forget_lookups_after_writes))
         .with_state(state)
 }
 

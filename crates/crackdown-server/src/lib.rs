@@ -34,6 +34,8 @@ pub struct AppState {
     pub(crate) public: Arc<public::PublicGate>,
     /// Per-client allowance of the public lookup (looser than submissions).
     pub(crate) lookups: Arc<public::PublicGate>,
+    /// Recent public lookup answers (see [`public::LOOKUP_CACHE_TTL`]).
+    pub(crate) lookup_answers: Arc<public::LookupCache>,
     /// Loaded ledgers by organisation (see `trail.rs`).
     pub(crate) ledgers: Arc<crackdown_engine::trail::LedgerCache>,
 }
@@ -49,6 +51,7 @@ impl AppState {
             store,
             public: Arc::new(public::PublicGate::new(limit)),
             lookups: Arc::new(public::PublicGate::new(public::LOOKUP_LIMIT)),
+            lookup_answers: Arc::default(),
             ledgers: Arc::new(crackdown_engine::trail::LedgerCache::new()),
         }
     }
@@ -71,6 +74,21 @@ pub fn app(store: Arc<Store>, public: PublicUrl) -> axum::Router {
     app_with(AppState::new(store), public)
 }
 
+/// Empties the lookup cache after every successful write: a new report, an
+/// allow-list change or a status change may change public answers.
+async fn forget_lookups_after_writes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let writes = !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD);
+    let response = next.run(request).await;
+    if writes && response.status().is_success() {
+        state.lookup_answers.clear();
+    }
+    response
+}
+
 fn app_with(state: AppState, public: PublicUrl) -> axum::Router {
     let web = session::WebState { app: state.clone(), sessions: Arc::new(session::Sessions::new(public)) };
     // `router` traces its own requests; these routes get the same layer.
@@ -78,7 +96,8 @@ fn app_with(state: AppState, public: PublicUrl) -> axum::Router {
         .merge(watch::router(state.clone()))
         .merge(session::router(web))
         .layer(tower_http::trace::TraceLayer::new_for_http());
-    router(state).merge(more).merge(ui::router())
+    let forget = axum::middleware::from_fn_with_state(state.clone(), forget_lookups_after_writes);
+    router(state).merge(more).merge(ui::router()).layer(forget)
 }
 
 /// How [`serve`] runs.

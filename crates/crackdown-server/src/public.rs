@@ -25,6 +25,7 @@ use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use crackdown_ingest::reports::{Defaults, Format, for_each_report};
+use crackdown_link::lookup::PublicAnswer;
 use crackdown_model::{Channel, NewReport, Tlp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -44,6 +45,42 @@ const CSRF_HEADER: &str = "x-csrf-token";
 /// The public lookup's allowance per client: a person checking a few
 /// numbers never meets it; a scraper walking the index does.
 pub const LOOKUP_LIMIT: RateLimit = RateLimit { burst: 120, refill_every: Duration::from_millis(100) };
+/// How long a public answer is served from memory. Answers are bucketed
+/// counts and days, so a few seconds of staleness tell nobody anything;
+/// any write through this server empties the cache at once, and writes by
+/// other processes (a CLI import) show within this time.
+pub const LOOKUP_CACHE_TTL: Duration = Duration::from_secs(30);
+/// Recognized values whose answers are kept at most; a full cache starts over.
+const LOOKUP_CACHE_ENTRIES: usize = 200_000;
+
+/// Public lookup answers by recognized value: popular scam numbers are
+/// checked again and again, and each answer would otherwise read every
+/// report naming them.
+#[derive(Default)]
+pub struct LookupCache {
+    answers: Mutex<HashMap<String, (Instant, PublicAnswer)>>,
+}
+
+impl LookupCache {
+    fn get(&self, key: &str, now: Instant) -> Option<PublicAnswer> {
+        let answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        answers.get(key).filter(|(at, _)| now.duration_since(*at) < LOOKUP_CACHE_TTL).map(|(_, answer)| answer.clone())
+    }
+
+    fn put(&self, key: String, answer: PublicAnswer, now: Instant) {
+        let mut answers = self.answers.lock().unwrap_or_else(PoisonError::into_inner);
+        if answers.len() >= LOOKUP_CACHE_ENTRIES {
+            answers.clear();
+        }
+        answers.insert(key, (now, answer));
+    }
+
+    /// Forgets every answer (after a write that may change them).
+    pub(crate) fn clear(&self) {
+        self.answers.lock().unwrap_or_else(PoisonError::into_inner).clear();
+    }
+}
+
 /// The longest lookup query accepted (a URL with its path is well under it).
 const MAX_LOOKUP_QUERY: usize = 2048;
 
@@ -95,7 +132,7 @@ impl PublicGate {
     /// Takes one token for `client`, or says how long until one is back.
     fn admit(&self, client: IpAddr, now: Instant) -> Result<(), Duration> {
         let mut buckets = self.buckets.lock().unwrap_or_else(PoisonError::into_inner);
-        let refill = self.limit.refill_every.as_secs_f64().max(1e-3);
+        let refill = self.limit.refill_every.as_secs_f64().max(1e-9);
         let burst = f64::from(self.limit.burst.max(1));
         if buckets.len() > 100_000 {
             // Forget clients whose bucket is full again, so memory stays bounded.
@@ -342,9 +379,22 @@ pub(crate) async fn lookup(State(state): State<AppState>, request: Parts) -> Res
         return refuse(StatusCode::BAD_REQUEST, "the value is too long to be a phone, link, wallet or account", None);
     }
     let context = crackdown_engine::campaigns::lookup_context(params.country.as_deref(), params.lang.as_deref());
-    let answer =
-        blocking(&state, move |store| Ok(crackdown_engine::campaigns::lookup(store, value.as_bytes(), &context)?))
-            .await;
+    let query = match crackdown_link::Query::parse(value.as_bytes(), &context) {
+        Ok(query) => query,
+        Err(error) => return refuse(StatusCode::BAD_REQUEST, &error.to_string(), None),
+    };
+    let key = format!("{}\u{0}{}\u{0}{}", query.kind.map_or("", |kind| kind.as_str()), query.normalized, query.valid);
+    if let Some(mut answer) = state.lookup_answers.get(&key, Instant::now()) {
+        answer.query = query.query;
+        return Json(answer).into_response();
+    }
+    let cache = Arc::clone(&state.lookup_answers);
+    let answer = blocking(&state, move |store| {
+        let answer = crackdown_engine::campaigns::lookup_parsed(store, &query)?;
+        cache.put(key, answer.clone(), Instant::now());
+        Ok(answer)
+    })
+    .await;
     match answer {
         Ok(answer) => Json(answer).into_response(),
         Err(error) => error.into_response(),
