@@ -34,6 +34,8 @@ pub struct AppState {
     pub(crate) public: Arc<public::PublicGate>,
     /// Per-client allowance of the public lookup (looser than submissions).
     pub(crate) lookups: Arc<public::PublicGate>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub(crate) trusted_proxies: Arc<[std::net::IpAddr]>,
     /// Recent public lookup answers (see [`public::LOOKUP_CACHE_TTL`]).
     pub(crate) lookup_answers: Arc<public::LookupCache>,
     /// Loaded ledgers by organisation (see `trail.rs`).
@@ -52,6 +54,7 @@ impl AppState {
             public: Arc::new(public::PublicGate::new(limit)),
             lookups: Arc::new(public::PublicGate::new(public::LOOKUP_LIMIT)),
             lookup_answers: Arc::default(),
+            trusted_proxies: Arc::new([]),
             ledgers: Arc::new(crackdown_engine::trail::LedgerCache::new()),
         }
     }
@@ -112,6 +115,9 @@ pub struct ServeOptions {
     pub lookup_rate: Option<u32>,
     /// Private certificate authorities of `https://` webhook receivers.
     pub webhook_ca: Option<std::path::PathBuf>,
+    /// Reverse proxies in front of the server: behind them, the per-client
+    /// allowances count the address they forward, not theirs.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Where a started server is: the socket it bound and the URL people use.
@@ -136,6 +142,7 @@ pub async fn serve(store: Arc<Store>, options: ServeOptions, on_ready: impl FnOn
     if let Some(rate) = options.lookup_rate {
         state.lookups = Arc::new(public::PublicGate::new(public::RateLimit::per_second(rate)));
     }
+    state.trusted_proxies = options.trusted_proxies.into();
     trail::warm_in_background(&state);
     let app = app_with(state, public).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await

@@ -284,10 +284,29 @@ fn parse_public(body: &[u8]) -> Result<NewReport, ApiError> {
     }
 }
 
-/// The peer's address (all clients share one bucket when the server runs
-/// without connection info, as in router tests).
-fn client_address(extensions: &Extensions) -> IpAddr {
-    extensions.get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(address)| address.ip())
+/// The client a request's allowance is counted for: the peer, or — when
+/// the peer is one of the operator's reverse proxies — the nearest address
+/// in `X-Forwarded-For` that is not a trusted proxy (the rightmost entries
+/// are the ones the operator's proxies wrote; a client can forge the
+/// others). All clients share one bucket when the server runs without
+/// connection info, as in router tests.
+fn client_address(extensions: &Extensions, headers: &HeaderMap, trusted_proxies: &[IpAddr]) -> IpAddr {
+    let peer = extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(address)| address.ip());
+    if !trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    let forwarded = headers.get_all("x-forwarded-for").iter().filter_map(|value| value.to_str().ok());
+    let hops: Vec<&str> = forwarded.flat_map(|value| value.split(',')).map(str::trim).collect();
+    for hop in hops.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(address) if trusted_proxies.contains(&address) => continue,
+            Ok(address) => return address,
+            Err(_) => return peer,
+        }
+    }
+    peer
 }
 
 /// Report a scam without an account. Fields: `text` (required), `language`,
@@ -298,7 +317,7 @@ fn client_address(extensions: &Extensions) -> IpAddr {
 #[utoipa::path(post, path = "/api/v1/public/reports", security(()), request_body = serde_json::Value,
     responses((status = 202, body = Receipt), (status = 400), (status = 403), (status = 413), (status = 415), (status = 429), (status = 503)))]
 pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> Response {
-    let client = client_address(request.extensions());
+    let client = client_address(request.extensions(), request.headers(), &state.trusted_proxies);
     let gate = Arc::clone(&state.public);
     if let Err(wait) = gate.admit(client, Instant::now()) {
         return refuse(
@@ -357,7 +376,8 @@ pub(crate) struct LookupParams {
 #[utoipa::path(get, path = "/api/v1/lookup", security(()), params(LookupParams),
     responses((status = 200, description = "The public answer", body = serde_json::Value), (status = 400), (status = 429)))]
 pub(crate) async fn lookup(State(state): State<AppState>, request: Parts) -> Response {
-    if let Err(wait) = state.lookups.admit(client_address(&request.extensions), Instant::now()) {
+    let client = client_address(&request.extensions, &request.headers, &state.trusted_proxies);
+    if let Err(wait) = state.lookups.admit(client, Instant::now()) {
         return refuse(
             StatusCode::TOO_MANY_REQUESTS,
             "too many lookups from your address; try again later",
@@ -404,6 +424,21 @@ pub(crate) async fn lookup(State(state): State<AppState>, request: Parts) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forwarded_clients_count_only_behind_a_trusted_proxy() {
+        let proxy = IpAddr::from([10, 0, 0, 2]);
+        let mut extensions = Extensions::new();
+        extensions.insert(ConnectInfo(SocketAddr::from((proxy, 40000))));
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 203.0.113.9, 10.0.0.3"));
+        let trusted = [proxy, IpAddr::from([10, 0, 0, 3])];
+        assert_eq!(client_address(&extensions, &headers, &trusted), IpAddr::from([203, 0, 113, 9]));
+        // Without trusting the peer, the header is the client's word only.
+        assert_eq!(client_address(&extensions, &headers, &[]), proxy);
+        headers.insert("x-forwarded-for", HeaderValue::from_static("not-an-address"));
+        assert_eq!(client_address(&extensions, &headers, &trusted), proxy);
+    }
 
     #[test]
     fn buckets_refill_and_say_when() {

@@ -291,6 +291,10 @@ pub struct ServerOptions {
     /// besides the public roots built in.
     #[arg(long, env = "CRACKDOWN_WEBHOOK_CA")]
     pub webhook_ca: Option<PathBuf>,
+    /// Address of a reverse proxy in front of the server (repeatable, or comma-separated in the
+    /// variable): requests from it are counted against the client its X-Forwarded-For names.
+    #[arg(long = "trusted-proxy", env = "CRACKDOWN_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Args)]

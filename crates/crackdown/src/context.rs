@@ -61,5 +61,6 @@ pub fn server_options(options: &ServerOptions) -> anyhow::Result<crackdown_serve
             .map_err(anyhow::Error::msg)?,
         lookup_rate: options.lookup_rate,
         webhook_ca: options.webhook_ca.clone(),
+        trusted_proxies: options.trusted_proxies.clone(),
     })
 }
