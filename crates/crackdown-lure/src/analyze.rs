@@ -395,6 +395,50 @@ mod tests {
     }
 
     #[test]
+    fn indicators_only_keeps_order_and_the_indicators_of_the_full_analysis() {
+        // More lines than one chunk, with bad lines among them, and no final newline.
+        let mut input = String::new();
+        for number in 0..700 {
+            if number % 97 == 5 {
+                input.push_str("{not json\n");
+            } else {
+                input.push_str(&format!(
+                    "{{\"id\":\"m{number}\",\"text\":\"call +66 81 234 {number:04} or t.me/agent{number}\"}}\n"
+                ));
+            }
+        }
+        input.pop();
+        let analyzer = Analyzer::default();
+        let run = |mode| {
+            let mut output = Vec::new();
+            let summary = process_jsonl(input.as_bytes(), &mut output, &analyzer, mode).expect("in memory");
+            let lines: Vec<serde_json::Value> = output
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(|l| serde_json::from_slice(l).expect("JSON"))
+                .collect();
+            (summary, lines)
+        };
+        let (full_summary, full) = run(Mode::Full);
+        let (only_summary, only) = run(Mode::IndicatorsOnly);
+        assert_eq!((full_summary.lines, full_summary.errors), (700, 8));
+        assert_eq!((only_summary.lines, only_summary.errors, only_summary.scam), (700, 8, 0));
+        assert_eq!(full.len(), 700);
+        for (number, (full, only)) in full.iter().zip(&only).enumerate() {
+            if number % 97 == 5 {
+                assert!(full["error"].as_str().is_some_and(|e| e.starts_with(&format!("line {}:", number + 1))));
+                assert_eq!(full, only);
+                continue;
+            }
+            assert_eq!(full["id"], format!("m{number}"));
+            let keys: Vec<&str> = only.as_object().expect("object").keys().map(String::as_str).collect();
+            assert_eq!(keys, ["id", "indicators"]);
+            assert_eq!((&only["id"], &only["indicators"]), (&full["id"], &full["indicators"]));
+            assert_eq!(only["indicators"].as_array().map(Vec::len), Some(2));
+        }
+    }
+
+    #[test]
     fn jsonl_lines_have_exactly_the_contract_fields() {
         let input = "{\"id\":\"r1\",\"text\":\"send USDT to TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t\",\"country\":\"TH\"}\n";
         let mut output = Vec::new();
