@@ -90,12 +90,11 @@ def run(args):
     before = cpu_seconds()
     peer, peer_rss, found = bench.median_runs(args.runs, [sys.executable, __file__, path])
     peer_cpu = (cpu_seconds() - before) / args.runs
-    print(f"  crackdown analyze        {ours:7.2f} s  {size_mb / ours:7.1f} MB/s  {lines / ours:>9,.0f} msgs/s  "
+    print(f"  {'crackdown analyze':<36}{ours:7.2f} s  {size_mb / ours:7.1f} MB/s  {lines / ours:>9,.0f} msgs/s  "
           f"{indicators:,} indicators  peak {ours_rss:5.0f} MiB  {ours_cpu:.2f} CPU-s")
-    print(f"  crackdown analyze --indicators-only "
-          f"{only:7.2f} s  {size_mb / only:7.1f} MB/s  {lines / only:>9,.0f} msgs/s  "
+    print(f"  {'crackdown analyze --indicators-only':<36}{only:7.2f} s  {size_mb / only:7.1f} MB/s  {lines / only:>9,.0f} msgs/s  "
           f"{only_indicators:,} indicators  peak {only_rss:5.0f} MiB  {only_cpu:.2f} CPU-s")
-    print(f"  python iocextract (peer) {peer:7.2f} s  {size_mb / peer:7.1f} MB/s  {lines / peer:>9,.0f} msgs/s  "
+    print(f"  {'python iocextract (peer)':<36}{peer:7.2f} s  {size_mb / peer:7.1f} MB/s  {lines / peer:>9,.0f} msgs/s  "
           f"{int(found):,} indicators  peak {peer_rss:5.0f} MiB  {peer_cpu:.2f} CPU-s")
     load = os.getloadavg()[0]
     print(f"  ratio extraction (--indicators-only) / iocextract: {peer / only:.1f}x wall, "
