@@ -2,13 +2,15 @@
 //! (decoded lossily, as `crackdown analyze` does): no panic, and every
 //! indicator's span lies on character boundaries of the text, in order,
 //! without overlaps, with the text it spans as its value (cards masked).
+//! The same bytes as a JSONL file give one output line per input line in
+//! both modes of `crackdown analyze`.
 //! Run: `RUSTC_BOOTSTRAP=1 cargo fuzz run lure_extract` in `fuzz/`.
 
 #![no_main]
 
 use std::sync::LazyLock;
 
-use crackdown_lure::{Analyzer, Context, IndicatorKind, extract};
+use crackdown_lure::{Analyzer, Context, IndicatorKind, Mode, extract, process_jsonl};
 use libfuzzer_sys::fuzz_target;
 
 static ANALYZER: LazyLock<Analyzer> = LazyLock::new(Analyzer::default);
@@ -31,4 +33,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let analysis = ANALYZER.analyze(&text, &contexts[1]);
     assert!((0.0..=1.0).contains(&analysis.confidence), "{analysis:?}");
+    for mode in [Mode::Full, Mode::IndicatorsOnly] {
+        let mut output = Vec::new();
+        let summary = process_jsonl(data, &mut output, &ANALYZER, mode).expect("in-memory I/O");
+        assert_eq!(output.iter().filter(|byte| **byte == b'\n').count(), summary.lines, "{mode:?}");
+    }
 });

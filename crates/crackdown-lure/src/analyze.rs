@@ -6,6 +6,7 @@
 //! named or a payment indicator is present. E-mail authentication is not
 //! here (see `crackdown-evidence`).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 
@@ -160,11 +161,14 @@ impl Analyzer {
     }
 }
 
-/// One input line of `crackdown analyze`.
+/// One input line of `crackdown analyze`; borrowed from the line unless
+/// JSON escapes force a copy.
 #[derive(Deserialize)]
-struct InputLine {
-    id: String,
-    text: String,
+struct InputLine<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(borrow)]
+    text: Cow<'a, str>,
     lang: Option<String>,
     country: Option<String>,
 }
@@ -174,6 +178,13 @@ struct OutputLine<'a> {
     id: &'a str,
     #[serde(flatten)]
     analysis: &'a Analysis,
+}
+
+/// One output line of `crackdown analyze --indicators-only`.
+#[derive(Serialize)]
+struct IndicatorsLine<'a> {
+    id: &'a str,
+    indicators: &'a [Indicator],
 }
 
 #[derive(Serialize)]
@@ -195,16 +206,56 @@ pub struct AnalyzeSummary {
     pub ham: usize,
 }
 
-/// Lines analyzed together in parallel; bounds memory on any input size.
-const BATCH_LINES: usize = 2048;
+impl AnalyzeSummary {
+    fn add(&mut self, other: &AnalyzeSummary) {
+        self.lines += other.lines;
+        self.errors += other.errors;
+        self.lossy_lines += other.lossy_lines;
+        self.scam += other.scam;
+        self.spam += other.spam;
+        self.ham += other.ham;
+    }
+}
 
-/// Analyzes one JSON line; the output line and its label (None on error).
-fn analyze_line(number: usize, raw: &[u8], analyzer: &Analyzer) -> (String, Option<Label>, bool) {
+/// Lines read before they are analyzed in parallel; bounds memory on any input size.
+const BATCH_LINES: usize = 4096;
+/// Lines one worker analyzes into one output buffer: large enough that
+/// scheduling and buffer handling vanish, small enough to balance two cores.
+const CHUNK_LINES: usize = 256;
+
+/// What `crackdown analyze` writes per message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// The full contract: indicators, label, scam type, stage, confidence, reasons.
+    Full,
+    /// `{"id", "indicators"}` only, for pipelines that need no classification.
+    IndicatorsOnly,
+}
+
+/// Analyzes one JSON line and appends its output line (with `\n`) to `out`;
+/// counts it in `summary`.
+fn analyze_line(
+    number: usize,
+    raw: &[u8],
+    analyzer: &Analyzer,
+    mode: Mode,
+    out: &mut Vec<u8>,
+    summary: &mut AnalyzeSummary,
+) {
     let decoded = String::from_utf8_lossy(raw);
-    let lossy = matches!(decoded, std::borrow::Cow::Owned(_));
+    let lossy = matches!(decoded, Cow::Owned(_));
+    summary.lines += 1;
+    summary.lossy_lines += usize::from(lossy);
     let line = decoded.trim_end_matches(['\n', '\r']);
-    let error_line = |id: Option<&str>, error: String| {
-        serde_json::to_string(&ErrorLine { id, error }).unwrap_or_else(|_| "{\"error\":\"unprintable\"}".to_owned())
+    let line_start = out.len();
+    let mut error_line = |out: &mut Vec<u8>, id: Option<&str>, error: String| {
+        summary.errors += 1;
+        out.truncate(line_start);
+        if serde_json::to_writer(&mut *out, &ErrorLine { id, error }).is_err() {
+            out.truncate(line_start);
+            out.extend_from_slice(b"{\"error\":\"unprintable\"}");
+        }
+        out.push(b'\n');
     };
     let input: InputLine = match serde_json::from_str(line) {
         Ok(input) => input,
@@ -212,59 +263,80 @@ fn analyze_line(number: usize, raw: &[u8], analyzer: &Analyzer) -> (String, Opti
             let id = serde_json::from_str::<serde_json::Value>(line)
                 .ok()
                 .and_then(|value| value.get("id").and_then(|id| id.as_str()).map(str::to_owned));
-            return (error_line(id.as_deref(), format!("line {number}: {error}")), None, lossy);
+            return error_line(out, id.as_deref(), format!("line {number}: {error}"));
         }
     };
     let context = Context { country: input.country, language: input.lang };
-    let mut analysis = analyzer.analyze(&input.text, &context);
-    if lossy {
-        analysis.reasons.push(format!("line {number}: not valid UTF-8; decoded lossily"));
-    }
-    let label = analysis.label;
-    match serde_json::to_string(&OutputLine { id: &input.id, analysis: &analysis }) {
-        Ok(json) => (json, Some(label), lossy),
-        Err(error) => (error_line(Some(&input.id), format!("line {number}: {error}")), None, lossy),
+    let written = match mode {
+        Mode::IndicatorsOnly => {
+            let indicators = crate::extract::extract(&input.text, &context);
+            serde_json::to_writer(&mut *out, &IndicatorsLine { id: &input.id, indicators: &indicators })
+        }
+        Mode::Full => {
+            let mut analysis = analyzer.analyze(&input.text, &context);
+            if lossy {
+                analysis.reasons.push(format!("line {number}: not valid UTF-8; decoded lossily"));
+            }
+            match analysis.label {
+                Label::Scam => summary.scam += 1,
+                Label::Spam => summary.spam += 1,
+                Label::Ham => summary.ham += 1,
+            }
+            serde_json::to_writer(&mut *out, &OutputLine { id: &input.id, analysis: &analysis })
+        }
+    };
+    match written {
+        Ok(()) => out.push(b'\n'),
+        Err(error) => error_line(out, Some(&input.id), format!("line {number}: {error}")),
     }
 }
 
 /// Reads JSONL `{"id","text","lang"?,"country"?}` and writes one JSON line
 /// per input line, in order. A bad line yields `{"id"?, "error"}` and the
 /// run goes on; only I/O errors stop it.
-pub fn analyze_jsonl(
+pub fn analyze_jsonl(input: impl BufRead, output: impl Write, analyzer: &Analyzer) -> std::io::Result<AnalyzeSummary> {
+    process_jsonl(input, output, analyzer, Mode::Full)
+}
+
+/// `analyze_jsonl` in either mode. Lines are read into one buffer per batch,
+/// analyzed in parallel chunks that each serialize into one buffer, and the
+/// buffers are written in input order: one write per chunk.
+pub fn process_jsonl(
     mut input: impl BufRead,
     mut output: impl Write,
     analyzer: &Analyzer,
+    mode: Mode,
 ) -> std::io::Result<AnalyzeSummary> {
     let mut summary = AnalyzeSummary::default();
-    let mut batch: Vec<Vec<u8>> = Vec::with_capacity(BATCH_LINES);
+    let mut data: Vec<u8> = Vec::new();
+    let mut ends: Vec<usize> = Vec::with_capacity(BATCH_LINES);
+    let mut buffers: Vec<(Vec<u8>, AnalyzeSummary)> = Vec::new();
     let mut finished = false;
     while !finished {
-        batch.clear();
-        while batch.len() < BATCH_LINES {
-            let mut line = Vec::new();
-            if input.read_until(b'\n', &mut line)? == 0 {
+        data.clear();
+        ends.clear();
+        while ends.len() < BATCH_LINES {
+            if input.read_until(b'\n', &mut data)? == 0 {
                 finished = true;
                 break;
             }
-            batch.push(line);
+            ends.push(data.len());
         }
+        let chunks = ends.len().div_ceil(CHUNK_LINES);
+        buffers.resize_with(chunks.max(buffers.len()), Default::default);
         let first_number = summary.lines + 1;
-        let results: Vec<(String, Option<Label>, bool)> = batch
-            .par_iter()
-            .enumerate()
-            .map(|(offset, raw)| analyze_line(first_number + offset, raw, analyzer))
-            .collect();
-        for (json, label, lossy) in results {
-            summary.lines += 1;
-            summary.lossy_lines += usize::from(lossy);
-            match label {
-                None => summary.errors += 1,
-                Some(Label::Scam) => summary.scam += 1,
-                Some(Label::Spam) => summary.spam += 1,
-                Some(Label::Ham) => summary.ham += 1,
+        buffers[..chunks].par_iter_mut().enumerate().for_each(|(chunk, (out, counts))| {
+            out.clear();
+            *counts = AnalyzeSummary::default();
+            let first = chunk * CHUNK_LINES;
+            for index in first..(first + CHUNK_LINES).min(ends.len()) {
+                let start = if index == 0 { 0 } else { ends[index - 1] };
+                analyze_line(first_number + index, &data[start..ends[index]], analyzer, mode, out, counts);
             }
-            output.write_all(json.as_bytes())?;
-            output.write_all(b"\n")?;
+        });
+        for (out, counts) in &buffers[..chunks] {
+            summary.add(counts);
+            output.write_all(out)?;
         }
     }
     output.flush()?;
@@ -320,6 +392,50 @@ mod tests {
             "my",
             (Scam, Some(ScamType::PrizeLottery), None),
         );
+    }
+
+    #[test]
+    fn indicators_only_keeps_order_and_the_indicators_of_the_full_analysis() {
+        // More lines than one chunk, with bad lines among them, and no final newline.
+        let mut input = String::new();
+        for number in 0..700 {
+            if number % 97 == 5 {
+                input.push_str("{not json\n");
+            } else {
+                input.push_str(&format!(
+                    "{{\"id\":\"m{number}\",\"text\":\"call +66 81 234 {number:04} or t.me/agent{number}\"}}\n"
+                ));
+            }
+        }
+        input.pop();
+        let analyzer = Analyzer::default();
+        let run = |mode| {
+            let mut output = Vec::new();
+            let summary = process_jsonl(input.as_bytes(), &mut output, &analyzer, mode).expect("in memory");
+            let lines: Vec<serde_json::Value> = output
+                .split(|b| *b == b'\n')
+                .filter(|l| !l.is_empty())
+                .map(|l| serde_json::from_slice(l).expect("JSON"))
+                .collect();
+            (summary, lines)
+        };
+        let (full_summary, full) = run(Mode::Full);
+        let (only_summary, only) = run(Mode::IndicatorsOnly);
+        assert_eq!((full_summary.lines, full_summary.errors), (700, 8));
+        assert_eq!((only_summary.lines, only_summary.errors, only_summary.scam), (700, 8, 0));
+        assert_eq!(full.len(), 700);
+        for (number, (full, only)) in full.iter().zip(&only).enumerate() {
+            if number % 97 == 5 {
+                assert!(full["error"].as_str().is_some_and(|e| e.starts_with(&format!("line {}:", number + 1))));
+                assert_eq!(full, only);
+                continue;
+            }
+            assert_eq!(full["id"], format!("m{number}"));
+            let keys: Vec<&str> = only.as_object().expect("object").keys().map(String::as_str).collect();
+            assert_eq!(keys, ["id", "indicators"]);
+            assert_eq!((&only["id"], &only["indicators"]), (&full["id"], &full["indicators"]));
+            assert_eq!(only["indicators"].as_array().map(Vec::len), Some(2));
+        }
     }
 
     #[test]

@@ -236,27 +236,24 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
         }
     };
     // In priority order: earlier finders win overlaps. Each finder runs only
-    // when the bytes it needs are present (a cheap scan saves a regex pass).
-    let has_digit = clean.bytes().any(|b| b.is_ascii_digit());
-    let has_dot = clean.contains('.');
-    let lower_hint = |needle: &str| {
-        clean.as_bytes().windows(needle.len()).any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
-    };
-    if has_dot && (lower_hint(".me/") || lower_hint("lin.ee/") || lower_hint("whatsapp.com/")) {
+    // when the bytes it needs are present (one cheap pass saves regex passes).
+    let shape = Shape::of(clean);
+    if shape.messenger_link {
         messenger_links(clean, &mut offer);
     }
-    if clean.contains("://") {
+    if shape.scheme {
         urls_with_scheme(clean, &mut offer);
     }
-    if clean.contains('@') {
+    if shape.at {
         emails(clean, &mut offer);
     }
-    let shape = Shape::of(clean);
+    let has_digit = shape.digits > 0;
+    let has_dot = shape.dot;
     if has_digit {
-        if lower_hint("0x") {
+        if shape.hex_prefix {
             eth(clean, &mut offer);
         }
-        if lower_hint("1q") || lower_hint("1p") || lower_hint("c1") {
+        if shape.segwit {
             segwit(clean, &mut offer);
         }
         if shape.iban_start {
@@ -272,7 +269,7 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
     if has_dot {
         bare_domains(clean, &mut offer);
     }
-    if clean.contains(':') {
+    if shape.colon {
         ipv6(clean, &mut offer);
     }
     if has_digit && has_dot {
@@ -310,6 +307,7 @@ pub fn extract(text: &str, context: &Context) -> Vec<Indicator> {
 
 /// What one cheap pass over the bytes tells about a text, so finders whose
 /// pattern cannot match are skipped without a regex pass.
+#[derive(Debug, Default, PartialEq, Eq)]
 struct Shape {
     /// ASCII digits in the text.
     digits: usize,
@@ -317,28 +315,63 @@ struct Shape {
     longest_word: usize,
     /// Two letters followed by two digits somewhere: an IBAN may start there.
     iban_start: bool,
+    dot: bool,
+    at: bool,
+    colon: bool,
+    /// `://` somewhere: a URL with a scheme may start there.
+    scheme: bool,
+    /// `0x` in any case: an Ethereum address may start there.
+    hex_prefix: bool,
+    /// `1q`, `1p` or `c1` in any case: a segwit address may be there.
+    segwit: bool,
+    /// `.me/`, `lin.ee/` or `whatsapp.com/` in any case: a messenger link.
+    messenger_link: bool,
+}
+
+/// Whether `bytes[index..]` starts with `needle` (lower-case ASCII), ignoring ASCII case.
+fn starts_with_ignore_case(bytes: &[u8], index: usize, needle: &[u8]) -> bool {
+    bytes.get(index..index + needle.len()).is_some_and(|window| window.eq_ignore_ascii_case(needle))
 }
 
 impl Shape {
     fn of(text: &str) -> Shape {
-        let (mut digits, mut longest_word, mut run, mut iban_start) = (0, 0, 0, false);
+        let mut shape = Shape::default();
+        let mut run = 0;
         let bytes = text.as_bytes();
-        for (index, byte) in bytes.iter().enumerate() {
+        for (index, &byte) in bytes.iter().enumerate() {
             if byte.is_ascii_alphanumeric() {
                 run += 1;
-                longest_word = longest_word.max(run);
+                shape.longest_word = shape.longest_word.max(run);
             } else {
                 run = 0;
             }
-            if byte.is_ascii_digit() {
-                digits += 1;
-                iban_start |= index >= 3
-                    && bytes[index - 1].is_ascii_digit()
-                    && bytes[index - 2].is_ascii_alphabetic()
-                    && bytes[index - 3].is_ascii_alphabetic();
+            let next = bytes.get(index + 1).map_or(0, u8::to_ascii_lowercase);
+            match byte.to_ascii_lowercase() {
+                b'0'..=b'9' => {
+                    shape.digits += 1;
+                    shape.iban_start |= index >= 3
+                        && bytes[index - 1].is_ascii_digit()
+                        && bytes[index - 2].is_ascii_alphabetic()
+                        && bytes[index - 3].is_ascii_alphabetic();
+                    shape.hex_prefix |= byte == b'0' && next == b'x';
+                    shape.segwit |= byte == b'1' && matches!(next, b'q' | b'p');
+                }
+                b'.' => {
+                    shape.dot = true;
+                    shape.messenger_link |= starts_with_ignore_case(bytes, index, b".me/");
+                }
+                b'@' => shape.at = true,
+                b':' => {
+                    shape.colon = true;
+                    shape.scheme |= starts_with_ignore_case(bytes, index, b"://");
+                }
+                b'c' => shape.segwit |= next == b'1',
+                b'l' => shape.messenger_link |= starts_with_ignore_case(bytes, index, b"lin.ee/"),
+                b'w' => shape.messenger_link |= starts_with_ignore_case(bytes, index, b"whatsapp.com/"),
+                _ => {}
             }
         }
-        Shape { digits, longest_word, iban_start }
+        shape
     }
 }
 
@@ -1068,6 +1101,22 @@ mod tests {
                 prop_assert!(indicator.start <= indicator.end && indicator.end <= text.len());
                 prop_assert!(text.is_char_boundary(indicator.start) && text.is_char_boundary(indicator.end));
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn shape_hints_agree_with_substring_search(text in "[0-9a-zA-Z.:/@ xXqQpPcClLeEwWhHtTsSmM]{0,40}") {
+            let lower = text.to_ascii_lowercase();
+            let shape = Shape::of(&text);
+            prop_assert_eq!(shape.scheme, text.contains("://"));
+            prop_assert_eq!((shape.dot, shape.at, shape.colon), (text.contains('.'), text.contains('@'), text.contains(':')));
+            prop_assert_eq!(shape.hex_prefix, lower.contains("0x"));
+            prop_assert_eq!(shape.segwit, ["1q", "1p", "c1"].iter().any(|hint| lower.contains(hint)));
+            prop_assert_eq!(
+                shape.messenger_link,
+                [".me/", "lin.ee/", "whatsapp.com/"].iter().any(|hint| lower.contains(hint))
+            );
         }
     }
 

@@ -13,7 +13,7 @@ pub mod lexicon;
 pub mod model;
 pub mod text;
 
-pub use analyze::{Analysis, AnalyzeSummary, Analyzer, analyze_jsonl};
+pub use analyze::{Analysis, AnalyzeSummary, Analyzer, Mode, analyze_jsonl, process_jsonl};
 pub use eval::{EvalOptions, evaluate, load_case, load_messages, train_on_dirs};
 pub use extract::{Context, Indicator, IndicatorKind, extract, registrable_domain};
 pub use lexicon::{Label, ScamType, Stage};

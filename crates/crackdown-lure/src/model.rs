@@ -10,6 +10,7 @@
 //! each): fine for SMS-sized corpora, not meant for millions of e-mails.
 
 use std::io::{Read, Write};
+use std::sync::LazyLock;
 
 use crate::extract::{Context, Indicator, IndicatorKind, extract};
 use crate::lexicon::{Cue, Label, Lexicon, ScamType};
@@ -76,6 +77,33 @@ const NS_CHARS: u8 = 2;
 const NS_WORD: u8 = 10;
 const NS_PAIR: u8 = 11;
 const NS_FLAG: u8 = 20;
+
+/// `(is_alphabetic, is_uppercase)` of a character. Thai, Burmese and CJK
+/// text makes the standard library's table search a noticeable share of
+/// featurizing, so the Basic Multilingual Plane is looked up in bitsets built
+/// once from the same functions.
+fn letter_case(character: char) -> (bool, bool) {
+    const BMP: usize = 0x1_0000;
+    static TABLES: LazyLock<(Vec<u64>, Vec<u64>)> = LazyLock::new(|| {
+        let (mut alphabetic, mut uppercase) = (vec![0u64; BMP / 64], vec![0u64; BMP / 64]);
+        for character in (0..BMP as u32).filter_map(char::from_u32) {
+            let code = character as usize;
+            alphabetic[code / 64] |= u64::from(character.is_alphabetic()) << (code % 64);
+            uppercase[code / 64] |= u64::from(character.is_uppercase()) << (code % 64);
+        }
+        (alphabetic, uppercase)
+    });
+    if character.is_ascii() {
+        return (character.is_ascii_alphabetic(), character.is_ascii_uppercase());
+    }
+    let code = character as usize;
+    if code >= BMP {
+        return (character.is_alphabetic(), character.is_uppercase());
+    }
+    let (alphabetic, uppercase) = &*TABLES;
+    let bit = |table: &[u64]| table[code / 64] >> (code % 64) & 1 == 1;
+    (bit(alphabetic), bit(uppercase))
+}
 
 /// Turns a message into features. `bits` sets the number of buckets (2^bits).
 ///
@@ -170,9 +198,10 @@ pub fn featurize<'a>(text: &str, context: &Context, lexicon: &'a Lexicon, bits: 
     }
     let (mut letters, mut upper, mut caps_words, mut run) = (0usize, 0usize, 0usize, 0usize);
     for character in text.chars() {
-        if character.is_alphabetic() {
+        let (alphabetic, uppercase) = letter_case(character);
+        if alphabetic {
             letters += 1;
-            if character.is_uppercase() {
+            if uppercase {
                 upper += 1;
                 run += 1;
                 continue;
@@ -548,6 +577,13 @@ pub fn train(samples: impl Iterator<Item = Sample>, options: &TrainOptions) -> M
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn letter_case_tables_agree_with_the_standard_library() {
+        for character in (0..0x11_0000).filter_map(char::from_u32) {
+            assert_eq!(letter_case(character), (character.is_alphabetic(), character.is_uppercase()), "{character:?}");
+        }
+    }
 
     fn sample(text: &str, label: Label) -> Sample {
         Sample { text: text.to_owned(), label, scam_type: None, context: Context::none(), group: 0 }

@@ -444,6 +444,10 @@ pub struct AnalyzeArgs {
     /// With --eml: brand domains to protect, one a line (`#` comments); look-alikes are flagged.
     #[arg(long, requires = "eml")]
     pub protected_domains: Option<PathBuf>,
+    /// Extraction only: write {"id", "indicators"} per line and skip classification, for
+    /// pipelines that need no label, scam type or stage.
+    #[arg(long, conflicts_with_all = ["eml", "model"])]
+    pub indicators_only: bool,
 }
 
 #[derive(Args)]

@@ -15,8 +15,8 @@ use crackdown_evidence::auth::{AuthResults, Authenticator, Verdict, envelope_fro
 use crackdown_evidence::mail::MailLimits;
 use crackdown_evidence::mail::source::mail_sources;
 use crackdown_lure::{
-    Analysis, Analyzer, Context, EvalOptions, Label, Model, ScamType, TrainOptions, analyze_jsonl, evaluate, load_case,
-    train_on_dirs,
+    Analysis, Analyzer, Context, EvalOptions, Label, Mode, Model, ScamType, TrainOptions, evaluate, load_case,
+    process_jsonl, train_on_dirs,
 };
 use serde::Serialize;
 
@@ -50,8 +50,16 @@ pub fn analyze(args: &AnalyzeArgs) -> anyhow::Result<ExitCode> {
         Box::new(BufReader::with_capacity(1 << 20, file))
     };
     let output = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-    let summary = analyze_jsonl(input, output, &analyzer).with_context(|| format!("analysing {name}"))?;
-    if std::io::stderr().is_terminal() || summary.errors > 0 || summary.lossy_lines > 0 {
+    let mode = if args.indicators_only { Mode::IndicatorsOnly } else { Mode::Full };
+    let summary = process_jsonl(input, output, &analyzer, mode).with_context(|| format!("analysing {name}"))?;
+    if mode == Mode::IndicatorsOnly {
+        if std::io::stderr().is_terminal() || summary.errors > 0 || summary.lossy_lines > 0 {
+            eprintln!(
+                "{name}: {} lines, bad lines {}, not UTF-8 (decoded lossily) {}",
+                summary.lines, summary.errors, summary.lossy_lines
+            );
+        }
+    } else if std::io::stderr().is_terminal() || summary.errors > 0 || summary.lossy_lines > 0 {
         eprintln!(
             "{name}: {} lines: scam {}, spam {}, ham {}, bad lines {}, not UTF-8 (decoded lossily) {}",
             summary.lines, summary.scam, summary.spam, summary.ham, summary.errors, summary.lossy_lines
