@@ -68,13 +68,27 @@ async function openCampaign(page, id) {
 
 /// Clicks a node where it is drawn, as a person would.
 async function clickNode(page, nodeId) {
-  await page.locator('#campaign-graph').scrollIntoViewIfNeeded();
+  // The whole graph in view: a long side panel may have pushed part of it out.
+  await page.evaluate(() => document.querySelector('#campaign-graph').scrollIntoView({ block: 'center' }));
   const box = await page.locator('#campaign-graph').boundingBox();
   const at = await page.evaluate((id) => {
     const { cy } = window.crackdownGraph;
     const node = cy.getElementById(id);
-    cy.zoom(2);
-    cy.center(node);
+    // Zoom in until no other node is drawn over the spot, as a person would.
+    const covered = () => {
+      const { x, y } = node.renderedPosition();
+      return cy.nodes().some((other) => {
+        if (other.same(node)) return false;
+        const box = other.renderedBoundingBox({ includeLabels: false });
+        return x >= box.x1 && x <= box.x2 && y >= box.y1 && y <= box.y2;
+      });
+    };
+    let zoom = 2;
+    do {
+      cy.zoom(zoom);
+      cy.center(node);
+      zoom *= 2;
+    } while (covered() && zoom <= 64);
     return node.renderedPosition();
   }, nodeId);
   await page.mouse.click(box.x + at.x, box.y + at.y);
@@ -193,7 +207,8 @@ describe('campaigns on the demo case', () => {
     const { body: graph } = await api('analyst', `/api/v1/campaigns/${small.id}/graph`);
     const page = await signedIn('analyst');
     await openCampaign(page, small.id);
-    await page.locator('#campaign-graph').scrollIntoViewIfNeeded();
+    // The whole graph in view: a long side panel may have pushed part of it out.
+  await page.evaluate(() => document.querySelector('#campaign-graph').scrollIntoView({ block: 'center' }));
     const box = await page.locator('#campaign-graph').boundingBox();
     const edge = graph.edges[0];
     const at = await page.evaluate((id) => window.crackdownGraph.cy.getElementById(id).renderedMidpoint(), edge.id);
