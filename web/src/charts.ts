@@ -112,3 +112,26 @@ export function everyDay(days: { day: string; value: number; text?: string }[]):
   }
   return bars;
 }
+
+/// Bars over a whole period: one per day when it spans at most 180 days,
+/// else one per week (Monday first, at most the last five years), so a
+/// campaign running for years shows its whole course, not only its tail.
+export function overTime(days: { day: string; value: number; text?: string }[]): { bars: Bar[]; per: 'day' | 'week' } {
+  const first = days[0]?.day;
+  const last = days[days.length - 1]?.day;
+  if (!first || !last) return { bars: [], per: 'day' };
+  const end = Date.parse(`${last}T00:00:00Z`);
+  if (end - Date.parse(`${first}T00:00:00Z`) < 180 * 86_400_000) return { bars: everyDay(days), per: 'day' };
+  const weekOf = (at: number) => at - ((new Date(at).getUTCDay() + 6) % 7) * 86_400_000;
+  const start = Math.max(weekOf(Date.parse(`${first}T00:00:00Z`)), weekOf(end) - 259 * 7 * 86_400_000);
+  const sums = new Map<number, number>();
+  for (const day of days) {
+    const week = weekOf(Date.parse(`${day.day}T00:00:00Z`));
+    if (week >= start) sums.set(week, (sums.get(week) ?? 0) + day.value);
+  }
+  const bars: Bar[] = [];
+  for (let week = start; week <= end; week += 7 * 86_400_000) {
+    bars.push({ label: new Date(week).toISOString().slice(0, 10), value: sums.get(week) ?? 0 });
+  }
+  return { bars, per: 'week' };
+}

@@ -7,7 +7,7 @@
 import { api, ok } from '../api/client';
 import type { PageContext } from '../app';
 import { navigate } from '../app';
-import { columns, everyDay } from '../charts';
+import { columns, overTime } from '../charts';
 import { h, replace } from '../dom';
 import { TYPE_COLOURS, drawGraph, edgeTooltips, type GraphNode, type GraphPayload } from '../graph';
 import { alertBox, money, tlpBadge, when } from '../widgets';
@@ -259,6 +259,12 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
   const lossDaysBy = new Map<string, number>();
   for (const day of lossDays) for (const code of Object.keys(day.loss)) lossDaysBy.set(code, (lossDaysBy.get(code) ?? 0) + 1);
   const currency = [...lossDaysBy.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+  const reportBars = overTime(payload.timeline.map((day) => ({ day: day.day, value: day.reports })));
+  const lossBars = overTime(
+    lossDays
+      .filter((day) => day.loss[currency] !== undefined)
+      .map((day) => ({ day: day.day, value: Number(day.loss[currency]), text: money(day.loss[currency], currency) })),
+  );
   const lossCodes = Object.keys(summary.loss);
   const lossTile =
     lossCodes.length > 2
@@ -299,16 +305,8 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
     h(
       'div',
       { class: 'grid' },
-      columns('Reports per day (UTC)', everyDay(payload.timeline.map((day) => ({ day: day.day, value: day.reports }))), 'reports'),
-      columns(
-        `Loss per day${currency ? ` (${currency})` : ''}`,
-        everyDay(
-          lossDays
-            .filter((day) => day.loss[currency] !== undefined)
-            .map((day) => ({ day: day.day, value: Number(day.loss[currency]), text: money(day.loss[currency], currency) })),
-        ),
-        'loss',
-      ),
+      columns(`Reports per ${reportBars.per} (UTC)`, reportBars.bars, 'reports'),
+      columns(`Loss per ${lossBars.per}${currency ? ` (${currency})` : ''}`, lossBars.bars, 'loss'),
     ),
   );
   for (const swatch of main.querySelectorAll<HTMLElement>('.swatch')) swatch.style.backgroundColor = swatch.dataset.colour ?? '';
