@@ -37,7 +37,7 @@ const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFracti
 export function columns(title: string, bars: Bar[], unit: string): HTMLElement {
   const width = 640;
   const height = 200;
-  const pad = { left: 36, right: 8, top: 10, bottom: 24 };
+  const pad = { left: 52, right: 8, top: 10, bottom: 24 };
   const max = Math.max(1, ...bars.map((bar) => bar.value));
   const step = (width - pad.left - pad.right) / Math.max(1, bars.length);
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', class: 'chart', 'aria-label': title });
