@@ -15,7 +15,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use crackdown_link::lookup::{MatchLevel, PublicAnswer, Query, QueryError, Sighting, public_answer, publishable};
+use crackdown_link::lookup::{
+    MatchLevel, PublicAnswer, Query, QueryError, Tally, public_answer_from_tally, publishable,
+};
 use crackdown_link::minhash::{Signature, text_hash};
 use crackdown_link::{
     Campaign, Feature, FeatureKind, HubList, HubReason, LinkConfig, LinkReport, Linker, ReportIndicator,
@@ -782,16 +784,18 @@ pub fn lookup_context(country: Option<&str>, language: Option<&str>) -> Context 
 /// A (kind, value) key of the link and lookup indexes.
 type Key = (String, String);
 
-/// Store keys and their match levels for a query.
-fn query_keys(query: &Query) -> (Vec<Key>, HashMap<Key, MatchLevel>) {
-    let mut levels: HashMap<Key, MatchLevel> = HashMap::new();
+/// The match levels, most specific first, as the store ranks keys.
+const LEVELS: [MatchLevel; 3] = [MatchLevel::Exact, MatchLevel::Host, MatchLevel::Domain];
+
+/// Store keys of a query, each with the rank of its most specific level.
+fn query_keys(query: &Query) -> Vec<(String, String, i64)> {
+    let mut ranks: HashMap<Key, i64> = HashMap::new();
     for (level, kind, value) in query.match_keys() {
-        let key = (kind.as_str().to_owned(), value);
-        let entry = levels.entry(key).or_insert(level);
-        *entry = (*entry).min(level);
+        let rank = LEVELS.iter().position(|known| *known == level).unwrap_or(LEVELS.len() - 1) as i64;
+        let entry = ranks.entry((kind.as_str().to_owned(), value)).or_insert(rank);
+        *entry = (*entry).min(rank);
     }
-    let keys = levels.keys().cloned().collect();
-    (keys, levels)
+    ranks.into_iter().map(|((kind, value), rank)| (kind, value, rank)).collect()
 }
 
 /// The public answer for a pasted value (see `crackdown_link::lookup`).
@@ -800,34 +804,29 @@ pub fn lookup(store: &Store, raw: &[u8], context: &Context) -> Result<PublicAnsw
 }
 
 /// The public answer for a query already recognized (servers parse first,
-/// so they can answer a repeated value from their cache).
+/// so they can answer a repeated value from their cache). The store adds
+/// the reports up (the index holds publishable reports only).
 pub fn lookup_parsed(store: &Store, query: &Query) -> Result<PublicAnswer, StoreError> {
-    let (keys, levels) = query_keys(query);
     let legitimate = store.known_legitimate(&vouching_keys(query))?;
-    let rows = if legitimate || !query.valid { Vec::new() } else { store.lookup_rows(&keys)? };
-    let mut first_of_text: HashMap<i64, i64> = HashMap::new();
-    for row in &rows {
-        let first = first_of_text.entry(row.text_key).or_insert(row.report_id);
-        *first = (*first).min(row.report_id);
+    if legitimate || !query.valid {
+        return Ok(public_answer_from_tally(query, Tally::default(), legitimate));
     }
-    // One sighting per report, at the most specific level it matched.
-    let mut by_report: BTreeMap<i64, Sighting> = BTreeMap::new();
-    for row in rows {
-        let level = levels.get(&(row.kind, row.value)).copied().unwrap_or(MatchLevel::Domain);
-        let sighting = by_report.entry(row.report_id).or_insert(Sighting {
-            report: row.report_id,
-            duplicate_of: first_of_text.get(&row.text_key).copied().filter(|&first| first != row.report_id),
-            // The index holds publishable reports only.
-            tlp: crackdown_model::Tlp::Clear,
-            consent_publish: true,
-            level,
-            received_at: row.received_at,
-            scam_type: row.scam_type,
-        });
-        sighting.level = sighting.level.min(level);
-    }
-    let sightings: Vec<Sighting> = by_report.into_values().collect();
-    Ok(public_answer(query, &sightings, legitimate))
+    let counted = store.lookup_tally(&query_keys(query))?;
+    let tally = Tally {
+        reports: u64::try_from(counted.reports).unwrap_or(0),
+        first_seen: counted.first_seen.map(|at| at.date_naive()),
+        last_seen: counted.last_seen.map(|at| at.date_naive()),
+        matched: counted
+            .best_rank
+            .and_then(|rank| usize::try_from(rank).ok())
+            .and_then(|rank| LEVELS.get(rank).copied()),
+        scam_types: counted
+            .scam_types
+            .into_iter()
+            .map(|(scam_type, count)| (scam_type, u64::try_from(count).unwrap_or(0)))
+            .collect(),
+    };
+    Ok(public_answer_from_tally(query, tally, legitimate))
 }
 
 /// How risky paying a beneficiary looks to the checking organisation.

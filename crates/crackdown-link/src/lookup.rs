@@ -216,10 +216,51 @@ pub struct PublicAnswer {
     pub advice: String,
 }
 
+/// What the publishable reports naming a query add up to, before
+/// bucketing: the store can count it in SQL (see [`public_answer_from_tally`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Distinct reports, an exact resubmission counted once.
+    pub reports: u64,
+    pub first_seen: Option<NaiveDate>,
+    pub last_seen: Option<NaiveDate>,
+    /// The most specific level at which a counted report matched.
+    pub matched: Option<MatchLevel>,
+    /// Counted reports per scam type.
+    pub scam_types: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    /// Adds up sightings: publishable ones only, each text once.
+    pub fn of(sightings: &[Sighting]) -> Tally {
+        let mut tally = Tally::default();
+        let mut counted: HashSet<ReportId> = HashSet::new();
+        for sighting in sightings.iter().filter(|s| publishable(s.tlp, s.consent_publish)) {
+            if !counted.insert(sighting.duplicate_of.unwrap_or(sighting.report)) {
+                continue;
+            }
+            let day = sighting.received_at.date_naive();
+            tally.first_seen = Some(tally.first_seen.map_or(day, |first| first.min(day)));
+            tally.last_seen = Some(tally.last_seen.map_or(day, |last| last.max(day)));
+            tally.matched = Some(tally.matched.map_or(sighting.level, |level| level.min(sighting.level)));
+            if let Some(scam_type) = &sighting.scam_type {
+                *tally.scam_types.entry(scam_type.clone()).or_default() += 1;
+            }
+        }
+        tally.reports = counted.len() as u64;
+        tally
+    }
+}
+
 /// What may be shown publicly about `query`, from the reports naming it.
 /// `known_legitimate`: the value is on the organisation's allow-list (a
 /// bank's real hotline), so reports quoting it are not counted against it.
 pub fn public_answer(query: &Query, sightings: &[Sighting], known_legitimate: bool) -> PublicAnswer {
+    public_answer_from_tally(query, Tally::of(sightings), known_legitimate)
+}
+
+/// [`public_answer`] from counts already added up.
+pub fn public_answer_from_tally(query: &Query, tally: Tally, known_legitimate: bool) -> PublicAnswer {
     let mut answer = PublicAnswer {
         query: query.query.clone(),
         kind: query.kind,
@@ -238,23 +279,12 @@ pub fn public_answer(query: &Query, sightings: &[Sighting], known_legitimate: bo
         answer.advice = advice(&answer);
         return answer;
     }
-    let mut counted: HashSet<ReportId> = HashSet::new();
-    let mut scam_types: BTreeMap<String, u64> = BTreeMap::new();
-    for sighting in sightings.iter().filter(|s| publishable(s.tlp, s.consent_publish)) {
-        if !counted.insert(sighting.duplicate_of.unwrap_or(sighting.report)) {
-            continue;
-        }
-        let day = sighting.received_at.date_naive();
-        answer.first_seen = Some(answer.first_seen.map_or(day, |first| first.min(day)));
-        answer.last_seen = Some(answer.last_seen.map_or(day, |last| last.max(day)));
-        answer.matched = Some(answer.matched.map_or(sighting.level, |level| level.min(sighting.level)));
-        if let Some(scam_type) = &sighting.scam_type {
-            *scam_types.entry(scam_type.clone()).or_default() += 1;
-        }
-    }
-    answer.reported = !counted.is_empty();
-    answer.reports = bucket(counted.len() as u64);
-    answer.scam_types = scam_types.into_iter().map(|(scam_type, count)| (scam_type, bucket(count))).collect();
+    answer.first_seen = tally.first_seen;
+    answer.last_seen = tally.last_seen;
+    answer.matched = tally.matched;
+    answer.reported = tally.reports > 0;
+    answer.reports = bucket(tally.reports);
+    answer.scam_types = tally.scam_types.into_iter().map(|(scam_type, count)| (scam_type, bucket(count))).collect();
     answer.advice = advice(&answer);
     answer
 }

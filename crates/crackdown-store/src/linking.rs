@@ -69,15 +69,16 @@ pub struct BandCandidate {
     pub campaign_id: i64,
 }
 
-/// A report naming a looked-up value, as the public index keeps it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LookupRow {
-    pub kind: String,
-    pub value: String,
-    pub report_id: i64,
-    pub text_key: i64,
-    pub received_at: DateTime<Utc>,
-    pub scam_type: Option<String>,
+/// The publishable reports naming a looked-up value, added up.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LookupTally {
+    /// Distinct reports, an exact resubmission counted once.
+    pub reports: i64,
+    pub first_seen: Option<DateTime<Utc>>,
+    pub last_seen: Option<DateTime<Utc>>,
+    /// The lowest rank of the keys a counted report matched.
+    pub best_rank: Option<i64>,
+    pub scam_types: Vec<(String, i64)>,
 }
 
 /// A report the checking organisation may read that names a beneficiary.
@@ -547,31 +548,49 @@ impl Store {
         })
     }
 
-    /// Publishable reports naming any of `keys` (kind, value). Public: the
-    /// index holds nothing a victim wrote.
-    pub fn lookup_rows(&self, keys: &[(String, String)]) -> Result<Vec<LookupRow>, StoreError> {
+    /// What the publishable reports naming any of `keys` add up to, counted
+    /// in SQL so a value named by thousands of reports is one answer row:
+    /// each text once (its first report), the dates and scam types of those,
+    /// and the lowest rank (the caller's match level) at which one matched.
+    /// `keys` are (kind, value, rank).
+    pub fn lookup_tally(&self, keys: &[(String, String, i64)]) -> Result<LookupTally, StoreError> {
+        let mut tally = LookupTally::default();
         if keys.is_empty() {
-            return Ok(Vec::new());
+            return Ok(tally);
         }
-        let mut query =
-            Query::new("SELECT kind, value, report_id, text_key, received_at, scam_type FROM lookup_index WHERE ");
-        let pairs = pairs_condition(&mut query, "kind", "value", keys);
-        query.push(&pairs);
-        query.push(" LIMIT 100000");
+        let pairs: Vec<(String, String)> = keys.iter().map(|(kind, value, _)| (kind.clone(), value.clone())).collect();
+        let counted = |query: &mut Query| {
+            let outer = pairs_condition(query, "h.kind", "h.value", &pairs);
+            let inner = pairs_condition(query, "o.kind", "o.value", &pairs);
+            format!(
+                " FROM lookup_index h WHERE {outer} AND h.report_id IN \
+                 (SELECT MIN(o.report_id) FROM lookup_index o WHERE {inner} GROUP BY o.text_key)"
+            )
+        };
+        let mut totals =
+            Query::new("SELECT COUNT(DISTINCT h.report_id), MIN(h.received_at), MAX(h.received_at), MIN(CASE");
+        for (kind, value, rank) in keys {
+            let (kind, value, rank) = (totals.param(kind.as_str()), totals.param(value.as_str()), totals.param(*rank));
+            totals.push(&format!(" WHEN h.kind = {kind} AND h.value = {value} THEN CAST({rank} AS BIGINT)"));
+        }
+        totals.push(" END)");
+        let from = counted(&mut totals);
+        totals.push(&from);
+        let mut types = Query::new("SELECT h.scam_type, COUNT(DISTINCT h.report_id)");
+        let from = counted(&mut types);
+        types.push(&from);
+        types.push(" AND h.scam_type IS NOT NULL GROUP BY h.scam_type");
         self.pool.with(|conn| {
-            conn.query(&query.sql, &query.params)?
-                .iter()
-                .map(|row| {
-                    Ok(LookupRow {
-                        kind: row.text(0)?,
-                        value: row.text(1)?,
-                        report_id: row.int(2)?,
-                        text_key: row.int(3)?,
-                        received_at: from_ms(row.int(4)?)?,
-                        scam_type: row.opt_text(5)?,
-                    })
-                })
-                .collect()
+            if let Some(row) = conn.query_one(&totals.sql, &totals.params)? {
+                tally.reports = row.int(0)?;
+                tally.first_seen = row.opt_int(1)?.map(from_ms).transpose()?;
+                tally.last_seen = row.opt_int(2)?.map(from_ms).transpose()?;
+                tally.best_rank = row.opt_int(3)?;
+            }
+            for row in conn.query(&types.sql, &types.params)? {
+                tally.scam_types.push((row.text(0)?, row.int(1)?));
+            }
+            Ok(tally)
         })
     }
 

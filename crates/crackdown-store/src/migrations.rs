@@ -30,10 +30,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(7, "0007_watchlists"),
     migration!(8, "0008_typology_hits"),
     migration!(9, "0009_report_country"),
+    migration!(10, "0010_lookup_tally"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 
 /// Applies every migration the database lacks, refusing a database written
 /// by a newer crackdown rather than guessing at its schema.
