@@ -17,7 +17,7 @@ use crackdown_lure::extract::{Context, IndicatorKind, normalize_phone, normalize
 use crackdown_model::Tlp;
 use serde::Serialize;
 
-use crate::features::url_host_and_path;
+use crate::features::{HubList, url_host_and_path};
 use crate::linker::ReportId;
 
 /// Longest accepted query, in bytes.
@@ -139,6 +139,13 @@ impl Query {
             IndicatorKind::Domain => Some(self.normalized.clone()),
             _ => None,
         };
+        // A link on a shortener, a messenger host, webmail or a big platform
+        // says nothing about other links there: match it exactly only.
+        let registrable = host.as_deref().and_then(crackdown_lure::registrable_domain);
+        let hub = registrable.as_deref().is_some_and(|domain| HubList::new([], []).domain(domain).is_some());
+        if kind == IndicatorKind::Url && hub {
+            return keys;
+        }
         if let Some(host) = host {
             keys.push((MatchLevel::Host, IndicatorKind::Domain, host.clone()));
             if let Some(domain) = crackdown_lure::registrable_domain(&host)
@@ -324,6 +331,14 @@ fn advice(answer: &PublicAnswer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_on_a_hub_host_matches_only_itself() {
+        let shortened = parse("hxxps://bit[.]ly/3xYzAbc", None);
+        assert_eq!(shortened.match_keys().len(), 1, "{:?}", shortened.match_keys());
+        let site = parse("https://www.thai-post-fee.top/pay", None);
+        assert_eq!(site.match_keys().len(), 3, "{:?}", site.match_keys());
+    }
 
     fn parse(text: &str, language: Option<&str>) -> Query {
         let context = Context { country: None, language: language.map(str::to_owned) };
