@@ -12,22 +12,15 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BIN, ENV, launchChromium } from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = process.env.CRACKDOWN_BIN ?? resolve(here, '../../target/debug/crackdown');
 const SHOTS = process.env.CRACKDOWN_SCREENSHOTS ?? resolve(here, '../test-output');
-const BROWSER = process.env.CRACKDOWN_CHROMIUM ?? '/usr/bin/chromium';
 
 /// Budgets of the 5,000-node test: generous for a loaded 2-core machine,
 /// far below what a frozen page takes.
 const LAYOUT_BUDGET_MS = 10_000;
 const MEDIAN_FRAME_BUDGET_MS = 100;
-
-const ENV = { ...process.env };
-delete ENV.CRACKDOWN_DATABASE_URL;
-delete ENV.CRACKDOWN_DATA;
-delete ENV.CRACKDOWN_PUBLIC_URL;
 
 let server;
 let origin;
@@ -113,19 +106,7 @@ before(async () => {
     });
     server.on('exit', (code) => reject(new Error(`demo exited ${code}: ${seen}`)));
   });
-  browser = await chromium.launch({
-    executablePath: BROWSER,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--host-resolver-rules=MAP localhost 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -10,12 +10,10 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BIN, ENV, launchChromium } from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = process.env.CRACKDOWN_BIN ?? resolve(here, '../../target/debug/crackdown');
 const SHOTS = process.env.CRACKDOWN_SCREENSHOTS ?? resolve(here, '../test-output');
-const BROWSER = process.env.CRACKDOWN_CHROMIUM ?? '/usr/bin/chromium';
 
 const MULE = 'GB82WEST12345698765432';
 const LEDGER = `tx_id,timestamp,from_account,to_account,amount,currency,channel
@@ -39,11 +37,6 @@ const REPORTS = [
   { id: 'p1', text: `I paid 5000 baht to the agent's account GB82 WEST 1234 5698 7654 32 for the investment and he vanished.`, tlp: 'amber', loss_amount: '5750.25', loss_currency: 'THB', language: 'th' },
   { id: 'p2', text: 'Romance scam: he asked for 1,200 USD for a flight ticket via gift cards.', tlp: 'amber', loss_amount: '1200', loss_currency: 'USD', language: 'my' },
 ];
-
-const ENV = { ...process.env };
-delete ENV.CRACKDOWN_DATABASE_URL;
-delete ENV.CRACKDOWN_DATA;
-delete ENV.CRACKDOWN_PUBLIC_URL;
 
 let server;
 let origin;
@@ -125,10 +118,7 @@ before(async () => {
     });
     server.on('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
   });
-  browser = await chromium.launch({
-    executablePath: BROWSER,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--host-resolver-rules=MAP localhost 127.0.0.1'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -10,12 +10,10 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BIN, ENV, launchChromium } from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = process.env.CRACKDOWN_BIN ?? resolve(here, '../../target/debug/crackdown');
 const SHOTS = process.env.CRACKDOWN_SCREENSHOTS ?? resolve(here, '../test-output');
-const BROWSER = process.env.CRACKDOWN_CHROMIUM ?? '/usr/bin/chromium';
 
 const REPORTS = [
   { id: 'r1', text: 'Investment mentor on WhatsApp +66 81 234 5678 asked me to deposit USDT to TXs9pZ1wQ7mV2aB3cD4eF5gH6jK7LmN8pQ. I lost everything.', tlp: 'green', loss_amount: '25000', loss_currency: 'THB', language: 'en' },
@@ -31,11 +29,6 @@ let origin;
 let data;
 let browser;
 let token;
-
-const ENV = { ...process.env };
-delete ENV.CRACKDOWN_DATABASE_URL;
-delete ENV.CRACKDOWN_DATA;
-delete ENV.CRACKDOWN_PUBLIC_URL;
 
 function cli(...args) {
   return execFileSync(BIN, ['--data', data, ...args], { encoding: 'utf8', env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -93,19 +86,7 @@ before(async () => {
     });
     server.on('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
   });
-  browser = await chromium.launch({
-    executablePath: BROWSER,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--host-resolver-rules=MAP localhost 127.0.0.1',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -9,17 +9,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BIN, ENV, launchChromium } from './browser.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BIN = process.env.CRACKDOWN_BIN ?? resolve(here, '../../target/debug/crackdown');
 const SHOTS = process.env.CRACKDOWN_SCREENSHOTS ?? resolve(here, '../test-output');
-const BROWSER = process.env.CRACKDOWN_CHROMIUM ?? '/usr/bin/chromium';
-const ENV = { ...process.env };
-delete ENV.CRACKDOWN_DATABASE_URL;
-delete ENV.CRACKDOWN_DATA;
-delete ENV.CRACKDOWN_PUBLIC_URL;
-
 let data;
 let server;
 let origin;
@@ -49,11 +42,7 @@ before(async () => {
     });
     server.on('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
   });
-  browser = await chromium.launch({
-    executablePath: BROWSER,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP localhost 127.0.0.1'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
