@@ -25,7 +25,7 @@ pub(crate) enum Value {
     Static(&'static str),
     /// A slice of a shared buffer (a bulk batch's text): binding many
     /// fields of one buffer costs a reference count, not an allocation each.
-    Shared(std::sync::Arc<str>, std::ops::Range<usize>),
+    Shared(std::sync::Arc<String>, std::ops::Range<usize>),
     Bool(bool),
     Bytes(Vec<u8>),
 }
@@ -119,6 +119,46 @@ pub(crate) enum Dialect {
     Postgres,
 }
 
+/// The shape of a bulk insert: `into` names the table and columns, the
+/// `fixed` parameters every row starts with ($1.. once per statement),
+/// `width` parameters of each row after them. Rows whose unique key
+/// (`skip_conflicts_on`) is already stored are skipped. The SQL parts are
+/// static, so a backend may key prepared statements by their address.
+pub(crate) struct RowInsert<'a> {
+    pub(crate) into: &'static str,
+    pub(crate) fixed: &'a [Value],
+    pub(crate) width: usize,
+    pub(crate) skip_conflicts_on: &'static str,
+}
+
+impl RowInsert<'_> {
+    /// The statement inserting `rows` rows, `$n` placeholders. `or_ignore`
+    /// writes SQLite's `INSERT OR IGNORE`, which (unlike an upsert clause)
+    /// cannot abort halfway, so SQLite keeps no statement journal for it.
+    pub(crate) fn sql(&self, rows: usize, or_ignore: bool) -> String {
+        use std::fmt::Write as _;
+        let mut sql = String::from(if or_ignore { "INSERT OR IGNORE INTO " } else { "INSERT INTO " });
+        sql.push_str(self.into);
+        sql.push_str(" VALUES ");
+        for row in 0..rows {
+            sql.push_str(if row > 0 { ",(" } else { "(" });
+            for fixed in 1..=self.fixed.len() {
+                let _ = write!(sql, "{}${fixed}", if fixed > 1 { "," } else { "" });
+            }
+            for column in 0..self.width {
+                let number = self.fixed.len() + row * self.width + column + 1;
+                let comma = if self.fixed.is_empty() && column == 0 { "" } else { "," };
+                let _ = write!(sql, "{comma}${number}");
+            }
+            sql.push(')');
+        }
+        if !or_ignore {
+            let _ = write!(sql, " ON CONFLICT {} DO NOTHING", self.skip_conflicts_on);
+        }
+        sql
+    }
+}
+
 /// A database connection of either backend.
 pub(crate) trait Conn: Send {
     fn dialect(&self) -> Dialect;
@@ -126,6 +166,11 @@ pub(crate) trait Conn: Send {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
     /// Runs a query and collects its rows.
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    /// Inserts the rows of `values` (`insert.width` values each) with one
+    /// statement and returns how many were stored (fewer when the conflict
+    /// clause skipped some). SQLite binds their text in place instead of
+    /// copying each field.
+    fn insert_run(&mut self, insert: &RowInsert<'_>, values: &[Value]) -> Result<u64, StoreError>;
     /// Runs several statements separated by semicolons, without parameters.
     fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
     fn begin(&mut self) -> Result<(), StoreError>;

@@ -6,7 +6,7 @@ use std::error::Error;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls, Statement};
 
-use super::{Conn, Dialect, Row, Value};
+use super::{Conn, Dialect, Row, RowInsert, Value};
 use crate::StoreError;
 
 pub(crate) struct PostgresConn {
@@ -104,6 +104,13 @@ impl Conn for PostgresConn {
         let statement = self.prepare(sql)?;
         let rows = self.client.query(&statement, &Self::params(params)).map_err(db_error)?;
         rows.iter().map(read_row).collect()
+    }
+
+    fn insert_run(&mut self, insert: &RowInsert<'_>, values: &[Value]) -> Result<u64, StoreError> {
+        let statement = self.prepare(&insert.sql(values.len() / insert.width.max(1), false))?;
+        let params: Vec<&(dyn ToSql + Sync)> =
+            insert.fixed.iter().chain(values).map(|value| value as &(dyn ToSql + Sync)).collect();
+        self.client.execute(&statement, &params).map_err(db_error)
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {

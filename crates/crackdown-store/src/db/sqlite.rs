@@ -1,13 +1,20 @@
 //! The embedded default: one SQLite database file in WAL mode.
 
+use std::ffi::{CStr, c_int};
 use std::path::Path;
 
+use rusqlite::ffi;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
-use super::{Conn, Dialect, Row, Value};
+use super::{Conn, Dialect, Row, RowInsert, Value};
 use crate::StoreError;
 
 pub(crate) struct SqliteConn {
+    /// Bulk inserts prepared through the C interface, by statement shape
+    /// (the address of a [`RowInsert`]'s static table and columns, its fixed
+    /// and row widths, and its row count).
+    /// Declared before `conn`, so they are finalized before it closes.
+    inserts: std::collections::HashMap<(usize, usize, usize, usize), RawStatement>,
     conn: rusqlite::Connection,
 }
 
@@ -37,7 +44,117 @@ impl SqliteConn {
         )
         .map_err(db_error)?;
         conn.set_prepared_statement_cache_capacity(64);
-        Ok(SqliteConn { conn })
+        Ok(SqliteConn { inserts: std::collections::HashMap::new(), conn })
+    }
+}
+
+/// A statement prepared through SQLite's C interface, for bulk inserts:
+/// rusqlite binds every text as a copy (`SQLITE_TRANSIENT`), which costs
+/// an allocation, a copy and a free per field; here text is bound in place.
+/// Finalized on drop, which also releases every binding.
+struct RawStatement {
+    db: *mut ffi::sqlite3,
+    statement: *mut ffi::sqlite3_stmt,
+}
+
+impl RawStatement {
+    fn prepare(conn: &rusqlite::Connection, sql: &str) -> Result<RawStatement, StoreError> {
+        let length = c_int::try_from(sql.len()).map_err(|_| StoreError::Database("statement too long".into()))?;
+        // SAFETY: the handle is the open connection `conn`, which outlives the
+        // statement (both live inside one `insert_rows` call).
+        let db = unsafe { conn.handle() };
+        let mut statement = std::ptr::null_mut();
+        // SAFETY: `sql` is valid for `length` bytes; SQLite writes the statement pointer.
+        let code =
+            unsafe { ffi::sqlite3_prepare_v2(db, sql.as_ptr().cast(), length, &mut statement, std::ptr::null_mut()) };
+        if code != ffi::SQLITE_OK || statement.is_null() {
+            return Err(raw_error(db, code));
+        }
+        Ok(RawStatement { db, statement })
+    }
+
+    /// Binds `value` to parameter `index` (1-based). Text and bytes are bound
+    /// in place (`SQLITE_STATIC`).
+    ///
+    /// # Safety
+    /// `value` must stay alive and unchanged until the parameter is bound
+    /// again or the statement is finalized.
+    unsafe fn bind(&mut self, index: c_int, value: &Value) -> Result<(), StoreError> {
+        let text = |bytes: &[u8]| -> Result<(*const std::ffi::c_char, c_int), StoreError> {
+            let length =
+                c_int::try_from(bytes.len()).map_err(|_| StoreError::Database("value too long to bind".into()))?;
+            Ok((bytes.as_ptr().cast(), length))
+        };
+        // SAFETY: `self.statement` is a live prepared statement; the caller
+        // keeps borrowed text alive as the contract above says.
+        let code = unsafe {
+            match value {
+                Value::Null => ffi::sqlite3_bind_null(self.statement, index),
+                Value::Int(number) => ffi::sqlite3_bind_int64(self.statement, index, *number),
+                Value::Bool(flag) => ffi::sqlite3_bind_int64(self.statement, index, i64::from(*flag)),
+                Value::Text(_) | Value::Static(_) | Value::Shared(..) => {
+                    let bytes = match value {
+                        Value::Text(owned) => owned.as_bytes(),
+                        Value::Static(code) => code.as_bytes(),
+                        Value::Shared(buffer, range) => buffer.as_bytes().get(range.clone()).unwrap_or_default(),
+                        _ => &[],
+                    };
+                    let (pointer, length) = text(bytes)?;
+                    ffi::sqlite3_bind_text(self.statement, index, pointer, length, ffi::SQLITE_STATIC())
+                }
+                Value::Bytes(bytes) => {
+                    let (pointer, length) = text(bytes)?;
+                    ffi::sqlite3_bind_blob(self.statement, index, pointer.cast(), length, ffi::SQLITE_STATIC())
+                }
+            }
+        };
+        if code == ffi::SQLITE_OK { Ok(()) } else { Err(raw_error(self.db, code)) }
+    }
+
+    /// Forgets every binding, so no pointer into the caller's values outlives the call.
+    fn clear_bindings(&mut self) {
+        // SAFETY: a live statement.
+        unsafe {
+            ffi::sqlite3_clear_bindings(self.statement);
+        }
+    }
+
+    /// Runs the statement once; returns the rows it changed.
+    fn step(&mut self) -> Result<u64, StoreError> {
+        // SAFETY: a live statement on a live connection, stepped and reset on this thread.
+        unsafe {
+            let code = ffi::sqlite3_step(self.statement);
+            let changed = ffi::sqlite3_changes64(self.db);
+            ffi::sqlite3_reset(self.statement);
+            if code == ffi::SQLITE_DONE || code == ffi::SQLITE_ROW {
+                Ok(u64::try_from(changed).unwrap_or(0))
+            } else {
+                Err(raw_error(self.db, code))
+            }
+        }
+    }
+}
+
+// SAFETY: a statement moves between threads with its connection (a pooled
+// `SqliteConn`), never used by two at once; SQLite is built thread-safe.
+unsafe impl Send for RawStatement {}
+
+impl Drop for RawStatement {
+    fn drop(&mut self) {
+        // SAFETY: finalized exactly once; the bindings die with it.
+        unsafe {
+            ffi::sqlite3_finalize(self.statement);
+        }
+    }
+}
+
+fn raw_error(db: *mut ffi::sqlite3, code: c_int) -> StoreError {
+    // SAFETY: sqlite3_errmsg returns a NUL-terminated string owned by the connection.
+    let message = unsafe { CStr::from_ptr(ffi::sqlite3_errmsg(db)) }.to_string_lossy().into_owned();
+    if code & 0xff == ffi::SQLITE_CONSTRAINT {
+        StoreError::Conflict(message)
+    } else {
+        StoreError::Database(format!("{message} (SQLite code {code})"))
     }
 }
 
@@ -97,6 +214,30 @@ impl Conn for SqliteConn {
             collected.push(Row(values));
         }
         Ok(collected)
+    }
+
+    fn insert_run(&mut self, insert: &RowInsert<'_>, values: &[Value]) -> Result<u64, StoreError> {
+        let width = insert.width.max(1);
+        let rows = values.len() / width;
+        let key = (insert.into.as_ptr() as usize, insert.fixed.len(), width, rows);
+        let statement = match self.inserts.entry(key) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(RawStatement::prepare(&self.conn, &sqlite_sql(&insert.sql(rows, true)))?)
+            }
+        };
+        let mut bound = Ok(());
+        for (index, value) in insert.fixed.iter().chain(values).enumerate() {
+            // SAFETY: `insert.fixed` and `values` outlive this call, and every
+            // binding is cleared below before it returns.
+            bound = unsafe { statement.bind(c_int::try_from(index + 1).unwrap_or(c_int::MAX), value) };
+            if bound.is_err() {
+                break;
+            }
+        }
+        let stored = bound.and_then(|()| statement.step());
+        statement.clear_bindings();
+        stored
     }
 
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
