@@ -77,8 +77,8 @@ fn link_report(input: &LinkInput) -> LinkReport {
 }
 
 /// The public lookup keys of a publishable report: each value, and for
-/// links and domains their host and registrable domain. Never cards (the
-/// victim's own), never text.
+/// links and domains their host and registrable domain, for a WhatsApp
+/// number the phone. Never cards (the victim's own), never text.
 fn lookup_keys(input: &LinkInput) -> Vec<(String, String)> {
     if !publishable(input.tlp, input.consent_publish) {
         return Vec::new();
@@ -92,6 +92,11 @@ fn lookup_keys(input: &LinkInput) -> Vec<(String, String)> {
             Some(_) => None,
         };
         keys.push((kind.clone(), value.clone()));
+        // A WhatsApp number is a phone too: the phone key then holds every
+        // report a phone lookup counts (the store's answers rely on it).
+        if indicator_kind(kind) == Some(IndicatorKind::Whatsapp) && value.starts_with('+') {
+            keys.push((IndicatorKind::Phone.as_str().to_owned(), value.clone()));
+        }
         if let Some(host) = host {
             if let Some(domain) = crackdown_lure::registrable_domain(&host) {
                 keys.push(("domain".to_owned(), domain));

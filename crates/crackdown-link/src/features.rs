@@ -395,7 +395,7 @@ pub fn url_key(url: &str) -> String {
 /// their digits without trunk zeros.
 pub fn phone_key(phone: &str) -> String {
     if phone.starts_with('+')
-        && let Ok(number) = phonenumber::parse(None, phone)
+        && let Ok(number) = phonenumber::parse_with(crackdown_lure::phone_database(), None, phone)
     {
         return number.national().value().to_string();
     }

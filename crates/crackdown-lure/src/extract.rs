@@ -841,6 +841,25 @@ fn ipv6(clean: &str, offer: &mut impl FnMut(Candidate)) {
     }
 }
 
+/// libphonenumber's metadata compiles its patterns on first use into one
+/// shared cache of 100 entries. Reports name numbers of dozens of countries,
+/// and at 100 the patterns were compiled again and again (most of a public
+/// lookup's time went to the regex compiler); this leaves room for every
+/// pattern of the metadata, compiled once each as the countries come up.
+const PHONE_PATTERN_CACHE: usize = 8192;
+
+/// The phone metadata, its pattern cache widened once (see [`PHONE_PATTERN_CACHE`]).
+pub fn phone_database() -> &'static phonenumber::metadata::Database {
+    static WIDENED: std::sync::Once = std::sync::Once::new();
+    let database: &'static phonenumber::metadata::Database = &phonenumber::metadata::DATABASE;
+    WIDENED.call_once(|| {
+        let cache = database.cache();
+        let mut cache = cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.set_capacity(PHONE_PATTERN_CACHE);
+    });
+    database
+}
+
 /// A phone number in E.164 when it parses and validates, else its digits.
 pub fn normalize_phone(text: &str, region: Option<phonenumber::country::Id>) -> (String, bool) {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
@@ -852,8 +871,9 @@ pub fn normalize_phone(text: &str, region: Option<phonenumber::country::Id>) -> 
     } else {
         digits.clone()
     };
-    match phonenumber::parse(if international { None } else { region }, &candidate) {
-        Ok(number) if phonenumber::is_valid(&number) => {
+    let database = phone_database();
+    match phonenumber::parse_with(database, if international { None } else { region }, &candidate) {
+        Ok(number) if phonenumber::is_valid_with(database, &number) => {
             (number.format().mode(phonenumber::Mode::E164).to_string(), true)
         }
         _ if international => (candidate, false),

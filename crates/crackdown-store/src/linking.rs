@@ -224,7 +224,8 @@ impl LinkTx<'_> {
                 &[campaign.into(), now.into(), old.into()],
             )?;
         }
-        write_records(self.conn, std::slice::from_ref(record), &[(record.report_id, campaign)], self.now)
+        write_records(self.conn, std::slice::from_ref(record), &[(record.report_id, campaign)], self.now)?;
+        index_for_lookup(self.conn, record)
     }
 
     /// Moves reports to other campaigns (a campaign that fell apart).
@@ -306,7 +307,7 @@ fn inputs_by_id(conn: &mut dyn Conn, ids: &[i64]) -> Result<Vec<LinkInput>, Stor
     Ok(inputs)
 }
 
-/// Writes the index rows of reports and their campaign membership.
+/// Writes the link index rows of reports and their campaign membership.
 fn write_records(
     conn: &mut dyn Conn,
     records: &[LinkRecord],
@@ -345,6 +346,12 @@ fn write_records(
         .flat_map(|record| record.bands.iter().map(|&key| vec![key.into(), record.report_id.into()]))
         .collect();
     insert_rows(conn, "link_bands (band_key, report_id)", 2, " ON CONFLICT DO NOTHING", bands)?;
+    Ok(())
+}
+
+/// Writes the lookup index of many reports at once (a rebuild), then
+/// recomputes every key's answer from it.
+fn index_all_for_lookup(conn: &mut dyn Conn, records: &[LinkRecord]) -> Result<(), StoreError> {
     let lookup = records
         .iter()
         .flat_map(|record| {
@@ -360,13 +367,76 @@ fn write_records(
             })
         })
         .collect();
-    insert_rows(
-        conn,
-        "lookup_index (kind, value, report_id, text_key, received_at, scam_type)",
-        6,
-        " ON CONFLICT DO NOTHING",
-        lookup,
-    )?;
+    insert_rows(conn, LOOKUP_INDEX_COLUMNS, 6, " ON CONFLICT DO NOTHING", lookup)?;
+    summarize_lookup_index(conn)
+}
+
+const LOOKUP_INDEX_COLUMNS: &str = "lookup_index (kind, value, report_id, text_key, received_at, scam_type)";
+
+/// The first report of each text under each key: what the lookup counts.
+const FIRST_OF_EACH_TEXT: &str = "FROM lookup_index h JOIN (SELECT kind, value, MIN(report_id) AS report_id \
+     FROM lookup_index GROUP BY kind, value, text_key) f \
+     ON f.kind = h.kind AND f.value = h.value AND f.report_id = h.report_id";
+
+/// Recomputes the lookup's per-key answers from the whole index (after a
+/// rebuild or a batch of records): two grouped passes instead of a
+/// read-modify-write per key.
+fn summarize_lookup_index(conn: &mut dyn Conn) -> Result<(), StoreError> {
+    conn.batch(&format!(
+        "DELETE FROM lookup_summary; DELETE FROM lookup_summary_types; \
+         INSERT INTO lookup_summary (kind, value, reports, first_seen, last_seen) \
+         SELECT h.kind, h.value, COUNT(*), MIN(h.received_at), MAX(h.received_at) {FIRST_OF_EACH_TEXT} \
+         GROUP BY h.kind, h.value; \
+         INSERT INTO lookup_summary_types (kind, value, scam_type, reports) \
+         SELECT h.kind, h.value, h.scam_type, COUNT(*) {FIRST_OF_EACH_TEXT} \
+         WHERE h.scam_type IS NOT NULL GROUP BY h.kind, h.value, h.scam_type"
+    ))
+}
+
+/// Adds one report to the lookup index and, for each key whose text is new
+/// there, to that key's answer: a point read and two upserts per key, so
+/// the answer never has to be counted at lookup time.
+fn index_for_lookup(conn: &mut dyn Conn, record: &LinkRecord) -> Result<(), StoreError> {
+    let at = to_ms(record.received_at);
+    for (kind, value) in &record.lookup_keys {
+        let key = [Value::from(kind.as_str()), Value::from(value.as_str())];
+        let text_known = conn
+            .query_one(
+                "SELECT 1 FROM lookup_index WHERE kind = $1 AND value = $2 AND text_key = $3 LIMIT 1",
+                &[key[0].clone(), key[1].clone(), record.text_key.into()],
+            )?
+            .is_some();
+        let added = conn.execute(
+            &format!("INSERT INTO {LOOKUP_INDEX_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"),
+            &[
+                key[0].clone(),
+                key[1].clone(),
+                record.report_id.into(),
+                record.text_key.into(),
+                at.into(),
+                record.scam_type.clone().into(),
+            ],
+        )?;
+        if text_known || added == 0 {
+            continue;
+        }
+        conn.execute(
+            "INSERT INTO lookup_summary (kind, value, reports, first_seen, last_seen) VALUES ($1, $2, 1, $3, $3) \
+             ON CONFLICT (kind, value) DO UPDATE SET reports = lookup_summary.reports + 1, \
+             first_seen = CASE WHEN excluded.first_seen < lookup_summary.first_seen \
+                 THEN excluded.first_seen ELSE lookup_summary.first_seen END, \
+             last_seen = CASE WHEN excluded.last_seen > lookup_summary.last_seen \
+                 THEN excluded.last_seen ELSE lookup_summary.last_seen END",
+            &[key[0].clone(), key[1].clone(), at.into()],
+        )?;
+        if let Some(scam_type) = &record.scam_type {
+            conn.execute(
+                "INSERT INTO lookup_summary_types (kind, value, scam_type, reports) VALUES ($1, $2, $3, 1) \
+                 ON CONFLICT (kind, value, scam_type) DO UPDATE SET reports = lookup_summary_types.reports + 1",
+                &[key[0].clone(), key[1].clone(), scam_type.as_str().into()],
+            )?;
+        }
+    }
     Ok(())
 }
 
@@ -482,9 +552,11 @@ impl Store {
             conn.transaction(|conn| {
                 conn.batch(
                     "DELETE FROM campaign_members; DELETE FROM link_features; DELETE FROM link_bands; \
-                     DELETE FROM link_texts; DELETE FROM lookup_index",
+                     DELETE FROM link_texts; DELETE FROM lookup_index; DELETE FROM lookup_summary; \
+                     DELETE FROM lookup_summary_types",
                 )?;
-                write_records(conn, records, members, now)
+                write_records(conn, records, members, now)?;
+                index_all_for_lookup(conn, records)
             })
         })
     }
@@ -548,47 +620,48 @@ impl Store {
         })
     }
 
-    /// What the publishable reports naming any of `keys` add up to, counted
-    /// in SQL so a value named by thousands of reports is one answer row:
-    /// each text once (its first report), the dates and scam types of those,
-    /// and the lowest rank (the caller's match level) at which one matched.
-    /// `keys` are (kind, value, rank).
+    /// What the publishable reports naming any of `keys` add up to: each
+    /// text once (its first report), the dates and scam types of those, and
+    /// the lowest rank (the caller's match level) at which one matched.
+    /// `keys` are (kind, value, rank) of one query, which nest (a link within
+    /// its host within its registrable domain, a WhatsApp number within the
+    /// phone), so their union is the broadest key: the one with the most
+    /// reports. Read from the per-key answers kept as reports arrive, so a
+    /// value named by thousands of reports is one row.
     pub fn lookup_tally(&self, keys: &[(String, String, i64)]) -> Result<LookupTally, StoreError> {
         let mut tally = LookupTally::default();
         if keys.is_empty() {
             return Ok(tally);
         }
         let pairs: Vec<(String, String)> = keys.iter().map(|(kind, value, _)| (kind.clone(), value.clone())).collect();
-        let counted = |query: &mut Query| {
-            let outer = pairs_condition(query, "h.kind", "h.value", &pairs);
-            let inner = pairs_condition(query, "o.kind", "o.value", &pairs);
-            format!(
-                " FROM lookup_index h WHERE {outer} AND h.report_id IN \
-                 (SELECT MIN(o.report_id) FROM lookup_index o WHERE {inner} GROUP BY o.text_key)"
-            )
-        };
-        let mut totals =
-            Query::new("SELECT COUNT(DISTINCT h.report_id), MIN(h.received_at), MAX(h.received_at), MIN(CASE");
-        for (kind, value, rank) in keys {
-            let (kind, value, rank) = (totals.param(kind.as_str()), totals.param(value.as_str()), totals.param(*rank));
-            totals.push(&format!(" WHEN h.kind = {kind} AND h.value = {value} THEN CAST({rank} AS BIGINT)"));
-        }
-        totals.push(" END)");
-        let from = counted(&mut totals);
-        totals.push(&from);
-        let mut types = Query::new("SELECT h.scam_type, COUNT(DISTINCT h.report_id)");
-        let from = counted(&mut types);
-        types.push(&from);
-        types.push(" AND h.scam_type IS NOT NULL GROUP BY h.scam_type");
+        let mut query = Query::new("SELECT kind, value, reports, first_seen, last_seen FROM lookup_summary WHERE ");
+        let condition = pairs_condition(&mut query, "kind", "value", &pairs);
+        query.push(&condition);
         self.pool.with(|conn| {
-            if let Some(row) = conn.query_one(&totals.sql, &totals.params)? {
-                tally.reports = row.int(0)?;
-                tally.first_seen = row.opt_int(1)?.map(from_ms).transpose()?;
-                tally.last_seen = row.opt_int(2)?.map(from_ms).transpose()?;
-                tally.best_rank = row.opt_int(3)?;
+            let mut broadest: Option<(String, String)> = None;
+            for row in conn.query(&query.sql, &query.params)? {
+                let (kind, value, reports) = (row.text(0)?, row.text(1)?, row.int(2)?);
+                let rank = keys.iter().find(|(k, v, _)| *k == kind && *v == value).map(|(_, _, rank)| *rank);
+                tally.best_rank = match (tally.best_rank, rank) {
+                    (Some(best), Some(rank)) => Some(best.min(rank)),
+                    (best, rank) => best.or(rank),
+                };
+                if reports > tally.reports {
+                    tally.reports = reports;
+                    tally.first_seen = Some(from_ms(row.int(3)?)?);
+                    tally.last_seen = Some(from_ms(row.int(4)?)?);
+                    broadest = Some((kind, value));
+                }
             }
-            for row in conn.query(&types.sql, &types.params)? {
-                tally.scam_types.push((row.text(0)?, row.int(1)?));
+            if let Some((kind, value)) = broadest {
+                let types = conn.query(
+                    "SELECT scam_type, reports FROM lookup_summary_types WHERE kind = $1 AND value = $2 \
+                     ORDER BY scam_type",
+                    &[kind.into(), value.into()],
+                )?;
+                for row in types {
+                    tally.scam_types.push((row.text(0)?, row.int(1)?));
+                }
             }
             Ok(tally)
         })

@@ -43,8 +43,25 @@ fn generated_case_links_on_intake_like_a_rebuild(backend: Backend) {
         assert!(first.get(field).is_some(), "{field} missing in {first}");
     }
     assert_eq!(first.as_object().expect("object").len(), 8, "exactly the issue's fields: {first}");
+    // The public answers kept per key as reports arrive equal those
+    // recomputed from the whole index by a rebuild.
+    let truth = std::fs::read_to_string(case.join("truth").join("indicators.csv")).expect("truth");
+    let surfaces: Vec<&str> = truth
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split(',').nth(2))
+        .filter(|surface| !surface.is_empty() && !surface.contains('"'))
+        .step_by(7)
+        .take(40)
+        .collect();
+    let answers = |backend: &Backend| -> Vec<serde_json::Value> {
+        surfaces.iter().map(|surface| backend.json(&["lookup", surface, "--json"])).collect()
+    };
+    let before = answers(&backend);
+    assert!(before.iter().any(|answer| answer["reported"] == true), "some generated values are reported");
     let summary = backend.json(&["link", "--rebuild", "--json"]);
     assert_eq!(summary["reports"], imported["imported"], "{summary}");
+    assert_eq!(before, answers(&backend), "incremental and rebuilt lookup answers differ");
     let rebuilt = backend.json(&["campaigns", "list", "--json"]);
     assert_eq!(ids_of(&incremental), ids_of(&rebuilt));
     let id = first["id"].as_i64().expect("id").to_string();
