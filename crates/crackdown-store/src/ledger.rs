@@ -66,7 +66,8 @@ pub struct TransferBatch {
 
 impl TransferBatch {
     pub fn with_capacity(rows: usize) -> TransferBatch {
-        TransferBatch { text: String::with_capacity(rows * 64), rows: Vec::with_capacity(rows) }
+        // A generated or bank row's ids, accounts and channel take 60-90 bytes.
+        TransferBatch { text: String::with_capacity(rows * 96), rows: Vec::with_capacity(rows) }
     }
 
     fn span(&mut self, text: &str) -> Range<usize> {

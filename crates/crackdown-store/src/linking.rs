@@ -349,8 +349,9 @@ fn write_records(
     Ok(())
 }
 
-/// Writes the lookup index of many reports at once (a rebuild), then
-/// recomputes every key's answer from it.
+/// Writes the lookup index of many reports at once (a rebuild) and every
+/// key's answer, added up here from the records rather than by grouping
+/// the whole index in SQL.
 fn index_all_for_lookup(conn: &mut dyn Conn, records: &[LinkRecord]) -> Result<(), StoreError> {
     let lookup = records
         .iter()
@@ -368,30 +369,42 @@ fn index_all_for_lookup(conn: &mut dyn Conn, records: &[LinkRecord]) -> Result<(
         })
         .collect();
     insert_rows(conn, LOOKUP_INDEX_COLUMNS, 6, " ON CONFLICT DO NOTHING", lookup)?;
-    summarize_lookup_index(conn)
+    // The first report of each text under each key is what a lookup counts.
+    let mut first_of_text: HashMap<(&str, &str, i64), &LinkRecord> = HashMap::new();
+    for record in records {
+        for (kind, value) in &record.lookup_keys {
+            let first = first_of_text.entry((kind.as_str(), value.as_str(), record.text_key)).or_insert(record);
+            if record.report_id < first.report_id {
+                *first = record;
+            }
+        }
+    }
+    let mut answers: HashMap<(&str, &str), (i64, i64, i64)> = HashMap::new();
+    let mut types: HashMap<(&str, &str, &str), i64> = HashMap::new();
+    for ((kind, value, _), record) in first_of_text {
+        let at = to_ms(record.received_at);
+        let answer = answers.entry((kind, value)).or_insert((0, at, at));
+        *answer = (answer.0 + 1, answer.1.min(at), answer.2.max(at));
+        if let Some(scam_type) = &record.scam_type {
+            *types.entry((kind, value, scam_type.as_str())).or_default() += 1;
+        }
+    }
+    let summary = answers
+        .into_iter()
+        .map(|((kind, value), (reports, first, last))| {
+            vec![kind.into(), value.into(), reports.into(), first.into(), last.into()]
+        })
+        .collect();
+    insert_rows(conn, "lookup_summary (kind, value, reports, first_seen, last_seen)", 5, "", summary)?;
+    let types = types
+        .into_iter()
+        .map(|((kind, value, scam_type), reports)| vec![kind.into(), value.into(), scam_type.into(), reports.into()])
+        .collect();
+    insert_rows(conn, "lookup_summary_types (kind, value, scam_type, reports)", 4, "", types)?;
+    Ok(())
 }
 
 const LOOKUP_INDEX_COLUMNS: &str = "lookup_index (kind, value, report_id, text_key, received_at, scam_type)";
-
-/// The first report of each text under each key: what the lookup counts.
-const FIRST_OF_EACH_TEXT: &str = "FROM lookup_index h JOIN (SELECT kind, value, MIN(report_id) AS report_id \
-     FROM lookup_index GROUP BY kind, value, text_key) f \
-     ON f.kind = h.kind AND f.value = h.value AND f.report_id = h.report_id";
-
-/// Recomputes the lookup's per-key answers from the whole index (after a
-/// rebuild or a batch of records): two grouped passes instead of a
-/// read-modify-write per key.
-fn summarize_lookup_index(conn: &mut dyn Conn) -> Result<(), StoreError> {
-    conn.batch(&format!(
-        "DELETE FROM lookup_summary; DELETE FROM lookup_summary_types; \
-         INSERT INTO lookup_summary (kind, value, reports, first_seen, last_seen) \
-         SELECT h.kind, h.value, COUNT(*), MIN(h.received_at), MAX(h.received_at) {FIRST_OF_EACH_TEXT} \
-         GROUP BY h.kind, h.value; \
-         INSERT INTO lookup_summary_types (kind, value, scam_type, reports) \
-         SELECT h.kind, h.value, h.scam_type, COUNT(*) {FIRST_OF_EACH_TEXT} \
-         WHERE h.scam_type IS NOT NULL GROUP BY h.kind, h.value, h.scam_type"
-    ))
-}
 
 /// Adds one report to the lookup index and, for each key whose text is new
 /// there, to that key's answer: a point read and two upserts per key, so

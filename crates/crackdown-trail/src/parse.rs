@@ -236,7 +236,9 @@ impl<R: Read> LedgerReader<R> {
 
     /// Reads up to `max` records; `None` at the end of the file.
     pub fn next_batch(&mut self, max: usize) -> Option<Batch> {
-        let mut batch = Batch::default();
+        // Sized up front: growing a batch of thousands by doubling copied it
+        // several times into freshly zeroed pages.
+        let mut batch = Batch { transfers: Vec::with_capacity(max.min(1 << 16)), issues: Vec::new() };
         let mut read = 0;
         while read < max {
             let record = &mut self.record;
