@@ -59,8 +59,10 @@ const LOOKUP_CACHE_ENTRIES: usize = 200_000;
 /// nothing, and often finds its answer cached by the time it gets one.
 const LOOKUP_READERS: usize = 4;
 
-/// Public lookup answers by recognized value: popular scam numbers are
-/// checked again and again.
+/// Public lookup answers, by recognized value (`v` keys) and by the text as
+/// pasted with its country and language (`s` keys): popular scam numbers are
+/// checked again and again, mostly as the same text, and recognizing a value
+/// runs the whole indicator extractor.
 pub struct LookupCache {
     answers: Mutex<HashMap<String, (Instant, PublicAnswer)>>,
     readers: Semaphore,
@@ -409,26 +411,40 @@ pub(crate) async fn lookup(State(state): State<AppState>, request: Parts) -> Res
     if value.len() > MAX_LOOKUP_QUERY {
         return refuse(StatusCode::BAD_REQUEST, "the value is too long to be a phone, link, wallet or account", None);
     }
-    let context = crackdown_engine::campaigns::lookup_context(params.country.as_deref(), params.lang.as_deref());
+    let (country, lang) = (params.country.as_deref(), params.lang.as_deref());
+    let surface = format!("s\u{0}{value}\u{0}{}\u{0}{}", country.unwrap_or_default(), lang.unwrap_or_default());
+    let cache = &state.lookup_answers;
+    if let Some(answer) = cache.get(&surface, Instant::now()) {
+        return Json(answer).into_response();
+    }
+    let context = crackdown_engine::campaigns::lookup_context(country, lang);
     let query = match crackdown_link::Query::parse(value.as_bytes(), &context) {
         Ok(query) => query,
         Err(error) => return refuse(StatusCode::BAD_REQUEST, &error.to_string(), None),
     };
-    let key = format!("{}\u{0}{}\u{0}{}", query.kind.map_or("", |kind| kind.as_str()), query.normalized, query.valid);
-    if let Some(mut answer) = state.lookup_answers.get(&key, Instant::now()) {
-        answer.query = query.query;
+    let key =
+        format!("v\u{0}{}\u{0}{}\u{0}{}", query.kind.map_or("", |kind| kind.as_str()), query.normalized, query.valid);
+    let cached = |query: &crackdown_link::Query| {
+        cache.get(&key, Instant::now()).map(|mut answer| {
+            answer.query.clone_from(&query.query);
+            cache.put(surface.clone(), answer.clone(), Instant::now());
+            answer
+        })
+    };
+    if let Some(answer) = cached(&query) {
         return Json(answer).into_response();
     }
     // The semaphore is never closed; without a permit the read just goes ahead.
-    let _permit = state.lookup_answers.readers.acquire().await.ok();
-    if let Some(mut answer) = state.lookup_answers.get(&key, Instant::now()) {
-        answer.query = query.query;
+    let _permit = cache.readers.acquire().await.ok();
+    if let Some(answer) = cached(&query) {
         return Json(answer).into_response();
     }
     let cache = Arc::clone(&state.lookup_answers);
     let answer = blocking(&state, move |store| {
         let answer = crackdown_engine::campaigns::lookup_parsed(store, &query)?;
-        cache.put(key, answer.clone(), Instant::now());
+        let now = Instant::now();
+        cache.put(key, answer.clone(), now);
+        cache.put(surface, answer.clone(), now);
         Ok(answer)
     })
     .await;
