@@ -23,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         options.train.learning_rate = value;
     }
     if let Some(value) = knob("LURE_POSITIVE_WEIGHT") {
-        options.train.positive_weight = value;
+        options.train.positive_weight = Some(value);
     }
     if let Some(value) = knob("LURE_L2") {
         options.train.l2 = value;
@@ -36,6 +36,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(value) = knob("LURE_CALIBRATION_FOLDS") {
         options.train.calibration_folds = value as usize;
+    }
+    if let Some(value) = knob("LURE_GENERATED_WEIGHT") {
+        options.train.generated_weight = value;
+    }
+    if let Some(value) = knob("LURE_NB") {
+        options.train.nb_smoothing = value;
+    }
+    if let Some(value) = knob("LURE_SEED") {
+        options.train.seed = value as u64;
     }
     if let Some(value) = knob("LURE_OWN_SET") {
         options.own_set_only = value > 0.0;

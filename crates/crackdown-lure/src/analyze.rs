@@ -98,6 +98,7 @@ impl Analyzer {
             .iter()
             .max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(b.0.cmp(a.0)))
             .map(|(scam_type, (score, phrases))| (*scam_type, *score, phrases.clone()));
+        let best_type = best_type.map(|best| prefer_story_type(best, &type_scores));
 
         let payment = observed.indicators.iter().find(|i| is_payment_indicator(i.kind));
         for indicator in &observed.indicators {
@@ -133,12 +134,12 @@ impl Analyzer {
 
         let stage = match scam_type {
             Some(ScamType::Romance | ScamType::Investment) => {
-                let stage = stage_scores.iter().max_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.0.cmp(b.0))).map(
-                    |(stage, (_, phrases))| {
-                        reasons.push(format!("stage {stage}: \"{}\"", phrases.join("\", \"")));
-                        *stage
-                    },
-                );
+                // Victims tell the story in order, up to where it stands now:
+                // the latest stage named is the stage of the case.
+                let stage = stage_scores.iter().max_by_key(|(stage, _)| **stage).map(|(stage, (_, phrases))| {
+                    reasons.push(format!("stage {stage}: \"{}\"", phrases.join("\", \"")));
+                    *stage
+                });
                 Some(stage.unwrap_or(Stage::Contact))
             }
             _ => None,
@@ -158,6 +159,27 @@ impl Analyzer {
             indicators: observed.indicators,
             reasons,
         }
+    }
+}
+
+/// A type cue sum and the phrases behind it.
+type Scored<'a> = (ScamType, f32, Vec<&'a str>);
+
+/// The scam type of a story that names several: a relationship that leads
+/// to an investment is a romance scam (romance baiting), and a paid
+/// "recovery" after a romance or investment scam is that scam's recovery
+/// stage, not a scam of its own.
+fn prefer_story_type<'a>(best: Scored<'a>, scores: &HashMap<ScamType, (f32, Vec<&'a str>)>) -> Scored<'a> {
+    let named = |scam_type: ScamType| {
+        scores
+            .get(&scam_type)
+            .filter(|(score, _)| *score >= TYPE_THRESHOLD)
+            .map(|(score, phrases)| (scam_type, *score, phrases.clone()))
+    };
+    match best.0 {
+        ScamType::Investment => named(ScamType::Romance).unwrap_or(best),
+        ScamType::Recovery => named(ScamType::Romance).or_else(|| named(ScamType::Investment)).unwrap_or(best),
+        _ => best,
     }
 }
 
@@ -392,6 +414,33 @@ mod tests {
             "my",
             (Scam, Some(ScamType::PrizeLottery), None),
         );
+    }
+
+    #[test]
+    fn a_story_is_typed_by_how_it_began_and_staged_by_where_it_stands() {
+        use Label::*;
+        // A relationship that turned into an investment pitch: romance, and the
+        // latest stage told (a blocked withdrawal), not the most talked-about one.
+        check(
+            "I met him on a dating app, we talked every day. He said to invest on his trading platform with \
+             guaranteed profit, I deposited a small amount, then I could not withdraw and had to pay taxes",
+            "en",
+            (Scam, Some(ScamType::Romance), Some(Stage::WithdrawalBlock)),
+        );
+        // A paid "recovery" after an investment scam is that scam's recovery stage.
+        check(
+            "I was added to an investment group with free trading signals and lost my savings. Then an asset \
+             recovery agency said they traced my funds, I paid a lawyer and they disappeared",
+            "en",
+            (Scam, Some(ScamType::Investment), Some(Stage::Recovery)),
+        );
+        // A recovery offer on its own stays a recovery scam.
+        check(
+            "An asset recovery agency said they traced my funds and asked for a fee first",
+            "en",
+            (Scam, Some(ScamType::Recovery), None),
+        );
+        check("说要先交关税才能放行包裹，对方冒充海关工作人员", "zh", (Scam, Some(ScamType::Impersonation), None));
     }
 
     #[test]

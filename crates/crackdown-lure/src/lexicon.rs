@@ -125,6 +125,9 @@ pub struct Cue {
 #[derive(Debug)]
 pub struct Lexicon {
     cues: Vec<Cue>,
+    /// The cues of each distinct phrase (a phrase may be evidence for a
+    /// scam type and for a stage at once), by matcher pattern.
+    phrases: Vec<Vec<usize>>,
     matcher: AhoCorasick,
 }
 
@@ -168,34 +171,46 @@ impl Lexicon {
             }
             cues.push(Cue { target, weight, phrase });
         }
+        let mut phrases: Vec<Vec<usize>> = Vec::new();
+        let mut first_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (index, cue) in cues.iter().enumerate() {
+            match first_of.get(cue.phrase.as_str()) {
+                Some(pattern) => phrases[*pattern].push(index),
+                None => {
+                    first_of.insert(&cue.phrase, phrases.len());
+                    phrases.push(vec![index]);
+                }
+            }
+        }
         let matcher = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             // A DFA: a few hundred phrases make a small one, and it is the
             // fastest scan for text that is matched once per message.
             .kind(Some(AhoCorasickKind::DFA))
-            .build(cues.iter().map(|cue| cue.phrase.as_str()))
+            .build(phrases.iter().map(|cues_of| cues[cues_of[0]].phrase.as_str()))
             .map_err(|error| LexiconError { line: 0, reason: error.to_string() })?;
-        Ok(Lexicon { cues, matcher })
+        Ok(Lexicon { cues, phrases, matcher })
     }
 
     /// The distinct cues found in `normalized` (text already passed through
     /// `crackdown_model::normalize_text`).
     pub fn find<'a>(&'a self, normalized: &str) -> Vec<&'a Cue> {
         let bytes = normalized.as_bytes();
-        let mut seen = vec![false; self.cues.len()];
+        let mut seen = vec![false; self.phrases.len()];
         let mut found = Vec::new();
         for hit in self.matcher.find_iter(normalized) {
-            let cue = &self.cues[hit.pattern().as_usize()];
+            let cues_of = &self.phrases[hit.pattern().as_usize()];
+            let phrase = self.cues[cues_of[0]].phrase.as_bytes();
             let word_char = |byte: Option<&u8>| byte.is_some_and(|b| b.is_ascii_alphanumeric());
-            let starts_ascii = cue.phrase.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric);
-            let ends_ascii = cue.phrase.as_bytes().last().is_some_and(u8::is_ascii_alphanumeric);
+            let starts_ascii = phrase.first().is_some_and(u8::is_ascii_alphanumeric);
+            let ends_ascii = phrase.last().is_some_and(u8::is_ascii_alphanumeric);
             if starts_ascii && hit.start() > 0 && word_char(bytes.get(hit.start() - 1))
                 || ends_ascii && word_char(bytes.get(hit.end()))
             {
                 continue;
             }
             if !std::mem::replace(&mut seen[hit.pattern().as_usize()], true) {
-                found.push(cue);
+                found.extend(cues_of.iter().map(|index| &self.cues[*index]));
             }
         }
         found
@@ -218,6 +233,14 @@ mod tests {
         check("the window is open", &[]);
         check("ยินดีด้วย คุณถูกรางวัล", &["ยินดีด้วย", "ถูกรางวัล"]);
         check("恭喜您中奖了", &["恭喜", "中奖"]);
+    }
+
+    #[test]
+    fn a_phrase_listed_for_two_targets_counts_for_both() {
+        let lexicon =
+            Lexicon::parse("recovery\t2\tasset recovery\nstage:recovery\t1\tasset recovery\n").expect("valid");
+        let targets: Vec<CueTarget> = lexicon.find("an asset recovery agency").iter().map(|cue| cue.target).collect();
+        assert_eq!(targets, [CueTarget::Type(ScamType::Recovery), CueTarget::Stage(Stage::Recovery)]);
     }
 
     #[test]

@@ -110,8 +110,9 @@ fn letter_case(character: char) -> (bool, bool) {
 /// Text features (character 2–5-grams over the lower-cased text with digits
 /// folded to `0`, words, word pairs) share one weight, 1/sqrt(count), so
 /// long and short messages score on one scale. Flags (cue targets,
-/// indicator kinds, the hosts and suffixes of links, text shape) count in
-/// full: they are the same in every language.
+/// indicator kinds, the hosts and suffixes of links, text shape) count as
+/// much as all the text features together: they are the same in every
+/// language. The whole vector is then scaled to unit length.
 pub fn featurize<'a>(text: &str, context: &Context, lexicon: &'a Lexicon, bits: u8) -> (Features, Observed<'a>) {
     let mask = (1u32 << bits) - 1;
     let normalized = crackdown_model::normalize_text(text);
@@ -151,6 +152,7 @@ pub fn featurize<'a>(text: &str, context: &Context, lexicon: &'a Lexicon, bits: 
         }
         previous = Some(word);
     }
+    let text_count = entries.len();
     let scale = 1.0 / (entries.len().max(1) as f32).sqrt();
     for entry in &mut entries {
         entry.1 = scale;
@@ -218,9 +220,18 @@ pub fn featurize<'a>(text: &str, context: &Context, lexicon: &'a Lexicon, bits: 
     flag(&[b"shape:exclaim-", &[b'0' + text.matches('!').count().min(3) as u8]]);
     flag(&[b"shape:length-", &[b'0' + (text.len() / 40).min(6) as u8]]);
     flag(&[b"bias"]);
+    // The whole vector to unit length: the text part counts as one, each
+    // flag as one, so a message with many flags does not outshout its words.
+    let total = (1.0 + (entries.len() - text_count) as f32).sqrt();
+    for entry in &mut entries {
+        entry.1 /= total;
+    }
 
     (Features { entries }, Observed { indicators, cues })
 }
+
+/// The default [`TrainOptions::generated_weight`].
+const GENERATED_WEIGHT_DEFAULT: f32 = 1.0;
 
 /// Training settings.
 #[derive(Clone, Debug)]
@@ -235,7 +246,13 @@ pub struct TrainOptions {
     pub seed: u64,
     /// How much a missed unwanted message costs against a false alarm:
     /// unwanted messages are the minority and F1 is measured on them.
-    pub positive_weight: f32,
+    /// `None`: balanced, the number of wanted messages over the number of
+    /// unwanted ones in the labelled sets (the generated reports not counted).
+    pub positive_weight: Option<f32>,
+    /// The weight of one generated report ([`SHARED`]) against one labelled
+    /// message: thousands of generated scams should teach the languages and
+    /// the cues without outvoting the labelled sets on what is unwanted.
+    pub generated_weight: f32,
     /// Folds of the inner cross-validation that picks the decision
     /// threshold on the training data alone (below 2: threshold 0.5).
     pub calibration_folds: usize,
@@ -245,6 +262,11 @@ pub struct TrainOptions {
     pub pooled: bool,
     /// A note stored with the model: what it was trained on.
     pub note: String,
+    /// Smoothing of the naive-Bayes log-count ratios that scale every
+    /// feature before the regression (NB-LR, as NBSVM); 0 turns the
+    /// scaling off. The ratios are folded into the saved weights, so
+    /// scoring does not change.
+    pub nb_smoothing: f32,
 }
 
 impl Default for TrainOptions {
@@ -255,10 +277,12 @@ impl Default for TrainOptions {
             learning_rate: 0.5,
             l2: 0.0,
             seed: 6,
-            positive_weight: 2.0,
+            positive_weight: None,
+            generated_weight: GENERATED_WEIGHT_DEFAULT,
             calibration_folds: 0,
             pooled: true,
             note: String::new(),
+            nb_smoothing: 0.5,
         }
     }
 }
@@ -446,6 +470,10 @@ impl Shuffler {
 struct Example {
     features: Features,
     target: f32,
+    /// The weight of this example's error: the class weight, or
+    /// `generated_weight` for generated reports.
+    weight: f32,
+    generated: bool,
     group: usize,
     /// Inner fold, from a hash of the text so copies stay together.
     fold: u64,
@@ -472,21 +500,63 @@ impl Learner {
     }
 }
 
-/// Logistic regression by AdaGrad over `examples`.
-fn fit(examples: &[&Example], options: &TrainOptions, target: impl Fn(&Example) -> f32) -> Vec<f32> {
+/// Naive-Bayes log-count ratios per bucket, `ln((p_i/|p|) / (q_i/|q|))`
+/// with `p` (`q`) the smoothed count of unwanted (wanted) examples that
+/// have feature `i`: how much a feature alone leans either way.
+fn log_count_ratios(examples: &[&Example], target: &impl Fn(&Example) -> f32, smoothing: f32, bits: u8) -> Vec<f32> {
+    let (mut positive, mut negative) = (vec![f64::from(smoothing); 1 << bits], vec![f64::from(smoothing); 1 << bits]);
+    for example in examples {
+        let side = if target(example) > 0.5 { &mut positive } else { &mut negative };
+        for (index, _) in &example.features.entries {
+            side[*index as usize] += 1.0;
+        }
+    }
+    let (positive_total, negative_total): (f64, f64) = (positive.iter().sum(), negative.iter().sum());
+    positive.iter().zip(&negative).map(|(p, q)| ((p / positive_total) / (q / negative_total)).ln() as f32).collect()
+}
+
+/// Logistic regression by AdaGrad over `examples`, on features scaled by
+/// their log-count ratios when `nb_smoothing` > 0 (the ratios are folded
+/// into the returned weights).
+fn fit(
+    examples: &[&Example],
+    options: &TrainOptions,
+    target: impl Fn(&Example) -> f32,
+    weight: impl Fn(&Example, f32) -> f32,
+) -> Vec<f32> {
+    let ratios =
+        (options.nb_smoothing > 0.0).then(|| log_count_ratios(examples, &target, options.nb_smoothing, options.bits));
+    let scaled: Vec<(Features, f32, f32)> = examples
+        .iter()
+        .map(|example| {
+            let entries = match &ratios {
+                Some(ratios) => example
+                    .features
+                    .entries
+                    .iter()
+                    .map(|(index, value)| (*index, value * ratios[*index as usize]))
+                    .collect(),
+                None => example.features.entries.clone(),
+            };
+            let target = target(example);
+            (Features { entries }, target, weight(example, target))
+        })
+        .collect();
     let mut learner = Learner::new(options.bits);
-    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut order: Vec<usize> = (0..scaled.len()).collect();
     let mut shuffler = Shuffler(options.seed | 1);
     for _ in 0..options.epochs {
         shuffler.shuffle(&mut order);
-        for example in order.iter().map(|index| examples[*index]) {
-            let score = dot(&learner.weights, &example.features);
-            let target = target(example);
-            let error = (sigmoid(score) - target) * if target > 0.5 { options.positive_weight } else { 1.0 };
-            learner.step(&example.features, error, options);
+        for (features, target, weight) in order.iter().map(|index| &scaled[*index]) {
+            let score = dot(&learner.weights, features);
+            let error = (sigmoid(score) - target) * weight;
+            learner.step(features, error, options);
         }
     }
-    learner.weights
+    match ratios {
+        Some(ratios) => learner.weights.iter().zip(&ratios).map(|(weight, ratio)| weight * ratio).collect(),
+        None => learner.weights,
+    }
 }
 
 /// The logistic function: log-odds to probability.
@@ -518,22 +588,31 @@ fn best_threshold(mut scored: Vec<(f32, bool)>) -> f32 {
 /// cross-validation: their labelling policies disagree on marketing).
 fn fit_model(examples: &[&Example], options: &TrainOptions, groups: usize, threshold: f32) -> Model {
     if groups <= 1 {
-        let experts = vec![fit(examples, options, |example| example.target)];
+        let experts = vec![fit(examples, options, |example| example.target, |example, _| example.weight)];
         return Model { bits: options.bits, threshold, gates: Vec::new(), experts, note: options.note.clone() };
     }
-    let gate_options = TrainOptions { positive_weight: 1.0, ..options.clone() };
     let gated: Vec<&Example> = examples.iter().copied().filter(|example| example.group != SHARED).collect();
     let gates = (0..groups)
-        .map(|group| fit(&gated, &gate_options, |example| if example.group == group { 1.0 } else { 0.0 }))
+        .map(|group| fit(&gated, options, |example| f32::from(u8::from(example.group == group)), |_, _| 1.0))
         .collect();
     let experts = (0..groups)
         .map(|group| {
             let own: Vec<&Example> =
                 examples.iter().copied().filter(|example| example.group == group || example.group == SHARED).collect();
-            fit(&own, options, |example| example.target)
+            fit(&own, options, |example| example.target, |example, _| example.weight)
         })
         .collect();
     Model { bits: options.bits, threshold, gates, experts, note: options.note.clone() }
+}
+
+/// The weight of an unwanted message that balances the classes of the
+/// labelled sets: wanted over unwanted (1 when either is missing).
+fn balanced_weight(examples: &[Example]) -> f32 {
+    let labelled = examples.iter().filter(|example| !example.generated);
+    let (positive, negative) = labelled.fold((0usize, 0usize), |(positive, negative), example| {
+        if example.target > 0.5 { (positive + 1, negative) } else { (positive, negative + 1) }
+    });
+    if positive == 0 || negative == 0 { 1.0 } else { negative as f32 / positive as f32 }
 }
 
 /// Trains the unwanted-message model: scam and spam are positive, ham
@@ -542,7 +621,7 @@ fn fit_model(examples: &[&Example], options: &TrainOptions, groups: usize, thres
 /// inner cross-validation on these samples only.
 pub fn train(samples: impl Iterator<Item = Sample>, options: &TrainOptions) -> Model {
     let lexicon = Lexicon::builtin();
-    let examples: Vec<Example> = samples
+    let mut examples: Vec<Example> = samples
         .map(|sample| {
             let (features, _) = featurize(&sample.text, &sample.context, lexicon, options.bits);
             let fold = Hasher::new(0).write(crackdown_model::normalize_text(&sample.text).as_bytes()).0;
@@ -552,9 +631,17 @@ pub fn train(samples: impl Iterator<Item = Sample>, options: &TrainOptions) -> M
                 SHARED => SHARED,
                 group => group.min(MAX_EXPERTS - 1),
             };
-            Example { features, target, group, fold }
+            Example { features, target, weight: 1.0, generated: sample.group == SHARED, group, fold }
         })
         .collect();
+    let positive_weight = options.positive_weight.unwrap_or_else(|| balanced_weight(&examples));
+    for example in &mut examples {
+        example.weight = match (example.generated, example.target > 0.5) {
+            (true, _) => options.generated_weight,
+            (false, true) => positive_weight,
+            (false, false) => 1.0,
+        };
+    }
     let groups = examples.iter().filter(|e| e.group != SHARED).map(|example| example.group + 1).max().unwrap_or(1);
     let folds = options.calibration_folds as u64;
     let threshold = if folds >= 2 {
@@ -587,6 +674,34 @@ mod tests {
 
     fn sample(text: &str, label: Label) -> Sample {
         Sample { text: text.to_owned(), label, scam_type: None, context: Context::none(), group: 0 }
+    }
+
+    #[test]
+    fn log_count_ratios_lean_towards_the_class_a_feature_comes_with() {
+        let example = |buckets: &[u32], target: f32| Example {
+            features: Features { entries: buckets.iter().map(|bucket| (*bucket, 1.0)).collect() },
+            target,
+            weight: 1.0,
+            generated: false,
+            group: 0,
+            fold: 0,
+        };
+        let examples = [example(&[1, 3], 1.0), example(&[1, 3], 1.0), example(&[2, 3], 0.0), example(&[2, 3], 0.0)];
+        let refs: Vec<&Example> = examples.iter().collect();
+        let ratios = log_count_ratios(&refs, &|example: &Example| example.target, 0.5, 4);
+        assert!(ratios[1] > 1.0 && ratios[2] < -1.0, "{ratios:?}");
+        assert!(ratios[3].abs() < 1e-6 && ratios[0].abs() < 1e-6, "{ratios:?}");
+        assert!((ratios[1] + ratios[2]).abs() < 1e-6);
+    }
+
+    #[test]
+    fn feature_vectors_have_unit_length() {
+        let lexicon = Lexicon::builtin();
+        for text in ["", "hi", "WINNER!! claim your £900 prize at http://win.example.top now, txt WIN to 80086"] {
+            let (features, _) = featurize(text, &Context::none(), lexicon, 16);
+            let norm: f32 = features.entries.iter().map(|(_, value)| value * value).sum::<f32>().sqrt();
+            assert!((norm - 1.0).abs() < 1e-4, "{text:?}: {norm}");
+        }
     }
 
     #[test]
