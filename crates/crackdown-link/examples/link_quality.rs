@@ -8,7 +8,7 @@
 //! by report, and prints throughput, the latency of one `add`, how far the
 //! two agree, and pairwise precision, recall and F1 against the generator's
 //! true campaigns and compounds. `LINK_DIAGNOSE=1` adds what joins or splits
-//! true campaigns; `LINK_SKIP_ADD=1` skips adding one by one. A peer runs
+//! true campaigns; `LINK_DUMP=FILE` writes each report's campaign (CSV); `LINK_SKIP_ADD=1` skips adding one by one. A peer runs
 //! side by side: the connected components of exact shared indicator values,
 //! with no hub list, no weighting and no text.
 
@@ -79,6 +79,24 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         if fresh { "extracted" } else { "read cached" }
     );
 
+    if std::env::var_os("LINK_PROFILE").is_some() {
+        let t = Instant::now();
+        let c = cpu_seconds();
+        let n: usize = reports.par_iter().map(|r| crackdown_link::minhash::Signature::of(&r.text).is_some() as usize).sum();
+        println!("sig {:.2} s {:.2} cpu {n}", t.elapsed().as_secs_f64(), cpu_seconds() - c);
+        let t = Instant::now();
+        let c = cpu_seconds();
+        let n: usize = reports.par_iter().map(|r| crackdown_link::features::report_features(&r.indicators, &r.text).len()).sum();
+        println!("features {:.2} s {:.2} cpu {n}", t.elapsed().as_secs_f64(), cpu_seconds() - c);
+        let t = Instant::now();
+        let c = cpu_seconds();
+        let n: u64 = reports.iter().map(|r| crackdown_link::minhash::text_hash(&r.text)).fold(0, |a, b| a ^ b);
+        println!("text_hash seq {:.2} s {:.2} cpu {n}", t.elapsed().as_secs_f64(), cpu_seconds() - c);
+        let t = Instant::now();
+        let c = cpu_seconds();
+        let n: usize = reports.par_iter().map(|r| crackdown_link::features::phrases_of(&r.text).len()).sum();
+        println!("phrases {:.2} s {:.2} cpu {n}", t.elapsed().as_secs_f64(), cpu_seconds() - c);
+    }
     let started = Instant::now();
     let cpu_before = cpu_seconds();
     let rebuilt = Linker::rebuild(LinkConfig::default(), reports.clone())?;
@@ -91,6 +109,40 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("bridge values (relate campaigns without merging them): {}", rebuilt.bridges().len());
     if std::env::var_os("LINK_DIAGNOSE").is_some() {
         diagnose(&rebuilt, &names, &truth);
+    }
+    if let Some(path) = std::env::var_os("LINK_DUMP") {
+        let mut out = String::from("report_id,campaign\n");
+        for campaign in rebuilt.partition_ids() {
+            for &id in &campaign {
+                out.push_str(&format!("{},{}\n", names[id as usize], names[campaign[0] as usize]));
+            }
+        }
+        std::fs::write(&path, out).map_err(|error| format!("{}: {error}", Path::new(&path).display()))?;
+        let linking: HashSet<&crackdown_link::Feature> =
+            rebuilt.linking_values().into_iter().map(|(feature, _)| feature).collect();
+        let bridging: HashSet<&crackdown_link::Feature> =
+            rebuilt.bridges().into_iter().map(|(feature, _)| feature).collect();
+        let mut out = String::new();
+        for (report, name) in reports.iter().zip(&names) {
+            let features = crackdown_link::features::report_features(&report.indicators, &report.text);
+            let row: Vec<String> = features
+                .iter()
+                .map(|feature| {
+                    let state = if linking.contains(feature) {
+                        "L"
+                    } else if bridging.contains(feature) {
+                        "B"
+                    } else {
+                        "-"
+                    };
+                    let holders = rebuilt.holder_ids(feature).map_or(0, |ids| ids.len());
+                    format!("{}\t{}\t{state}\t{holders}", feature.kind.as_str(), feature.value)
+                })
+                .collect();
+            out.push_str(&format!("{name}\t{}\n", row.join("\t")));
+        }
+        std::fs::write(format!("{}.features", Path::new(&path).display()), out)
+            .map_err(|error| format!("features: {error}"))?;
     }
 
     let reports_for_baseline: Vec<Vec<crackdown_link::Feature>> = reports
