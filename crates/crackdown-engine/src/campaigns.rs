@@ -20,7 +20,7 @@ use crackdown_link::lookup::{
 };
 use crackdown_link::minhash::{Signature, text_hash};
 use crackdown_link::{
-    Campaign, Feature, FeatureKind, HubList, HubReason, LinkConfig, LinkReport, Linker, ReportIndicator,
+    Campaign, Feature, FeatureKind, HubList, HubReason, LinkConfig, LinkReport, Linker, Prepared, ReportIndicator,
 };
 use crackdown_lure::{Context, IndicatorKind};
 use crackdown_model::{Currency, Money, Viewer};
@@ -104,30 +104,34 @@ fn lookup_keys(input: &LinkInput) -> Vec<(String, String)> {
     keys
 }
 
-/// A report ready for the link index.
-struct Prepared {
+/// A report ready for the link index: what the linker derives from it
+/// alone, and the index rows of that.
+struct Ready {
     record: LinkRecord,
-    features: Vec<Feature>,
-    signature: Option<Signature>,
+    prepared: Prepared,
 }
 
-fn prepare(input: &LinkInput) -> Prepared {
+fn prepare(input: &LinkInput) -> Ready {
     let report = link_report(input);
-    let features = crackdown_link::features::report_features(&report.indicators, &report.text);
-    let signature = Signature::of(&input.text);
+    let prepared = Prepared::of(&report.indicators, &report.text);
     let record = LinkRecord {
         report_id: input.id,
-        features: features.iter().map(|feature| (feature.kind.as_str().to_owned(), feature.value.clone())).collect(),
-        signature: signature.as_ref().map(Signature::to_hex),
-        bands: signature
+        features: prepared
+            .features
+            .iter()
+            .map(|feature| (feature.kind.as_str().to_owned(), feature.value.clone()))
+            .collect(),
+        signature: prepared.signature.as_ref().map(Signature::to_hex),
+        bands: prepared
+            .signature
             .as_ref()
             .map_or_else(Vec::new, |signature| signature.band_keys().iter().map(|&key| key as i64).collect()),
         lookup_keys: lookup_keys(input),
-        text_key: text_hash(&input.text) as i64,
+        text_key: prepared.text_hash as i64,
         received_at: input.received_at,
         scam_type: input.scam_type.clone(),
     };
-    Prepared { record, features, signature }
+    Ready { record, prepared }
 }
 
 /// Links the reports an intake just created (duplicates are already
@@ -155,7 +159,7 @@ pub fn link_reports(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<us
     }
     let config = link_config(store)?;
     let inputs = store.link_inputs(ids)?;
-    let prepared: Vec<Prepared> = inputs.par_iter().map(prepare).collect();
+    let prepared: Vec<Ready> = inputs.par_iter().map(prepare).collect();
     store.linking(now, |tx| {
         let pending: HashSet<i64> = tx.unlinked(ids)?.into_iter().collect();
         let mut linked = tx.linked_reports()? as usize;
@@ -186,18 +190,22 @@ pub fn link_pending(store: &Store, now: DateTime<Utc>) -> Result<usize, StoreErr
 
 /// Links one report against the stored index, with `linked` reports in the
 /// case counting it.
-fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Prepared, linked: usize) -> Result<(), StoreError> {
+fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Ready, linked: usize) -> Result<(), StoreError> {
     let (old_limit, limit) = (config.max_reports(linked - 1), config.max_reports(linked));
     let mut merged = Vec::new();
     let mut crossed = Vec::new();
     let mut contested = Vec::new();
-    for feature in &report.features {
+    for feature in &report.prepared.features {
         if config.hubs.classify(feature).is_some() {
             continue;
         }
         let holders = tx.holders(feature.kind.as_str(), &feature.value)?;
         let count = holders.reports as usize + 1;
-        if count <= limit && holders.campaigns.len() > 1 {
+        if count > limit && count - 1 > old_limit && holders.campaigns.len() == 1 {
+            // Common, but all its holders are one campaign: the linker's
+            // common values link when one group holds most of them.
+            merged.extend(holders.campaigns);
+        } else if count <= limit && holders.campaigns.len() > 1 {
             // Held in several campaigns: a bridge unless the report's
             // evidence makes them one; the linker judges that below.
             contested.extend(holders.campaigns);
@@ -208,7 +216,7 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Prepared, linked: 
             crossed.extend(holders.campaigns);
         }
     }
-    if let Some(signature) = &report.signature {
+    if let Some(signature) = &report.prepared.signature {
         let min_bins = config.min_agreeing_bins();
         for candidate in tx.band_candidates(&report.record.bands)? {
             if Signature::from_hex(&candidate.signature)
@@ -317,10 +325,18 @@ pub fn rebuild(
         inputs.extend(page);
         progress(inputs.len());
     }
-    let records: Vec<LinkRecord> = inputs.par_iter().map(|input| prepare(input).record).collect();
-    let reports: Vec<LinkReport> = inputs.par_iter().map(link_report).collect();
-    drop(inputs);
-    let linker = Linker::rebuild(config, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
+    // Each report is featurized and signed once, for the index rows and
+    // for the linker; the linker does not read the text again.
+    let (records, reports): (Vec<LinkRecord>, Vec<(LinkReport, Prepared)>) = inputs
+        .into_par_iter()
+        .map(|mut input| {
+            let Ready { record, prepared } = prepare(&input);
+            input.text = String::new();
+            input.indicators = Vec::new();
+            (record, (link_report(&input), prepared))
+        })
+        .unzip();
+    let linker = Linker::rebuild_prepared(config, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
     let partition = linker.partition_ids();
     let members: Vec<(i64, i64)> =
         partition.iter().flat_map(|piece| piece.iter().map(move |&report| (report, piece[0]))).collect();

@@ -79,24 +79,6 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         if fresh { "extracted" } else { "read cached" }
     );
 
-    if std::env::var_os("LINK_PROFILE").is_some() {
-        let t = Instant::now();
-        let c = cpu_seconds();
-        let n: usize = reports.par_iter().map(|r| crackdown_link::minhash::Signature::of(&r.text).is_some() as usize).sum();
-        println!("sig {:.2} s {:.2} cpu {n}", t.elapsed().as_secs_f64(), cpu_seconds() - c);
-        let t = Instant::now();
-        let c = cpu_seconds();
-        let n: usize = reports.par_iter().map(|r| crackdown_link::features::report_features(&r.indicators, &r.text).len()).sum();
-        println!("features {:.2} s {:.2} cpu {n}", t.elapsed().as_secs_f64(), cpu_seconds() - c);
-        let t = Instant::now();
-        let c = cpu_seconds();
-        let n: u64 = reports.iter().map(|r| crackdown_link::minhash::text_hash(&r.text)).fold(0, |a, b| a ^ b);
-        println!("text_hash seq {:.2} s {:.2} cpu {n}", t.elapsed().as_secs_f64(), cpu_seconds() - c);
-        let t = Instant::now();
-        let c = cpu_seconds();
-        let n: usize = reports.par_iter().map(|r| crackdown_link::features::phrases_of(&r.text).len()).sum();
-        println!("phrases {:.2} s {:.2} cpu {n}", t.elapsed().as_secs_f64(), cpu_seconds() - c);
-    }
     let started = Instant::now();
     let cpu_before = cpu_seconds();
     let rebuilt = Linker::rebuild(LinkConfig::default(), reports.clone())?;
@@ -407,6 +389,20 @@ fn diagnose(linker: &Linker, names: &[String], truth: &Truth) {
         sizes.sort_unstable_by(|a, b| b.cmp(a));
         if sizes.len() > 1 && sizes[1].0 >= 10 {
             println!("  campaign of {} mixes {:?}", campaign.len(), &sizes[..sizes.len().min(5)]);
+            let readable: HashSet<i64> = campaign.iter().copied().collect();
+            let true_of = |id: i64| truth.campaign.get(&names[id as usize]).map_or("?", String::as_str);
+            for summary in linker.campaigns(&readable) {
+                for link in summary.links.iter().filter(|link| true_of(link.from) != true_of(link.to)).take(5) {
+                    println!(
+                        "    {} ({}) - {} ({}): {:?}",
+                        names[link.from as usize],
+                        true_of(link.from),
+                        names[link.to as usize],
+                        true_of(link.to),
+                        link.reasons
+                    );
+                }
+            }
         }
     }
     println!("bridges inside one true campaign: {}", inside.len());

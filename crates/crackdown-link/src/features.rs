@@ -47,7 +47,11 @@ impl ReportIndicator {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FeatureKind {
-    /// A phone number in E.164, whether written as a phone or a WhatsApp link.
+    /// A phone number (its national digits), whether written as a phone,
+    /// a WhatsApp link, or digits in the text that name no country
+    /// (`713-539-2684` in an English report: the extractor cannot place
+    /// such a number, but the victim who wrote `+1 713 539 2684` named the
+    /// same one).
     Phone,
     Url,
     Email,
@@ -167,8 +171,10 @@ pub enum HubReason {
     OfficialHotline,
     /// A domain the organisation listed as a hub.
     Listed,
-    /// Too common in the whole case to link (counted over every report,
-    /// when only some of them are being partitioned).
+    /// Too common in the whole case (counted over every report, when only
+    /// some of them are being partitioned): the linker judges such a value
+    /// as a common one, which links only when one group holds most of its
+    /// holders, instead of as a hub.
     CommonInCase,
 }
 
@@ -475,10 +481,8 @@ pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
                     push_domain(&mut features, host);
                 }
             }
-            IndicatorKind::Phone => features.push(Feature { kind: FeatureKind::Phone, value: phone_key(value) }),
-            IndicatorKind::Whatsapp if value.starts_with('+') => {
-                features.push(Feature { kind: FeatureKind::Phone, value: phone_key(value) });
-            }
+            IndicatorKind::Phone => push_phone(&mut features, value),
+            IndicatorKind::Whatsapp if value.starts_with('+') => push_phone(&mut features, value),
             IndicatorKind::Whatsapp => features.push(exact(FeatureKind::Whatsapp)),
             IndicatorKind::Ipv4 => features.push(exact(FeatureKind::Ipv4)),
             IndicatorKind::Ipv6 => features.push(exact(FeatureKind::Ipv6)),
@@ -499,6 +503,67 @@ pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
     features.sort();
     features.dedup();
     features
+}
+
+fn push_phone(features: &mut Vec<Feature>, value: &str) {
+    features.push(Feature { kind: FeatureKind::Phone, value: phone_key(value) });
+}
+
+/// Fewest and most digits of a number read from the text: fewer are
+/// amounts and dates, more are cards (the victim's own) and IBANs.
+const NUMBER_DIGITS: std::ops::RangeInclusive<usize> = 9..=12;
+
+/// The key of digits read from the text: without leading zeros (a trunk
+/// prefix), as [`phone_key`] gives a phone's national number.
+fn number_key(value: &str) -> Option<String> {
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    let key = digits.trim_start_matches('0');
+    (NUMBER_DIGITS.contains(&digits.len()) && key.len() >= 8).then(|| key.to_owned())
+}
+
+/// Numbers written in the text without a country: runs of ASCII digit
+/// groups joined by single spaces, dashes or dots (`088-142-7627`,
+/// `713 539 2684`), not touching Latin letters or digits, not after `+`
+/// (the extractor places those), of [`NUMBER_DIGITS`] digits in all.
+/// Scripts without spaces may touch them (`เบอร์0961211786`). The groups
+/// after a country code are read too (`+855 88 142 7627` gives
+/// `881427627`, the national number). Sorted, without repeats.
+pub fn numbers_of(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut numbers = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let before = at.checked_sub(1).map(|before| bytes[before]);
+        let opens = bytes[at].is_ascii_digit() && !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'+');
+        if !opens {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        let mut digits = 0;
+        loop {
+            while at < bytes.len() && bytes[at].is_ascii_digit() {
+                digits += 1;
+                at += 1;
+            }
+            let joined =
+                at + 1 < bytes.len() && matches!(bytes[at], b' ' | b'-' | b'.') && bytes[at + 1].is_ascii_digit();
+            if !joined {
+                break;
+            }
+            at += 1;
+        }
+        let touches = bytes.get(at).is_some_and(u8::is_ascii_alphabetic);
+        if !touches
+            && NUMBER_DIGITS.contains(&digits)
+            && let Some(key) = text.get(start..at).and_then(number_key)
+        {
+            numbers.push(key);
+        }
+    }
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
 }
 
 /// Whether a wallet or IBAN fails its checksum: a victim's slip, not an
@@ -561,7 +626,11 @@ pub fn phrases_of(text: &str) -> Vec<String> {
     };
     let mut rest = text;
     while !rest.is_empty() && phrases.len() < MAX_PHRASES {
-        let word_end = rest.find(|c: char| !word_char(c)).unwrap_or(rest.len());
+        // A word also ends where a caseless script meets a cased one:
+        // Chinese and Thai write a Latin name without spaces around it
+        // ("老师Jessica Lim每天").
+        let opens_caseless = rest.chars().next().is_some_and(caseless);
+        let word_end = rest.find(|c: char| !word_char(c) || caseless(c) != opens_caseless).unwrap_or(rest.len());
         if word_end == 0 {
             let separator = rest.chars().next().unwrap_or(' ');
             let ends_sentence = matches!(separator, '.' | '!' | '?' | '\n' | '。' | '！' | '？' | ':' | ';' | '"');
@@ -612,11 +681,33 @@ fn word_char(c: char) -> bool {
         || matches!(c, '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}'))
 }
 
+/// Whether a character is of a script without letter case (Thai, Burmese,
+/// Khmer, Chinese, Japanese, Korean …), by code block: cheaper than
+/// `char::is_lowercase`, and enough to tell where such a script meets
+/// Latin, Greek or Cyrillic.
+fn caseless(c: char) -> bool {
+    matches!(c, '\u{0E00}'..='\u{109F}' | '\u{1100}'..='\u{139F}' | '\u{1400}'..='\u{1DFF}' | '\u{2E80}'..='\u{FEFF}')
+}
+
 /// Every link feature of a report: its indicators' and its text's name
 /// phrases, without repeats, in a fixed order.
 pub fn report_features(indicators: &[ReportIndicator], text: &str) -> Vec<Feature> {
     let mut features = features_of(indicators);
     features.extend(phrases_of(text).into_iter().map(|value| Feature { kind: FeatureKind::Phrase, value }));
+    // Digits the extractor read as something else (an account, an IBAN,
+    // an address) are not also a phone: the same holders under two values
+    // would vouch for each other when either is judged.
+    let others: Vec<String> = indicators
+        .iter()
+        .filter(|indicator| !matches!(indicator.kind, IndicatorKind::Phone | IndicatorKind::Whatsapp))
+        .map(|indicator| indicator.value.chars().filter(char::is_ascii_digit).collect())
+        .collect();
+    features.extend(
+        numbers_of(text)
+            .into_iter()
+            .filter(|number| !others.iter().any(|digits| digits.contains(number.as_str())))
+            .map(|value| Feature { kind: FeatureKind::Phone, value }),
+    );
     features.sort();
     features.dedup();
     features
@@ -661,6 +752,9 @@ mod tests {
                     on WhatsApp; Dr. Lena Weber agreed. мошенник Иван Петров. ฉันโอนเงิน";
         assert_eq!(phrases_of(text), ["bitfuture pro", "jessica lim", "lena weber", "then jessica lim", "иван петров"]);
         assert!(phrases_of("i was scammed by jessica lim").is_empty());
+        assert_eq!(phrases_of("有个老师Jessica Lim每天免费带单。一个叫Mei Chen的女生"), ["jessica lim", "mei chen"]);
+        assert_eq!(phrases_of("ได้ SMS จาก Siam Commerce Bankว่าบัตรถูกระงับ"), ["siam commerce bank"]);
+        assert_eq!(phrases_of("Agent Müller called"), ["agent müller"]);
         assert_eq!(phrases_of("the site hxxps://t[.]me/+CcwAYNA He said Ask Jessica"), ["ask jessica"]);
         assert!(phrases_of("wallet TZC8a2P7qcNNHcEyEVYqCs9F5VqCUDFg1E Total 500").is_empty());
         let long = "Aa Bb ".repeat(200);
@@ -669,6 +763,23 @@ mod tests {
             report_features(&[ReportIndicator::new(IndicatorKind::Phone, "+66812345678")], "Meet Jessica Lim");
         assert_eq!(features.len(), 3, "{features:?}");
         assert!(features.iter().any(|f| f.kind == FeatureKind::Phrase && f.value == "jessica lim"));
+    }
+
+    #[test]
+    fn numbers_without_a_country_are_phones_and_amounts_cards_and_codes_are_not() {
+        let text = "he called from 713-539-2684, then 088 142 7627 and +855 88 142 7627; lost 26,086,221 \
+                    rupiah on card 5346-5418-8877-5793, code AB123456789, wa.me/4917066106829, เบอร์0961211786ค่ะ";
+        assert_eq!(numbers_of(text), ["7135392684", "881427627", "961211786"]);
+        assert_eq!(numbers_of("on 2025-01-16 at 12.30"), Vec::<String>::new());
+        // The key of the phone a victim wrote with its country.
+        assert_eq!(phone_key("+17135392684"), "7135392684");
+        // Digits the extractor read as an account are that account only.
+        let account = ReportIndicator::new(IndicatorKind::BankAccount, "5674001938");
+        let features = report_features(std::slice::from_ref(&account), "account TTB 567-4-00193-8");
+        assert_eq!(features, features_of(&[account]));
+        let iban = ReportIndicator::new(IndicatorKind::Iban, "NL91ABNA0417164300");
+        let features = report_features(std::slice::from_ref(&iban), "to NL91 ABNA 0417 1643 00");
+        assert_eq!(features, features_of(&[iban]));
     }
 
     #[test]
