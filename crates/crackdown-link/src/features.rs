@@ -517,8 +517,15 @@ const NUMBER_DIGITS: std::ops::RangeInclusive<usize> = 9..=12;
 /// prefix), as [`phone_key`] gives a phone's national number.
 fn number_key(value: &str) -> Option<String> {
     let digits: String = value.chars().filter(char::is_ascii_digit).collect();
-    let key = digits.trim_start_matches('0');
-    (NUMBER_DIGITS.contains(&digits.len()) && key.len() >= 8).then(|| key.to_owned())
+    if !NUMBER_DIGITS.contains(&digits.len()) {
+        return None;
+    }
+    // `00` dials abroad: the country code follows, as after `+`.
+    let key = match digits.strip_prefix("00") {
+        Some(international) => phone_key(&format!("+{international}")),
+        None => digits.trim_start_matches('0').to_owned(),
+    };
+    (key.len() >= 8).then_some(key)
 }
 
 /// Numbers written in the text without a country: runs of ASCII digit
@@ -569,15 +576,14 @@ pub fn numbers_of(text: &str) -> Vec<String> {
 /// Whether a wallet or IBAN fails its checksum: a victim's slip, not an
 /// account anyone uses, and two victims' identical slips are coincidence.
 fn mistyped(kind: IndicatorKind, value: &str) -> bool {
-    use crackdown_lure::checksum::{base58check_version, iban_ok};
-    let legacy = |value: &str| {
-        !value.get(..3).is_some_and(|prefix| prefix.eq_ignore_ascii_case("bc1"))
-            && !value.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("ltc1"))
-    };
+    use crackdown_lure::checksum::{base58check_version, iban_ok, segwit_hrp};
+    let segwit = value.get(..3).is_some_and(|prefix| prefix.eq_ignore_ascii_case("bc1"))
+        || value.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("ltc1"));
     match kind {
-        IndicatorKind::Btc | IndicatorKind::Ltc | IndicatorKind::Tron => {
-            legacy(value) && base58check_version(value).is_none()
-        }
+        // A slip in a bech32 address is caught by its checksum as well: the
+        // look-alikes of one operation's address otherwise join strangers.
+        IndicatorKind::Btc | IndicatorKind::Ltc if segwit => segwit_hrp(value).is_none(),
+        IndicatorKind::Btc | IndicatorKind::Ltc | IndicatorKind::Tron => base58check_version(value).is_none(),
         IndicatorKind::Iban => !iban_ok(value),
         _ => false,
     }
@@ -697,17 +703,24 @@ pub fn report_features(indicators: &[ReportIndicator], text: &str) -> Vec<Featur
     // Digits the extractor read as something else (an account, an IBAN,
     // an address) are not also a phone: the same holders under two values
     // would vouch for each other when either is judged.
+    // Nor is a number the extractor placed with its country read again
+    // without it (`0066 277 77777` is `+66 2 777 7777`).
     let others: Vec<String> = indicators
         .iter()
         .filter(|indicator| !matches!(indicator.kind, IndicatorKind::Phone | IndicatorKind::Whatsapp))
         .map(|indicator| indicator.value.chars().filter(char::is_ascii_digit).collect())
         .collect();
-    features.extend(
-        numbers_of(text)
-            .into_iter()
-            .filter(|number| !others.iter().any(|digits| digits.contains(number.as_str())))
-            .map(|value| Feature { kind: FeatureKind::Phone, value }),
-    );
+    let phones: Vec<&str> = features
+        .iter()
+        .filter(|feature| feature.kind == FeatureKind::Phone)
+        .map(|feature| feature.value.as_str())
+        .collect();
+    let numbers: Vec<String> = numbers_of(text)
+        .into_iter()
+        .filter(|number| !others.iter().any(|digits| digits.contains(number.as_str())))
+        .filter(|number| !phones.iter().any(|phone| number.ends_with(phone)))
+        .collect();
+    features.extend(numbers.into_iter().map(|value| Feature { kind: FeatureKind::Phone, value }));
     features.sort();
     features.dedup();
     features
@@ -771,6 +784,10 @@ mod tests {
                     rupiah on card 5346-5418-8877-5793, code AB123456789, wa.me/4917066106829, เบอร์0961211786ค่ะ";
         assert_eq!(numbers_of(text), ["7135392684", "881427627", "961211786"]);
         assert_eq!(numbers_of("on 2025-01-16 at 12.30"), Vec::<String>::new());
+        assert_eq!(numbers_of("hotline 0066 277 77777"), ["27777777"]);
+        let hotline = ReportIndicator::new(IndicatorKind::Phone, "+6627777777");
+        let features = report_features(std::slice::from_ref(&hotline), "called 0066 277 77777 and 66 2777 7777");
+        assert_eq!(features, features_of(&[hotline]));
         // The key of the phone a victim wrote with its country.
         assert_eq!(phone_key("+17135392684"), "7135392684");
         // Digits the extractor read as an account are that account only.
@@ -802,6 +819,9 @@ mod tests {
         let good = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
         let slip = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb";
         check(&[(IndicatorKind::Btc, good), (IndicatorKind::Btc, slip)], &[(FeatureKind::Btc, good)]);
+        let segwit = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq";
+        let segwit_slip = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdp";
+        check(&[(IndicatorKind::Btc, segwit), (IndicatorKind::Btc, segwit_slip)], &[(FeatureKind::Btc, segwit)]);
         check(&[(IndicatorKind::Iban, "DE89370400440532013001")], &[]);
         check(&[(IndicatorKind::Iban, "DE89370400440532013000")], &[(FeatureKind::Iban, "DE89370400440532013000")]);
     }
