@@ -241,6 +241,11 @@ pub const WEAK_CORE_SHARE: f64 = 0.8;
 /// own. Common values never group the holders of other values.
 pub const COMMON_CORE_SHARE: f64 = 0.5;
 
+/// Holders from which [`Linker::add`] judges a common value again only
+/// after growth (see `judged_at`); below, every new holder rejudges it, so
+/// small cases partition exactly as a rebuild does.
+const SETTLED_HOLDERS: u32 = 256;
+
 /// Reusable buffers for [`cohesion`]: `first[feature]` is the first holder
 /// position seen with a feature, `u32::MAX` when none.
 #[derive(Default)]
@@ -389,6 +394,9 @@ pub struct Linker {
     /// without the first round's bridges (what linking uses).
     first_round: Vec<ValueState>,
     state: Vec<ValueState>,
+    /// Holders each value had when last judged: [`Linker::add`] judges a
+    /// large common value again only once it has grown by a sixteenth.
+    judged_at: Vec<u32>,
     scratch: Scratch,
     text: TextIndex,
     /// Near-duplicates of each report (both directions).
@@ -416,6 +424,7 @@ impl Linker {
             over_limit: HashSet::new(),
             first_round: Vec::new(),
             state: Vec::new(),
+            judged_at: Vec::new(),
             scratch: Scratch::default(),
             text: TextIndex::default(),
             near: Vec::new(),
@@ -450,6 +459,7 @@ impl Linker {
         self.counts.push(0);
         self.feature_mark.push(0);
         self.first_round.push(ValueState::Links);
+        self.judged_at.push(0);
         self.state.push(ValueState::Links);
         number
     }
@@ -563,6 +573,7 @@ impl Linker {
             .collect();
         for (&value, state) in values.iter().zip(last) {
             self.state[value as usize] = state;
+            self.judged_at[value as usize] = self.counts[value as usize];
         }
         self.scratch = scratch;
     }
@@ -632,8 +643,17 @@ impl Linker {
             })
             .collect();
         judged.retain(|&f| self.is_judged(f));
-        self.restate(&judged, reports);
-        let mut lost: Vec<u32> = linked_before.into_iter().filter(|&feature| !self.links(feature)).collect();
+        // A common value named by thousands of reports is judged again only
+        // once it has grown by a sixteenth: one more holder rarely changes
+        // which group dominates, and judging it costs all its holders.
+        let settled = |f: u32| {
+            let (count, at) = (self.counts[f as usize], self.judged_at[f as usize]);
+            count >= SETTLED_HOLDERS && self.common(f, reports) && !crossed.contains(&f) && count < at + at / 16
+        };
+        let mut to_judge = judged.clone();
+        to_judge.retain(|&f| !settled(f));
+        self.restate(&to_judge, reports);
+        let mut lost: Vec<u32> = linked_before.iter().copied().filter(|&feature| !self.links(feature)).collect();
         lost.sort_unstable();
 
         // Values that stopped linking: recompute what they held together.
@@ -658,7 +678,15 @@ impl Linker {
             if !self.links(feature) {
                 continue;
             }
-            let holders = self.postings[feature as usize].clone();
+            let holders = &self.postings[feature as usize];
+            if linked_before.binary_search(&feature).is_ok() {
+                // Its other holders are one campaign already.
+                if let (Some(&first), true) = (holders.first(), own.binary_search(&feature).is_ok()) {
+                    self.union(first, index, &mut merged);
+                }
+                continue;
+            }
+            let holders = holders.clone();
             for &holder in &holders[1..] {
                 self.union(holders[0], holder, &mut merged);
             }
@@ -784,6 +812,7 @@ impl Linker {
         linker.text = partition.text;
         linker.first_round = partition.first_round;
         linker.state = partition.state;
+        linker.judged_at = linker.counts.clone();
         linker.label = vec![0; count];
         for component in partition.components {
             let label = component.reports[0];
