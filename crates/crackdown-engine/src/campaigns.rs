@@ -24,7 +24,7 @@ use crackdown_link::{
 };
 use crackdown_lure::{Context, IndicatorKind};
 use crackdown_model::{Currency, Money, Viewer};
-use crackdown_store::{InsertOutcome, InsertedReport, LinkInput, LinkRecord, LinkTx, Store, StoreError};
+use crackdown_store::{CommonFeature, InsertOutcome, InsertedReport, LinkInput, LinkRecord, LinkTx, Store, StoreError};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -32,7 +32,8 @@ use crate::allowlist::vouching_keys;
 
 /// New reports above which (and above a quarter of the linked ones) an
 /// intake relinks everything instead of linking one by one: a bulk import
-/// is faster as one rebuild.
+/// is faster as one rebuild. A case of at most this many reports is
+/// relinked whenever a batch adds a quarter to it.
 const BULK_LINK: usize = 2_000;
 
 /// Reports read per page by [`rebuild`].
@@ -154,7 +155,11 @@ pub fn link_reports(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<us
     if ids.is_empty() {
         return Ok(0);
     }
-    if ids.len() > BULK_LINK && ids.len() > store.linked_reports()? as usize / 4 {
+    let linked = store.linked_reports()? as usize;
+    // A batch that is a large share of the case is linked by a rebuild: in
+    // a small case that costs less than a second and is exact, in a large
+    // one it is faster than adding thousands one by one.
+    if ids.len() > linked / 4 && (ids.len() > BULK_LINK || linked + ids.len() <= BULK_LINK) {
         return rebuild(store, now, |_| {}).map(|summary| summary.reports.min(ids.len()));
     }
     let config = link_config(store)?;
@@ -195,16 +200,17 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Ready, linked: usi
     let mut merged = Vec::new();
     let mut crossed = Vec::new();
     let mut contested = Vec::new();
+    let mut common = Vec::new();
     for feature in &report.prepared.features {
         if config.hubs.classify(feature).is_some() {
             continue;
         }
         let holders = tx.holders(feature.kind.as_str(), &feature.value)?;
         let count = holders.reports as usize + 1;
-        if count > limit && count - 1 > old_limit && holders.campaigns.len() == 1 {
-            // Common, but all its holders are one campaign: the linker's
-            // common values link when one group holds most of them.
-            merged.extend(holders.campaigns);
+        if count > limit && count - 1 > old_limit {
+            // Common: it links only when one group holds most of its
+            // holders.
+            common.extend(holders.campaigns);
         } else if count <= limit && holders.campaigns.len() > 1 {
             // Held in several campaigns: a bridge unless the report's
             // evidence makes them one; the linker judges that below.
@@ -225,6 +231,17 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Ready, linked: usi
                 merged.push(candidate.campaign_id);
             }
         }
+    }
+    common.sort_unstable();
+    common.dedup();
+    if let [only] = common[..]
+        && tx.members(only)?.len() > CONTESTED_MEMBERS
+    {
+        // One campaign too large to judge at intake holds every holder of
+        // a common value: it dominates them. Smaller ones are left to a
+        // rebuild, which judges the value over all its holders (at intake
+        // the first holders of a hub are often one campaign by chance).
+        merged.push(only);
     }
     merged.sort_unstable();
     merged.dedup();
@@ -259,12 +276,19 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Ready, linked: usi
 const CONTESTED_MEMBERS: usize = 5_000;
 
 /// The configuration to partition part of a case of `linked` reports with:
-/// the case's hub decisions come from `common`, weights count the whole case.
-fn part_config(config: &LinkConfig, common: Vec<(String, String)>, part: usize, linked: usize) -> LinkConfig {
-    let common =
-        common.into_iter().filter_map(|(kind, value)| FeatureKind::parse(&kind).map(|kind| Feature { kind, value }));
+/// the case's hub decisions come from `common` (values too common in the case are hubs,
+/// unless the case holds all their reports in one campaign: those are judged), weights count
+/// the whole case.
+fn part_config(config: &LinkConfig, common: Vec<CommonFeature>, part: usize, linked: usize) -> LinkConfig {
+    let (judged, hubs): (Vec<CommonFeature>, Vec<CommonFeature>) =
+        common.into_iter().partition(|feature| feature.in_one_campaign);
+    let features = |common: Vec<CommonFeature>| {
+        common
+            .into_iter()
+            .filter_map(|common| FeatureKind::parse(&common.kind).map(|kind| Feature { kind, value: common.value }))
+    };
     LinkConfig {
-        hubs: config.hubs.clone().with_common(common),
+        hubs: config.hubs.clone().with_common(features(hubs)).with_judged_common(features(judged)),
         prior_reports: u32::try_from((linked + config.prior_reports as usize).saturating_sub(part)).unwrap_or(u32::MAX),
         min_weight: 0.0,
         min_similarity: config.min_similarity,

@@ -171,10 +171,10 @@ pub enum HubReason {
     OfficialHotline,
     /// A domain the organisation listed as a hub.
     Listed,
-    /// Too common in the whole case (counted over every report, when only
-    /// some of them are being partitioned): the linker judges such a value
-    /// as a common one, which links only when one group holds most of its
-    /// holders, instead of as a hub.
+    /// Too common in the whole case to link (counted over every report,
+    /// when only some of them are being partitioned). Values the case's
+    /// partition keeps in one campaign are judged instead
+    /// ([`HubList::with_judged_common`]).
     CommonInCase,
 }
 
@@ -303,6 +303,9 @@ pub struct HubList {
     domains: HashSet<String>,
     /// Values too common in the whole case, when partitioning a part of it.
     common: HashSet<Feature>,
+    /// Values too common in the whole case whose holders are all in one
+    /// campaign of it: judged as common values, not hubs.
+    judged_common: HashSet<Feature>,
 }
 
 impl HubList {
@@ -313,6 +316,7 @@ impl HubList {
             hotlines: hotlines.into_iter().map(|phone| phone_key(phone.trim())).collect(),
             domains: domains.into_iter().map(|domain| domain.trim().to_ascii_lowercase()).collect(),
             common: HashSet::new(),
+            judged_common: HashSet::new(),
         }
     }
 
@@ -322,6 +326,22 @@ impl HubList {
     pub fn with_common(mut self, common: impl IntoIterator<Item = Feature>) -> HubList {
         self.common.extend(common);
         self
+    }
+
+    /// These lists plus values too common in the whole case that its
+    /// partition holds in one campaign (a large campaign's persona or
+    /// wallet): a part of the case judges them as common values (they link
+    /// when one group holds most of their holders), so it keeps together
+    /// what the case's partition joined through them.
+    pub fn with_judged_common(mut self, common: impl IntoIterator<Item = Feature>) -> HubList {
+        self.judged_common.extend(common);
+        self
+    }
+
+    /// Whether a value is too common in the whole case and to be judged as
+    /// such rather than be a hub ([`HubList::with_judged_common`]).
+    pub fn judged_common(&self, feature: &Feature) -> bool {
+        self.judged_common.contains(feature)
     }
 
     /// Whether a registrable domain is a hub, and why.
@@ -344,9 +364,12 @@ impl HubList {
 
     /// Whether a feature is a hub by these lists.
     pub fn classify(&self, feature: &Feature) -> Option<HubReason> {
-        if self.common.contains(feature) {
-            return Some(HubReason::CommonInCase);
-        }
+        // A listed hub stays one however common; the case's common values
+        // are judged as such by the linker, so they come last.
+        self.listed(feature).or_else(|| self.common.contains(feature).then_some(HubReason::CommonInCase))
+    }
+
+    fn listed(&self, feature: &Feature) -> Option<HubReason> {
         match feature.kind {
             FeatureKind::Phone if self.hotlines.contains(&feature.value) => Some(HubReason::OfficialHotline),
             FeatureKind::Domain => self.domain(&feature.value),
@@ -400,10 +423,27 @@ pub fn url_key(url: &str) -> String {
 /// read in the wrong region all join. Numbers the library cannot place keep
 /// their digits without trunk zeros.
 pub fn phone_key(phone: &str) -> String {
-    if phone.starts_with('+')
-        && let Ok(number) = phonenumber::parse(None, phone)
-    {
-        return number.national().value().to_string();
+    if phone.starts_with('+') {
+        // Parsing costs microseconds and a case names the same numbers
+        // over and over: each thread remembers the last few thousand.
+        thread_local! {
+            static KEYS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+                std::cell::RefCell::new(std::collections::HashMap::new());
+        }
+        if let Some(key) = KEYS.with(|keys| keys.borrow().get(phone).cloned()) {
+            return key;
+        }
+        if let Ok(number) = phonenumber::parse(None, phone) {
+            let key = number.national().value().to_string();
+            KEYS.with(|keys| {
+                let mut keys = keys.borrow_mut();
+                if keys.len() >= 16_384 {
+                    keys.clear();
+                }
+                keys.insert(phone.to_owned(), key.clone());
+            });
+            return key;
+        }
     }
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     let national = digits.trim_start_matches('0');

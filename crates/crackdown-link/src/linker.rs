@@ -151,8 +151,8 @@ struct Entry {
 struct FeatureInfo {
     feature: Feature,
     hub: Option<HubReason>,
-    /// Too common in the whole case ([`HubReason::CommonInCase`]) while a
-    /// part of it is partitioned: judged as a common value, not a hub.
+    /// Too common in the whole case while a part of it is partitioned, and
+    /// held in one campaign there ([`HubList::with_judged_common`]).
     common_in_case: bool,
 }
 
@@ -450,9 +450,8 @@ impl Linker {
             return number;
         }
         let number = self.features.len() as u32;
-        let classified = self.config.hubs.classify(&feature);
-        let common_in_case = classified == Some(HubReason::CommonInCase);
-        let hub = classified.filter(|_| !common_in_case);
+        let hub = self.config.hubs.classify(&feature);
+        let common_in_case = hub.is_none() && self.config.hubs.judged_common(&feature);
         self.feature_numbers.insert(feature.clone(), number);
         self.features.push(FeatureInfo { feature, hub, common_in_case });
         self.postings.push(Vec::new());

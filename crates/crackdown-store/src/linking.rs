@@ -241,7 +241,7 @@ impl LinkTx<'_> {
 
     /// Values of a stored campaign's reports held by more than `limit`
     /// reports of the whole case.
-    pub fn common_features(&mut self, campaign: i64, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+    pub fn common_features(&mut self, campaign: i64, limit: i64) -> Result<Vec<CommonFeature>, StoreError> {
         common_features(self.conn, campaign, limit)
     }
 
@@ -279,15 +279,26 @@ impl LinkTx<'_> {
     }
 }
 
-fn common_features(conn: &mut dyn Conn, campaign: i64, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+/// A value of a campaign that more than the limit's reports of the case
+/// name, and whether all of them are in that one campaign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommonFeature {
+    pub kind: String,
+    pub value: String,
+    pub in_one_campaign: bool,
+}
+
+fn common_features(conn: &mut dyn Conn, campaign: i64, limit: i64) -> Result<Vec<CommonFeature>, StoreError> {
     conn.query(
-        "SELECT g.kind, g.value FROM campaign_members m JOIN link_features g ON g.report_id = m.report_id \
+        "SELECT g.kind, g.value, (SELECT COUNT(DISTINCT o.campaign_id) FROM link_features f \
+         JOIN campaign_members o ON o.report_id = f.report_id WHERE f.kind = g.kind AND f.value = g.value) \
+         FROM campaign_members m JOIN link_features g ON g.report_id = m.report_id \
          WHERE m.campaign_id = $1 GROUP BY g.kind, g.value \
          HAVING (SELECT COUNT(*) FROM link_features f WHERE f.kind = g.kind AND f.value = g.value) > $2",
         &[campaign.into(), limit.into()],
     )?
     .iter()
-    .map(|row| Ok((row.text(0)?, row.text(1)?)))
+    .map(|row| Ok(CommonFeature { kind: row.text(0)?, value: row.text(1)?, in_one_campaign: row.int(2)? <= 1 }))
     .collect()
 }
 
@@ -403,7 +414,7 @@ impl Store {
 
     /// Values of a stored campaign's reports held by more than `limit`
     /// reports of the whole case (hubs of the case).
-    pub fn common_features(&self, campaign: i64, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+    pub fn common_features(&self, campaign: i64, limit: i64) -> Result<Vec<CommonFeature>, StoreError> {
         self.pool.with(|conn| common_features(conn, campaign, limit))
     }
 
@@ -475,10 +486,10 @@ impl Store {
     }
 
     /// Replaces the whole link index and partition (a rebuild), in one
-    /// transaction: `members` gives every report's campaign. The link
-    /// tables' secondary indexes are dropped while the rows go in and built
-    /// again from the full tables, which is several times faster than
-    /// keeping them current row by row.
+    /// transaction: `members` gives every report's campaign. On SQLite the
+    /// link tables' secondary indexes are dropped while the rows go in and
+    /// built again from the full tables, which is faster than keeping them
+    /// current row by row.
     pub fn replace_links(
         &self,
         records: &[LinkRecord],
@@ -489,14 +500,23 @@ impl Store {
             conn.transaction(|conn| {
                 conn.batch(
                     "DELETE FROM campaign_members; DELETE FROM link_features; DELETE FROM link_bands; \
-                     DELETE FROM link_texts; DELETE FROM lookup_index; \
-                     DROP INDEX campaign_members_campaign; DROP INDEX link_features_report",
+                     DELETE FROM link_texts; DELETE FROM lookup_index",
                 )?;
+                // On PostgreSQL dropping an index would lock readers of the
+                // table out until the rebuild commits; SQLite readers keep
+                // their snapshot.
+                let reindex = conn.dialect() == crate::db::Dialect::Sqlite;
+                if reindex {
+                    conn.batch("DROP INDEX campaign_members_campaign; DROP INDEX link_features_report")?;
+                }
                 write_records(conn, records, members, now)?;
-                conn.batch(
-                    "CREATE INDEX campaign_members_campaign ON campaign_members(campaign_id, report_id); \
-                     CREATE INDEX link_features_report ON link_features(report_id)",
-                )
+                if reindex {
+                    conn.batch(
+                        "CREATE INDEX campaign_members_campaign ON campaign_members(campaign_id, report_id); \
+                         CREATE INDEX link_features_report ON link_features(report_id)",
+                    )?;
+                }
+                Ok(())
             })
         })
     }
