@@ -20,11 +20,11 @@ use crackdown_link::lookup::{
 };
 use crackdown_link::minhash::{Signature, text_hash};
 use crackdown_link::{
-    Campaign, Feature, FeatureKind, HubList, HubReason, LinkConfig, LinkReport, Linker, ReportIndicator,
+    Campaign, Feature, FeatureKind, HubList, HubReason, LinkConfig, LinkReport, Linker, Prepared, ReportIndicator,
 };
 use crackdown_lure::{Context, IndicatorKind};
 use crackdown_model::{Currency, Money, Viewer};
-use crackdown_store::{InsertOutcome, InsertedReport, LinkInput, LinkRecord, LinkTx, Store, StoreError};
+use crackdown_store::{CommonFeature, InsertOutcome, InsertedReport, LinkInput, LinkRecord, LinkTx, Store, StoreError};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -32,7 +32,8 @@ use crate::allowlist::vouching_keys;
 
 /// New reports above which (and above a quarter of the linked ones) an
 /// intake relinks everything instead of linking one by one: a bulk import
-/// is faster as one rebuild.
+/// is faster as one rebuild. A case of at most this many reports is
+/// relinked whenever a batch adds a quarter to it.
 const BULK_LINK: usize = 2_000;
 
 /// Reports read per page by [`rebuild`].
@@ -109,30 +110,34 @@ fn lookup_keys(input: &LinkInput) -> Vec<(String, String)> {
     keys
 }
 
-/// A report ready for the link index.
-struct Prepared {
+/// A report ready for the link index: what the linker derives from it
+/// alone, and the index rows of that.
+struct Ready {
     record: LinkRecord,
-    features: Vec<Feature>,
-    signature: Option<Signature>,
+    prepared: Prepared,
 }
 
-fn prepare(input: &LinkInput) -> Prepared {
+fn prepare(input: &LinkInput) -> Ready {
     let report = link_report(input);
-    let features = crackdown_link::features::report_features(&report.indicators, &report.text);
-    let signature = Signature::of(&input.text);
+    let prepared = Prepared::of(&report.indicators, &report.text);
     let record = LinkRecord {
         report_id: input.id,
-        features: features.iter().map(|feature| (feature.kind.as_str().to_owned(), feature.value.clone())).collect(),
-        signature: signature.as_ref().map(Signature::to_hex),
-        bands: signature
+        features: prepared
+            .features
+            .iter()
+            .map(|feature| (feature.kind.as_str().to_owned(), feature.value.clone()))
+            .collect(),
+        signature: prepared.signature.as_ref().map(Signature::to_hex),
+        bands: prepared
+            .signature
             .as_ref()
             .map_or_else(Vec::new, |signature| signature.band_keys().iter().map(|&key| key as i64).collect()),
         lookup_keys: lookup_keys(input),
-        text_key: text_hash(&input.text) as i64,
+        text_key: prepared.text_hash as i64,
         received_at: input.received_at,
         scam_type: input.scam_type.clone(),
     };
-    Prepared { record, features, signature }
+    Ready { record, prepared }
 }
 
 /// Links the reports an intake just created (duplicates are already
@@ -155,12 +160,16 @@ pub fn link_reports(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<us
     if ids.is_empty() {
         return Ok(0);
     }
-    if ids.len() > BULK_LINK && ids.len() > store.linked_reports()? as usize / 4 {
+    let linked = store.linked_reports()? as usize;
+    // A batch that is a large share of the case is linked by a rebuild: in
+    // a small case that costs less than a second and is exact, in a large
+    // one it is faster than adding thousands one by one.
+    if ids.len() > linked / 4 && (ids.len() > BULK_LINK || linked + ids.len() <= BULK_LINK) {
         return rebuild(store, now, |_| {}).map(|summary| summary.reports.min(ids.len()));
     }
     let config = link_config(store)?;
     let inputs = store.link_inputs(ids)?;
-    let prepared: Vec<Prepared> = inputs.par_iter().map(prepare).collect();
+    let prepared: Vec<Ready> = inputs.par_iter().map(prepare).collect();
     store.linking(now, |tx| {
         let pending: HashSet<i64> = tx.unlinked(ids)?.into_iter().collect();
         let mut linked = tx.linked_reports()? as usize;
@@ -191,18 +200,23 @@ pub fn link_pending(store: &Store, now: DateTime<Utc>) -> Result<usize, StoreErr
 
 /// Links one report against the stored index, with `linked` reports in the
 /// case counting it.
-fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Prepared, linked: usize) -> Result<(), StoreError> {
+fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Ready, linked: usize) -> Result<(), StoreError> {
     let (old_limit, limit) = (config.max_reports(linked - 1), config.max_reports(linked));
     let mut merged = Vec::new();
     let mut crossed = Vec::new();
     let mut contested = Vec::new();
-    for feature in &report.features {
+    let mut common = Vec::new();
+    for feature in &report.prepared.features {
         if config.hubs.classify(feature).is_some() {
             continue;
         }
         let holders = tx.holders(feature.kind.as_str(), &feature.value)?;
         let count = holders.reports as usize + 1;
-        if count <= limit && holders.campaigns.len() > 1 {
+        if count > limit && count - 1 > old_limit {
+            // Common: it links only when one group holds most of its
+            // holders.
+            common.extend(holders.campaigns);
+        } else if count <= limit && holders.campaigns.len() > 1 {
             // Held in several campaigns: a bridge unless the report's
             // evidence makes them one; the linker judges that below.
             contested.extend(holders.campaigns);
@@ -213,7 +227,7 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Prepared, linked: 
             crossed.extend(holders.campaigns);
         }
     }
-    if let Some(signature) = &report.signature {
+    if let Some(signature) = &report.prepared.signature {
         let min_bins = config.min_agreeing_bins();
         for candidate in tx.band_candidates(&report.record.bands)? {
             if Signature::from_hex(&candidate.signature)
@@ -222,6 +236,17 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Prepared, linked: 
                 merged.push(candidate.campaign_id);
             }
         }
+    }
+    common.sort_unstable();
+    common.dedup();
+    if let [only] = common[..]
+        && tx.members(only)?.len() > CONTESTED_MEMBERS
+    {
+        // One campaign too large to judge at intake holds every holder of
+        // a common value: it dominates them. Smaller ones are left to a
+        // rebuild, which judges the value over all its holders (at intake
+        // the first holders of a hub are often one campaign by chance).
+        merged.push(only);
     }
     merged.sort_unstable();
     merged.dedup();
@@ -256,12 +281,19 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Prepared, linked: 
 const CONTESTED_MEMBERS: usize = 5_000;
 
 /// The configuration to partition part of a case of `linked` reports with:
-/// the case's hub decisions come from `common`, weights count the whole case.
-fn part_config(config: &LinkConfig, common: Vec<(String, String)>, part: usize, linked: usize) -> LinkConfig {
-    let common =
-        common.into_iter().filter_map(|(kind, value)| FeatureKind::parse(&kind).map(|kind| Feature { kind, value }));
+/// the case's hub decisions come from `common` (values too common in the case are hubs,
+/// unless the case holds all their reports in one campaign: those are judged), weights count
+/// the whole case.
+fn part_config(config: &LinkConfig, common: Vec<CommonFeature>, part: usize, linked: usize) -> LinkConfig {
+    let (judged, hubs): (Vec<CommonFeature>, Vec<CommonFeature>) =
+        common.into_iter().partition(|feature| feature.in_one_campaign);
+    let features = |common: Vec<CommonFeature>| {
+        common
+            .into_iter()
+            .filter_map(|common| FeatureKind::parse(&common.kind).map(|kind| Feature { kind, value: common.value }))
+    };
     LinkConfig {
-        hubs: config.hubs.clone().with_common(common),
+        hubs: config.hubs.clone().with_common(features(hubs)).with_judged_common(features(judged)),
         prior_reports: u32::try_from((linked + config.prior_reports as usize).saturating_sub(part)).unwrap_or(u32::MAX),
         min_weight: 0.0,
         min_similarity: config.min_similarity,
@@ -322,10 +354,18 @@ pub fn rebuild(
         inputs.extend(page);
         progress(inputs.len());
     }
-    let records: Vec<LinkRecord> = inputs.par_iter().map(|input| prepare(input).record).collect();
-    let reports: Vec<LinkReport> = inputs.par_iter().map(link_report).collect();
-    drop(inputs);
-    let linker = Linker::rebuild(config, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
+    // Each report is featurized and signed once, for the index rows and
+    // for the linker; the linker does not read the text again.
+    let (records, reports): (Vec<LinkRecord>, Vec<(LinkReport, Prepared)>) = inputs
+        .into_par_iter()
+        .map(|mut input| {
+            let Ready { record, prepared } = prepare(&input);
+            input.text = String::new();
+            input.indicators = Vec::new();
+            (record, (link_report(&input), prepared))
+        })
+        .unzip();
+    let linker = Linker::rebuild_prepared(config, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
     let partition = linker.partition_ids();
     let members: Vec<(i64, i64)> =
         partition.iter().flat_map(|piece| piece.iter().map(move |&report| (report, piece[0]))).collect();

@@ -8,7 +8,7 @@
 //! by report, and prints throughput, the latency of one `add`, how far the
 //! two agree, and pairwise precision, recall and F1 against the generator's
 //! true campaigns and compounds. `LINK_DIAGNOSE=1` adds what joins or splits
-//! true campaigns; `LINK_SKIP_ADD=1` skips adding one by one. A peer runs
+//! true campaigns; `LINK_DUMP=FILE` writes each report's campaign (CSV); `LINK_SKIP_ADD=1` skips adding one by one. A peer runs
 //! side by side: the connected components of exact shared indicator values,
 //! with no hub list, no weighting and no text.
 
@@ -91,6 +91,40 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("bridge values (relate campaigns without merging them): {}", rebuilt.bridges().len());
     if std::env::var_os("LINK_DIAGNOSE").is_some() {
         diagnose(&rebuilt, &names, &truth);
+    }
+    if let Some(path) = std::env::var_os("LINK_DUMP") {
+        let mut out = String::from("report_id,campaign\n");
+        for campaign in rebuilt.partition_ids() {
+            for &id in &campaign {
+                out.push_str(&format!("{},{}\n", names[id as usize], names[campaign[0] as usize]));
+            }
+        }
+        std::fs::write(&path, out).map_err(|error| format!("{}: {error}", Path::new(&path).display()))?;
+        let linking: HashSet<&crackdown_link::Feature> =
+            rebuilt.linking_values().into_iter().map(|(feature, _)| feature).collect();
+        let bridging: HashSet<&crackdown_link::Feature> =
+            rebuilt.bridges().into_iter().map(|(feature, _)| feature).collect();
+        let mut out = String::new();
+        for (report, name) in reports.iter().zip(&names) {
+            let features = crackdown_link::features::report_features(&report.indicators, &report.text);
+            let row: Vec<String> = features
+                .iter()
+                .map(|feature| {
+                    let state = if linking.contains(feature) {
+                        "L"
+                    } else if bridging.contains(feature) {
+                        "B"
+                    } else {
+                        "-"
+                    };
+                    let holders = rebuilt.holder_ids(feature).map_or(0, |ids| ids.len());
+                    format!("{}\t{}\t{state}\t{holders}", feature.kind.as_str(), feature.value)
+                })
+                .collect();
+            out.push_str(&format!("{name}\t{}\n", row.join("\t")));
+        }
+        std::fs::write(format!("{}.features", Path::new(&path).display()), out)
+            .map_err(|error| format!("features: {error}"))?;
     }
 
     let reports_for_baseline: Vec<Vec<crackdown_link::Feature>> = reports
@@ -355,6 +389,20 @@ fn diagnose(linker: &Linker, names: &[String], truth: &Truth) {
         sizes.sort_unstable_by(|a, b| b.cmp(a));
         if sizes.len() > 1 && sizes[1].0 >= 10 {
             println!("  campaign of {} mixes {:?}", campaign.len(), &sizes[..sizes.len().min(5)]);
+            let readable: HashSet<i64> = campaign.iter().copied().collect();
+            let true_of = |id: i64| truth.campaign.get(&names[id as usize]).map_or("?", String::as_str);
+            for summary in linker.campaigns(&readable) {
+                for link in summary.links.iter().filter(|link| true_of(link.from) != true_of(link.to)).take(5) {
+                    println!(
+                        "    {} ({}) - {} ({}): {:?}",
+                        names[link.from as usize],
+                        true_of(link.from),
+                        names[link.to as usize],
+                        true_of(link.to),
+                        link.reasons
+                    );
+                }
+            }
         }
     }
     println!("bridges inside one true campaign: {}", inside.len());

@@ -47,7 +47,11 @@ impl ReportIndicator {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FeatureKind {
-    /// A phone number in E.164, whether written as a phone or a WhatsApp link.
+    /// A phone number (its national digits), whether written as a phone,
+    /// a WhatsApp link, or digits in the text that name no country
+    /// (`713-539-2684` in an English report: the extractor cannot place
+    /// such a number, but the victim who wrote `+1 713 539 2684` named the
+    /// same one).
     Phone,
     Url,
     Email,
@@ -168,7 +172,9 @@ pub enum HubReason {
     /// A domain the organisation listed as a hub.
     Listed,
     /// Too common in the whole case to link (counted over every report,
-    /// when only some of them are being partitioned).
+    /// when only some of them are being partitioned). Values the case's
+    /// partition keeps in one campaign are judged instead
+    /// ([`HubList::with_judged_common`]).
     CommonInCase,
 }
 
@@ -297,6 +303,9 @@ pub struct HubList {
     domains: HashSet<String>,
     /// Values too common in the whole case, when partitioning a part of it.
     common: HashSet<Feature>,
+    /// Values too common in the whole case whose holders are all in one
+    /// campaign of it: judged as common values, not hubs.
+    judged_common: HashSet<Feature>,
 }
 
 impl HubList {
@@ -307,6 +316,7 @@ impl HubList {
             hotlines: hotlines.into_iter().map(|phone| phone_key(phone.trim())).collect(),
             domains: domains.into_iter().map(|domain| domain.trim().to_ascii_lowercase()).collect(),
             common: HashSet::new(),
+            judged_common: HashSet::new(),
         }
     }
 
@@ -316,6 +326,22 @@ impl HubList {
     pub fn with_common(mut self, common: impl IntoIterator<Item = Feature>) -> HubList {
         self.common.extend(common);
         self
+    }
+
+    /// These lists plus values too common in the whole case that its
+    /// partition holds in one campaign (a large campaign's persona or
+    /// wallet): a part of the case judges them as common values (they link
+    /// when one group holds most of their holders), so it keeps together
+    /// what the case's partition joined through them.
+    pub fn with_judged_common(mut self, common: impl IntoIterator<Item = Feature>) -> HubList {
+        self.judged_common.extend(common);
+        self
+    }
+
+    /// Whether a value is too common in the whole case and to be judged as
+    /// such rather than be a hub ([`HubList::with_judged_common`]).
+    pub fn judged_common(&self, feature: &Feature) -> bool {
+        self.judged_common.contains(feature)
     }
 
     /// Whether a registrable domain is a hub, and why.
@@ -338,9 +364,12 @@ impl HubList {
 
     /// Whether a feature is a hub by these lists.
     pub fn classify(&self, feature: &Feature) -> Option<HubReason> {
-        if self.common.contains(feature) {
-            return Some(HubReason::CommonInCase);
-        }
+        // A listed hub stays one however common; the case's common values
+        // are judged as such by the linker, so they come last.
+        self.listed(feature).or_else(|| self.common.contains(feature).then_some(HubReason::CommonInCase))
+    }
+
+    fn listed(&self, feature: &Feature) -> Option<HubReason> {
         match feature.kind {
             FeatureKind::Phone if self.hotlines.contains(&feature.value) => Some(HubReason::OfficialHotline),
             FeatureKind::Domain => self.domain(&feature.value),
@@ -394,10 +423,27 @@ pub fn url_key(url: &str) -> String {
 /// read in the wrong region all join. Numbers the library cannot place keep
 /// their digits without trunk zeros.
 pub fn phone_key(phone: &str) -> String {
-    if phone.starts_with('+')
-        && let Ok(number) = phonenumber::parse_with(crackdown_lure::phone_database(), None, phone)
-    {
-        return number.national().value().to_string();
+    if phone.starts_with('+') {
+        // Parsing costs microseconds and a case names the same numbers
+        // over and over: each thread remembers the last few thousand.
+        thread_local! {
+            static KEYS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+                std::cell::RefCell::new(std::collections::HashMap::new());
+        }
+        if let Some(key) = KEYS.with(|keys| keys.borrow().get(phone).cloned()) {
+            return key;
+        }
+        if let Ok(number) = phonenumber::parse_with(crackdown_lure::phone_database(), None, phone) {
+            let key = number.national().value().to_string();
+            KEYS.with(|keys| {
+                let mut keys = keys.borrow_mut();
+                if keys.len() >= 16_384 {
+                    keys.clear();
+                }
+                keys.insert(phone.to_owned(), key.clone());
+            });
+            return key;
+        }
     }
     let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
     let national = digits.trim_start_matches('0');
@@ -475,10 +521,8 @@ pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
                     push_domain(&mut features, host);
                 }
             }
-            IndicatorKind::Phone => features.push(Feature { kind: FeatureKind::Phone, value: phone_key(value) }),
-            IndicatorKind::Whatsapp if value.starts_with('+') => {
-                features.push(Feature { kind: FeatureKind::Phone, value: phone_key(value) });
-            }
+            IndicatorKind::Phone => push_phone(&mut features, value),
+            IndicatorKind::Whatsapp if value.starts_with('+') => push_phone(&mut features, value),
             IndicatorKind::Whatsapp => features.push(exact(FeatureKind::Whatsapp)),
             IndicatorKind::Ipv4 => features.push(exact(FeatureKind::Ipv4)),
             IndicatorKind::Ipv6 => features.push(exact(FeatureKind::Ipv6)),
@@ -501,18 +545,85 @@ pub fn features_of(indicators: &[ReportIndicator]) -> Vec<Feature> {
     features
 }
 
+fn push_phone(features: &mut Vec<Feature>, value: &str) {
+    features.push(Feature { kind: FeatureKind::Phone, value: phone_key(value) });
+}
+
+/// Fewest and most digits of a number read from the text: fewer are
+/// amounts and dates, more are cards (the victim's own) and IBANs.
+const NUMBER_DIGITS: std::ops::RangeInclusive<usize> = 9..=12;
+
+/// The key of digits read from the text: without leading zeros (a trunk
+/// prefix), as [`phone_key`] gives a phone's national number.
+fn number_key(value: &str) -> Option<String> {
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    if !NUMBER_DIGITS.contains(&digits.len()) {
+        return None;
+    }
+    // `00` dials abroad: the country code follows, as after `+`.
+    let key = match digits.strip_prefix("00") {
+        Some(international) => phone_key(&format!("+{international}")),
+        None => digits.trim_start_matches('0').to_owned(),
+    };
+    (key.len() >= 8).then_some(key)
+}
+
+/// Numbers written in the text without a country: runs of ASCII digit
+/// groups joined by single spaces, dashes or dots (`088-142-7627`,
+/// `713 539 2684`), not touching Latin letters or digits, not after `+`
+/// (the extractor places those), of [`NUMBER_DIGITS`] digits in all.
+/// Scripts without spaces may touch them (`เบอร์0961211786`). The groups
+/// after a country code are read too (`+855 88 142 7627` gives
+/// `881427627`, the national number). Sorted, without repeats.
+pub fn numbers_of(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut numbers = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let before = at.checked_sub(1).map(|before| bytes[before]);
+        let opens = bytes[at].is_ascii_digit() && !before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'+');
+        if !opens {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        let mut digits = 0;
+        loop {
+            while at < bytes.len() && bytes[at].is_ascii_digit() {
+                digits += 1;
+                at += 1;
+            }
+            let joined =
+                at + 1 < bytes.len() && matches!(bytes[at], b' ' | b'-' | b'.') && bytes[at + 1].is_ascii_digit();
+            if !joined {
+                break;
+            }
+            at += 1;
+        }
+        let touches = bytes.get(at).is_some_and(u8::is_ascii_alphabetic);
+        if !touches
+            && NUMBER_DIGITS.contains(&digits)
+            && let Some(key) = text.get(start..at).and_then(number_key)
+        {
+            numbers.push(key);
+        }
+    }
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+}
+
 /// Whether a wallet or IBAN fails its checksum: a victim's slip, not an
 /// account anyone uses, and two victims' identical slips are coincidence.
 fn mistyped(kind: IndicatorKind, value: &str) -> bool {
-    use crackdown_lure::checksum::{base58check_version, iban_ok};
-    let legacy = |value: &str| {
-        !value.get(..3).is_some_and(|prefix| prefix.eq_ignore_ascii_case("bc1"))
-            && !value.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("ltc1"))
-    };
+    use crackdown_lure::checksum::{base58check_version, iban_ok, segwit_hrp};
+    let segwit = value.get(..3).is_some_and(|prefix| prefix.eq_ignore_ascii_case("bc1"))
+        || value.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("ltc1"));
     match kind {
-        IndicatorKind::Btc | IndicatorKind::Ltc | IndicatorKind::Tron => {
-            legacy(value) && base58check_version(value).is_none()
-        }
+        // A slip in a bech32 address is caught by its checksum as well: the
+        // look-alikes of one operation's address otherwise join strangers.
+        IndicatorKind::Btc | IndicatorKind::Ltc if segwit => segwit_hrp(value).is_none(),
+        IndicatorKind::Btc | IndicatorKind::Ltc | IndicatorKind::Tron => base58check_version(value).is_none(),
         IndicatorKind::Iban => !iban_ok(value),
         _ => false,
     }
@@ -561,7 +672,11 @@ pub fn phrases_of(text: &str) -> Vec<String> {
     };
     let mut rest = text;
     while !rest.is_empty() && phrases.len() < MAX_PHRASES {
-        let word_end = rest.find(|c: char| !word_char(c)).unwrap_or(rest.len());
+        // A word also ends where a caseless script meets a cased one:
+        // Chinese and Thai write a Latin name without spaces around it
+        // ("老师Jessica Lim每天").
+        let opens_caseless = rest.chars().next().is_some_and(caseless);
+        let word_end = rest.find(|c: char| !word_char(c) || caseless(c) != opens_caseless).unwrap_or(rest.len());
         if word_end == 0 {
             let separator = rest.chars().next().unwrap_or(' ');
             let ends_sentence = matches!(separator, '.' | '!' | '?' | '\n' | '。' | '！' | '？' | ':' | ';' | '"');
@@ -612,11 +727,40 @@ fn word_char(c: char) -> bool {
         || matches!(c, '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}' | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}'))
 }
 
+/// Whether a character is of a script without letter case (Thai, Burmese,
+/// Khmer, Chinese, Japanese, Korean …), by code block: cheaper than
+/// `char::is_lowercase`, and enough to tell where such a script meets
+/// Latin, Greek or Cyrillic.
+fn caseless(c: char) -> bool {
+    matches!(c, '\u{0E00}'..='\u{109F}' | '\u{1100}'..='\u{139F}' | '\u{1400}'..='\u{1DFF}' | '\u{2E80}'..='\u{FEFF}')
+}
+
 /// Every link feature of a report: its indicators' and its text's name
 /// phrases, without repeats, in a fixed order.
 pub fn report_features(indicators: &[ReportIndicator], text: &str) -> Vec<Feature> {
     let mut features = features_of(indicators);
     features.extend(phrases_of(text).into_iter().map(|value| Feature { kind: FeatureKind::Phrase, value }));
+    // Digits the extractor read as something else (an account, an IBAN,
+    // an address) are not also a phone: the same holders under two values
+    // would vouch for each other when either is judged.
+    // Nor is a number the extractor placed with its country read again
+    // without it (`0066 277 77777` is `+66 2 777 7777`).
+    let others: Vec<String> = indicators
+        .iter()
+        .filter(|indicator| !matches!(indicator.kind, IndicatorKind::Phone | IndicatorKind::Whatsapp))
+        .map(|indicator| indicator.value.chars().filter(char::is_ascii_digit).collect())
+        .collect();
+    let phones: Vec<&str> = features
+        .iter()
+        .filter(|feature| feature.kind == FeatureKind::Phone)
+        .map(|feature| feature.value.as_str())
+        .collect();
+    let numbers: Vec<String> = numbers_of(text)
+        .into_iter()
+        .filter(|number| !others.iter().any(|digits| digits.contains(number.as_str())))
+        .filter(|number| !phones.iter().any(|phone| number.ends_with(phone)))
+        .collect();
+    features.extend(numbers.into_iter().map(|value| Feature { kind: FeatureKind::Phone, value }));
     features.sort();
     features.dedup();
     features
@@ -661,6 +805,9 @@ mod tests {
                     on WhatsApp; Dr. Lena Weber agreed. мошенник Иван Петров. ฉันโอนเงิน";
         assert_eq!(phrases_of(text), ["bitfuture pro", "jessica lim", "lena weber", "then jessica lim", "иван петров"]);
         assert!(phrases_of("i was scammed by jessica lim").is_empty());
+        assert_eq!(phrases_of("有个老师Jessica Lim每天免费带单。一个叫Mei Chen的女生"), ["jessica lim", "mei chen"]);
+        assert_eq!(phrases_of("ได้ SMS จาก Siam Commerce Bankว่าบัตรถูกระงับ"), ["siam commerce bank"]);
+        assert_eq!(phrases_of("Agent Müller called"), ["agent müller"]);
         assert_eq!(phrases_of("the site hxxps://t[.]me/+CcwAYNA He said Ask Jessica"), ["ask jessica"]);
         assert!(phrases_of("wallet TZC8a2P7qcNNHcEyEVYqCs9F5VqCUDFg1E Total 500").is_empty());
         let long = "Aa Bb ".repeat(200);
@@ -669,6 +816,27 @@ mod tests {
             report_features(&[ReportIndicator::new(IndicatorKind::Phone, "+66812345678")], "Meet Jessica Lim");
         assert_eq!(features.len(), 3, "{features:?}");
         assert!(features.iter().any(|f| f.kind == FeatureKind::Phrase && f.value == "jessica lim"));
+    }
+
+    #[test]
+    fn numbers_without_a_country_are_phones_and_amounts_cards_and_codes_are_not() {
+        let text = "he called from 713-539-2684, then 088 142 7627 and +855 88 142 7627; lost 26,086,221 \
+                    rupiah on card 5346-5418-8877-5793, code AB123456789, wa.me/4917066106829, เบอร์0961211786ค่ะ";
+        assert_eq!(numbers_of(text), ["7135392684", "881427627", "961211786"]);
+        assert_eq!(numbers_of("on 2025-01-16 at 12.30"), Vec::<String>::new());
+        assert_eq!(numbers_of("hotline 0066 277 77777"), ["27777777"]);
+        let hotline = ReportIndicator::new(IndicatorKind::Phone, "+6627777777");
+        let features = report_features(std::slice::from_ref(&hotline), "called 0066 277 77777 and 66 2777 7777");
+        assert_eq!(features, features_of(&[hotline]));
+        // The key of the phone a victim wrote with its country.
+        assert_eq!(phone_key("+17135392684"), "7135392684");
+        // Digits the extractor read as an account are that account only.
+        let account = ReportIndicator::new(IndicatorKind::BankAccount, "5674001938");
+        let features = report_features(std::slice::from_ref(&account), "account TTB 567-4-00193-8");
+        assert_eq!(features, features_of(&[account]));
+        let iban = ReportIndicator::new(IndicatorKind::Iban, "NL91ABNA0417164300");
+        let features = report_features(std::slice::from_ref(&iban), "to NL91 ABNA 0417 1643 00");
+        assert_eq!(features, features_of(&[iban]));
     }
 
     #[test]
@@ -691,6 +859,9 @@ mod tests {
         let good = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa";
         let slip = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb";
         check(&[(IndicatorKind::Btc, good), (IndicatorKind::Btc, slip)], &[(FeatureKind::Btc, good)]);
+        let segwit = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq";
+        let segwit_slip = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdp";
+        check(&[(IndicatorKind::Btc, segwit), (IndicatorKind::Btc, segwit_slip)], &[(FeatureKind::Btc, segwit)]);
         check(&[(IndicatorKind::Iban, "DE89370400440532013001")], &[]);
         check(&[(IndicatorKind::Iban, "DE89370400440532013000")], &[(FeatureKind::Iban, "DE89370400440532013000")]);
     }

@@ -37,7 +37,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::features::{Feature, FeatureKind, HubList, HubReason, ReportIndicator, report_features};
-use crate::minhash::{BINS, Signature, text_hash};
+use crate::minhash::{BINS, Signature, sign};
 
 /// A report's id as the store knows it.
 pub type ReportId = i64;
@@ -55,6 +55,24 @@ pub struct LinkReport {
     pub received_at: DateTime<Utc>,
     pub loss: Option<Money>,
     pub scam_type: Option<String>,
+}
+
+/// What linking derives from one report alone: its link features, the
+/// MinHash signature of its text and the text's hash. [`Linker::rebuild`]
+/// computes it in parallel; a caller that also stores it (the link index)
+/// computes it once and hands it to [`Linker::rebuild_prepared`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prepared {
+    pub features: Vec<Feature>,
+    pub signature: Option<Signature>,
+    pub text_hash: u64,
+}
+
+impl Prepared {
+    pub fn of(indicators: &[ReportIndicator], text: &str) -> Prepared {
+        let (signature, text_hash) = sign(text);
+        Prepared { features: report_features(indicators, text), signature, text_hash }
+    }
 }
 
 /// Tuning of the linker; `Default` is documented field by field.
@@ -133,6 +151,9 @@ struct Entry {
 struct FeatureInfo {
     feature: Feature,
     hub: Option<HubReason>,
+    /// Too common in the whole case while a part of it is partitioned, and
+    /// held in one campaign there ([`HubList::with_judged_common`]).
+    common_in_case: bool,
 }
 
 /// Most reports of one LSH bucket a new text is compared with.
@@ -195,6 +216,9 @@ pub(crate) enum ValueState {
     /// A name or brand stem no two holders corroborate with anything else:
     /// coincidence is as likely as a common operation.
     Unsupported,
+    /// Named by more reports than the frequency limit allows and not
+    /// dominated by one group of them: a hub nobody listed.
+    Common,
 }
 
 /// The share of a value's holders a second group of reports (sharing
@@ -207,6 +231,20 @@ pub const MINORITY_SHARE: f64 = 0.05;
 /// one group corroborated by other values for the value to link: a name
 /// that a handful of unrelated reports happen to contain does not.
 pub const WEAK_CORE_SHARE: f64 = 0.8;
+
+/// The share of a *common* value's holders (more than the frequency limit
+/// allows) that one group must hold for it to link anyway. A large campaign
+/// is a large share of a case: its persona, brand and main wallet are named
+/// by thousands of its victims, most of them corroborated by the campaign's
+/// other values, whereas a hub nobody listed (a real hotline, a payment
+/// platform) is named by victims of many operations, each a group of its
+/// own. Common values never group the holders of other values.
+pub const COMMON_CORE_SHARE: f64 = 0.5;
+
+/// Holders from which [`Linker::add`] judges a common value again only
+/// after growth (see `judged_at`); below, every new holder rejudges it, so
+/// small cases partition exactly as a rebuild does.
+const SETTLED_HOLDERS: u32 = 256;
 
 /// Reusable buffers for [`cohesion`]: `first[feature]` is the first holder
 /// position seen with a feature, `u32::MAX` when none.
@@ -238,11 +276,14 @@ fn find(parent: &mut [u32], mut at: u32) -> u32 {
 /// values they share (`usable` says which count), and the value links
 /// unless a second group of two reports or more holds [`MINORITY_SHARE`].
 /// A weak value (a name, a brand stem) also needs a core group holding
-/// [`WEAK_CORE_SHARE`] of its holders. Cost: the holders' feature counts.
+/// [`WEAK_CORE_SHARE`] of its holders, and a `common` one (over the
+/// frequency limit) one holding [`COMMON_CORE_SHARE`]. Cost: the holders'
+/// feature counts.
 fn cohesion(
     linker: &Linker,
     value: u32,
     holders: &[u32],
+    common: bool,
     usable: &dyn Fn(u32, u32) -> bool,
     scratch: &mut Scratch,
 ) -> ValueState {
@@ -285,14 +326,22 @@ fn cohesion(
         }
     }
     let kind = linker.features[value as usize].feature.kind;
-    if kind == FeatureKind::Brand {
+    let split = second >= 2 && f64::from(second) >= MINORITY_SHARE * n as f64;
+    if common {
+        let core = if kind.is_weak() { WEAK_CORE_SHARE.max(COMMON_CORE_SHARE) } else { COMMON_CORE_SHARE };
+        if largest >= 2 && !split && f64::from(largest) >= core * n as f64 {
+            ValueState::Links
+        } else {
+            ValueState::Common
+        }
+    } else if kind == FeatureKind::Brand {
         // Phases of one operation rotate sites, numbers and wallets and
         // keep the brand, so a brand's holders fall into one group per
         // phase by design: corroboration is all it needs. (Brands that
         // unrelated operations impersonate are the organisations' own,
         // listed as hubs, or too common to link.)
         if largest < 2 { ValueState::Unsupported } else { ValueState::Links }
-    } else if second >= 2 && f64::from(second) >= MINORITY_SHARE * n as f64 {
+    } else if split {
         ValueState::Bridge
     } else if kind.is_weak() && (largest < 2 || f64::from(largest) < WEAK_CORE_SHARE * n as f64) {
         ValueState::Unsupported
@@ -345,6 +394,9 @@ pub struct Linker {
     /// without the first round's bridges (what linking uses).
     first_round: Vec<ValueState>,
     state: Vec<ValueState>,
+    /// Holders each value had when last judged: [`Linker::add`] judges a
+    /// large common value again only once it has grown by a sixteenth.
+    judged_at: Vec<u32>,
     scratch: Scratch,
     text: TextIndex,
     /// Near-duplicates of each report (both directions).
@@ -372,6 +424,7 @@ impl Linker {
             over_limit: HashSet::new(),
             first_round: Vec::new(),
             state: Vec::new(),
+            judged_at: Vec::new(),
             scratch: Scratch::default(),
             text: TextIndex::default(),
             near: Vec::new(),
@@ -398,26 +451,28 @@ impl Linker {
         }
         let number = self.features.len() as u32;
         let hub = self.config.hubs.classify(&feature);
+        let common_in_case = hub.is_none() && self.config.hubs.judged_common(&feature);
         self.feature_numbers.insert(feature.clone(), number);
-        self.features.push(FeatureInfo { feature, hub });
+        self.features.push(FeatureInfo { feature, hub, common_in_case });
         self.postings.push(Vec::new());
         self.counts.push(0);
         self.feature_mark.push(0);
         self.first_round.push(ValueState::Links);
+        self.judged_at.push(0);
         self.state.push(ValueState::Links);
         number
     }
 
-    /// Turns a report into an entry; features interned, text signed.
-    fn entry(&mut self, report: LinkReport, signature: Option<Signature>, features: Vec<Feature>) -> Entry {
-        let mut numbers: Vec<u32> = features.into_iter().map(|feature| self.intern(feature)).collect();
+    /// Turns a report into an entry; features interned.
+    fn entry(&mut self, report: LinkReport, prepared: Prepared) -> Entry {
+        let mut numbers: Vec<u32> = prepared.features.into_iter().map(|feature| self.intern(feature)).collect();
         numbers.sort_unstable();
         numbers.dedup();
         Entry {
             id: report.id,
             features: numbers,
-            signature,
-            text_hash: text_hash(&report.text),
+            signature: prepared.signature,
+            text_hash: prepared.text_hash,
             received_at: report.received_at,
             loss: report.loss,
             scam_type: report.scam_type,
@@ -425,8 +480,11 @@ impl Linker {
     }
 
     /// Whether two near-duplicate texts may link: not when both name
-    /// indicators and share none, which is two operations filling one
-    /// template (a resubmission repeats its links and numbers).
+    /// indicators and share none, nor when either names a name that other
+    /// reports name too and they share none: two operations filling one
+    /// template, or a text in lower case (which names nobody) filling it
+    /// (a resubmission repeats its links, numbers and names; a misspelt
+    /// name is named by nobody else).
     /// Identical texts always link (they name the same indicators; the
     /// index reports only the first of them, so filtering them would make
     /// the partition depend on arrival order).
@@ -435,18 +493,22 @@ impl Linker {
         if digest(a).is_some() && digest(a) == digest(b) {
             return true;
         }
-        let strong = |report: u32| {
-            self.entries[report as usize].features.iter().copied().filter(|&feature| {
+        let named = |report: u32, weak: bool| {
+            self.entries[report as usize].features.iter().copied().filter(move |&feature| {
                 let info = &self.features[feature as usize];
-                info.hub.is_none() && !info.feature.kind.is_weak()
+                info.hub.is_none()
+                    && info.feature.kind.is_weak() == weak
+                    && (!weak || self.counts[feature as usize] >= 2)
             })
         };
-        let (mut left, right): (Vec<u32>, Vec<u32>) = (strong(a).collect(), strong(b).collect());
-        if left.is_empty() || right.is_empty() {
-            return true;
-        }
-        left.retain(|feature| right.binary_search(feature).is_ok());
-        !left.is_empty()
+        [false, true].into_iter().all(|weak| {
+            let (mut left, right): (Vec<u32>, Vec<u32>) = (named(a, weak).collect(), named(b, weak).collect());
+            if if weak { left.is_empty() && right.is_empty() } else { left.is_empty() || right.is_empty() } {
+                return true;
+            }
+            left.retain(|feature| right.binary_search(feature).is_ok());
+            !left.is_empty()
+        })
     }
 
     /// Whether `feature` must not group the holders of `value` in the
@@ -459,14 +521,26 @@ impl Linker {
         first_round[feature as usize] == ValueState::Bridge && !(weak(value) && weak(feature))
     }
 
-    /// Whether a value may link at all: no hub, shared, not too common.
-    fn eligible(&self, feature: u32, reports: usize) -> bool {
-        let count = self.counts[feature as usize] as usize;
-        self.features[feature as usize].hub.is_none() && count >= 2 && count <= self.config.max_reports(reports)
+    /// Whether a value is judged at all: no hub, shared.
+    fn is_judged(&self, feature: u32) -> bool {
+        self.features[feature as usize].hub.is_none() && self.counts[feature as usize] >= 2
     }
 
-    fn links(&self, feature: u32, reports: usize) -> bool {
-        self.eligible(feature, reports) && self.state[feature as usize] == ValueState::Links
+    /// Whether a value is over the frequency limit (or was too common in
+    /// the whole case this linker partitions a part of).
+    fn common(&self, feature: u32, reports: usize) -> bool {
+        let info = &self.features[feature as usize];
+        info.common_in_case || self.counts[feature as usize] as usize > self.config.max_reports(reports)
+    }
+
+    /// Whether a value groups the holders of other values when they are
+    /// judged: judged and not common.
+    fn eligible(&self, feature: u32, reports: usize) -> bool {
+        self.is_judged(feature) && !self.common(feature, reports)
+    }
+
+    fn links(&self, feature: u32) -> bool {
+        self.is_judged(feature) && self.state[feature as usize] == ValueState::Links
     }
 
     /// Recomputes the cohesion of `values` over all reports, both rounds.
@@ -477,7 +551,10 @@ impl Linker {
             let eligible = |_: u32, feature: u32| self.eligible(feature, reports);
             values
                 .iter()
-                .map(|&value| cohesion(self, value, &self.postings[value as usize], &eligible, &mut scratch))
+                .map(|&value| {
+                    let common = self.common(value, reports);
+                    cohesion(self, value, &self.postings[value as usize], common, &eligible, &mut scratch)
+                })
                 .collect()
         };
         for (&value, state) in values.iter().zip(first) {
@@ -488,10 +565,14 @@ impl Linker {
         };
         let last: Vec<ValueState> = values
             .iter()
-            .map(|&value| cohesion(self, value, &self.postings[value as usize], &usable, &mut scratch))
+            .map(|&value| {
+                let common = self.common(value, reports);
+                cohesion(self, value, &self.postings[value as usize], common, &usable, &mut scratch)
+            })
             .collect();
         for (&value, state) in values.iter().zip(last) {
             self.state[value as usize] = state;
+            self.judged_at[value as usize] = self.counts[value as usize];
         }
         self.scratch = scratch;
     }
@@ -501,9 +582,8 @@ impl Linker {
         if self.by_id.contains_key(&report.id) {
             return Err(LinkError::DuplicateReport(report.id));
         }
-        let signature = Signature::of(&report.text);
-        let features = report_features(&report.indicators, &report.text);
-        let entry = self.entry(report, signature, features);
+        let prepared = Prepared::of(&report.indicators, &report.text);
+        let entry = self.entry(report, prepared);
         let index = self.entries.len() as u32;
         let id = entry.id;
         self.by_id.insert(id, index);
@@ -516,7 +596,7 @@ impl Linker {
         let reports = self.entries.len();
         let old_limit = self.config.max_reports(reports - 1);
         let new_limit = self.config.max_reports(reports);
-        let mut lost = Vec::new();
+        let mut crossed = Vec::new();
         let own: Vec<u32> = self.entries[index as usize].features.clone();
         for &feature in &own {
             let slot = feature as usize;
@@ -527,7 +607,7 @@ impl Linker {
             self.postings[slot].push(index);
             let count = self.counts[slot] as usize;
             if count > new_limit && self.over_limit.insert(feature) && count - 1 <= old_limit && count > 2 {
-                lost.push(feature);
+                crossed.push(feature);
             }
         }
         let mut gained = Vec::new();
@@ -541,13 +621,13 @@ impl Linker {
         }
 
         // The cohesion of every value this report names, and of values that
-        // may link again, is judged anew; a value that stopped linking splits
-        // what it held together.
+        // may group others again, is judged anew; a value that stopped
+        // linking splits what it held together.
         let mut judged: Vec<u32> = own.iter().copied().chain(gained.iter().copied()).collect();
         // A value crossing the limit stops or starts grouping the holders of
         // every value it shares a report with: those are judged anew too.
-        for &crossed in lost.iter().chain(&gained) {
-            for &holder in &self.postings[crossed as usize] {
+        for &value in crossed.iter().chain(&gained) {
+            for &holder in &self.postings[value as usize] {
                 judged.extend(self.entries[holder as usize].features.iter().copied());
             }
         }
@@ -558,17 +638,22 @@ impl Linker {
             .copied()
             .filter(|&f| {
                 let count = self.counts[f as usize] as usize - usize::from(own.binary_search(&f).is_ok());
-                self.features[f as usize].hub.is_none()
-                    && count >= 2
-                    && count <= old_limit
-                    && self.state[f as usize] == ValueState::Links
+                self.features[f as usize].hub.is_none() && count >= 2 && self.state[f as usize] == ValueState::Links
             })
             .collect();
-        judged.retain(|&f| self.eligible(f, reports));
-        self.restate(&judged, reports);
-        lost.extend(linked_before.into_iter().filter(|&feature| !self.links(feature, reports)));
+        judged.retain(|&f| self.is_judged(f));
+        // A common value named by thousands of reports is judged again only
+        // once it has grown by a sixteenth: one more holder rarely changes
+        // which group dominates, and judging it costs all its holders.
+        let settled = |f: u32| {
+            let (count, at) = (self.counts[f as usize], self.judged_at[f as usize]);
+            count >= SETTLED_HOLDERS && self.common(f, reports) && !crossed.contains(&f) && count < at + at / 16
+        };
+        let mut to_judge = judged.clone();
+        to_judge.retain(|&f| !settled(f));
+        self.restate(&to_judge, reports);
+        let mut lost: Vec<u32> = linked_before.iter().copied().filter(|&feature| !self.links(feature)).collect();
         lost.sort_unstable();
-        lost.dedup();
 
         // Values that stopped linking: recompute what they held together.
         let mut split = Vec::new();
@@ -580,7 +665,7 @@ impl Linker {
         to_split.sort_unstable();
         to_split.dedup();
         for label in to_split {
-            if let Some(campaign) = self.recompute(label, reports) {
+            if let Some(campaign) = self.recompute(label) {
                 split.push(campaign);
             }
         }
@@ -589,10 +674,18 @@ impl Linker {
         // join all their holders; near-duplicate texts.
         let mut merged = Vec::new();
         for &feature in &judged {
-            if !self.links(feature, reports) {
+            if !self.links(feature) {
                 continue;
             }
-            let holders = self.postings[feature as usize].clone();
+            let holders = &self.postings[feature as usize];
+            if linked_before.binary_search(&feature).is_ok() {
+                // Its other holders are one campaign already.
+                if let (Some(&first), true) = (holders.first(), own.binary_search(&feature).is_ok()) {
+                    self.union(first, index, &mut merged);
+                }
+                continue;
+            }
+            let holders = holders.clone();
             for &holder in &holders[1..] {
                 self.union(holders[0], holder, &mut merged);
             }
@@ -637,7 +730,7 @@ impl Linker {
 
     /// Recomputes the components of the reports labelled `label` from the
     /// current edges; returns the component's id if it fell apart.
-    fn recompute(&mut self, label: u32, reports: usize) -> Option<CampaignId> {
+    fn recompute(&mut self, label: u32) -> Option<CampaignId> {
         let component = self.components.remove(&label)?;
         self.epoch = self.epoch.wrapping_add(1);
         let epoch = self.epoch;
@@ -655,7 +748,7 @@ impl Linker {
                 piece.reports.push(report);
                 piece.min_id = piece.min_id.min(self.entries[report as usize].id);
                 for &feature in &self.entries[report as usize].features {
-                    if self.feature_mark[feature as usize] == epoch || !self.links(feature, reports) {
+                    if self.feature_mark[feature as usize] == epoch || !self.links(feature) {
                         continue;
                     }
                     self.feature_mark[feature as usize] = epoch;
@@ -681,16 +774,20 @@ impl Linker {
     /// Links all reports at once: the same partition as adding them one by
     /// one, faster (signatures in parallel, no splits).
     pub fn rebuild(config: LinkConfig, reports: Vec<LinkReport>) -> Result<Linker, LinkError> {
+        let prepared: Vec<Prepared> =
+            reports.par_iter().map(|report| Prepared::of(&report.indicators, &report.text)).collect();
+        Linker::rebuild_prepared(config, reports.into_iter().zip(prepared).collect())
+    }
+
+    /// [`Linker::rebuild`] of reports whose [`Prepared`] the caller already
+    /// has (their `text` and `indicators` are not read again).
+    pub fn rebuild_prepared(config: LinkConfig, reports: Vec<(LinkReport, Prepared)>) -> Result<Linker, LinkError> {
         let mut linker = Linker::new(config);
-        let prepared: Vec<(Option<Signature>, Vec<Feature>)> = reports
-            .par_iter()
-            .map(|report| (Signature::of(&report.text), report_features(&report.indicators, &report.text)))
-            .collect();
-        for (report, (signature, features)) in reports.into_iter().zip(prepared) {
+        for (report, prepared) in reports {
             if linker.by_id.contains_key(&report.id) {
                 return Err(LinkError::DuplicateReport(report.id));
             }
-            let entry = linker.entry(report, signature, features);
+            let entry = linker.entry(report, prepared);
             let index = linker.entries.len() as u32;
             linker.by_id.insert(entry.id, index);
             for &feature in &entry.features {
@@ -714,6 +811,7 @@ impl Linker {
         linker.text = partition.text;
         linker.first_round = partition.first_round;
         linker.state = partition.state;
+        linker.judged_at = linker.counts.clone();
         linker.label = vec![0; count];
         for component in partition.components {
             let label = component.reports[0];
@@ -727,13 +825,15 @@ impl Linker {
 
     /// Judges `values` in two rounds: first with every eligible value
     /// grouping holders, then without the first round's bridges (so that
-    /// one piece of shared infrastructure does not vouch for another).
+    /// one piece of shared infrastructure does not vouch for another);
+    /// `common` values are held to [`COMMON_CORE_SHARE`].
     /// Returns the first round's and the final states, indexed by feature.
     fn judge<'a>(
         &'a self,
         values: &[u32],
         holders: &(dyn Fn(u32) -> Cow<'a, [u32]> + Sync),
         eligible: &(dyn Fn(u32) -> bool + Sync),
+        common: &(dyn Fn(u32) -> bool + Sync),
     ) -> (Vec<ValueState>, Vec<ValueState>) {
         let chunk = (values.len() / 64).max(256);
         let round = |usable: &(dyn Fn(u32, u32) -> bool + Sync)| -> Vec<ValueState> {
@@ -742,7 +842,7 @@ impl Linker {
                 .flat_map_iter(|part| {
                     let mut scratch = Scratch::default();
                     part.iter()
-                        .map(|&value| cohesion(self, value, &holders(value), usable, &mut scratch))
+                        .map(|&value| cohesion(self, value, &holders(value), common(value), usable, &mut scratch))
                         .collect::<Vec<_>>()
                 })
                 .collect();
@@ -771,23 +871,22 @@ impl Linker {
             }
             at
         }
-        let eligible = |feature: u32| {
-            let n = count(feature);
-            self.features[feature as usize].hub.is_none() && n >= 2 && n <= limit
-        };
+        let judged = |feature: u32| self.features[feature as usize].hub.is_none() && count(feature) >= 2;
+        let common = |feature: u32| self.features[feature as usize].common_in_case || count(feature) > limit;
+        let eligible = |feature: u32| judged(feature) && !common(feature);
         let whole = subset.len() == self.entries.len();
         let mut inside = vec![whole; if whole { 0 } else { self.entries.len() }];
         for &report in subset.iter().filter(|_| !whole) {
             inside[report as usize] = true;
         }
         let mut values: Vec<u32> = if whole {
-            (0..self.features.len() as u32).filter(|&feature| eligible(feature)).collect()
+            (0..self.features.len() as u32).filter(|&feature| judged(feature)).collect()
         } else {
             subset.iter().flat_map(|&report| self.entries[report as usize].features.iter().copied()).collect()
         };
         values.sort_unstable();
         values.dedup();
-        values.retain(|&feature| eligible(feature));
+        values.retain(|&feature| judged(feature));
         let holders = |feature: u32| -> Cow<'_, [u32]> {
             let all = &self.postings[feature as usize];
             if whole {
@@ -796,11 +895,11 @@ impl Linker {
                 Cow::Owned(all.iter().copied().filter(|&report| inside[report as usize]).collect())
             }
         };
-        let (first_round, state) = self.judge(&values, &holders, &eligible);
+        let (first_round, state) = self.judge(&values, &holders, &eligible, &common);
         let mut first_holder: HashMap<u32, usize> = HashMap::new();
         for (at, &report) in subset.iter().enumerate() {
             for &feature in &self.entries[report as usize].features {
-                if !eligible(feature) || state[feature as usize] != ValueState::Links {
+                if !judged(feature) || state[feature as usize] != ValueState::Links {
                     continue;
                 }
                 let first = *first_holder.entry(feature).or_insert(at);
@@ -837,9 +936,8 @@ impl Linker {
 
     /// Values that link reports, with the ids of the reports naming them.
     pub fn linking_values(&self) -> Vec<(&Feature, Vec<ReportId>)> {
-        let reports = self.entries.len();
         (0..self.features.len() as u32)
-            .filter(|&feature| self.links(feature, reports))
+            .filter(|&feature| self.links(feature))
             .map(|feature| (&self.features[feature as usize].feature, self.ids(&self.postings[feature as usize])))
             .collect()
     }
@@ -920,7 +1018,6 @@ impl Linker {
             linker: self,
             counts: &counts,
             reports,
-            limit: self.config.max_reports(reports),
             near: &partition.near,
             states: &partition.state,
         };

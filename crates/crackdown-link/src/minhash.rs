@@ -15,7 +15,7 @@
 //! with similarity 0.85 shares a band with probability 0.93, one at 0.9 with
 //! 0.99, one at 0.5 with 0.03; candidates are then checked bin by bin.
 
-use crackdown_model::normalize_text;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Characters per shingle.
 pub const SHINGLE: usize = 5;
@@ -44,32 +44,101 @@ pub(crate) fn mix64(mut value: u64) -> u64 {
 /// The base of the rolling shingle hash (odd, large).
 const BASE: u64 = 0x100_0000_01b3;
 
+/// Feeds the characters of `text` as `crackdown_model::normalize_text`
+/// spells them (NFKC, lower case, one space between words, trimmed) to
+/// `emit`, without building the normalized string: linking signs every
+/// report of a case, and the copies cost more than the hashing.
+fn normalized_chars(text: &str, mut emit: impl FnMut(char)) {
+    let mut feed = |characters: &mut dyn Iterator<Item = char>| {
+        let (mut started, mut space) = (false, false);
+        for character in characters {
+            if character.is_whitespace() {
+                space = started;
+                continue;
+            }
+            if space {
+                emit(' ');
+                space = false;
+            }
+            started = true;
+            if character.is_ascii() {
+                emit(character.to_ascii_lowercase());
+            } else {
+                character.to_lowercase().for_each(&mut emit);
+            }
+        }
+    };
+    // Most texts are already in NFKC (ASCII always is): the quick check
+    // is far cheaper than composing them again.
+    if text.is_ascii() || is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        feed(&mut text.chars());
+    } else {
+        feed(&mut text.nfkc());
+    }
+}
+
+/// FNV-1a over UTF-8 bytes, mixed at the end: [`text_hash`]'s hash.
+struct TextHasher(u64);
+
+impl TextHasher {
+    fn new() -> TextHasher {
+        TextHasher(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn push(&mut self, character: char) {
+        let mut buffer = [0_u8; 4];
+        for &byte in character.encode_utf8(&mut buffer).as_bytes() {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        mix64(self.0)
+    }
+}
+
+/// The signature of a text (`None` when too short, as [`Signature::of`])
+/// and its [`text_hash`], from one pass over it.
+pub fn sign(text: &str) -> (Option<Signature>, u64) {
+    let top = BASE.wrapping_pow(SHINGLE as u32 - 1);
+    let mut minimum = [u64::MAX; BINS];
+    let mut rolling = 0_u64;
+    // The last SHINGLE characters, to take the oldest out of the hash.
+    let mut window = [0_u64; SHINGLE];
+    let mut count = 0_usize;
+    let mut hasher = TextHasher::new();
+    normalized_chars(text, |character| {
+        hasher.push(character);
+        let value = u64::from(u32::from(character));
+        let slot = count % SHINGLE;
+        if count >= SHINGLE {
+            rolling = rolling.wrapping_sub(window[slot].wrapping_add(1).wrapping_mul(top));
+        }
+        window[slot] = value;
+        rolling = rolling.wrapping_mul(BASE).wrapping_add(value.wrapping_add(1));
+        count += 1;
+        if count >= SHINGLE {
+            let hash = mix64(rolling);
+            let bin = (hash >> 58) as usize;
+            let rest = hash & ((1 << 58) - 1);
+            if rest < minimum[bin] {
+                minimum[bin] = rest;
+            }
+        }
+    });
+    let signature = (count >= SHINGLE + MIN_SHINGLES - 1).then(|| Signature::from_minimums(&minimum));
+    (signature, hasher.finish())
+}
+
 impl Signature {
     /// The signature of a text, or `None` when the text is too short to be
     /// compared (fewer than [`MIN_SHINGLES`] shingles).
     pub fn of(text: &str) -> Option<Signature> {
-        let normalized = normalize_text(text);
-        let characters: Vec<u64> = normalized.chars().map(|character| u64::from(u32::from(character))).collect();
-        if characters.len() < SHINGLE + MIN_SHINGLES - 1 {
-            return None;
-        }
-        let top = BASE.wrapping_pow(SHINGLE as u32 - 1);
-        let mut minimum = [u64::MAX; BINS];
-        let mut rolling = 0_u64;
-        for (index, &character) in characters.iter().enumerate() {
-            if index >= SHINGLE {
-                rolling = rolling.wrapping_sub(characters[index - SHINGLE].wrapping_add(1).wrapping_mul(top));
-            }
-            rolling = rolling.wrapping_mul(BASE).wrapping_add(character.wrapping_add(1));
-            if index + 1 >= SHINGLE {
-                let hash = mix64(rolling);
-                let bin = (hash >> 58) as usize;
-                let rest = hash & ((1 << 58) - 1);
-                if rest < minimum[bin] {
-                    minimum[bin] = rest;
-                }
-            }
-        }
+        sign(text).0
+    }
+
+    /// The signature from each bin's least hash (`u64::MAX` for none).
+    fn from_minimums(minimum: &[u64; BINS]) -> Signature {
         let mut bins = [0_u16; BINS];
         for (bin, slot) in bins.iter_mut().enumerate() {
             // Rotation densification: an empty bin takes the next full one's
@@ -81,7 +150,7 @@ impl Signature {
                 .unwrap_or((0, 0));
             *slot = (mix64(value ^ (distance as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 48) as u16;
         }
-        Some(Signature { bins })
+        Signature { bins }
     }
 
     /// How many bins agree, out of [`BINS`].
@@ -133,12 +202,9 @@ impl Signature {
 /// A 64-bit hash of the normalized text: equal for exact resubmissions
 /// (FNV-1a, mixed).
 pub fn text_hash(text: &str) -> u64 {
-    let normalized = normalize_text(text);
-    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
-    for byte in normalized.bytes() {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3);
-    }
-    mix64(hash)
+    let mut hasher = TextHasher::new();
+    normalized_chars(text, |character| hasher.push(character));
+    hasher.finish()
 }
 
 #[cfg(test)]
@@ -176,6 +242,21 @@ mod tests {
         assert_eq!(Signature::from_hex(&signature.to_hex()), Some(signature));
         assert_eq!(Signature::from_hex("00ff"), None);
         assert_eq!(Signature::from_hex(&"zz".repeat(128)), None);
+    }
+
+    #[test]
+    fn one_pass_spells_the_text_as_the_duplicate_fingerprint_does() {
+        for text in [
+            STORY,
+            "  Ｆｕｌｌ－ｗｉｄｔｈ  ＢＩＴＦＵＴＵＲＥ\u{3000}and\tİstanbul ΣΟΦΙΑ \n",
+            "มีคนโทรมาบอกว่า เป็นเจ้าหน้าที่ธนาคาร",
+            "e\u{301} combining then précomposé",
+            "",
+        ] {
+            let mut spelled = String::new();
+            normalized_chars(text, |character| spelled.push(character));
+            assert_eq!(spelled, crackdown_model::normalize_text(text), "{text:?}");
+        }
     }
 
     #[test]

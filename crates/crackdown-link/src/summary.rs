@@ -97,22 +97,19 @@ pub(crate) struct View<'a> {
     pub counts: &'a [u32],
     /// Reports in the view.
     pub reports: usize,
-    /// The most reports a feature may be in and still link.
-    pub limit: usize,
     pub near: &'a [Vec<u32>],
     /// What each value does among the view's reports.
     pub states: &'a [ValueState],
 }
 
 impl View<'_> {
-    /// Specific enough, not a hub, shared by two reports or more.
-    fn eligible(&self, feature: u32) -> bool {
-        let count = self.counts[feature as usize] as usize;
-        self.linker.feature(feature).1.is_none() && count >= 2 && count <= self.limit
+    /// Not a hub, shared by two reports or more.
+    fn judged(&self, feature: u32) -> bool {
+        self.linker.feature(feature).1.is_none() && self.counts[feature as usize] >= 2
     }
 
     fn links(&self, feature: u32) -> bool {
-        self.eligible(feature) && self.states[feature as usize] == ValueState::Links
+        self.judged(feature) && self.states[feature as usize] == ValueState::Links
     }
 
     fn weight(&self, feature: u32) -> f64 {
@@ -156,8 +153,8 @@ impl View<'_> {
                 let role = match hub {
                     Some(reason) => IndicatorRole::Hub(reason),
                     None if self.counts[feature as usize] < 2 => IndicatorRole::Unique,
-                    None if !self.eligible(feature) => IndicatorRole::TooCommon,
                     None if self.links(feature) => IndicatorRole::Links,
+                    None if self.states[feature as usize] == ValueState::Common => IndicatorRole::TooCommon,
                     None => IndicatorRole::Bridge,
                 };
                 CampaignIndicator {

@@ -31,7 +31,7 @@ pub use allowlist::AllowlistEntry;
 pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
 use db::{Pool, PostgresConn, SqliteConn};
 pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, TransferBatch, TransferOutcome};
-pub use linking::{BandCandidate, CheckRow, FeatureHolders, LinkInput, LinkRecord, LinkTx, LookupTally};
+pub use linking::{BandCandidate, CheckRow, CommonFeature, FeatureHolders, LinkInput, LinkRecord, LinkTx, LookupTally};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};

@@ -242,7 +242,7 @@ impl LinkTx<'_> {
 
     /// Values of a stored campaign's reports held by more than `limit`
     /// reports of the whole case.
-    pub fn common_features(&mut self, campaign: i64, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+    pub fn common_features(&mut self, campaign: i64, limit: i64) -> Result<Vec<CommonFeature>, StoreError> {
         common_features(self.conn, campaign, limit)
     }
 
@@ -280,15 +280,26 @@ impl LinkTx<'_> {
     }
 }
 
-fn common_features(conn: &mut dyn Conn, campaign: i64, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+/// A value of a campaign that more than the limit's reports of the case
+/// name, and whether all of them are in that one campaign.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommonFeature {
+    pub kind: String,
+    pub value: String,
+    pub in_one_campaign: bool,
+}
+
+fn common_features(conn: &mut dyn Conn, campaign: i64, limit: i64) -> Result<Vec<CommonFeature>, StoreError> {
     conn.query(
-        "SELECT g.kind, g.value FROM campaign_members m JOIN link_features g ON g.report_id = m.report_id \
+        "SELECT g.kind, g.value, (SELECT COUNT(DISTINCT o.campaign_id) FROM link_features f \
+         JOIN campaign_members o ON o.report_id = f.report_id WHERE f.kind = g.kind AND f.value = g.value) \
+         FROM campaign_members m JOIN link_features g ON g.report_id = m.report_id \
          WHERE m.campaign_id = $1 GROUP BY g.kind, g.value \
          HAVING (SELECT COUNT(*) FROM link_features f WHERE f.kind = g.kind AND f.value = g.value) > $2",
         &[campaign.into(), limit.into()],
     )?
     .iter()
-    .map(|row| Ok((row.text(0)?, row.text(1)?)))
+    .map(|row| Ok(CommonFeature { kind: row.text(0)?, value: row.text(1)?, in_one_campaign: row.int(2)? <= 1 }))
     .collect()
 }
 
@@ -315,8 +326,10 @@ fn write_records(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     let now = to_ms(now);
+    let mut members = members.to_vec();
+    members.sort_unstable();
     let members: Vec<Vec<Value>> =
-        members.iter().map(|&(report, campaign)| vec![report.into(), campaign.into(), now.into()]).collect();
+        members.into_iter().map(|(report, campaign)| vec![report.into(), campaign.into(), now.into()]).collect();
     insert_rows(
         conn,
         "campaign_members (report_id, campaign_id, linked_at)",
@@ -324,15 +337,17 @@ fn write_records(
         " ON CONFLICT (report_id) DO UPDATE SET campaign_id = excluded.campaign_id, linked_at = excluded.linked_at",
         members,
     )?;
-    let features = records
+    // Rows go in in primary-key order: a rebuild writes millions, and
+    // appending to a B-tree is far cheaper than inserting at random places.
+    let mut features: Vec<(&str, &str, i64)> = records
         .iter()
         .flat_map(|record| {
-            record
-                .features
-                .iter()
-                .map(|(kind, value)| vec![kind.as_str().into(), value.as_str().into(), record.report_id.into()])
+            record.features.iter().map(|(kind, value)| (kind.as_str(), value.as_str(), record.report_id))
         })
         .collect();
+    features.sort_unstable();
+    let features =
+        features.into_iter().map(|(kind, value, report)| vec![kind.into(), value.into(), report.into()]).collect();
     insert_rows(conn, "link_features (kind, value, report_id)", 3, " ON CONFLICT DO NOTHING", features)?;
     let texts = records
         .iter()
@@ -341,10 +356,10 @@ fn write_records(
         })
         .collect();
     insert_rows(conn, "link_texts (report_id, signature)", 2, " ON CONFLICT DO NOTHING", texts)?;
-    let bands = records
-        .iter()
-        .flat_map(|record| record.bands.iter().map(|&key| vec![key.into(), record.report_id.into()]))
-        .collect();
+    let mut bands: Vec<(i64, i64)> =
+        records.iter().flat_map(|record| record.bands.iter().map(|&key| (key, record.report_id))).collect();
+    bands.sort_unstable();
+    let bands = bands.into_iter().map(|(key, report)| vec![key.into(), report.into()]).collect();
     insert_rows(conn, "link_bands (band_key, report_id)", 2, " ON CONFLICT DO NOTHING", bands)?;
     Ok(())
 }
@@ -482,7 +497,7 @@ impl Store {
 
     /// Values of a stored campaign's reports held by more than `limit`
     /// reports of the whole case (hubs of the case).
-    pub fn common_features(&self, campaign: i64, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+    pub fn common_features(&self, campaign: i64, limit: i64) -> Result<Vec<CommonFeature>, StoreError> {
         self.pool.with(|conn| common_features(conn, campaign, limit))
     }
 
@@ -554,7 +569,10 @@ impl Store {
     }
 
     /// Replaces the whole link index and partition (a rebuild), in one
-    /// transaction: `members` gives every report's campaign.
+    /// transaction: `members` gives every report's campaign. On SQLite the
+    /// link tables' secondary indexes are dropped while the rows go in and
+    /// built again from the full tables, which is faster than keeping them
+    /// current row by row.
     pub fn replace_links(
         &self,
         records: &[LinkRecord],
@@ -568,8 +586,22 @@ impl Store {
                      DELETE FROM link_texts; DELETE FROM lookup_index; DELETE FROM lookup_summary; \
                      DELETE FROM lookup_summary_types",
                 )?;
+                // On PostgreSQL dropping an index would lock readers of the
+                // table out until the rebuild commits; SQLite readers keep
+                // their snapshot.
+                let reindex = conn.dialect() == crate::db::Dialect::Sqlite;
+                if reindex {
+                    conn.batch("DROP INDEX campaign_members_campaign; DROP INDEX link_features_report")?;
+                }
                 write_records(conn, records, members, now)?;
-                index_all_for_lookup(conn, records)
+                index_all_for_lookup(conn, records)?;
+                if reindex {
+                    conn.batch(
+                        "CREATE INDEX campaign_members_campaign ON campaign_members(campaign_id, report_id); \
+                         CREATE INDEX link_features_report ON link_features(report_id)",
+                    )?;
+                }
+                Ok(())
             })
         })
     }
