@@ -53,7 +53,7 @@ pub fn load_ledger(store: &Store, viewer: &Viewer, mut progress: impl FnMut(u64,
     if total == 0 {
         return Err(TrailError::EmptyLedger);
     }
-    let mut builder = LedgerBuilder::new();
+    let mut builder = LedgerBuilder::with_capacity(usize::try_from(total).unwrap_or(0).min(1 << 31));
     let mut after = 0;
     let mut loaded = 0;
     loop {

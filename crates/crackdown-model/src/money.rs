@@ -220,8 +220,14 @@ const CURRENCIES: &[Currency] = &[
 impl Currency {
     /// Looks a currency up by its code, in any case.
     pub fn from_code(code: &str) -> Option<Currency> {
+        // Read for every row of a stored ledger: a map, not a scan of the table.
+        static BY_CODE: std::sync::LazyLock<std::collections::HashMap<&'static str, Currency>> =
+            std::sync::LazyLock::new(|| CURRENCIES.iter().rev().map(|currency| (currency.code, *currency)).collect());
         let code = code.trim();
-        CURRENCIES.iter().copied().find(|currency| currency.code.eq_ignore_ascii_case(code))
+        if let Some(&currency) = BY_CODE.get(code) {
+            return Some(currency);
+        }
+        BY_CODE.get(code.to_ascii_uppercase().as_str()).copied()
     }
 
     /// The upper-case code, e.g. `USD` or `USDT`.
@@ -376,6 +382,17 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_reads_back_in_any_case() {
+        for currency in CURRENCIES {
+            let first = CURRENCIES.iter().find(|known| known.code.eq_ignore_ascii_case(currency.code));
+            assert_eq!(Currency::from_code(currency.code).as_ref(), first, "{}", currency.code);
+            assert_eq!(Currency::from_code(&currency.code.to_ascii_lowercase()).as_ref(), first);
+            assert_eq!(Currency::from_code(&format!(" {} ", currency.code)).as_ref(), first);
+        }
+        assert_eq!(Currency::from_code("XXXX"), None);
+    }
     use proptest::prelude::*;
 
     fn usd() -> Currency {

@@ -191,6 +191,26 @@ impl LedgerBuilder {
         LedgerBuilder::default()
     }
 
+    /// A builder with room for `rows` transfers: a stored ledger's length is
+    /// known, and growing ten million rows by doubling copies every column
+    /// several times into freshly zeroed pages.
+    pub fn with_capacity(rows: usize) -> LedgerBuilder {
+        let mut builder = LedgerBuilder::default();
+        builder.ids_text.reserve(rows.saturating_mul(16));
+        builder.ids_end.reserve(rows);
+        builder.id_hash.reserve(rows);
+        builder.timestamps.reserve(rows);
+        builder.from.reserve(rows);
+        builder.to.reserve(rows);
+        builder.amount.reserve(rows);
+        builder.currency.reserve(rows);
+        builder.received.reserve(rows);
+        builder.received_currency.reserve(rows);
+        builder.channel.reserve(rows);
+        builder.rows.reserve(rows);
+        builder
+    }
+
     fn intern(&mut self, name: &str) -> u32 {
         if let Some(&id) = self.index.get(name) {
             return id;
