@@ -348,8 +348,13 @@ pub fn trace(global: &Global, args: &TraceArgs) -> anyhow::Result<ExitCode> {
     trace_each(&ledger, &ids, &options, args.tracing.threads, |index, result| {
         let outcome = result.map_err(|error| error.to_string()).and_then(|trace| {
             let path = out.join(format!("{}.json", file_name(&ids[index])));
-            let text = serde_json::to_vec(&trace).map_err(|error| error.to_string())?;
-            std::fs::write(&path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))
+            let cannot_write = |error: &dyn std::fmt::Display| format!("cannot write {}: {error}", path.display());
+            // Streamed: a poison trace of thousands of hops would otherwise
+            // pass through a fresh buffer of megabytes per payment.
+            let mut writer =
+                std::io::BufWriter::with_capacity(1 << 16, File::create(&path).map_err(|error| cannot_write(&error))?);
+            serde_json::to_writer(&mut writer, &trace).map_err(|error| cannot_write(&error))?;
+            std::io::Write::flush(&mut writer).map_err(|error| cannot_write(&error))
         });
         if let Err(error) = outcome {
             failures.lock().unwrap_or_else(PoisonError::into_inner).push(format!("{}: {error}", ids[index]));
