@@ -382,6 +382,7 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn every_code_reads_back_in_any_case() {
@@ -393,7 +394,6 @@ mod tests {
         }
         assert_eq!(Currency::from_code("XXXX"), None);
     }
-    use proptest::prelude::*;
 
     fn usd() -> Currency {
         Currency::from_code("usd").expect("USD is in the table")

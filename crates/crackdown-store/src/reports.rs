@@ -21,7 +21,7 @@ use crackdown_model::{Channel, Currency, Keyword, Money, NewReport, ReportStatus
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::db::{Conn, Row, Value};
+use crate::db::{Conn, Row, Value, push_value_rows};
 use crate::tenancy::{audit, community_id};
 use crate::{Store, StoreError, from_ms, require_writer, to_ms};
 
@@ -268,22 +268,9 @@ pub(crate) fn insert_rows(
     while rows.peek().is_some() {
         let chunk: Vec<Vec<Value>> = rows.by_ref().take(ROWS_PER_STATEMENT).collect();
         let mut sql = format!("INSERT INTO {into} VALUES ");
-        let mut params = Vec::with_capacity(chunk.len() * width);
-        for (index, row) in chunk.into_iter().enumerate() {
-            if index > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            for column in 0..width {
-                if column > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("${}", params.len() + 1 + column));
-            }
-            sql.push(')');
-            params.extend(row);
-        }
+        push_value_rows(&mut sql, chunk.len(), 0, width);
         sql.push_str(suffix);
+        let params: Vec<Value> = chunk.into_iter().flatten().collect();
         if suffix.contains("RETURNING") {
             returned.extend(conn.query(&sql, &params)?);
         } else {

@@ -136,26 +136,30 @@ impl RowInsert<'_> {
     /// writes SQLite's `INSERT OR IGNORE`, which (unlike an upsert clause)
     /// cannot abort halfway, so SQLite keeps no statement journal for it.
     pub(crate) fn sql(&self, rows: usize, or_ignore: bool) -> String {
-        use std::fmt::Write as _;
         let mut sql = String::from(if or_ignore { "INSERT OR IGNORE INTO " } else { "INSERT INTO " });
         sql.push_str(self.into);
         sql.push_str(" VALUES ");
-        for row in 0..rows {
-            sql.push_str(if row > 0 { ",(" } else { "(" });
-            for fixed in 1..=self.fixed.len() {
-                let _ = write!(sql, "{}${fixed}", if fixed > 1 { "," } else { "" });
-            }
-            for column in 0..self.width {
-                let number = self.fixed.len() + row * self.width + column + 1;
-                let comma = if self.fixed.is_empty() && column == 0 { "" } else { "," };
-                let _ = write!(sql, "{comma}${number}");
-            }
-            sql.push(')');
-        }
+        push_value_rows(&mut sql, rows, self.fixed.len(), self.width);
         if !or_ignore {
-            let _ = write!(sql, " ON CONFLICT {} DO NOTHING", self.skip_conflicts_on);
+            sql.push_str(" ON CONFLICT ");
+            sql.push_str(self.skip_conflicts_on);
+            sql.push_str(" DO NOTHING");
         }
         sql
+    }
+}
+
+/// Appends `rows` placeholder groups `($1,..,$f,$n..)`: each starts with the
+/// `fixed` parameters shared by every row, then its own `width` parameters.
+pub(crate) fn push_value_rows(sql: &mut String, rows: usize, fixed: usize, width: usize) {
+    use std::fmt::Write as _;
+    for row in 0..rows {
+        sql.push_str(if row > 0 { ",(" } else { "(" });
+        let numbers = (1..=fixed).chain((0..width).map(|column| fixed + row * width + column + 1));
+        for (index, number) in numbers.enumerate() {
+            let _ = write!(sql, "{}${number}", if index > 0 { "," } else { "" });
+        }
+        sql.push(')');
     }
 }
 
