@@ -67,6 +67,9 @@ async function clickNode(page, nodeId) {
   const at = await page.evaluate((id) => {
     const { cy } = window.crackdownGraph;
     const node = cy.getElementById(id);
+    // Selecting the previous node started a 200 ms glide to centre it, which
+    // would carry the view away from the spot computed here: finish it first.
+    cy.stop(true, true);
     // Zoom in until no other node is drawn over the spot, as a person would.
     const covered = () => {
       const { x, y } = node.renderedPosition();
