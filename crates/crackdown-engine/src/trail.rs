@@ -13,12 +13,12 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::{DateTime, Utc};
 use crackdown_model::{Money, Viewer};
-use crackdown_store::{LedgerVersion, ReportedAccount, Store, StoreError};
+use crackdown_store::{LedgerRowRef, LedgerVersion, ReportedAccount, Store, StoreError};
 use crackdown_trail::freeze::{FreezeRow, freeze_list};
 use crackdown_trail::mules::MuleModel;
 use crackdown_trail::trace::{POISON_MAX_STEPS, Trace, TraceError, TraceOptions, parse_horizon, trace_each};
 use crackdown_trail::typology::{TypologyConfig, detect};
-use crackdown_trail::{AccountKind, AccountRecord, Ledger, LedgerBuilder, Rule, Transfer};
+use crackdown_trail::{AccountKind, AccountRecord, Ledger, LedgerBuilder, Rule, TransferFields};
 
 /// Transfers read from the store per query while loading a ledger.
 pub const PAGE: usize = 100_000;
@@ -55,29 +55,24 @@ pub fn load_ledger(store: &Store, viewer: &Viewer, mut progress: impl FnMut(u64,
     }
     let mut builder = LedgerBuilder::with_capacity(usize::try_from(total).unwrap_or(0).min(1 << 31));
     let mut after = 0;
-    let mut loaded = 0;
-    loop {
-        let page = store.ledger_page(viewer, after, PAGE)?;
-        let Some((last, _)) = page.last() else {
-            break;
+    let loaded = std::cell::Cell::new(0u64);
+    let mut push = |_, row: LedgerRowRef<'_>| {
+        loaded.set(loaded.get() + 1);
+        let transfer = TransferFields {
+            row: row.line,
+            tx_id: row.tx_id,
+            timestamp: row.at,
+            from: row.from,
+            to: row.to,
+            amount: row.amount,
+            received: row.received,
+            channel: row.channel,
         };
-        after = *last;
-        loaded += page.len() as u64;
-        for (_, row) in page {
-            let transfer = Transfer {
-                row: row.line,
-                tx_id: row.tx_id,
-                timestamp: row.at,
-                from: row.from,
-                to: row.to,
-                amount: row.amount,
-                received: row.received,
-                channel: row.channel,
-                extra: Vec::new(),
-            };
-            builder.push("ledger", &transfer).map_err(|error| StoreError::Schema(format!("stored ledger: {error}")))?;
-        }
-        progress(loaded, total);
+        builder.push_fields("ledger", transfer).map_err(|error| StoreError::Schema(format!("stored ledger: {error}")))
+    };
+    while let Some(last) = store.ledger_scan(viewer, after, PAGE, &mut push)? {
+        after = last;
+        progress(loaded.get(), total);
     }
     for account in store.ledger_accounts(viewer)? {
         builder.add_account(&AccountRecord {
@@ -113,13 +108,13 @@ pub fn tracing_options(
 
 /// Traces payments on `threads` threads: the traces in the order of
 /// `payments`, and the ids the ledger does not have.
-pub fn trace_payments(
-    ledger: &Ledger,
+pub fn trace_payments<'a>(
+    ledger: &'a Ledger,
     payments: &[String],
     options: &TraceOptions,
     threads: usize,
-) -> (Vec<Trace>, Vec<String>) {
-    let traces: Mutex<Vec<(usize, Trace)>> = Mutex::new(Vec::with_capacity(payments.len()));
+) -> (Vec<Trace<'a>>, Vec<String>) {
+    let traces: Mutex<Vec<(usize, Trace<'a>)>> = Mutex::new(Vec::with_capacity(payments.len()));
     let unknown: Mutex<Vec<(usize, String)>> = Mutex::new(Vec::new());
     trace_each(ledger, payments, options, threads, |index, result| match result {
         Ok(trace) => traces.lock().unwrap_or_else(PoisonError::into_inner).push((index, trace)),

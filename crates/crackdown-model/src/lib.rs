@@ -10,7 +10,7 @@ mod report;
 mod tlp;
 
 pub use access::{Role, Viewer};
-pub use money::{Currency, CurrencyKind, Money, MoneyError};
+pub use money::{Currency, CurrencyKind, Decimal, Money, MoneyError};
 pub use report::{Channel, NewReport, ReportStatus, VictimContact, content_fingerprint, hex, normalize_text};
 pub use tlp::Tlp;
 

@@ -356,21 +356,52 @@ impl Money {
     /// The amount as an exact decimal string with all the currency's decimals,
     /// e.g. `1234.50`; the inverse of [`Money::parse`].
     pub fn decimal(self) -> String {
-        format_minor(self.minor, self.currency.minor_units)
+        self.decimal_display().to_string()
+    }
+
+    /// [`Money::decimal`] without the allocation, for writers that emit
+    /// millions of amounts (a trace's hops).
+    pub fn decimal_display(self) -> Decimal {
+        Decimal { minor: self.minor, minor_units: self.currency.minor_units }
     }
 }
 
-/// Writes integer minor units as a decimal string with `minor_units` decimals.
-fn format_minor(minor: i64, minor_units: u8) -> String {
-    let digits = minor.unsigned_abs().to_string();
-    let width = usize::from(minor_units);
-    let sign = if minor < 0 { "-" } else { "" };
-    if width == 0 {
-        return format!("{sign}{digits}");
+/// Integer minor units written as a decimal with the currency's decimals.
+#[derive(Clone, Copy, Debug)]
+pub struct Decimal {
+    minor: i64,
+    minor_units: u8,
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Digits from the right into a stack buffer, then one write: a
+        // formatter's padding machinery costs more than the digits.
+        let mut buffer = [0u8; 24];
+        let mut start = buffer.len();
+        let mut put = |byte: u8| {
+            start -= 1;
+            buffer[start] = byte;
+        };
+        let units = usize::from(self.minor_units);
+        let mut rest = self.minor.unsigned_abs();
+        let mut digits = 0;
+        loop {
+            if digits == units && units > 0 {
+                put(b'.');
+            }
+            put(b'0' + (rest % 10) as u8);
+            rest /= 10;
+            digits += 1;
+            if rest == 0 && digits > units {
+                break;
+            }
+        }
+        if self.minor < 0 {
+            put(b'-');
+        }
+        f.write_str(std::str::from_utf8(&buffer[start..]).map_err(|_| fmt::Error)?)
     }
-    let padded = format!("{digits:0>w$}", w = width + 1);
-    let (whole, fraction) = padded.split_at(padded.len() - width);
-    format!("{sign}{whole}.{fraction}")
 }
 
 impl fmt::Display for Money {

@@ -202,10 +202,10 @@ struct TraceResult {
     stopped_at: Option<String>,
 }
 
-impl From<Trace> for TraceResult {
-    fn from(trace: Trace) -> TraceResult {
+impl From<Trace<'_>> for TraceResult {
+    fn from(trace: Trace<'_>) -> TraceResult {
         TraceResult {
-            source_tx: trace.source_tx,
+            source_tx: trace.source_tx.to_owned(),
             rule: trace.rule.as_str().to_owned(),
             amount: trace.amount.decimal(),
             currency: trace.amount.currency().code().to_owned(),
@@ -213,7 +213,7 @@ impl From<Trace> for TraceResult {
                 .endpoints
                 .into_iter()
                 .map(|endpoint| TraceEndpoint {
-                    account: endpoint.account,
+                    account: endpoint.account.to_owned(),
                     amount: endpoint.amount.decimal(),
                     kind: endpoint.kind.as_str().to_owned(),
                     reason: endpoint.reason.as_str().to_owned(),
@@ -225,9 +225,9 @@ impl From<Trace> for TraceResult {
                 .hops
                 .into_iter()
                 .map(|hop| TraceHop {
-                    tx_id: hop.tx_id,
-                    from: hop.from,
-                    to: hop.to,
+                    tx_id: hop.tx_id.to_owned(),
+                    from: hop.from.to_owned(),
+                    to: hop.to.to_owned(),
                     amount: hop.amount.decimal(),
                     timestamp: timestamp(hop.timestamp),
                 })
@@ -251,10 +251,11 @@ async fn trace(
     let loaded = ledger(&state, viewer).await?;
     let trace = blocking(&state, move |_| {
         crackdown_trail::trace::trace(&loaded.ledger, &query.tx, &options)
+            .map(TraceResult::from)
             .map_err(|error| ApiError::from(TrailError::from(error)))
     })
     .await?;
-    Ok(Json(trace.into()))
+    Ok(Json(trace))
 }
 
 #[derive(Deserialize, IntoParams)]

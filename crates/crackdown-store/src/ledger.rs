@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use crackdown_model::{Currency, Money, Role, Viewer};
 use serde::Serialize;
 
-use crate::db::{Conn, Row, RowInsert, Value};
+use crate::db::{Cells, Conn, RowInsert, Value};
 use crate::{Store, StoreError, from_ms, to_ms};
 
 /// One transfer of a ledger, as stored and read back.
@@ -39,6 +39,38 @@ pub struct LedgerRow {
     pub channel: String,
     /// Columns the format does not interpret, as a JSON object text.
     pub extra: Option<String>,
+}
+
+/// A [`LedgerRow`] borrowed from the database's row buffer, seen by
+/// [`Store::ledger_scan`]: loading a ten-million-row ledger this way copies
+/// each text once, into the caller's own structure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LedgerRowRef<'a> {
+    pub line: u64,
+    pub tx_id: &'a str,
+    pub at: DateTime<Utc>,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub amount: Money,
+    pub received: Option<Money>,
+    pub channel: &'a str,
+    pub extra: Option<&'a str>,
+}
+
+impl LedgerRowRef<'_> {
+    pub fn to_owned_row(&self) -> LedgerRow {
+        LedgerRow {
+            line: self.line,
+            tx_id: self.tx_id.to_owned(),
+            at: self.at,
+            from: self.from.to_owned(),
+            to: self.to.to_owned(),
+            amount: self.amount,
+            received: self.received,
+            channel: self.channel.to_owned(),
+            extra: self.extra.map(str::to_owned),
+        }
+    }
 }
 
 /// One transfer of a [`TransferBatch`]: numbers inline, text as ranges of the batch's buffer.
@@ -171,21 +203,20 @@ fn line(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
-fn read_transfer(row: &Row) -> Result<(i64, LedgerRow), StoreError> {
-    let amount_currency = currency(&row.text(7)?)?;
+fn read_transfer<'a>(row: Cells<'_, 'a>) -> Result<(i64, LedgerRowRef<'a>), StoreError> {
     let received = match (row.opt_int(8)?, row.opt_text(9)?) {
-        (Some(minor), Some(code)) => Some(Money::new(minor, currency(&code)?)),
+        (Some(minor), Some(code)) => Some(Money::new(minor, currency(code)?)),
         _ => None,
     };
     Ok((
         row.int(0)?,
-        LedgerRow {
+        LedgerRowRef {
             line: line(row.int(1)?),
             tx_id: row.text(2)?,
             at: from_ms(row.int(3)?)?,
             from: row.text(4)?,
             to: row.text(5)?,
-            amount: Money::new(row.int(6)?, amount_currency),
+            amount: Money::new(row.int(6)?, currency(row.text(7)?)?),
             received,
             channel: row.text(10)?,
             extra: row.opt_text(11)?,
@@ -353,20 +384,44 @@ impl Store {
     }
 
     /// Up to `limit` transfers of the organisation's ledger after row id
-    /// `after` (0 to start), in arrival order, each with its row id. The
-    /// unary `+` keeps SQLite on the id range instead of the (org, tx id)
-    /// index, which would sort the whole ledger for every page.
+    /// `after` (0 to start), in arrival order, each with its row id.
     pub fn ledger_page(&self, viewer: &Viewer, after: i64, limit: usize) -> Result<Vec<(i64, LedgerRow)>, StoreError> {
+        let mut page = Vec::new();
+        self.ledger_scan(viewer, after, limit, &mut |id, row| {
+            page.push((id, row.to_owned_row()));
+            Ok(())
+        })?;
+        Ok(page)
+    }
+
+    /// Hands `each` up to `limit` transfers after row id `after` (0 to
+    /// start), in arrival order, borrowed; returns the last row id seen, or
+    /// `None` past the end. The unary `+` keeps SQLite on the id range
+    /// instead of the (org, tx id) index, which would sort the whole ledger
+    /// for every page.
+    pub fn ledger_scan(
+        &self,
+        viewer: &Viewer,
+        after: i64,
+        limit: usize,
+        each: &mut dyn FnMut(i64, LedgerRowRef<'_>) -> Result<(), StoreError>,
+    ) -> Result<Option<i64>, StoreError> {
         require_case_worker(viewer)?;
-        let rows = self.pool.with(|conn| {
-            conn.query(
+        let mut last = None;
+        self.pool.with(|conn| {
+            conn.query_each(
                 "SELECT id, line, tx_id, at, from_account, to_account, amount_minor, currency, received_minor, \
                  received_currency, channel, extra FROM ledger_transfers \
                  WHERE id > $2 AND +org_id = $1 ORDER BY id LIMIT $3",
                 &[Value::Int(viewer.org_id), Value::Int(after), Value::Int(i64::try_from(limit).unwrap_or(i64::MAX))],
+                &mut |row| {
+                    let (id, transfer) = read_transfer(row)?;
+                    last = Some(id);
+                    each(id, transfer)
+                },
             )
         })?;
-        rows.iter().map(read_transfer).collect()
+        Ok(last)
     }
 
     /// Number of transfers in the organisation's ledger.

@@ -33,26 +33,26 @@ pub struct FreezeRow {
 }
 
 #[derive(Default)]
-struct Total {
+struct Total<'a> {
     minor: i64,
-    victims: FxHashSet<String>,
-    payments: FxHashSet<String>,
+    victims: FxHashSet<&'a str>,
+    payments: FxHashSet<&'a str>,
     reasons: Vec<&'static str>,
 }
 
 /// Aggregates endpoints of many traces, largest amount first.
-pub fn freeze_list(ledger: &Ledger, traces: &[Trace]) -> Vec<FreezeRow> {
+pub fn freeze_list<'a>(ledger: &'a Ledger, traces: &[Trace<'a>]) -> Vec<FreezeRow> {
     let mut totals: BTreeMap<(u32, &'static str), (Currency, Total)> = BTreeMap::new();
     for trace in traces {
-        let victim = trace.hops.first().map_or_else(String::new, |hop| hop.from.clone());
+        let victim = trace.hops.first().map_or("", |hop| hop.from);
         for endpoint in &trace.endpoints {
             let held = endpoint.held.unwrap_or(endpoint.amount);
             let (_, total) = totals
                 .entry((endpoint.account_id, held.currency().code()))
                 .or_insert_with(|| (held.currency(), Total::default()));
             total.minor = total.minor.saturating_add(held.minor());
-            total.victims.insert(victim.clone());
-            total.payments.insert(trace.source_tx.clone());
+            total.victims.insert(victim);
+            total.payments.insert(trace.source_tx);
             let reason = endpoint.reason.as_str();
             if !total.reasons.contains(&reason) {
                 total.reasons.push(reason);

@@ -153,6 +153,21 @@ impl AnomalyTracker {
     }
 }
 
+/// The fields of a [`Transfer`] the ledger keeps, borrowed.
+#[derive(Clone, Copy, Debug)]
+pub struct TransferFields<'a> {
+    /// Line number of the record in its file (1 = header).
+    pub row: u64,
+    pub tx_id: &'a str,
+    pub timestamp: DateTime<Utc>,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub amount: Money,
+    /// What reached the recipient on a conversion leg.
+    pub received: Option<Money>,
+    pub channel: &'a str,
+}
+
 /// Collects transfers and account records, then sorts them into a [`Ledger`].
 #[derive(Default)]
 pub struct LedgerBuilder {
@@ -253,9 +268,27 @@ impl LedgerBuilder {
 
     /// Adds one transfer; a duplicate tx id is refused with an error naming the line.
     pub fn push(&mut self, file: &str, transfer: &Transfer) -> Result<(), LineError> {
-        let hash = hash_id(&transfer.tx_id);
+        self.push_fields(
+            file,
+            TransferFields {
+                row: transfer.row,
+                tx_id: &transfer.tx_id,
+                timestamp: transfer.timestamp,
+                from: &transfer.from,
+                to: &transfer.to,
+                amount: transfer.amount,
+                received: transfer.received,
+                channel: &transfer.channel,
+            },
+        )
+    }
+
+    /// [`LedgerBuilder::push`] from borrowed fields, as a stored ledger is
+    /// read back: no string per field on the way in.
+    pub fn push_fields(&mut self, file: &str, transfer: TransferFields<'_>) -> Result<(), LineError> {
+        let hash = hash_id(transfer.tx_id);
         if let Some(&first) = self.id_hash.get(&hash) {
-            if self.tx_text(first as usize) == transfer.tx_id || self.collided.contains(transfer.tx_id.as_str()) {
+            if self.tx_text(first as usize) == transfer.tx_id || self.collided.contains(transfer.tx_id) {
                 return Err(LineError::new(
                     file,
                     transfer.row,
@@ -264,22 +297,22 @@ impl LedgerBuilder {
                     Severity::Error,
                 ));
             }
-            self.collided.insert(transfer.tx_id.as_str().into());
+            self.collided.insert(transfer.tx_id.into());
         } else {
             let position = u32::try_from(self.timestamps.len()).map_err(|_| {
                 LineError::new(file, transfer.row, "tx_id", "more than 4 billion transfers", Severity::Error)
             })?;
             self.id_hash.insert(hash, position);
         }
-        self.ids_text.push_str(&transfer.tx_id);
+        self.ids_text.push_str(transfer.tx_id);
         self.ids_end.push(self.ids_text.len() as u64);
-        let from = self.intern(&transfer.from);
-        let to = self.intern(&transfer.to);
+        let from = self.intern(transfer.from);
+        let to = self.intern(transfer.to);
         let currency = self.currency_index(transfer.amount.currency());
-        let credited = transfer.credited();
+        let credited = transfer.received.unwrap_or(transfer.amount);
         let received_currency = self.currency_index(credited.currency());
-        let channel = self.channel_index(&transfer.channel);
-        if is_opening_balance(&transfer.channel) {
+        let channel = self.channel_index(transfer.channel);
+        if is_opening_balance(transfer.channel) {
             self.opening_source[from as usize] = true;
         }
         self.timestamps.push(transfer.timestamp.timestamp_micros());
@@ -302,6 +335,42 @@ impl LedgerBuilder {
         self.has_record[id] = true;
     }
 
+    /// Puts the transfers in time order, ties by arrival, one column at a
+    /// time (a ten-million-row ledger's columns are a gigabyte: copying them
+    /// all at once would double the peak).
+    fn sort_by_time(&mut self) {
+        fn permute<T: Copy>(column: &mut Vec<T>, order: &[u32]) {
+            *column = order.iter().map(|&index| column[index as usize]).collect();
+        }
+        let count = self.timestamps.len();
+        let mut order: Vec<u32> = (0..count as u32).collect();
+        order.sort_unstable_by_key(|&index| (self.timestamps[index as usize], index));
+        permute(&mut self.timestamps, &order);
+        permute(&mut self.from, &order);
+        permute(&mut self.to, &order);
+        permute(&mut self.amount, &order);
+        permute(&mut self.received, &order);
+        permute(&mut self.currency, &order);
+        permute(&mut self.received_currency, &order);
+        permute(&mut self.channel, &order);
+        permute(&mut self.rows, &order);
+        let mut ids_text = String::with_capacity(self.ids_text.len());
+        let mut ids_end = Vec::with_capacity(count);
+        for &index in &order {
+            ids_text.push_str(self.tx_text(index as usize));
+            ids_end.push(ids_text.len() as u64);
+        }
+        self.ids_text = ids_text;
+        self.ids_end = ids_end;
+        let mut position_of_arrival = vec![0u32; count];
+        for (position, &arrival) in order.iter().enumerate() {
+            position_of_arrival[arrival as usize] = position as u32;
+        }
+        for arrival in self.id_hash.values_mut() {
+            *arrival = position_of_arrival[*arrival as usize];
+        }
+    }
+
     /// Sorts by time (ties by arrival), replays balances and indexes accounts.
     pub fn build(mut self) -> Ledger {
         for (id, opening) in self.opening_source.iter().enumerate() {
@@ -309,55 +378,29 @@ impl LedgerBuilder {
                 self.kinds[id] = AccountKind::Cash;
             }
         }
-        let count = self.timestamps.len();
-        let mut order: Vec<u32> = (0..count as u32).collect();
-        order.sort_unstable_by_key(|&index| (self.timestamps[index as usize], index));
-        let permute_i64 = |column: &[i64]| order.iter().map(|&i| column[i as usize]).collect::<Vec<_>>();
-        let permute_u32 = |column: &[u32]| order.iter().map(|&i| column[i as usize]).collect::<Vec<_>>();
-        let permute_u16 = |column: &[u16]| order.iter().map(|&i| column[i as usize]).collect::<Vec<_>>();
-        let timestamps = permute_i64(&self.timestamps);
-        let from = permute_u32(&self.from);
-        let to = permute_u32(&self.to);
-        let amount = permute_i64(&self.amount);
-        let received = permute_i64(&self.received);
-        let currency = permute_u16(&self.currency);
-        let received_currency = permute_u16(&self.received_currency);
-        let channel = permute_u16(&self.channel);
-        let rows: Vec<u64> = order.iter().map(|&i| self.rows[i as usize]).collect();
-        let mut ids_text = String::with_capacity(self.ids_text.len());
-        let mut ids_end = Vec::with_capacity(count);
-        for &index in &order {
-            ids_text.push_str(self.tx_text(index as usize));
-            ids_end.push(ids_text.len() as u64);
+        // Ledgers are usually stored in time order: then there is nothing to move.
+        if !self.timestamps.is_sorted() {
+            self.sort_by_time();
         }
-        let mut position_of_arrival = vec![0u32; count];
-        for (position, &arrival) in order.iter().enumerate() {
-            position_of_arrival[arrival as usize] = position as u32;
-        }
-        let id_hash: FxHashMap<u64, u32> =
-            self.id_hash.into_iter().map(|(hash, arrival)| (hash, position_of_arrival[arrival as usize])).collect();
-        drop(position_of_arrival);
-        drop(order);
-
         let account_count = self.names.len();
         let mut ledger = Ledger {
             names: self.names,
             index: self.index,
             kinds: self.kinds,
             countries: self.countries,
-            ids_text,
-            ids_end,
-            id_hash,
+            ids_text: self.ids_text,
+            ids_end: self.ids_end,
+            id_hash: self.id_hash,
             collided: self.collided,
-            timestamps,
-            from,
-            to,
-            amount,
-            currency,
-            received,
-            received_currency,
-            channel,
-            rows,
+            timestamps: self.timestamps,
+            from: self.from,
+            to: self.to,
+            amount: self.amount,
+            currency: self.currency,
+            received: self.received,
+            received_currency: self.received_currency,
+            channel: self.channel,
+            rows: self.rows,
             currencies: self.currencies,
             channels: self.channels,
             from_balance_before: Vec::new(),
@@ -636,6 +679,7 @@ pub(crate) mod tests {
         let order: Vec<_> = (0..ledger.len()).map(|i| ledger.tx_id(i)).collect();
         assert_eq!(order, ["t1", "t2", "t3"]);
         assert_eq!(ledger.position_of("t3"), Some(2));
+        assert_eq!(ledger.position_of("t1"), Some(0));
         assert_eq!(ledger.position_of("nope"), None);
         assert_eq!(ledger.from_balance_before, vec![0, 1000, 0]);
         let negative: Vec<_> = ledger

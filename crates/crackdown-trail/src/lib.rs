@@ -21,6 +21,6 @@ pub mod trace;
 pub mod typology;
 
 pub use account::{AccountKind, AccountRecord};
-pub use ledger::{Anomaly, AnomalyKind, AnomalyTracker, Ledger, LedgerBuilder};
+pub use ledger::{Anomaly, AnomalyKind, AnomalyTracker, Ledger, LedgerBuilder, TransferFields};
 pub use parse::{Batch, LedgerFormat, LedgerReader, LineError, Severity, Transfer};
 pub use trace::{Endpoint, EndpointReason, Hop, Rule, Trace, TraceOptions};

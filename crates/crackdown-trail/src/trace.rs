@@ -158,8 +158,8 @@ impl EndpointReason {
 
 /// Where traced money stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Endpoint {
-    pub account: String,
+pub struct Endpoint<'a> {
+    pub account: &'a str,
     pub account_id: u32,
     /// Value of the victim's money here, in the source currency (poison: what is held).
     pub amount: Money,
@@ -171,29 +171,30 @@ pub struct Endpoint {
 
 /// A transfer that carried traced money, with the traced part of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Hop {
+pub struct Hop<'a> {
     pub position: usize,
-    pub tx_id: String,
-    pub from: String,
-    pub to: String,
+    pub tx_id: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
     pub amount: Money,
     pub timestamp: DateTime<Utc>,
 }
 
-/// The result of tracing one source transfer.
+/// The result of tracing one source transfer; its text is borrowed from the
+/// ledger, so a poison trace of thousands of hops allocates no string per hop.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Trace {
-    pub source_tx: String,
+pub struct Trace<'a> {
+    pub source_tx: &'a str,
     pub rule: Rule,
     pub amount: Money,
-    pub endpoints: Vec<Endpoint>,
-    pub hops: Vec<Hop>,
+    pub endpoints: Vec<Endpoint<'a>>,
+    pub hops: Vec<Hop<'a>>,
     pub unresolved: Money,
     /// When the step limit stopped the trace early (money then ends where it sat).
     pub stopped_at: Option<DateTime<Utc>>,
 }
 
-impl serde::Serialize for Trace {
+impl serde::Serialize for Trace<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let fields = if self.stopped_at.is_some() { 8 } else { 7 };
         let mut out = serializer.serialize_struct("Trace", fields)?;
@@ -211,7 +212,7 @@ impl serde::Serialize for Trace {
     }
 }
 
-impl serde::Serialize for Endpoint {
+impl serde::Serialize for Endpoint<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let fields = if self.held.is_some() { 6 } else { 4 };
         let mut out = serializer.serialize_struct("Endpoint", fields)?;
@@ -227,15 +228,92 @@ impl serde::Serialize for Endpoint {
     }
 }
 
-impl serde::Serialize for Hop {
+impl serde::Serialize for Hop<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut out = serializer.serialize_struct("Hop", 5)?;
         out.serialize_field("tx_id", &self.tx_id)?;
         out.serialize_field("from", &self.from)?;
         out.serialize_field("to", &self.to)?;
-        out.serialize_field("amount", &self.amount.decimal())?;
-        out.serialize_field("timestamp", &self.timestamp.to_rfc3339_opts(SecondsFormat::AutoSi, true))?;
+        out.serialize_field("amount", &Collected(self.amount.decimal_display()))?;
+        out.serialize_field("timestamp", &Collected(Rfc3339(self.timestamp)))?;
         out.end()
+    }
+}
+
+/// Serializes a value as the string its `Display` writes, formatted into a
+/// stack buffer first: serde_json would escape each fragment a formatter
+/// writes separately, which costs more than the formatting.
+struct Collected<T>(T);
+
+impl<T: std::fmt::Display> serde::Serialize for Collected<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use std::fmt::Write;
+        let mut text = StackText { bytes: [0; 48], len: 0 };
+        match write!(text, "{}", self.0) {
+            Ok(()) => serializer.serialize_str(std::str::from_utf8(&text.bytes[..text.len]).unwrap_or_default()),
+            Err(_) => serializer.collect_str(&self.0),
+        }
+    }
+}
+
+/// A short text on the stack; writing past its room fails.
+struct StackText {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        let end = self.len + text.len();
+        self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// RFC 3339 in UTC with `Z` and as many fractional digits as needed (0, 3,
+/// 6 or 9): what `to_rfc3339_opts(SecondsFormat::AutoSi, true)` writes, with
+/// one write instead of a dozen formatted fields.
+struct Rfc3339(DateTime<Utc>);
+
+impl std::fmt::Display for Rfc3339 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use chrono::{Datelike, Timelike};
+        fn put(slot: &mut [u8], mut value: u32) {
+            for byte in slot.iter_mut().rev() {
+                *byte = b'0' + (value % 10) as u8;
+                value /= 10;
+            }
+        }
+        let at = self.0.naive_utc();
+        let nanos = at.nanosecond();
+        let Ok(year) = u32::try_from(at.year()) else {
+            return f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+        };
+        if year > 9999 || nanos >= 1_000_000_000 {
+            return f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+        }
+        let mut text = *b"0000-00-00T00:00:00.000000000Z";
+        put(&mut text[0..4], year);
+        put(&mut text[5..7], at.month());
+        put(&mut text[8..10], at.day());
+        put(&mut text[11..13], at.hour());
+        put(&mut text[14..16], at.minute());
+        put(&mut text[17..19], at.second());
+        let (digits, fraction) = match nanos {
+            0 => (0, 0),
+            _ if nanos.is_multiple_of(1_000_000) => (3, nanos / 1_000_000),
+            _ if nanos.is_multiple_of(1_000) => (6, nanos / 1_000),
+            _ => (9, nanos),
+        };
+        let end = if digits == 0 {
+            19
+        } else {
+            put(&mut text[20..20 + digits], fraction);
+            20 + digits
+        };
+        text[end] = b'Z';
+        f.write_str(std::str::from_utf8(&text[..=end]).map_err(|_| std::fmt::Error)?)
     }
 }
 
@@ -247,16 +325,16 @@ pub enum TraceError {
 }
 
 /// Traces one source transfer by tx id.
-pub fn trace(ledger: &Ledger, source_tx: &str, options: &TraceOptions) -> Result<Trace, TraceError> {
+pub fn trace<'a>(ledger: &'a Ledger, source_tx: &str, options: &TraceOptions) -> Result<Trace<'a>, TraceError> {
     let position = ledger.position_of(source_tx).ok_or_else(|| TraceError::UnknownTransaction(source_tx.to_owned()))?;
     Ok(trace_position(ledger, position, options))
 }
 
 /// Traces many source transfers on `threads` threads, handing each result to
 /// `sink` as soon as it is ready (so hops need not all be held at once).
-pub fn trace_each<F>(ledger: &Ledger, source_txs: &[String], options: &TraceOptions, threads: usize, sink: F)
+pub fn trace_each<'a, F>(ledger: &'a Ledger, source_txs: &[String], options: &TraceOptions, threads: usize, sink: F)
 where
-    F: Fn(usize, Result<Trace, TraceError>) + Sync,
+    F: Fn(usize, Result<Trace<'a>, TraceError>) + Sync,
 {
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
@@ -275,12 +353,12 @@ where
 }
 
 /// Traces many source transfers in parallel, results in input order.
-pub fn trace_many(
-    ledger: &Ledger,
+pub fn trace_many<'a>(
+    ledger: &'a Ledger,
     source_txs: &[String],
     options: &TraceOptions,
     threads: usize,
-) -> Vec<Result<Trace, TraceError>> {
+) -> Vec<Result<Trace<'a>, TraceError>> {
     let results = std::sync::Mutex::new(vec![None; source_txs.len()]);
     trace_each(ledger, source_txs, options, threads, |index, result| {
         if let Ok(mut slots) = results.lock() {
@@ -347,7 +425,7 @@ struct Sweep<'a> {
 }
 
 /// Traces the transfer at `position` of the ledger.
-pub fn trace_position(ledger: &Ledger, position: usize, options: &TraceOptions) -> Trace {
+pub fn trace_position<'a>(ledger: &'a Ledger, position: usize, options: &TraceOptions) -> Trace<'a> {
     let source_amount = ledger.amount(position);
     let limit = match options.horizon {
         Some(horizon) => {
@@ -433,7 +511,7 @@ fn scale(value: i64, part: i64, whole: i64) -> i64 {
     (i128::from(value) * i128::from(part) / i128::from(whole)) as i64
 }
 
-impl Sweep<'_> {
+impl<'a> Sweep<'a> {
     fn activate(&mut self, account: u32, currency: u16, position: usize) -> &mut Holding {
         let before = self.ledger.to_balance_before[position];
         let rule = self.rule;
@@ -646,7 +724,7 @@ impl Sweep<'_> {
         (0, 0)
     }
 
-    fn finish(mut self, source: usize, source_amount: Money, limit: i64) -> Trace {
+    fn finish(mut self, source: usize, source_amount: Money, limit: i64) -> Trace<'a> {
         let ledger = self.ledger;
         let holdings = std::mem::take(&mut self.holdings);
         for ((account, currency), holding) in holdings {
@@ -681,7 +759,7 @@ impl Sweep<'_> {
                 let held = Money::new(native, held_currency);
                 let other_currency = held_currency != source_currency;
                 Endpoint {
-                    account: ledger.account_name(account).to_owned(),
+                    account: ledger.account_name(account),
                     account_id: account,
                     amount: if poison { held } else { Money::new(value, source_currency) },
                     held: other_currency.then_some(held),
@@ -694,7 +772,7 @@ impl Sweep<'_> {
             b.amount
                 .minor()
                 .cmp(&a.amount.minor())
-                .then_with(|| a.account.cmp(&b.account))
+                .then_with(|| a.account.cmp(b.account))
                 .then_with(|| a.reason.cmp(&b.reason))
         });
         let hops = self
@@ -702,15 +780,15 @@ impl Sweep<'_> {
             .iter()
             .map(|&(position, value)| Hop {
                 position,
-                tx_id: ledger.tx_id(position).to_owned(),
-                from: ledger.account_name(ledger.from(position)).to_owned(),
-                to: ledger.account_name(ledger.to(position)).to_owned(),
+                tx_id: ledger.tx_id(position),
+                from: ledger.account_name(ledger.from(position)),
+                to: ledger.account_name(ledger.to(position)),
                 amount: if poison { ledger.amount(position) } else { Money::new(value, source_currency) },
                 timestamp: ledger.timestamp(position),
             })
             .collect();
         Trace {
-            source_tx: ledger.tx_id(source).to_owned(),
+            source_tx: ledger.tx_id(source),
             rule: self.rule,
             amount: source_amount,
             endpoints,
@@ -772,6 +850,23 @@ mod tests {
     use crate::parse::Transfer;
     use proptest::prelude::*;
 
+    #[test]
+    fn hop_timestamps_are_written_as_chrono_writes_them() {
+        for (seconds, nanos) in [
+            (0, 0),
+            (1_735_689_600, 0),
+            (1_735_689_600, 5_000_000),
+            (1, 1_500),
+            (1, 7),
+            (-86_401, 0),
+            (253_402_300_800, 0),
+            (-62_167_219_201, 0),
+        ] {
+            let at = DateTime::from_timestamp(seconds, nanos).expect("in range");
+            assert_eq!(Rfc3339(at).to_string(), at.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+        }
+    }
+
     /// A prior balance at A, a victim payment, an outflow, a deposit, an outflow.
     const ROWS: &str = "t0,2024-01-01T00:00:00Z,X,A,100,USD,wire\n\
                         t1,2024-01-02T00:00:00Z,V,A,50,USD,wire\n\
@@ -786,11 +881,10 @@ mod tests {
     /// Traces `t1` and compares endpoints and hops as `(account, amount, reason)` / `(tx, amount)`.
     fn check(ledger: &Ledger, options: TraceOptions, endpoints: &[(&str, &str, &str)], hops: &[(&str, &str)]) {
         let trace = trace(ledger, "t1", &options).expect("t1 exists");
-        let got: Vec<_> =
-            trace.endpoints.iter().map(|e| (e.account.as_str(), e.amount.decimal(), e.reason.as_str())).collect();
+        let got: Vec<_> = trace.endpoints.iter().map(|e| (e.account, e.amount.decimal(), e.reason.as_str())).collect();
         let want: Vec<_> = endpoints.iter().map(|&(a, m, r)| (a, m.to_owned(), r)).collect();
         assert_eq!(got, want, "{:?} endpoints", options.rule);
-        let got: Vec<_> = trace.hops.iter().map(|h| (h.tx_id.as_str(), h.amount.decimal())).collect();
+        let got: Vec<_> = trace.hops.iter().map(|h| (h.tx_id, h.amount.decimal())).collect();
         let want: Vec<_> = hops.iter().map(|&(t, m)| (t, m.to_owned())).collect();
         assert_eq!(got, want, "{:?} hops", options.rule);
     }
@@ -857,10 +951,11 @@ mod tests {
             &[("B", "120.00", "no_outflow"), ("A", "30.00", "horizon")],
             &[("t1", "50.00"), ("t2", "120.00")],
         );
-        let trace = trace(&ledger(ROWS, &[]), "t1", &options).expect("t1");
+        let ledger = ledger(ROWS, &[]);
+        let trace = trace(&ledger, "t1", &options).expect("t1");
         let json = serde_json::to_value(&trace).expect("serialises");
         assert_eq!(json["stopped_at"], "2024-01-03T11:59:59.999999Z");
-        let unlimited = trace_position(&ledger(ROWS, &[]), 1, &TraceOptions::new(Rule::Poison));
+        let unlimited = trace_position(&ledger, 1, &TraceOptions::new(Rule::Poison));
         assert_eq!(unlimited.stopped_at, None);
     }
 
@@ -923,7 +1018,8 @@ mod tests {
 
     #[test]
     fn serialises_to_the_contract_shape() {
-        let trace = trace(&ledger(ROWS, &[]), "t1", &options(Rule::Lifo)).expect("t1");
+        let ledger = ledger(ROWS, &[]);
+        let trace = trace(&ledger, "t1", &options(Rule::Lifo)).expect("t1");
         let json = serde_json::to_string(&trace).expect("serialises");
         assert_eq!(
             json,
@@ -937,7 +1033,7 @@ mod tests {
         let sources: Vec<String> = ["t1", "t0", "missing"].map(String::from).to_vec();
         let results = trace_many(&ledger, &sources, &options(Rule::Fifo), 2);
         assert_eq!(results[0].as_ref().ok(), trace(&ledger, "t1", &options(Rule::Fifo)).ok().as_ref());
-        assert_eq!(results[1].as_ref().map(|t| t.source_tx.as_str()), Ok("t0"));
+        assert_eq!(results[1].as_ref().map(|t| t.source_tx), Ok("t0"));
         assert_eq!(results[2], Err(TraceError::UnknownTransaction("missing".into())));
     }
 

@@ -56,6 +56,106 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// A column value borrowed from the connection's row buffer, seen by a
+/// [`Conn::query_each`] callback: reading millions of rows this way
+/// allocates nothing per row or field.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Cell<'a> {
+    Null,
+    Int(i64),
+    Text(&'a str),
+    Bool(bool),
+    Bytes(&'a [u8]),
+    /// No column of ours is REAL; kept so a drifted schema is reported, not misread.
+    Real(f64),
+}
+
+impl Cell<'_> {
+    /// The owned value, for a row collected by [`Conn::query`].
+    pub(crate) fn to_value(self) -> Value {
+        match self {
+            Cell::Null => Value::Null,
+            Cell::Int(value) => Value::Int(value),
+            Cell::Text(value) => Value::Text(value.to_owned()),
+            Cell::Bool(value) => Value::Bool(value),
+            Cell::Bytes(value) => Value::Bytes(value.to_vec()),
+            Cell::Real(value) => Value::Text(value.to_string()),
+        }
+    }
+}
+
+/// The most columns a [`Conn::query_each`] row may have (its cells live on the stack).
+pub(crate) const MAX_CELLS: usize = 16;
+
+/// Refuses a query too wide for [`Conn::query_each`]'s stack of cells.
+pub(crate) fn check_streamed_width(width: usize) -> Result<(), StoreError> {
+    if width > MAX_CELLS {
+        return Err(StoreError::Schema(format!("{width} columns; a streamed row holds at most {MAX_CELLS}")));
+    }
+    Ok(())
+}
+
+impl Value {
+    fn cell(&self) -> Cell<'_> {
+        match self {
+            Value::Null => Cell::Null,
+            Value::Int(value) => Cell::Int(*value),
+            Value::Text(value) => Cell::Text(value),
+            Value::Static(value) => Cell::Text(value),
+            Value::Shared(text, range) => Cell::Text(text.get(range.clone()).unwrap_or_default()),
+            Value::Bool(value) => Cell::Bool(*value),
+            Value::Bytes(value) => Cell::Bytes(value),
+        }
+    }
+}
+
+/// Typed access to one row's cells; a wrong column type is an error rather
+/// than a panic, so a schema drift shows up as a message.
+#[derive(Clone, Copy)]
+pub(crate) struct Cells<'row, 'a>(pub(crate) &'row [Cell<'a>]);
+
+impl<'a> Cells<'_, 'a> {
+    fn cell(&self, index: usize) -> Result<Cell<'a>, StoreError> {
+        self.0.get(index).copied().ok_or_else(|| StoreError::Schema(format!("column {index} is missing")))
+    }
+
+    pub(crate) fn int(&self, index: usize) -> Result<i64, StoreError> {
+        cell_int(self.cell(index)?, index)
+    }
+
+    pub(crate) fn opt_int(&self, index: usize) -> Result<Option<i64>, StoreError> {
+        match self.cell(index)? {
+            Cell::Null => Ok(None),
+            cell => cell_int(cell, index).map(Some),
+        }
+    }
+
+    pub(crate) fn text(&self, index: usize) -> Result<&'a str, StoreError> {
+        cell_text(self.cell(index)?, index)
+    }
+
+    pub(crate) fn opt_text(&self, index: usize) -> Result<Option<&'a str>, StoreError> {
+        match self.cell(index)? {
+            Cell::Null => Ok(None),
+            cell => cell_text(cell, index).map(Some),
+        }
+    }
+}
+
+fn cell_int(cell: Cell<'_>, index: usize) -> Result<i64, StoreError> {
+    match cell {
+        Cell::Int(value) => Ok(value),
+        other => Err(StoreError::Schema(format!("column {index}: expected an integer, got {other:?}"))),
+    }
+}
+
+fn cell_text<'a>(cell: Cell<'a>, index: usize) -> Result<&'a str, StoreError> {
+    match cell {
+        Cell::Text(value) => Ok(value),
+        other => Err(StoreError::Schema(format!("column {index}: expected text, got {other:?}"))),
+    }
+}
+
 /// One result row; accessors turn a wrong column type into an error rather
 /// than a panic, so a schema drift shows up as a message.
 #[derive(Debug)]
@@ -67,10 +167,7 @@ impl Row {
     }
 
     pub(crate) fn int(&self, index: usize) -> Result<i64, StoreError> {
-        match self.value(index)? {
-            Value::Int(value) => Ok(*value),
-            other => Err(StoreError::Schema(format!("column {index}: expected an integer, got {other:?}"))),
-        }
+        cell_int(self.value(index)?.cell(), index)
     }
 
     pub(crate) fn opt_int(&self, index: usize) -> Result<Option<i64>, StoreError> {
@@ -81,10 +178,7 @@ impl Row {
     }
 
     pub(crate) fn text(&self, index: usize) -> Result<String, StoreError> {
-        match self.value(index)? {
-            Value::Text(value) => Ok(value.clone()),
-            other => Err(StoreError::Schema(format!("column {index}: expected text, got {other:?}"))),
-        }
+        cell_text(self.value(index)?.cell(), index).map(str::to_owned)
     }
 
     pub(crate) fn opt_text(&self, index: usize) -> Result<Option<String>, StoreError> {
@@ -170,6 +264,16 @@ pub(crate) trait Conn: Send {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
     /// Runs a query and collects its rows.
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    /// Runs a query and hands each row to `each` as borrowed cells (at most
+    /// [`MAX_CELLS`] columns); an error from `each` stops the query and is
+    /// returned. SQLite streams; PostgreSQL holds one result set, so bound
+    /// the query with `LIMIT` there.
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(Cells<'_, '_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
     /// Inserts the rows of `values` (`insert.width` values each) with one
     /// statement and returns how many were stored (fewer when the conflict
     /// clause skipped some). SQLite binds their text in place instead of

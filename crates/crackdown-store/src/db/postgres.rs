@@ -6,7 +6,7 @@ use std::error::Error;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls, Statement};
 
-use super::{Conn, Dialect, Row, RowInsert, Value};
+use super::{Cell, Cells, Conn, Dialect, MAX_CELLS, Row, RowInsert, Value, check_streamed_width};
 use crate::StoreError;
 
 pub(crate) struct PostgresConn {
@@ -71,23 +71,22 @@ impl ToSql for Value {
 }
 
 fn read_row(row: &postgres::Row) -> Result<Row, StoreError> {
-    let mut values = Vec::with_capacity(row.len());
-    for (index, column) in row.columns().iter().enumerate() {
-        let ty = column.type_();
-        let value = if *ty == Type::INT8 {
-            row.try_get::<_, Option<i64>>(index).map(|value| value.map_or(Value::Null, Value::Int))
-        } else if *ty == Type::INT4 {
-            row.try_get::<_, Option<i32>>(index).map(|value| value.map_or(Value::Null, |v| Value::Int(i64::from(v))))
-        } else if *ty == Type::BOOL {
-            row.try_get::<_, Option<bool>>(index).map(|value| value.map_or(Value::Null, Value::Bool))
-        } else if *ty == Type::BYTEA {
-            row.try_get::<_, Option<Vec<u8>>>(index).map(|value| value.map_or(Value::Null, Value::Bytes))
-        } else {
-            row.try_get::<_, Option<String>>(index).map(|value| value.map_or(Value::Null, Value::Text))
-        };
-        values.push(value.map_err(db_error)?);
-    }
-    Ok(Row(values))
+    let cells = row.columns().iter().enumerate().map(|(index, column)| read_cell(row, index, column.type_()));
+    cells.map(|cell| cell.map(Cell::to_value).map_err(db_error)).collect::<Result<_, _>>().map(Row)
+}
+
+fn read_cell<'row>(row: &'row postgres::Row, index: usize, ty: &Type) -> Result<Cell<'row>, postgres::Error> {
+    Ok(if *ty == Type::INT8 {
+        row.try_get::<_, Option<i64>>(index)?.map_or(Cell::Null, Cell::Int)
+    } else if *ty == Type::INT4 {
+        row.try_get::<_, Option<i32>>(index)?.map_or(Cell::Null, |value| Cell::Int(i64::from(value)))
+    } else if *ty == Type::BOOL {
+        row.try_get::<_, Option<bool>>(index)?.map_or(Cell::Null, Cell::Bool)
+    } else if *ty == Type::BYTEA {
+        row.try_get::<_, Option<&[u8]>>(index)?.map_or(Cell::Null, Cell::Bytes)
+    } else {
+        row.try_get::<_, Option<&str>>(index)?.map_or(Cell::Null, Cell::Text)
+    })
 }
 
 impl Conn for PostgresConn {
@@ -104,6 +103,25 @@ impl Conn for PostgresConn {
         let statement = self.prepare(sql)?;
         let rows = self.client.query(&statement, &Self::params(params)).map_err(db_error)?;
         rows.iter().map(read_row).collect()
+    }
+
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(Cells<'_, '_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let statement = self.prepare(sql)?;
+        let width = statement.columns().len();
+        check_streamed_width(width)?;
+        for row in self.client.query(&statement, &Self::params(params)).map_err(db_error)? {
+            let mut cells = [Cell::Null; MAX_CELLS];
+            for (index, column) in row.columns().iter().enumerate() {
+                cells[index] = read_cell(&row, index, column.type_()).map_err(db_error)?;
+            }
+            each(Cells(&cells[..width]))?;
+        }
+        Ok(())
     }
 
     fn insert_run(&mut self, insert: &RowInsert<'_>, values: &[Value]) -> Result<u64, StoreError> {

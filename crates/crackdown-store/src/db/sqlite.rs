@@ -6,7 +6,7 @@ use std::path::Path;
 use rusqlite::ffi;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
-use super::{Conn, Dialect, Row, RowInsert, Value};
+use super::{Cell, Cells, Conn, Dialect, MAX_CELLS, Row, RowInsert, Value, check_streamed_width};
 use crate::StoreError;
 
 pub(crate) struct SqliteConn {
@@ -179,15 +179,17 @@ impl rusqlite::ToSql for Value {
     }
 }
 
-fn read_value(value: ValueRef<'_>) -> Value {
-    match value {
-        ValueRef::Null => Value::Null,
-        ValueRef::Integer(value) => Value::Int(value),
-        // No column of ours is REAL; keep the bits rather than fail.
-        ValueRef::Real(value) => Value::Text(value.to_string()),
-        ValueRef::Text(value) => Value::Text(String::from_utf8_lossy(value).into_owned()),
-        ValueRef::Blob(value) => Value::Bytes(value.to_vec()),
-    }
+fn read_cell(value: ValueRef<'_>, index: usize) -> Result<Cell<'_>, StoreError> {
+    Ok(match value {
+        ValueRef::Null => Cell::Null,
+        ValueRef::Integer(value) => Cell::Int(value),
+        ValueRef::Real(value) => Cell::Real(value),
+        ValueRef::Text(value) => Cell::Text(
+            std::str::from_utf8(value)
+                .map_err(|error| StoreError::Schema(format!("column {index}: text is not UTF-8: {error}")))?,
+        ),
+        ValueRef::Blob(value) => Cell::Bytes(value),
+    })
 }
 
 impl Conn for SqliteConn {
@@ -209,11 +211,31 @@ impl Conn for SqliteConn {
         while let Some(row) = rows.next().map_err(db_error)? {
             let mut values = Vec::with_capacity(width);
             for index in 0..width {
-                values.push(read_value(row.get_ref(index).map_err(db_error)?));
+                values.push(read_cell(row.get_ref(index).map_err(db_error)?, index)?.to_value());
             }
             collected.push(Row(values));
         }
         Ok(collected)
+    }
+
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(Cells<'_, '_>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut statement = self.conn.prepare_cached(&sqlite_sql(sql)).map_err(db_error)?;
+        let width = statement.column_count();
+        check_streamed_width(width)?;
+        let mut rows = statement.query(rusqlite::params_from_iter(params)).map_err(db_error)?;
+        while let Some(row) = rows.next().map_err(db_error)? {
+            let mut cells = [Cell::Null; MAX_CELLS];
+            for (index, cell) in cells.iter_mut().take(width).enumerate() {
+                *cell = read_cell(row.get_ref(index).map_err(db_error)?, index)?;
+            }
+            each(Cells(&cells[..width]))?;
+        }
+        Ok(())
     }
 
     fn insert_run(&mut self, insert: &RowInsert<'_>, values: &[Value]) -> Result<u64, StoreError> {
