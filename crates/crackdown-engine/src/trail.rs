@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::{DateTime, Utc};
 use crackdown_model::{Money, Viewer};
-use crackdown_store::{LedgerRowRef, LedgerVersion, ReportedAccount, Store, StoreError};
+use crackdown_store::{LedgerVersion, ReportedAccount, Store, StoreError, TransferBatch};
 use crackdown_trail::freeze::{FreezeRow, freeze_list};
 use crackdown_trail::mules::MuleModel;
 use crackdown_trail::trace::{POISON_MAX_STEPS, Trace, TraceError, TraceOptions, parse_horizon, trace_each};
@@ -47,33 +47,60 @@ impl From<TraceError> for TrailError {
 }
 
 /// Loads the viewer's organisation's ledger and accounts from the store;
-/// `progress` hears (transfers loaded, total) after each page.
+/// `progress` hears (transfers loaded, total) after each page. A second
+/// thread reads the pages (SQLite's share of the work) while this one
+/// builds the ledger from them.
 pub fn load_ledger(store: &Store, viewer: &Viewer, mut progress: impl FnMut(u64, u64)) -> Result<Ledger, TrailError> {
     let total = store.ledger_len(viewer)?;
     if total == 0 {
         return Err(TrailError::EmptyLedger);
     }
     let mut builder = LedgerBuilder::with_capacity(usize::try_from(total).unwrap_or(0).min(1 << 31));
-    let mut after = 0;
-    let loaded = std::cell::Cell::new(0u64);
-    let mut push = |_, row: LedgerRowRef<'_>| {
-        loaded.set(loaded.get() + 1);
-        let transfer = TransferFields {
-            row: row.line,
-            tx_id: row.tx_id,
-            timestamp: row.at,
-            from: row.from,
-            to: row.to,
-            amount: row.amount,
-            received: row.received,
-            channel: row.channel,
-        };
-        builder.push_fields("ledger", transfer).map_err(|error| StoreError::Schema(format!("stored ledger: {error}")))
-    };
-    while let Some(last) = store.ledger_scan(viewer, after, PAGE, &mut push)? {
-        after = last;
-        progress(loaded.get(), total);
-    }
+    std::thread::scope(|scope| -> Result<(), StoreError> {
+        let (pages, received) = std::sync::mpsc::sync_channel::<TransferBatch>(2);
+        let reader = scope.spawn(move || -> Result<(), StoreError> {
+            let mut after = 0;
+            loop {
+                let mut page = TransferBatch::with_capacity(PAGE);
+                let Some(last) = store.ledger_scan(viewer, after, PAGE, &mut |_, row| {
+                    page.push_row(row);
+                    Ok(())
+                })?
+                else {
+                    return Ok(());
+                };
+                after = last;
+                if pages.send(page).is_err() {
+                    // The builder stopped on an error of its own.
+                    return Ok(());
+                }
+            }
+        });
+        let mut loaded = 0;
+        let built = received.iter().try_for_each(|page| {
+            for row in page.rows() {
+                let transfer = TransferFields {
+                    row: row.line,
+                    tx_id: row.tx_id,
+                    timestamp: row.at,
+                    from: row.from,
+                    to: row.to,
+                    amount: row.amount,
+                    received: row.received,
+                    channel: row.channel,
+                };
+                builder
+                    .push_fields("ledger", transfer)
+                    .map_err(|error| StoreError::Schema(format!("stored ledger: {error}")))?;
+            }
+            loaded += page.len() as u64;
+            progress(loaded, total);
+            Ok(())
+        });
+        drop(received);
+        let read = reader.join().unwrap_or_else(|_| Err(StoreError::Database("the ledger reader panicked".into())));
+        built.and(read)
+    })?;
     for account in store.ledger_accounts(viewer)? {
         builder.add_account(&AccountRecord {
             line: 0,

@@ -134,6 +134,35 @@ impl TransferBatch {
         self.rows.push(row);
     }
 
+    /// Adds a transfer as read back from the store (see [`Store::ledger_scan`]).
+    pub fn push_row(&mut self, row: LedgerRowRef<'_>) {
+        self.push(
+            (row.line, row.tx_id),
+            row.at,
+            (row.from, row.to),
+            (row.amount, row.received),
+            row.channel,
+            row.extra,
+        );
+    }
+
+    /// The transfers in the order they were added, borrowed from the batch.
+    pub fn rows(&self) -> impl Iterator<Item = LedgerRowRef<'_>> {
+        let text = |range: &Range<usize>| self.text.get(range.clone()).unwrap_or_default();
+        self.rows.iter().map(move |row| LedgerRowRef {
+            line: row.line,
+            tx_id: text(&row.tx_id),
+            // Stored from a `DateTime`, so always in range.
+            at: DateTime::from_timestamp_millis(row.at_ms).unwrap_or_default(),
+            from: text(&row.from),
+            to: text(&row.to),
+            amount: row.amount,
+            received: row.received,
+            channel: text(&row.channel),
+            extra: row.extra.as_ref().map(text),
+        })
+    }
+
     pub fn len(&self) -> usize {
         self.rows.len()
     }
