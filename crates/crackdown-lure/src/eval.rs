@@ -62,6 +62,10 @@ pub fn load_messages(path: &Path) -> Result<(Vec<Sample>, Vec<String>), EvalErro
                 continue;
             }
         };
+        if is_placeholder(&parsed.text) {
+            problems.push(format!("{}:{}: no text of its own ({:?})", path.display(), index + 1, parsed.text.trim()));
+            continue;
+        }
         let Some(label) = Label::parse(&parsed.label) else {
             problems.push(format!(
                 "{}:{}: label {:?} is not scam, spam or ham",
@@ -80,6 +84,19 @@ pub fn load_messages(path: &Path) -> Result<(Vec<Sample>, Vec<String>), EvalErro
         });
     }
     Ok((samples, problems))
+}
+
+/// Whether a message's text only says it is missing: empty, or a bracketed
+/// marker such as `<BLANK>`, `<REDACTED>` or a chat export's `<Media omitted>`.
+/// Such rows carry no evidence either way (one set labels the same `<BLANK>`
+/// spam and ham), so they are neither learned from nor scored.
+fn is_placeholder(text: &str) -> bool {
+    let text = text.trim();
+    let marker = text.strip_prefix('<').and_then(|rest| rest.strip_suffix('>'));
+    text.is_empty()
+        || marker.is_some_and(|inner| {
+            inner.len() <= 40 && !inner.is_empty() && inner.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '_')
+        })
 }
 
 /// Trains on the `messages.jsonl` of each directory, and on the reports of
@@ -505,6 +522,22 @@ fn indicator_recall(set: &Path, out: &mut impl Write) -> Result<Option<SetScore>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_without_text_of_their_own_are_skipped_and_said() {
+        let path = std::env::temp_dir().join(format!("crackdown-lure-blank-{}.jsonl", std::process::id()));
+        std::fs::write(
+            &path,
+            "{\"text\":\"<BLANK>\",\"label\":\"spam\"}\n{\"text\":\" \",\"label\":\"ham\"}\n\
+             {\"text\":\"<Media omitted>\",\"label\":\"ham\"}\n{\"text\":\"<#> code 1234 <b>\",\"label\":\"ham\"}\n",
+        )
+        .expect("written");
+        let (samples, problems) = load_messages(&path).expect("loads");
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(samples.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(), ["<#> code 1234 <b>"]);
+        assert_eq!(problems.len(), 3);
+        assert!(problems[0].ends_with(":1: no text of its own (\"<BLANK>\")"), "{}", problems[0]);
+    }
 
     #[test]
     fn a_generated_case_loads_as_shared_scams_with_their_type() {
