@@ -165,15 +165,16 @@ impl Signature {
 
     /// The key of each band: texts sharing one are candidate duplicates.
     pub fn band_keys(&self) -> [u64; BANDS] {
-        let mut keys = [0_u64; BANDS];
-        for (band, key) in keys.iter_mut().enumerate() {
-            let mut hash = band as u64;
-            for &value in &self.bins[band * ROWS..(band + 1) * ROWS] {
-                hash = mix64(hash.wrapping_mul(BASE) ^ u64::from(value));
-            }
-            *key = hash;
+        std::array::from_fn(|band| self.band_key(band))
+    }
+
+    /// The LSH key of one band (of `0..BANDS`).
+    pub fn band_key(&self, band: usize) -> u64 {
+        let mut hash = band as u64;
+        for &value in self.bins.get(band * ROWS..(band + 1) * ROWS).unwrap_or_default() {
+            hash = mix64(hash.wrapping_mul(BASE) ^ u64::from(value));
         }
-        keys
+        hash
     }
 
     /// A hash of the whole signature, to group identical ones.

@@ -87,6 +87,14 @@ impl Row {
         }
     }
 
+    /// Text without a copy, for reading many rows.
+    pub(crate) fn str(&self, index: usize) -> Result<&str, StoreError> {
+        match self.value(index)? {
+            Value::Text(value) => Ok(value),
+            other => Err(StoreError::Schema(format!("column {index}: expected text, got {other:?}"))),
+        }
+    }
+
     pub(crate) fn opt_text(&self, index: usize) -> Result<Option<String>, StoreError> {
         match self.value(index)? {
             Value::Null => Ok(None),
@@ -170,6 +178,14 @@ pub(crate) trait Conn: Send {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError>;
     /// Runs a query and collects its rows.
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
+    /// Runs a query and hands its rows to `each` one at a time, without
+    /// collecting them: a rebuild reads millions of index rows.
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
     /// Inserts the rows of `values` (`insert.width` values each) with one
     /// statement and returns how many were stored (fewer when the conflict
     /// clause skipped some). SQLite binds their text in place instead of

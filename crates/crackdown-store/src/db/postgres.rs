@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::error::Error;
 
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls, Statement};
 
@@ -104,6 +105,20 @@ impl Conn for PostgresConn {
         let statement = self.prepare(sql)?;
         let rows = self.client.query(&statement, &Self::params(params)).map_err(db_error)?;
         rows.iter().map(read_row).collect()
+    }
+
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let statement = self.prepare(sql)?;
+        let mut rows = self.client.query_raw(&statement, Self::params(params)).map_err(db_error)?;
+        while let Some(row) = rows.next().map_err(db_error)? {
+            each(&read_row(&row)?)?;
+        }
+        Ok(())
     }
 
     fn insert_run(&mut self, insert: &RowInsert<'_>, values: &[Value]) -> Result<u64, StoreError> {

@@ -216,6 +216,37 @@ impl Conn for SqliteConn {
         Ok(collected)
     }
 
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(&Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut statement = self.conn.prepare_cached(&sqlite_sql(sql)).map_err(db_error)?;
+        let width = statement.column_count();
+        let mut rows = statement.query(rusqlite::params_from_iter(params)).map_err(db_error)?;
+        let mut current = Row(vec![Value::Null; width]);
+        while let Some(row) = rows.next().map_err(db_error)? {
+            for (index, slot) in current.0.iter_mut().enumerate() {
+                let value = row.get_ref(index).map_err(db_error)?;
+                // Text goes into the previous row's buffer: no allocation
+                // per field of millions.
+                match (value, &mut *slot) {
+                    (ValueRef::Text(text), Value::Text(buffer)) => {
+                        buffer.clear();
+                        match std::str::from_utf8(text) {
+                            Ok(text) => buffer.push_str(text),
+                            Err(_) => buffer.push_str(&String::from_utf8_lossy(text)),
+                        }
+                    }
+                    _ => *slot = read_value(value),
+                }
+            }
+            each(&current)?;
+        }
+        Ok(())
+    }
+
     fn insert_run(&mut self, insert: &RowInsert<'_>, values: &[Value]) -> Result<u64, StoreError> {
         let width = insert.width.max(1);
         let rows = values.len() / width;
