@@ -1575,6 +1575,49 @@ mod tests {
     }
 
     #[test]
+    fn partitioning_the_index_gives_the_rebuilt_partition() {
+        // Reports as the link index hands them back: features numbered in
+        // another order, reports not in id order, near-duplicate texts and
+        // bridges among 150 phone numbers.
+        let config = LinkConfig { prior_reports: 20, min_weight: 12_f64.ln(), ..LinkConfig::default() };
+        let values: Vec<String> = (0..150).map(|value| format!("+66810000{value:03}")).collect();
+        let reports: Vec<LinkReport> = (0..400_usize)
+            .map(|index| {
+                let named = [values[index * 7 % 150].as_str(), values[index * index % 150].as_str()];
+                let indicators: Vec<(IndicatorKind, &str)> =
+                    named.iter().take(1 + index % 2).map(|&value| (IndicatorKind::Phone, value)).collect();
+                report(index as ReportId + 1, &indicators, TEXTS[index % TEXTS.len()])
+            })
+            .collect();
+        let rebuilt = Linker::rebuild(config.clone(), reports.clone()).expect("distinct ids");
+        assert!(has_bridges(&rebuilt), "the case exercises bridges");
+        let mut numbers: HashMap<Feature, u32> = HashMap::new();
+        let mut index = IndexedReports::default();
+        for report in reports.iter().rev() {
+            let prepared = Prepared::of(&report.indicators, &report.text);
+            let mut features: Vec<Feature> = prepared.features;
+            features.reverse();
+            let numbered = features
+                .into_iter()
+                .map(|feature| {
+                    let next = numbers.len() as u32;
+                    *numbers.entry(feature).or_insert(next)
+                })
+                .collect();
+            index.ids.push(report.id);
+            index.features.push(numbered);
+            index.signatures.push(prepared.signature);
+        }
+        let mut table = vec![Feature { kind: FeatureKind::Phrase, value: String::new() }; numbers.len()];
+        for (feature, number) in numbers {
+            table[number as usize] = feature;
+        }
+        let indexed = Linker::partition_indexed(config, table, index).expect("distinct ids");
+        assert_eq!(indexed, rebuilt.partition_ids());
+        assert!(indexed.iter().any(|campaign| campaign.len() > 2));
+    }
+
+    #[test]
     fn pair_agreement_counts_pairs_together_in_either() {
         assert_eq!(pair_agreement(&[vec![1, 2, 3]], &[vec![1, 2, 3]]), 1.0);
         assert_eq!(pair_agreement(&[vec![1], vec![2]], &[vec![1], vec![2]]), 1.0);
