@@ -526,7 +526,9 @@ pub fn rebuild(
     drop(numbers);
     tracing::debug!(derived = records.len(), seconds = started.elapsed().as_secs_f64(), "rebuild: new reports derived");
     let Index { features, ids, report_features, signatures, stored, .. } = index;
-    let stored: HashMap<i64, Option<i64>> = ids.iter().copied().zip(stored).collect();
+    // By report id, to compare each report's new campaign with.
+    let mut stored: Vec<(i64, Option<i64>)> = ids.iter().copied().zip(stored).collect();
+    stored.sort_unstable_by_key(|&(report, _)| report);
     let reports = IndexedReports { ids, features: report_features, signatures };
     let partition =
         Linker::partition_indexed(config, features, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
@@ -534,7 +536,10 @@ pub fn rebuild(
     let changed: Vec<(i64, i64)> = partition
         .iter()
         .flat_map(|piece| piece.iter().map(move |&report| (report, piece[0])))
-        .filter(|&(report, campaign)| stored.get(&report).copied().flatten() != Some(campaign))
+        .filter(|&(report, campaign)| {
+            let before = stored.binary_search_by_key(&report, |&(id, _)| id).ok().and_then(|at| stored[at].1);
+            before != Some(campaign)
+        })
         .collect();
     store.write_rebuild(&records, &changed, reindex, now)?;
     tracing::debug!(changed = changed.len(), seconds = started.elapsed().as_secs_f64(), "rebuild: written");

@@ -813,6 +813,7 @@ impl Linker {
                 return Err(LinkError::DuplicateReport(report.id));
             }
             let (entry, signature) = linker.entry(report, prepared);
+            linker.by_id.insert(entry.id, linker.entries.len() as u32);
             linker.load(entry);
             linker.signatures.push(signature);
         }
@@ -846,13 +847,13 @@ impl Linker {
             order.sort_unstable_by_key(|&at| ids[at]);
             signatures = order.iter().map(|&at| signatures[at].clone()).collect();
         }
+        if let Some(pair) = order.windows(2).find(|pair| ids[pair[0]] == ids[pair[1]]) {
+            return Err(LinkError::DuplicateReport(ids[pair[0]]));
+        }
         let known = linker.features.len();
         linker.entries.reserve(ids.len());
         for at in order {
             let id = ids[at];
-            if linker.by_id.contains_key(&id) {
-                return Err(LinkError::DuplicateReport(id));
-            }
             let mut features = std::mem::take(&mut report_features[at]);
             features.retain(|&feature| (feature as usize) < known);
             features.sort_unstable();
@@ -883,10 +884,10 @@ impl Linker {
         Ok(campaigns)
     }
 
-    /// Adds an entry to the reports and to its features' counts and holders.
+    /// Adds an entry to the reports and to its features' counts and holders
+    /// (not to `by_id`: a linker that only partitions never looks one up).
     fn load(&mut self, entry: Entry) {
         let index = self.entries.len() as u32;
-        self.by_id.insert(entry.id, index);
         for &feature in &entry.features {
             self.counts[feature as usize] += 1;
             if self.features[feature as usize].hub.is_none() {

@@ -192,9 +192,18 @@ impl Signature {
         if text.len() != BINS * 4 || !text.is_ascii() {
             return None;
         }
+        // Digit by digit: a rebuild reads a million of these.
+        let digit = |byte: u8| match byte {
+            b'0'..=b'9' => Some(u16::from(byte - b'0')),
+            b'a'..=b'f' => Some(u16::from(byte - b'a' + 10)),
+            b'A'..=b'F' => Some(u16::from(byte - b'A' + 10)),
+            _ => None,
+        };
         let mut bins = [0_u16; BINS];
-        for (at, bin) in bins.iter_mut().enumerate() {
-            *bin = u16::from_str_radix(text.get(at * 4..at * 4 + 4)?, 16).ok()?;
+        for (bin, digits) in bins.iter_mut().zip(text.as_bytes().chunks_exact(4)) {
+            for &byte in digits {
+                *bin = *bin << 4 | digit(byte)?;
+            }
         }
         Some(Signature { bins })
     }
