@@ -20,7 +20,8 @@ use crackdown_link::lookup::{
 };
 use crackdown_link::minhash::{Signature, text_hash};
 use crackdown_link::{
-    Campaign, Feature, FeatureKind, HubList, HubReason, LinkConfig, LinkReport, Linker, Prepared, ReportIndicator,
+    Campaign, Feature, FeatureKind, HubList, HubReason, IndexedReports, LinkConfig, LinkReport, Linker, Prepared,
+    ReportIndicator,
 };
 use crackdown_lure::{Context, IndicatorKind};
 use crackdown_model::{Currency, Money, Viewer};
@@ -165,7 +166,7 @@ pub fn link_reports(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<us
     // a small case that costs less than a second and is exact, in a large
     // one it is faster than adding thousands one by one.
     if ids.len() > linked / 4 && (ids.len() > BULK_LINK || linked + ids.len() <= BULK_LINK) {
-        return rebuild(store, now, |_| {}).map(|summary| summary.reports.min(ids.len()));
+        return rebuild(store, now, false, |_| {}).map(|summary| summary.reports.min(ids.len()));
     }
     let config = link_config(store)?;
     let inputs = store.link_inputs(ids)?;
@@ -337,41 +338,213 @@ pub struct RebuildSummary {
     pub largest: usize,
 }
 
-/// Relinks every stored report in one pass and replaces the stored
-/// partition and index. `progress` hears the reports read so far.
+/// The link index as a rebuild holds it: every report's feature numbers
+/// and signature, and the campaign stored for it.
+#[derive(Default)]
+struct Index {
+    /// Feature number → feature.
+    features: Vec<Feature>,
+    /// Report ids, ascending for those read from the store.
+    ids: Vec<i64>,
+    /// The position in `ids` of report `first + n` at `n` (`u32::MAX`
+    /// for none): ids are dense, and a rebuild looks one up per row read.
+    slots: Vec<u32>,
+    first: i64,
+    /// Each report's feature numbers and signature, and the campaign stored
+    /// for it (`None` for reports new to the index).
+    report_features: Vec<Vec<u32>>,
+    signatures: Vec<Option<Signature>>,
+    stored: Vec<Option<i64>>,
+}
+
+/// Features read from the link index, by number, and the (report
+/// position, feature number) of every row read.
+type FeatureRows = (Vec<Feature>, Vec<(u32, u32)>);
+
+/// The kind where the link features are cut into two ranges read side by
+/// side: about half the rows of a generated case are of kinds below it.
+const FEATURE_KIND_SPLIT: &str = "line";
+
+/// Most slots per report of [`Index::slots`] before sparse ids are looked
+/// up by binary search instead.
+const SLOTS_PER_REPORT: usize = 8;
+
+impl Index {
+    /// Reads the stored index: the linked reports first, then their
+    /// features and signatures side by side on two connections.
+    fn read(store: &Store) -> Result<Index, StoreError> {
+        let mut index = Index::default();
+        store.read_link_members(&mut |report, campaign| {
+            index.ids.push(report);
+            index.stored.push(Some(campaign));
+        })?;
+        if let (Some(&first), Some(&last)) = (index.ids.first(), index.ids.last())
+            && usize::try_from(last - first).is_ok_and(|span| span < index.ids.len() * SLOTS_PER_REPORT)
+        {
+            index.first = first;
+            index.slots = vec![u32::MAX; (last - first + 1) as usize];
+            for (at, &id) in index.ids.iter().enumerate() {
+                index.slots[(id - first) as usize] = at as u32;
+            }
+        }
+        let count = index.ids.len();
+        let index_ref = &index;
+        // The features of kinds below the split and from it, and the
+        // signatures, side by side.
+        let read_features = |from: &str, below: Option<&str>| -> Result<FeatureRows, StoreError> {
+            let mut features: Vec<Feature> = Vec::new();
+            // (report position, feature number) of every row.
+            let mut held = Vec::new();
+            // The number of the (kind, value) group being read, if its kind
+            // is known.
+            let mut current: Option<u32> = None;
+            store.read_link_features(from, below, &mut |kind, value, report| {
+                let same = features.last().is_some_and(|last| last.value == value && last.kind.as_str() == kind);
+                if !same {
+                    current = FeatureKind::parse(kind).map(|kind| {
+                        features.push(Feature { kind, value: value.to_owned() });
+                        features.len() as u32 - 1
+                    });
+                }
+                if let (Some(number), Some(at)) = (current, index_ref.position(report)) {
+                    held.push((at as u32, number));
+                }
+            })?;
+            Ok((features, held))
+        };
+        let read_texts = || -> Result<Vec<Option<Signature>>, StoreError> {
+            let mut signatures = vec![None; count];
+            store.read_link_texts(&mut |report, signature| {
+                let parsed = Signature::from_hex(signature)
+                    .ok_or_else(|| StoreError::Schema(format!("report {report}: malformed signature")))?;
+                if let Some(at) = index_ref.position(report) {
+                    signatures[at] = Some(parsed);
+                }
+                Ok(())
+            })?;
+            Ok(signatures)
+        };
+        let ((low, high), signatures) = rayon::join(
+            || rayon::join(|| read_features("", Some(FEATURE_KIND_SPLIT)), || read_features(FEATURE_KIND_SPLIT, None)),
+            read_texts,
+        );
+        let ((mut features, low), (high_features, high)) = (low?, high?);
+        let offset = features.len() as u32;
+        features.extend(high_features);
+        // Each report's feature numbers, from the rows' pairs: counted
+        // first, so that each list is allocated once.
+        let mut sizes = vec![0_usize; count];
+        for &(at, _) in low.iter().chain(&high) {
+            sizes[at as usize] += 1;
+        }
+        let mut report_features: Vec<Vec<u32>> = sizes.into_iter().map(Vec::with_capacity).collect();
+        for (at, number) in low.into_iter().chain(high.into_iter().map(|(at, number)| (at, number + offset))) {
+            report_features[at as usize].push(number);
+        }
+        index.features = features;
+        index.report_features = report_features;
+        index.signatures = signatures?;
+        Ok(index)
+    }
+
+    /// The position of a report read from the store.
+    fn position(&self, report: i64) -> Option<usize> {
+        if self.slots.is_empty() {
+            return self.ids.binary_search(&report).ok();
+        }
+        let slot = usize::try_from(report - self.first).ok()?;
+        self.slots.get(slot).filter(|&&at| at != u32::MAX).map(|&at| at as usize)
+    }
+
+    /// Adds a report new to the index, derived from its text; `numbers`
+    /// numbers the features of such reports.
+    fn add(&mut self, numbers: &mut HashMap<Feature, u32>, id: i64, prepared: Prepared) {
+        if numbers.is_empty() {
+            numbers.extend(self.features.iter().enumerate().map(|(at, feature)| (feature.clone(), at as u32)));
+        }
+        let features = prepared
+            .features
+            .into_iter()
+            .map(|feature| {
+                let next = self.features.len() as u32;
+                *numbers.entry(feature).or_insert_with_key(|feature| {
+                    self.features.push(feature.clone());
+                    next
+                })
+            })
+            .collect();
+        self.ids.push(id);
+        self.report_features.push(features);
+        self.signatures.push(prepared.signature);
+        self.stored.push(None);
+    }
+}
+
+/// Relinks every stored report in one pass and writes the campaigns that
+/// changed. Reports the link index holds are relinked from their stored
+/// features and signatures (no text is read); the others, and with
+/// `reindex` all of them, are derived from their text and indicators and
+/// their index rows written (`reindex` replaces the whole index: after an
+/// upgrade that derives features differently). `progress` hears the
+/// reports read so far.
 pub fn rebuild(
     store: &Store,
     now: DateTime<Utc>,
+    reindex: bool,
     mut progress: impl FnMut(usize),
 ) -> Result<RebuildSummary, StoreError> {
     let config = link_config(store)?;
-    let mut inputs = Vec::new();
+    let started = std::time::Instant::now();
+    let mut index = if reindex { Index::default() } else { Index::read(store)? };
+    progress(index.ids.len());
+    tracing::debug!(reports = index.ids.len(), seconds = started.elapsed().as_secs_f64(), "rebuild: link index read");
+    let mut numbers = HashMap::new();
+    let mut records = Vec::new();
     let mut after = 0;
-    loop {
-        let page = store.link_inputs_page(after, REBUILD_PAGE)?;
+    // Finding the unlinked reports walks the reports table: not when the
+    // index holds them all.
+    let mut pending = reindex || store.unlinked_count()? > 0;
+    while pending {
+        let page = if reindex {
+            store.link_inputs_page(after, REBUILD_PAGE)?
+        } else {
+            let ids = store.unlinked_reports(after, REBUILD_PAGE)?;
+            store.link_inputs(&ids)?
+        };
+        pending = page.len() == REBUILD_PAGE;
         let Some(last) = page.last() else { break };
         after = last.id;
-        inputs.extend(page);
-        progress(inputs.len());
+        // Each report is featurized and signed once, for the index rows and
+        // for the linker; its text is dropped with the page.
+        let ready: Vec<Ready> = page.par_iter().map(prepare).collect();
+        for Ready { record, prepared } in ready {
+            index.add(&mut numbers, record.report_id, prepared);
+            records.push(record);
+        }
+        progress(index.ids.len());
     }
-    // Each report is featurized and signed once, for the index rows and
-    // for the linker; the linker does not read the text again.
-    let (records, reports): (Vec<LinkRecord>, Vec<(LinkReport, Prepared)>) = inputs
-        .into_par_iter()
-        .map(|mut input| {
-            let Ready { record, prepared } = prepare(&input);
-            input.text = String::new();
-            input.indicators = Vec::new();
-            (record, (link_report(&input), prepared))
+    drop(numbers);
+    tracing::debug!(derived = records.len(), seconds = started.elapsed().as_secs_f64(), "rebuild: new reports derived");
+    let Index { features, ids, report_features, signatures, stored, .. } = index;
+    // By report id, to compare each report's new campaign with.
+    let mut stored: Vec<(i64, Option<i64>)> = ids.iter().copied().zip(stored).collect();
+    stored.sort_unstable_by_key(|&(report, _)| report);
+    let reports = IndexedReports { ids, features: report_features, signatures };
+    let partition =
+        Linker::partition_indexed(config, features, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rebuild: partitioned");
+    let changed: Vec<(i64, i64)> = partition
+        .iter()
+        .flat_map(|piece| piece.iter().map(move |&report| (report, piece[0])))
+        .filter(|&(report, campaign)| {
+            let before = stored.binary_search_by_key(&report, |&(id, _)| id).ok().and_then(|at| stored[at].1);
+            before != Some(campaign)
         })
-        .unzip();
-    let linker = Linker::rebuild_prepared(config, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
-    let partition = linker.partition_ids();
-    let members: Vec<(i64, i64)> =
-        partition.iter().flat_map(|piece| piece.iter().map(move |&report| (report, piece[0]))).collect();
-    store.replace_links(&records, &members, now)?;
+        .collect();
+    store.write_rebuild(&records, &changed, reindex, now)?;
+    tracing::debug!(changed = changed.len(), seconds = started.elapsed().as_secs_f64(), "rebuild: written");
     Ok(RebuildSummary {
-        reports: members.len(),
+        reports: stored.len(),
         campaigns: partition.len(),
         linked_campaigns: partition.iter().filter(|piece| piece.len() > 1).count(),
         largest: partition.iter().map(Vec::len).max().unwrap_or(0),

@@ -27,7 +27,9 @@ pub mod watch;
 pub mod webhook;
 
 pub use features::{Feature, FeatureKind, HubList, HubReason, ReportIndicator};
-pub use linker::{CampaignId, LinkConfig, LinkError, LinkOutcome, LinkReport, Linker, Prepared, ReportId};
+pub use linker::{
+    CampaignId, IndexedReports, LinkConfig, LinkError, LinkOutcome, LinkReport, Linker, Prepared, ReportId,
+};
 pub use lookup::{MatchLevel, PublicAnswer, Query, QueryError, Sighting, public_answer, publishable};
 pub use summary::{Campaign, CampaignIndicator, IndicatorRole, Link, LinkReason};
 pub use watch::{PrefixKind, WatchEntry, WatchError, WatchMatch, WatchRule, WatchSubject, Watchlist};

@@ -37,7 +37,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::features::{Feature, FeatureKind, HubList, HubReason, ReportIndicator, report_features};
-use crate::minhash::{BINS, Signature, sign};
+use crate::minhash::{BANDS, BINS, Signature, sign};
 
 /// A report's id as the store knows it.
 pub type ReportId = i64;
@@ -73,6 +73,17 @@ impl Prepared {
         let (signature, text_hash) = sign(text);
         Prepared { features: report_features(indicators, text), signature, text_hash }
     }
+}
+
+/// Reports as the link index stores them, column by column
+/// ([`Linker::partition_indexed`]): their ids, their link features as
+/// numbers into a feature table, and their texts' signatures, at the same
+/// position in each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexedReports {
+    pub ids: Vec<ReportId>,
+    pub features: Vec<Vec<u32>>,
+    pub signatures: Vec<Option<Signature>>,
 }
 
 /// Tuning of the linker; `Default` is documented field by field.
@@ -141,7 +152,6 @@ struct Entry {
     id: ReportId,
     /// Feature numbers, sorted.
     features: Vec<u32>,
-    signature: Option<Signature>,
     text_hash: u64,
     received_at: DateTime<Utc>,
     loss: Option<Money>,
@@ -171,8 +181,8 @@ struct TextIndex {
 impl TextIndex {
     /// Indexes report `index` and returns the reports it is a near-duplicate
     /// of, among those indexed before.
-    fn insert(&mut self, entries: &[Entry], index: u32, min_bins: usize) -> Vec<u32> {
-        let Some(signature) = &entries[index as usize].signature else {
+    fn insert(&mut self, signatures: &[Option<Signature>], index: u32, min_bins: usize) -> Vec<u32> {
+        let Some(signature) = &signatures[index as usize] else {
             return Vec::new();
         };
         match self.identical.entry(signature.digest()) {
@@ -188,7 +198,7 @@ impl TextIndex {
             // to its near-duplicates, and keep a flood of look-alike texts
             // linear instead of quadratic.
             for &other in bucket.iter().rev().take(BUCKET_COMPARISONS) {
-                let Some(other_signature) = &entries[other as usize].signature else {
+                let Some(other_signature) = &signatures[other as usize] else {
                     continue;
                 };
                 if signature.agreeing_bins(other_signature) >= min_bins {
@@ -262,6 +272,11 @@ impl Scratch {
             self.first.resize(features, u32::MAX);
         }
     }
+}
+
+thread_local! {
+    /// [`Linker::judge`]'s scratch on each worker thread.
+    static THREAD_SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 fn find(parent: &mut [u32], mut at: u32) -> u32 {
@@ -381,6 +396,9 @@ struct Component {
 pub struct Linker {
     config: LinkConfig,
     entries: Vec<Entry>,
+    /// Each entry's text signature, apart: a rebuild hands them over in a
+    /// column of their own.
+    signatures: Vec<Option<Signature>>,
     by_id: HashMap<ReportId, u32>,
     features: Vec<FeatureInfo>,
     feature_numbers: HashMap<Feature, u32>,
@@ -416,6 +434,7 @@ impl Linker {
         Linker {
             config,
             entries: Vec::new(),
+            signatures: Vec::new(),
             by_id: HashMap::new(),
             features: Vec::new(),
             feature_numbers: HashMap::new(),
@@ -449,10 +468,15 @@ impl Linker {
         if let Some(&number) = self.feature_numbers.get(&feature) {
             return number;
         }
+        self.feature_numbers.insert(feature.clone(), self.features.len() as u32);
+        self.push_feature(feature)
+    }
+
+    /// Numbers a feature known to be new, without the lookup by value.
+    fn push_feature(&mut self, feature: Feature) -> u32 {
         let number = self.features.len() as u32;
         let hub = self.config.hubs.classify(&feature);
         let common_in_case = hub.is_none() && self.config.hubs.judged_common(&feature);
-        self.feature_numbers.insert(feature.clone(), number);
         self.features.push(FeatureInfo { feature, hub, common_in_case });
         self.postings.push(Vec::new());
         self.counts.push(0);
@@ -463,20 +487,20 @@ impl Linker {
         number
     }
 
-    /// Turns a report into an entry; features interned.
-    fn entry(&mut self, report: LinkReport, prepared: Prepared) -> Entry {
+    /// Turns a report into an entry and its signature; features interned.
+    fn entry(&mut self, report: LinkReport, prepared: Prepared) -> (Entry, Option<Signature>) {
         let mut numbers: Vec<u32> = prepared.features.into_iter().map(|feature| self.intern(feature)).collect();
         numbers.sort_unstable();
         numbers.dedup();
-        Entry {
+        let entry = Entry {
             id: report.id,
             features: numbers,
-            signature: prepared.signature,
             text_hash: prepared.text_hash,
             received_at: report.received_at,
             loss: report.loss,
             scam_type: report.scam_type,
-        }
+        };
+        (entry, prepared.signature)
     }
 
     /// Whether two near-duplicate texts may link: not when both name
@@ -489,7 +513,7 @@ impl Linker {
     /// index reports only the first of them, so filtering them would make
     /// the partition depend on arrival order).
     fn texts_may_link(&self, a: u32, b: u32) -> bool {
-        let digest = |report: u32| self.entries[report as usize].signature.as_ref().map(Signature::digest);
+        let digest = |report: u32| self.signatures[report as usize].as_ref().map(Signature::digest);
         if digest(a).is_some() && digest(a) == digest(b) {
             return true;
         }
@@ -583,11 +607,12 @@ impl Linker {
             return Err(LinkError::DuplicateReport(report.id));
         }
         let prepared = Prepared::of(&report.indicators, &report.text);
-        let entry = self.entry(report, prepared);
+        let (entry, signature) = self.entry(report, prepared);
         let index = self.entries.len() as u32;
         let id = entry.id;
         self.by_id.insert(id, index);
         self.entries.push(entry);
+        self.signatures.push(signature);
         self.near.push(Vec::new());
         self.label.push(index);
         self.report_mark.push(0);
@@ -691,7 +716,7 @@ impl Linker {
             }
         }
         let min_bins = self.config.min_agreeing_bins();
-        let mut near = self.text.insert(&self.entries, index, min_bins);
+        let mut near = self.text.insert(&self.signatures, index, min_bins);
         near.retain(|&other| self.texts_may_link(index, other));
         for other in near {
             self.near[index as usize].push(other);
@@ -787,40 +812,129 @@ impl Linker {
             if linker.by_id.contains_key(&report.id) {
                 return Err(LinkError::DuplicateReport(report.id));
             }
-            let entry = linker.entry(report, prepared);
-            let index = linker.entries.len() as u32;
-            linker.by_id.insert(entry.id, index);
-            for &feature in &entry.features {
-                linker.counts[feature as usize] += 1;
-                if linker.features[feature as usize].hub.is_none() {
-                    linker.postings[feature as usize].push(index);
+            let (entry, signature) = linker.entry(report, prepared);
+            linker.by_id.insert(entry.id, linker.entries.len() as u32);
+            linker.load(entry);
+            linker.signatures.push(signature);
+        }
+        linker.settle();
+        Ok(linker)
+    }
+
+    /// The partition [`Linker::rebuild`] gives (sorted lists of report ids,
+    /// as [`Linker::partition_ids`]), of reports whose features were derived
+    /// and numbered before: `features[n]` is feature number `n`. The link
+    /// index stores what [`Prepared`] derives, so a rebuild reads it back
+    /// instead of each report's text; and as nothing is added afterwards,
+    /// none of what [`Linker::add`] needs is kept.
+    pub fn partition_indexed(
+        config: LinkConfig,
+        features: Vec<Feature>,
+        reports: IndexedReports,
+    ) -> Result<Vec<Vec<ReportId>>, LinkError> {
+        let mut linker = Linker::new(config);
+        for feature in features {
+            linker.push_feature(feature);
+        }
+        let IndexedReports { ids, features: mut report_features, mut signatures } = reports;
+        report_features.resize(ids.len(), Vec::new());
+        signatures.resize(ids.len(), None);
+        // In id order, as a rebuild reads them: which of two identical
+        // texts comes first decides nothing, but the order of a crowded
+        // LSH bucket decides which neighbours a text is compared with.
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        if !ids.is_sorted() {
+            order.sort_unstable_by_key(|&at| ids[at]);
+            signatures = order.iter().map(|&at| signatures[at].clone()).collect();
+        }
+        if let Some(pair) = order.windows(2).find(|pair| ids[pair[0]] == ids[pair[1]]) {
+            return Err(LinkError::DuplicateReport(ids[pair[0]]));
+        }
+        let known = linker.features.len();
+        linker.entries.reserve(ids.len());
+        for at in order {
+            let id = ids[at];
+            let mut features = std::mem::take(&mut report_features[at]);
+            features.retain(|&feature| (feature as usize) < known);
+            features.sort_unstable();
+            features.dedup();
+            // Summaries are never asked of this linker: their fields stay empty.
+            linker.load(Entry {
+                id,
+                features,
+                text_hash: 0,
+                received_at: DateTime::UNIX_EPOCH,
+                loss: None,
+                scam_type: None,
+            });
+        }
+        linker.signatures = signatures;
+        let all: Vec<u32> = (0..linker.entries.len() as u32).collect();
+        let partition = linker.partition(&all, &|feature| linker.counts[feature as usize] as usize, all.len());
+        let mut campaigns: Vec<Vec<ReportId>> = partition
+            .components
+            .into_iter()
+            .map(|component| {
+                let mut ids = linker.ids(&component.reports);
+                ids.sort_unstable();
+                ids
+            })
+            .collect();
+        campaigns.sort_unstable();
+        Ok(campaigns)
+    }
+
+    /// Adds an entry to the reports and to its features' counts and holders
+    /// (not to `by_id`: a linker that only partitions never looks one up).
+    fn load(&mut self, entry: Entry) {
+        let index = self.entries.len() as u32;
+        for &feature in &entry.features {
+            self.counts[feature as usize] += 1;
+            if self.features[feature as usize].hub.is_none() {
+                self.postings[feature as usize].push(index);
+            }
+        }
+        self.entries.push(entry);
+    }
+
+    /// After [`Linker::load`]ing every report: partitions them and keeps
+    /// what [`Linker::add`] needs.
+    fn settle(&mut self) {
+        let count = self.entries.len();
+        self.near = vec![Vec::new(); count];
+        self.report_mark = vec![0; count];
+        let all: Vec<u32> = (0..count as u32).collect();
+        let partition = self.partition(&all, &|feature| self.counts[feature as usize] as usize, count);
+        let limit = self.config.max_reports(count);
+        self.over_limit = (0..self.features.len() as u32)
+            .filter(|&f| self.features[f as usize].hub.is_none() && self.counts[f as usize] as usize > limit)
+            .collect();
+        self.near = partition.near;
+        // What a later add compares its text with: the first of each
+        // identical signature, in its buckets.
+        let mut text = TextIndex::default();
+        for (index, signature) in self.signatures.iter().enumerate() {
+            if let Some(signature) = signature
+                && let std::collections::hash_map::Entry::Vacant(slot) = text.identical.entry(signature.digest())
+            {
+                slot.insert(index as u32);
+                for key in signature.band_keys() {
+                    text.buckets.entry(key).or_default().push(index as u32);
                 }
             }
-            linker.entries.push(entry);
         }
-        let count = linker.entries.len();
-        linker.near = vec![Vec::new(); count];
-        linker.report_mark = vec![0; count];
-        let all: Vec<u32> = (0..count as u32).collect();
-        let partition = linker.partition(&all, &|feature| linker.counts[feature as usize] as usize, count);
-        let limit = linker.config.max_reports(count);
-        linker.over_limit = (0..linker.features.len() as u32)
-            .filter(|&f| linker.features[f as usize].hub.is_none() && linker.counts[f as usize] as usize > limit)
-            .collect();
-        linker.near = partition.near;
-        linker.text = partition.text;
-        linker.first_round = partition.first_round;
-        linker.state = partition.state;
-        linker.judged_at = linker.counts.clone();
-        linker.label = vec![0; count];
+        self.text = text;
+        self.first_round = partition.first_round;
+        self.state = partition.state;
+        self.judged_at = self.counts.clone();
+        self.label = vec![0; count];
         for component in partition.components {
             let label = component.reports[0];
             for &report in &component.reports {
-                linker.label[report as usize] = label;
+                self.label[report as usize] = label;
             }
-            linker.components.insert(label, component);
+            self.components.insert(label, component);
         }
-        Ok(linker)
     }
 
     /// Judges `values` in two rounds: first with every eligible value
@@ -835,25 +949,47 @@ impl Linker {
         eligible: &(dyn Fn(u32) -> bool + Sync),
         common: &(dyn Fn(u32) -> bool + Sync),
     ) -> (Vec<ValueState>, Vec<ValueState>) {
-        let chunk = (values.len() / 64).max(256);
-        let round = |usable: &(dyn Fn(u32, u32) -> bool + Sync)| -> Vec<ValueState> {
+        // Whether each value groups holders, as a table: the inner loop asks
+        // for every feature of every holder.
+        let grouping: Vec<bool> = (0..self.features.len() as u32).into_par_iter().map(eligible).collect();
+        let round = |values: &[u32], states: &mut Vec<ValueState>, usable: &(dyn Fn(u32, u32) -> bool + Sync)| {
+            let chunk = (values.len() / 64).max(256);
             let judged: Vec<ValueState> = values
                 .par_chunks(chunk)
                 .flat_map_iter(|part| {
-                    let mut scratch = Scratch::default();
-                    part.iter()
-                        .map(|&value| cohesion(self, value, &holders(value), common(value), usable, &mut scratch))
-                        .collect::<Vec<_>>()
+                    // One scratch per thread: its table spans every feature,
+                    // too large to allocate per chunk of values.
+                    THREAD_SCRATCH.with_borrow_mut(|scratch| {
+                        part.iter()
+                            .map(|&value| cohesion(self, value, &holders(value), common(value), usable, scratch))
+                            .collect::<Vec<_>>()
+                    })
                 })
                 .collect();
-            let mut states = vec![ValueState::Links; self.features.len()];
             for (&value, state) in values.iter().zip(judged) {
                 states[value as usize] = state;
             }
-            states
         };
-        let first = round(&|_, feature| eligible(feature));
-        let last = round(&|value, feature| eligible(feature) && !self.vouches_not(&first, value, feature));
+        let mut first = vec![ValueState::Links; self.features.len()];
+        round(values, &mut first, &|_, feature| grouping[feature as usize]);
+        // The second round differs from the first only for values whose
+        // holders also hold a first-round bridge: only those are judged again.
+        let mut again = vec![false; self.features.len()];
+        for &bridge in values {
+            if first[bridge as usize] != ValueState::Bridge || !grouping[bridge as usize] {
+                continue;
+            }
+            for &holder in holders(bridge).iter() {
+                for &feature in &self.entries[holder as usize].features {
+                    again[feature as usize] = true;
+                }
+            }
+        }
+        let again: Vec<u32> = values.iter().copied().filter(|&value| again[value as usize]).collect();
+        let mut last = first.clone();
+        round(&again, &mut last, &|value, feature| {
+            grouping[feature as usize] && !self.vouches_not(&first, value, feature)
+        });
         (first, last)
     }
 
@@ -862,7 +998,6 @@ impl Linker {
     /// are judged among the subset's reports only.
     fn partition(&self, subset: &[u32], count: &(dyn Fn(u32) -> usize + Sync), reports: usize) -> Partition {
         let limit = self.config.max_reports(reports);
-        let position: HashMap<u32, usize> = subset.iter().enumerate().map(|(at, &report)| (report, at)).collect();
         let mut parent: Vec<usize> = (0..subset.len()).collect();
         fn find(parent: &mut [usize], mut at: usize) -> usize {
             while parent[at] != at {
@@ -896,30 +1031,33 @@ impl Linker {
             }
         };
         let (first_round, state) = self.judge(&values, &holders, &eligible, &common);
-        let mut first_holder: HashMap<u32, usize> = HashMap::new();
+        // The first holder's position of each linking value (`usize::MAX`
+        // before it).
+        let mut first_holder = vec![usize::MAX; self.features.len()];
         for (at, &report) in subset.iter().enumerate() {
             for &feature in &self.entries[report as usize].features {
                 if !judged(feature) || state[feature as usize] != ValueState::Links {
                     continue;
                 }
-                let first = *first_holder.entry(feature).or_insert(at);
+                let first = &mut first_holder[feature as usize];
+                if *first == usize::MAX {
+                    *first = at;
+                }
+                let first = *first;
                 let (a, b) = (find(&mut parent, first), find(&mut parent, at));
                 parent[a.max(b)] = a.min(b);
             }
         }
-        let mut text = TextIndex::default();
         let mut near = vec![Vec::new(); self.entries.len()];
-        let min_bins = self.config.min_agreeing_bins();
-        for (at, &report) in subset.iter().enumerate() {
-            for other in text.insert(&self.entries, report, min_bins) {
-                if !self.texts_may_link(report, other) {
-                    continue;
-                }
-                near[report as usize].push(other);
-                near[other as usize].push(report);
-                let (a, b) = (find(&mut parent, at), find(&mut parent, position[&other]));
-                parent[a.max(b)] = a.min(b);
+        for (at, other) in self.near_pairs(subset) {
+            let (report, other_report) = (subset[at as usize], subset[other as usize]);
+            if !self.texts_may_link(report, other_report) {
+                continue;
             }
+            near[report as usize].push(other_report);
+            near[other_report as usize].push(report);
+            let (a, b) = (find(&mut parent, at as usize), find(&mut parent, other as usize));
+            parent[a.max(b)] = a.min(b);
         }
         let mut by_root: HashMap<usize, Component> = HashMap::new();
         for (at, &report) in subset.iter().enumerate() {
@@ -931,7 +1069,74 @@ impl Linker {
         }
         let mut components: Vec<Component> = by_root.into_values().collect();
         components.sort_by_key(|component| component.min_id);
-        Partition { components, near, text, first_round, state }
+        Partition { components, near, first_round, state }
+    }
+
+    /// The near-duplicate pairs among `subset` (positions in it, the later
+    /// first, ascending) that inserting its reports one by one into a
+    /// [`TextIndex`] finds, found in parallel: an identical text pairs with
+    /// the first of its kind only, and any other text with the (at most
+    /// [`BUCKET_COMPARISONS`]) texts before it in each of its LSH buckets.
+    fn near_pairs(&self, subset: &[u32]) -> Vec<(u32, u32)> {
+        let min_bins = self.config.min_agreeing_bins();
+        let signature = |at: u32| self.signatures[subset[at as usize] as usize].as_ref();
+        let digests: Vec<Option<u64>> =
+            (0..subset.len() as u32).into_par_iter().map(|at| signature(at).map(Signature::digest)).collect();
+        let mut first_of: HashMap<u64, u32> = HashMap::with_capacity(subset.len());
+        let mut pairs = Vec::new();
+        let mut firsts = Vec::new();
+        for (at, digest) in digests.into_iter().enumerate() {
+            let Some(digest) = digest else { continue };
+            match first_of.entry(digest) {
+                std::collections::hash_map::Entry::Occupied(first) => pairs.push((at as u32, *first.get())),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(at as u32);
+                    firsts.push(at as u32);
+                }
+            }
+        }
+        drop(first_of);
+        // One band at a time: an eighth of the memory of all bands' keys.
+        let mut keys: Vec<(u64, u32)> = Vec::with_capacity(firsts.len());
+        for band in 0..BANDS {
+            keys.clear();
+            keys.par_extend(firsts.par_iter().filter_map(|&at| signature(at).map(|own| (own.band_key(band), at))));
+            keys.par_sort_unstable();
+            // Cut into pieces at bucket boundaries, to compare in parallel.
+            let mut pieces = Vec::new();
+            let step = (keys.len() / 64).max(4096);
+            let mut start = 0;
+            while start < keys.len() {
+                let mut end = (start + step).min(keys.len());
+                while end < keys.len() && keys[end].0 == keys[end - 1].0 {
+                    end += 1;
+                }
+                pieces.push(&keys[start..end]);
+                start = end;
+            }
+            let found: Vec<(u32, u32)> = pieces
+                .into_par_iter()
+                .flat_map_iter(|piece| {
+                    let mut found = Vec::new();
+                    for bucket in piece.chunk_by(|a, b| a.0 == b.0) {
+                        for (at, &(_, report)) in bucket.iter().enumerate().skip(1) {
+                            let Some(own) = signature(report) else { continue };
+                            for &(_, other) in &bucket[at.saturating_sub(BUCKET_COMPARISONS)..at] {
+                                if signature(other).is_some_and(|other| own.agreeing_bins(other) >= min_bins) {
+                                    found.push((report, other));
+                                }
+                            }
+                        }
+                    }
+                    found
+                })
+                .collect();
+            pairs.extend(found);
+        }
+        drop(keys);
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        pairs
     }
 
     /// Values that link reports, with the ids of the reports naming them.
@@ -1029,7 +1234,7 @@ impl Linker {
         EntryView {
             id: entry.id,
             features: &entry.features,
-            signature: entry.signature.as_ref(),
+            signature: self.signatures[report as usize].as_ref(),
             text_hash: entry.text_hash,
             received_at: entry.received_at,
             loss: entry.loss,
@@ -1066,7 +1271,6 @@ pub(crate) struct EntryView<'a> {
 struct Partition {
     components: Vec<Component>,
     near: Vec<Vec<u32>>,
-    text: TextIndex,
     first_round: Vec<ValueState>,
     state: Vec<ValueState>,
 }
@@ -1369,6 +1573,49 @@ mod tests {
         }
         assert!(bridged > worlds / 2, "the worlds exercise bridges: {bridged}");
         assert!(agreeing / worlds as f64 >= 0.99, "{}", agreeing / worlds as f64);
+    }
+
+    #[test]
+    fn partitioning_the_index_gives_the_rebuilt_partition() {
+        // Reports as the link index hands them back: features numbered in
+        // another order, reports not in id order, near-duplicate texts and
+        // bridges among 150 phone numbers.
+        let config = LinkConfig { prior_reports: 20, min_weight: 12_f64.ln(), ..LinkConfig::default() };
+        let values: Vec<String> = (0..150).map(|value| format!("+66810000{value:03}")).collect();
+        let reports: Vec<LinkReport> = (0..400_usize)
+            .map(|index| {
+                let named = [values[index * 7 % 150].as_str(), values[index * index % 150].as_str()];
+                let indicators: Vec<(IndicatorKind, &str)> =
+                    named.iter().take(1 + index % 2).map(|&value| (IndicatorKind::Phone, value)).collect();
+                report(index as ReportId + 1, &indicators, TEXTS[index % TEXTS.len()])
+            })
+            .collect();
+        let rebuilt = Linker::rebuild(config.clone(), reports.clone()).expect("distinct ids");
+        assert!(has_bridges(&rebuilt), "the case exercises bridges");
+        let mut numbers: HashMap<Feature, u32> = HashMap::new();
+        let mut index = IndexedReports::default();
+        for report in reports.iter().rev() {
+            let prepared = Prepared::of(&report.indicators, &report.text);
+            let mut features: Vec<Feature> = prepared.features;
+            features.reverse();
+            let numbered = features
+                .into_iter()
+                .map(|feature| {
+                    let next = numbers.len() as u32;
+                    *numbers.entry(feature).or_insert(next)
+                })
+                .collect();
+            index.ids.push(report.id);
+            index.features.push(numbered);
+            index.signatures.push(prepared.signature);
+        }
+        let mut table = vec![Feature { kind: FeatureKind::Phrase, value: String::new() }; numbers.len()];
+        for (feature, number) in numbers {
+            table[number as usize] = feature;
+        }
+        let indexed = Linker::partition_indexed(config, table, index).expect("distinct ids");
+        assert_eq!(indexed, rebuilt.partition_ids());
+        assert!(indexed.iter().any(|campaign| campaign.len() > 2));
     }
 
     #[test]

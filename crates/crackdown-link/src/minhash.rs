@@ -165,15 +165,16 @@ impl Signature {
 
     /// The key of each band: texts sharing one are candidate duplicates.
     pub fn band_keys(&self) -> [u64; BANDS] {
-        let mut keys = [0_u64; BANDS];
-        for (band, key) in keys.iter_mut().enumerate() {
-            let mut hash = band as u64;
-            for &value in &self.bins[band * ROWS..(band + 1) * ROWS] {
-                hash = mix64(hash.wrapping_mul(BASE) ^ u64::from(value));
-            }
-            *key = hash;
+        std::array::from_fn(|band| self.band_key(band))
+    }
+
+    /// The LSH key of one band (of `0..BANDS`).
+    pub fn band_key(&self, band: usize) -> u64 {
+        let mut hash = band as u64;
+        for &value in self.bins.get(band * ROWS..(band + 1) * ROWS).unwrap_or_default() {
+            hash = mix64(hash.wrapping_mul(BASE) ^ u64::from(value));
         }
-        keys
+        hash
     }
 
     /// A hash of the whole signature, to group identical ones.
@@ -191,9 +192,18 @@ impl Signature {
         if text.len() != BINS * 4 || !text.is_ascii() {
             return None;
         }
+        // Digit by digit: a rebuild reads a million of these.
+        let digit = |byte: u8| match byte {
+            b'0'..=b'9' => Some(u16::from(byte - b'0')),
+            b'a'..=b'f' => Some(u16::from(byte - b'a' + 10)),
+            b'A'..=b'F' => Some(u16::from(byte - b'A' + 10)),
+            _ => None,
+        };
         let mut bins = [0_u16; BINS];
-        for (at, bin) in bins.iter_mut().enumerate() {
-            *bin = u16::from_str_radix(text.get(at * 4..at * 4 + 4)?, 16).ok()?;
+        for (bin, digits) in bins.iter_mut().zip(text.as_bytes().chunks_exact(4)) {
+            for &byte in digits {
+                *bin = *bin << 4 | digit(byte)?;
+            }
         }
         Some(Signature { bins })
     }

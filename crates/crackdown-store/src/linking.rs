@@ -521,21 +521,6 @@ impl Store {
         })
     }
 
-    /// Stored reports not yet in any campaign (imported by an older
-    /// version, or while linking failed), up to `limit`.
-    pub fn unlinked_reports(&self, limit: usize) -> Result<Vec<i64>, StoreError> {
-        self.pool.with(|conn| {
-            conn.query(
-                "SELECT r.id FROM reports r WHERE NOT EXISTS (SELECT 1 FROM campaign_members m WHERE m.report_id = r.id) \
-                 ORDER BY r.id LIMIT $1",
-                &[(limit.clamp(1, 1_000_000) as i64).into()],
-            )?
-            .iter()
-            .map(|row| row.int(0))
-            .collect()
-        })
-    }
-
     /// Reports newer than the newest linked one, up to `limit`: what an
     /// intake has just stored (an indexed range, not a scan).
     pub fn newest_unlinked(&self, limit: usize) -> Result<Vec<i64>, StoreError> {
@@ -568,34 +553,132 @@ impl Store {
         })
     }
 
-    /// Replaces the whole link index and partition (a rebuild), in one
-    /// transaction: `members` gives every report's campaign. On SQLite the
-    /// link tables' secondary indexes are dropped while the rows go in and
+    /// Hands every linked report and its campaign to `visit`, by report id:
+    /// the reports whose index rows [`Store::read_link_features`] and
+    /// [`Store::read_link_texts`] read. Those rows never change once a
+    /// report is linked (only a rebuild with `reindex` replaces them), so
+    /// they may be read afterwards, from other snapshots and connections.
+    pub fn read_link_members(&self, visit: &mut dyn FnMut(i64, i64)) -> Result<(), StoreError> {
+        self.pool.with(|conn| {
+            conn.query_each("SELECT report_id, campaign_id FROM campaign_members ORDER BY report_id", &[], &mut |row| {
+                visit(row.int(0)?, row.int(1)?);
+                Ok(())
+            })
+        })
+    }
+
+    /// Hands the (kind, value, report) link feature rows of the kinds
+    /// from `from` up to (not including) `below` to `visit`, grouped by
+    /// kind and value (the primary key's order: a walk of its index on
+    /// both backends). Two ranges of kinds may be read side by side.
+    pub fn read_link_features(
+        &self,
+        from: &str,
+        below: Option<&str>,
+        visit: &mut dyn FnMut(&str, &str, i64),
+    ) -> Result<(), StoreError> {
+        let (sql, params): (&str, Vec<Value>) = match below {
+            Some(below) => (
+                "SELECT kind, value, report_id FROM link_features WHERE kind >= $1 AND kind < $2 \
+                 ORDER BY kind, value, report_id",
+                vec![from.into(), below.into()],
+            ),
+            None => (
+                "SELECT kind, value, report_id FROM link_features WHERE kind >= $1 ORDER BY kind, value, report_id",
+                vec![from.into()],
+            ),
+        };
+        self.pool.with(|conn| {
+            conn.query_each(sql, &params, &mut |row| {
+                visit(row.text(0)?, row.text(1)?, row.int(2)?);
+                Ok(())
+            })
+        })
+    }
+
+    /// Hands every report's stored MinHash signature (hex) to `visit`.
+    pub fn read_link_texts(
+        &self,
+        visit: &mut dyn FnMut(i64, &str) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.pool.with(|conn| {
+            conn.query_each("SELECT report_id, signature FROM link_texts", &[], &mut |row| {
+                visit(row.int(0)?, row.text(1)?)
+            })
+        })
+    }
+
+    /// How many stored reports are in no campaign: counted from the two
+    /// tables' smallest indexes, without reading the reports.
+    pub fn unlinked_count(&self) -> Result<i64, StoreError> {
+        self.pool.with(|conn| {
+            conn.query_one("SELECT (SELECT COUNT(*) FROM reports) - (SELECT COUNT(*) FROM campaign_members)", &[])?
+                .map_or(Ok(0), |row| row.int(0))
+        })
+    }
+
+    /// Up to `limit` reports in no campaign with an id above `after`, in id
+    /// order: those the link index does not hold yet (imported by an older
+    /// version, or while linking failed).
+    pub fn unlinked_reports(&self, after: i64, limit: usize) -> Result<Vec<i64>, StoreError> {
+        self.pool.with(|conn| {
+            conn.query(
+                "SELECT r.id FROM reports r WHERE r.id > $1 \
+                 AND NOT EXISTS (SELECT 1 FROM campaign_members m WHERE m.report_id = r.id) ORDER BY r.id LIMIT $2",
+                &[after.into(), (limit.clamp(1, 1_000_000) as i64).into()],
+            )?
+            .iter()
+            .map(|row| row.int(0))
+            .collect()
+        })
+    }
+
+    /// Writes what a rebuild decided, in one transaction: `members` are the
+    /// reports whose campaign changed or that had none, `records` the index
+    /// rows of reports the index did not hold. With `reindex` the whole
+    /// index is replaced by `records` (every report's): on SQLite the link
+    /// tables' secondary indexes are then dropped while the rows go in and
     /// built again from the full tables, which is faster than keeping them
     /// current row by row.
-    pub fn replace_links(
+    pub fn write_rebuild(
         &self,
         records: &[LinkRecord],
         members: &[(i64, i64)],
+        reindex: bool,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
-                conn.batch(
-                    "DELETE FROM campaign_members; DELETE FROM link_features; DELETE FROM link_bands; \
-                     DELETE FROM link_texts; DELETE FROM lookup_index; DELETE FROM lookup_summary; \
-                     DELETE FROM lookup_summary_types",
-                )?;
+                if conn.dialect() == crate::db::Dialect::Postgres {
+                    // One linker at a time, as in [`Store::linking`].
+                    conn.batch("SELECT pg_advisory_xact_lock(7265637)")?;
+                }
+                if reindex {
+                    conn.batch(
+                        "DELETE FROM campaign_members; DELETE FROM link_features; DELETE FROM link_bands; \
+                         DELETE FROM link_texts; DELETE FROM lookup_index; DELETE FROM lookup_summary; \
+                         DELETE FROM lookup_summary_types",
+                    )?;
+                }
                 // On PostgreSQL dropping an index would lock readers of the
                 // table out until the rebuild commits; SQLite readers keep
                 // their snapshot.
-                let reindex = conn.dialect() == crate::db::Dialect::Sqlite;
-                if reindex {
+                let drop_indexes = reindex && conn.dialect() == crate::db::Dialect::Sqlite;
+                if drop_indexes {
                     conn.batch("DROP INDEX campaign_members_campaign; DROP INDEX link_features_report")?;
                 }
+                // Answers are added up from the records when the lookup
+                // index is empty, else kept per key as at intake.
+                let empty = conn.query_one("SELECT 1 FROM lookup_index LIMIT 1", &[])?.is_none();
                 write_records(conn, records, members, now)?;
-                index_all_for_lookup(conn, records)?;
-                if reindex {
+                if empty {
+                    index_all_for_lookup(conn, records)?;
+                } else {
+                    for record in records {
+                        index_for_lookup(conn, record)?;
+                    }
+                }
+                if drop_indexes {
                     conn.batch(
                         "CREATE INDEX campaign_members_campaign ON campaign_members(campaign_id, report_id); \
                          CREATE INDEX link_features_report ON link_features(report_id)",

@@ -26,13 +26,15 @@ pub fn link(global: &Global, args: &LinkArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let summary = if args.rebuild {
         let bar = if std::io::stderr().is_terminal() { ProgressBar::new_spinner() } else { ProgressBar::hidden() };
-        let summary = campaigns::rebuild(&store, Utc::now(), |read| bar.set_message(format!("{read} reports read")))?;
+        let summary = campaigns::rebuild(&store, Utc::now(), args.reindex, |read| {
+            bar.set_message(format!("{read} reports read"))
+        })?;
         bar.finish_and_clear();
         serde_json::to_value(&summary)?
     } else {
         let mut linked = 0;
         loop {
-            let ids = store.unlinked_reports(10_000)?;
+            let ids = store.unlinked_reports(0, 10_000)?;
             if ids.is_empty() {
                 break;
             }

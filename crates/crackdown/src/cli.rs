@@ -218,6 +218,11 @@ pub struct LinkArgs {
     /// Relink every stored report and replace the stored campaigns.
     #[arg(long)]
     pub rebuild: bool,
+    /// With --rebuild: derive every report's link features and signature
+    /// from its text again instead of reading them from the link index
+    /// (after an upgrade that derives them differently).
+    #[arg(long, requires = "rebuild")]
+    pub reindex: bool,
     /// Print a JSON summary.
     #[arg(long)]
     pub json: bool,

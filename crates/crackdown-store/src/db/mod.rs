@@ -265,9 +265,9 @@ pub(crate) trait Conn: Send {
     /// Runs a query and collects its rows.
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
     /// Runs a query and hands each row to `each` as borrowed cells (at most
-    /// [`MAX_CELLS`] columns); an error from `each` stops the query and is
-    /// returned. SQLite streams; PostgreSQL holds one result set, so bound
-    /// the query with `LIMIT` there.
+    /// [`MAX_CELLS`] columns), without collecting them: a rebuild reads
+    /// millions of index rows and a trace ten million ledger rows. An error
+    /// from `each` stops the query and is returned. Both backends stream.
     fn query_each(
         &mut self,
         sql: &str,

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::error::Error;
 
+use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls, Statement};
 
@@ -114,7 +115,8 @@ impl Conn for PostgresConn {
         let statement = self.prepare(sql)?;
         let width = statement.columns().len();
         check_streamed_width(width)?;
-        for row in self.client.query(&statement, &Self::params(params)).map_err(db_error)? {
+        let mut rows = self.client.query_raw(&statement, Self::params(params)).map_err(db_error)?;
+        while let Some(row) = rows.next().map_err(db_error)? {
             let mut cells = [Cell::Null; MAX_CELLS];
             for (index, column) in row.columns().iter().enumerate() {
                 cells[index] = read_cell(&row, index, column.type_()).map_err(db_error)?;

@@ -64,6 +64,11 @@ fn generated_case_links_on_intake_like_a_rebuild(backend: Backend) {
     assert_eq!(before, answers(&backend), "incremental and rebuilt lookup answers differ");
     let rebuilt = backend.json(&["campaigns", "list", "--json"]);
     assert_eq!(ids_of(&incremental), ids_of(&rebuilt));
+    // Deriving the whole link index from the texts again changes nothing.
+    let summary = backend.json(&["link", "--rebuild", "--reindex", "--json"]);
+    assert_eq!(summary["reports"], imported["imported"], "{summary}");
+    assert_eq!(before, answers(&backend), "incremental and reindexed lookup answers differ");
+    assert_eq!(ids_of(&incremental), ids_of(&backend.json(&["campaigns", "list", "--json"])));
     let id = first["id"].as_i64().expect("id").to_string();
     let shown = backend.json(&["campaigns", "show", &id, "--json"]);
     let links = shown["links"].as_array().expect("links");
