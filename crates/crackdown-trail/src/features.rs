@@ -355,34 +355,56 @@ impl Pair {
     }
 }
 
-/// The graph grouped by vertex pair: each vertex's outgoing pairs and, for
-/// the lookups of the second leg, its incoming pairs by source.
+/// A vertex's pair with one neighbour: `(latest edge time, neighbour, pair)`.
+type Leg = (i64, u32, u32);
+
+/// The graph grouped by vertex pair. Each vertex's pairs are sorted by their
+/// latest edge, so the legs alive in a window are a slice found by binary
+/// search rather than a scan of every counterparty of a busy account.
 struct Pairs {
     pairs: Vec<Pair>,
-    outgoing: Vec<Vec<(u32, u32)>>,
-    incoming: Vec<FxHashMap<u32, u32>>,
+    index: FxHashMap<(u32, u32), u32>,
+    outgoing: Vec<Vec<Leg>>,
+    incoming: Vec<Vec<Leg>>,
 }
 
 impl Pairs {
     fn new(edges: &Edges<'_>, vertices: usize) -> Pairs {
         let mut index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
         let mut pairs: Vec<Pair> = Vec::new();
-        let mut outgoing: Vec<Vec<(u32, u32)>> = vec![Vec::new(); vertices];
-        let mut incoming: Vec<FxHashMap<u32, u32>> = vec![FxHashMap::default(); vertices];
         for edge in 0..edges.source.len() {
             let (from, to) = (edges.source[edge], edges.target[edge]);
             let id = *index.entry((from, to)).or_insert_with(|| {
                 pairs.push(Pair { times: Vec::new(), edges: Vec::new() });
-                let id = (pairs.len() - 1) as u32;
-                outgoing[from as usize].push((to, id));
-                incoming[to as usize].insert(from, id);
-                id
+                (pairs.len() - 1) as u32
             });
             pairs[id as usize].times.push(edges.time[edge]);
             pairs[id as usize].edges.push(edge as u32);
         }
-        Pairs { pairs, outgoing, incoming }
+        let mut outgoing: Vec<Vec<Leg>> = vec![Vec::new(); vertices];
+        let mut incoming: Vec<Vec<Leg>> = vec![Vec::new(); vertices];
+        for (&(from, to), &id) in &index {
+            let latest = pairs[id as usize].latest();
+            outgoing[from as usize].push((latest, to, id));
+            incoming[to as usize].push((latest, from, id));
+        }
+        for legs in outgoing.iter_mut().chain(incoming.iter_mut()) {
+            legs.sort_unstable();
+        }
+        Pairs { pairs, index, outgoing, incoming }
     }
+
+    fn pair(&self, from: u32, to: u32) -> Option<(i64, u32)> {
+        let &id = self.index.get(&(from, to))?;
+        Some((self.pairs[id as usize].latest(), id))
+    }
+}
+
+/// The legs whose latest edge lies in `[earliest, upper]`.
+fn legs_between(legs: &[Leg], earliest: i64, upper: i64) -> &[Leg] {
+    let low = legs.partition_point(|leg| leg.0 < earliest);
+    let high = low + legs[low..].partition_point(|leg| leg.0 <= upper);
+    &legs[low..high]
 }
 
 /// Scatter-gather as snapml evaluates it, on the whole edge list at once.
@@ -393,84 +415,88 @@ impl Pairs {
 /// * backward (`v` gathers, `u` an intermediate): for every `w` paying `u`
 ///   (`w` not `u` or `v`), the intermediates `m` with `m->v` (`m != v`) and `w->m`.
 ///
-/// A pair whose latest edge is later than `t` voids the whole evaluation
-/// (the pattern is counted at its last edge instead); a second leg whose
+/// A pair whose latest edge is later than `t` voids the evaluation of that
+/// `w` (the pattern is counted at its last edge instead); a second leg whose
 /// latest edge is before `t - tw` does not count. With at least two
 /// intermediates, every edge of both legs inside the window gets one
 /// pattern of that size. Pair latests count over the whole list, later
 /// edges included, as snapml inserts the batch before evaluating it.
+///
+/// Two consequences keep busy accounts from making this quadratic: the
+/// edge's own pair is a leg of every `w` (so an edge that is not its pair's
+/// latest evaluates nothing, and a `w` whose leg through the edge's own
+/// intermediate is later than `t` is void), and the intermediates of one `w`
+/// are found from whichever side has fewer pairs.
 fn scatter_gather(graph: &Graph<'_>, config: &PatternConfig) -> Vec<u32> {
     let bins = config.bins.len();
     let edges = graph.edges;
     let count = edges.source.len();
     let mut out = vec![0u32; count * bins];
     let pairs = Pairs::new(edges, graph.vertices());
-    let mut first_legs: Vec<(u32, u32)> = Vec::new();
     let mut pattern: Vec<u32> = Vec::new();
     for edge in 0..count {
         let (from, to, time) = (edges.source[edge], edges.target[edge], edges.time[edge]);
+        let looped = from == to;
+        if !looped && pairs.pair(from, to).is_some_and(|(latest, _)| latest > time) {
+            continue;
+        }
         let earliest = time.saturating_sub(config.window);
+        // A self-loop is not its own intermediate, so its later second legs need not void.
+        let upper = if looped { i64::MAX } else { time };
         for forward in [true, false] {
-            // Forward: the first legs leave `from`; the second legs leave `to` towards each w.
-            // Backward: the first legs enter `to`; the second legs enter `from` from each w.
-            first_legs.clear();
-            if forward {
-                first_legs.extend(
-                    pairs.outgoing[from as usize]
-                        .iter()
-                        .copied()
-                        .filter(|&(middle, id)| middle != from && pairs.pairs[id as usize].latest() >= earliest),
-                );
+            // Forward: the first legs leave `from` (the scatterer) and the second legs
+            // leave each middle towards `w`, one of `to`'s payees. Backward: the first
+            // legs enter `to` (the gatherer) and the second legs run from `w`, one of
+            // `from`'s payers, to each middle.
+            let (anchor, first_legs, ends) = if forward {
+                (from, legs_between(&pairs.outgoing[from as usize], earliest, i64::MAX), &pairs.outgoing[to as usize])
             } else {
-                first_legs.extend(
-                    pairs.incoming[to as usize]
-                        .iter()
-                        .map(|(&middle, &id)| (middle, id))
-                        .filter(|&(middle, id)| middle != to && pairs.pairs[id as usize].latest() >= earliest),
-                );
-            }
-            if first_legs.is_empty() {
-                continue;
-            }
-            // The first leg through the edge's own intermediate includes the edge:
-            // unless it is that pair's latest, every evaluation is void.
-            let own = if forward { to } else { from };
-            if first_legs.iter().any(|&(middle, id)| middle == own && pairs.pairs[id as usize].latest() > time) {
-                continue;
-            }
-            let ends: Vec<u32> = if forward {
-                pairs.outgoing[to as usize]
-                    .iter()
-                    .filter(|&&(w, id)| pairs.pairs[id as usize].latest() >= earliest && w != to && w != from)
-                    .map(|&(w, _)| w)
-                    .collect()
-            } else {
-                pairs.incoming[from as usize]
-                    .iter()
-                    .filter(|&(&w, &id)| pairs.pairs[id as usize].latest() >= earliest && w != to && w != from)
-                    .map(|(&w, _)| w)
-                    .collect()
+                (to, legs_between(&pairs.incoming[to as usize], earliest, i64::MAX), &pairs.incoming[from as usize])
             };
-            for w in ends {
+            for &(_, w, _) in legs_between(ends, earliest, upper) {
+                if w == to || w == from {
+                    continue;
+                }
+                // The second legs of `w`: into it (forward) or out of it (backward).
+                let second_side = if forward { &pairs.incoming[w as usize] } else { &pairs.outgoing[w as usize] };
                 let mut middles = 0usize;
                 let mut void = false;
                 pattern.clear();
-                for &(middle, first) in &first_legs {
-                    let second = if forward {
-                        pairs.incoming[w as usize].get(&middle)
-                    } else {
-                        pairs.incoming[middle as usize].get(&w)
-                    };
-                    let Some(&second) = second else { continue };
-                    let (first, second) = (&pairs.pairs[first as usize], &pairs.pairs[second as usize]);
-                    if first.latest() > time || second.latest() > time {
+                let mut meet = |first: (i64, u32), second: (i64, u32)| -> bool {
+                    if first.0 > time || second.0 > time {
                         void = true;
-                        break;
+                        return false;
                     }
-                    if second.latest() >= earliest {
+                    if second.0 >= earliest {
                         middles += 1;
-                        pattern.extend_from_slice(second.since(earliest));
-                        pattern.extend_from_slice(first.since(earliest));
+                        pattern.extend_from_slice(pairs.pairs[second.1 as usize].since(earliest));
+                        pattern.extend_from_slice(pairs.pairs[first.1 as usize].since(earliest));
+                    }
+                    true
+                };
+                if first_legs.len() <= second_side.len() {
+                    for &(first_latest, middle, first) in first_legs {
+                        if middle == anchor {
+                            continue;
+                        }
+                        let second = if forward { pairs.pair(middle, w) } else { pairs.pair(w, middle) };
+                        if let Some(second) = second {
+                            if !meet((first_latest, first), second) {
+                                break;
+                            }
+                        }
+                    }
+                } else {
+                    for &(second_latest, middle, second) in second_side {
+                        if middle == anchor {
+                            continue;
+                        }
+                        let first = if forward { pairs.pair(from, middle) } else { pairs.pair(middle, to) };
+                        if let Some(first) = first.filter(|first| first.0 >= earliest) {
+                            if !meet(first, (second_latest, second)) {
+                                break;
+                            }
+                        }
                     }
                 }
                 if void || middles < 2 {
