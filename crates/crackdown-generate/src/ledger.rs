@@ -45,7 +45,7 @@ use std::path::Path;
 
 use crate::format::{civil_from_days, push_decimal, push_timestamp, push_u64};
 use crate::random::Dice;
-use crate::world::{AccountKind, DAY, Habit, REGIONS, ScamType, World};
+use crate::world::{AccountKind, DAY, Habit, Population, REGIONS, ScamType, World};
 use crate::{GenerateError, Progress, Stage, create};
 
 /// How long after a victim payment the truth follows its money, as the
@@ -823,7 +823,10 @@ impl Ledger<'_> {
                 }
                 let sweep = self.balances[merchant as usize] * 85 / 100 / fine * fine;
                 if sweep > 0 {
-                    let supplier = *dice.pick(&accounts.employers);
+                    // A merchant restocks from its two regular suppliers, week about.
+                    let week = usize::try_from(day_start.div_euclid(7 * DAY)).unwrap_or(0);
+                    let regular = (position * 2 + week % 2) % accounts.employers.len();
+                    let supplier = accounts.employers[regular];
                     let time = at(dice, 1, 4);
                     buffer.push(self.event(time, merchant, supplier, sweep, "wire", Purpose::Background));
                 }
@@ -862,7 +865,8 @@ impl Ledger<'_> {
         let accounts = &population.regions[region];
         let (fine, coarse) = steps(region);
         let time = day_start + dice.range(0, DAY);
-        let person = *dice.pick(&accounts.persons);
+        let position = dice.below(accounts.persons.len());
+        let person = accounts.persons[position];
         let salary =
             population.persons[person as usize].as_ref().map_or(spec.salary.0 * spec.unit(), |profile| profile.salary);
         let pick = if spec.crypto {
@@ -877,7 +881,10 @@ impl Ledger<'_> {
                 (person, merchant, amount, if spec.crypto { "crypto" } else { "card" }, Purpose::Background)
             }
             1 => {
-                let friend = *dice.pick(&accounts.persons);
+                // Friends and family: a small fixed circle, and mutual.
+                let circle = FRIEND_CIRCLE[dice.below(FRIEND_CIRCLE.len())];
+                let friend =
+                    accounts.persons[(position as i64 + circle).rem_euclid(accounts.persons.len() as i64) as usize];
                 let amount = round_to(dice.log_range(salary / 100, salary / 4), coarse);
                 (person, friend, amount, if spec.crypto { "crypto" } else { "p2p" }, Purpose::Background)
             }
@@ -893,12 +900,12 @@ impl Ledger<'_> {
                 (person, atm, amount, "cash", Purpose::Background)
             }
             4 => {
-                let exchange = *dice.pick(&accounts.exchanges);
+                let exchange = home_exchange(population, person, &accounts.exchanges);
                 let amount = round_to(dice.log_range(salary / 50, salary / 2), coarse);
                 (person, exchange, amount, if spec.crypto { "crypto" } else { "transfer" }, Purpose::Background)
             }
             5 => {
-                let exchange = *dice.pick(&accounts.exchanges);
+                let exchange = home_exchange(population, person, &accounts.exchanges);
                 let amount = round_to(dice.log_range(salary / 20, salary), coarse);
                 (exchange, person, amount, if spec.crypto { "crypto" } else { "transfer" }, Purpose::Income)
             }
@@ -911,6 +918,21 @@ impl Ledger<'_> {
             }
         };
         self.event(time, from, to, amount, channel, purpose)
+    }
+}
+
+/// Where a person's friends sit in their region's person list: people send
+/// money to the same few others again and again, and back.
+const FRIEND_CIRCLE: [i64; 4] = [1, -1, 61, -61];
+
+/// The exchange a person deposits to and withdraws from: the one their
+/// habit names, else one fixed per person. Customers keep to their own
+/// exchange (and withdraw to the account they deposit from), so an exchange
+/// is a hub of its customers, not a mixer joining every account of a region.
+fn home_exchange(population: &Population, person: u32, exchanges: &[u32]) -> u32 {
+    match population.persons[person as usize].as_ref() {
+        Some(profile) if matches!(profile.habit, Habit::CryptoBuyer | Habit::Remitter) => profile.partner,
+        _ => exchanges[person as usize % exchanges.len()],
     }
 }
 
