@@ -18,29 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: gfp EDGES.csv OUT.csv [THREADS]".into());
     };
     let threads = args.get(3).map_or(Ok(2), |text| text.parse())?;
-    let patterns: Vec<&str> = args
-        .get(4)
-        .map_or("fan,degree,scatter-gather,temp-cycle,lc-cycle,vertex-stats", String::as_str)
-        .split(',')
-        .collect();
-    let mut config = FeatureConfig::default();
-    let wanted = |name: &str| patterns.contains(&name);
-    if !wanted("fan") {
-        config.fan = None;
-    }
-    if !wanted("degree") {
-        config.degree = None;
-    }
-    if !wanted("scatter-gather") {
-        config.scatter_gather = None;
-    }
-    if !wanted("temp-cycle") {
-        config.temporal_cycle = None;
-    }
-    if !wanted("lc-cycle") {
-        config.length_cycle = None;
-    }
-    config.vertex_stats = wanted("vertex-stats");
+    let patterns = args.get(4).map_or("fan,degree,scatter-gather,temp-cycle,lc-cycle,vertex-stats", String::as_str);
+    let config = FeatureConfig::with_patterns(patterns.split(','), 10)?;
     let mut reader = csv::Reader::from_path(input)?;
     let (mut ids, mut source, mut target, mut time) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for record in reader.records() {

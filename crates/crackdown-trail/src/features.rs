@@ -90,6 +90,43 @@ impl Default for FeatureConfig {
     }
 }
 
+/// snapml's names of the patterns, in its column order.
+pub const PATTERN_NAMES: [&str; 6] = ["fan", "degree", "scatter-gather", "temp-cycle", "lc-cycle", "vertex-stats"];
+
+impl FeatureConfig {
+    /// snapml's defaults restricted to the patterns named (snapml's names,
+    /// see `PATTERN_NAMES`), and length-constrained cycles of at most
+    /// `cycle_length` vertices. Errs naming the first unknown pattern.
+    pub fn with_patterns<'p>(
+        patterns: impl IntoIterator<Item = &'p str>,
+        cycle_length: usize,
+    ) -> Result<FeatureConfig, String> {
+        let mut wanted = [false; PATTERN_NAMES.len()];
+        for name in patterns {
+            let name = name.trim();
+            let position = PATTERN_NAMES
+                .iter()
+                .position(|known| *known == name)
+                .ok_or_else(|| format!("unknown pattern {name:?}: expected some of {}", PATTERN_NAMES.join(", ")))?;
+            wanted[position] = true;
+        }
+        let defaults = FeatureConfig::default();
+        let keep = |position: usize, pattern: Option<PatternConfig>| pattern.filter(|_| wanted[position]);
+        let length_cycle = defaults.length_cycle.filter(|_| wanted[4]).map(|(mut pattern, _)| {
+            pattern.bins = (2..=u32::try_from(cycle_length).unwrap_or(u32::MAX).max(2)).collect();
+            (pattern, cycle_length)
+        });
+        Ok(FeatureConfig {
+            fan: keep(0, defaults.fan),
+            degree: keep(1, defaults.degree),
+            scatter_gather: keep(2, defaults.scatter_gather),
+            temporal_cycle: keep(3, defaults.temporal_cycle),
+            length_cycle,
+            vertex_stats: wanted[5],
+        })
+    }
+}
+
 /// Edges in processing order (sorted by time, ties by row).
 pub struct Edges<'a> {
     pub source: &'a [u32],
@@ -480,10 +517,10 @@ fn scatter_gather(graph: &Graph<'_>, config: &PatternConfig) -> Vec<u32> {
                             continue;
                         }
                         let second = if forward { pairs.pair(middle, w) } else { pairs.pair(w, middle) };
-                        if let Some(second) = second {
-                            if !meet((first_latest, first), second) {
-                                break;
-                            }
+                        if let Some(second) = second
+                            && !meet((first_latest, first), second)
+                        {
+                            break;
                         }
                     }
                 } else {
@@ -492,10 +529,10 @@ fn scatter_gather(graph: &Graph<'_>, config: &PatternConfig) -> Vec<u32> {
                             continue;
                         }
                         let first = if forward { pairs.pair(from, middle) } else { pairs.pair(middle, to) };
-                        if let Some(first) = first.filter(|first| first.0 >= earliest) {
-                            if !meet(first, (second_latest, second)) {
-                                break;
-                            }
+                        if let Some(first) = first.filter(|first| first.0 >= earliest)
+                            && !meet(first, (second_latest, second))
+                        {
+                            break;
                         }
                     }
                 }
@@ -614,6 +651,18 @@ mod tests {
         assert!(first[8..16].iter().all(|&value| value == 0.0), "vertex 1 receives nothing");
         assert_eq!(first[24..30], [1.0, 2.0, 2.0, 15.0, 30.0, 225.0]);
         assert_eq!(stats.row(1, 3)[24..30], [1.0, 1.0, 1.0, 10.0, 10.0, 0.0]);
+    }
+
+    #[test]
+    fn patterns_are_chosen_by_snapml_name() {
+        let all = FeatureConfig::with_patterns(PATTERN_NAMES, 10).expect("known names");
+        assert_eq!(all, FeatureConfig::default());
+        let some = FeatureConfig::with_patterns(["fan", " lc-cycle"], 4).expect("known names");
+        assert!(some.fan.is_some() && some.degree.is_none() && some.temporal_cycle.is_none() && !some.vertex_stats);
+        let (pattern, limit) = some.length_cycle.expect("chosen");
+        assert_eq!((pattern.bins, limit), (vec![2, 3, 4], 4));
+        let error = FeatureConfig::with_patterns(["fan", "cycles"], 10).expect_err("unknown name");
+        assert!(error.contains("\"cycles\"") && error.contains("temp-cycle"), "{error}");
     }
 
     #[test]

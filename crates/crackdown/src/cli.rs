@@ -104,6 +104,18 @@ pub enum Command {
     /// Laundering typologies found in the ledger, each with the transfers that form it.
     Typologies(TypologiesArgs),
     /// Per-transfer graph features compatible with Snap ML's GraphFeaturePreprocessor.
+    ///
+    /// One row per transfer: the histogram columns of each pattern (fan-in/out,
+    /// degree-in/out, scatter-gather, temporal cycles, length-constrained
+    /// cycles) at snapml's default windows and bins, then the vertex
+    /// statistics, so the file feeds a model trained on snapml's output.
+    ///
+    /// The cycle patterns count every cycle: on a ledger where money
+    /// circulates through busy accounts (employers, merchants, exchanges) there
+    /// are billions, and they can take hours — as they do in snapml. Leave them
+    /// out with --patterns, or bound --lc-cycle-len.
+    ///
+    /// Example: crackdown features --out features.csv --patterns fan,degree,scatter-gather,vertex-stats
     Features(FeaturesArgs),
     /// Link reports into campaigns (new reports are linked as they arrive; `--rebuild` relinks all).
     Link(LinkArgs),
@@ -785,6 +797,15 @@ pub struct FeaturesArgs {
     /// CSV to write: tx_id then one column per pattern and bin.
     #[arg(long)]
     pub out: PathBuf,
+    /// Patterns to compute, by snapml's names, comma-separated: fan, degree, scatter-gather,
+    /// temp-cycle, lc-cycle, vertex-stats.
+    #[arg(long, value_delimiter = ',', default_value = "fan,degree,scatter-gather,temp-cycle,lc-cycle,vertex-stats")]
+    pub patterns: Vec<String>,
+    /// Longest length-constrained cycle counted, in accounts (snapml's lc-cycle_len); its
+    /// columns are the sizes 2 to this.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(2..=64))]
+    pub lc_cycle_len: u16,
+    /// Worker threads.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
 }

@@ -545,6 +545,8 @@ fn print_hits<T: serde::Serialize>(
 }
 
 pub fn features(global: &Global, args: &FeaturesArgs) -> anyhow::Result<ExitCode> {
+    let config = FeatureConfig::with_patterns(args.patterns.iter().map(String::as_str), usize::from(args.lc_cycle_len))
+        .map_err(|error| anyhow!("--patterns: {error}"))?;
     let store = open_store(global)?;
     let viewer = viewer(&store, global)?;
     let ledger = load_ledger(&store, &viewer)?;
@@ -554,11 +556,7 @@ pub fn features(global: &Global, args: &FeaturesArgs) -> anyhow::Result<ExitCode
     // snapml's windows are in the timestamps' unit; ours are seconds.
     let time: Vec<i64> = (0..count).map(|i| ledger.timestamp_micros(i).div_euclid(1_000_000)).collect();
     let started = Instant::now();
-    let matrix = graph_features(
-        &Edges { source: &source, target: &target, time: &time },
-        &FeatureConfig::default(),
-        args.threads,
-    );
+    let matrix = graph_features(&Edges { source: &source, target: &target, time: &time }, &config, args.threads);
     let seconds = started.elapsed().as_secs_f64();
     let file = File::create(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);

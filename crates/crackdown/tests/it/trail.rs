@@ -175,6 +175,16 @@ fn end_to_end(backend: &Backend) {
     assert!(header.starts_with("tx_id,fan_in_2,"), "{header}");
     assert!(header.contains("lc_cycle_10"), "{header}");
     assert_eq!(text.lines().count() as u64, rows + 1);
+    // A chosen few patterns, cycles bounded: only their columns.
+    let out = features.to_string_lossy();
+    backend.run(&["features", "--out", &out, "--patterns", "fan,lc-cycle", "--lc-cycle-len", "4"]);
+    let text = std::fs::read_to_string(&features).expect("features");
+    let header: Vec<&str> = text.lines().next().expect("header").split(',').collect();
+    assert_eq!(header.len(), 1 + 2 * 29 + 3, "{header:?}");
+    assert_eq!(header[header.len() - 3..], ["lc_cycle_2", "lc_cycle_3", "lc_cycle_4"]);
+    let refused = backend.cmd().args(["features", "--out", &out, "--patterns", "fan,cycles"]).output().expect("run");
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown pattern \"cycles\""), "{refused:?}");
 
     // Parquet: files a distributed engine reads, every row in them.
     let parquet = work.path().join("parquet");
