@@ -310,9 +310,16 @@ fn compose(
     if !closer.is_empty() {
         sentences.push(Sentence { text: prepare(dice, closer), mentions: Vec::new() });
     }
-    // Some victims stop early; a few stop mid-sentence.
+    // Some victims stop early; a few stop mid-sentence. Even a report cut
+    // short names whom the victim paid or talked to (why they report, and
+    // what every intake form asks first): it stops after that sentence at
+    // the earliest.
     if sentences.len() > 2 && dice.chance(0.1) {
-        let keep = 1 + dice.below(sentences.len() - 1);
+        let named = sentences
+            .iter()
+            .position(|sentence| sentence.mentions.iter().any(|(_, role)| *role == "campaign"))
+            .map_or(0, |at| at + 1);
+        let keep = (1 + dice.below(sentences.len() - 1)).max(named);
         sentences.truncate(keep);
         if let Some(last) = sentences.last_mut()
             && last.mentions.is_empty()
@@ -430,6 +437,15 @@ pub(crate) fn write_reports(
             let role = if value.kind == IndicatorType::Card { "victim" } else { "campaign" };
             if !shown.iter().any(|(seen, _)| seen.canonical == value.canonical) {
                 shown.push((value, role));
+            }
+        }
+        // The victim's own card is named besides what the scammers gave
+        // them (the site, the number, the account), never instead of it.
+        if shown.iter().all(|(_, role)| *role == "victim") {
+            let theirs: Vec<&Indicator> =
+                phase.indicators.iter().filter(|value| value.kind != IndicatorType::Card).collect();
+            if !theirs.is_empty() {
+                shown.push(((*dice.pick(&theirs)).clone(), "campaign"));
             }
         }
         for account in paid_into {

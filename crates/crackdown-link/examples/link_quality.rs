@@ -1,8 +1,9 @@
 //! Linking quality and speed on a generated case.
 //!
-//! `cargo run --release -p crackdown-link --example link_quality -- [REPORTS] [DIR]`
-//! generates a case of REPORTS reports (default 100,000) into DIR (default a
-//! temporary folder; an existing `reports.jsonl` there is reused), extracts
+//! `cargo run --release -p crackdown-link --example link_quality -- [REPORTS] [DIR] [SEED]`
+//! generates a case of REPORTS reports (default 100,000) with the generator's
+//! SEED (default 42) into DIR (default a temporary folder named after both;
+//! an existing `reports.jsonl` there is reused), extracts
 //! indicators with `crackdown-lure` (cached in DIR as
 //! `link-indicators.jsonl`), links everything in one rebuild and again report
 //! by report, and prints throughput, the latency of one `add`, how far the
@@ -39,10 +40,12 @@ struct Truth {
 fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let count: u64 = args.next().map(|text| text.parse()).transpose()?.unwrap_or(100_000);
-    let dir = args.next().map_or_else(|| std::env::temp_dir().join(format!("crackdown-link-{count}")), PathBuf::from);
+    let dir = args.next().map(PathBuf::from);
+    let seed: u64 = args.next().map(|text| text.parse()).transpose()?.unwrap_or(GenerateConfig::default().seed);
+    let dir = dir.unwrap_or_else(|| std::env::temp_dir().join(format!("crackdown-link-{count}-seed{seed}")));
     if !dir.join("reports.jsonl").exists() {
         let started = Instant::now();
-        let config = GenerateConfig { reports: count, ..GenerateConfig::default() };
+        let config = GenerateConfig { reports: count, seed, ..GenerateConfig::default() };
         generate(&dir, &config, &|_| {})?;
         println!("generated {count} reports into {} in {:.1} s", dir.display(), started.elapsed().as_secs_f64());
     }

@@ -587,12 +587,14 @@ pub fn numbers_of(text: &str) -> Vec<String> {
             continue;
         }
         let start = at;
-        let mut digits = 0;
+        // Each digit group's start and end.
+        let mut groups: Vec<(usize, usize)> = Vec::new();
         loop {
+            let group = at;
             while at < bytes.len() && bytes[at].is_ascii_digit() {
-                digits += 1;
                 at += 1;
             }
+            groups.push((group, at));
             let joined =
                 at + 1 < bytes.len() && matches!(bytes[at], b' ' | b'-' | b'.') && bytes[at + 1].is_ascii_digit();
             if !joined {
@@ -600,10 +602,25 @@ pub fn numbers_of(text: &str) -> Vec<String> {
             }
             at += 1;
         }
-        let touches = bytes.get(at).is_some_and(u8::is_ascii_alphabetic);
+        // A last group that goes on with a thousands comma opens an amount
+        // (`0978170932 3,679,284`): the number ends before it.
+        let amount_follows =
+            groups.len() > 1 && bytes.get(at) == Some(&b',') && bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
+        if amount_follows {
+            groups.pop();
+        }
+        let end = groups.last().map_or(at, |group| group.1);
+        let width = |group: &(usize, usize)| group.1 - group.0;
+        // Thousands written with dots (`48.252.759`) are an amount.
+        let dotted_amount = groups.len() > 1
+            && width(&groups[0]) <= 3
+            && groups.iter().skip(1).all(|group| width(group) == 3 && bytes[group.0 - 1] == b'.');
+        let digits: usize = groups.iter().map(width).sum();
+        let touches = bytes.get(end).is_some_and(u8::is_ascii_alphabetic);
         if !touches
+            && !dotted_amount
             && NUMBER_DIGITS.contains(&digits)
-            && let Some(key) = text.get(start..at).and_then(number_key)
+            && let Some(key) = text.get(start..end).and_then(number_key)
         {
             numbers.push(key);
         }
@@ -824,6 +841,9 @@ mod tests {
                     rupiah on card 5346-5418-8877-5793, code AB123456789, wa.me/4917066106829, เบอร์0961211786ค่ะ";
         assert_eq!(numbers_of(text), ["7135392684", "881427627", "961211786"]);
         assert_eq!(numbers_of("on 2025-01-16 at 12.30"), Vec::<String>::new());
+        // Amounts after a number are not part of it, nor are amounts phones.
+        assert_eq!(numbers_of("ဖုန်း 0978170932 3,679,284 ကျပ်"), ["978170932"]);
+        assert_eq!(numbers_of("mất 48.252.759 đồng, gọi 088.142.7627"), ["881427627"]);
         assert_eq!(numbers_of("hotline 0066 277 77777"), ["27777777"]);
         let hotline = ReportIndicator::new(IndicatorKind::Phone, "+6627777777");
         let features = report_features(std::slice::from_ref(&hotline), "called 0066 277 77777 and 66 2777 7777");

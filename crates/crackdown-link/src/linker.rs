@@ -12,7 +12,10 @@
 //! holds [`MINORITY_SHARE`] of them. Otherwise the value is a *bridge*
 //! (infrastructure two operations share, a hotline nobody listed): it
 //! relates their campaigns ([`Linker::bridges`]) without merging them. The
-//! test runs twice, the second time without the first round's bridges;
+//! test runs twice, the second time without the first round's bridges, and
+//! a third time for the bridges left, with the common values that link (an
+//! operation's persona) grouping too, so a value carried across the phases
+//! of one operation links;
 //! names and brand stems need a corroborated core ([`WEAK_CORE_SHARE`]),
 //! and a brand stem links the phases of one operation across rotated sites.
 //! Near-duplicate texts ([`LinkConfig::min_similarity`]) link too, unless
@@ -598,7 +601,33 @@ impl Linker {
             self.state[value as usize] = state;
             self.judged_at[value as usize] = self.counts[value as usize];
         }
+        let bridges: Vec<u32> =
+            values.iter().copied().filter(|&value| self.state[value as usize] == ValueState::Bridge).collect();
+        let usable = |value: u32, feature: u32| {
+            (self.eligible(feature, reports) && !self.vouches_not(&self.first_round, value, feature))
+                || self.operation_wide(feature, reports)
+        };
+        let last: Vec<ValueState> = bridges
+            .iter()
+            .map(|&value| cohesion(self, value, &self.postings[value as usize], false, &usable, &mut scratch))
+            .collect();
+        for (&value, state) in bridges.iter().zip(last) {
+            self.state[value as usize] = state;
+        }
         self.scratch = scratch;
+    }
+
+    /// Whether a value groups the holders of a bridge in the third round of
+    /// judging: a common value that links (a large operation's persona,
+    /// brand or main wallet, one group of its holders dominating them).
+    /// The phases of one operation rotate numbers and wallets, so the
+    /// holders of a value carried from one phase to the next fall into one
+    /// group per phase, a bridge by the first two rounds; the operation's
+    /// persona joins those groups, and the value then links all its
+    /// holders, those naming nothing else included. A value two operations
+    /// share keeps one group per operation: it stays a bridge.
+    fn operation_wide(&self, feature: u32, reports: usize) -> bool {
+        self.is_judged(feature) && self.common(feature, reports) && self.state[feature as usize] == ValueState::Links
     }
 
     /// Links one new report and says which campaign it joined.
@@ -990,6 +1019,18 @@ impl Linker {
         round(&again, &mut last, &|value, feature| {
             grouping[feature as usize] && !self.vouches_not(&first, value, feature)
         });
+        // The third round ([`Linker::operation_wide`]): the bridges left,
+        // with common values that link grouping their holders too.
+        let mut operation_wide = vec![false; self.features.len()];
+        for &value in values {
+            operation_wide[value as usize] = common(value) && last[value as usize] == ValueState::Links;
+        }
+        let bridges: Vec<u32> =
+            values.iter().copied().filter(|&value| last[value as usize] == ValueState::Bridge).collect();
+        round(&bridges, &mut last, &|value, feature| {
+            (grouping[feature as usize] && !self.vouches_not(&first, value, feature))
+                || operation_wide[feature as usize]
+        });
         (first, last)
     }
 
@@ -1367,6 +1408,64 @@ mod tests {
             phrase_links += 1;
         }
         assert!(phrase_links >= 9, "{:?}", campaigns[0].links);
+    }
+
+    /// One operation in two phases (own phones `+6682…` then `+6683…`,
+    /// persona "Jessica Lim" throughout, one value carried between them),
+    /// whose phone `P` four reports of each phase and two lone reports
+    /// name; with `shared`, a second operation's reports name `P` too.
+    fn phased_operation(shared: bool) -> Vec<LinkReport> {
+        const P: (IndicatorKind, &str) = (IndicatorKind::Phone, "+66811111111");
+        let mut reports = Vec::new();
+        for id in 1..=16 {
+            let own = (IndicatorKind::Phone, if id <= 8 { "+66822222222" } else { "+66833333333" });
+            let mut named = vec![own];
+            if id % 8 != 0 && id % 8 <= 4 {
+                named.push(P);
+            }
+            if id == 5 || id == 13 {
+                named.push((IndicatorKind::Phone, "+66844444444"));
+            }
+            reports.push(report(id, &named, "Jessica Lim called."));
+        }
+        reports.extend([report(17, &[P], ""), report(18, &[P], "")]);
+        for id in (21..=28).filter(|_| shared) {
+            let own = (IndicatorKind::Phone, "+66855555555");
+            let named = if id <= 24 { vec![own, P] } else { vec![own] };
+            reports.push(report(id, &named, "Mentor Kalovex called."));
+        }
+        reports
+    }
+
+    #[test]
+    fn a_value_carried_across_the_phases_of_one_operation_links_and_one_two_operations_share_does_not() {
+        // Limit (reports + prior) / 4: 12 of 18, 15 of 26. The persona is
+        // too common to group the holders of other values, but it links
+        // the phases (one group dominates its holders).
+        let config = |prior| LinkConfig { prior_reports: prior, min_weight: 4_f64.ln(), ..LinkConfig::default() };
+        let rebuilt = Linker::rebuild(config(30), phased_operation(false)).expect("distinct ids");
+        assert_eq!(rebuilt.partition_ids(), vec![(1..=18).collect::<Vec<_>>()]);
+        let lone = rebuilt.campaigns(&everyone(&rebuilt))[0]
+            .links
+            .iter()
+            .find(|link| link.to == 17)
+            .map(|link| link.reasons.clone())
+            .expect("17 is linked");
+        let key = crate::features::phone_key("+66811111111");
+        assert!(
+            lone.iter().any(|reason| matches!(reason, LinkReason::SharedIndicator { value, .. } if *value == key)),
+            "{lone:?}"
+        );
+        let mut order: Vec<usize> = (0..18).collect();
+        assert_eq!(add_all(&config(30), &phased_operation(false), &order).partition_ids(), rebuilt.partition_ids());
+        order.reverse();
+        assert_eq!(add_all(&config(30), &phased_operation(false), &order).partition_ids(), rebuilt.partition_ids());
+
+        let rebuilt = Linker::rebuild(config(34), phased_operation(true)).expect("distinct ids");
+        let mut expected = vec![(1..=16).collect::<Vec<_>>(), vec![17], vec![18], (21..=28).collect()];
+        expected.sort();
+        assert_eq!(rebuilt.partition_ids(), expected);
+        assert_eq!(rebuilt.bridges().len(), 1);
     }
 
     #[test]
