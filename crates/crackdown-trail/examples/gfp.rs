@@ -10,7 +10,7 @@
 use std::io::{BufWriter, Write};
 use std::time::Instant;
 
-use crackdown_trail::features::{Edges, FeatureConfig, VertexStats, graph_features};
+use crackdown_trail::features::{Edges, FeatureConfig, PATTERN_NAMES, VertexStats, graph_features};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -18,8 +18,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: gfp EDGES.csv OUT.csv [THREADS]".into());
     };
     let threads = args.get(3).map_or(Ok(2), |text| text.parse())?;
-    let patterns = args.get(4).map_or("fan,degree,scatter-gather,temp-cycle,lc-cycle,vertex-stats", String::as_str);
-    let config = FeatureConfig::with_patterns(patterns.split(','), 10)?;
+    let patterns: Vec<&str> = args.get(4).map_or_else(|| PATTERN_NAMES.to_vec(), |list| list.split(',').collect());
+    let config = FeatureConfig::with_patterns(patterns, 10)?;
     let mut reader = csv::Reader::from_path(input)?;
     let (mut ids, mut source, mut target, mut time) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for record in reader.records() {

@@ -101,28 +101,27 @@ impl FeatureConfig {
         patterns: impl IntoIterator<Item = &'p str>,
         cycle_length: usize,
     ) -> Result<FeatureConfig, String> {
-        let mut wanted = [false; PATTERN_NAMES.len()];
+        let mut chosen: Vec<&str> = Vec::new();
         for name in patterns {
             let name = name.trim();
-            let position = PATTERN_NAMES
-                .iter()
-                .position(|known| *known == name)
-                .ok_or_else(|| format!("unknown pattern {name:?}: expected some of {}", PATTERN_NAMES.join(", ")))?;
-            wanted[position] = true;
+            if !PATTERN_NAMES.contains(&name) {
+                return Err(format!("unknown pattern {name:?}: expected some of {}", PATTERN_NAMES.join(", ")));
+            }
+            chosen.push(name);
         }
+        let wanted = |name: &str| chosen.contains(&name);
         let defaults = FeatureConfig::default();
-        let keep = |position: usize, pattern: Option<PatternConfig>| pattern.filter(|_| wanted[position]);
-        let length_cycle = defaults.length_cycle.filter(|_| wanted[4]).map(|(mut pattern, _)| {
+        let length_cycle = defaults.length_cycle.filter(|_| wanted("lc-cycle")).map(|(mut pattern, _)| {
             pattern.bins = (2..=u32::try_from(cycle_length).unwrap_or(u32::MAX).max(2)).collect();
             (pattern, cycle_length)
         });
         Ok(FeatureConfig {
-            fan: keep(0, defaults.fan),
-            degree: keep(1, defaults.degree),
-            scatter_gather: keep(2, defaults.scatter_gather),
-            temporal_cycle: keep(3, defaults.temporal_cycle),
+            fan: defaults.fan.filter(|_| wanted("fan")),
+            degree: defaults.degree.filter(|_| wanted("degree")),
+            scatter_gather: defaults.scatter_gather.filter(|_| wanted("scatter-gather")),
+            temporal_cycle: defaults.temporal_cycle.filter(|_| wanted("temp-cycle")),
             length_cycle,
-            vertex_stats: wanted[5],
+            vertex_stats: wanted("vertex-stats"),
         })
     }
 }
