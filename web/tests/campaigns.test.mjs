@@ -59,8 +59,21 @@ async function openCampaign(page, id) {
   return graph;
 }
 
-/// Clicks a node where it is drawn, as a person would.
+/// Clicks a node where it is drawn, as a person would, until it is selected:
+/// a tooltip or the glide started by the previous selection can take a click.
 async function clickNode(page, nodeId) {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    await page.mouse.move(0, 0);
+    await clickAt(page, nodeId);
+    const selected = await page
+      .waitForFunction((id) => window.crackdownGraph.cy.getElementById(id).selected(), nodeId, { timeout: 2000 })
+      .then(() => true, () => false);
+    if (selected) return;
+  }
+  throw new Error(`node ${nodeId} was not selected by clicking it`);
+}
+
+async function clickAt(page, nodeId) {
   // The whole graph in view: a long side panel may have pushed part of it out.
   await page.evaluate(() => document.querySelector('#campaign-graph').scrollIntoView({ block: 'center' }));
   const box = await page.locator('#campaign-graph').boundingBox();
