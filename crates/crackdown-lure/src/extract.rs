@@ -895,7 +895,16 @@ fn phones(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
         LazyLock::new(|| regex(r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+)$"));
     let region = context.phone_region();
     for found in PHONE.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
-        let text = found.as_str().trim_end_matches([')', '(', '.', '-', ' ']);
+        let mut text = found.as_str().trim_end_matches([')', '(', '.', '-', ' ']);
+        // A last digit group that goes on with a thousands comma opens an
+        // amount (`0978 170 9323 3,740`): the number ends before it.
+        let after = &clean[found.start() + text.len()..];
+        if after.starts_with(',')
+            && after[1..].starts_with(|c: char| c.is_ascii_digit())
+            && let Some(cut) = text.rfind([' ', '-', '.'])
+        {
+            text = text[..cut].trim_end_matches([')', '(', '.', '-', ' ']);
+        }
         let end = found.start() + text.len();
         let digit_count = text.bytes().filter(u8::is_ascii_digit).count();
         if !(7..=15).contains(&digit_count)
@@ -1205,6 +1214,9 @@ mod tests {
         check("Call 0917 123 4567", Some("tl"), &[(Phone, "+639171234567", true, "0917 123 4567")]);
         check("on 2024-01-15 we paid 1.000.000", Some("th"), &[]);
         check("+1 555 0100 999 99", None, &[(Phone, "+1555010099999", false, "+1 555 0100 999 99")]);
+        // An amount written after the number is not part of it.
+        check("ဖုန်း 0978 170 9323 3,740 ကျပ်", Some("my"), &[(Phone, "+959781709323", true, "0978 170 9323")]);
+        check("call 0812345678,0899999999", Some("th"), &[(Phone, "+66812345678", true, "0812345678")]);
     }
 
     #[test]
