@@ -40,7 +40,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::features::{Feature, FeatureKind, HubList, HubReason, ReportIndicator, report_features};
-use crate::minhash::{BANDS, BINS, Signature, sign};
+use crate::minhash::{BANDS, BINS, Signature, mix64, sign};
 
 /// A report's id as the store knows it.
 pub type ReportId = i64;
@@ -175,20 +175,21 @@ const BUCKET_COMPARISONS: usize = 64;
 /// Near-duplicate detection state over some reports.
 #[derive(Default)]
 struct TextIndex {
-    /// Band key → reports (first of each identical signature only).
+    /// Band key → reports (first of each identical text only).
     buckets: HashMap<u64, Vec<u32>>,
-    /// Signature digest → first report with it.
+    /// [`Linker::identity`] → first report with it.
     identical: HashMap<u64, u32>,
 }
 
 impl TextIndex {
-    /// Indexes report `index` and returns the reports it is a near-duplicate
-    /// of, among those indexed before.
-    fn insert(&mut self, signatures: &[Option<Signature>], index: u32, min_bins: usize) -> Vec<u32> {
+    /// Indexes report `index`, whose text's [`Linker::identity`] is
+    /// `identity`, and returns the reports it is a near-duplicate of, among
+    /// those indexed before.
+    fn insert(&mut self, signatures: &[Option<Signature>], index: u32, identity: u64, min_bins: usize) -> Vec<u32> {
         let Some(signature) = &signatures[index as usize] else {
             return Vec::new();
         };
-        match self.identical.entry(signature.digest()) {
+        match self.identical.entry(identity) {
             std::collections::hash_map::Entry::Occupied(first) => return vec![*first.get()],
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(index);
@@ -506,18 +507,29 @@ impl Linker {
         (entry, prepared.signature)
     }
 
+    /// What makes two texts the same report sent again: the same signature
+    /// *and* the same values. A signature alone does not: texts filled from
+    /// one template with numbers a digit apart can sign alike.
+    fn identity(&self, report: u32) -> Option<u64> {
+        let digest = self.signatures[report as usize].as_ref()?.digest();
+        let features = &self.entries[report as usize].features;
+        Some(features.iter().fold(mix64(digest), |hash, &feature| mix64(hash ^ u64::from(feature))))
+    }
+
     /// Whether two near-duplicate texts may link: not when both name
-    /// indicators and share none, nor when either names a name that other
-    /// reports name too and they share none: two operations filling one
-    /// template, or a text in lower case (which names nobody) filling it
-    /// (a resubmission repeats its links, numbers and names; a misspelt
-    /// name is named by nobody else).
-    /// Identical texts always link (they name the same indicators; the
-    /// index reports only the first of them, so filtering them would make
-    /// the partition depend on arrival order).
+    /// indicators (sharing one that links makes the text link redundant;
+    /// sharing only bridges or none is two operations filling one
+    /// template), nor when either names a name that other reports name too
+    /// and they share none: a text in lower case (which names nobody)
+    /// filling a template (a resubmission repeats its links, numbers and
+    /// names; a misspelt name is named by nobody else). A rule of the
+    /// reports' own values, never of how values are judged, so adding and
+    /// rebuilding agree on it.
+    /// Identical texts always link (the index reports only the first of
+    /// them, so filtering them would make the partition depend on arrival
+    /// order).
     fn texts_may_link(&self, a: u32, b: u32) -> bool {
-        let digest = |report: u32| self.signatures[report as usize].as_ref().map(Signature::digest);
-        if digest(a).is_some() && digest(a) == digest(b) {
+        if self.identity(a).is_some() && self.identity(a) == self.identity(b) {
             return true;
         }
         let named = |report: u32, weak: bool| {
@@ -528,14 +540,15 @@ impl Linker {
                     && (!weak || self.counts[feature as usize] >= 2)
             })
         };
-        [false, true].into_iter().all(|weak| {
-            let (mut left, right): (Vec<u32>, Vec<u32>) = (named(a, weak).collect(), named(b, weak).collect());
-            if if weak { left.is_empty() && right.is_empty() } else { left.is_empty() || right.is_empty() } {
-                return true;
-            }
-            left.retain(|feature| right.binary_search(feature).is_ok());
-            !left.is_empty()
-        })
+        if named(a, false).next().is_some() && named(b, false).next().is_some() {
+            return false;
+        }
+        let (mut left, right): (Vec<u32>, Vec<u32>) = (named(a, true).collect(), named(b, true).collect());
+        if left.is_empty() && right.is_empty() {
+            return true;
+        }
+        left.retain(|feature| right.binary_search(feature).is_ok());
+        !left.is_empty()
     }
 
     /// Whether `feature` must not group the holders of `value` in the
@@ -745,7 +758,8 @@ impl Linker {
             }
         }
         let min_bins = self.config.min_agreeing_bins();
-        let mut near = self.text.insert(&self.signatures, index, min_bins);
+        let identity = self.identity(index).unwrap_or_default();
+        let mut near = self.text.insert(&self.signatures, index, identity, min_bins);
         near.retain(|&other| self.texts_may_link(index, other));
         for other in near {
             self.near[index as usize].push(other);
@@ -943,8 +957,8 @@ impl Linker {
         // identical signature, in its buckets.
         let mut text = TextIndex::default();
         for (index, signature) in self.signatures.iter().enumerate() {
-            if let Some(signature) = signature
-                && let std::collections::hash_map::Entry::Vacant(slot) = text.identical.entry(signature.digest())
+            if let (Some(signature), Some(identity)) = (signature, self.identity(index as u32))
+                && let std::collections::hash_map::Entry::Vacant(slot) = text.identical.entry(identity)
             {
                 slot.insert(index as u32);
                 for key in signature.band_keys() {
@@ -1122,7 +1136,7 @@ impl Linker {
         let min_bins = self.config.min_agreeing_bins();
         let signature = |at: u32| self.signatures[subset[at as usize] as usize].as_ref();
         let digests: Vec<Option<u64>> =
-            (0..subset.len() as u32).into_par_iter().map(|at| signature(at).map(Signature::digest)).collect();
+            (0..subset.len() as u32).into_par_iter().map(|at| self.identity(subset[at as usize])).collect();
         let mut first_of: HashMap<u64, u32> = HashMap::with_capacity(subset.len());
         let mut pairs = Vec::new();
         let mut firsts = Vec::new();
@@ -1500,6 +1514,35 @@ mod tests {
         let key = crate::features::url_key(pasted.1);
         let row = campaigns[0].indicators.iter().find(|row| row.value == key).expect("named");
         assert_eq!(row.role, IndicatorRole::TooCommon);
+    }
+
+    #[test]
+    fn a_template_two_operations_fill_does_not_join_them_through_a_wallet_they_both_quote() {
+        // Two operations, eight reports each, write one template with their
+        // own LINE handle; every report quotes one wallet, which links
+        // nothing (both operations are large groups of its holders). The
+        // texts are near-duplicates across the operations, and would glue
+        // them if a wallet shared without linking vouched for their text.
+        let template = "Someone claiming to be the police said my account was involved in money \
+                        laundering and that I had to transfer money for checking or be arrested. \
+                        USDT to the wallet, contact on LINE";
+        let wallet = (IndicatorKind::Tron, "TQuotedByBothOperations000000000");
+        let reports: Vec<LinkReport> = (1..=16)
+            .map(|id| {
+                let handle = if id <= 8 { "polltwichai862" } else { "agenthelen67" };
+                let text = format!("{template} {handle}");
+                report(id, &[wallet, (IndicatorKind::Line, handle)], &text)
+            })
+            .collect();
+        let expected = vec![(1..=8).collect::<Vec<_>>(), (9..=16).collect()];
+        let rebuilt = Linker::rebuild(LinkConfig::default(), reports.clone()).expect("unique ids");
+        assert_eq!(rebuilt.partition_ids(), expected);
+        assert!(rebuilt.linking_values().iter().all(|(feature, _)| !feature.value.contains("TQuoted")));
+        let mut added = Linker::new(LinkConfig::default());
+        for report in reports {
+            added.add(report).expect("unique id");
+        }
+        assert_eq!(added.partition_ids(), expected);
     }
 
     #[test]
