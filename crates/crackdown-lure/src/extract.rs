@@ -894,7 +894,14 @@ fn phones(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
     static NOT_PHONE: LazyLock<Regex> =
         LazyLock::new(|| regex(r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+)$"));
     let region = context.phone_region();
-    for found in PHONE.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
+    let mut from = 0;
+    let mut candidates = 0;
+    while let Some(found) = PHONE.find_at(clean, from) {
+        from = found.end();
+        candidates += 1;
+        if candidates > MAX_CANDIDATES_PER_KIND {
+            break;
+        }
         let mut text = found.as_str().trim_end_matches([')', '(', '.', '-', ' ']);
         // A last digit group that goes on with a thousands comma opens an
         // amount (`0978 170 9323 3,740`): the number ends before it.
@@ -905,16 +912,51 @@ fn phones(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
         {
             text = text[..cut].trim_end_matches([')', '(', '.', '-', ' ']);
         }
-        let end = found.start() + text.len();
-        let digit_count = text.bytes().filter(u8::is_ascii_digit).count();
-        if !(7..=15).contains(&digit_count)
-            || NOT_PHONE.is_match(text)
-            || clean[end..].starts_with(|c: char| c.is_alphanumeric())
-            || clean[..found.start()].ends_with(|c: char| c.is_alphanumeric() || c == '.' || c == '/' || c == ',')
+        // So does a last group of one or two digits followed by a word
+        // (`096-121-1786 0 BTC`): no numbering plan ends on such a group.
+        if let Some(cut) = text.rfind(' ')
+            && (1..=2).contains(&(text.len() - cut - 1))
+            && clean[found.start() + text.len()..]
+                .strip_prefix(' ')
+                .is_some_and(|rest| rest.starts_with(char::is_alphabetic))
+            && text[..cut].bytes().filter(u8::is_ascii_digit).count() >= 7
         {
+            text = text[..cut].trim_end_matches([')', '(', '.', '-', ' ']);
+        }
+        // Two numbers written one after the other (`+66863868189 00855 96
+        // 121 1786`) read as one run of digits: when the run is no number
+        // but its part up to a space is, that part is one and the scan
+        // goes on after it.
+        if clean[..found.start()].ends_with(|c: char| c.is_alphanumeric() || c == '.' || c == '/' || c == ',') {
             continue;
         }
-        let (normalized, valid) = normalize_phone(text, region);
+        let mut digit_count = text.bytes().filter(u8::is_ascii_digit).count();
+        let unusable = !(7..=15).contains(&digit_count)
+            || NOT_PHONE.is_match(text)
+            || clean[found.start() + text.len()..].starts_with(|c: char| c.is_alphanumeric());
+        if unusable && !text.contains(' ') {
+            continue;
+        }
+        let (mut normalized, mut valid) = if unusable { (String::new(), false) } else { normalize_phone(text, region) };
+        if !valid
+            && let Some((cut, (left_normalized, _))) = text
+                .match_indices(' ')
+                .map(|(at, _)| at)
+                .filter(|&at| {
+                    (7..=15).contains(&text[..at].bytes().filter(u8::is_ascii_digit).count())
+                        && !NOT_PHONE.is_match(&text[..at])
+                })
+                .map(|at| (at, normalize_phone(&text[..at], region)))
+                .find(|(_, (_, valid))| *valid)
+        {
+            text = &text[..cut];
+            from = found.start() + cut;
+            (normalized, valid) = (left_normalized, true);
+            digit_count = text.bytes().filter(u8::is_ascii_digit).count();
+        } else if unusable {
+            continue;
+        }
+        let end = found.start() + text.len();
         let prefixed = text.starts_with('+') || text.starts_with("00");
         let window_start = floor_char_boundary(clean, found.start().saturating_sub(40));
         let cued = PHONE_CUE.is_match(&clean[window_start..found.start()]);
@@ -1217,6 +1259,13 @@ mod tests {
         // An amount written after the number is not part of it.
         check("ဖုန်း 0978 170 9323 3,740 ကျပ်", Some("my"), &[(Phone, "+959781709323", true, "0978 170 9323")]);
         check("call 0812345678,0899999999", Some("th"), &[(Phone, "+66812345678", true, "0812345678")]);
+        check("ဖုန်း 096-121-1786 0 BTC", Some("my"), &[(Phone, "+95961211786", true, "096-121-1786")]);
+        // Two numbers one after the other are two numbers.
+        check(
+            "ဖုန်း +66863868189 00855 96 121 1786 ကနေ",
+            Some("my"),
+            &[(Phone, "+66863868189", true, "+66863868189"), (Phone, "+855961211786", true, "00855 96 121 1786")],
+        );
     }
 
     #[test]
