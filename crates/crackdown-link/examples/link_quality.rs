@@ -92,6 +92,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         total as f64 / rebuild_seconds
     );
     println!("bridge values (relate campaigns without merging them): {}", rebuilt.bridges().len());
+    println!(
+        "templates (texts naming nothing of their own, near-duplicates of several groups): {}",
+        rebuilt.text_templates()
+    );
     if std::env::var_os("LINK_DIAGNOSE").is_some() {
         diagnose(&rebuilt, &names, &truth);
     }

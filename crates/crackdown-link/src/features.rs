@@ -653,6 +653,9 @@ pub const MAX_PHRASES: usize = 24;
 /// Most words of one name phrase.
 const MAX_PHRASE_WORDS: usize = 5;
 
+/// Abbreviated titles written before a name, with a period.
+const TITLES: &[&str] = &["dr", "mr", "mrs", "ms", "prof", "sgt", "capt", "col", "gen", "lt"];
+
 /// The name phrases of a text, lower case, without repeats: each maximal run
 /// of two or more capitalized words (a word starting with an upper-case
 /// letter), and when the run opens a sentence, the run without that first
@@ -706,6 +709,14 @@ pub fn phrases_of(text: &str) -> Vec<String> {
         }
         let word = &rest[..word_end];
         rest = &rest[word_end..];
+        // A title's period ends no sentence, and the title is no part of
+        // the name: "Then Dr. Lena Weber" names "lena weber", never "then dr".
+        if let Some(after) = rest.strip_prefix('.')
+            && TITLES.iter().any(|title| title.eq_ignore_ascii_case(word))
+        {
+            rest = after;
+            continue;
+        }
         // Codes and addresses (`TZC8a2…`) are not names.
         let capitalized = word.chars().next().is_some_and(char::is_uppercase)
             && word.chars().count() >= 2
@@ -825,6 +836,7 @@ mod tests {
         assert_eq!(phrases_of("有个老师Jessica Lim每天免费带单。一个叫Mei Chen的女生"), ["jessica lim", "mei chen"]);
         assert_eq!(phrases_of("ได้ SMS จาก Siam Commerce Bankว่าบัตรถูกระงับ"), ["siam commerce bank"]);
         assert_eq!(phrases_of("Agent Müller called"), ["agent müller"]);
+        assert_eq!(phrases_of("It was love. Then Dr. Lena Weber asked"), ["lena weber", "then lena weber"]);
         assert_eq!(phrases_of("the site hxxps://t[.]me/+CcwAYNA He said Ask Jessica"), ["ask jessica"]);
         assert!(phrases_of("wallet TZC8a2P7qcNNHcEyEVYqCs9F5VqCUDFg1E Total 500").is_empty());
         let long = "Aa Bb ".repeat(200);
