@@ -837,11 +837,22 @@ fn build_spinoffs(
     compounds: &[Compound],
     population: &mut Population,
 ) -> Vec<(Campaign, u32)> {
+    // Every operation coins its own name: two syllables of thirty give
+    // only 900 words, and unrelated operations sharing one would be a
+    // coincidence the generator makes, not one the world does.
+    let mut taken: std::collections::HashSet<String> =
+        CAMPAIGN_SPECS.iter().filter_map(|spec| spec.brand.split_whitespace().next()).map(str::to_owned).collect();
     (0..reports / REPORTS_PER_SPINOFF)
         .map(|index| {
             let mut dice = Dice::new(seed, "spinoff", index);
             let model = dice.pick(CAMPAIGN_SPECS);
-            let brand = format!("{} {}", coined(&mut dice), dice.word(BRAND_WORDS));
+            // A name taken grows by a syllable until it is new: this ends
+            // however many operations a case has.
+            let mut name = coined(&mut dice);
+            while !taken.insert(name.clone()) {
+                name.push_str(dice.word(SYLLABLES));
+            }
+            let brand = format!("{name} {}", dice.word(BRAND_WORDS));
             let persona = if model.persona.is_empty() {
                 String::new()
             } else {
