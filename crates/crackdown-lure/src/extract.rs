@@ -938,7 +938,17 @@ fn phones(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
             continue;
         }
         let (mut normalized, mut valid) = if unusable { (String::new(), false) } else { normalize_phone(text, region) };
+        // A group opening with an international prefix inside the run
+        // starts the next number, whatever the first one is.
         if !valid
+            && let Some(cut) = text.match_indices(" 00").chain(text.match_indices(" +")).map(|(at, _)| at).min()
+            && (7..=15).contains(&text[..cut].bytes().filter(u8::is_ascii_digit).count())
+        {
+            text = &text[..cut];
+            from = found.start() + cut;
+            (normalized, valid) = normalize_phone(text, region);
+            digit_count = text.bytes().filter(u8::is_ascii_digit).count();
+        } else if !valid
             && let Some((cut, (left_normalized, _))) = text
                 .match_indices(' ')
                 .map(|(at, _)| at)
@@ -1265,6 +1275,11 @@ mod tests {
             "ဖုန်း +66863868189 00855 96 121 1786 ကနေ",
             Some("my"),
             &[(Phone, "+66863868189", true, "+66863868189"), (Phone, "+855961211786", true, "00855 96 121 1786")],
+        );
+        check(
+            "ဖုန်း 089 885 9192 00855 96 121 1786 ကနေ",
+            Some("my"),
+            &[(Phone, "0898859192", false, "089 885 9192"), (Phone, "+855961211786", true, "00855 96 121 1786")],
         );
     }
 
