@@ -50,6 +50,13 @@ pub struct GenerateConfig {
     /// Percent of persons whose legitimate habits look like a mule's
     /// (forwarding salary, sole traders, landlords, savers, remitters...).
     pub lookalikes: u32,
+    /// Percent of accounts held at the institution whose book the ledger
+    /// is (100: the whole economy, as the demo's seized books). Below 100
+    /// the ledger is one bank's book: a transfer between two accounts held
+    /// elsewhere is not in it, and the population grows so that the same
+    /// number of rows spreads over proportionally more accounts (see
+    /// `ledger`'s module docs).
+    pub book_share: u32,
 }
 
 impl Default for GenerateConfig {
@@ -63,6 +70,7 @@ impl Default for GenerateConfig {
             start: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("a fixed, valid date"),
             days: 180,
             lookalikes: 25,
+            book_share: 100,
         }
     }
 }
@@ -217,7 +225,7 @@ pub fn generate(
             let relay = |step: Progress| {
                 let _ = ledger_sender.send(step);
             };
-            ledger::write_ledger(world_ref, config.seed, config.transactions, out, &relay)
+            ledger::write_ledger(world_ref, config.seed, config.transactions, config.book_share, out, &relay)
         });
         for step in receiver {
             progress(step);

@@ -564,13 +564,16 @@ impl Population {
         for _ in 0..count(90, 4) {
             accounts.employers.push(self.open(dice, region, AccountKind::Employer));
         }
-        for _ in 0..3 {
+        // A few utilities and exchanges serve a region, more as it grows: a
+        // bank's book (`book_share`) draws from a population ten times the
+        // demo's, where three would each bill a tenth of the country.
+        for _ in 0..count(5000, 3) {
             accounts.utilities.push(self.open(dice, region, AccountKind::Utility));
         }
         for _ in 0..count(150, 4) {
             accounts.businesses.push(self.open(dice, region, AccountKind::Business));
         }
-        for _ in 0..(if spec.crypto { 8 } else { 3 }) {
+        for _ in 0..(if spec.crypto { count(2000, 8) } else { count(5000, 3) }) {
             accounts.exchanges.push(self.open(dice, region, AccountKind::Exchange));
         }
         if !spec.crypto {
@@ -691,7 +694,10 @@ impl World {
         let start = config.start.timestamp().div_euclid(DAY) * DAY;
         let days = config.days.max(7);
         let background = config.transactions.max(1000);
-        let persons_total = (background / 80).max(400) as usize;
+        // A bank holding a share of the accounts sees about that share of
+        // the economy's rows per account it holds: the economy grows so that
+        // the rows asked for spread over as many of its own customers.
+        let persons_total = ((background / 80).max(400) * 100 / u64::from(config.book_share.clamp(1, 100))) as usize;
         let mut population = Population::build(seed, persons_total, config.lookalikes);
         let victims_total = (config.transactions / 400).max(40) as usize;
 

@@ -631,6 +631,28 @@ mod tests {
     }
 
     #[test]
+    fn a_cycle_is_found_whichever_reach_search_finishes_first() {
+        // `0` pays twenty accounts that all pay `30`: the search forwards from `0`
+        // is the big one, the one backwards from `21` (paid only by `5`) ends first.
+        let mut list: Vec<(u32, u32, i64)> = (1..=20).map(|i| (0, i, i64::from(i))).collect();
+        list.extend((1..=20).map(|i| (i, 30, 30 + i64::from(i))));
+        list.extend([(5, 21, 55), (21, 0, 60)]);
+        // And the other way round: `40` pays only `41`, which a crowd pays, and `41` pays `42`.
+        list.extend((50..70).map(|i| (i, 41, 60 + i64::from(i))));
+        list.extend([(40, 41, 61), (41, 42, 140), (42, 40, 150)]);
+        list.sort_by_key(|&(_, _, time)| time);
+        let on_cycle = |&(from, to, _): &(u32, u32, i64)| {
+            matches!((from, to), (0, 5) | (5, 21) | (21, 0) | (40, 41) | (41, 42) | (42, 40))
+        };
+        for temporal in [true, false] {
+            let rows = cycle_counts(&list, temporal);
+            let expected: Vec<u32> = list.iter().map(|edge| u32::from(on_cycle(edge))).collect();
+            assert_eq!(column(&rows, 1), expected, "3-cycles, temporal {temporal}");
+            assert!(rows.iter().all(|row| row.iter().sum::<u32>() == row[1]), "only 3-cycles");
+        }
+    }
+
+    #[test]
     fn vertex_statistics_follow_snapml() {
         // Read off snapml 1.17 (timestamps column, default statistics): every
         // edge gets its vertices' statistics over the whole list.

@@ -341,6 +341,13 @@ pub struct GenerateArgs {
     /// Percent of persons whose legitimate habits look like a mule's.
     #[arg(long, default_value_t = 25)]
     pub lookalikes: u32,
+    /// Percent of the economy's accounts held at the bank whose book the ledger is.
+    /// 100 (the default) writes every transfer, as a compound's seized books show
+    /// them; below 100 the ledger is one bank's records: transfers between two
+    /// other banks' customers are left out and the population grows, so the rows
+    /// spread over more accounts (victims and mules are always in the book).
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub book_share: u32,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,

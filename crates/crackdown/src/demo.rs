@@ -51,6 +51,7 @@ pub fn generate_command(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
         reports: args.reports,
         transactions: args.transactions,
         lookalikes: args.lookalikes,
+        book_share: args.book_share,
         ..GenerateConfig::default()
     };
     let started = Instant::now();

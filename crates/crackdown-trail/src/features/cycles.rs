@@ -24,8 +24,17 @@
 //! snapml prunes with Johnson-style closing times and barriers; here an
 //! earliest-arrival (temporal) or hop-distance (length) search from `v`
 //! prunes instead. Both only skip branches without a cycle, so the bundles
-//! are the same. Closing edges are independent: threads take them in chunks
-//! and add into shared atomic counters.
+//! are the same. In a connected economy everything `v` pays reaches much
+//! of the window's graph, so that search alone would cost the window's size
+//! per closing edge: a second search runs backwards from `u` (latest
+//! departure towards `u`, or hops to `u`) in lockstep with it, and whichever
+//! finishes first bounds the other — no cycle when it never met the other
+//! end, else the forward search is redone inside the backward one's region
+//! (every vertex of a cycle is in both, so the pruning stays exact). Both
+//! searches read each vertex's edges in time order, so a busy account costs
+//! what its window holds, not its whole history. Closing edges are
+//! independent: threads take them in chunks and add into shared atomic
+//! counters.
 
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
@@ -85,6 +94,49 @@ impl Grouped {
     }
 }
 
+/// Each vertex's edges (self-loops left out) in time order: the times and
+/// the neighbour at the other end.
+struct ByTime {
+    start: Vec<u32>,
+    times: Vec<i64>,
+    neighbour: Vec<u32>,
+}
+
+impl ByTime {
+    /// Lists the edges by `key`, `other` being the neighbour; edges are in time order already.
+    fn new(key: &[u32], other: &[u32], time: &[i64], vertices: usize) -> ByTime {
+        let mut start = vec![0u32; vertices + 1];
+        for (&vertex, &neighbour) in key.iter().zip(other) {
+            if vertex != neighbour {
+                start[vertex as usize + 1] += 1;
+            }
+        }
+        for vertex in 0..vertices {
+            start[vertex + 1] += start[vertex];
+        }
+        let total = start[vertices] as usize;
+        let (mut times, mut neighbours) = (vec![0i64; total], vec![0u32; total]);
+        let mut cursor = start.clone();
+        for ((&vertex, &neighbour), &at) in key.iter().zip(other).zip(time) {
+            if vertex != neighbour {
+                let slot = cursor[vertex as usize] as usize;
+                (times[slot], neighbours[slot]) = (at, neighbour);
+                cursor[vertex as usize] += 1;
+            }
+        }
+        ByTime { start, times, neighbour: neighbours }
+    }
+
+    /// The edges of `vertex` with a time in `[low, high]`, as (times, neighbours).
+    fn between(&self, vertex: u32, low: i64, high: i64) -> (&[i64], &[u32]) {
+        let range = self.start[vertex as usize] as usize..self.start[vertex as usize + 1] as usize;
+        let times = &self.times[range.clone()];
+        let first = times.partition_point(|&t| t < low);
+        let last = first + times[first..].partition_point(|&t| t <= high);
+        (&times[first..last], &self.neighbour[range.start + first..range.start + last])
+    }
+}
+
 /// Which cycles to count.
 #[derive(Clone, Copy)]
 pub(super) enum Kind {
@@ -97,7 +149,9 @@ pub(super) enum Kind {
 pub(super) struct CycleGraph<'a> {
     pub(super) edges: &'a Edges<'a>,
     pub(super) incoming: Grouped,
-    pub(super) outgoing: Grouped,
+    /// Out-edges (by source) and in-edges (by target) in time order, for the reach searches.
+    forward: ByTime,
+    backward: ByTime,
     /// snapml's vertex index: order of first appearance (source before target).
     pub(super) rank: Vec<u32>,
 }
@@ -117,7 +171,8 @@ impl<'a> CycleGraph<'a> {
         CycleGraph {
             edges,
             incoming: Grouped::new(edges.target, edges.source, edges.time, vertices),
-            outgoing: Grouped::new(edges.source, edges.target, edges.time, vertices),
+            forward: ByTime::new(edges.source, edges.target, edges.time, vertices),
+            backward: ByTime::new(edges.target, edges.source, edges.time, vertices),
             rank,
         }
     }
@@ -171,14 +226,22 @@ struct Search<'g> {
     graph: &'g CycleGraph<'g>,
     config: &'g PatternConfig,
     out: &'g [AtomicU32],
+    /// Marks of the forward search (`seen`, `reach`) and of the backward one.
     generation: u32,
+    back_generation: u32,
     seen: Vec<u32>,
     /// Temporal: earliest arrival from `v`; length: hops from `v`.
     reach: Vec<i64>,
+    /// The backward search's marks: temporal, latest departure towards `u`;
+    /// length, hops to `u`.
+    back_seen: Vec<u32>,
+    back: Vec<i64>,
     on_path: Vec<bool>,
     stack: Vec<Frame>,
     heap: std::collections::BinaryHeap<std::cmp::Reverse<(i64, u32)>>,
+    back_heap: std::collections::BinaryHeap<(i64, u32)>,
     queue: std::collections::VecDeque<u32>,
+    back_queue: std::collections::VecDeque<u32>,
 }
 
 impl<'g> Search<'g> {
@@ -188,12 +251,17 @@ impl<'g> Search<'g> {
             config,
             out,
             generation: 0,
+            back_generation: 0,
             seen: vec![0; vertices],
             reach: vec![0; vertices],
+            back_seen: vec![0; vertices],
+            back: vec![0; vertices],
             on_path: vec![false; vertices],
             stack: Vec::new(),
             heap: std::collections::BinaryHeap::new(),
+            back_heap: std::collections::BinaryHeap::new(),
             queue: std::collections::VecDeque::new(),
+            back_queue: std::collections::VecDeque::new(),
         }
     }
 
@@ -206,6 +274,15 @@ impl<'g> Search<'g> {
         self.reach[vertex as usize] = value;
     }
 
+    fn back(&self, vertex: u32) -> Option<i64> {
+        (self.back_seen[vertex as usize] == self.back_generation).then(|| self.back[vertex as usize])
+    }
+
+    fn set_back(&mut self, vertex: u32, value: i64) {
+        self.back_seen[vertex as usize] = self.back_generation;
+        self.back[vertex as usize] = value;
+    }
+
     fn add(&self, edges: &[u32], bin: usize) {
         let bins = self.config.bins.len();
         for &edge in edges {
@@ -213,7 +290,18 @@ impl<'g> Search<'g> {
         }
     }
 
+    /// Forgets both searches.
     fn next_generation(&mut self) {
+        self.restart_forward();
+        self.back_generation = self.back_generation.wrapping_add(1);
+        if self.back_generation == 0 {
+            self.back_seen.fill(0);
+            self.back_generation = 1;
+        }
+    }
+
+    /// Forgets the forward search only.
+    fn restart_forward(&mut self) {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.seen.fill(0);
@@ -231,31 +319,7 @@ impl<'g> Search<'g> {
             return;
         }
         let earliest = time.saturating_sub(self.config.window);
-        // Earliest arrival at each vertex on a time-increasing path from `v`
-        // leaving at `earliest` or later and arriving before `time`.
-        self.next_generation();
-        self.set_reach(v, earliest - 1);
-        self.heap.clear();
-        self.heap.push(std::cmp::Reverse((earliest - 1, v)));
-        while let Some(std::cmp::Reverse((arrival, vertex))) = self.heap.pop() {
-            if self.reach(vertex) != Some(arrival) {
-                continue;
-            }
-            for group in graph.outgoing.groups(vertex) {
-                let next = graph.outgoing.neighbour[group];
-                if next == v {
-                    continue;
-                }
-                let times = graph.outgoing.times(group);
-                let Some(&departure) = times.get(times.partition_point(|&t| t <= arrival)) else { continue };
-                if departure >= time || self.reach(next).is_some_and(|known| known <= departure) {
-                    continue;
-                }
-                self.set_reach(next, departure);
-                self.heap.push(std::cmp::Reverse((departure, next)));
-            }
-        }
-        if self.reach(u).is_none() {
+        if !self.temporal_reach(u, v, time, earliest) {
             return;
         }
         // Backward walk from `u`: each frame's latest usable time bounds the next hop.
@@ -271,6 +335,11 @@ impl<'g> Search<'g> {
             }
             let group = top.cursor;
             top.cursor += 1;
+            // Most neighbours of a busy account are outside the forward search: skip them first.
+            let previous = graph.incoming.neighbour[group];
+            if previous != v && (self.on_path[previous as usize] || self.reach(previous).is_none()) {
+                continue;
+            }
             let bound = if self.stack.len() == 1 {
                 time
             } else {
@@ -282,17 +351,165 @@ impl<'g> Search<'g> {
             if end == 0 || times[end - 1] < earliest {
                 continue;
             }
-            let previous = graph.incoming.neighbour[group];
             if previous == v {
                 self.record_temporal(closing, group, times.partition_point(|&t| t < earliest), end);
-            } else if !self.on_path[previous as usize]
-                && self.reach(previous).is_some_and(|arrival| arrival < times[end - 1])
-            {
+            } else if self.reach(previous).is_some_and(|arrival| arrival < times[end - 1]) {
                 self.on_path[previous as usize] = true;
                 let cursor = graph.incoming.groups(previous).start;
                 self.stack.push(Frame { vertex: previous, cursor, group, begin: 0, end });
             }
         }
+    }
+
+    /// Leaves in `reach` each vertex's earliest arrival on a time-increasing
+    /// path from `v` leaving at `earliest` or later and arriving before
+    /// `time` — at least for every vertex on such a path that goes on to `u`
+    /// — and tells whether `u` is reached (see the module docs).
+    fn temporal_reach(&mut self, u: u32, v: u32, time: i64, earliest: i64) -> bool {
+        self.next_generation();
+        self.heap.clear();
+        self.back_heap.clear();
+        self.set_reach(v, earliest - 1);
+        self.heap.push(std::cmp::Reverse((earliest - 1, v)));
+        self.set_back(u, time);
+        self.back_heap.push((time, u));
+        loop {
+            if !self.temporal_forward_step(v, time, false) {
+                return self.reach(u).is_some();
+            }
+            if !self.temporal_backward_step(v, earliest) {
+                if self.back(v).is_none() {
+                    return false;
+                }
+                // Redo the forward search inside the backward search's region.
+                self.restart_forward();
+                self.heap.clear();
+                self.set_reach(v, earliest - 1);
+                self.heap.push(std::cmp::Reverse((earliest - 1, v)));
+                while self.temporal_forward_step(v, time, true) {}
+                return self.reach(u).is_some();
+            }
+        }
+    }
+
+    /// One vertex of the earliest-arrival search; false when it is done.
+    /// `inside` keeps it to vertices the backward search found, reached in time to go on.
+    fn temporal_forward_step(&mut self, v: u32, time: i64, inside: bool) -> bool {
+        let Some(std::cmp::Reverse((arrival, vertex))) = self.heap.pop() else { return false };
+        if self.reach(vertex) != Some(arrival) {
+            return true;
+        }
+        let (times, neighbours) = self.graph.forward.between(vertex, arrival + 1, time - 1);
+        for (&departure, &next) in times.iter().zip(neighbours) {
+            if next == v
+                || self.reach(next).is_some_and(|known| known <= departure)
+                || inside && self.back(next).is_none_or(|latest| departure >= latest)
+            {
+                continue;
+            }
+            self.set_reach(next, departure);
+            self.heap.push(std::cmp::Reverse((departure, next)));
+        }
+        true
+    }
+
+    /// One vertex of the latest-departure search backwards from `u`; false when it is done.
+    fn temporal_backward_step(&mut self, v: u32, earliest: i64) -> bool {
+        let Some((latest, vertex)) = self.back_heap.pop() else { return false };
+        if self.back(vertex) != Some(latest) {
+            return true;
+        }
+        let (times, neighbours) = self.graph.backward.between(vertex, earliest, latest - 1);
+        for (&departure, &previous) in times.iter().zip(neighbours).rev() {
+            if self.back(previous).is_some_and(|known| known >= departure) {
+                continue;
+            }
+            self.set_back(previous, departure);
+            if previous != v {
+                self.back_heap.push((departure, previous));
+            }
+        }
+        true
+    }
+
+    /// Whether an edge at `at` into `target` is usable by a length-constrained
+    /// search closing at `time` into `start` (see `interval`).
+    fn usable(&self, at: i64, target: u32, start: u32, time: i64) -> bool {
+        at < time || self.graph.rank[start as usize] >= self.graph.rank[target as usize]
+    }
+
+    /// Leaves in `reach` the hops from `v` (at most `limit - 2`) of every
+    /// vertex that may lie on a cycle of at most `limit` vertices closed by
+    /// `u -> v` at `time`, and tells whether one may exist (see the module docs).
+    fn length_reach(&mut self, u: u32, v: u32, time: i64, limit: usize) -> bool {
+        self.next_generation();
+        self.queue.clear();
+        self.back_queue.clear();
+        self.set_reach(v, 0);
+        self.queue.push_back(v);
+        self.set_back(u, 0);
+        self.back_queue.push_back(u);
+        let earliest = time.saturating_sub(self.config.window);
+        loop {
+            if !self.length_forward_step(v, time, earliest, limit, false) {
+                // `u` may be `limit - 1` hops away, beyond the search: the walk's pruning decides.
+                return true;
+            }
+            if !self.length_backward_step(v, time, earliest, limit) {
+                if self.back(v).is_none() {
+                    return false;
+                }
+                self.restart_forward();
+                self.queue.clear();
+                self.set_reach(v, 0);
+                self.queue.push_back(v);
+                while self.length_forward_step(v, time, earliest, limit, true) {}
+                return true;
+            }
+        }
+    }
+
+    /// One vertex of the breadth-first search from `v`; false when it is done.
+    /// `inside` keeps it to vertices close enough to `u` for a cycle within `limit`.
+    fn length_forward_step(&mut self, v: u32, time: i64, earliest: i64, limit: usize, inside: bool) -> bool {
+        let Some(vertex) = self.queue.pop_front() else { return false };
+        let hops = self.reach(vertex).unwrap_or(0);
+        if hops as usize >= limit - 2 {
+            return true;
+        }
+        let (times, neighbours) = self.graph.forward.between(vertex, earliest, time);
+        for (&at, &next) in times.iter().zip(neighbours) {
+            if self.reach(next).is_some()
+                || !self.usable(at, next, v, time)
+                || inside && self.back(next).is_none_or(|to_u| (hops + 2 + to_u) as usize > limit)
+            {
+                continue;
+            }
+            self.set_reach(next, hops + 1);
+            self.queue.push_back(next);
+        }
+        true
+    }
+
+    /// One vertex of the breadth-first search backwards from `u`, as far as
+    /// `v` may be (`limit - 1` hops); false when it is done.
+    fn length_backward_step(&mut self, v: u32, time: i64, earliest: i64, limit: usize) -> bool {
+        let Some(vertex) = self.back_queue.pop_front() else { return false };
+        let hops = self.back(vertex).unwrap_or(0);
+        if hops as usize >= limit - 1 {
+            return true;
+        }
+        let (times, neighbours) = self.graph.backward.between(vertex, earliest, time);
+        for (&at, &previous) in times.iter().zip(neighbours) {
+            if self.back(previous).is_some() || !self.usable(at, vertex, v, time) {
+                continue;
+            }
+            self.set_back(previous, hops + 1);
+            if previous != v {
+                self.back_queue.push_back(previous);
+            }
+        }
+        true
     }
 
     /// Counts one temporal bundle: the stack's hops plus the closing hop
@@ -332,27 +549,8 @@ impl<'g> Search<'g> {
         if u == v || limit < 2 {
             return;
         }
-        // Hops from `v` forwards, far enough for the walk's pruning.
-        self.next_generation();
-        self.set_reach(v, 0);
-        self.queue.clear();
-        self.queue.push_back(v);
-        while let Some(vertex) = self.queue.pop_front() {
-            let hops = self.reach(vertex).unwrap_or(0);
-            if hops as usize >= limit - 2 {
-                continue;
-            }
-            for group in graph.outgoing.groups(vertex) {
-                let next = graph.outgoing.neighbour[group];
-                if self.reach(next).is_some() {
-                    continue;
-                }
-                let (begin, end) = self.interval(graph.outgoing.times(group), next, v, time);
-                if begin < end {
-                    self.set_reach(next, hops + 1);
-                    self.queue.push_back(next);
-                }
-            }
+        if !self.length_reach(u, v, time, limit) {
+            return;
         }
         // `u` itself may be `limit - 1` hops away, beyond the search: its
         // predecessors decide.
@@ -368,13 +566,17 @@ impl<'g> Search<'g> {
             }
             let group = top.cursor;
             top.cursor += 1;
+            // Most neighbours of a busy account are outside the forward search: skip them first.
+            let previous = graph.incoming.neighbour[group];
+            if previous != v && (self.on_path[previous as usize] || self.reach(previous).is_none()) {
+                continue;
+            }
             // Vertices on the path, `v` included.
             let size = self.stack.len() + 1;
             let (begin, end) = self.interval(graph.incoming.times(group), vertex, v, time);
             if begin >= end {
                 continue;
             }
-            let previous = graph.incoming.neighbour[group];
             if previous == v {
                 if let Some(bin) = self.config.bin(size) {
                     self.add(&graph.incoming.ids(group)[begin..end], bin);
@@ -383,9 +585,7 @@ impl<'g> Search<'g> {
                     }
                     self.add(&[closing], bin);
                 }
-            } else if !self.on_path[previous as usize]
-                && self.reach(previous).is_some_and(|hops| size + hops as usize <= limit)
-            {
+            } else if self.reach(previous).is_some_and(|hops| size + hops as usize <= limit) {
                 self.on_path[previous as usize] = true;
                 let cursor = graph.incoming.groups(previous).start;
                 self.stack.push(Frame { vertex: previous, cursor, group, begin, end });

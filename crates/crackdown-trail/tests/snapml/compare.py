@@ -8,6 +8,10 @@ same edges, and requires every count to agree. Prints both throughputs and
 their ratio. Exit status 0 only when all counts agree.
 
 Usage: python compare.py [EDGES] [VERTICES] [SEED] [PATTERNS]
+   or: python compare.py --edges FILE.csv [PATTERNS]
+The second form compares on a given edge list instead (header
+`edge_id,source,target,timestamp`, integers sorted by timestamp), such as a
+generated ledger's (`tests/snapml.rs` writes one of a bank's book).
 PATTERNS defaults to all: fan,degree,scatter-gather,temp-cycle,lc-cycle,vertex-stats
 (counts and the fan, degree, ratio, average, sum and variance statistics must
 agree to the bit; skew and kurtosis to 1e-12 relative, see below).
@@ -58,11 +62,16 @@ def random_edges(count, vertices, seed):
 
 
 def main():
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 120_000
-    vertices = int(sys.argv[2]) if len(sys.argv) > 2 else 30_000
-    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 7
-    patterns = sys.argv[4] if len(sys.argv) > 4 else "fan,degree,scatter-gather,temp-cycle,lc-cycle"
-    edges = random_edges(count, vertices, seed)
+    if len(sys.argv) > 2 and sys.argv[1] == "--edges":
+        edges = np.loadtxt(sys.argv[2], delimiter=",", skiprows=1, dtype=np.float64, ndmin=2)
+        count = len(edges)
+        patterns = sys.argv[3] if len(sys.argv) > 3 else "fan,degree,scatter-gather,temp-cycle,lc-cycle"
+    else:
+        count = int(sys.argv[1]) if len(sys.argv) > 1 else 120_000
+        vertices = int(sys.argv[2]) if len(sys.argv) > 2 else 30_000
+        seed = int(sys.argv[3]) if len(sys.argv) > 3 else 7
+        patterns = sys.argv[4] if len(sys.argv) > 4 else "fan,degree,scatter-gather,temp-cycle,lc-cycle"
+        edges = random_edges(count, vertices, seed)
 
     preprocessor = GraphFeaturePreprocessor()
     preprocessor.set_params(params(2, patterns.split(",")))
