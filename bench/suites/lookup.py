@@ -2,7 +2,8 @@
 on a store holding a generated case (1M reports by default), driven over
 loopback by `wrk` (Debian's; installed here when missing) with a mix of
 reported values as victims wrote them (phones in national format, defanged
-links, wallets, IBANs with spaces) and values nobody reported. Side by side
+links, wallets, IBANs with spaces) and values nobody reported; and
+`crackdown link --rebuild` of that store, timed. Side by side
 in the same run, the same server's no-op `GET /api/v1/health` gives the
 ceiling of the HTTP stack on this machine; the ratio says what the lookup
 itself costs. wrk and the server share the 2 cores, so both figures are
@@ -134,6 +135,10 @@ def run(args):
     imported = time.perf_counter() - started
     print(f"lookup: store of {args.lookup_reports:,} generated reports "
           f"(generated in {generated:.1f} s, imported, analysed and linked in {imported:.1f} s)")
+    # The store at hand is the one the linking issue's rebuild target speaks of.
+    wall, rss, _ = bench.median_runs(3, [bench.BIN, "--data", data, "link", "--rebuild"])
+    print(f"  crackdown link --rebuild of the store: {wall:.2f} s wall (median of 3), peak {rss:.0f} MiB "
+          f"(target < 10 s for 1M reports)")
 
     port = free_port()
     server = subprocess.Popen([bench.BIN, "--data", data, "serve", "--listen", f"127.0.0.1:{port}",
