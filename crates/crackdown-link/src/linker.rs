@@ -553,21 +553,26 @@ impl Linker {
     /// them, so filtering them would make the partition depend on arrival
     /// order).
     fn texts_may_link(&self, a: u32, b: u32) -> bool {
-        if self.identity(a).is_some() && self.identity(a) == self.identity(b) {
+        let identity = self.identity(a);
+        if identity.is_some() && identity == self.identity(b) {
             return true;
         }
-        let named = |report: u32, weak: bool| {
-            self.entries[report as usize].features.iter().copied().filter(move |&feature| {
-                let info = &self.features[feature as usize];
-                info.hub.is_none()
-                    && info.feature.kind.is_weak() == weak
-                    && (!weak || self.counts[feature as usize] >= 2)
-            })
-        };
         if self.anchored(a) && self.anchored(b) {
             return false;
         }
-        let (mut left, right): (Vec<u32>, Vec<u32>) = (named(a, true).collect(), named(b, true).collect());
+        // Names that other reports name too.
+        let names = |report: u32| -> Vec<u32> {
+            self.entries[report as usize]
+                .features
+                .iter()
+                .copied()
+                .filter(|&feature| {
+                    let info = &self.features[feature as usize];
+                    info.hub.is_none() && info.feature.kind.is_weak() && self.counts[feature as usize] >= 2
+                })
+                .collect()
+        };
+        let (mut left, right) = (names(a), names(b));
         if left.is_empty() && right.is_empty() {
             return true;
         }
