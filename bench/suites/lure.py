@@ -1,8 +1,17 @@
-"""Lure analysis: `crackdown analyze` (indicator extraction, classification
-into label, scam type and stage, JSONL in and out) against the Python
-`iocextract` package extracting indicators from the very same bytes, side by
-side in one run. iocextract only extracts (URLs, IPs, e-mails, hashes) and
-does not classify, so the ratio understates crackdown's lead."""
+"""Lure analysis, two parts (--lure-parts):
+
+speed: `crackdown analyze` (indicator extraction, classification into label,
+scam type and stage, JSONL in and out) against the Python `iocextract`
+package extracting indicators from the very same bytes, side by side in one
+run. iocextract only extracts (URLs, IPs, e-mails, hashes) and does not
+classify, so the ratio understates crackdown's lead.
+
+quality: `crackdown eval lure` (5-fold cross-validation on the labelled SMS
+sets in ../shared/data, pooled with a generated case, and each set alone)
+against scikit-learn classifiers trained and scored on exactly the same folds
+(read from `--predictions`): F1 at each model's own threshold, the F1 of the
+best threshold chosen in hindsight on the scored folds (a ceiling of the
+ranking, not a result) and ROC AUC."""
 
 import json
 import os
@@ -14,6 +23,8 @@ import sys
 
 def add_arguments(parser):
     parser.add_argument("--lure-mb", type=float, default=20, help="size of the lure corpus in MB")
+    parser.add_argument("--lure-parts", default="speed,quality",
+                        help="comma-separated parts of the lure suite to run: speed, quality")
 
 
 TEMPLATES = [
@@ -63,6 +74,14 @@ def cpu_seconds():
 
 
 def run(args):
+    parts = set(args.lure_parts.split(","))
+    if "speed" in parts:
+        speed(args)
+    if "quality" in parts:
+        quality()
+
+
+def speed(args):
     installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "iocextract"],
                                capture_output=True, text=True)
     if installed.returncode != 0:
@@ -111,6 +130,101 @@ def run(args):
           f"(crackdown also classifies)")
     print(f"  classification (extraction + label, type, stage, reasons), {os.cpu_count()} cores: "
           f"{lines / ours:,.0f} msgs/s (target 50,000)")
+
+
+
+def quality():
+    installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "scikit-learn"],
+                               capture_output=True, text=True)
+    if installed.returncode != 0:
+        sys.exit(f"lure: cannot install scikit-learn: {installed.stderr.strip()[-300:]}")
+    sets = os.path.join(os.path.dirname(bench.ROOT), "shared", "data")
+    case = os.path.join(bench.OUT, "lure-case7")
+    if not os.path.isdir(case):
+        subprocess.run([bench.BIN, "generate", "--out", case, "--seed", "7", "--reports", "3000",
+                        "--transactions", "1000"], check=True, capture_output=True)
+    generated = generated_reports(case)
+    print(f"lure quality: 5-fold cross-validation on {sets}, folds by a hash of the normalized text "
+          f"(crackdown eval lure); peers trained and scored on the same folds")
+    for setting, flags in [("pooled, + generated", ["--train-case", case]), ("own set", ["--own-set"])]:
+        path = os.path.join(bench.OUT, f"lure-predictions-{flags[0].strip('-')}.jsonl")
+        subprocess.run([bench.BIN, "eval", "lure", sets, *flags, "--predictions", path], check=True,
+                       capture_output=True)
+        rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+        for set_name in sorted({row["set"] for row in rows}):
+            scored = [row for row in rows if row["set"] == set_name]
+            truth = [row["truth"] != "ham" for row in scored]
+            print(f"  {set_name}, {setting} ({len(scored):,} messages, {sum(truth)} unwanted):")
+            ours = quality_line("crackdown (shipped recipe)", truth, [row["unwanted"] for row in scored],
+                                [row["label"] != "ham" for row in scored])
+            misses = {index for index, (wanted, said) in enumerate(zip(truth, ours)) if wanted != said}
+            others = [row for row in rows if row["set"] != set_name] if setting.startswith("pooled") else []
+            extra = generated if setting.startswith("pooled") else []
+            for name, peer in PEERS:
+                scores = [0.0] * len(scored)
+                for fold in sorted({row["fold"] for row in scored}):
+                    train = [row for row in scored if row["fold"] != fold] + others
+                    texts = [row["text"] for row in train] + extra
+                    labels = [row["truth"] != "ham" for row in train] + [True] * len(extra)
+                    held = [index for index, row in enumerate(scored) if row["fold"] == fold]
+                    for index, score in zip(held, peer(texts, labels, [scored[i]["text"] for i in held])):
+                        scores[index] = score
+                said = quality_line(name, truth, scores, [score >= 0.0 for score in scores])
+                if peer is tfidf_svm:
+                    misses &= {index for index, (wanted, guess) in enumerate(zip(truth, said)) if wanted != guess}
+            shared = os.path.join(bench.OUT, f"lure-shared-misses-{set_name}-{flags[0].strip('-')}.jsonl")
+            with open(shared, "w", encoding="utf-8") as out:
+                for index in sorted(misses):
+                    out.write(json.dumps(scored[index], ensure_ascii=False) + "\n")
+            wrong = len(misses)
+            print(f"    missed by crackdown and the LinearSVC alike: {wrong} "
+                  f"({sum(truth[i] for i in misses)} unwanted, {sum(not truth[i] for i in misses)} wanted), "
+                  f"listed in {os.path.relpath(shared, bench.ROOT)}")
+
+
+def generated_reports(case):
+    """The texts of a generated case's reports that its truth lists (as `eval lure --train-case`)."""
+    with open(os.path.join(case, "truth", "campaigns.csv"), encoding="utf-8") as truth:
+        ids = {line.split(",", 1)[0] for line in list(truth)[1:]}
+    with open(os.path.join(case, "reports.jsonl"), encoding="utf-8") as reports:
+        return [report["text"] for report in map(json.loads, reports) if report["id"] in ids]
+
+
+def quality_line(name, truth, scores, predicted):
+    """Prints a model's figures from its scores and its own decisions; returns the decisions."""
+    from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
+    best = max(f1_score(truth, [score >= cut for score in scores]) for cut in sorted(set(scores)))
+    print(f"    {name:<44} P {precision_score(truth, predicted):.4f}  R {recall_score(truth, predicted):.4f}  "
+          f"F1 {f1_score(truth, predicted):.4f}  (best cut in hindsight {best:.4f}, "
+          f"ROC AUC {roc_auc_score(truth, scores):.4f})")
+    return predicted
+
+
+def tfidf_svm(texts, labels, held):
+    """The classic strong baseline for SMS spam: a linear SVM over tf-idf
+    character 1–5-grams (within words) and words 1–2, classes balanced."""
+    from scipy.sparse import hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 5), sublinear_tf=True)
+    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")
+    train = hstack([chars.fit_transform(texts), words.fit_transform(texts)]).tocsr()
+    test = hstack([chars.transform(held), words.transform(held)]).tocsr()
+    return LinearSVC(C=3, class_weight="balanced").fit(train, labels).decision_function(test)
+
+
+def naive_bayes(texts, labels, held):
+    """Multinomial naive Bayes over word 1–2-gram counts (the data set's paper's best family)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.naive_bayes import MultinomialNB
+    counts = CountVectorizer(ngram_range=(1, 2))
+    model = MultinomialNB(alpha=0.1).fit(counts.fit_transform(texts), labels)
+    log_odds = model.predict_log_proba(counts.transform(held))
+    return log_odds[:, 1] - log_odds[:, 0]
+
+
+PEERS = [("scikit-learn LinearSVC, tf-idf chars+words", tfidf_svm),
+         ("scikit-learn MultinomialNB, word counts", naive_bayes)]
 
 
 if __name__ == "__main__":

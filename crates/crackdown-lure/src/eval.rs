@@ -35,6 +35,7 @@ pub enum EvalError {
 
 #[derive(Deserialize)]
 struct MessageLine {
+    id: Option<String>,
     text: String,
     label: String,
     scam_type: Option<String>,
@@ -76,6 +77,7 @@ pub fn load_messages(path: &Path) -> Result<(Vec<Sample>, Vec<String>), EvalErro
             continue;
         };
         samples.push(Sample {
+            id: parsed.id.unwrap_or_else(|| format!("line {}", index + 1)),
             text: parsed.text,
             label,
             scam_type: parsed.scam_type.as_deref().and_then(ScamType::parse),
@@ -163,6 +165,7 @@ pub fn load_case(case: &Path) -> Result<Option<Vec<Sample>>, EvalError> {
         };
         if let Some((scam_type, _, language)) = truth.get(&report.id) {
             samples.push(Sample {
+                id: report.id,
                 text: report.text,
                 label: Label::Scam,
                 scam_type: ScamType::parse(scam_type),
@@ -188,12 +191,37 @@ pub struct EvalOptions {
     /// Samples added to the training data of every fold and never scored
     /// there (the generated lure corpus), so they cannot inflate a figure.
     pub extra_training: Vec<Sample>,
+    /// Where to write one JSON line per cross-validated message (its set,
+    /// id, fold, truth, predicted label and score), for reading the misses
+    /// and for scoring a peer on exactly the same folds.
+    pub predictions: Option<PathBuf>,
 }
 
 impl Default for EvalOptions {
     fn default() -> EvalOptions {
-        EvalOptions { folds: 5, train: TrainOptions::default(), own_set_only: false, extra_training: Vec::new() }
+        EvalOptions {
+            folds: 5,
+            train: TrainOptions::default(),
+            own_set_only: false,
+            extra_training: Vec::new(),
+            predictions: None,
+        }
     }
+}
+
+/// One line of [`EvalOptions::predictions`].
+#[derive(serde::Serialize)]
+struct Prediction<'a> {
+    set: &'a str,
+    id: &'a str,
+    /// The fold that scored it; `None` on a set the shipped model scores.
+    fold: Option<usize>,
+    truth: Label,
+    label: Label,
+    /// How likely the analyzer judged the message unwanted (its ranking
+    /// score: the model's probability, raised where scam cues decide).
+    unwanted: f64,
+    text: &'a str,
 }
 
 /// Binary counts with scam ∪ spam as the positive class.
@@ -256,13 +284,17 @@ fn fold_of(text: &str, folds: usize) -> usize {
 /// Scam-type confusion: truth → predicted (None = not typed) → count.
 type Confusion = BTreeMap<String, BTreeMap<String, usize>>;
 
-fn record(counts: &mut Counts, confusion: &mut Confusion, sample: &Sample, analyzer: &Analyzer) {
+/// Scores one message into the counts and confusion; returns the predicted
+/// label and how likely the analyzer judged it unwanted.
+fn record(counts: &mut Counts, confusion: &mut Confusion, sample: &Sample, analyzer: &Analyzer) -> (Label, f64) {
     let analysis = analyzer.analyze(&sample.text, &sample.context);
     counts.add(sample.label, analysis.label);
     if let Some(truth) = sample.scam_type {
         let predicted = analysis.scam_type.map_or("none", ScamType::as_str);
         *confusion.entry(truth.to_string()).or_default().entry(predicted.to_owned()).or_default() += 1;
     }
+    let unwanted = if analysis.label == Label::Ham { 1.0 - analysis.confidence } else { analysis.confidence };
+    (analysis.label, unwanted)
 }
 
 fn macro_f1(confusion: &Confusion) -> Option<f64> {
@@ -280,6 +312,21 @@ fn macro_f1(confusion: &Confusion) -> Option<f64> {
         })
         .collect();
     Some(scores.iter().sum::<f64>() / scores.len() as f64)
+}
+
+fn write_prediction(
+    file: &mut impl Write,
+    path: &Path,
+    set: &str,
+    sample: &Sample,
+    fold: Option<usize>,
+    (label, unwanted): (Label, f64),
+) -> Result<(), EvalError> {
+    let line = Prediction { set, id: &sample.id, fold, truth: sample.label, label, unwanted, text: &sample.text };
+    serde_json::to_writer(&mut *file, &line)
+        .map_err(std::io::Error::from)
+        .and_then(|()| file.write_all(b"\n"))
+        .map_err(|source| EvalError::Io { path: path.to_owned(), source })
 }
 
 /// Evaluates on every set under `data_dir` and prints a report to `out`.
@@ -303,6 +350,15 @@ pub fn evaluate(data_dir: &Path, options: &EvalOptions, out: &mut impl Write) ->
         }
     }
     let name = |path: &Path| path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut predictions = match &options.predictions {
+        Some(path) => Some((
+            std::io::BufWriter::new(
+                std::fs::File::create(path).map_err(|source| EvalError::Io { path: path.clone(), source })?,
+            ),
+            path,
+        )),
+        None => None,
+    };
     let shipped = Analyzer::default();
     let mut scores = Vec::new();
     for (set, samples) in &loaded {
@@ -326,7 +382,10 @@ pub fn evaluate(data_dir: &Path, options: &EvalOptions, out: &mut impl Write) ->
                     .chain(options.extra_training.iter().cloned());
                 let analyzer = Analyzer::new(train(training, &options.train));
                 for sample in samples.iter().filter(|s| fold_of(&s.text, options.folds) == fold) {
-                    record(&mut counts, &mut confusion, sample, &analyzer);
+                    let scored = record(&mut counts, &mut confusion, sample, &analyzer);
+                    if let Some((file, path)) = &mut predictions {
+                        write_prediction(file, path, &set_name, sample, Some(fold), scored)?;
+                    }
                 }
             }
             format!(
@@ -345,7 +404,10 @@ pub fn evaluate(data_dir: &Path, options: &EvalOptions, out: &mut impl Write) ->
             )
         } else {
             for sample in samples {
-                record(&mut counts, &mut confusion, sample, &shipped);
+                let scored = record(&mut counts, &mut confusion, sample, &shipped);
+                if let Some((file, path)) = &mut predictions {
+                    write_prediction(file, path, &set_name, sample, None, scored)?;
+                }
             }
             "shipped model, never trained on this set".to_owned()
         };
@@ -373,6 +435,9 @@ pub fn evaluate(data_dir: &Path, options: &EvalOptions, out: &mut impl Write) ->
             None => writeln!(out, "  scam_type: not labelled in this set")?,
         }
         scores.push(SetScore { set: set_name, method, counts, scam_type_macro_f1 });
+    }
+    if let Some((mut file, path)) = predictions {
+        file.flush().map_err(|source| EvalError::Io { path: path.clone(), source })?;
     }
     for set in &sets {
         if let Some(score) = indicator_recall(set, out)? {

@@ -19,6 +19,9 @@ use crate::lexicon::{Cue, Label, Lexicon, ScamType};
 /// One labelled message for training or evaluation.
 #[derive(Clone, Debug)]
 pub struct Sample {
+    /// The message's id in its set (`line N` where the set gives none), so
+    /// an evaluation can name what it got wrong.
+    pub id: String,
     pub text: String,
     pub label: Label,
     pub scam_type: Option<ScamType>,
@@ -705,7 +708,7 @@ mod tests {
     }
 
     fn sample(text: &str, label: Label) -> Sample {
-        Sample { text: text.to_owned(), label, scam_type: None, context: Context::none(), group: 0 }
+        Sample { id: String::new(), text: text.to_owned(), label, scam_type: None, context: Context::none(), group: 0 }
     }
 
     #[test]

@@ -505,6 +505,11 @@ pub enum EvalCommand {
         /// fold (never scored there); score the generated lure corpus on a case of another seed.
         #[arg(long)]
         train_case: Option<PathBuf>,
+        /// Write one JSON line per cross-validated message to this file: set, id, fold, truth,
+        /// predicted label, how likely unwanted, text. Read the misses from it, or score another
+        /// classifier on exactly the same folds (bench/run lure --parts quality does).
+        #[arg(long, value_name = "FILE")]
+        predictions: Option<PathBuf>,
     },
 }
 

@@ -6,7 +6,7 @@
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
@@ -83,7 +83,13 @@ pub fn train(args: &TrainArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn eval(dir: &Path, folds: usize, own_set_only: bool, train_case: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn eval(
+    dir: &Path,
+    folds: usize,
+    own_set_only: bool,
+    train_case: Option<&Path>,
+    predictions: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(folds >= 2, "--folds {folds}: cross-validation needs at least 2 folds");
     let extra_training = match train_case {
         None => Vec::new(),
@@ -91,7 +97,7 @@ pub fn eval(dir: &Path, folds: usize, own_set_only: bool, train_case: Option<&Pa
             format!("{}: not a generated case (reports.jsonl, truth/campaigns.csv)", case.display())
         })?,
     };
-    let options = EvalOptions { folds, own_set_only, extra_training, ..EvalOptions::default() };
+    let options = EvalOptions { folds, own_set_only, extra_training, predictions, ..EvalOptions::default() };
     let scores = evaluate(dir, &options, &mut std::io::stdout().lock())?;
     anyhow::ensure!(!scores.is_empty(), "{}: no data set found (folders with messages.jsonl)", dir.display());
     Ok(ExitCode::SUCCESS)

@@ -72,8 +72,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Reports(command) => reports::run(&cli.global, command),
         Command::Analyze(args) => lure::analyze(&args),
         Command::Train(args) => lure::train(&args),
-        Command::Eval(cli::EvalCommand::Lure { dir, folds, own_set, train_case }) => {
-            lure::eval(&dir, folds, own_set, train_case.as_deref())
+        Command::Eval(cli::EvalCommand::Lure { dir, folds, own_set, train_case, predictions }) => {
+            lure::eval(&dir, folds, own_set, train_case.as_deref(), predictions)
         }
         Command::Org(command) => admin::org(&cli.global, command),
         Command::User(command) => admin::user(&cli.global, command),

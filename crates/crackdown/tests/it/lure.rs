@@ -194,7 +194,7 @@ fn train_writes_a_model_that_analyze_uses_and_eval_scores_a_set() {
         lines.push('\n');
     }
     lines.push_str("{\"text\": \"no label\"}\n");
-    std::fs::write(set.join("messages.jsonl"), lines).expect("write");
+    std::fs::write(set.join("messages.jsonl"), &lines).expect("write");
     let model = backend.path().join("toy.model");
     let trained = backend.run(&["train", "--out", &model.to_string_lossy(), &set.to_string_lossy()]);
     assert!(trained.contains("wrote"), "{trained}");
@@ -205,10 +205,48 @@ fn train_writes_a_model_that_analyze_uses_and_eval_scores_a_set() {
     let line: serde_json::Value = serde_json::from_str(output.trim()).expect("JSON");
     assert_eq!(line["scam_type"], "prize_lottery");
 
-    let report = backend.run(&["eval", "lure", &backend.path().join("sets").to_string_lossy(), "--folds", "3"]);
+    // A set named as a training set is cross-validated; every scored
+    // message gets a predictions line naming its fold (none on the toy set,
+    // which the shipped model scores).
+    let trained_set = backend.path().join("sets").join("uci-sms-spam");
+    std::fs::create_dir_all(&trained_set).expect("mkdir");
+    let with_ids: String = lines
+        .lines()
+        .take(40)
+        .enumerate()
+        .map(|(n, line)| line.replacen('{', &format!("{{\"id\": \"u{n}\", "), 1) + "\n")
+        .collect();
+    std::fs::write(trained_set.join("messages.jsonl"), with_ids).expect("write");
+    let predictions = backend.path().join("predictions.jsonl");
+    let report = backend.run(&[
+        "eval",
+        "lure",
+        &backend.path().join("sets").to_string_lossy(),
+        "--folds",
+        "3",
+        "--predictions",
+        &predictions.to_string_lossy(),
+    ]);
     assert!(report.contains("skipped") && report.contains("messages.jsonl:41"), "{report}");
     assert!(report.contains("toy: shipped model") && report.contains("n=40 precision="), "{report}");
+    assert!(report.contains("uci-sms-spam: 3-fold cross-validation"), "{report}");
     assert!(report.contains("scam_type macro-F1="), "{report}");
+    let predicted: Vec<serde_json::Value> = std::fs::read_to_string(&predictions)
+        .expect("predictions written")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("JSON line"))
+        .collect();
+    assert_eq!(predicted.len(), 80);
+    let toy: Vec<&serde_json::Value> = predicted.iter().filter(|p| p["set"] == "toy").collect();
+    assert_eq!(toy.len(), 40);
+    assert!(toy.iter().all(|p| p["fold"].is_null()) && toy[0]["id"] == "line 1", "{:?}", toy[0]);
+    let folds: std::collections::BTreeSet<u64> =
+        predicted.iter().filter(|p| p["set"] == "uci-sms-spam").filter_map(|p| p["fold"].as_u64()).collect();
+    assert_eq!(folds.into_iter().collect::<Vec<_>>(), [0, 1, 2]);
+    assert!(predicted.iter().any(|p| p["id"] == "u7" && p["truth"] == "ham" && p["text"].is_string()));
+    let true_positives = toy.iter().filter(|p| p["truth"] != "ham" && p["label"] != "ham").count();
+    assert!(report.contains(&format!("(tp={true_positives} ")), "{report}");
+    assert!(predicted.iter().all(|p| p["unwanted"].as_f64().is_some_and(|u| (0.0..=1.0).contains(&u))));
 
     let bad =
         backend.cmd().args(["eval", "lure", &backend.path().to_string_lossy(), "--folds", "1"]).output().expect("run");
@@ -307,4 +345,44 @@ fn analyze_eml_reports_unreadable_files_and_goes_on() {
     assert!(lines[0]["error"].as_str().is_some_and(|e| e.contains("not an e-mail")), "{stdout}");
     assert_eq!(lines[1]["auth"]["dkim"], "none");
     assert!(String::from_utf8_lossy(&output.stderr).contains("dns.txt"), "fixture problems are named");
+}
+
+/// The shipped model is produced by the project's own training code: its
+/// recipe (model/README.md) run on the labelled sets in `../shared/data`
+/// writes the very bytes that ship. A change to featurizing, extraction,
+/// the lexicon, the generator or the training fails here until the model is
+/// retrained by the recipe.
+#[test]
+fn the_shipped_model_is_what_its_recipe_trains() {
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = manifest.join("../../../shared/data");
+    assert!(
+        shared.join("uci-sms-spam").is_dir() && shared.join("ph-sms-scams").is_dir(),
+        "{}: the labelled sets the shipped model trains on are missing",
+        shared.display()
+    );
+    let shipped_path = manifest.join("../crackdown-lure/model/default.model");
+    let shipped = std::fs::read(&shipped_path).expect("the shipped model");
+    let note = crackdown_lure::Model::load(&mut shipped.as_slice()).expect("a model").note().to_owned();
+
+    let backend = Backend::sqlite();
+    let case = backend.path().join("lure-case7");
+    let case_arg = case.to_string_lossy();
+    backend.run(&["generate", "--out", &case_arg, "--seed", "7", "--reports", "3000", "--transactions", "1000"]);
+    let retrained = backend.path().join("default.model");
+    backend.run(&[
+        "train",
+        &shared.join("uci-sms-spam").to_string_lossy(),
+        &shared.join("ph-sms-scams").to_string_lossy(),
+        &case_arg,
+        "--out",
+        &retrained.to_string_lossy(),
+        "--note",
+        &note,
+    ]);
+    assert!(
+        std::fs::read(&retrained).expect("retrained") == shipped,
+        "{} is not what its recipe trains now: retrain it by the recipe in model/README.md",
+        shipped_path.display()
+    );
 }
