@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::analyze::Analyzer;
-use crate::extract::{Context, IndicatorKind, extract};
+use crate::extract::{Context, Indicator, IndicatorKind, extract};
 use crate::lexicon::{Label, ScamType};
 use crate::model::{Model, SHARED, Sample, TrainOptions, train};
 
@@ -477,14 +477,18 @@ fn evaluate_case(case: &Path, analyzer: &Analyzer, out: &mut impl Write) -> Resu
     let Some(truth) = case_truth(case)? else {
         return Ok(None);
     };
-    // report id -> expected (type, normalized) indicators
-    let mut expected: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    // report id -> expected (type, surface, normalized) indicators
+    let mut expected: BTreeMap<String, Vec<(String, String, String)>> = BTreeMap::new();
     let indicators_path = case.join("truth").join("indicators.csv");
     if indicators_path.is_file() {
         for line in read_case_file(&indicators_path)?.lines().skip(1) {
             let fields: Vec<&str> = line.split(',').collect();
-            if let [id, kind, _, normalized, ..] = fields[..] {
-                expected.entry(id.to_owned()).or_default().push((kind.to_owned(), normalized.to_owned()));
+            if let [id, kind, surface, normalized, ..] = fields[..] {
+                expected.entry(id.to_owned()).or_default().push((
+                    kind.to_owned(),
+                    surface.to_owned(),
+                    normalized.to_owned(),
+                ));
             }
         }
     }
@@ -514,8 +518,8 @@ fn evaluate_case(case: &Path, analyzer: &Analyzer, out: &mut impl Write) -> Resu
             extracted += analysis.indicators.len();
             found += wanted_here
                 .iter()
-                .filter(|(kind, normalized)| {
-                    analysis.indicators.iter().any(|i| i.kind.as_str() == kind && &i.normalized == normalized)
+                .filter(|(kind, surface, normalized)| {
+                    analysis.indicators.iter().any(|found| finds(found, kind, surface, normalized))
                 })
                 .count();
         }
@@ -542,6 +546,28 @@ fn evaluate_case(case: &Path, analyzer: &Analyzer, out: &mut impl Write) -> Resu
         counts,
         scam_type_macro_f1: macro_f1(&types),
     }))
+}
+
+/// Whether an extracted indicator is the one a generated case wrote. A URL
+/// is its host and path: a scheme the victim left out is the extractor's
+/// guess and `www.` the same site, a messenger link may come out as the
+/// handle's link, and a victim who wrote only the host named a domain.
+fn finds(found: &Indicator, kind: &str, surface: &str, normalized: &str) -> bool {
+    if kind != "url" {
+        return found.kind.as_str() == kind && found.normalized == normalized;
+    }
+    let site = |url: &str| {
+        let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+        rest.strip_prefix("www.").unwrap_or(rest).trim_end_matches('/').to_ascii_lowercase()
+    };
+    let written_host_only = !surface.contains('/');
+    match found.kind {
+        IndicatorKind::Domain => written_host_only && site(normalized).split('/').next() == Some(&found.normalized),
+        IndicatorKind::Url | IndicatorKind::Telegram | IndicatorKind::Whatsapp | IndicatorKind::Line => {
+            site(&found.normalized) == site(normalized)
+        }
+        _ => false,
+    }
 }
 
 /// Recall of the extractor on `address.json` (EVM addresses) and

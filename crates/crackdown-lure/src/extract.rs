@@ -447,6 +447,10 @@ static ACCOUNT_CUE: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
             "vietinbank",
             "bidv",
             "agribank",
+            "tcb",
+            "mbb",
+            "mbtc",
+            "paid into",
             "maybank",
             "cimb",
             "rhb",
@@ -777,6 +781,16 @@ fn mask_card(text: &str, digit_count: usize) -> String {
         .collect()
 }
 
+/// Whether a card word ends the few words before a number: a number the
+/// victim calls a card is kept even when it fails the Luhn check (a mistyped
+/// or invented card is still evidence), like a number grouped in fours.
+fn follows_card_word(before: &str) -> bool {
+    const CARD_WORDS: [&str; 7] = ["card", "บัตร", "卡", "thẻ", "kartu", "tarjeta", "ကတ်"];
+    let near = &before[floor_char_boundary(before, before.len().saturating_sub(40))..];
+    let near = near.to_lowercase();
+    CARD_WORDS.iter().any(|word| near.contains(word))
+}
+
 fn cards(clean: &str, offer: &mut impl FnMut(Candidate)) {
     static CARD: LazyLock<Regex> = LazyLock::new(|| regex(r"(?-u:\b)[0-9](?:[ \-]?[0-9]){12,18}(?-u:\b)"));
     for found in CARD.find_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
@@ -793,7 +807,7 @@ fn cards(clean: &str, offer: &mut impl FnMut(Candidate)) {
             continue;
         }
         let luhn = checksum::luhn_ok(&digits);
-        if !card_network_prefix(&digits) || !(luhn || grouped_in_fours) {
+        if !card_network_prefix(&digits) || !(luhn || grouped_in_fours || follows_card_word(before)) {
             continue;
         }
         let normalized = mask_card(&digits, digits.len());
@@ -1117,10 +1131,13 @@ fn bare_telegram_handles(clean: &str, offer: &mut impl FnMut(Candidate)) {
     }
 }
 
+/// Account words, optionally followed by the bank's code in capitals
+/// ("account MBTC 553 200 0684", "tài khoản TCB 3929002373"), or a bank's
+/// name alone, then the number.
 fn bank_accounts(clean: &str, offer: &mut impl FnMut(Candidate)) {
     static ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
         regex(
-            r"(?i)(?:(?P<routing>(?-u:\b)routing(?:\s*(?:no\.?|number|#))?|(?-u:\b)aba(?:\s*(?:no\.?|number|#))?)|(?-u:\b)account(?:\s*(?:no\.?|number|#))?|(?-u:\b)acct\.?(?:\s*no\.?)?|(?-u:\b)a/c(?:\s*no\.?)?|เลขที่บัญชี|เลขบัญชี|บัญชี|账号|帐号|账户|số tài khoản|(?-u:\b)stk(?-u:\b)|tài khoản|(?-u:\b)no\.?\s*rek(?:ening)?|(?-u:\b)rekening|(?-u:\b)nomor rekening|ငွေစာရင်း(?:နံပါတ်)?|(?-u:\b)numero ng account|(?-u:\b)(?:scb|kbank|kasikorn(?:\s*bank)?|bangkok\s*bank|bbl|krungthai|ktb|krungsri|ttb|gsb|mandiri|bca|bni|bri|bdo|bpi|metrobank|landbank|unionbank|vietcombank|vcb|techcombank|vietinbank|bidv|agribank|maybank|cimb|rhb|public\s*bank|kbz(?:\s*bank)?|aya\s*bank|chase|bofa|bank\s*of\s*america|wells\s*fargo|citibank|hsbc|barclays|icbc)(?-u:\b))\s*[:：#]?\s*(?P<number>[0-9][0-9 \-]{4,24}[0-9])",
+            r"(?i)(?:(?P<routing>(?-u:\b)routing(?:\s*(?:no\.?|number|#))?|(?-u:\b)aba(?:\s*(?:no\.?|number|#))?)|(?:(?-u:\b)account(?:\s*(?:no\.?|number|#))?|(?-u:\b)paid\s+into|(?-u:\b)acct\.?(?:\s*no\.?)?|(?-u:\b)a/c(?:\s*no\.?)?|เลขที่บัญชี|เลขบัญชี|บัญชี|账号|帐号|账户|số tài khoản|(?-u:\b)stk(?-u:\b)|tài khoản|(?-u:\b)no\.?\s*rek(?:ening)?|(?-u:\b)rekening|(?-u:\b)nomor rekening|ငွေစာရင်း(?:နံပါတ်)?|(?-u:\b)numero ng account)(?:\s*[:：]?\s*(?-i:[A-Z]{2,6})(?-u:\b))?|(?-u:\b)(?:scb|kbank|kasikorn(?:\s*bank)?|bangkok\s*bank|bbl|krungthai|ktb|krungsri|ttb|gsb|mandiri|bca|bni|bri|bdo|bpi|metrobank|landbank|unionbank|vietcombank|vcb|techcombank|vietinbank|bidv|agribank|tcb|mbb|mbtc|maybank|cimb|rhb|public\s*bank|kbz(?:\s*bank)?|aya\s*bank|chase|bofa|bank\s*of\s*america|wells(?:\s*fargo)?|citibank|hsbc|barclays|icbc)(?-u:\b))\s*[:：#]?\s*(?P<number>[0-9][0-9 \-]{4,24}[0-9])",
         )
     });
     for captures in ACCOUNT.captures_iter(clean).take(MAX_CANDIDATES_PER_KIND) {
@@ -1361,6 +1378,29 @@ mod tests {
         check("โอนเข้าบัญชี 123-4-56789-0 ครับ", Some("th"), &[(BankAccount, "1234567890", true, "123-4-56789-0")]);
         check("pay to SCB 123-4-56789-0 today", None, &[(BankAccount, "1234567890", true, "123-4-56789-0")]);
         check("transfer ke MANDIRI 993-5-00259-5", None, &[(BankAccount, "9935002595", true, "993-5-00259-5")]);
+        // A bank's code in capitals between the account word and the number.
+        check(
+            "nag-transfer ako sa account MBTC 553 200 0684 po",
+            Some("tl"),
+            &[(BankAccount, "5532000684", true, "553 200 0684")],
+        );
+        check("bank account WELLS 912-5-00262-5 thanks", None, &[(BankAccount, "9125002625", true, "912-5-00262-5")]);
+        check("Xin chào, số tài khoản TCB 3929002373", Some("vi"), &[(BankAccount, "3929002373", true, "3929002373")]);
+        check("my account is 12", None, &[]);
+        check(
+            "paid into WELLS 092-6-00226-2 and MBB 184-8-00237-6",
+            None,
+            &[(BankAccount, "0926002262", true, "092-6-00226-2"), (BankAccount, "1848002376", true, "184-8-00237-6")],
+        );
+        // A number the victim calls a card is kept when it fails the Luhn
+        // check; an unnamed 16-digit run that fails it is not a card.
+        check("my card 4591749920999555 was charged", None, &[(Card, "459174******9555", false, "4591749920999555")]);
+        check(
+            "บัตรเครดิต 5398961096074237 โดนตัดเงิน",
+            Some("th"),
+            &[(Card, "539896******4237", false, "5398961096074237")],
+        );
+        check("order 4591749920999555 shipped", None, &[]);
         check(
             "contact @attorneyClarke736 now, or mail x@attorney.example",
             None,
