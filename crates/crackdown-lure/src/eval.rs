@@ -234,7 +234,8 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, truth: Label, predicted: Label) {
+    /// Counts one message: its true label against the predicted one.
+    pub fn add(&mut self, truth: Label, predicted: Label) {
         match (truth != Label::Ham, predicted != Label::Ham) {
             (true, true) => self.true_positive += 1,
             (false, true) => self.false_positive += 1,
@@ -249,6 +250,21 @@ impl Counts {
 
     pub fn recall(&self) -> f64 {
         ratio(self.true_positive, self.true_positive + self.false_negative)
+    }
+
+    /// `n=… precision=… recall=… F1=… (tp=… fp=… fn=… tn=…)`, the line every evaluation prints.
+    pub fn summary(&self) -> String {
+        format!(
+            "n={} precision={:.4} recall={:.4} F1={:.4} (tp={} fp={} fn={} tn={})",
+            self.true_positive + self.false_positive + self.false_negative + self.true_negative,
+            self.precision(),
+            self.recall(),
+            self.f1(),
+            self.true_positive,
+            self.false_positive,
+            self.false_negative,
+            self.true_negative
+        )
     }
 
     pub fn f1(&self) -> f64 {
@@ -409,20 +425,13 @@ pub fn evaluate(data_dir: &Path, options: &EvalOptions, out: &mut impl Write) ->
                     write_prediction(file, path, &set_name, sample, None, scored)?;
                 }
             }
-            "shipped model, never trained on this set".to_owned()
+            if set.join("email").is_dir() {
+                "shipped model on the subject and body text of messages.jsonl, never trained on this set".to_owned()
+            } else {
+                "shipped model, never trained on this set".to_owned()
+            }
         };
-        writeln!(
-            out,
-            "{set_name}: {method}\n  n={} precision={:.4} recall={:.4} F1={:.4} (tp={} fp={} fn={} tn={})",
-            samples.len(),
-            counts.precision(),
-            counts.recall(),
-            counts.f1(),
-            counts.true_positive,
-            counts.false_positive,
-            counts.false_negative,
-            counts.true_negative
-        )?;
+        writeln!(out, "{set_name}: {method}\n  {}", counts.summary())?;
         let scam_type_macro_f1 = macro_f1(&confusion);
         match scam_type_macro_f1 {
             Some(f1) => {

@@ -1194,6 +1194,27 @@ mod tests {
         }
 
         #[test]
+        /// Context words (card, account, bank codes) in several scripts next
+        /// to digit runs and multi-byte text: the finders that look back or
+        /// ahead from a number stay on character boundaries.
+        fn context_words_next_to_numbers_give_spans_on_char_boundaries(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("card ".to_owned()), Just("บัตรเครดิต ".to_owned()), Just("卡".to_owned()),
+                    Just("thẻ ".to_owned()), Just("account ".to_owned()), Just("tài khoản ".to_owned()),
+                    Just("paid into ".to_owned()), Just("MBTC ".to_owned()), Just("wells ".to_owned()),
+                    Just("ငွေစာရင်း".to_owned()), "[0-9]{1,19}", "[0-9 \\-]{1,12}", "\\PC{0,6}",
+                ],
+                0..12,
+            )
+        ) {
+            let text = parts.concat();
+            for indicator in extract(&text, &Context::none()) {
+                prop_assert!(indicator.start <= indicator.end && indicator.end <= text.len());
+                prop_assert!(text.is_char_boundary(indicator.start) && text.is_char_boundary(indicator.end));
+            }
+        }
+
         fn any_text_gives_spans_on_char_boundaries(text in "\\PC{0,200}") {
             for indicator in extract(&text, &Context::none()) {
                 prop_assert!(indicator.start <= indicator.end && indicator.end <= text.len());

@@ -15,7 +15,7 @@ use crackdown_evidence::auth::{AuthResults, Authenticator, Verdict, envelope_fro
 use crackdown_evidence::mail::MailLimits;
 use crackdown_evidence::mail::source::mail_sources;
 use crackdown_lure::{
-    Analysis, Analyzer, Context, EvalOptions, Label, Mode, Model, ScamType, TrainOptions, evaluate, load_case,
+    Analysis, Analyzer, Context, Counts, EvalOptions, Label, Mode, Model, ScamType, TrainOptions, evaluate, load_case,
     process_jsonl, train_on_dirs,
 };
 use serde::Serialize;
@@ -98,9 +98,76 @@ pub fn eval(
         })?,
     };
     let options = EvalOptions { folds, own_set_only, extra_training, predictions, ..EvalOptions::default() };
-    let scores = evaluate(dir, &options, &mut std::io::stdout().lock())?;
+    let mut out = std::io::stdout().lock();
+    let scores = evaluate(dir, &options, &mut out)?;
     anyhow::ensure!(!scores.is_empty(), "{}: no data set found (folders with messages.jsonl)", dir.display());
+    eval_emails(dir, &mut out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Scores the shipped analyzer through the e-mail path on every set under
+/// `dir` that keeps its messages as `.eml` files (`email/`) labelled in its
+/// `messages.jsonl` (`id` = file name): headers, bodies, links and sender
+/// flags count, as in `analyze --eml`. DNS is not queried (an empty
+/// fixture: authentication reads "none"), so the figures do not depend on
+/// the network or on when they are taken.
+fn eval_emails(dir: &Path, out: &mut impl Write) -> anyhow::Result<()> {
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read {}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|set| set.join("email").is_dir() && set.join("messages.jsonl").is_file())
+        .collect();
+    if sets.is_empty() {
+        return Ok(());
+    }
+    sets.sort();
+    let analyzer = Analyzer::default();
+    let authenticator = Authenticator::offline(crackdown_evidence::auth::DnsFixture::default())?;
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().context("cannot start the DNS runtime")?;
+    let check = EmailCheck { analyzer: &analyzer, authenticator: &authenticator, runtime: &runtime, protected: &[] };
+    let limits = MailLimits::default();
+    for set in sets {
+        let messages = set.join("messages.jsonl");
+        let mut labels = std::collections::BTreeMap::new();
+        for line in
+            std::fs::read_to_string(&messages).with_context(|| format!("cannot read {}", messages.display()))?.lines()
+        {
+            let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
+                continue;
+            };
+            if let (Some(id), Some(label)) = (message["id"].as_str(), message["label"].as_str().and_then(Label::parse))
+            {
+                labels.insert(id.to_owned(), label);
+            }
+        }
+        let (mut counts, mut files, mut unreadable, mut unlabelled) = (Counts::default(), 0, 0, 0);
+        for source in mail_sources(&set.join("email"), &limits) {
+            files += 1;
+            let Ok(raw) = source else {
+                unreadable += 1;
+                continue;
+            };
+            let Ok(mail) = crackdown_evidence::parse_mail_with(&raw.bytes, &limits) else {
+                unreadable += 1;
+                continue;
+            };
+            let name = Path::new(&raw.origin).file_name().map(|name| name.to_string_lossy().into_owned());
+            match name.and_then(|name| labels.get(&name).copied()) {
+                Some(truth) => counts.add(truth, check.analyze(&raw.bytes, &mail).0.label),
+                None => unlabelled += 1,
+            }
+        }
+        let name = set.file_name().map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+        writeln!(
+            out,
+            "{name}: e-mail path ({files} files under email/: headers, bodies, links, sender flags; DNS not \
+             queried), shipped model\n  {}; {unreadable} not readable as e-mail, {unlabelled} not labelled in \
+             messages.jsonl",
+            counts.summary()
+        )?;
+    }
+    Ok(())
 }
 
 /// A sender or link red flag in `analyze --eml` output.
@@ -220,6 +287,30 @@ fn apply_flags(analysis: &mut Analysis, flags: &[Flag], has_links: bool) {
     }
 }
 
+/// What judging one e-mail needs: the analyzer, authentication (live DNS
+/// or a fixture), its runtime and the organisation's protected domains.
+struct EmailCheck<'a> {
+    analyzer: &'a Analyzer,
+    authenticator: &'a Authenticator,
+    runtime: &'a tokio::runtime::Runtime,
+    protected: &'a [String],
+}
+
+impl EmailCheck<'_> {
+    /// The analysis of one parsed message (its words, then sender flags and
+    /// authentication, which can make it a scam whatever its words say).
+    fn analyze(&self, raw: &[u8], mail: &ParsedMail) -> (Analysis, AuthResults, Vec<Flag>) {
+        let envelope = envelope_from_received(mail);
+        let report = self.runtime.block_on(self.authenticator.authenticate(raw, envelope.as_ref()));
+        let flags = eml_flags(mail, self.protected, &report.results);
+        let mut analysis = self.analyzer.analyze(&eml_analysis_text(mail), &Context::none());
+        apply_flags(&mut analysis, &flags, !mail.links.is_empty());
+        analysis.reasons.extend(report.details.iter().map(|detail| format!("auth: {detail}")));
+        analysis.reasons.extend(mail.warnings.iter().map(|warning| format!("mail: {warning}")));
+        (analysis, report.results, flags)
+    }
+}
+
 /// `analyze --eml`: every message under the path, one JSON object a line.
 /// Exit 1 when some file was not an e-mail (its line holds `{"id","error"}`).
 fn analyze_eml(args: &AnalyzeArgs, analyzer: &Analyzer) -> anyhow::Result<ExitCode> {
@@ -255,13 +346,13 @@ fn analyze_eml(args: &AnalyzeArgs, analyzer: &Analyzer) -> anyhow::Result<ExitCo
                     serde_json::json!({"id": raw.origin, "error": error.to_string()}).to_string()
                 }
                 Ok(mail) => {
-                    let envelope = envelope_from_received(&mail);
-                    let report = runtime.block_on(authenticator.authenticate(&raw.bytes, envelope.as_ref()));
-                    let flags = eml_flags(&mail, &protected, &report.results);
-                    let mut analysis = analyzer.analyze(&eml_analysis_text(&mail), &Context::none());
-                    apply_flags(&mut analysis, &flags, !mail.links.is_empty());
-                    analysis.reasons.extend(report.details.iter().map(|detail| format!("auth: {detail}")));
-                    analysis.reasons.extend(mail.warnings.iter().map(|warning| format!("mail: {warning}")));
+                    let checked = EmailCheck {
+                        analyzer,
+                        authenticator: &authenticator,
+                        runtime: &runtime,
+                        protected: &protected,
+                    };
+                    let (analysis, auth, flags) = checked.analyze(&raw.bytes, &mail);
                     let attachments = mail
                         .attachments
                         .iter()
@@ -276,7 +367,7 @@ fn analyze_eml(args: &AnalyzeArgs, analyzer: &Analyzer) -> anyhow::Result<ExitCo
                         id: &raw.origin,
                         sha256: &mail.sha256,
                         analysis: &analysis,
-                        auth: report.results,
+                        auth,
                         flags,
                         attachments,
                     };

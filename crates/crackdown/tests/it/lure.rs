@@ -347,6 +347,36 @@ fn analyze_eml_reports_unreadable_files_and_goes_on() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("dns.txt"), "fixture problems are named");
 }
 
+#[test]
+fn eval_scores_a_set_of_eml_files_through_the_e_mail_path() {
+    let backend = Backend::sqlite();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/data/eml");
+    let set = backend.path().join("sets").join("mail-set");
+    std::fs::create_dir_all(set.join("email")).expect("mkdir");
+    for name in ["phish.eml", "pass.eml"] {
+        std::fs::copy(data.join(name), set.join("email").join(name)).expect("copy");
+    }
+    std::fs::write(set.join("email").join("broken.eml"), b"\x7fELF\x02\x01\x01 binary").expect("write");
+    std::fs::write(
+        set.join("messages.jsonl"),
+        "{\"id\": \"phish.eml\", \"text\": \"Your account\", \"label\": \"scam\"}\n\
+         {\"id\": \"pass.eml\", \"text\": \"Minutes\", \"label\": \"ham\"}\n",
+    )
+    .expect("write");
+    let report = backend.run(&["eval", "lure", &backend.path().join("sets").to_string_lossy()]);
+    assert!(report.contains("mail-set: shipped model on the subject and body text"), "{report}");
+    let line = report.lines().skip_while(|line| !line.starts_with("mail-set: e-mail path (3 files")).nth(1);
+    // The phish fakes its sender, so the e-mail path calls it a scam whatever its words say
+    // (the statement's test domain, `.example`, is no public suffix: its words may go either way).
+    assert!(
+        line.is_some_and(|line| line.starts_with("  n=2 ")
+            && line.contains("tp=1 ")
+            && line.contains("fn=0 ")
+            && line.contains("1 not readable as e-mail, 0 not labelled")),
+        "{report}"
+    );
+}
+
 /// The shipped model is produced by the project's own training code: its
 /// recipe (model/README.md) run on the labelled sets in `../shared/data`
 /// writes the very bytes that ship. A change to featurizing, extraction,
