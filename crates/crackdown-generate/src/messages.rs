@@ -162,13 +162,14 @@ fn email(dice: &mut Dice, world: &World, campaign: &Campaign, index: u32, genuin
         dice.range(1, 99),
         dice.pick(&["gmail.com", "yahoo.com", "hotmail.com"])
     );
-    let (auth, from, reply_to, body) = if genuine {
+    let (auth, from, reply_to, subject, body) = if genuine {
         (
             format!(
                 "spf=pass smtp.mailfrom={sending_domain}; dkim=pass header.d={sending_domain}; dmarc=pass header.from={sending_domain}"
             ),
             format!("{} <notifications@{sending_domain}>", text.claimed),
             None,
+            format!("{}: your monthly statement is ready", text.claimed),
             format!(
                 "Dear customer,\n\nYour monthly statement is ready in the app. We will never ask for your password or OTP by e-mail.\n\n{}",
                 text.claimed
@@ -193,6 +194,7 @@ fn email(dice: &mut Dice, world: &World, campaign: &Campaign, index: u32, genuin
             ),
             format!("{spoofed_display} <noreply@{sending_domain}>"),
             Some(reply),
+            text.subject,
             text.body,
         )
     };
@@ -217,7 +219,7 @@ fn email(dice: &mut Dice, world: &World, campaign: &Campaign, index: u32, genuin
     if let Some(reply) = &reply_to {
         mail.push_str(&format!("Reply-To: {reply}\r\n"));
     }
-    mail.push_str(&format!("To: <{victim}>\r\nSubject: {}\r\nDate: {date}\r\nMessage-ID: <{:016x}.{index}@{sending_domain}>\r\nMIME-Version: 1.0\r\n", text.subject, dice.u64()));
+    mail.push_str(&format!("To: <{victim}>\r\nSubject: {}\r\nDate: {date}\r\nMessage-ID: <{:016x}.{index}@{sending_domain}>\r\nMIME-Version: 1.0\r\n", subject, dice.u64()));
     let attach = !genuine && dice.chance(0.5);
     let alternative = format!(
         "Content-Type: multipart/alternative; boundary=\"{boundary_inner}\"\r\n\r\n--{boundary_inner}\r\nContent-Type: text/plain; charset=\"utf-8\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{}\r\n--{boundary_inner}\r\nContent-Type: text/html; charset=\"utf-8\"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{html}\r\n--{boundary_inner}--\r\n",

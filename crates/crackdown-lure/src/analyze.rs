@@ -13,7 +13,7 @@ use std::io::{BufRead, Write};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::extract::{Context, Indicator, IndicatorKind};
+use crate::extract::{Context, Indicator, IndicatorKind, extract};
 use crate::lexicon::{CueTarget, Label, Lexicon, ScamType, Stage};
 use crate::model::{Model, featurize, sigmoid};
 
@@ -72,7 +72,21 @@ impl Analyzer {
 
     /// Analyzes one message.
     pub fn analyze(&self, text: &str, context: &Context) -> Analysis {
-        let (features, observed) = featurize(text, context, self.lexicon, self.model.bits());
+        self.analyze_after(text, 0, context)
+    }
+
+    /// Analyzes a message whose first `judged_from` bytes name who sent it
+    /// (an e-mail's sender headers): they give indicators, with spans into
+    /// `text`, but the verdict comes from the words after them. Every
+    /// e-mail names a sender address and a connecting server, so those say
+    /// nothing about whether this one is a lure; fed to the model, they
+    /// read as the addresses lures ask victims to write to.
+    pub fn analyze_after(&self, text: &str, judged_from: usize, context: &Context) -> Analysis {
+        let judged = text.get(judged_from..).unwrap_or(text);
+        let (features, mut observed) = featurize(judged, context, self.lexicon, self.model.bits());
+        if judged.len() < text.len() {
+            observed.indicators = extract(text, context);
+        }
         let probability = sigmoid(self.model.score(&features));
         let mut reasons =
             vec![format!("model: {:.0}% likely unwanted (hashed character n-grams, words, cues)", probability * 100.0)];

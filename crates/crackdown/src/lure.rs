@@ -209,11 +209,11 @@ fn read_protected(path: &Path) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
-/// The text indicators and the verdict come from: the sender headers (so
-/// their addresses and the connecting IP are indicators too), then subject,
-/// bodies, link targets and attachment names. Spans in the output index
-/// this text.
-fn eml_analysis_text(mail: &ParsedMail) -> String {
+/// The text indicators come from: the sender headers (so their addresses
+/// and the connecting IP are indicators too), then subject, bodies, link
+/// targets and attachment names; and where the part the verdict reads (from
+/// the subject on) begins. Spans in the output index this text.
+fn eml_analysis_text(mail: &ParsedMail) -> (String, usize) {
     let mut text = String::new();
     let mailbox = |name: &str, mailbox: &crackdown_evidence::mail::Mailbox| match &mailbox.name {
         Some(display) => format!("{name}: {display} <{}>\n", mailbox.address),
@@ -234,8 +234,9 @@ fn eml_analysis_text(mail: &ParsedMail) -> String {
     if let Some(ip) = envelope_from_received(mail).map(|envelope| envelope.ip) {
         text.push_str(&format!("Received from: {ip}\n"));
     }
+    let judged_from = text.len();
     text.push_str(&mail.text_for_analysis());
-    text
+    (text, judged_from)
 }
 
 /// Flags of one message: the sender flags of `crackdown-evidence`, links
@@ -303,7 +304,8 @@ impl EmailCheck<'_> {
         let envelope = envelope_from_received(mail);
         let report = self.runtime.block_on(self.authenticator.authenticate(raw, envelope.as_ref()));
         let flags = eml_flags(mail, self.protected, &report.results);
-        let mut analysis = self.analyzer.analyze(&eml_analysis_text(mail), &Context::none());
+        let (text, judged_from) = eml_analysis_text(mail);
+        let mut analysis = self.analyzer.analyze_after(&text, judged_from, &Context::none());
         apply_flags(&mut analysis, &flags, !mail.links.is_empty());
         analysis.reasons.extend(report.details.iter().map(|detail| format!("auth: {detail}")));
         analysis.reasons.extend(mail.warnings.iter().map(|warning| format!("mail: {warning}")));

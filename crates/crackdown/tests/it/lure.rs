@@ -344,6 +344,7 @@ fn analyze_eml_reports_unreadable_files_and_goes_on() {
     assert_eq!(lines.len(), 2);
     assert!(lines[0]["error"].as_str().is_some_and(|e| e.contains("not an e-mail")), "{stdout}");
     assert_eq!(lines[1]["auth"]["dkim"], "none");
+
     assert!(String::from_utf8_lossy(&output.stderr).contains("dns.txt"), "fixture problems are named");
 }
 
@@ -375,6 +376,33 @@ fn eval_scores_a_set_of_eml_files_through_the_e_mail_path() {
             && line.contains("1 not readable as e-mail, 0 not labelled")),
         "{report}"
     );
+}
+
+#[test]
+fn an_e_mail_is_judged_by_its_words_not_by_naming_a_sender() {
+    let backend = Backend::sqlite();
+    let mail = backend.path().join("lunch.eml");
+    std::fs::write(
+        &mail,
+        "Return-Path: <anna.k64@yahoo.com>\r\n\
+         Received: from sonic.mail.yahoo.com (sonic.mail.yahoo.com [98.137.11.164])\r\n\
+         \tby mx.example.net with ESMTPS id 1; Fri, 5 Dec 2025 09:00:00 +0000\r\n\
+         From: Anna K <anna.k64@yahoo.com>\r\nTo: <tom@example.net>\r\nSubject: Lunch on Friday?\r\n\
+         Date: Fri, 5 Dec 2025 09:00:00 +0000\r\n\r\n\
+         Hi Tom, are we still on for lunch on Friday? Let me know.\r\nAnna\r\n",
+    )
+    .expect("write");
+    let fixture = backend.path().join("dns.txt");
+    std::fs::write(&fixture, "").expect("write");
+    let output =
+        backend.run(&["analyze", "--eml", &mail.to_string_lossy(), "--dns-fixture", &fixture.to_string_lossy()]);
+    let line: serde_json::Value = serde_json::from_str(output.trim()).expect("JSON");
+    // Every e-mail names a sender address and a connecting server: they are indicators, with
+    // spans into the analysed text, but fed to the model they made this note 99% unwanted.
+    assert_eq!(line["label"], "ham", "{line}");
+    let values: Vec<&str> =
+        line["indicators"].as_array().expect("indicators").iter().filter_map(|i| i["value"].as_str()).collect();
+    assert!(values.contains(&"anna.k64@yahoo.com") && values.contains(&"98.137.11.164"), "{values:?}");
 }
 
 /// The shipped model is produced by the project's own training code: its
