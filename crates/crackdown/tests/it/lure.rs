@@ -295,12 +295,23 @@ fn analyze_eml_authenticates_against_a_dns_fixture_and_matches_the_golden_file()
     let pass = by_name("pass.eml");
     assert_eq!(pass["auth"], serde_json::json!({"spf": "pass", "dkim": "pass", "dmarc": "pass", "arc": "none"}));
     assert_eq!(pass["flags"], serde_json::json!([]));
+    // Signed and DMARC-aligned for the organisation's own protected domain: genuine, whatever
+    // its words (a statement with a link) look like to a model of lures.
+    assert_eq!(pass["label"], "ham", "{pass}");
+    let genuine = |line: &serde_json::Value| {
+        line["reasons"].as_array().is_some_and(|reasons| {
+            reasons.iter().any(|reason| reason.as_str().is_some_and(|r| r.starts_with("genuine: DKIM signs")))
+        })
+    };
+    assert!(genuine(pass), "{pass}");
     // The same signature over a changed body: DKIM no longer passes (mail-auth calls a body-hash
     // mismatch neutral), SPF still passes and carries DMARC.
     let tampered = by_name("dkim-fail.eml");
     assert_eq!(tampered["auth"]["dkim"], "neutral");
     assert_eq!(tampered["auth"]["spf"], "pass");
     assert_eq!(tampered["auth"]["dmarc"], "pass");
+    // DMARC passing on SPF alone does not vouch for a body changed on the way.
+    assert!(!genuine(tampered), "{tampered}");
     // The phish: SPF fails for its envelope domain, no DKIM, DMARC none (no policy); flags name the tricks.
     let phish = by_name("phish.eml");
     assert_eq!(phish["auth"]["spf"], "fail", "{phish}");
