@@ -221,21 +221,47 @@ struct Frame {
     end: usize,
 }
 
+/// A value per vertex, forgotten all at once by bumping a generation
+/// instead of clearing the arrays.
+struct Marks {
+    generation: u32,
+    seen: Vec<u32>,
+    value: Vec<i64>,
+}
+
+impl Marks {
+    fn new(vertices: usize) -> Marks {
+        Marks { generation: 1, seen: vec![0; vertices], value: vec![0; vertices] }
+    }
+
+    fn get(&self, vertex: u32) -> Option<i64> {
+        (self.seen[vertex as usize] == self.generation).then(|| self.value[vertex as usize])
+    }
+
+    fn set(&mut self, vertex: u32, value: i64) {
+        self.seen[vertex as usize] = self.generation;
+        self.value[vertex as usize] = value;
+    }
+
+    fn clear(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.seen.fill(0);
+            self.generation = 1;
+        }
+    }
+}
+
 /// Per-thread scratch space; arrays over vertices are reset by generation.
 struct Search<'g> {
     graph: &'g CycleGraph<'g>,
     config: &'g PatternConfig,
     out: &'g [AtomicU32],
-    /// Marks of the forward search (`seen`, `reach`) and of the backward one.
-    generation: u32,
-    back_generation: u32,
-    seen: Vec<u32>,
     /// Temporal: earliest arrival from `v`; length: hops from `v`.
-    reach: Vec<i64>,
-    /// The backward search's marks: temporal, latest departure towards `u`;
+    reach: Marks,
+    /// The backward search's: temporal, latest departure towards `u`;
     /// length, hops to `u`.
-    back_seen: Vec<u32>,
-    back: Vec<i64>,
+    back: Marks,
     on_path: Vec<bool>,
     stack: Vec<Frame>,
     heap: std::collections::BinaryHeap<std::cmp::Reverse<(i64, u32)>>,
@@ -250,12 +276,8 @@ impl<'g> Search<'g> {
             graph,
             config,
             out,
-            generation: 0,
-            back_generation: 0,
-            seen: vec![0; vertices],
-            reach: vec![0; vertices],
-            back_seen: vec![0; vertices],
-            back: vec![0; vertices],
+            reach: Marks::new(vertices),
+            back: Marks::new(vertices),
             on_path: vec![false; vertices],
             stack: Vec::new(),
             heap: std::collections::BinaryHeap::new(),
@@ -263,24 +285,6 @@ impl<'g> Search<'g> {
             queue: std::collections::VecDeque::new(),
             back_queue: std::collections::VecDeque::new(),
         }
-    }
-
-    fn reach(&self, vertex: u32) -> Option<i64> {
-        (self.seen[vertex as usize] == self.generation).then(|| self.reach[vertex as usize])
-    }
-
-    fn set_reach(&mut self, vertex: u32, value: i64) {
-        self.seen[vertex as usize] = self.generation;
-        self.reach[vertex as usize] = value;
-    }
-
-    fn back(&self, vertex: u32) -> Option<i64> {
-        (self.back_seen[vertex as usize] == self.back_generation).then(|| self.back[vertex as usize])
-    }
-
-    fn set_back(&mut self, vertex: u32, value: i64) {
-        self.back_seen[vertex as usize] = self.back_generation;
-        self.back[vertex as usize] = value;
     }
 
     fn add(&self, edges: &[u32], bin: usize) {
@@ -292,21 +296,8 @@ impl<'g> Search<'g> {
 
     /// Forgets both searches.
     fn next_generation(&mut self) {
-        self.restart_forward();
-        self.back_generation = self.back_generation.wrapping_add(1);
-        if self.back_generation == 0 {
-            self.back_seen.fill(0);
-            self.back_generation = 1;
-        }
-    }
-
-    /// Forgets the forward search only.
-    fn restart_forward(&mut self) {
-        self.generation = self.generation.wrapping_add(1);
-        if self.generation == 0 {
-            self.seen.fill(0);
-            self.generation = 1;
-        }
+        self.reach.clear();
+        self.back.clear();
     }
 
     /// Temporal cycles closed by `closing`.
@@ -337,7 +328,7 @@ impl<'g> Search<'g> {
             top.cursor += 1;
             // Most neighbours of a busy account are outside the forward search: skip them first.
             let previous = graph.incoming.neighbour[group];
-            if previous != v && (self.on_path[previous as usize] || self.reach(previous).is_none()) {
+            if previous != v && (self.on_path[previous as usize] || self.reach.get(previous).is_none()) {
                 continue;
             }
             let bound = if self.stack.len() == 1 {
@@ -353,7 +344,7 @@ impl<'g> Search<'g> {
             }
             if previous == v {
                 self.record_temporal(closing, group, times.partition_point(|&t| t < earliest), end);
-            } else if self.reach(previous).is_some_and(|arrival| arrival < times[end - 1]) {
+            } else if self.reach.get(previous).is_some_and(|arrival| arrival < times[end - 1]) {
                 self.on_path[previous as usize] = true;
                 let cursor = graph.incoming.groups(previous).start;
                 self.stack.push(Frame { vertex: previous, cursor, group, begin: 0, end });
@@ -369,25 +360,25 @@ impl<'g> Search<'g> {
         self.next_generation();
         self.heap.clear();
         self.back_heap.clear();
-        self.set_reach(v, earliest - 1);
+        self.reach.set(v, earliest - 1);
         self.heap.push(std::cmp::Reverse((earliest - 1, v)));
-        self.set_back(u, time);
+        self.back.set(u, time);
         self.back_heap.push((time, u));
         loop {
             if !self.temporal_forward_step(v, time, false) {
-                return self.reach(u).is_some();
+                return self.reach.get(u).is_some();
             }
             if !self.temporal_backward_step(v, earliest) {
-                if self.back(v).is_none() {
+                if self.back.get(v).is_none() {
                     return false;
                 }
                 // Redo the forward search inside the backward search's region.
-                self.restart_forward();
+                self.reach.clear();
                 self.heap.clear();
-                self.set_reach(v, earliest - 1);
+                self.reach.set(v, earliest - 1);
                 self.heap.push(std::cmp::Reverse((earliest - 1, v)));
                 while self.temporal_forward_step(v, time, true) {}
-                return self.reach(u).is_some();
+                return self.reach.get(u).is_some();
             }
         }
     }
@@ -396,18 +387,18 @@ impl<'g> Search<'g> {
     /// `inside` keeps it to vertices the backward search found, reached in time to go on.
     fn temporal_forward_step(&mut self, v: u32, time: i64, inside: bool) -> bool {
         let Some(std::cmp::Reverse((arrival, vertex))) = self.heap.pop() else { return false };
-        if self.reach(vertex) != Some(arrival) {
+        if self.reach.get(vertex) != Some(arrival) {
             return true;
         }
         let (times, neighbours) = self.graph.forward.between(vertex, arrival + 1, time - 1);
         for (&departure, &next) in times.iter().zip(neighbours) {
             if next == v
-                || self.reach(next).is_some_and(|known| known <= departure)
-                || inside && self.back(next).is_none_or(|latest| departure >= latest)
+                || self.reach.get(next).is_some_and(|known| known <= departure)
+                || inside && self.back.get(next).is_none_or(|latest| departure >= latest)
             {
                 continue;
             }
-            self.set_reach(next, departure);
+            self.reach.set(next, departure);
             self.heap.push(std::cmp::Reverse((departure, next)));
         }
         true
@@ -416,15 +407,15 @@ impl<'g> Search<'g> {
     /// One vertex of the latest-departure search backwards from `u`; false when it is done.
     fn temporal_backward_step(&mut self, v: u32, earliest: i64) -> bool {
         let Some((latest, vertex)) = self.back_heap.pop() else { return false };
-        if self.back(vertex) != Some(latest) {
+        if self.back.get(vertex) != Some(latest) {
             return true;
         }
         let (times, neighbours) = self.graph.backward.between(vertex, earliest, latest - 1);
         for (&departure, &previous) in times.iter().zip(neighbours).rev() {
-            if self.back(previous).is_some_and(|known| known >= departure) {
+            if self.back.get(previous).is_some_and(|known| known >= departure) {
                 continue;
             }
-            self.set_back(previous, departure);
+            self.back.set(previous, departure);
             if previous != v {
                 self.back_heap.push((departure, previous));
             }
@@ -445,9 +436,9 @@ impl<'g> Search<'g> {
         self.next_generation();
         self.queue.clear();
         self.back_queue.clear();
-        self.set_reach(v, 0);
+        self.reach.set(v, 0);
         self.queue.push_back(v);
-        self.set_back(u, 0);
+        self.back.set(u, 0);
         self.back_queue.push_back(u);
         let earliest = time.saturating_sub(self.config.window);
         loop {
@@ -456,12 +447,12 @@ impl<'g> Search<'g> {
                 return true;
             }
             if !self.length_backward_step(v, time, earliest, limit) {
-                if self.back(v).is_none() {
+                if self.back.get(v).is_none() {
                     return false;
                 }
-                self.restart_forward();
+                self.reach.clear();
                 self.queue.clear();
-                self.set_reach(v, 0);
+                self.reach.set(v, 0);
                 self.queue.push_back(v);
                 while self.length_forward_step(v, time, earliest, limit, true) {}
                 return true;
@@ -473,19 +464,19 @@ impl<'g> Search<'g> {
     /// `inside` keeps it to vertices close enough to `u` for a cycle within `limit`.
     fn length_forward_step(&mut self, v: u32, time: i64, earliest: i64, limit: usize, inside: bool) -> bool {
         let Some(vertex) = self.queue.pop_front() else { return false };
-        let hops = self.reach(vertex).unwrap_or(0);
+        let hops = self.reach.get(vertex).unwrap_or(0);
         if hops as usize >= limit - 2 {
             return true;
         }
         let (times, neighbours) = self.graph.forward.between(vertex, earliest, time);
         for (&at, &next) in times.iter().zip(neighbours) {
-            if self.reach(next).is_some()
+            if self.reach.get(next).is_some()
                 || !self.usable(at, next, v, time)
-                || inside && self.back(next).is_none_or(|to_u| (hops + 2 + to_u) as usize > limit)
+                || inside && self.back.get(next).is_none_or(|to_u| (hops + 2 + to_u) as usize > limit)
             {
                 continue;
             }
-            self.set_reach(next, hops + 1);
+            self.reach.set(next, hops + 1);
             self.queue.push_back(next);
         }
         true
@@ -495,16 +486,16 @@ impl<'g> Search<'g> {
     /// `v` may be (`limit - 1` hops); false when it is done.
     fn length_backward_step(&mut self, v: u32, time: i64, earliest: i64, limit: usize) -> bool {
         let Some(vertex) = self.back_queue.pop_front() else { return false };
-        let hops = self.back(vertex).unwrap_or(0);
+        let hops = self.back.get(vertex).unwrap_or(0);
         if hops as usize >= limit - 1 {
             return true;
         }
         let (times, neighbours) = self.graph.backward.between(vertex, earliest, time);
         for (&at, &previous) in times.iter().zip(neighbours) {
-            if self.back(previous).is_some() || !self.usable(at, vertex, v, time) {
+            if self.back.get(previous).is_some() || !self.usable(at, vertex, v, time) {
                 continue;
             }
-            self.set_back(previous, hops + 1);
+            self.back.set(previous, hops + 1);
             if previous != v {
                 self.back_queue.push_back(previous);
             }
@@ -568,7 +559,7 @@ impl<'g> Search<'g> {
             top.cursor += 1;
             // Most neighbours of a busy account are outside the forward search: skip them first.
             let previous = graph.incoming.neighbour[group];
-            if previous != v && (self.on_path[previous as usize] || self.reach(previous).is_none()) {
+            if previous != v && (self.on_path[previous as usize] || self.reach.get(previous).is_none()) {
                 continue;
             }
             // Vertices on the path, `v` included.
@@ -585,7 +576,7 @@ impl<'g> Search<'g> {
                     }
                     self.add(&[closing], bin);
                 }
-            } else if self.reach(previous).is_some_and(|hops| size + hops as usize <= limit) {
+            } else if self.reach.get(previous).is_some_and(|hops| size + hops as usize <= limit) {
                 self.on_path[previous as usize] = true;
                 let cursor = graph.incoming.groups(previous).start;
                 self.stack.push(Frame { vertex: previous, cursor, group, begin, end });
