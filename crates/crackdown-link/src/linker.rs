@@ -1267,13 +1267,13 @@ impl Linker {
                 }
             }
         }
+        let template: Vec<bool> = (0..subset.len())
+            .map(|at| !anchored[at] && touched.get(&find(&mut cluster, at)).is_some_and(|touched| touched.several))
+            .collect();
         let mut near = vec![Vec::new(); self.entries.len()];
         for (at, other) in pairs {
             let (report, other_report) = (subset[at], subset[other]);
-            let mut template = |at: usize| {
-                !anchored[at] && touched.get(&find(&mut cluster, at)).is_some_and(|touched| touched.several)
-            };
-            if (template(at) || template(other)) && self.identity(report) != self.identity(other_report) {
+            if (template[at] || template[other]) && self.identity(report) != self.identity(other_report) {
                 continue;
             }
             near[report as usize].push(other_report);
@@ -1292,10 +1292,7 @@ impl Linker {
         let mut components: Vec<Component> = by_root.into_values().collect();
         components.sort_by_key(|component| component.min_id);
         let templates = touched.values().filter(|touched| touched.several).count();
-        let template_members: Vec<u32> = (0..subset.len())
-            .filter(|&at| !anchored[at] && touched.get(&find(&mut cluster, at)).is_some_and(|touched| touched.several))
-            .map(|at| subset[at])
-            .collect();
+        let template_members: Vec<u32> = (0..subset.len()).filter(|&at| template[at]).map(|at| subset[at]).collect();
         Partition { components, near, templates, template_members, first_round, state }
     }
 
