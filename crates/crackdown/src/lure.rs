@@ -16,7 +16,7 @@ use crackdown_evidence::mail::MailLimits;
 use crackdown_evidence::mail::source::mail_sources;
 use crackdown_lure::{
     Analysis, Analyzer, Context, Counts, EvalOptions, Label, Mode, Model, ScamType, TrainOptions, evaluate, load_case,
-    process_jsonl, train_on_dirs,
+    load_messages, process_jsonl, train_on_dirs,
 };
 use serde::Serialize;
 
@@ -128,19 +128,9 @@ fn eval_emails(dir: &Path, out: &mut impl Write) -> anyhow::Result<()> {
     let check = EmailCheck { analyzer: &analyzer, authenticator: &authenticator, runtime: &runtime, protected: &[] };
     let limits = MailLimits::default();
     for set in sets {
-        let messages = set.join("messages.jsonl");
-        let mut labels = std::collections::BTreeMap::new();
-        for line in
-            std::fs::read_to_string(&messages).with_context(|| format!("cannot read {}", messages.display()))?.lines()
-        {
-            let Ok(message) = serde_json::from_str::<serde_json::Value>(line) else {
-                continue;
-            };
-            if let (Some(id), Some(label)) = (message["id"].as_str(), message["label"].as_str().and_then(Label::parse))
-            {
-                labels.insert(id.to_owned(), label);
-            }
-        }
+        let (messages, _) = load_messages(&set.join("messages.jsonl"))?;
+        let labels: std::collections::HashMap<String, Label> =
+            messages.into_iter().map(|message| (message.id, message.label)).collect();
         let (mut counts, mut files, mut unreadable, mut unlabelled) = (Counts::default(), 0, 0, 0);
         for source in mail_sources(&set.join("email"), &limits) {
             files += 1;
