@@ -1,6 +1,6 @@
 //! Campaigns and the public lookup as use cases.
 //!
-//! Linking is installation-wide and incremental: [`link_new`] links the
+//! Linking is installation-wide and incremental: [`link_reports`] links the
 //! reports an intake just stored against everything stored (shared
 //! specific values and near-duplicate texts merge campaigns; a value the
 //! report shares with several campaigns re-partitions them together, so the
@@ -25,7 +25,7 @@ use crackdown_link::{
 };
 use crackdown_lure::{Context, IndicatorKind};
 use crackdown_model::{Currency, Money, Viewer};
-use crackdown_store::{CommonFeature, InsertOutcome, InsertedReport, LinkInput, LinkRecord, LinkTx, Store, StoreError};
+use crackdown_store::{CommonFeature, LinkInput, LinkRecord, LinkTx, Store, StoreError};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -141,20 +141,6 @@ fn prepare(input: &LinkInput) -> Ready {
     Ready { record, prepared }
 }
 
-/// Links the reports an intake just created (duplicates are already
-/// linked). The one call every intake path makes after storing.
-pub fn link_new(store: &Store, outcome: &InsertOutcome, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    let ids: Vec<i64> = outcome
-        .reports
-        .iter()
-        .filter_map(|report| match report {
-            InsertedReport::Created { id } => Some(*id),
-            InsertedReport::Duplicate { .. } => None,
-        })
-        .collect();
-    link_reports(store, &ids, now)
-}
-
 /// Links stored reports that are in no campaign yet, one by one (or by a
 /// rebuild when there are very many). Returns how many were linked.
 pub fn link_reports(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<usize, StoreError> {
@@ -180,23 +166,6 @@ pub fn link_reports(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<us
         }
         Ok(pending.len())
     })
-}
-
-/// Links whatever was stored after the newest linked report: the call an
-/// intake makes when it does not hold the new ids (the public form).
-pub fn link_pending(store: &Store, now: DateTime<Utc>) -> Result<usize, StoreError> {
-    let mut linked = 0;
-    loop {
-        let ids = store.newest_unlinked(1_000_000)?;
-        if ids.is_empty() {
-            return Ok(linked);
-        }
-        let done = link_reports(store, &ids, now)?;
-        linked += done;
-        if done == 0 {
-            return Ok(linked);
-        }
-    }
 }
 
 /// Links one report against the stored index, with `linked` reports in the

@@ -1,7 +1,7 @@
 //! crackdown's use cases, shared by the CLI and the API so both do exactly
 //! the same thing: reports are stored together with their lure analysis
-//! (label, scam type, stage, confidence, reasons, indicators), and stored
-//! reports can be analysed again.
+//! (label, scam type, stage, confidence, reasons, indicators) through one
+//! intake path (`intake`), and stored reports can be analysed again.
 //!
 //! Analysis is pure CPU work and runs on rayon's pool before the store's
 //! transaction opens, so a bulk import analyses one batch while the store
@@ -9,6 +9,8 @@
 
 mod allowlist;
 pub mod campaigns;
+pub mod intake;
+pub mod mail;
 pub mod trail;
 mod watch;
 
@@ -16,12 +18,12 @@ use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
 use crackdown_lure::{Analysis, Analyzer, Context};
-use crackdown_model::{NewReport, Viewer};
-use crackdown_store::{InsertOutcome, ReportAnalysis, ReportIndicator, ShareOptions, Store, StoreError};
+use crackdown_model::Viewer;
+use crackdown_store::{ReportAnalysis, ReportIndicator, Store, StoreError};
 use rayon::prelude::*;
 
 pub use allowlist::{add_to_allowlist, allowlist_key, remove_from_allowlist};
-pub use watch::{WatchRequest, WatchedReport, add_watch_entry, watch, watch_reports};
+pub use watch::{WatchRequest, WatchedReport, add_watch_entry, watch_reports};
 
 static SHIPPED: LazyLock<Analyzer> = LazyLock::new(Analyzer::default);
 
@@ -37,7 +39,7 @@ fn context(country: Option<&str>, language: Option<&str>) -> Context {
 }
 
 /// The store's form of an analysis.
-fn to_stored(analysis: Analysis) -> ReportAnalysis {
+pub(crate) fn to_stored(analysis: Analysis) -> ReportAnalysis {
     ReportAnalysis {
         label: analysis.label.to_string(),
         scam_type: analysis.scam_type.map(|scam_type| scam_type.to_string()),
@@ -62,64 +64,6 @@ fn to_stored(analysis: Analysis) -> ReportAnalysis {
 /// Analyses one text as the store keeps it.
 pub fn analyze_text(analyzer: &Analyzer, text: &str, country: Option<&str>, language: Option<&str>) -> ReportAnalysis {
     to_stored(analyzer.analyze(text, &context(country, language)))
-}
-
-/// A batch of reports with their analyses, ready to be stored.
-pub struct AnalyzedBatch {
-    reports: Vec<NewReport>,
-    analyses: Vec<ReportAnalysis>,
-}
-
-impl AnalyzedBatch {
-    /// Analyses every report of the batch in parallel.
-    pub fn new(analyzer: &Analyzer, reports: Vec<NewReport>) -> AnalyzedBatch {
-        let analyses = reports
-            .par_iter()
-            .map(|report| analyze_text(analyzer, &report.text, report.country.as_deref(), report.language.as_deref()))
-            .collect();
-        AnalyzedBatch { reports, analyses }
-    }
-
-    pub fn reports(&self) -> &[NewReport] {
-        &self.reports
-    }
-
-    pub fn analyses(&self) -> &[ReportAnalysis] {
-        &self.analyses
-    }
-
-    pub fn len(&self) -> usize {
-        self.reports.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.reports.is_empty()
-    }
-}
-
-/// Stores an analysed batch in one transaction (see
-/// `Store::insert_analyzed_reports`).
-pub fn submit(
-    store: &Store,
-    viewer: &Viewer,
-    batch: &AnalyzedBatch,
-    share: &ShareOptions,
-    now: DateTime<Utc>,
-) -> Result<InsertOutcome, StoreError> {
-    store.insert_analyzed_reports(viewer, &batch.reports, &batch.analyses, share, now)
-}
-
-/// Analyses reports and stores them with their analyses: the one intake
-/// path of the API and the CLI.
-pub fn submit_reports(
-    store: &Store,
-    analyzer: &Analyzer,
-    viewer: &Viewer,
-    reports: Vec<NewReport>,
-    share: &ShareOptions,
-    now: DateTime<Utc>,
-) -> Result<InsertOutcome, StoreError> {
-    submit(store, viewer, &AnalyzedBatch::new(analyzer, reports), share, now)
 }
 
 /// The country a claimed loss is counted under on the dashboard: the
@@ -177,7 +121,7 @@ pub fn reanalyze(
 
 #[cfg(test)]
 mod tests {
-    use crackdown_model::{Channel, Tlp};
+    use crackdown_model::{Channel, NewReport, Tlp};
 
     use super::*;
 
@@ -202,15 +146,11 @@ mod tests {
         let store = Store::open_sqlite(dir.path()).expect("store");
         let operator = store.operator(Utc::now()).expect("operator");
         let scam = "Deposit USDT to TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t, our trading platform pays 20% daily profit";
-        let outcome = submit_reports(
-            &store,
-            shipped_analyzer(),
-            &operator,
-            vec![report(scam), report("see you at lunch tomorrow")],
-            &ShareOptions::default(),
-            Utc::now(),
-        )
-        .expect("submit");
+        let mut intake = intake::Intake::begin(&store, operator.clone(), crackdown_store::ShareOptions::default());
+        let batch =
+            intake::AnalyzedBatch::new(shipped_analyzer(), vec![report(scam), report("see you at lunch tomorrow")]);
+        let outcome = intake.push(&batch, Utc::now()).expect("submit");
+        intake.finish(Utc::now()).expect("settle");
         let ids: Vec<i64> = outcome
             .reports
             .iter()
@@ -232,7 +172,7 @@ mod tests {
             .insert_reports(
                 &operator,
                 &[report("WINNER! claim your cash prize now")],
-                &ShareOptions::default(),
+                &crackdown_store::ShareOptions::default(),
                 Utc::now(),
             )
             .expect("insert");

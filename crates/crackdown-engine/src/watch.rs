@@ -13,7 +13,7 @@ use crackdown_link::webhook::delivery_id;
 use crackdown_link::{CampaignId, PrefixKind, Query, ReportIndicator, WatchEntry, WatchRule, WatchSubject, Watchlist};
 use crackdown_lure::{Context, IndicatorKind, ScamType};
 use crackdown_model::Viewer;
-use crackdown_store::{AlertCandidate, InsertedReport, NewWatchEntry, Store, StoreError, WatchEntryInfo};
+use crackdown_store::{AlertCandidate, NewWatchEntry, Store, StoreError, WatchEntryInfo};
 
 /// A watch entry as a person asks for it: `kind` is one of
 /// `crackdown_store::WATCH_KINDS`, `qualifier` the optional indicator type
@@ -172,29 +172,15 @@ pub struct WatchedReport {
     pub campaign: Option<CampaignId>,
 }
 
-/// Matches the reports an intake just created (duplicates were matched
-/// when first stored) against every watchlist: the one call each intake
-/// path makes after storing. Returns the number of new alerts. A failure is
-/// logged, not returned: the reports are committed by then, and failing the
-/// intake would only make its client resubmit duplicates.
-pub fn watch(store: &Store, stored: &[InsertedReport], now: DateTime<Utc>) -> usize {
-    let ids: Vec<i64> = stored
-        .iter()
-        .filter_map(|outcome| match outcome {
-            InsertedReport::Created { id } => Some(*id),
-            InsertedReport::Duplicate { .. } => None,
-        })
-        .collect();
-    let campaigns = store.campaigns_of(&ids).unwrap_or_else(|error| {
-        tracing::warn!(%error, "campaigns of new reports unknown; campaign watch entries skipped for them");
-        Default::default()
-    });
+/// Matches linked reports, each with the campaign linking gave it, against
+/// every watchlist: the watch step of the intake (`intake::settle`), after
+/// linking, so a campaign watch sees a report that just joined its campaign.
+/// Returns the number of new alerts.
+pub(crate) fn watch_linked(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<usize, StoreError> {
+    let campaigns = store.campaigns_of(ids)?;
     let reports: Vec<WatchedReport> =
         ids.iter().map(|id| WatchedReport { id: *id, campaign: campaigns.get(id).copied() }).collect();
-    watch_reports(store, &reports, now).unwrap_or_else(|error| {
-        tracing::error!(%error, reports = reports.len(), "matching new reports against watchlists failed");
-        0
-    })
+    watch_reports(store, &reports, now)
 }
 
 /// Matches stored reports, each with its campaign when linking gave one,

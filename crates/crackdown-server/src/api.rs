@@ -10,6 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
+use crackdown_engine::intake::{AnalyzedBatch, Intake, mail_evidence};
 use crackdown_ingest::RecordError;
 use crackdown_ingest::reports::{Defaults, Format, for_each_report};
 use crackdown_model::{Channel, Keyword, ReportStatus, Tlp, Viewer};
@@ -399,6 +400,16 @@ fn comma_list(text: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Links and watches what an intake stored. The reports are committed by
+/// then, and the store remembers what they still owe, so a failure here is
+/// logged and finished by the next intake or start; failing the request
+/// would only make its client resubmit.
+fn finish(intake: Intake<'_>) {
+    if let Err(error) = intake.finish(Utc::now()) {
+        tracing::error!(%error, "linking or watching new reports failed; the next intake finishes them");
+    }
+}
+
 /// Submits one report (a JSON object) or many (a JSON array), in the bulk
 /// import schema. Valid records are stored in one transaction; invalid ones
 /// are listed with their element number and field.
@@ -431,16 +442,9 @@ async fn create_reports(
             Err(error) => errors.push(ImportError::new("request", error)),
         })
         .map_err(|error| ApiError::bad_request(error.to_string()))?;
-        let outcome = crackdown_engine::submit_reports(
-            store,
-            crackdown_engine::shipped_analyzer(),
-            &viewer,
-            reports,
-            &share,
-            Utc::now(),
-        )?;
-        crackdown_engine::campaigns::link_new(store, &outcome, Utc::now())?;
-        crackdown_engine::watch(store, &outcome.reports, Utc::now());
+        let mut intake = Intake::begin(store, viewer, share);
+        let outcome = intake.push(&AnalyzedBatch::new(crackdown_engine::shipped_analyzer(), reports), Utc::now())?;
+        finish(intake);
         Ok(ImportSummary {
             imported: outcome.created(),
             duplicates: outcome.duplicates(),
@@ -621,38 +625,25 @@ async fn create_email_report(
     Query(query): Query<EmailQuery>,
     body: axum::body::Bytes,
 ) -> Result<Json<EmailImported>, ApiError> {
-    use crackdown_evidence::mail::{MailError, parse_mail};
+    use crackdown_evidence::mail::{MailError, MailLimits};
     let tlp = parse_param("tlp", query.tlp.as_deref(), Tlp::parse, "a TLP marking")?.unwrap_or(Tlp::Amber);
-    let mail = parse_mail(&body).map_err(|error| match error {
-        MailError::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string()),
-        _ => ApiError::bad_request(error.to_string()),
-    })?;
-    let (report, detail) = crackdown_evidence::report::mail_report(&body, &mail, tlp);
-    let sha256 = mail.sha256.clone();
-    let inserted = blocking(&state, move |store| {
-        let analysis = crackdown_engine::analyze_text(
-            crackdown_engine::shipped_analyzer(),
-            &report.text,
-            report.country.as_deref(),
-            report.language.as_deref(),
-        );
-        let inserted = store.insert_evidence_report(
-            &viewer,
-            &report,
-            &analysis,
-            "email",
-            &detail,
-            &ShareOptions::default(),
-            Utc::now(),
-        )?;
-        crackdown_engine::campaigns::link_pending(store, Utc::now())?;
-        crackdown_engine::watch(store, std::slice::from_ref(&inserted), Utc::now());
-        Ok(inserted)
+    // Parsing and judging run off the async threads: a hostile message costs
+    // a blocking thread, never the server's answers to everyone else.
+    let (inserted, sha256, warnings) = blocking(&state, move |store| {
+        let analyzer = crackdown_engine::shipped_analyzer();
+        let evidence = mail_evidence(analyzer, &body, tlp, &MailLimits::default()).map_err(|error| match error {
+            MailError::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string()),
+            _ => ApiError::bad_request(error.to_string()),
+        })?;
+        let mut intake = Intake::begin(store, viewer, ShareOptions::default());
+        let inserted = intake.push_evidence(&evidence, Utc::now())?;
+        finish(intake);
+        Ok((inserted, evidence.sha256, evidence.warnings))
     })
     .await?;
     let (id, duplicate) = match inserted {
         InsertedReport::Created { id } => (id, false),
         InsertedReport::Duplicate { existing_id } => (existing_id, true),
     };
-    Ok(Json(EmailImported { id, duplicate, sha256, warnings: mail.warnings }))
+    Ok(Json(EmailImported { id, duplicate, sha256, warnings }))
 }

@@ -49,6 +49,8 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(_) => StatusCode::CONFLICT,
             StoreError::Invalid(_) => StatusCode::BAD_REQUEST,
             StoreError::Database(_) | StoreError::Schema(_) => return ApiError::internal(error),
+            // Retries ran out under contention: the client may simply try again.
+            StoreError::Retry(_) => StatusCode::SERVICE_UNAVAILABLE,
         };
         ApiError::new(status, error.to_string())
     }

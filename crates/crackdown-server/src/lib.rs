@@ -27,6 +27,9 @@ pub use public::RateLimit;
 pub use session::PublicUrl;
 use utoipa::OpenApi as _;
 
+/// Receives public reports unless `--public-org` names another organisation.
+pub const DEFAULT_PUBLIC_ORG: &str = "local";
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
@@ -40,6 +43,8 @@ pub struct AppState {
     pub(crate) lookup_answers: Arc<public::LookupCache>,
     /// Loaded ledgers by organisation (see `trail.rs`).
     pub(crate) ledgers: Arc<crackdown_engine::trail::LedgerCache>,
+    /// The organisation that receives public reports.
+    pub(crate) public_org: Arc<str>,
 }
 
 impl AppState {
@@ -56,6 +61,7 @@ impl AppState {
             lookup_answers: Arc::default(),
             trusted_proxies: Arc::new([]),
             ledgers: Arc::new(crackdown_engine::trail::LedgerCache::new()),
+            public_org: Arc::from(DEFAULT_PUBLIC_ORG),
         }
     }
 }
@@ -118,6 +124,8 @@ pub struct ServeOptions {
     /// Reverse proxies in front of the server: behind them, the per-client
     /// allowances count the address they forward, not theirs.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The organisation that receives public reports (default [`DEFAULT_PUBLIC_ORG`]).
+    pub public_org: Option<String>,
 }
 
 /// Where a started server is: the socket it bound and the URL people use.
@@ -136,9 +144,32 @@ pub async fn serve(store: Arc<Store>, options: ServeOptions, on_ready: impl FnOn
         Some(public) => public,
         None => PublicUrl::for_listen(address).map_err(std::io::Error::other)?,
     };
+    if let Some(org) = &options.public_org {
+        let operator = store.operator(chrono::Utc::now()).map_err(std::io::Error::other)?;
+        let orgs = store.orgs(&operator).map_err(std::io::Error::other)?;
+        if !orgs.iter().any(|known| known.name == *org) {
+            return Err(std::io::Error::other(format!(
+                "--public-org {org:?}: no such organisation (crackdown org add)"
+            )));
+        }
+    }
+    // Whatever an intake of an earlier run stored but did not link or
+    // watch (the process died after its commit) is finished first.
+    let settling = Arc::clone(&store);
+    match tokio::task::spawn_blocking(move || crackdown_engine::intake::settle(&settling, chrono::Utc::now())).await {
+        Ok(Ok(settled)) if settled.linked + settled.watched > 0 => {
+            tracing::info!(linked = settled.linked, watched = settled.watched, "finished an earlier intake");
+        }
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => tracing::error!(%error, "cannot finish an earlier intake; it is retried at the next intake"),
+        Err(error) => tracing::error!(%error, "finishing an earlier intake panicked"),
+    }
     on_ready(&Endpoint { address, public: public.clone() });
     tokio::spawn(outbox::run(Arc::clone(&store), outbox::OutboxConfig::new(tls)));
     let mut state = AppState::new(store);
+    if let Some(org) = options.public_org {
+        state.public_org = Arc::from(org);
+    }
     if let Some(rate) = options.lookup_rate {
         state.lookups = Arc::new(public::PublicGate::new(public::RateLimit::per_second(rate)));
     }

@@ -361,10 +361,10 @@ pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> R
         return refuse(StatusCode::SERVICE_UNAVAILABLE, "busy; try again in a moment", Some(Duration::from_secs(1)));
     };
     let client_hash = gate.client_hash(client);
+    let org = Arc::clone(&state.public_org);
     let stored = move |store: &crackdown_store::Store| {
-        let receipt = store.insert_public_report(&report, &client_hash, Utc::now())?;
-        crackdown_engine::campaigns::link_pending(store, Utc::now())?;
-        Ok(receipt)
+        let analyzer = crackdown_engine::shipped_analyzer();
+        Ok(crackdown_engine::intake::submit_public(store, analyzer, &org, &report, &client_hash, Utc::now())?)
     };
     match blocking(&state, stored).await {
         Ok(receipt) => (StatusCode::ACCEPTED, Json(Receipt { receipt })).into_response(),

@@ -14,7 +14,9 @@ use crackdown_model::{NewReport, Role, Viewer};
 use serde::Serialize;
 
 use crate::db::{Conn, Row};
-use crate::reports::{InsertOutcome, InsertedReport, Query, ShareOptions, insert_batch, resolve_shares, visibility};
+use crate::reports::{
+    InsertOutcome, InsertedReport, Query, ShareOptions, insert_batch, insert_rows, resolve_shares, visibility,
+};
 use crate::tenancy::audit;
 use crate::{Store, StoreError, from_ms, require_writer, to_ms};
 
@@ -74,47 +76,61 @@ fn to_basis_points(confidence: f64) -> i64 {
     (confidence.clamp(0.0, 1.0) * 10_000.0).round() as i64
 }
 
-/// Writes one report's analysis and indicators (the report has none yet).
-pub(crate) fn insert_analysis(
+/// Writes the analyses and indicators of reports that have none yet, with
+/// multi-row statements. Shared `indicators` rows are written once each,
+/// sorted by key: two transactions storing the same values always take
+/// their index locks in the same order, so concurrent intakes on
+/// PostgreSQL wait for each other instead of deadlocking.
+pub(crate) fn insert_analyses(
     conn: &mut dyn Conn,
-    report_id: i64,
-    analysis: &ReportAnalysis,
+    analysed: &[(i64, &ReportAnalysis)],
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let reasons = serde_json::to_string(&analysis.reasons)
-        .map_err(|error| StoreError::Invalid(format!("reasons of report {report_id}: {error}")))?;
-    conn.execute(
-        "INSERT INTO report_analyses (report_id, label, scam_type, stage, confidence_bp, reasons, analyzed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        &[
-            report_id.into(),
+    let now_ms = to_ms(now);
+    let mut rows = Vec::with_capacity(analysed.len());
+    let mut keys = std::collections::BTreeSet::new();
+    let mut links = Vec::new();
+    for (report_id, analysis) in analysed {
+        let reasons = serde_json::to_string(&analysis.reasons)
+            .map_err(|error| StoreError::Invalid(format!("reasons of report {report_id}: {error}")))?;
+        rows.push(vec![
+            (*report_id).into(),
             analysis.label.as_str().into(),
             analysis.scam_type.clone().into(),
             analysis.stage.clone().into(),
             to_basis_points(analysis.confidence).into(),
             reasons.into(),
-            to_ms(now).into(),
-        ],
-    )?;
-    for indicator in &analysis.indicators {
-        conn.execute(
-            "INSERT INTO indicators (kind, normalized, first_seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            &[indicator.kind.as_str().into(), indicator.normalized.as_str().into(), to_ms(now).into()],
-        )?;
-        conn.execute(
-            "INSERT INTO report_indicators (report_id, kind, normalized, value, valid, span_start, span_end) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-            &[
-                report_id.into(),
+            now_ms.into(),
+        ]);
+        for indicator in &analysis.indicators {
+            keys.insert((indicator.kind.as_str(), indicator.normalized.as_str()));
+            links.push(vec![
+                (*report_id).into(),
                 indicator.kind.as_str().into(),
                 indicator.normalized.as_str().into(),
                 indicator.value.as_str().into(),
                 indicator.valid.into(),
                 indicator.start.into(),
                 indicator.end.into(),
-            ],
-        )?;
+            ]);
+        }
     }
+    insert_rows(
+        conn,
+        "report_analyses (report_id, label, scam_type, stage, confidence_bp, reasons, analyzed_at)",
+        7,
+        "",
+        rows,
+    )?;
+    let keys = keys.into_iter().map(|(kind, normalized)| vec![kind.into(), normalized.into(), now_ms.into()]).collect();
+    insert_rows(conn, "indicators (kind, normalized, first_seen)", 3, " ON CONFLICT DO NOTHING", keys)?;
+    insert_rows(
+        conn,
+        "report_indicators (report_id, kind, normalized, value, valid, span_start, span_end)",
+        7,
+        " ON CONFLICT DO NOTHING",
+        links,
+    )?;
     Ok(())
 }
 
@@ -174,11 +190,15 @@ impl Store {
             conn.transaction(|conn| {
                 let shares = resolve_shares(conn, viewer, share)?;
                 let inserted = insert_batch(conn, Some(viewer.user_id), viewer.org_id, reports, &shares, now)?;
-                for (outcome, analysis) in inserted.iter().zip(analyses) {
-                    if let InsertedReport::Created { id } = outcome {
-                        insert_analysis(conn, *id, analysis, now)?;
-                    }
-                }
+                let created: Vec<(i64, &ReportAnalysis)> = inserted
+                    .iter()
+                    .zip(analyses)
+                    .filter_map(|(outcome, analysis)| match outcome {
+                        InsertedReport::Created { id } => Some((*id, analysis)),
+                        InsertedReport::Duplicate { .. } => None,
+                    })
+                    .collect();
+                insert_analyses(conn, &created, now)?;
                 Ok(InsertOutcome { reports: inserted })
             })
         })
@@ -292,7 +312,7 @@ impl Store {
                     }
                     conn.execute("DELETE FROM report_indicators WHERE report_id = $1", &[(*id).into()])?;
                     conn.execute("DELETE FROM report_analyses WHERE report_id = $1", &[(*id).into()])?;
-                    insert_analysis(conn, *id, analysis, now)?;
+                    insert_analyses(conn, &[(*id, analysis)], now)?;
                     audit(
                         conn,
                         viewer,

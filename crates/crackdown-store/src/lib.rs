@@ -9,6 +9,7 @@
 mod allowlist;
 mod analysis;
 mod db;
+mod intake;
 mod ledger;
 mod linking;
 mod migrations;
@@ -30,6 +31,7 @@ use crackdown_model::Viewer;
 pub use allowlist::AllowlistEntry;
 pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
 use db::{Pool, PostgresConn, SqliteConn};
+pub use intake::Stage;
 pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, LedgerRowRef, TransferBatch, TransferOutcome};
 pub use linking::{BandCandidate, CheckRow, CommonFeature, FeatureHolders, LinkInput, LinkRecord, LinkTx, LookupTally};
 pub use migrations::SCHEMA_VERSION;
@@ -63,6 +65,11 @@ pub enum StoreError {
     Database(String),
     #[error("unexpected database schema: {0}")]
     Schema(String),
+    /// The database aborted the transaction for a concurrent one's sake
+    /// (deadlock, serialization failure); transactions retry it themselves,
+    /// so callers see it only when retries ran out.
+    #[error("the database was too busy, try again: {0}")]
+    Retry(String),
 }
 
 /// Which backend a store runs on, for logs and benchmarks.

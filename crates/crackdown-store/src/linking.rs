@@ -228,14 +228,26 @@ impl LinkTx<'_> {
         index_for_lookup(self.conn, record)
     }
 
-    /// Moves reports to other campaigns (a campaign that fell apart).
+    /// Moves reports to other campaigns (a campaign that fell apart): one
+    /// statement per new campaign and few hundred reports, not one per
+    /// report, so a transaction relabelling thousands holds its locks for
+    /// few round trips.
     pub fn reassign(&mut self, members: &[(i64, i64)]) -> Result<(), StoreError> {
         let now = to_ms(self.now);
+        let mut by_campaign: std::collections::BTreeMap<i64, Vec<i64>> = std::collections::BTreeMap::new();
         for &(report, campaign) in members {
-            self.conn.execute(
-                "UPDATE campaign_members SET campaign_id = $1, linked_at = $2 WHERE report_id = $3",
-                &[campaign.into(), now.into(), report.into()],
-            )?;
+            by_campaign.entry(campaign).or_default().push(report);
+        }
+        for (campaign, mut reports) in by_campaign {
+            reports.sort_unstable();
+            for chunk in reports.chunks(crate::reports::ROWS_PER_STATEMENT) {
+                let mut query = Query::new("UPDATE campaign_members SET campaign_id = ");
+                let campaign = query.param(campaign);
+                let at = query.param(now);
+                let ids: Vec<String> = chunk.iter().map(|&report| query.param(report)).collect();
+                query.push(&format!("{campaign}, linked_at = {at} WHERE report_id IN ({})", ids.join(", ")));
+                self.conn.execute(&query.sql, &query.params)?;
+            }
         }
         Ok(())
     }
@@ -521,26 +533,11 @@ impl Store {
         })
     }
 
-    /// Reports newer than the newest linked one, up to `limit`: what an
-    /// intake has just stored (an indexed range, not a scan).
-    pub fn newest_unlinked(&self, limit: usize) -> Result<Vec<i64>, StoreError> {
-        self.pool.with(|conn| {
-            conn.query(
-                "SELECT r.id FROM reports r WHERE r.id > COALESCE((SELECT MAX(report_id) FROM campaign_members), 0) \
-                 ORDER BY r.id LIMIT $1",
-                &[(limit.clamp(1, 1_000_000) as i64).into()],
-            )?
-            .iter()
-            .map(|row| row.int(0))
-            .collect()
-        })
-    }
-
     /// Runs `work` on the link index in one transaction.
     pub fn linking<T>(
         &self,
         now: DateTime<Utc>,
-        work: impl FnOnce(&mut LinkTx<'_>) -> Result<T, StoreError>,
+        mut work: impl FnMut(&mut LinkTx<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.pool.with(|conn| {
             conn.transaction(|conn| {

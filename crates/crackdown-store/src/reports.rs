@@ -251,7 +251,7 @@ pub(crate) fn resolve_shares(
 
 /// Rows per multi-row INSERT: well under both backends' parameter limits
 /// (SQLite 32,766; PostgreSQL 65,535) at 17 columns, and few round trips.
-const ROWS_PER_STATEMENT: usize = 500;
+pub(crate) const ROWS_PER_STATEMENT: usize = 500;
 
 /// Inserts `rows` of `width` values each into `table (columns)` with
 /// multi-row statements, appending `suffix` (e.g. a RETURNING clause) and
@@ -422,6 +422,8 @@ pub(crate) fn insert_batch(
     let recipient_rows =
         new_reports().flat_map(|(id, _)| shares.1.iter().map(move |user| vec![id.into(), (*user).into()])).collect();
     insert_rows(conn, "report_recipients (report_id, user_id)", 2, "", recipient_rows)?;
+    let pending = new_reports().map(|(id, _)| vec![id.into(), crate::intake::Stage::Link.as_str().into()]).collect();
+    insert_rows(conn, "intake_pending (report_id, stage)", 2, "", pending)?;
     Ok(outcomes)
 }
 
@@ -634,17 +636,21 @@ impl Store {
 }
 
 impl Store {
-    /// Stores a report from the public form: anonymous, owned by the
-    /// operator organisation, marked AMBER until triage whatever the
-    /// submitter asked, and answered only with a receipt (never readable back).
+    /// Stores a report from the public form with its lure analysis:
+    /// anonymous, owned by `org` (the organisation the installation names
+    /// for public reports), marked AMBER until triage whatever the submitter
+    /// asked, and answered only with a receipt (never readable back).
     /// `client_hash` identifies the submitting client without storing its address.
     pub fn insert_public_report(
         &self,
+        org: &str,
         report: &NewReport,
+        analysis: &crate::ReportAnalysis,
         client_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
-        let operator = self.operator(now)?;
+        // The operator organisation, the default receiver, exists once anyone asks for it.
+        self.operator(now)?;
         let mut random = [0_u8; 16];
         getrandom::fill(&mut random).map_err(|error| StoreError::Database(format!("no randomness: {error}")))?;
         let receipt = format!("rcpt_{}", crackdown_model::hex(&random));
@@ -654,9 +660,18 @@ impl Store {
         report.external_id = None;
         self.pool.with(|conn| {
             conn.transaction(|conn| {
-                let outcome = insert_batch(conn, None, operator.org_id, &[report], &(Vec::new(), Vec::new()), now)?;
+                let org_id = conn
+                    .query_one("SELECT id FROM orgs WHERE name = $1", &[org.into()])?
+                    .ok_or_else(|| StoreError::NotFound(format!("organisation {org:?} for public reports")))?
+                    .int(0)?;
+                let outcome =
+                    insert_batch(conn, None, org_id, std::slice::from_ref(&report), &(Vec::new(), Vec::new()), now)?;
                 let id = match outcome.first() {
-                    Some(InsertedReport::Created { id } | InsertedReport::Duplicate { existing_id: id }) => *id,
+                    Some(InsertedReport::Created { id }) => {
+                        crate::analysis::insert_analyses(conn, &[(*id, analysis)], now)?;
+                        *id
+                    }
+                    Some(InsertedReport::Duplicate { existing_id }) => *existing_id,
                     None => return Err(StoreError::Schema("a one-report batch gave no outcome".into())),
                 };
                 conn.execute(
@@ -699,7 +714,7 @@ impl Store {
                 )?;
                 let inserted = outcome.into_iter().next().ok_or_else(|| StoreError::Schema("no outcome".into()))?;
                 if let InsertedReport::Created { id } = inserted {
-                    crate::analysis::insert_analysis(conn, id, analysis, now)?;
+                    crate::analysis::insert_analyses(conn, &[(id, analysis)], now)?;
                     conn.execute(
                         "INSERT INTO report_evidence (report_id, kind, detail) VALUES ($1, $2, $3)",
                         &[id.into(), kind.into(), detail.to_string().into()],

@@ -312,6 +312,10 @@ pub struct ServerOptions {
     /// variable): requests from it are counted against the client its X-Forwarded-For names.
     #[arg(long = "trusted-proxy", env = "CRACKDOWN_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The organisation that receives reports of the public form (its staff triage them);
+    /// default the operator organisation `local`, the demo's NGO hotline.
+    #[arg(long, env = "CRACKDOWN_PUBLIC_ORG")]
+    pub public_org: Option<String>,
 }
 
 #[derive(Args)]

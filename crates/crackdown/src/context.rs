@@ -62,5 +62,6 @@ pub fn server_options(options: &ServerOptions) -> anyhow::Result<crackdown_serve
         lookup_rate: options.lookup_rate,
         webhook_ca: options.webhook_ca.clone(),
         trusted_proxies: options.trusted_proxies.clone(),
+        public_org: options.public_org.clone(),
     })
 }

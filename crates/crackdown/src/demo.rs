@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use chrono::Utc;
+use crackdown_engine::intake::{AnalyzedBatch, Intake};
 use crackdown_generate::{GenerateConfig, Progress, generate};
 use crackdown_ingest::reports::{Defaults, Format, for_each_report};
 use crackdown_model::{Keyword, NewReport, Role, Tlp, Viewer};
@@ -21,7 +22,7 @@ use serde::Deserialize;
 
 use crate::cli::{DemoArgs, GenerateArgs, Global, LedgerFileFormat, LedgerImportArgs};
 use crate::context::open_store;
-use crate::intake::Intake;
+use crate::intake::EvidenceImport;
 
 /// Written into the data directory once the demo case is fully loaded, so
 /// an interrupted first start loads again rather than serving half a case.
@@ -149,9 +150,8 @@ fn load_case(store: &Store, case: &Path) -> anyhow::Result<usize> {
     let mut flush = |org: &str, batch: Vec<NewReport>| -> anyhow::Result<()> {
         let viewer = submitters.get(org).with_context(|| format!("orgs.json: no user of {org} may submit reports"))?;
         let share = ShareOptions { communities: communities_of(org), recipients: Vec::new() };
-        let outcome =
-            crackdown_engine::submit_reports(store, crackdown_engine::shipped_analyzer(), viewer, batch, &share, now)?;
-        crackdown_engine::watch(store, &outcome.reports, now);
+        let mut intake = Intake::begin(store, viewer.clone(), share);
+        let outcome = intake.push(&AnalyzedBatch::new(crackdown_engine::shipped_analyzer(), batch), now)?;
         loaded += outcome.created();
         Ok(())
     };
@@ -186,8 +186,8 @@ fn load_case(store: &Store, case: &Path) -> anyhow::Result<usize> {
     // Victims forward e-mails and chat exports to the NGO hotline.
     let hotline = submitters.get("ngo-hotline").context("orgs.json: the NGO hotline has no submitting user")?;
     let share = ShareOptions { communities: communities_of("ngo-hotline"), recipients: Vec::new() };
-    let mut intake = Intake::new(store, hotline.clone(), Tlp::Amber, share);
-    intake.emails(&case.join("emails"))?;
+    let mut evidence = EvidenceImport::new(store, hotline.clone(), Tlp::Amber, share);
+    evidence.emails(&case.join("emails"))?;
     let mut chats: Vec<_> = std::fs::read_dir(case.join("chats"))
         .with_context(|| format!("cannot list {}", case.join("chats").display()))?
         .filter_map(Result::ok)
@@ -195,10 +195,10 @@ fn load_case(store: &Store, case: &Path) -> anyhow::Result<usize> {
         .collect();
     chats.sort();
     for chat in chats {
-        intake.chat(&chat, None, None)?;
+        evidence.chat(&chat, None, None)?;
     }
-    let imported = intake.imported();
-    crackdown_engine::campaigns::link_pending(store, Utc::now()).context("linking the demo reports into campaigns")?;
+    // Every report of the case is linked and watched once, at the end.
+    let imported = evidence.settle()?;
     Ok(loaded + imported)
 }
 
@@ -252,7 +252,9 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         }
         tokens.push((user, token.secret));
     }
-    let options = crate::context::server_options(&args.server)?;
+    let mut options = crate::context::server_options(&args.server)?;
+    // Victims who use the public form reach the NGO hotline, as in the case.
+    options.public_org.get_or_insert_with(|| "ngo-hotline".to_owned());
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let elapsed = started.elapsed().as_secs_f64();
     runtime.block_on(crackdown_server::serve(Arc::clone(&store), options, move |endpoint| {

@@ -10,7 +10,8 @@ use std::sync::mpsc;
 
 use anyhow::Context as _;
 use chrono::Utc;
-use crackdown_engine::{AnalyzedBatch, shipped_analyzer, submit};
+use crackdown_engine::intake::{AnalyzedBatch, Intake};
+use crackdown_engine::shipped_analyzer;
 use crackdown_ingest::reports::{Defaults, Format, for_each_report};
 use crackdown_ingest::{IngestError, RecordError};
 use crackdown_model::{Channel, Tlp};
@@ -92,6 +93,7 @@ pub fn reports(global: &Global, args: &ImportReportsArgs) -> anyhow::Result<Exit
     let share = ShareOptions { communities: args.share.clone(), recipients: args.recipients.clone() };
     let batch_size = args.batch_size.max(1);
     let mut summary = Summary::default();
+    let mut intake = Intake::begin(&store, viewer, share);
 
     for path in &args.files {
         let name = path.display().to_string();
@@ -130,9 +132,8 @@ pub fn reports(global: &Global, args: &ImportReportsArgs) -> anyhow::Result<Exit
         });
         let mut commit_error = None;
         for batch in receiver {
-            match submit(&store, &viewer, &batch, &share, Utc::now()) {
+            match intake.push(&batch, Utc::now()) {
                 Ok(outcome) => {
-                    crackdown_engine::watch(&store, &outcome.reports, Utc::now());
                     summary.imported += outcome.created();
                     summary.duplicates += outcome.duplicates();
                 }
@@ -161,7 +162,7 @@ pub fn reports(global: &Global, args: &ImportReportsArgs) -> anyhow::Result<Exit
         }
     }
 
-    crackdown_engine::campaigns::link_pending(&store, Utc::now()).context("linking the imported reports")?;
+    intake.finish(Utc::now()).context("linking and watching the imported reports")?;
     if args.json {
         print_json(&summary)?;
     } else {

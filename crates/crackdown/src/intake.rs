@@ -7,11 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use chrono::{FixedOffset, Utc};
-use crackdown_evidence::chat::{ChatOptions, parse_chat};
+use crackdown_engine::intake::{Evidence, Intake, chat_evidence, mail_evidence};
+use crackdown_engine::shipped_analyzer;
+use crackdown_evidence::chat::ChatOptions;
+use crackdown_evidence::mail::MailLimits;
 use crackdown_evidence::mail::source::mail_sources;
-use crackdown_evidence::mail::{MailLimits, parse_mail};
-use crackdown_evidence::report::{chat_report, mail_report};
-use crackdown_model::{NewReport, Tlp, Viewer};
+use crackdown_model::{Tlp, Viewer};
 use crackdown_store::{InsertedReport, ShareOptions, Store};
 use serde::Serialize;
 
@@ -36,24 +37,17 @@ struct Summary {
     warnings: Vec<Rejected>,
 }
 
-/// One evidence import in progress: who submits, under which marking, and
+/// One evidence import in progress: the engine's intake, the marking, and
 /// what happened so far. The demo loader uses it too.
-pub struct Intake<'a> {
-    store: &'a Store,
-    viewer: Viewer,
+pub struct EvidenceImport<'a> {
+    intake: Intake<'a>,
     tlp: Tlp,
-    share: ShareOptions,
     summary: Summary,
 }
 
-impl<'a> Intake<'a> {
-    pub fn new(store: &'a Store, viewer: Viewer, tlp: Tlp, share: ShareOptions) -> Intake<'a> {
-        Intake { store, viewer, tlp, share, summary: Summary::default() }
-    }
-
-    /// Reports stored so far (new ones, not duplicates).
-    pub fn imported(&self) -> usize {
-        self.summary.imported
+impl<'a> EvidenceImport<'a> {
+    pub fn new(store: &'a Store, viewer: Viewer, tlp: Tlp, share: ShareOptions) -> EvidenceImport<'a> {
+        EvidenceImport { intake: Intake::begin(store, viewer, share), tlp, summary: Summary::default() }
     }
 
     /// Every message in an .eml file, an mbox or a directory of them.
@@ -70,11 +64,8 @@ impl<'a> Intake<'a> {
                     continue;
                 }
             };
-            match parse_mail(&raw.bytes) {
-                Ok(mail) => {
-                    let (report, detail) = mail_report(&raw.bytes, &mail, self.tlp);
-                    self.store(&raw.origin, &report, "email", &detail, &mail.warnings)?;
-                }
+            match mail_evidence(shipped_analyzer(), &raw.bytes, self.tlp, &MailLimits::default()) {
+                Ok(evidence) => self.store(&raw.origin, &evidence)?,
                 Err(error) => self.reject(&raw.origin, error.to_string()),
             }
         }
@@ -100,11 +91,8 @@ impl<'a> Intake<'a> {
             utc_offset,
             platform: None,
         };
-        match parse_chat(&bytes, &options) {
-            Ok(conversation) => {
-                let (report, detail) = chat_report(&bytes, &conversation, self.tlp);
-                self.store(&origin, &report, "chat", &detail, &conversation.warnings)?;
-            }
+        match chat_evidence(shipped_analyzer(), &bytes, &options, self.tlp) {
+            Ok(evidence) => self.store(&origin, &evidence)?,
             Err(error) => self.reject(&origin, error.to_string()),
         }
         Ok(())
@@ -115,37 +103,26 @@ impl<'a> Intake<'a> {
         self.summary.errors.push(Rejected { file: file.to_owned(), reason });
     }
 
-    fn store(
-        &mut self,
-        origin: &str,
-        report: &NewReport,
-        kind: &str,
-        detail: &serde_json::Value,
-        warnings: &[String],
-    ) -> anyhow::Result<()> {
-        for warning in warnings {
+    fn store(&mut self, origin: &str, evidence: &Evidence) -> anyhow::Result<()> {
+        for warning in &evidence.warnings {
             self.summary.warnings.push(Rejected { file: origin.to_owned(), reason: warning.clone() });
         }
-        let analysis = crackdown_engine::analyze_text(
-            crackdown_engine::shipped_analyzer(),
-            &report.text,
-            report.country.as_deref(),
-            report.language.as_deref(),
-        );
-        let inserted = self
-            .store
-            .insert_evidence_report(&self.viewer, report, &analysis, kind, detail, &self.share, Utc::now())
-            .with_context(|| format!("storing {origin}"))?;
-        crackdown_engine::watch(self.store, std::slice::from_ref(&inserted), Utc::now());
-        match inserted {
+        match self.intake.push_evidence(evidence, Utc::now()).with_context(|| format!("storing {origin}"))? {
             InsertedReport::Created { .. } => self.summary.imported += 1,
             InsertedReport::Duplicate { .. } => self.summary.duplicates += 1,
         }
         Ok(())
     }
 
+    /// Links and watches what was stored; returns the new reports' count.
+    pub fn settle(self) -> anyhow::Result<usize> {
+        let imported = self.summary.imported;
+        self.intake.finish(Utc::now()).context("linking and watching the new reports")?;
+        Ok(imported)
+    }
+
     fn finish(self, json: bool) -> anyhow::Result<ExitCode> {
-        crackdown_engine::campaigns::link_pending(self.store, Utc::now()).context("linking the new reports")?;
+        self.intake.finish(Utc::now()).context("linking and watching the new reports")?;
         let summary = self.summary;
         if json {
             print_json(&summary)?;
@@ -173,7 +150,7 @@ fn open(global: &Global, options: &EvidenceOptions) -> anyhow::Result<(Store, Vi
 
 pub fn email(global: &Global, args: &ImportEvidenceArgs) -> anyhow::Result<ExitCode> {
     let (store, viewer, tlp, share) = open(global, &args.options)?;
-    let mut intake = Intake::new(&store, viewer, tlp, share);
+    let mut intake = EvidenceImport::new(&store, viewer, tlp, share);
     for path in &args.paths {
         intake.emails(path)?;
     }
@@ -196,7 +173,7 @@ fn parse_offset(text: &str) -> anyhow::Result<FixedOffset> {
 pub fn chat(global: &Global, args: &ImportChatArgs) -> anyhow::Result<ExitCode> {
     let (store, viewer, tlp, share) = open(global, &args.options)?;
     let utc_offset = args.utc_offset.as_deref().map(parse_offset).transpose()?;
-    let mut intake = Intake::new(&store, viewer, tlp, share);
+    let mut intake = EvidenceImport::new(&store, viewer, tlp, share);
     for file in &args.files {
         intake.chat(file, args.owner.clone(), utc_offset)?;
     }

@@ -10,13 +10,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use crackdown_engine::mail::{Flag, judge};
 use crackdown_evidence::ParsedMail;
-use crackdown_evidence::auth::{AuthResults, Authenticator, Verdict, envelope_from_received, sender_flags};
+use crackdown_evidence::auth::{AuthResults, Authenticator, envelope_from_received};
 use crackdown_evidence::mail::MailLimits;
 use crackdown_evidence::mail::source::mail_sources;
 use crackdown_lure::{
-    Analysis, Analyzer, Context, Counts, EvalOptions, Label, Mode, Model, ScamType, TrainOptions, evaluate, load_case,
-    load_messages, process_jsonl, train_on_dirs,
+    Analysis, Analyzer, Counts, EvalOptions, Label, Mode, Model, TrainOptions, evaluate, load_case, load_messages,
+    process_jsonl, train_on_dirs,
 };
 use serde::Serialize;
 
@@ -160,13 +161,6 @@ fn eval_emails(dir: &Path, out: &mut impl Write) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A sender or link red flag in `analyze --eml` output.
-#[derive(Serialize)]
-struct Flag {
-    kind: &'static str,
-    detail: String,
-}
-
 /// An attachment as listed (never opened).
 #[derive(Serialize)]
 struct AttachmentLine<'a> {
@@ -199,85 +193,6 @@ fn read_protected(path: &Path) -> anyhow::Result<Vec<String>> {
         .collect())
 }
 
-/// The text indicators come from: the sender headers (so their addresses
-/// and the connecting IP are indicators too), then subject, bodies, link
-/// targets and attachment names; and where the part the verdict reads (from
-/// the subject on) begins. Spans in the output index this text.
-fn eml_analysis_text(mail: &ParsedMail) -> (String, usize) {
-    let mut text = String::new();
-    let mailbox = |name: &str, mailbox: &crackdown_evidence::mail::Mailbox| match &mailbox.name {
-        Some(display) => format!("{name}: {display} <{}>\n", mailbox.address),
-        None => format!("{name}: <{}>\n", mailbox.address),
-    };
-    if let Some(from) = &mail.from {
-        text.push_str(&mailbox("From", from));
-    }
-    if let Some(sender) = &mail.sender {
-        text.push_str(&mailbox("Sender", sender));
-    }
-    for reply in &mail.reply_to {
-        text.push_str(&mailbox("Reply-To", reply));
-    }
-    if let Some(path) = &mail.return_path {
-        text.push_str(&format!("Return-Path: <{path}>\n"));
-    }
-    if let Some(ip) = envelope_from_received(mail).map(|envelope| envelope.ip) {
-        text.push_str(&format!("Received from: {ip}\n"));
-    }
-    let judged_from = text.len();
-    text.push_str(&mail.text_for_analysis());
-    (text, judged_from)
-}
-
-/// Flags of one message: the sender flags of `crackdown-evidence`, links
-/// whose text names another domain, and failed DMARC.
-fn eml_flags(mail: &ParsedMail, protected: &[String], auth: &AuthResults) -> Vec<Flag> {
-    let mut flags: Vec<Flag> = sender_flags(mail, protected)
-        .into_iter()
-        .map(|flag| {
-            let kind = match flag.kind {
-                crackdown_evidence::auth::flags::FlagKind::DisplayNameSpoof => "display_name_spoof",
-                crackdown_evidence::auth::flags::FlagKind::ReplyToMismatch => "reply_to_mismatch",
-                crackdown_evidence::auth::flags::FlagKind::LookalikeDomain => "lookalike_domain",
-            };
-            Flag { kind, detail: flag.detail }
-        })
-        .collect();
-    for link in mail.links.iter().filter(|link| link.mismatch) {
-        flags.push(Flag {
-            kind: "link_text_mismatch",
-            detail: format!(
-                "link text names {} but the link goes to {}",
-                link.text_domain.as_deref().unwrap_or("another site"),
-                link.target_domain.as_deref().unwrap_or(&link.target)
-            ),
-        });
-    }
-    if auth.dmarc == Verdict::Fail {
-        let domain = mail.from.as_ref().and_then(|from| from.domain()).unwrap_or_default();
-        flags.push(Flag { kind: "dmarc_fail", detail: format!("the From domain {domain} does not authenticate it") });
-    }
-    flags
-}
-
-/// A message that fakes its sender is a scam whatever its words say.
-fn apply_flags(analysis: &mut Analysis, flags: &[Flag], has_links: bool) {
-    let Some(decisive) = flags.iter().find(|flag| flag.kind != "reply_to_mismatch") else {
-        return;
-    };
-    for flag in flags {
-        analysis.reasons.push(format!("{}: {}", flag.kind, flag.detail));
-    }
-    if analysis.label != Label::Scam {
-        analysis.label = Label::Scam;
-        analysis.confidence = analysis.confidence.max(0.9);
-        analysis.reasons.push(format!("scam because of {}", decisive.kind));
-    }
-    if analysis.scam_type.is_none() || analysis.scam_type == Some(ScamType::Other) {
-        analysis.scam_type = Some(if has_links { ScamType::CredentialPhishing } else { ScamType::Impersonation });
-    }
-}
-
 /// What judging one e-mail needs: the analyzer, authentication (live DNS
 /// or a fixture), its runtime and the organisation's protected domains.
 struct EmailCheck<'a> {
@@ -288,48 +203,13 @@ struct EmailCheck<'a> {
 }
 
 impl EmailCheck<'_> {
-    /// The analysis of one parsed message (its words, then sender flags and
-    /// authentication, which can make it a scam whatever its words say).
+    /// Authenticates one parsed message, then judges it as every intake
+    /// does (`crackdown_engine::mail::judge`).
     fn analyze(&self, raw: &[u8], mail: &ParsedMail) -> (Analysis, AuthResults, Vec<Flag>) {
         let envelope = envelope_from_received(mail);
         let report = self.runtime.block_on(self.authenticator.authenticate(raw, envelope.as_ref()));
-        let flags = eml_flags(mail, self.protected, &report.results);
-        let (text, judged_from) = eml_analysis_text(mail);
-        let mut analysis = self.analyzer.analyze_after(&text, judged_from, &Context::none());
-        apply_flags(&mut analysis, &flags, !mail.links.is_empty());
-        if flags.is_empty() {
-            self.accept_authenticated(&mut analysis, mail, &report.results);
-        }
-        analysis.reasons.extend(report.details.iter().map(|detail| format!("auth: {detail}")));
-        analysis.reasons.extend(mail.warnings.iter().map(|warning| format!("mail: {warning}")));
-        (analysis, report.results, flags)
-    }
-
-    /// Mail that DKIM signs and DMARC passes for one of the organisation's
-    /// own protected domains came from that organisation, unaltered: its
-    /// notices use the very words lures copy ("verify", "password", a
-    /// link), so the words alone do not make it a lure. (DMARC passing on
-    /// SPF alone is not enough: the body may have been changed on the way.)
-    fn accept_authenticated(&self, analysis: &mut Analysis, mail: &ParsedMail, auth: &AuthResults) {
-        let Some(domain) = mail.from.as_ref().and_then(|from| from.domain()) else {
-            return;
-        };
-        let protected = self.protected.iter().find(|protected| {
-            domain == **protected || domain.strip_suffix(protected.as_str()).is_some_and(|rest| rest.ends_with('.'))
-        });
-        let (Some(protected), Verdict::Pass, Verdict::Pass) = (protected, auth.dkim, auth.dmarc) else {
-            return;
-        };
-        if analysis.label != Label::Ham {
-            analysis.reasons.push(format!(
-                "genuine: DKIM signs and DMARC passes for {domain}, of the protected domain {protected}; \
-                 its words alone do not make it a lure"
-            ));
-            analysis.label = Label::Ham;
-            analysis.scam_type = None;
-            analysis.stage = None;
-            analysis.confidence = 0.9;
-        }
+        let verdict = judge(self.analyzer, mail, &report.results, &report.details, self.protected);
+        (verdict.analysis, report.results, verdict.flags)
     }
 }
 

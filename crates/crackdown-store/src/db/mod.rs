@@ -291,17 +291,31 @@ impl dyn Conn + '_ {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 
-    /// Runs `work` inside a transaction that commits only if it returns `Ok`.
+    /// Runs `work` inside a transaction that commits only if it returns
+    /// `Ok`. A transaction the database aborted for another's sake (a
+    /// deadlock, a serialization failure) is run again from the start, a
+    /// few times with a growing pause, so concurrent writers never see it.
     pub(crate) fn transaction<T>(
         &mut self,
-        work: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>,
+        mut work: impl FnMut(&mut dyn Conn) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        self.begin()?;
-        match work(self) {
-            Ok(value) => {
-                self.commit()?;
-                Ok(value)
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.attempt(&mut work) {
+                Err(StoreError::Retry(reason)) if attempt < TRANSACTION_ATTEMPTS => {
+                    tracing::debug!(%reason, attempt, "transaction aborted by the database; running it again");
+                    std::thread::sleep(std::time::Duration::from_millis(10 << attempt));
+                }
+                result => return result,
             }
+        }
+    }
+
+    fn attempt<T>(&mut self, work: &mut impl FnMut(&mut dyn Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        self.begin()?;
+        match work(self).and_then(|value| self.commit().map(|()| value)) {
+            Ok(value) => Ok(value),
             Err(error) => {
                 if let Err(rollback_error) = self.rollback() {
                     tracing::error!(%rollback_error, "rollback failed");
@@ -311,6 +325,9 @@ impl dyn Conn + '_ {
         }
     }
 }
+
+/// How often a transaction the database aborted is tried in all.
+const TRANSACTION_ATTEMPTS: u32 = 6;
 
 type Opener = dyn Fn() -> Result<Box<dyn Conn>, StoreError> + Send + Sync;
 

@@ -17,10 +17,16 @@ pub(crate) struct PostgresConn {
 }
 
 fn db_error(error: postgres::Error) -> StoreError {
-    if let Some(db) = error.as_db_error()
-        && db.code().code().starts_with("23")
-    {
-        return StoreError::Conflict(db.message().to_owned());
+    if let Some(db) = error.as_db_error() {
+        let code = db.code().code();
+        if code.starts_with("23") {
+            return StoreError::Conflict(db.message().to_owned());
+        }
+        // serialization_failure, deadlock_detected: the server aborted the
+        // transaction for another's sake; running it again succeeds.
+        if code == "40001" || code == "40P01" {
+            return StoreError::Retry(db.message().to_owned());
+        }
     }
     StoreError::Database(error.to_string())
 }

@@ -4,6 +4,7 @@
 mod access;
 mod api;
 mod campaign_graph;
+mod channels;
 mod demo;
 mod import;
 mod intake;

@@ -106,8 +106,12 @@ pub fn serve(backend: &Backend) -> (Child, String) {
         .spawn()
         .expect("spawn serve");
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    // Logs (an earlier intake finished at start) may come before the line naming the address.
     let mut line = String::new();
-    stderr.read_line(&mut line).expect("first line");
+    while !line.contains("http://") {
+        line.clear();
+        assert!(stderr.read_line(&mut line).expect("read stderr") > 0, "serve exited before listening");
+    }
     let address = address_in(&line);
     std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     (child, address)

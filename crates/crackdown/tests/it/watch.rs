@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
+use crackdown_engine::intake::{AnalyzedBatch, Intake, Settled};
 use crackdown_engine::{WatchRequest, WatchedReport};
 use crackdown_model::{Channel, NewReport, Role, Tlp};
 use crackdown_store::{InsertedReport, ShareOptions};
@@ -282,6 +283,18 @@ fn report(text: &str, tlp: Tlp) -> NewReport {
     NewReport::from_text(text, Channel::Api, tlp)
 }
 
+/// Submits reports through the one intake path: stored, linked, watched.
+fn submit(
+    store: &crackdown_store::Store,
+    viewer: &crackdown_model::Viewer,
+    reports: Vec<NewReport>,
+) -> (crackdown_store::InsertOutcome, Settled) {
+    let mut intake = Intake::begin(store, viewer.clone(), ShareOptions::default());
+    let batch = AnalyzedBatch::new(crackdown_engine::shipped_analyzer(), reports);
+    let outcome = intake.push(&batch, Utc::now()).expect("submit");
+    (outcome, intake.finish(Utc::now()).expect("link and watch"))
+}
+
 fn created(outcome: &[InsertedReport]) -> Vec<i64> {
     outcome
         .iter()
@@ -333,17 +346,9 @@ fn check_matching_and_access(backend: &Backend) {
         ("Call our agent on +855 12 345 678 today", Tlp::Clear),
         ("Hello, this is your friend, please call +855 12 999 888 about the money", Tlp::Red),
     ];
-    let analyzed = crackdown_engine::submit_reports(
-        &store,
-        crackdown_engine::shipped_analyzer(),
-        &police,
-        texts.iter().map(|(text, tlp)| report(text, *tlp)).collect(),
-        &ShareOptions::default(),
-        now,
-    )
-    .expect("submit");
-    assert_eq!(crackdown_engine::watch(&store, &analyzed.reports, now), 2, "the domain and the prefix, not RED");
-    assert_eq!(crackdown_engine::watch(&store, &analyzed.reports, now), 0, "each hit alerts once");
+    let (_, settled) = submit(&store, &police, texts.iter().map(|(text, tlp)| report(text, *tlp)).collect());
+    assert_eq!(settled.alerts, 2, "the domain and the prefix, not RED");
+    assert_eq!(crackdown_engine::intake::settle(&store, now).expect("settle").alerts, 0, "each hit alerts once");
     let alerts = store.alerts(&bank, None, 10).expect("alerts");
     let hits: BTreeSet<(i64, String)> = alerts.iter().map(|alert| (alert.entry.id, alert.matched.clone())).collect();
     assert!(hits.iter().any(|(entry, matched)| *entry == domain && matched.contains("secure.siamcommerce.co.th")));
@@ -351,21 +356,18 @@ fn check_matching_and_access(backend: &Backend) {
     assert!(store.alerts(&police, None, 10).expect("police alerts").is_empty(), "alerts stay with the watcher");
 
     // A tron address with an investment pitch, linked into campaign 4242.
-    let wallet = crackdown_engine::submit_reports(
+    let (wallet, settled) = submit(
         &store,
-        crackdown_engine::shipped_analyzer(),
         &bank,
         vec![report(
             "Deposit USDT to TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t, our trading platform pays 20% daily profit",
             Tlp::Amber,
         )],
-        &ShareOptions::default(),
-        now,
-    )
-    .expect("submit");
+    );
+    assert_eq!(settled.alerts, 2, "the tron pattern and the scam type; its own campaign is not 4242");
     let id = created(&wallet.reports)[0];
     let linked = [WatchedReport { id, campaign: Some(4242) }];
-    assert_eq!(crackdown_engine::watch_reports(&store, &linked, now).expect("watch"), 3);
+    assert_eq!(crackdown_engine::watch_reports(&store, &linked, now).expect("watch"), 1);
     let entries: BTreeSet<i64> = store
         .alerts(&bank, None, 10)
         .expect("alerts")
@@ -377,16 +379,8 @@ fn check_matching_and_access(backend: &Backend) {
 
     // A removed entry raises nothing more; its alerts stay.
     store.remove_watch_entry(&bank, prefix, now).expect("remove");
-    let again = crackdown_engine::submit_reports(
-        &store,
-        crackdown_engine::shipped_analyzer(),
-        &police,
-        vec![report("New number +855 77 000 111 for the agent", Tlp::Clear)],
-        &ShareOptions::default(),
-        now,
-    )
-    .expect("submit");
-    assert_eq!(crackdown_engine::watch(&store, &again.reports, now), 0);
+    let (_, settled) = submit(&store, &police, vec![report("New number +855 77 000 111 for the agent", Tlp::Clear)]);
+    assert_eq!(settled.alerts, 0);
     assert!(store.alerts(&bank, None, 10).expect("alerts").iter().any(|alert| alert.entry.id == prefix));
 }
 
