@@ -27,12 +27,15 @@ class Crime:
         self.sar = []
         self.n_schemes = 0
         rng = self.rng
-        recruits = [a for a in pop.persons if a.role in RECRUIT_ROLES]
+        # recruits and victims are customers for the whole window, so none of their scheme
+        # transfers falls before an opening or after a closing
+        steady = [a for a in pop.persons if a.opened_day == 0 and a.closed_day is None]
+        recruits = [a for a in steady if a.role in RECRUIT_ROLES]
         weights = {"student": 4.0, "jobseeker": 4.0, "gig_worker": 2.5, "reseller": 1.5, "salaried": 0.5,
                    "remitter": 0.5}
         recruits.sort(key=lambda a: rng.random() ** (1.0 / weights[a.role]), reverse=True)
         self.recruit_pool = recruits
-        victims = [a for a in pop.persons if a.role in VICTIM_ROLES]
+        victims = [a for a in steady if a.role in VICTIM_ROLES]
         rng.shuffle(victims)
         self.victim_pool = victims
         self.taken = set()
@@ -108,12 +111,12 @@ class Crime:
         months = max(1, (w.days - open_day) // 30)
         for _ in range(rng.randint(0, 2 * months)):
             d = random_day(w, 0.1, lo=open_day)
-            w.pay(w.at(d, country, 9, 17), rng.choice(clients), acct, w.usd(w.lognormal_usd(2500, 0.6), acct, 10),
-                  "transfer")
-        for _ in range(rng.randint(0, 2 * months)):
-            d = random_day(w, 0.1, lo=open_day)
-            w.pay(w.at(d, country, 9, 17), acct, rng.choice(clients), w.usd(w.lognormal_usd(1200, 0.6), acct),
-                  "transfer")
+            ev = w.pay(w.at(d, country, 9, 17), rng.choice(clients), acct,
+                       w.usd(w.lognormal_usd(2500, 0.6), acct, 10), "transfer")
+            # expenses out of each invoice's money, days later
+            for _ in range(rng.randint(0, 2)):
+                t = ev[E_TS] + int(rng.uniform(1, 12) * DAY)
+                w.pay(t, acct, rng.choice(clients), int(ev[E_AMT] * rng.uniform(0.2, 0.45)), "transfer")
         return acct
 
     def external(self, country, role="collector", currency=None):
@@ -128,7 +131,7 @@ class Crime:
         if r < mix[0]:
             return self.recruit(country)
         if r < mix[0] + mix[1]:
-            return self.fresh(country, open_lo - self.rng.randint(2, 30))
+            return self.fresh(country, open_lo - self.rng.randint(4, 30))
         return self.front(country, 0 if self.rng.random() < 0.6 else max(0, open_lo - self.rng.randint(10, 60)))
 
     # ------------------------------------------------------------------ money in and out

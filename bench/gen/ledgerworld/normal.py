@@ -9,7 +9,7 @@ with is_sar=0 (tx_source `confounder`), so false positives can be counted by kin
 """
 
 from . import money
-from .world import FIXED, SPEND, GIFT, DAY, Alert, poisson, E_DST, E_SRC, E_TS, E_AMT
+from .world import FIXED, SPEND, GIFT, CLOSE, DAY, Alert, poisson, E_DST, E_SRC, E_TS, E_AMT
 
 MONTH = 30.44
 
@@ -66,6 +66,20 @@ class Normal:
         level = money.wage_level(c)
         months = w.days / MONTH
         pays = []   # (day, credited minor units) of pay, for sweepers and remitters
+
+        if acct.opened_day > 0:
+            # a new customer moves their money over from their old bank
+            old_bank = rng.choice(pop.ext_persons[c])
+            w.pay(w.at(acct.opened_day, c, 9, 20), old_bank, acct,
+                  w.usd(max(p["income"], 900 * level) * rng.uniform(0.3, 2.5), acct, 10), "transfer")
+        if acct.closed_day is not None:
+            # leaving: the balance goes to the new bank; settling fills in the amount
+            new_bank = rng.choice(pop.ext_persons[c])
+            w.pay(w.at(acct.closed_day, c, 10, 16), acct, new_bank, 1, "transfer", CLOSE)
+        for _ in range(poisson(rng, (0.35 if role == "pensioner" else 0.04) * months)):
+            w.pay(w.at(random_day(w, 0.2), c, 9.5, 16.5), acct, pop.cash[c],
+                  w.usd(rng.choice((200, 300, 500, 1000, 1500, 2000, 3000)) * max(level, 0.3), acct, 10),
+                  "cash_withdrawal", GIFT)
 
         # ---- income
         schedule = p.get("schedule")

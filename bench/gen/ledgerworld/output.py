@@ -13,7 +13,7 @@ from operator import itemgetter
 
 from . import money
 from .world import (E_TS, E_SRC, E_DST, E_AMT, E_CUR, E_CHANNEL, E_RECV, E_RECV_CUR, E_FLEX, E_TXID, FIXED, SPEND,
-                    DAY)
+                    CLOSE, DAY)
 
 HEADER = "tx_id,timestamp,from_account,to_account,amount,currency,channel,received_amount,received_currency"
 KINDS = ("person", "business", "merchant", "employer", "utility", "exchange", "cash", "unknown")
@@ -28,11 +28,25 @@ def settle(w):
     accounts = w.accounts
     bal = [a.balance0 if a.in_bank else 0 for a in accounts]
     floor = [-a.overdraft if (a.in_bank and a.kind == "person") else None for a in accounts]
+    # accounts open for part of the window: nothing moves before opening or after closing
+    opened = [start + a.opened_day * DAY for a in accounts]
+    closed = [end if a.closed_day is None else start + (a.closed_day + 1) * DAY for a in accounts]
     kept = []
     for ev in events:
         s = ev[E_SRC]
+        ts = ev[E_TS]
+        dst = ev[E_DST]
+        if ts < opened[s] or ts < opened[dst] or ts >= closed[s] or ts >= closed[dst]:
+            continue
+        if ev[E_FLEX] == CLOSE:
+            if bal[s] <= 0:
+                continue
+            ev[E_AMT] = bal[s]
+            if ev[E_RECV] is not None:
+                ev[E_RECV] = w.fx.convert(bal[s], ev[E_CUR], ev[E_RECV_CUR], w.day_of(ts), 0.01)
+            closed[s] = ts + 1
         amt = ev[E_AMT]
-        if ev[E_FLEX] != FIXED and floor[s] is not None:
+        if ev[E_FLEX] != FIXED and ev[E_FLEX] != CLOSE and floor[s] is not None:
             avail = bal[s] - floor[s]
             if amt > avail:
                 if avail <= 0 or avail < amt // 4:

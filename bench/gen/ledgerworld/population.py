@@ -326,8 +326,14 @@ def wire_people(w, pop):
         p["p2p_rate"] = rng.uniform(0.3, 2.0) * (1.5 if role == "student" else 1.0)
         acct.overdraft = w.usd(rng.choice((0, 0, 100, 300, 500, 1000)) * max(level, 0.3), acct)
 
+        # customers who join or leave during the window (new in town, switching banks)
+        r = rng.random()
+        if r < 0.06:
+            acct.opened_day = rng.randint(3, max(4, w.days - 15))
+        elif r < 0.09:
+            acct.closed_day = rng.randint(10, max(11, w.days - 3))
         if role == "salary_sweeper":
-            savings = w.new_account(c, "person", "sweeper_savings")
+            savings = w.new_account(c, "person", "sweeper_savings", opened_day=acct.opened_day)
             savings.profile = {"owner": acct}
             p["savings"] = savings
         elif role == "student":
@@ -415,7 +421,9 @@ def set_balances(w, pop):
         if not acct.in_bank:
             continue
         p = acct.profile or {}
-        if acct.kind == "person":
+        if acct.opened_day > 0:
+            acct.balance0 = 0
+        elif acct.kind == "person":
             monthly = max(p.get("income", 0), 800 * money.wage_level(acct.country))
             acct.balance0 = w.usd(monthly * rng.lognormvariate(0.0, 0.9) * 1.2, acct)
             if acct.role == "sweeper_savings":

@@ -93,7 +93,7 @@ class PigButchering:
             route = rng.choice(exits)
             l1s.append({"acct": acct, "start": max(start, acct.opened_day), "speed": speed, "fee": fee,
                         "route": route, "end": min(w.days - 1, start + rng.randint(10, 50)),
-                        "delays": [], "pending": []})
+                        "delays": [], "owed": []})
         if rng.random() < 0.2:
             crime.member(home, span_start + rng.randrange(max(1, span // 2)), mix)     # recruited, never used
 
@@ -131,6 +131,10 @@ class PigButchering:
                 m["delays"].append(delay)
                 cut = int(received * m["fee"])
                 forward = received - cut
+                owed = [o for o in m["owed"] if o[0] <= t]
+                if owed:
+                    m["owed"] = [o for o in m["owed"] if o[0] > t]
+                    forward = max(forward // 4, forward - sum(a for _, a in owed))
                 route = m["route"] if rng.random() < 0.85 else rng.choice(exits)
                 if route == "l2" and l2s:
                     parts = self.split(forward, rng.choice((1, 1, 2, 3)))
@@ -235,9 +239,11 @@ class PigButchering:
                 back = int(w.credited(ev) * rng.uniform(0.04, 0.15))
                 t = ev[E_TS] + int(rng.uniform(2, 6) * DAY)
                 if t < w.end_epoch:
-                    crime.record(w.pay(t, mule, v, money.usd_to_minor(
-                        back / 10 ** money.DECIMALS[mule.currency] / money.USD_RATE[mule.currency], mule.currency),
-                        "transfer"), scheme, "bait_payout")
+                    amount = money.usd_to_minor(
+                        back / 10 ** money.DECIMALS[mule.currency] / money.USD_RATE[mule.currency], mule.currency)
+                    crime.record(w.pay(t, mule, v, amount, "transfer"), scheme, "bait_payout")
+                    # the mule holds the payout back from what it passes on of this payment
+                    current["owed"].append((ev[E_TS], amount))
             amount_usd *= rng.uniform(1.2, 2.3)
             d += max(1, int(rng.lognormvariate(math.log(8), 0.6)))
 

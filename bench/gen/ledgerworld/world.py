@@ -19,6 +19,7 @@ FIXED = 0        # happens as generated (salaries, bills, every transfer of a cr
 SPEND = 1        # discretionary spending out of a person's own money: capped at what the payer has,
                  # dropped if that is too little, and among the first thinned to reach --transactions
 GIFT = 2         # discretionary transfer to another person: capped like SPEND, never thinned
+CLOSE = 3        # a closing account's whole balance leaving; settling fills in the amount
 
 # Conversion spread by channel: what the converting bank or operator keeps on a conversion leg.
 SPREAD = {"card": 0.025, "wire": 0.012, "remittance": 0.018, "crypto": 0.008, "transfer": 0.01}
@@ -27,7 +28,7 @@ DAY = 86400
 
 
 class Account:
-    __slots__ = ("idx", "id", "country", "kind", "currency", "in_bank", "role", "opened_day",
+    __slots__ = ("idx", "id", "country", "kind", "currency", "in_bank", "role", "opened_day", "closed_day",
                  "balance0", "overdraft", "sar", "victim", "profile")
 
     def __init__(self, idx, account_id, country, kind, currency, in_bank, role, opened_day):
@@ -38,7 +39,8 @@ class Account:
         self.currency = currency
         self.in_bank = in_bank
         self.role = role
-        self.opened_day = opened_day
+        self.opened_day = opened_day   # window day the account opened (0: before the window)
+        self.closed_day = None         # window day a customer closed it (moved banks), if any
         self.balance0 = 0          # balance at the window's start (minor units), shown or not
         self.overdraft = 0         # how far below zero discretionary spending may take it
         self.sar = False
