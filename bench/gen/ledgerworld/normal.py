@@ -142,7 +142,7 @@ class Normal:
                         pays.append((dd, w.credited(ev)))
             for _ in range(poisson(rng, p["client_rate"] * months)):
                 if rng.random() < 0.35:
-                    payer, flex = rng.choice(pop.persons), GIFT
+                    payer, flex = rng.choice(pop.persons_in[c]), GIFT
                     if payer is acct:
                         continue
                 else:
@@ -174,7 +174,8 @@ class Normal:
                 w.pay(w.at(d, c, 8, 20), acct, p["savings_out"],
                       int(max(expected, w.usd(800 * level, acct)) * rng.uniform(0.5, 0.8)), "transfer")
             for _ in range(poisson(rng, 0.7 * months)):
-                payee = rng.choice(pop.small_businesses or pop.ext_business[c])
+                payee = rng.choice([b for b in pop.small_businesses if b.currency == acct.currency]
+                                   or pop.ext_business[c])
                 w.pay(w.at(random_day(w, 0.5), c, 9, 18), acct, payee, w.usd(w.lognormal_usd(400, 0.8), acct, 5),
                       "transfer")
         if role == "high_earner":
@@ -202,8 +203,8 @@ class Normal:
                 dd = min(w.days - 1, d + rng.choice((0, 0, 1, 2, 3)))
                 for i, f in enumerate(fam):
                     part = share // len(fam)
-                    if p["via_mto"]:
-                        mto = rng.choice(pop.mtos)
+                    if p["via_mto"] and any(m.currency == acct.currency for m in pop.mtos):
+                        mto = rng.choice([m for m in pop.mtos if m.currency == acct.currency] or pop.mtos)
                         ev = w.pay(w.at(dd, c, 9, 20), acct, mto, part, "transfer")
                         key = (mto.idx, dd, f.idx)
                         self.mto_due[key] = self.mto_due.get(key, 0) + w.credited(ev)
@@ -292,7 +293,7 @@ class Normal:
             if rng.random() < 0.7:
                 payer, flex = rng.choice(pop.ext_persons[c]), FIXED
             else:
-                payer, flex = rng.choice(pop.persons), GIFT
+                payer, flex = rng.choice(pop.persons_in[c]), GIFT
                 if payer is acct:
                     continue
             ev = w.pay(w.at(d, c, 7, 24), payer, acct,
@@ -383,11 +384,12 @@ class Normal:
             w.pay(w.at(random_day(w, 0.1), c, 8, 18), rng.choice(clients), acct,
                   w.usd(w.lognormal_usd(3000 * level, 0.9), acct, 1 if rng.random() < 0.5 else 0), "transfer")
         foreign = self.w.cfg.partner_countries if self.w.cfg.countries == "many" else []
+        local_suppliers = [b for b in pop.small_businesses if b.currency == acct.currency]
         for _ in range(poisson(rng, 2 * months * min(size, 3))):
             if foreign and rng.random() < 0.2:
                 sup = rng.choice(pop.ext_business[rng.choice(foreign)])
-            elif pop.small_businesses and rng.random() < 0.3:
-                sup = rng.choice(pop.small_businesses)
+            elif local_suppliers and rng.random() < 0.3:
+                sup = rng.choice(local_suppliers)
             else:
                 sup = rng.choice(clients)
             if sup is acct:
@@ -467,8 +469,8 @@ class Normal:
         for _ in range(poisson(rng, 1.5 * months)):
             car = rng.random() < 0.4
             price = w.usd(w.lognormal_usd((25000 if car else 320000) * level, 0.4), acct, 100)
-            buyer = rng.choice(pop.persons) if rng.random() < 0.5 else rng.choice(pop.ext_persons[c])
-            seller = rng.choice(pop.persons) if rng.random() < 0.3 else rng.choice(pop.ext_persons[c])
+            buyer = rng.choice(pop.persons_in[c]) if rng.random() < 0.5 else rng.choice(pop.ext_persons[c])
+            seller = rng.choice(pop.persons_in[c]) if rng.random() < 0.3 else rng.choice(pop.ext_persons[c])
             if buyer is seller or buyer.currency != acct.currency or seller.currency != acct.currency:
                 continue
             d0 = rng.randrange(0, max(1, w.days - 10))

@@ -33,6 +33,7 @@ class Population:
 
     def __init__(self):
         self.persons = []            # in-bank persons (their Account), every walk of life
+        self.persons_in = {}         # country -> in-bank persons there
         self.by_role = {}            # role -> [Account]
         self.employers = {}          # country -> accounts that pay salaries (in-bank or not)
         self.employer_cum = {}
@@ -195,6 +196,7 @@ def build(w, budget):
         c = ledger_country()
         acct = w.new_account(c, "person", role)
         pop.persons.append(acct)
+        pop.persons_in.setdefault(c, []).append(acct)
         pop.by_role.setdefault(role, []).append(acct)
 
     # -------------------------------------------------------------- remaining budget: other banks
@@ -231,13 +233,19 @@ def wire_people(w, pop):
     remit_dest = [c for c in ("PH", "MX", "IN", "VN") if c in foreign] or None
     landlords = pop.by_role.get("landlord", [])
     landlord_tenants = {l.idx: 0 for l in landlords}
+    landlords_in = {}
+    for ll in landlords:
+        landlords_in.setdefault(ll.country, []).append(ll)
+    zba_in = {}
+    for _, subs in pop.zba_groups:
+        zba_in.setdefault(subs[0].country, []).extend(subs)
 
     def ext_person(c):
         return rng.choice(pop.ext_persons[c])
 
     def in_bank_or_ext_person(c, p_in=0.5):
         if rng.random() < p_in:
-            return rng.choice(pop.persons)
+            return rng.choice(pop.persons_in[c])
         return ext_person(c)
 
     for acct in pop.persons:
@@ -285,8 +293,9 @@ def wire_people(w, pop):
         else:
             p["housing"] = "rent" if r < 0.5 else ("mortgage" if r < 0.8 else "none")
         if p["housing"] == "rent":
-            if landlords and rng.random() < 0.4:
-                ll = rng.choice(landlords)
+            local_landlords = landlords_in.get(c)
+            if local_landlords and rng.random() < 0.4:
+                ll = rng.choice(local_landlords)
                 landlord_tenants[ll.idx] += 1
                 p["landlord"] = ll
             elif rng.random() < 0.5:
@@ -302,13 +311,14 @@ def wire_people(w, pop):
         # bills: 1-3 utilities (or a ZBA collection account of a company) on fixed days
         bills = []
         for _ in range(rng.choice((0, 1, 1, 2))):
-            if pop.zba_groups and rng.random() < 0.2:
-                payee = rng.choice(rng.choice(pop.zba_groups)[1])
+            if zba_in.get(c) and rng.random() < 0.2:
+                payee = rng.choice(zba_in[c])
             else:
                 payee = rng.choice(pop.utilities[c])
             bills.append((payee, rng.randint(1, 28), rng.uniform(25, 140) * max(level, 0.3)))
-        if pop.charities and rng.random() < 0.12:
-            bills.append((rng.choice(pop.charities), rng.randint(1, 28), rng.choice((5, 10, 20, 25, 50))))
+        local_charities = [ch for ch in pop.charities if ch.country == c]
+        if local_charities and rng.random() < 0.12:
+            bills.append((rng.choice(local_charities), rng.randint(1, 28), rng.choice((5, 10, 20, 25, 50))))
         p["bills"] = bills
         # spending habits
         p["card_rate"] = rng.lognormvariate(2.0, 0.5) * (1.4 if role in ("student", "high_earner") else 1.0)
@@ -339,7 +349,7 @@ def wire_people(w, pop):
         elif role == "student":
             r = rng.random()
             if r < 0.35:
-                parent = rng.choice(pop.persons)
+                parent = rng.choice(pop.persons_in[c])
                 if parent is acct or parent.role == "student":
                     parent = ext_person(c)
             elif r < 0.75 or not remit_dest:
@@ -383,11 +393,14 @@ def wire_people(w, pop):
     young = pop.by_role.get("student", []) + rng.sample(pop.by_role.get("salaried", []),
                                                        min(len(pop.by_role.get("salaried", [])), len(pop.persons) // 12))
     rng.shuffle(young)
+    young.sort(key=lambda a: a.country)     # friends and flatmates live in the same country
     i = 0
     while i + 3 <= len(young) and len(pop.split_groups) < len(young) // 5:
         size = rng.randint(3, 6)
-        group = young[i:i + size]
+        group = [m for m in young[i:i + size] if m.country == young[i].country]
         i += size
+        if len(group) < 3:
+            continue
         pop.split_groups.append(group)
         lead = group[0]
         if lead.profile.get("housing") == "share" or rng.random() < 0.3:
