@@ -47,7 +47,7 @@ PRESETS = {
     "simulator-like": dict(
         accounts=12000, transactions=200000, days=183, start="2025-01-06", mule_share=0.05,
         currencies="one", countries="one", opening="none", fees=False, population="retail",
-        ledger_countries=[("US", 1.0)], partner_countries=["US"],
+        ledger_countries=[("US", 1.0)], partner_countries=["MX", "PH", "IN", "GB", "DE"],
         crime_mix=[("shapes", 1.0)], shapes_mix=AMLSIM_MIX, new_account_share=0.3),
     # Everything: scam networks, every shape, structuring, peel chains, rapid pass-through, in a
     # British bank with German and Japanese books (JPY has no minor unit), partial opening balances.

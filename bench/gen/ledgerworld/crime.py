@@ -9,7 +9,7 @@ opened accounts are never used: they are SAR (declared members) but not sar_acti
 
 from . import money
 from .normal import random_day, card_hour
-from .world import FIXED, SPEND, Alert, DAY, E_AMT, E_TS
+from .world import SPEND, Alert, DAY, E_AMT, E_TS
 
 RECRUIT_ROLES = ("student", "jobseeker", "gig_worker", "salaried", "reseller", "remitter")
 VICTIM_ROLES = ("salaried", "high_earner", "pensioner", "landlord", "salary_sweeper", "crypto_trader")
@@ -88,6 +88,9 @@ class Crime:
         open_day = max(0, min(open_day, w.days - 1))
         acct = w.new_account(country, "person", "mule_fresh", opened_day=open_day)
         acct.overdraft = 0
+        if open_day == 0:
+            # opened before the window and little used: a small balance, as on any dormant account
+            acct.balance0 = w.usd(rng.uniform(1, 80), acct)
         self.mark(acct)
         if life and open_day > 0:
             cash = self.pop.cash[country]

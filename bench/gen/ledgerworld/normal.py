@@ -9,7 +9,7 @@ with is_sar=0 (tx_source `confounder`), so false positives can be counted by kin
 """
 
 from . import money
-from .world import FIXED, SPEND, GIFT, CLOSE, DAY, Alert, poisson, E_DST, E_SRC, E_TS, E_AMT
+from .world import FIXED, SPEND, GIFT, CLOSE, Alert, poisson, E_DST, E_SRC, E_TS, E_AMT
 
 MONTH = 30.44
 
@@ -421,7 +421,6 @@ class Normal:
     def payroll_agent_funding(self):
         """Clients fund their payroll agent a day or two before each payday, plus a fee."""
         w, rng = self.w, self.rng
-        by_agent = {}
         for key, amount in self.payroll_due.items():
             if key[0] == "alert":
                 continue
@@ -434,7 +433,6 @@ class Normal:
             if client.currency != agent.currency:
                 amt = w.fx.convert(amt, agent.currency, client.currency, dd, 0.0)
             w.pay(w.at(dd, client.country, 9, 16), client, agent, amt, "transfer")
-            by_agent.setdefault(agent_idx, 0)
         for key, al in self.payroll_due.items():
             if key[0] == "alert":
                 self.decoys.append(al)
@@ -566,7 +564,6 @@ def treasury(w, accounts, by_account, treasuries):
     """Keep businesses solvent and lean the way treasurers do: a top-up from the company's account
     at another bank at the start of a week that would end short, a sweep out at the end of a week
     that leaves too much. Turns each business's simulated flows into a plausible balance."""
-    rng = w.rng
     weeks = (w.days + 6) // 7
     for acct in accounts:
         evs = by_account.get(acct.idx, ())

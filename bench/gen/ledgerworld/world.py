@@ -8,6 +8,7 @@ numbered. Events that fall outside the window, or that settling drops, simply ne
 
 import calendar
 import datetime as dt
+import math
 
 from . import money
 
@@ -179,7 +180,6 @@ def poisson(rng, lam):
         return 0
     if lam > 30:
         return max(0, int(round(rng.gauss(lam, lam ** 0.5))))
-    import math
     limit, k, prod = math.exp(-lam), 0, rng.random()
     while prod > limit:
         k += 1
