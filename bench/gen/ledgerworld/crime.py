@@ -31,7 +31,9 @@ class Crime:
         # transfers falls before an opening or after a closing
         steady = [a for a in pop.persons if a.opened_day == 0 and a.closed_day is None]
         recruits = [a for a in steady if a.role in RECRUIT_ROLES]
-        weights = {"student": 4.0, "jobseeker": 4.0, "gig_worker": 2.5, "reseller": 1.5, "salaried": 0.5,
+        # recruiters favour students and jobseekers, but only by a few times: the walk of life is a
+        # prior, not a give-away (a weighted draw without replacement, Efraimidis-Spirakis)
+        weights = {"student": 2.0, "jobseeker": 2.0, "gig_worker": 1.5, "reseller": 1.0, "salaried": 0.7,
                    "remitter": 0.5}
         recruits.sort(key=lambda a: rng.random() ** (1.0 / weights[a.role]), reverse=True)
         self.recruit_pool = recruits
