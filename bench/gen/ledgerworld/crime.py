@@ -151,6 +151,8 @@ class Crime:
         (under the report line when large), or wires from abroad / other banks."""
         w, rng = self.w, self.rng
         c = acct.country
+        if not acct.in_bank:
+            return          # money reaching an account at another bank is not in these books
         how = how or rng.choice(("cash", "wire", "wire", "transfer"))
         day = max(0, min(w.days - 1, day))
         if how == "cash":

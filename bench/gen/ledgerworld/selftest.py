@@ -3,7 +3,8 @@
 Generates small worlds of every preset, plus variants that flip the options, and checks what the
 importer and the scorers rely on: the exact header, RFC 3339 UTC timestamps in time order, unique
 tx ids, amounts with no more decimals than their currency, conversion legs exactly where payer
-and payee currencies differ, every ledger account known with a valid kind, opening rows only when
+and payee currencies differ, every ledger account known with a valid kind, this bank's customer
+on at least one side of every transfer, opening rows only when
 asked for, truth that names only existing accounts and transfers, and the same files for the same
 seed.
 """
@@ -53,6 +54,8 @@ def check_world(ck, d, cfg, counts):
             accounts[r["account"]] = r
     ck.check(name + " kinds", all(r["kind"] in KINDS for r in accounts.values()))
     ck.check(name + " countries", all(r["country"] in money.COUNTRIES for r in accounts.values()))
+    with open(os.path.join(d, "truth", "roles.csv"), newline="") as f:
+        in_bank = {r["account"]: r["in_bank"] == "1" for r in csv.DictReader(f)}
     currency_of = {}
     tx_ids = set()
     bad = []
@@ -85,6 +88,8 @@ def check_world(ck, d, cfg, counts):
                 bad.append((lineno, "unknown payer %s" % src))
             if dst not in accounts:
                 bad.append((lineno, "unknown payee %s" % dst))
+            elif not in_bank[dst] and not in_bank.get(src, False):
+                bad.append((lineno, "neither side banks here"))     # a bank's books hold only its own
             if bool(recv) != bool(recv_cur):
                 bad.append((lineno, "half a conversion"))
             if recv:

@@ -43,12 +43,14 @@ class Shapes:
             base = rng.lognormvariate(math.log(9000), 0.8)          # large sums
         return start, days, base
 
-    def members(self, n, start_day, foreign_share=0.0):
+    def members(self, n, start_day, foreign_share=0.0, outside=lambda i: False):
+        """`n` members; position i may be an account at another bank abroad only where
+        `outside(i)` holds, so that every transfer of the shape has this bank on one side."""
         crime, rng, cfg = self.crime, self.rng, self.cfg
         out = []
         home = cfg.ledger_countries[0]
-        for _ in range(n):
-            if cfg.countries == "many" and rng.random() < foreign_share:
+        for i in range(n):
+            if cfg.countries == "many" and outside(i) and rng.random() < foreign_share:
                 if len(cfg.ledger_countries) > 1 and rng.random() < 0.5:
                     out.append(crime.member(rng.choice(cfg.ledger_countries[1:]), int(start_day), self.mix))
                 else:
@@ -113,7 +115,7 @@ class Shapes:
     def fan_in(self, scheme, start, days, base):
         rng, w = self.rng, self.w
         k = rng.randint(4, 10)
-        accts = self.members(k + 1, start, 0.15)
+        accts = self.members(k + 1, start, 0.15, lambda i: i > 0)
         main, sources = accts[0], accts[1:]
         al = self.crime.alert("fan_in", main, accts + self.inert(k))
         total = 0
@@ -132,7 +134,7 @@ class Shapes:
     def fan_out(self, scheme, start, days, base):
         rng, w = self.rng, self.w
         k = rng.randint(4, 10)
-        accts = self.members(k + 1, start, 0.15)
+        accts = self.members(k + 1, start, 0.15, lambda i: i > 0)
         main, sinks = accts[0], accts[1:]
         al = self.crime.alert("fan_out", main, accts + self.inert(k))
         plan = [(s, self.amt(base, main)) for s in sinks for _ in range(rng.randint(1, 3))]
@@ -144,7 +146,7 @@ class Shapes:
     def cycle(self, scheme, start, days, base):
         rng, w = self.rng, self.w
         k = rng.randint(3, 8)
-        accts = self.members(k, start, 0.3)
+        accts = self.members(k, start, 0.3, lambda i: i % 2 == 1 and i != k - 1)
         al = self.crime.alert("cycle", accts[0], accts + self.inert(k))
         rounds = rng.choice((1, 1, 1, 2, 3))
         head = accts[0]
@@ -165,7 +167,7 @@ class Shapes:
     def scatter_gather(self, scheme, start, days, base):
         rng, w = self.rng, self.w
         k = rng.randint(3, 9)
-        accts = self.members(k + 2, start, 0.2)
+        accts = self.members(k + 2, start, 0.2, lambda i: 0 < i < k + 1)
         orig, mids, bene = accts[0], accts[1:-1], accts[-1]
         al = self.crime.alert("scatter_gather", orig, accts + self.inert(k))
         parts = [self.amt(base, orig) for _ in mids]
@@ -182,7 +184,7 @@ class Shapes:
     def gather_scatter(self, scheme, start, days, base):
         rng, w = self.rng, self.w
         k1, k2 = rng.randint(3, 6), rng.randint(3, 6)
-        accts = self.members(k1 + k2 + 1, start, 0.2)
+        accts = self.members(k1 + k2 + 1, start, 0.2, lambda i: i > 0)
         hub, sources, sinks = accts[0], accts[1:k1 + 1], accts[k1 + 1:]
         al = self.crime.alert("gather_scatter", hub, accts + self.inert(k1))
         total = 0
@@ -204,7 +206,7 @@ class Shapes:
     def bipartite(self, scheme, start, days, base):
         rng, w = self.rng, self.w
         k1, k2 = rng.randint(2, 5), rng.randint(2, 5)
-        accts = self.members(k1 + k2, start, 0.25)
+        accts = self.members(k1 + k2, start, 0.25, lambda i: i >= k1)
         left, right = accts[:k1], accts[k1:]
         al = self.crime.alert("bipartite", left[0], accts + self.inert(k1))
         got = {r.idx: 0 for r in right}
@@ -222,7 +224,8 @@ class Shapes:
     def stack(self, scheme, start, days, base):
         rng, w = self.rng, self.w
         sizes = [rng.randint(2, 4) for _ in range(3)]
-        accts = self.members(sum(sizes), start, 0.25)
+        middle = range(sizes[0], sizes[0] + sizes[1])
+        accts = self.members(sum(sizes), start, 0.25, lambda i: i not in middle)
         layers = [accts[:sizes[0]], accts[sizes[0]:sizes[0] + sizes[1]], accts[sizes[0] + sizes[1]:]]
         al = self.crime.alert("stack", layers[0][0], accts + self.inert(sizes[0]))
         holding = {}
@@ -254,7 +257,7 @@ class Shapes:
         """Each hop keeps or hands off a slice and passes the rest on (AMLworld's peel chain)."""
         rng, w, crime = self.rng, self.w, self.crime
         k = rng.randint(4, 10)
-        accts = self.members(k, start, 0.2)
+        accts = self.members(k, start, 0.2, lambda i: i % 2 == 1)
         al = crime.alert("peel_chain", accts[0], accts + self.inert(k))
         amount = money.usd_to_minor(base * rng.uniform(4, 12), accts[0].currency, 100)
         if accts[0].in_bank:
