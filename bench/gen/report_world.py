@@ -51,7 +51,7 @@ def loss_string(rng, value, currency):
     if decimals == 0 or value >= 1000 or rng.random() < 0.7:
         whole = max(1, int(round(value)))
         if whole > 100:
-            magnitude = 10 ** (len(str(whole)) - rng.choice([2, 3, 3, 4]))
+            magnitude = 10 ** max(0, len(str(whole)) - rng.choice([2, 3, 3, 4]))
             whole = max(magnitude, int(round(whole / magnitude)) * magnitude)
         return str(whole)
     places = min(decimals, 2 if currency not in ("BTC", "ETH") else 6)

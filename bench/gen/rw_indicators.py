@@ -357,9 +357,12 @@ def render_iban(rng, iban):
 # ---------------------------------------------------------------------------
 
 
-def new_handle(rng, base, taken):
-    """A messenger handle built on a name or stem, unique in `taken`."""
-    base = "".join(ch for ch in base.lower().replace(" ", rng.choice(["_", "", "."])) if ch.isalnum() or ch in "_.")
+def new_handle(rng, base, taken, platform="telegram"):
+    """A messenger handle built on a name or stem, unique in `taken`. Telegram and
+    WeChat names take letters, digits and underscores; LINE and Instagram dots too."""
+    joiners = ["_", "", "."] if platform in ("line", "instagram") else ["_", ""]
+    allowed = "_." if platform in ("line", "instagram") else "_"
+    base = "".join(ch for ch in base.lower().replace(" ", rng.choice(joiners)) if ch.isascii() and (ch.isalnum() or ch in allowed))
     base = base.strip("._") or "support"
     while True:
         handle = base + rng.choice(["", "_", ""]) + rng.choice(["", str(rng.randint(1, 999)), rand_token(rng, 3),
@@ -394,3 +397,7 @@ def render_email(rng, address):
     if roll < 0.18:
         return address.upper()
     return address
+
+
+FULLWIDTH_BACK = str.maketrans("０１２３４５６７８９－＋", "0123456789-+")
+THAI_BACK = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")

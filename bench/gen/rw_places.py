@@ -315,7 +315,7 @@ BRAND_SITES = {
 SHORTENERS = ["bit.ly", "tinyurl.com", "cutt.ly", "s.id", "is.gd", "rb.gy", "shorturl.at", "t.ly", "tiny.cc"]
 WEBMAIL = ["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "163.com", "qq.com", "proton.me", "icloud.com"]
 HUB_SITES = ["facebook.com", "play.google.com", "apps.apple.com", "anydesk.com", "teamviewer.com", "binance.com",
-             "okx.com", "bybit.com", "metamask.io", "trustwallet.com", "line.me", "t.me", "wa.me", "tiktok.com",
+             "okx.com", "bybit.com", "metamask.io", "trustwallet.com", "line.me", "t.me", "wa.me", "api.whatsapp.com", "tiktok.com",
              "shopee.co.th", "lazada.com.my", "tokopedia.com", "instagram.com", "testflight.apple.com"]
 CHAT_APPS = {
     "default": ["WhatsApp", "Telegram", "Facebook", "Instagram", "Messenger"],

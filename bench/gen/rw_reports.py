@@ -108,8 +108,9 @@ class Writer:
             e164 = e164[:at] + str((int(e164[at]) + rng.randint(1, 9)) % 10) + e164[at + 1:]
         if as_link:
             self.note("phone", e164)
-            self.note("domain", "wa.me")
-            return rng.choice(["wa.me/", "https://wa.me/", "https://api.whatsapp.com/send?phone="]) + e164[1:]
+            lead = rng.choice(["wa.me/", "https://wa.me/", "https://api.whatsapp.com/send?phone="])
+            self.note("domain", "api.whatsapp.com" if "api." in lead else "wa.me")
+            return lead + e164[1:]
         self.note("phone", e164)
         return ind.render_phone(rng, e164, self.country, self.language)
 
@@ -152,9 +153,11 @@ class Writer:
 
     def handle(self, platform, value):
         self.note("handle", f"{platform}:{value.lower()}")
-        if platform == "telegram":
-            self.note("domain", "t.me")
-        return ind.render_handle(self.rng, platform, value, self.language)
+        written = ind.render_handle(self.rng, platform, value, self.language)
+        for host in ("t.me", "line.me", "instagram.com"):
+            if host + "/" in written:
+                self.note("domain", host)
+        return written
 
     def email(self, address):
         self.note("email", address.lower())
@@ -167,6 +170,7 @@ class Composer:
 
     def __init__(self, rng, ops, taken_phones, taken_accounts):
         self.rng = rng
+        self.lower_case = False
         self.ops = ops
         self.taken_phones = taken_phones
         self.taken_accounts = taken_accounts
@@ -191,6 +195,8 @@ class Composer:
         """(text, mentions) of one report of `op` by a victim of `country` writing `language`."""
         rng = self.rng
         w = Writer(rng, country, language, self.taken_phones)
+        # Some victims type everything in lower case; what they paste keeps its case.
+        self.lower_case = language in ("en", "tl", "id", "ms") and rng.random() < 0.08
         roll = rng.random()
         if roll < SHORT_RATE.get(op.type, DEFAULT_SHORT):
             parts = [phrase(rng, language, "short")]
@@ -214,8 +220,6 @@ class Composer:
                 if part:
                     parts.append(part)
         text = (" " if rng.random() < 0.8 else "\n").join(parts)
-        if language in ("en", "tl", "id", "ms") and rng.random() < 0.08:
-            text = text.lower()
         if rng.random() < 0.06:
             text += rng.choice([" 😭", " 🙏🙏", " !!!", " ??", "\n\nSent from my iPhone", " T_T"])
         return text, w.mentions
@@ -224,6 +228,8 @@ class Composer:
         template = phrase(self.rng, language, key)
         if language in LATIN and self.rng.random() < 0.12:
             template = typo(self.rng, template)
+        if self.lower_case and "{lure}" not in template:
+            template = template.lower()
         return template.format(**fill)
 
     def part(self, key, op, w, country, language, t, persona, fill, loss):
@@ -369,7 +375,9 @@ class Composer:
             template = rng.choice(lures[lang])
             short = op.active("short", t, rng)
             domain = op.active("domain", t, rng, stale=0.0)
-            if short and rng.random() < 0.6:
+            if "{url}" not in template:
+                url = ""
+            elif short and rng.random() < 0.6:
                 url = w.short(short.value)
             elif domain:
                 url = w.host(domain.value, ind.url_path(rng, "parcel"), 0.15)

@@ -105,8 +105,8 @@ def weighted(rng, pairs):
 
 def heavy_tailed_sizes(rng, operations, reports):
     """Sizes summing to `reports`: log-normal (most operations small, a few huge),
-    saturating smoothly at ~3 % of all reports so the largest do not pile up at a cap."""
-    cap = max(30, int(reports * 0.03))
+    saturating smoothly at ~3 % of all reports (or 8 mean sizes) so the largest do not pile up at a cap."""
+    cap = min(reports, max(30, int(reports * 0.03), 8 * reports // operations))
     raw = [rng.lognormvariate(0, 1.9) for _ in range(operations)]
 
     def sizes_at(scale):
@@ -349,12 +349,12 @@ class WorldBuilder:
             if t == "sextortion":
                 platform = rng.choice(["instagram", "telegram"])
             base = op.personas[0] if rng.random() < 0.5 else (op.pstem or make_stem(rng))
-            anchor = ind.new_handle(rng, base, self.handles)
+            anchor = ind.new_handle(rng, base, self.handles, platform)
             if rng.random() < 0.6:
                 op.pool("handle").append(Item("handle", anchor, op.start, op.end, "anchor", {"platform": platform}))
                 op.anchors.append(("handle", f"{platform}:{anchor}"))
             for start, end in self.windows(op, 50, 7):
-                handle = ind.new_handle(rng, rng.choice([base, rng.choice(op.personas), "cs", "service", "admin"]), self.handles)
+                handle = ind.new_handle(rng, rng.choice([base, rng.choice(op.personas), "cs", "service", "admin"]), self.handles, platform)
                 op.pool("handle").append(Item("handle", handle, start, end, "rotating", {"platform": platform}))
         # Mule bank accounts and IBANs, per target country.
         if t not in ("parcel", "toll", "tax") or rng.random() < 0.2:
