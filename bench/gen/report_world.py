@@ -24,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from rw_lookups import build_lookups, hub_table  # noqa: E402
+from rw_lookups import build_lookups, hub_table, scam_value_keys  # noqa: E402
 from rw_phrases import phrase  # noqa: E402
 from rw_places import COUNTRIES, CURRENCY_DECIMALS, LOSS_SCALE  # noqa: E402
 from rw_reports import Composer  # noqa: E402
@@ -188,6 +188,7 @@ def summary(gen, records):
         companies.setdefault(op.company, set()).add(op.id)
     top = lambda table: sorted(((k, len(v)) for k, v in table.items()), key=lambda kv: (-kv[1], kv[0]))[:12]  # noqa: E731
     pct = lambda q: sizes[min(len(sizes) - 1, int(len(sizes) * q))]  # noqa: E731
+    scam = scam_value_keys(gen.ops)
     types, langs = {}, {}
     for op in gen.ops:
         types[op.type] = types.get(op.type, 0) + 1
@@ -199,6 +200,7 @@ def summary(gen, records):
                  "ops_with_1": sum(1 for s in sizes if s == 1), "ops_le_5": sum(1 for s in sizes if s <= 5),
                  "ops_ge_100": sum(1 for s in sizes if s >= 100), "top10_share": round(sum(sizes[:10]) / len(records), 3)},
         "no_indicator_share": round(sum(1 for r in records if not r["mentions"]) / len(records), 3),
+        "no_scam_indicator_share": round(sum(1 for r in records if not any(m in scam for m in r["mentions"])) / len(records), 3),
         "resubmissions": sum(1 for r in records if r.get("resubmission")),
         "scam_types": types, "languages": dict(sorted(langs.items(), key=lambda kv: -kv[1])),
         "ops_per_brand": top(brands), "ops_per_persona": top(personas), "ops_per_company": top(companies),
@@ -229,7 +231,7 @@ def generate_world(out, seed, reports, operations, quiet=False):
         json.dump(stats, sink, ensure_ascii=False, indent=1)
     if not quiet:
         print(json.dumps({k: stats[k] for k in ("seed", "reports", "operations", "size", "no_indicator_share",
-                                                 "resubmissions")}, ensure_ascii=False))
+                                                 "no_scam_indicator_share", "resubmissions")}, ensure_ascii=False))
     return stats
 
 

@@ -5,7 +5,8 @@
     python3 bench/gen/report_world_score.py clusters DIR PRED      # PRED: JSONL {"id","cluster"} or CSV id,cluster
     # the public lookup: exact count accuracy, per category and kind
     python3 bench/gen/report_world_score.py lookups DIR PRED [--public]   # PRED: JSONL {"value","count"}
-    # what naive "link any shared value" does (union-find over indicator-looking tokens)
+    # what naive "link any shared value" does (union-find over indicator-looking tokens),
+    # and the reference of ideal extraction with hubs removed (from the truth's mentions)
     python3 bench/gen/report_world_score.py baseline DIR [--cap N]
 
 Reports missing from a clustering are singletons. Pairwise figures are given over
@@ -245,6 +246,34 @@ def baseline_lookups(lookups, holders):
     return out
 
 
+def ideal_clusters(world):
+    """Union-find over the canonical values the truth says each report names, hubs
+    removed: perfect extraction and a perfect hub list, but no knowledge of which
+    specific values two operations share (a rented mule, a shared cash-out wallet)."""
+    hubs = {(row["kind"], row["value"]) for _, row in read_jsonl(os.path.join(world, "truth", "hubs.jsonl"))}
+    parent, holders = {}, {}
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _, row in read_jsonl(os.path.join(world, "truth", "mentions.jsonl")):
+        parent[row["id"]] = row["id"]
+        for value in row["values"]:
+            key = (value["kind"], value["value"])
+            if key not in hubs:
+                holders.setdefault(key, []).append(row["id"])
+    for members in holders.values():
+        root = find(members[0])
+        for other in members[1:]:
+            other_root = find(other)
+            if other_root != root:
+                parent[other_root] = root
+    return {report_id: find(report_id) for report_id in parent}
+
+
 def read_reports(world):
     path = os.path.join(world, "reports.jsonl")
     return [(str(row["id"]), row.get("text", "")) for _, row in read_jsonl(path)]
@@ -280,6 +309,7 @@ def main(argv=None):
                 clusters, held = baseline_clusters(reports, cap)
                 holders = holders or held
                 result["naive" if cap is None else f"naive_cap{cap}"] = score_clusters(truth, clusters)
+            result["ideal_extraction_hubs_removed"] = score_clusters(truth, ideal_clusters(args.world))
             lookups = [row for _, row in read_jsonl(os.path.join(args.world, "truth", "lookups.jsonl"))]
             scored = score_lookups(lookups, baseline_lookups(lookups, holders))
             result["naive_lookups"] = {k: v for k, v in scored.items() if k == "all" or k.startswith("category:")}

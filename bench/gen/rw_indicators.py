@@ -27,9 +27,10 @@ def new_phone(rng, country, taken):
             area = str(rng.randint(201, 989))
             while area[1] == "1" or area[0] in "01":
                 area = str(rng.randint(201, 989))
-            subscriber = area + str(rng.randint(2, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(6))
+            subscriber = area + str(rng.randint(2, 9)) + str(rng.randrange(10 ** 6)).zfill(6)
         else:
-            subscriber = prefix + "".join(str(rng.randint(0, 9)) for _ in range(length - len(prefix)))
+            rest = length - len(prefix)
+            subscriber = prefix + str(rng.randrange(10 ** rest)).zfill(rest)
         e164 = "+" + plan["cc"] + subscriber
         if e164 not in taken:
             taken.add(e164)
@@ -270,7 +271,18 @@ def eth_address(rng):
     return "0x" + "".join(rng.choice("0123456789abcdef") for _ in range(40))
 
 
+_EIP55 = {}
+
+
 def eip55(address):
+    """The EIP-55 mixed-case form (memoised: the same deposit address is written by many victims)."""
+    if address in _EIP55:
+        return _EIP55[address]
+    _EIP55[address] = _eip55(address)
+    return _EIP55[address]
+
+
+def _eip55(address):
     body = address[2:].lower()
     digest = keccak256(body.encode()).hex()
     return "0x" + "".join(ch.upper() if ch.isalpha() and int(digest[i], 16) >= 8 else ch for i, ch in enumerate(body))
@@ -307,7 +319,7 @@ def new_account_digits(rng, groupings, taken):
     """Digits of a new account with the length of the bank's first grouping."""
     length = sum(groupings[0]) if groupings else 10
     while True:
-        digits = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(length - 1))
+        digits = str(rng.randint(1, 9)) + str(rng.randrange(10 ** (length - 1))).zfill(length - 1)
         if digits not in taken:
             taken.add(digits)
             return digits

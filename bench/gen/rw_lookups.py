@@ -147,17 +147,27 @@ def unreported(rng, kind, builder, index):
     raise RuntimeError(f"could not draw an unreported {kind}")
 
 
+def item_key(item):
+    """The (kind, canonical) key a report's mention of `item` has."""
+    if item.kind == "handle":
+        return ("handle", f"{item.extra['platform']}:{item.value.lower()}")
+    if item.kind == "wallet":
+        return ("wallet", ind.wallet_canonical(item.value))
+    if item.kind == "domain" and item.value.startswith("www."):
+        return ("domain", item.value[4:])
+    return (item.kind, item.value)
+
+
+def scam_value_keys(ops):
+    """Every value some operation uses (hub OTC wallets included), as mention keys."""
+    return {item_key(item) for op in ops for items in op.items.values() for item in items}
+
+
 def build_lookups(rng, gen, records, hubs):
     index = MentionIndex(records)
-    scam_values, extras = set(), {}
-    for op in gen.ops:
-        for items in op.items.values():
-            for item in items:
-                key = ("handle", f"{item.extra['platform']}:{item.value.lower()}") if item.kind == "handle" else (
-                    item.kind, ind.wallet_canonical(item.value) if item.kind == "wallet" else item.value)
-                scam_values.add(key)
-                if item.kind == "bank_account":
-                    extras[key] = item.extra
+    scam_values = scam_value_keys(gen.ops)
+    extras = {item_key(item): item.extra for op in gen.ops for items in op.items.values() for item in items
+              if item.kind == "bank_account"}
     hub_keys = {(h["kind"], h["value"]) for h in hubs}
     by_kind, occurrences = {}, {}
     for record in records:

@@ -8,6 +8,8 @@ read; no text is copied from a data set.
 """
 
 EN = {
+    "greeting": ["Dear Sir/Madam,", "Hello Admin,", "Good Morning Officer,", "To Whom It May Concern,"],
+    "signoff": ["Thank You Very Much", "Best Regards", "God Bless"],
     "short": ["they took my money", "I was scammed please help", "scam!!! lost everything", "I think I got scammed online",
               "Someone cheated me, I transferred money and now they blocked me", "help me get my money back pls",
               "Lost my savings to an online investment", "report scam", "they keep calling me, is this a scam?"],
@@ -69,6 +71,8 @@ EN = {
 }
 
 TH = {
+    "greeting": ["สวัสดีค่ะ", "เรียน เจ้าหน้าที่", "สวัสดีครับ แอดมิน"],
+    "signoff": ["ขอบคุณค่ะ", "ขอบคุณมากครับ"],
     "short": ["โดนหลอกโอนเงินค่ะ ช่วยด้วย", "ถูกมิจฉาชีพหลอก เสียเงินไปหมดแล้ว", "มีคนหลอกให้ลงทุน เงินหายหมด",
               "แจ้งความออนไลน์ค่ะ โดนโกง", "โดนแก๊งคอลเซ็นเตอร์หลอกครับ"],
     "open_pig": ["รู้จักกับ {persona} ทาง {app} คุยกันทุกวันเกือบเดือน แล้วเขาชวนลงทุนคริปโต บอกว่าได้กำไรแน่นอน",
@@ -116,6 +120,8 @@ TH = {
 }
 
 ZH_HANS = {
+    "greeting": ["您好，", "警官您好，"],
+    "signoff": ["谢谢", "万分感谢"],
     "short": ["被骗了，钱都没了", "我被诈骗了请帮忙", "网上投资被骗", "他们拿走了我的钱"],
     "open_pig": ["两个月前在{app}上认识了{persona}，每天聊天，后来他教我投资虚拟货币。",
                  "一个叫{persona}的人在{app}上加错了我，后来成了朋友，介绍我一个投资平台。"],
@@ -158,6 +164,8 @@ ZH_HANS = {
 }
 
 ZH_HANT = {
+    "greeting": ["您好，", "警察先生您好，"],
+    "signoff": ["謝謝", "感激不盡"],
     "short": ["被騙了，錢都沒了", "我被詐騙了請幫忙", "網上投資被騙"],
     "open_pig": ["兩個月前在{app}認識了{persona}，每天聊天，後來他教我投資虛擬貨幣。",
                  "一個叫{persona}的人在{app}加錯了我，後來介紹我一個投資平台。"],
@@ -200,6 +208,8 @@ ZH_HANT = {
 }
 
 VI = {
+    "greeting": ["Kính gửi Quý cơ quan,", "Chào Admin,"],
+    "signoff": ["Xin Cảm Ơn", "Trân Trọng"],
     "short": ["tôi bị lừa mất tiền", "bị lừa đảo, giúp tôi với", "mất hết tiền vì đầu tư online"],
     "open_pig": ["Tôi quen {persona} trên {app} khoảng hai tháng trước, nói chuyện mỗi ngày rồi anh ấy rủ đầu tư tiền ảo.",
                  "Một người tên {persona} nhắn nhầm cho tôi trên {app}, sau đó giới thiệu sàn đầu tư."],
@@ -243,6 +253,8 @@ VI = {
 }
 
 ID = {
+    "greeting": ["Selamat Pagi Bapak/Ibu,", "Selamat Siang Admin,", "Assalamualaikum Kak,", "Halo Min,"],
+    "signoff": ["Terima Kasih", "Terima Kasih Banyak Pak", "Salam Hormat"],
     "short": ["saya kena tipu, uang hilang", "tolong saya ditipu online", "penipuan!! uang saya diambil"],
     "open_pig": ["Saya kenal {persona} di {app} dua bulan lalu, tiap hari chat lalu dia ajak investasi kripto.",
                  "Orang bernama {persona} salah kirim pesan di {app}, lalu kami berteman dan dia kenalkan platform investasi."],
@@ -287,6 +299,8 @@ ID = {
 }
 
 TL = {
+    "greeting": ["Magandang Araw po,", "Good Day po Ma'am/Sir,", "Hello po Admin,", "Magandang Gabi po,"],
+    "signoff": ["Salamat Po", "Maraming Salamat Po", "God Bless Po"],
     "short": ["na-scam po ako, tulong", "kinuha nila pera ko", "naloko po ako online, paano mabawi?"],
     "open_pig": ["Nakilala ko si {persona} sa {app} mga dalawang buwan na, araw-araw kami nag-uusap tapos inalok niya ako mag-invest sa crypto.",
                  "May nag-message na {persona} sa {app}, wrong send daw, naging close kami tapos pinasali ako sa investment platform."],
@@ -331,6 +345,8 @@ TL = {
 }
 
 MS = {
+    "greeting": ["Assalamualaikum Tuan/Puan,", "Salam Sejahtera,", "Hai Admin,"],
+    "signoff": ["Terima Kasih", "Sekian Terima Kasih"],
     "short": ["saya kena tipu, duit hilang", "tolong saya ditipu", "kena scam online"],
     "open_pig": ["Saya kenal {persona} di {app} dua bulan lepas, setiap hari berbual kemudian dia ajak labur kripto."],
     "open_crypto": ["Saya nampak iklan {company} di {app}, janji pulangan 3% sehari."],
@@ -373,6 +389,8 @@ MS = {
 }
 
 JA = {
+    "greeting": ["お世話になっております。", "はじめまして。"],
+    "signoff": ["よろしくお願いいたします。"],
     "short": ["お金をだまし取られました", "詐欺にあいました。助けてください", "投資詐欺の被害です"],
     "open_pig": ["2か月前に{app}で{persona}と知り合い、毎日やり取りした後、暗号資産の投資を勧められました。",
                  "{persona}という人から{app}で間違いメッセージが届き、仲良くなって投資サイトを紹介されました。"],
@@ -415,6 +433,8 @@ JA = {
 }
 
 KO = {
+    "greeting": ["안녕하세요.", "수고하십니다."],
+    "signoff": ["감사합니다."],
     "short": ["돈을 사기당했어요", "사기 피해 신고합니다", "투자 사기당했습니다 도와주세요"],
     "open_pig": ["두 달 전 {app}에서 {persona}를 알게 됐고 매일 대화하다가 코인 투자를 권유받았습니다."],
     "open_crypto": ["{app}에서 {company} 광고를 보고 가입했습니다. 하루 3% 수익이라고 했어요."],
@@ -456,6 +476,8 @@ KO = {
 }
 
 DE = {
+    "greeting": ["Sehr geehrte Damen und Herren,", "Hallo,"],
+    "signoff": ["Mit Freundlichen Grüßen", "Vielen Dank"],
     "short": ["Ich wurde betrogen, Geld ist weg", "Betrug! bitte helfen", "Online-Anlagebetrug, alles verloren"],
     "open_pig": ["Ich habe {persona} vor zwei Monaten auf {app} kennengelernt, wir haben täglich geschrieben, dann hat er mir Krypto-Trading gezeigt.",
                  "Eine Frau namens {persona} schrieb mich auf {app} an, angeblich falsch verbunden, später stellte sie mir eine Anlageplattform vor."],
@@ -522,6 +544,10 @@ MY = {
 
 PHRASES = {"en": EN, "th": TH, "zh-Hans": ZH_HANS, "zh-Hant": ZH_HANT, "vi": VI, "id": ID, "tl": TL, "ms": MS,
            "ja": JA, "ko": KO, "de": DE, "my": MY}
+
+
+def has_phrase(language, key):
+    return key in PHRASES.get(language, EN)
 
 
 def phrase(rng, language, key):

@@ -11,7 +11,7 @@ bank's real hotline and victims quoting their own number are all part of it.
 
 import rw_indicators as ind
 from rw_lures import AD_LURES, PIG_OPENERS, TASK_LURES
-from rw_phrases import phrase
+from rw_phrases import has_phrase, phrase
 from rw_places import BRAND_SITES, COUNTRIES, PHONE_PLANS, SHORTENERS
 
 LATIN = {"en", "id", "tl", "ms", "vi", "de"}
@@ -219,6 +219,12 @@ class Composer:
                 part = self.part(key, op, w, country, language, t, persona, fill, loss)
                 if part:
                     parts.append(part)
+        # Greetings and sign-offs in title case read like names in many languages
+        # ("Magandang Araw", "Selamat Pagi", "Terima Kasih"): they name no one.
+        if has_phrase(language, "greeting") and rng.random() < 0.15:
+            parts.insert(0, phrase(rng, language, "greeting"))
+        if has_phrase(language, "signoff") and rng.random() < 0.12:
+            parts.append(phrase(rng, language, "signoff"))
         text = (" " if rng.random() < 0.8 else "\n").join(parts)
         if rng.random() < 0.06:
             text += rng.choice([" 😭", " 🙏🙏", " !!!", " ??", "\n\nSent from my iPhone", " T_T"])
