@@ -185,7 +185,8 @@ def summary(gen, records):
             brands.setdefault(op.brand, set()).add(op.id)
         for p in set(op.personas):
             personas.setdefault(p, set()).add(op.id)
-        companies.setdefault(op.company, set()).add(op.id)
+        if op.company:
+            companies.setdefault(op.company, set()).add(op.id)
     top = lambda table: sorted(((k, len(v)) for k, v in table.items()), key=lambda kv: (-kv[1], kv[0]))[:12]  # noqa: E731
     pct = lambda q: sizes[min(len(sizes) - 1, int(len(sizes) * q))]  # noqa: E731
     scam = scam_value_keys(gen.ops)

@@ -356,7 +356,6 @@ STOCK_COMPANIES_BY_GROUP = {
              "Meta Ads Agency", "Booking Hotel Review", "Trip Rating Task", "Global Trade Co., Ltd."],
     "loan": ["Dana Cepat", "Pinjam Yuk", "Cash Express", "Easy Loan", "Quick Cash PH", "Kredit Pintar Plus"],
     "recovery": ["Asset Recovery Bureau", "CyberTrace Legal", "Fund Recovery International", "Interpol Asset Desk"],
-    "other": ["Global Trade Co., Ltd.", "Star Media"],
 }
 STOCK_COMPANIES = sorted({c for names in STOCK_COMPANIES_BY_GROUP.values() for c in names})
 

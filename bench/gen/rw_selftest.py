@@ -65,6 +65,8 @@ def check_world(out):
         where = f"reports.jsonl:{line}"
         assert set(report) == FIELDS, f"{where}: fields {sorted(report)}"
         assert isinstance(report["text"], str) and report["text"].strip(), f"{where}: empty text"
+        assert "None" not in report["text"] and not re.search(r"\{[a-z_]+\}", report["text"]), \
+            f"{where}: unfilled part in {report['text']!r}"
         assert re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", report["language"]), f"{where}: language {report['language']!r}"
         assert report["country"] is None or report["country"] in COUNTRIES, f"{where}: country {report['country']!r}"
         assert datetime.fromisoformat(report["reported_at"]).tzinfo is not None, f"{where}: reported_at without offset"

@@ -166,7 +166,9 @@ class WorldBuilder:
 
     def company(self, scam_type):
         rng = self.rng
-        group = {"pig": "invest", "crypto": "invest", "task": "task", "loan": "loan", "recovery": "recovery"}.get(scam_type, "other")
+        group = {"pig": "invest", "crypto": "invest", "task": "task", "loan": "loan", "recovery": "recovery"}.get(scam_type)
+        if group is None:
+            return None  # smishing, impersonation, sextortion and tech-support crews name no company
         if rng.random() < 0.45:
             return rng.choice(STOCK_COMPANIES_BY_GROUP[group])
         stem = make_stem(rng).capitalize()
@@ -267,7 +269,12 @@ class WorldBuilder:
 
     def domain(self, op, words, patterns):
         rng = self.rng
-        stem = BRAND_SITES.get(op.brand, (op.pstem or make_stem(rng), ""))[0] if op.brand else op.pstem
+        if op.brand in BRAND_SITES:
+            stem = BRAND_SITES[op.brand][0]
+        else:
+            # Authorities without a site of their own here ("DSI", "PDRM") lend their letters.
+            letters = "".join(ch for ch in (op.brand or "").lower() if ch.isascii() and ch.isalnum())
+            stem = letters or op.pstem or make_stem(rng)
         for _ in range(50):
             host = PATTERNS[rng.choice(patterns)].format(
                 stem=stem, w=rng.choice(words), r=ind.rand_token(rng, rng.randint(3, 5)), n=rng.randint(10, 9999),
