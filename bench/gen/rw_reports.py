@@ -12,7 +12,7 @@ bank's real hotline and victims quoting their own number are all part of it.
 import rw_indicators as ind
 from rw_lures import AD_LURES, PIG_OPENERS, TASK_LURES
 from rw_phrases import has_phrase, phrase
-from rw_places import BRAND_SITES, COUNTRIES, PHONE_PLANS, SHORTENERS
+from rw_places import BRAND_SITES, COUNTRIES, CURRENCY_DECIMALS, LOSS_SCALE, PHONE_PLANS, SHORTENERS
 
 LATIN = {"en", "id", "tl", "ms", "vi", "de"}
 
@@ -329,7 +329,7 @@ class Composer:
         raise ValueError(f"unknown report part {key!r}")
 
     def scale(self, country):
-        from rw_places import LOSS_SCALE
+        """A typical loss in the country's currency."""
         return LOSS_SCALE[COUNTRIES[country]["currency"]]
 
     def paid_bank(self, op, w, country, language, t, fill, loss):
@@ -439,7 +439,6 @@ class Composer:
 
 def ind_round(value, currency):
     """`value` rounded to what a victim writes: whole units, or cents now and then."""
-    from rw_places import CURRENCY_DECIMALS
     decimals = CURRENCY_DECIMALS.get(currency, 2)
     if value >= 100 or decimals == 0:
         magnitude = 10 ** max(0, len(str(int(value))) - 2)

@@ -290,7 +290,8 @@ class WorldBuilder:
         for _ in range(50):
             form = rng.choice(["{s}.{tld}", "{s}-{x}.{tld}", "{s}{x}.{tld}", "m.{s}.{tld}", "h5.{s}{n}.{tld}", "www.{s}.{tld}",
                                "{s}{n}.{tld}"])
-            host = form.format(s=stem, x=rng.choice(["pro", "ex", "global", "vip", "app", "fx", "trade"]),
+            suffixes = WORDS_LOAN if op.type == "loan" else ["pro", "ex", "global", "vip", "app", "fx", "trade"]
+            host = form.format(s=stem, x=rng.choice(suffixes),
                                n=rng.randint(1, 99), tld=rng.choice(op.tlds))
             if host not in self.hosts:
                 self.hosts.add(host)
