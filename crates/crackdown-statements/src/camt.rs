@@ -182,7 +182,11 @@ pub(crate) fn read(input: &mut dyn BufRead, emit: &mut Emitter<'_>) -> std::io::
                     Some(character) => state.push_text(character.encode_utf8(&mut [0; 4])),
                     None => {
                         let name = decode(&reference).into_owned();
-                        emit.error(state.location(line), &state.element(), format!("undefined entity &{name}; (entities are never expanded)"));
+                        emit.error(
+                            state.location(line),
+                            &state.element(),
+                            format!("undefined entity &{name}; (entities are never expanded)"),
+                        );
                     }
                 }
             }
@@ -268,7 +272,12 @@ impl CamtReader {
         }
     }
 
-    fn start(&mut self, start: &quick_xml::events::BytesStart<'_>, line: u64, emit: &mut Emitter<'_>) -> Result<(), String> {
+    fn start(
+        &mut self,
+        start: &quick_xml::events::BytesStart<'_>,
+        line: u64,
+        emit: &mut Emitter<'_>,
+    ) -> Result<(), String> {
         if self.depth() >= MAX_DEPTH {
             return Err(format!("elements nested deeper than {MAX_DEPTH} levels; refused"));
         }
@@ -345,11 +354,8 @@ impl CamtReader {
             _ => {}
         }
         if name.ends_with("Amt") {
-            self.amount_currency = start
-                .try_get_attribute("Ccy")
-                .ok()
-                .flatten()
-                .map(|attribute| decode(&attribute.value).into_owned());
+            self.amount_currency =
+                start.try_get_attribute("Ccy").ok().flatten().map(|attribute| decode(&attribute.value).into_owned());
         }
         Ok(())
     }
@@ -364,11 +370,14 @@ impl CamtReader {
         let camt = namespaces.iter().find(|namespace| namespace.contains("camt.05"));
         match camt {
             Some(namespace) => {
-                let known = ["camt.052.001.", "camt.053.001.", "camt.054.001."]
-                    .iter()
-                    .any(|prefix| namespace.contains(prefix));
+                let known =
+                    ["camt.052.001.", "camt.053.001.", "camt.054.001."].iter().any(|prefix| namespace.contains(prefix));
                 if !known {
-                    emit.warning(self.location(line), "xmlns", format!("namespace {namespace:?} is not a camt.052/053/054 version; read by element names"));
+                    emit.warning(
+                        self.location(line),
+                        "xmlns",
+                        format!("namespace {namespace:?} is not a camt.052/053/054 version; read by element names"),
+                    );
                 }
             }
             None => emit.error(
@@ -439,11 +448,7 @@ impl CamtReader {
         match relative.as_str() {
             "/Id" => statement.id = text.to_owned(),
             "/LglSeqNb" => statement.number = non_empty(text),
-            "/ElctrncSeqNb" => {
-                if statement.number.is_none() {
-                    statement.number = non_empty(text);
-                }
-            }
+            "/ElctrncSeqNb" if statement.number.is_none() => statement.number = non_empty(text),
             "/Acct/Id/IBAN" | "/Acct/Id/Othr/Id" => statement.account = normalize_account(text),
             "/Acct/Ccy" => {
                 state.account_currency = Currency::from_code(text);
@@ -451,11 +456,7 @@ impl CamtReader {
             }
             "/Acct/Ownr/Nm" => statement.owner = non_empty(text),
             "/Acct/Svcr/FinInstnId/BIC" | "/Acct/Svcr/FinInstnId/BICFI" => statement.servicer = non_empty(text),
-            "/Acct/Svcr/FinInstnId/Nm" => {
-                if statement.servicer.is_none() {
-                    statement.servicer = non_empty(text);
-                }
-            }
+            "/Acct/Svcr/FinInstnId/Nm" if statement.servicer.is_none() => statement.servicer = non_empty(text),
             _ => {}
         }
     }
@@ -485,7 +486,9 @@ impl CamtReader {
             "/BookgDt/Dt" | "/BookgDt/DtTm" => entry.booking = non_empty(text),
             "/ValDt/Dt" | "/ValDt/DtTm" => entry.value = non_empty(text),
             "/AcctSvcrRef" => entry.servicer_reference = non_empty(text),
-            "/BkTxCd/Domn/Cd" | "/BkTxCd/Domn/Fmly/Cd" | "/BkTxCd/Domn/Fmly/SubFmlyCd" => entry.domain.extend(non_empty(text)),
+            "/BkTxCd/Domn/Cd" | "/BkTxCd/Domn/Fmly/Cd" | "/BkTxCd/Domn/Fmly/SubFmlyCd" => {
+                entry.domain.extend(non_empty(text))
+            }
             "/BkTxCd/Prtry/Cd" => entry.proprietary_code = non_empty(text),
             "/AddtlNtryInf" => entry.additional = non_empty(text),
             _ => {}
@@ -604,8 +607,12 @@ impl CamtReader {
         if statement.account.is_empty() {
             emit.error(statement.location.clone(), "Acct", "statement without account identification");
         }
-        statement.check =
-            check_balances(statement.opening.as_ref(), statement.closing.as_ref(), state.entries_sum, state.foreign_entries);
+        statement.check = check_balances(
+            statement.opening.as_ref(),
+            statement.closing.as_ref(),
+            state.entries_sum,
+            state.foreign_entries,
+        );
         emit.statement(statement);
     }
 }
@@ -645,12 +652,17 @@ fn parse_date_or_time(text: &str) -> Result<(NaiveDate, Option<DateTime<Utc>>), 
     Err(format!("{text:?} is not a date (YYYY-MM-DD) or date-time"))
 }
 
-fn build_entries(state: &EntryState, statement: &StatementState, location: &Location) -> Result<(Vec<Entry>, Option<String>), Skipped> {
+fn build_entries(
+    state: &EntryState,
+    statement: &StatementState,
+    location: &Location,
+) -> Result<(Vec<Entry>, Option<String>), Skipped> {
     if let Some(status) = state.status.as_deref().filter(|status| !status.eq_ignore_ascii_case("BOOK")) {
         return Err(Skipped::NotBooked(status.to_owned()));
     }
     let fallback_currency = statement.statement.currency.or(statement.account_currency);
-    let amount = parse_amount(state.amount.as_ref(), fallback_currency).map_err(|reason| Skipped::Invalid(format!("Amt: {reason}")))?;
+    let amount = parse_amount(state.amount.as_ref(), fallback_currency)
+        .map_err(|reason| Skipped::Invalid(format!("Amt: {reason}")))?;
     let mark = match (state.credit_debit.as_deref(), state.reversal) {
         (Some("CRDT"), false) => Mark::Credit,
         (Some("DBIT"), false) => Mark::Debit,
@@ -724,7 +736,8 @@ fn build_entries(state: &EntryState, statement: &StatementState, location: &Loca
                         let mut entry = with_detail(base.clone(), detail);
                         entry.amount = amount;
                         entry.part = Some((index as u32 + 1, count));
-                        entry.location.path = entry.location.path.map(|path| format!("{path}/NtryDtls/TxDtls[{}]", index + 1));
+                        entry.location.path =
+                            entry.location.path.map(|path| format!("{path}/NtryDtls/TxDtls[{}]", index + 1));
                         entry
                     })
                     .collect();
@@ -747,12 +760,8 @@ fn amount_currency(money: Money) -> Currency {
 /// The other side: the creditor of a debit, the debtor of a credit; if the
 /// bank put the statement's own account there, the opposite side.
 fn counterparty(detail: &TxState, mark: Mark, own: &str) -> Party {
-    let (mut side, mut other, mut ultimate, mut other_ultimate) = (
-        &detail.creditor,
-        &detail.debtor,
-        detail.ultimate_creditor.clone(),
-        detail.ultimate_debtor.clone(),
-    );
+    let (mut side, mut other, mut ultimate, mut other_ultimate) =
+        (&detail.creditor, &detail.debtor, detail.ultimate_creditor.clone(), detail.ultimate_debtor.clone());
     if mark.sign() > 0 {
         std::mem::swap(&mut side, &mut other);
         std::mem::swap(&mut ultimate, &mut other_ultimate);
@@ -776,7 +785,10 @@ mod tests {
 
     #[test]
     fn dates_and_times() {
-        assert_eq!(parse_date_or_time("2014-12-31").map(|(date, _)| date), Ok(NaiveDate::from_ymd_opt(2014, 12, 31).expect("date")));
+        assert_eq!(
+            parse_date_or_time("2014-12-31").map(|(date, _)| date),
+            Ok(NaiveDate::from_ymd_opt(2014, 12, 31).expect("date"))
+        );
         let (date, time) = parse_date_or_time("2020-04-04T13:45:34.414+02:00").expect("parses");
         assert_eq!(date, NaiveDate::from_ymd_opt(2020, 4, 4).expect("date"));
         assert_eq!(time.map(|time| time.to_rfc3339()), Some("2020-04-04T11:45:34.414+00:00".to_owned()));

@@ -10,15 +10,29 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum DateFormat {
     /// A chrono pattern; `with_time` when it has hours.
-    Pattern { pattern: String, with_time: bool },
+    Pattern {
+        pattern: String,
+        with_time: bool,
+    },
     Rfc3339,
     UnixSeconds,
     UnixMillis,
 }
 
 const DATE_PATTERNS: &[&str] = &[
-    "%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%m/%d/%Y", "%d-%m-%Y", "%Y/%m/%d", "%Y%m%d", "%d.%m.%y", "%d/%m/%y",
-    "%m/%d/%y", "%d-%b-%Y", "%d %b %Y", "%b %d, %Y",
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d-%m-%Y",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%d.%m.%y",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
 ];
 const TIME_SUFFIXES: &[&str] = &[" %H:%M:%S", " %H:%M", "T%H:%M:%S", " %H:%M:%S%.f", "T%H:%M:%S%.f"];
 
@@ -62,10 +76,9 @@ impl DateFormat {
                 .then(|| text.parse::<i64>().ok())
                 .flatten()
                 .and_then(|seconds| DateTime::from_timestamp(seconds, 0)),
-            DateFormat::UnixMillis => (text.len() >= 12)
-                .then(|| text.parse::<i64>().ok())
-                .flatten()
-                .and_then(DateTime::from_timestamp_millis),
+            DateFormat::UnixMillis => {
+                (text.len() >= 12).then(|| text.parse::<i64>().ok()).flatten().and_then(DateTime::from_timestamp_millis)
+            }
         }
     }
 
@@ -117,7 +130,10 @@ mod tests {
         assert_eq!(format.describe(), "%d/%m/%Y");
         assert!(guessed, "no day above 12: the order is a guess");
         let (format, _) = detect(&["2024-03-01 13:45:10"]).expect("detects");
-        assert_eq!(format.parse("2024-03-01 13:45:10").map(|time| time.to_rfc3339()), Some("2024-03-01T13:45:10+00:00".into()));
+        assert_eq!(
+            format.parse("2024-03-01 13:45:10").map(|time| time.to_rfc3339()),
+            Some("2024-03-01T13:45:10+00:00".into())
+        );
         let (format, _) = detect(&["1700000000"]).expect("detects");
         assert_eq!(format, DateFormat::UnixSeconds);
         assert!(detect(&["yesterday"]).is_none());

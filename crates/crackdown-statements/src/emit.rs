@@ -55,7 +55,8 @@ impl<'a> Emitter<'a> {
     /// error naming its number and the difference, and still imported.
     pub fn statement(&mut self, statement: Statement) {
         if let BalanceCheck::Mismatch { difference } = statement.check {
-            let currency = statement.closing.as_ref().or(statement.opening.as_ref()).map(|balance| balance.amount.currency());
+            let currency =
+                statement.closing.as_ref().or(statement.opening.as_ref()).map(|balance| balance.amount.currency());
             let shown = match currency {
                 Some(currency) => Money::new(difference, currency).to_string(),
                 None => difference.to_string(),

@@ -56,7 +56,10 @@ impl Columns {
         let keys: Vec<String> = headers.iter().map(|header| key(header)).collect();
         let position = |names: &[&str]| names.iter().find_map(|name| keys.iter().position(|key| key == name));
         let currency_suffix = |prefix: &str| {
-            keys.iter().enumerate().find(|(_, key)| key.starts_with(prefix)).map(|(index, key)| (index, key[prefix.len()..].to_ascii_uppercase()))
+            keys.iter()
+                .enumerate()
+                .find(|(_, key)| key.starts_with(prefix))
+                .map(|(index, key)| (index, key[prefix.len()..].to_ascii_uppercase()))
         };
         Columns {
             hash: position(&["txhash", "transactionhash", "hash", "txid", "transactionid"]),
@@ -78,12 +81,19 @@ impl Columns {
 
 /// Whether a header line looks like an explorer export, and whose.
 pub(crate) fn sniff(header_line: &str) -> Option<Format> {
-    let keys: Vec<String> = header_line.split([',', ';', '\t']).map(|cell| key(cell.trim().trim_matches('"'))).collect();
+    let keys: Vec<String> =
+        header_line.split([',', ';', '\t']).map(|cell| key(cell.trim().trim_matches('"'))).collect();
     let has = |name: &str| keys.iter().any(|key| key == name);
-    if (has("txhash") || has("transactionhash")) && (has("tokenvalue") || keys.iter().any(|key| key.starts_with("valuein"))) {
+    if (has("txhash") || has("transactionhash"))
+        && (has("tokenvalue") || keys.iter().any(|key| key.starts_with("valuein")))
+    {
         return Some(Format::Etherscan);
     }
-    if has("amount/tokenid") || has("blockts") || (has("fromaddress") && has("toaddress")) || (has("timeutc") && has("from") && has("to")) {
+    if has("amount/tokenid")
+        || has("blockts")
+        || (has("fromaddress") && has("toaddress"))
+        || (has("timeutc") && has("from") && has("to"))
+    {
         return Some(Format::Tronscan);
     }
     None
@@ -106,8 +116,13 @@ pub(crate) fn read(input: &mut dyn BufRead, format: Format, emit: &mut Emitter<'
                 let cells: Vec<String> = record.iter().map(|cell| decode(cell).trim().to_owned()).collect();
                 let Some(found) = columns.as_ref() else {
                     let found = Columns::find(&cells);
-                    if found.from.is_none() || found.to.is_none() || (found.value.is_none() && found.value_in.is_none()) {
-                        emit.error(Location::line(line), "header", "no From, To and value columns: not an explorer export header");
+                    if found.from.is_none() || found.to.is_none() || (found.value.is_none() && found.value_in.is_none())
+                    {
+                        emit.error(
+                            Location::line(line),
+                            "header",
+                            "no From, To and value columns: not an explorer export header",
+                        );
                         break;
                     }
                     columns = Some(found);
@@ -178,7 +193,9 @@ pub(crate) fn read(input: &mut dyn BufRead, format: Format, emit: &mut Emitter<'
 type RowResult = Result<Option<(Entry, bool)>, (&'static str, String)>;
 
 fn row(columns: &Columns, cells: &[String]) -> RowResult {
-    let cell = |index: Option<usize>| index.and_then(|index| cells.get(index)).map(String::as_str).filter(|value| !value.is_empty());
+    let cell = |index: Option<usize>| {
+        index.and_then(|index| cells.get(index)).map(String::as_str).filter(|value| !value.is_empty())
+    };
     if let Some(status) = cell(columns.status) {
         let lower = status.to_ascii_lowercase();
         if lower.contains("error") || lower.contains("fail") || lower.contains("revert") {
@@ -257,26 +274,41 @@ fn parse_datetime(text: &str) -> Option<DateTime<Utc>> {
 
 /// The asset of a token row, refusing stablecoin names on foreign contracts.
 fn token_currency(columns: &Columns, cells: &[String]) -> Result<Currency, (&'static str, String)> {
-    let cell = |index: Option<usize>| index.and_then(|index| cells.get(index)).map(String::as_str).filter(|value| !value.is_empty());
+    let cell = |index: Option<usize>| {
+        index.and_then(|index| cells.get(index)).map(String::as_str).filter(|value| !value.is_empty())
+    };
     let contract = cell(columns.contract).map(normalize_address);
     let token = cell(columns.token).unwrap_or("");
     // Tronscan's Token column may hold the contract itself, or `Tether USD (USDT)`.
     let contract = contract.or_else(|| {
         OFFICIAL_CONTRACTS.iter().find(|(_, address)| token.contains(address)).map(|(_, address)| (*address).to_owned())
     });
-    let from_parentheses = token.rsplit_once('(').and_then(|(_, rest)| rest.split_once(')')).map(|(inside, _)| inside.trim());
+    let from_parentheses =
+        token.rsplit_once('(').and_then(|(_, rest)| rest.split_once(')')).map(|(inside, _)| inside.trim());
     let symbol = cell(columns.symbol)
         .or(from_parentheses.filter(|inside| !inside.is_empty()))
-        .or_else(|| contract.as_deref().and_then(|contract| OFFICIAL_CONTRACTS.iter().find(|(_, address)| *address == contract).map(|(symbol, _)| *symbol)))
+        .or_else(|| {
+            contract.as_deref().and_then(|contract| {
+                OFFICIAL_CONTRACTS.iter().find(|(_, address)| *address == contract).map(|(symbol, _)| *symbol)
+            })
+        })
         .or((!token.is_empty() && token.len() <= 10).then_some(token))
         .ok_or(("token", "no token symbol or contract".to_owned()))?;
-    let currency = Currency::from_code(symbol).ok_or(("token", format!("{symbol:?} is not an asset crackdown counts (ISO 4217 or a listed crypto asset)")))?;
-    let guarded: Vec<&str> = OFFICIAL_CONTRACTS.iter().filter(|(name, _)| *name == currency.code()).map(|(_, address)| *address).collect();
+    let currency = Currency::from_code(symbol)
+        .ok_or(("token", format!("{symbol:?} is not an asset crackdown counts (ISO 4217 or a listed crypto asset)")))?;
+    let guarded: Vec<&str> =
+        OFFICIAL_CONTRACTS.iter().filter(|(name, _)| *name == currency.code()).map(|(_, address)| *address).collect();
     if let Some(contract) = contract
         && !guarded.is_empty()
         && !guarded.contains(&contract.as_str())
     {
-        return Err(("contract", format!("token calls itself {} but contract {contract} is not the official one: a look-alike token", currency.code())));
+        return Err((
+            "contract",
+            format!(
+                "token calls itself {} but contract {contract} is not the official one: a look-alike token",
+                currency.code()
+            ),
+        ));
     }
     Ok(currency)
 }
@@ -313,10 +345,15 @@ mod tests {
     #[test]
     fn headers_are_recognised() {
         assert_eq!(
-            sniff("\"Txhash\",\"Blockno\",\"UnixTimestamp\",\"DateTime (UTC)\",\"From\",\"To\",\"TokenValue\",\"USDValueDayOfTx\",\"ContractAddress\",\"TokenName\",\"TokenSymbol\""),
+            sniff(
+                "\"Txhash\",\"Blockno\",\"UnixTimestamp\",\"DateTime (UTC)\",\"From\",\"To\",\"TokenValue\",\"USDValueDayOfTx\",\"ContractAddress\",\"TokenName\",\"TokenSymbol\""
+            ),
             Some(Format::Etherscan)
         );
-        assert_eq!(sniff("Transaction Hash,Block,Time(UTC),From,To,Amount/TokenID,Token,Result"), Some(Format::Tronscan));
+        assert_eq!(
+            sniff("Transaction Hash,Block,Time(UTC),From,To,Amount/TokenID,Token,Result"),
+            Some(Format::Tronscan)
+        );
         assert_eq!(sniff("Date,Amount,Description"), None);
     }
 

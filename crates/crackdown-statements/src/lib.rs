@@ -145,14 +145,16 @@ pub fn stream_file(
     let head = reader.fill_buf().map_err(io_error)?;
     let format = match format {
         Some(format) => format,
-        None => detect(&name, &head[..head.len().min(SNIFF_BYTES)]).ok_or_else(|| FileError::UnknownFormat { file: name.clone() })?,
+        None => detect(&name, &head[..head.len().min(SNIFF_BYTES)])
+            .ok_or_else(|| FileError::UnknownFormat { file: name.clone() })?,
     };
     if format == Format::Xlsx {
         let mapping = mapping.ok_or_else(|| needs_mapping(&name))?;
         drop(reader);
         let (sha256, bytes) = hash_file(path).map_err(io_error)?;
         let mut emitter = emit::Emitter::new(&name, on_event);
-        sheet::read_xlsx(path, mapping, &mut emitter).map_err(|reason| FileError::Unreadable { file: name.clone(), reason })?;
+        sheet::read_xlsx(path, mapping, &mut emitter)
+            .map_err(|reason| FileError::Unreadable { file: name.clone(), reason })?;
         return Ok(FileSummary { name, sha256, format, bytes });
     }
     read_stream(&name, &mut reader, format, mapping, on_event).map_err(|error| match error {
@@ -168,7 +170,8 @@ pub fn stream_file(
 fn needs_mapping(name: &str) -> FileError {
     FileError::Unreadable {
         file: name.to_owned(),
-        reason: "a spreadsheet needs a column mapping (e.g. \"Booking date=timestamp,Amount=amount,@currency=EUR\")".into(),
+        reason: "a spreadsheet needs a column mapping (e.g. \"Booking date=timestamp,Amount=amount,@currency=EUR\")"
+            .into(),
     }
 }
 
@@ -246,17 +249,25 @@ pub fn read_file(path: &Path, format: Option<Format>, mapping: Option<&Profile>)
 
 /// Reads bytes already in memory (tests, fuzzing, uploads); `name` stands
 /// for the file name in provenance and errors. Workbooks need a path.
-pub fn read_bytes(name: &str, bytes: &[u8], format: Option<Format>, mapping: Option<&Profile>) -> Result<FileStatements, FileError> {
+pub fn read_bytes(
+    name: &str,
+    bytes: &[u8],
+    format: Option<Format>,
+    mapping: Option<&Profile>,
+) -> Result<FileStatements, FileError> {
     let format = match format {
         Some(format) => format,
-        None => detect(name, &bytes[..bytes.len().min(SNIFF_BYTES)]).ok_or_else(|| FileError::UnknownFormat { file: name.to_owned() })?,
+        None => detect(name, &bytes[..bytes.len().min(SNIFF_BYTES)])
+            .ok_or_else(|| FileError::UnknownFormat { file: name.to_owned() })?,
     };
     let mut collector = Collector::default();
     let mut input = bytes;
-    read_stream(name, &mut input, format, mapping, &mut |event| collector.push(event)).map_err(|error| match error {
-        StreamError::Io(source) => FileError::Io { file: name.to_owned(), source },
-        StreamError::File(error) => error,
-    })?;
+    read_stream(name, &mut input, format, mapping, &mut |event| collector.push(event)).map_err(
+        |error| match error {
+            StreamError::Io(source) => FileError::Io { file: name.to_owned(), source },
+            StreamError::File(error) => error,
+        },
+    )?;
     let summary = FileSummary {
         name: name.to_owned(),
         sha256: hex::encode(Sha256::digest(bytes)),
@@ -266,10 +277,19 @@ pub fn read_bytes(name: &str, bytes: &[u8], format: Option<Format>, mapping: Opt
     Ok(collector.finish(summary))
 }
 
+/// What [`scan_folder`] found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FolderScan {
+    /// Statement files with their format, in path order.
+    pub recognised: Vec<(PathBuf, Format)>,
+    /// Files no reader recognises, listed so nothing is skipped silently.
+    pub unknown: Vec<PathBuf>,
+}
+
 /// Every file under `folder` (recursively, in name order) that is
 /// recognised as a statement format: what "point crackdown at the folder the
 /// banks sent" reads. Unrecognised files are listed apart, not silently skipped.
-pub fn scan_folder(folder: &Path) -> std::io::Result<(Vec<(PathBuf, Format)>, Vec<PathBuf>)> {
+pub fn scan_folder(folder: &Path) -> std::io::Result<FolderScan> {
     let mut files = Vec::new();
     let mut stack = vec![folder.to_path_buf()];
     while let Some(directory) = stack.pop() {
@@ -283,15 +303,14 @@ pub fn scan_folder(folder: &Path) -> std::io::Result<(Vec<(PathBuf, Format)>, Ve
         }
     }
     files.sort();
-    let mut recognised = Vec::new();
-    let mut unknown = Vec::new();
+    let mut scan = FolderScan::default();
     for path in files {
         let mut head = Vec::with_capacity(SNIFF_BYTES);
         std::fs::File::open(&path)?.take(SNIFF_BYTES as u64).read_to_end(&mut head)?;
         match detect(&file_name(&path), &head) {
-            Some(format) => recognised.push((path, format)),
-            None => unknown.push(path),
+            Some(format) => scan.recognised.push((path, format)),
+            None => scan.unknown.push(path),
         }
     }
-    Ok((recognised, unknown))
+    Ok(scan)
 }

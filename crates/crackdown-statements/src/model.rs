@@ -314,7 +314,9 @@ pub enum FileError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{file}: not a recognised statement format (mt940, mt942, camt.052/053/054, etherscan, tronscan, csv or xlsx with a mapping); name the format")]
+    #[error(
+        "{file}: not a recognised statement format (mt940, mt942, camt.052/053/054, etherscan, tronscan, csv or xlsx with a mapping); name the format"
+    )]
     UnknownFormat { file: String },
     #[error("{file}: {reason}")]
     Unreadable { file: String, reason: String },

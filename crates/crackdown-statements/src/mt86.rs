@@ -16,7 +16,7 @@
 //! where a line ended short of the width.
 
 use crate::model::{Party, PartySource};
-use crate::text::{find_iban, is_iban, non_empty, normalize_account, squeeze};
+use crate::text::{find_iban, is_iban_shaped, non_empty, normalize_account, squeeze};
 
 /// What a `:86:` field says about its entry.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -106,14 +106,17 @@ fn german(text: &str, separator: char, own_account: &str) -> Details {
         }
     }
     let qualified = split_qualifiers(&purpose);
-    let qualifier = |key: &str| qualified.iter().find(|(found, _)| *found == key).and_then(|(_, value)| non_empty(value));
+    let qualifier =
+        |key: &str| qualified.iter().find(|(found, _)| *found == key).and_then(|(_, value)| non_empty(value));
     details.end_to_end = qualifier("EREF+").filter(|reference| reference != "NOTPROVIDED" && reference != "NONREF");
     details.remittance = qualifier("SVWZ+").or_else(|| non_empty(&purpose)).or(booking_text);
     let mut party = Party { name: non_empty(&name), bic: bank_code, ..Party::default() };
     if let Some(account) = account {
         party.account = Some(normalize_account(&account));
         party.source = PartySource::Structured;
-    } else if let Some(iban) = qualifier("IBAN+").map(|iban| normalize_account(&iban)).filter(|iban| is_iban(iban)) {
+    } else if let Some(iban) =
+        qualifier("IBAN+").map(|iban| normalize_account(&iban)).filter(|iban| is_iban_shaped(iban))
+    {
         party.account = Some(iban);
         party.source = PartySource::Structured;
     } else if let Some(iban) = find_iban(&purpose, own_account) {
@@ -149,9 +152,37 @@ fn split_qualifiers(purpose: &str) -> Vec<(&'static str, String)> {
 /// Tags of the Dutch structured `:86:` (Betaalvereniging's MT940 layout and
 /// the banks that follow it).
 const DUTCH_TAGS: &[&str] = &[
-    "TRTP", "IBAN", "BIC", "NAME", "REMI", "EREF", "ORDP", "BENM", "CNTP", "MARF", "CSID", "ISDT", "RTRN", "PREF",
-    "ULTC", "ULTD", "ULTB", "PURP", "ADDR", "CITY", "ID", "ACCW", "BUSP", "CDTRREF", "CDTRREFTP", "IREF", "EXCH",
-    "OCMT", "CHGS", "FX", "SVCL",
+    "TRTP",
+    "IBAN",
+    "BIC",
+    "NAME",
+    "REMI",
+    "EREF",
+    "ORDP",
+    "BENM",
+    "CNTP",
+    "MARF",
+    "CSID",
+    "ISDT",
+    "RTRN",
+    "PREF",
+    "ULTC",
+    "ULTD",
+    "ULTB",
+    "PURP",
+    "ADDR",
+    "CITY",
+    "ID",
+    "ACCW",
+    "BUSP",
+    "CDTRREF",
+    "CDTRREFTP",
+    "IREF",
+    "EXCH",
+    "OCMT",
+    "CHGS",
+    "FX",
+    "SVCL",
 ];
 
 fn looks_dutch(text: &str) -> bool {
@@ -184,7 +215,9 @@ fn dutch_pairs(text: &str) -> Vec<(&'static str, &str)> {
 
 fn dutch(text: &str, own_account: &str) -> Details {
     let pairs = dutch_pairs(text);
-    let value = |tag: &str| pairs.iter().find(|(found, _)| *found == tag).and_then(|(_, value)| non_empty(value.trim_end_matches('/')));
+    let value = |tag: &str| {
+        pairs.iter().find(|(found, _)| *found == tag).and_then(|(_, value)| non_empty(value.trim_end_matches('/')))
+    };
     let mut party = Party { name: value("NAME"), bic: value("BIC"), ..Party::default() };
     let mut account = value("IBAN");
     if let Some(counterparty) = value("CNTP") {
@@ -256,14 +289,21 @@ mod tests {
         assert_eq!(details.counterparty.name.as_deref(), Some("CONTRA ACCOUNT HOLDER"));
         assert_eq!(details.end_to_end.as_deref(), Some("01-01-2013 12:00 0030000987654321"));
         let ing = parse(
-            &lines("/CNTP/NL08INGB0000000555/INGBNL2A/ING Bank N.V. inzake WeB///REMI/USTD//EV10001REK1000\n01JUL2013/"),
+            &lines(
+                "/CNTP/NL08INGB0000000555/INGBNL2A/ING Bank N.V. inzake WeB///REMI/USTD//EV10001REK1000\n01JUL2013/",
+            ),
             "",
         );
         assert_eq!(ing.counterparty.account.as_deref(), Some("NL08INGB0000000555"));
         assert_eq!(ing.counterparty.bic.as_deref(), Some("INGBNL2A"));
         assert_eq!(ing.counterparty.name.as_deref(), Some("ING Bank N.V. inzake WeB"));
         assert_eq!(ing.remittance.as_deref(), Some("EV10001REK100001JUL2013"));
-        let abn = parse(&lines("/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA0417164300/BIC/ABNANL2A/NAME/J JANSEN/REMI/factuur 12/34/EREF/E2E-1"), "");
+        let abn = parse(
+            &lines(
+                "/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA0417164300/BIC/ABNANL2A/NAME/J JANSEN/REMI/factuur 12/34/EREF/E2E-1",
+            ),
+            "",
+        );
         assert_eq!(abn.counterparty.account.as_deref(), Some("NL91ABNA0417164300"));
         assert_eq!(abn.remittance.as_deref(), Some("factuur 12/34"));
         assert_eq!(abn.end_to_end.as_deref(), Some("E2E-1"));

@@ -17,7 +17,7 @@ use crackdown_model::{Currency, Money};
 use crate::emit::{Emitter, check_balances};
 use crate::model::{Balance, BalanceCheck, Entry, Format, Location, Mark, Party, PartySource, Statement};
 use crate::mt86;
-use crate::text::{decode, is_iban, is_utf8, non_empty, normalize_account};
+use crate::text::{decode, is_iban_shaped, is_utf8, non_empty, normalize_account};
 
 /// A field longer than this (bytes, all its lines) is cut and reported: a
 /// hostile file cannot grow one field without bound.
@@ -65,7 +65,11 @@ pub(crate) fn read(input: &mut dyn BufRead, format: Format, emit: &mut Emitter<'
         }
         line_number += 1;
         if read > MAX_LINE_BYTES {
-            reader.emit.warning(Location::line(line_number), "line", format!("{read} bytes long; cut to {MAX_LINE_BYTES}"));
+            reader.emit.warning(
+                Location::line(line_number),
+                "line",
+                format!("{read} bytes long; cut to {MAX_LINE_BYTES}"),
+            );
         }
         while matches!(buffer.last(), Some(b'\n' | b'\r')) {
             buffer.pop();
@@ -158,7 +162,11 @@ impl Reader<'_, '_> {
             }
             Some(field) => {
                 let tag = field.tag.clone();
-                self.emit.warning(Location::line(line), &format!(":{tag}:"), format!("field longer than {MAX_FIELD_BYTES} bytes; the rest is dropped"));
+                self.emit.warning(
+                    Location::line(line),
+                    &format!(":{tag}:"),
+                    format!("field longer than {MAX_FIELD_BYTES} bytes; the rest is dropped"),
+                );
             }
             // Lines outside any field: bank headers (`ABNANL2A`, `940`, `:940:`).
             None => {}
@@ -174,7 +182,13 @@ impl Reader<'_, '_> {
                 self.close_statement(field.line, Some(field.line));
                 let index = self.emit.next_statement_index();
                 self.open = Some(OpenStatement {
-                    statement: Statement { index, format: self.format, id: first.to_owned(), location, ..empty_statement() },
+                    statement: Statement {
+                        index,
+                        format: self.format,
+                        id: first.to_owned(),
+                        location,
+                        ..empty_statement()
+                    },
                     currency: None,
                     entries_sum: 0,
                     foreign_entries: 0,
@@ -187,7 +201,11 @@ impl Reader<'_, '_> {
             }
             tag => {
                 let Some(open) = self.open.as_mut() else {
-                    self.emit.error(location, &format!(":{tag}:"), "field outside a statement (no :20: before it); ignored");
+                    self.emit.error(
+                        location,
+                        &format!(":{tag}:"),
+                        "field outside a statement (no :20: before it); ignored",
+                    );
                     return;
                 };
                 match tag {
@@ -255,7 +273,11 @@ impl Reader<'_, '_> {
         let Some(open) = self.open.as_mut() else { return };
         let first = field.lines.first().map(String::as_str).unwrap_or("");
         let Some(currency) = open.currency else {
-            self.emit.error(location, ":61:", "no currency known yet (opening balance :60F: or :34F: missing); entry skipped");
+            self.emit.error(
+                location,
+                ":61:",
+                "no currency known yet (opening balance :60F: or :34F: missing); entry skipped",
+            );
             return;
         };
         match parse_statement_line(first, currency) {
@@ -302,7 +324,7 @@ impl Reader<'_, '_> {
         // second line (supplementary details).
         if let Some(supplementary) = pending.supplementary {
             let account = normalize_account(&supplementary);
-            if entry.counterparty.source != PartySource::Structured && is_iban(&account) {
+            if entry.counterparty.source != PartySource::Structured && is_iban_shaped(&account) {
                 entry.counterparty.account = Some(account);
                 entry.counterparty.source = PartySource::Structured;
             } else if entry.remittance.is_none() {
@@ -338,13 +360,20 @@ impl Reader<'_, '_> {
         }
         if self.format == Format::Mt940 && statement.closing.is_none() {
             let why = match next_start {
-                Some(next) => format!("no closing balance{} before the next statement at line {next}", tag(self.format)),
+                Some(next) => {
+                    format!("no closing balance{} before the next statement at line {next}", tag(self.format))
+                }
                 None => format!("no closing balance{} before line {line}: file truncated?", tag(self.format)),
             };
             self.emit.error(statement.location.clone(), ":62F:", why);
         }
         statement.check = if statement.opening.is_some() || statement.closing.is_some() {
-            check_balances(statement.opening.as_ref(), statement.closing.as_ref(), open.entries_sum, open.foreign_entries)
+            check_balances(
+                statement.opening.as_ref(),
+                statement.closing.as_ref(),
+                open.entries_sum,
+                open.foreign_entries,
+            )
         } else {
             declared_check
         };
@@ -493,7 +522,8 @@ fn parse_statement_line(text: &str, currency: Currency) -> Result<StatementLine,
         rest = &rest[1..];
     }
     let amount_length = rest.bytes().take_while(|b| b.is_ascii_digit() || *b == b',').count();
-    let amount = crate::text::parse_swift_amount(&rest[..amount_length], currency).map_err(|reason| format!("amount: {reason}"))?;
+    let amount = crate::text::parse_swift_amount(&rest[..amount_length], currency)
+        .map_err(|reason| format!("amount: {reason}"))?;
     rest = &rest[amount_length..];
     let type_code = rest.get(..4).unwrap_or(rest).trim().to_owned();
     rest = rest.get(4..).unwrap_or("");
@@ -521,7 +551,8 @@ mod tests {
         assert_eq!(line.amount.minor(), 900);
         assert_eq!(line.type_code, "N192");
         assert_eq!(line.reference, None);
-        let line = parse_statement_line("0709040904RCR204,88NRTIMSGIDCTSc03MintT//R724710290656678", eur()).expect("parses");
+        let line =
+            parse_statement_line("0709040904RCR204,88NRTIMSGIDCTSc03MintT//R724710290656678", eur()).expect("parses");
         assert_eq!(line.mark, Mark::ReversalOfCredit);
         assert_eq!(line.amount.minor(), 20_488);
         assert_eq!(line.reference.as_deref(), Some("MSGIDCTSc03MintT"));

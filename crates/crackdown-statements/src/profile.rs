@@ -104,7 +104,8 @@ impl Profile {
         let trimmed = text.trim_start();
         let profile = if trimmed.starts_with('{') {
             serde_json::from_str::<Profile>(text).map_err(|error| format!("JSON profile: {error}"))?
-        } else if trimmed.starts_with('[') || trimmed.starts_with('#') || text.lines().any(|line| line.contains(" = ")) {
+        } else if trimmed.starts_with('[') || trimmed.starts_with('#') || text.lines().any(|line| line.contains(" = "))
+        {
             toml::from_str::<Profile>(text).map_err(|error| format!("TOML profile: {error}"))?
         } else {
             Profile::from_mapping(text)?
@@ -130,7 +131,8 @@ impl Profile {
                 Some("currency") => profile.currency = Some(value.to_owned()),
                 Some("date_format") => profile.date_format = Some(value.to_owned()),
                 Some("decimal_comma") => {
-                    profile.decimal_comma = Some(value.parse().map_err(|_| format!("@decimal_comma={value:?}: true or false"))?)
+                    profile.decimal_comma =
+                        Some(value.parse().map_err(|_| format!("@decimal_comma={value:?}: true or false"))?)
                 }
                 Some("delimiter") => {
                     let mut characters = value.chars();
@@ -143,7 +145,11 @@ impl Profile {
                 }
                 Some("sheet") => profile.sheet = Some(value.to_owned()),
                 Some("name") => profile.name = Some(value.to_owned()),
-                Some(other) => return Err(format!("@{other} is not an option (account, currency, date_format, decimal_comma, delimiter, sheet, name)")),
+                Some(other) => {
+                    return Err(format!(
+                        "@{other} is not an option (account, currency, date_format, decimal_comma, delimiter, sheet, name)"
+                    ));
+                }
                 None => {
                     profile.columns.insert(key.to_owned(), Field::parse(value)?);
                 }
@@ -215,7 +221,11 @@ mod tests {
         assert!(Profile::parse("Date=timestamp").expect_err("no amount").contains("no amount"));
         assert!(Profile::parse("Date=when,Amount=amount").expect_err("bad field").contains("not a field"));
         assert!(Profile::parse("Date=timestamp,Amount=amount").expect_err("no currency").contains("currency"));
-        assert!(Profile::parse("Date=timestamp,A=amount,B=amount,@currency=EUR").expect_err("twice").contains("two columns"));
+        assert!(
+            Profile::parse("Date=timestamp,A=amount,B=amount,@currency=EUR")
+                .expect_err("twice")
+                .contains("two columns")
+        );
         assert!(Profile::parse("{\"columns\": 3}").is_err());
     }
 

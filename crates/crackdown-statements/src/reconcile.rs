@@ -185,7 +185,14 @@ pub fn reconcile(files: Vec<FileStatements>) -> Reconciled {
     }
     let (mut rows, merged) = merge(candidates);
     rows.extend(openings.into_values().map(|(_, row)| row));
-    rows.sort_by(|a, b| a.timestamp.cmp(&b.timestamp).then_with(|| a.tx_id.cmp(&b.tx_id)));
+    // Time order; on one instant an opening balance comes before what it funds.
+    let is_transfer = |row: &LedgerRow| row.channel != OPENING_BALANCE_CHANNEL;
+    rows.sort_by(|a, b| {
+        a.timestamp
+            .cmp(&b.timestamp)
+            .then_with(|| is_transfer(a).cmp(&is_transfer(b)))
+            .then_with(|| a.tx_id.cmp(&b.tx_id))
+    });
     reconciled.rows = rows;
     reconciled.merged = merged;
     reconciled
@@ -193,7 +200,9 @@ pub fn reconcile(files: Vec<FileStatements>) -> Reconciled {
 
 fn summarize(file: &FileSummary, statement: &Statement) -> StatementSummary {
     let difference = match (&statement.check, statement.closing.as_ref().or(statement.opening.as_ref())) {
-        (BalanceCheck::Mismatch { difference }, Some(balance)) => Some(Money::new(*difference, balance.amount.currency()).decimal()),
+        (BalanceCheck::Mismatch { difference }, Some(balance)) => {
+            Some(Money::new(*difference, balance.amount.currency()).decimal())
+        }
         (BalanceCheck::Mismatch { difference }, None) => Some(difference.to_string()),
         _ => None,
     };
@@ -260,15 +269,22 @@ fn candidate(
     flagged: bool,
     file_index: usize,
 ) -> Result<Candidate, String> {
-    let date = entry
-        .date()
-        .or(statement.closing.as_ref().and_then(|closing| closing.date))
-        .ok_or_else(|| format!("entry {} has no date and its statement no closing date; not in the ledger", entry.number))?;
+    let date = entry.date().or(statement.closing.as_ref().and_then(|closing| closing.date)).ok_or_else(|| {
+        format!("entry {} has no date and its statement no closing date; not in the ledger", entry.number)
+    })?;
     let timestamp = entry.time.unwrap_or_else(|| midnight(date));
     let (from, to, side, explorer) = match &entry.transfer {
         Some((from, to)) => (from.clone(), to.clone(), String::new(), true),
         None => {
-            let other = entry.counterparty.account.clone().unwrap_or_else(|| unknown_account(account));
+            // A bank naming the statement's own account as the counterparty
+            // (Triodos's `?31`, a self-transfer) tells nothing about the other side.
+            let is_self = |other: &str| other == account || account.ends_with(&format!("/{other}"));
+            let other = entry
+                .counterparty
+                .account
+                .clone()
+                .filter(|other| !is_self(other))
+                .unwrap_or_else(|| unknown_account(account));
             if entry.mark.sign() < 0 {
                 (account.to_owned(), other, account.to_owned(), false)
             } else {
@@ -323,15 +339,19 @@ fn match_kind(a: &Candidate, b: &Candidate) -> Option<&'static str> {
     };
     if a.explorer || b.explorer {
         // Chain rows: the same transaction hash in two exports.
-        return (a.explorer && b.explorer && a.file_sha != b.file_sha && agree(&a.reference, &b.reference) == Some(true))
-            .then_some("reference");
+        return (a.explorer
+            && b.explorer
+            && a.file_sha != b.file_sha
+            && agree(&a.reference, &b.reference) == Some(true))
+        .then_some("reference");
     }
     let end_to_end = agree(&a.end_to_end, &b.end_to_end);
     if a.side == b.side {
         // One account's booking twice: only with the bank's own reference or
         // an end-to-end id to vouch for it, on the same day, from two files.
         let same_booking = agree(&a.bank_reference, &b.bank_reference) == Some(true) || end_to_end == Some(true);
-        return (a.file_sha != b.file_sha && a.date == b.date && same_booking && end_to_end != Some(false)).then_some("duplicate");
+        return (a.file_sha != b.file_sha && a.date == b.date && same_booking && end_to_end != Some(false))
+            .then_some("duplicate");
     }
     match end_to_end {
         Some(true) => Some("end_to_end"),
@@ -360,7 +380,10 @@ fn merge(candidates: Vec<Candidate>) -> (Vec<LedgerRow>, Vec<Merge>) {
         if row.from.starts_with("UNKNOWN:") || row.to.starts_with("UNKNOWN:") {
             continue;
         }
-        groups.entry((row.from.clone(), row.to.clone(), row.amount.currency().code(), row.amount.minor())).or_default().push(index);
+        groups
+            .entry((row.from.clone(), row.to.clone(), row.amount.currency().code(), row.amount.minor()))
+            .or_default()
+            .push(index);
     }
     let mut absorbed: HashSet<usize> = HashSet::new();
     let mut extra_sources: HashMap<usize, Vec<(usize, &'static str)>> = HashMap::new();
@@ -375,7 +398,11 @@ fn merge(candidates: Vec<Candidate>) -> (Vec<LedgerRow>, Vec<Merge>) {
             let best = members[position + 1..]
                 .iter()
                 .filter(|other| !absorbed.contains(other))
-                .filter_map(|&other| match_kind(&candidates[keeper], &candidates[other]).map(|kind| (rank(kind), (candidates[other].date - candidates[keeper].date).num_days().abs(), other, kind)))
+                .filter_map(|&other| {
+                    match_kind(&candidates[keeper], &candidates[other]).map(|kind| {
+                        (rank(kind), (candidates[other].date - candidates[keeper].date).num_days().abs(), other, kind)
+                    })
+                })
                 .min();
             if let Some((_, _, other, kind)) = best {
                 absorbed.insert(other);
@@ -426,9 +453,23 @@ fn merge(candidates: Vec<Candidate>) -> (Vec<LedgerRow>, Vec<Merge>) {
 pub fn write_ledger_csv(rows: &[LedgerRow], output: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut writer = csv::Writer::from_writer(output);
     writer.write_record([
-        "tx_id", "timestamp", "from_account", "to_account", "amount", "currency", "channel", "type_code", "reference",
-        "counterparty_name", "description", "flagged", "source_file", "source_sha256", "source_statement",
-        "source_entry", "source_location",
+        "tx_id",
+        "timestamp",
+        "from_account",
+        "to_account",
+        "amount",
+        "currency",
+        "channel",
+        "type_code",
+        "reference",
+        "counterparty_name",
+        "description",
+        "flagged",
+        "source_file",
+        "source_sha256",
+        "source_statement",
+        "source_entry",
+        "source_location",
     ])?;
     for row in rows {
         let join = |part: &dyn Fn(&Provenance) -> String| row.sources.iter().map(part).collect::<Vec<_>>().join(" | ");

@@ -31,7 +31,8 @@ pub(crate) fn read_csv(input: &mut dyn BufRead, profile: &Profile, emit: &mut Em
         Some(delimiter) => u8::try_from(delimiter).unwrap_or(b','),
         None => sniff_delimiter(input.fill_buf()?),
     };
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(input);
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(input);
     let mut mapper = Mapper::new(profile, Format::Csv);
     let mut record = csv::ByteRecord::new();
     loop {
@@ -57,7 +58,8 @@ pub(crate) fn read_csv(input: &mut dyn BufRead, profile: &Profile, emit: &mut Em
 
 pub(crate) fn read_xlsx(path: &Path, profile: &Profile, emit: &mut Emitter<'_>) -> Result<(), String> {
     use calamine::Reader;
-    let mut workbook = calamine::open_workbook_auto(path).map_err(|error| format!("not a readable workbook: {error}"))?;
+    let mut workbook =
+        calamine::open_workbook_auto(path).map_err(|error| format!("not a readable workbook: {error}"))?;
     let sheet = match &profile.sheet {
         Some(sheet) => sheet.clone(),
         None => workbook.sheet_names().first().cloned().ok_or("the workbook has no sheet")?,
@@ -179,7 +181,10 @@ impl<'p> Mapper<'p> {
             emit.error(
                 Location::line(line),
                 "header",
-                format!("no row among the first {HEADER_SEARCH_ROWS} holds every mapped column (missing in the last: {})", missing.join(", ")),
+                format!(
+                    "no row among the first {HEADER_SEARCH_ROWS} holds every mapped column (missing in the last: {})",
+                    missing.join(", ")
+                ),
             );
         }
     }
@@ -193,7 +198,9 @@ impl<'p> Mapper<'p> {
         let sample = std::mem::take(&mut self.sample);
         let column_values = |field: Field| -> Vec<&str> {
             let index = self.columns.as_ref().and_then(|columns| columns.get(&field).copied());
-            index.map_or_else(Vec::new, |index| sample.iter().filter_map(|(_, cells)| cells.get(index).map(String::as_str)).collect())
+            index.map_or_else(Vec::new, |index| {
+                sample.iter().filter_map(|(_, cells)| cells.get(index).map(String::as_str)).collect()
+            })
         };
         let first_line = sample.first().map_or(0, |(line, _)| *line);
         for (field, slot) in [(Field::Timestamp, 0), (Field::ValueDate, 1)] {
@@ -275,7 +282,11 @@ impl<'p> Mapper<'p> {
                 };
                 let account = &mut self.accounts[index];
                 if account.currency != Some(currency) {
-                    emit.warning(location.clone(), "currency", format!("{currency} row in a statement of {:?}", account.currency));
+                    emit.warning(
+                        location.clone(),
+                        "currency",
+                        format!("{currency} row in a statement of {:?}", account.currency),
+                    );
                 }
                 account.entries += 1;
                 account.movements.push((entry.signed_minor(), balance));
@@ -297,8 +308,12 @@ impl<'p> Mapper<'p> {
     #[allow(clippy::type_complexity)]
     fn entry_of(&self, cells: &[String]) -> Result<(String, Currency, Entry, Option<i64>), (&'static str, String)> {
         let profile = self.profile;
-        let currency_text = self.cell(cells, Field::Currency).or(profile.currency.as_deref()).ok_or(("currency", "no currency".to_owned()))?;
-        let currency = Currency::from_code(currency_text).ok_or(("currency", format!("{currency_text:?} is not a currency code")))?;
+        let currency_text = self
+            .cell(cells, Field::Currency)
+            .or(profile.currency.as_deref())
+            .ok_or(("currency", "no currency".to_owned()))?;
+        let currency = Currency::from_code(currency_text)
+            .ok_or(("currency", format!("{currency_text:?} is not a currency code")))?;
         let amount_of = |field: Field, name: &'static str| -> Result<Option<Money>, (&'static str, String)> {
             self.cell(cells, field)
                 .map(|value| parse_loose_amount(value, currency, self.decimal_comma))
@@ -338,7 +353,13 @@ impl<'p> Mapper<'p> {
             .or_else(|| profile.account.as_deref().map(normalize_account))
             .unwrap_or_default();
         let counterparty = self.cell(cells, Field::Counterparty).map(normalize_account);
-        let with_time = matches!(&self.date_format, Some(DateFormat::Pattern { with_time: true, .. }) | Some(DateFormat::Rfc3339) | Some(DateFormat::UnixSeconds) | Some(DateFormat::UnixMillis));
+        let with_time = matches!(
+            &self.date_format,
+            Some(DateFormat::Pattern { with_time: true, .. })
+                | Some(DateFormat::Rfc3339)
+                | Some(DateFormat::UnixSeconds)
+                | Some(DateFormat::UnixMillis)
+        );
         let entry = Entry {
             statement: 0,
             number: 0,
@@ -366,7 +387,12 @@ impl<'p> Mapper<'p> {
         Ok((account_key, currency, entry, balance))
     }
 
-    fn date_of(&self, cells: &[String], field: Field, format: Option<&DateFormat>) -> Result<Option<DateTime<Utc>>, (&'static str, String)> {
+    fn date_of(
+        &self,
+        cells: &[String],
+        field: Field,
+        format: Option<&DateFormat>,
+    ) -> Result<Option<DateTime<Utc>>, (&'static str, String)> {
         let name = if field == Field::Timestamp { "timestamp" } else { "value_date" };
         let Some(value) = self.cell(cells, field) else { return Ok(None) };
         let format = format.ok_or((name, "date format unknown".to_owned()))?;
@@ -381,15 +407,27 @@ impl<'p> Mapper<'p> {
         for account in std::mem::take(&mut self.accounts) {
             let (opening, closing, check) = running_balances(&account);
             let make = |kind: &str, minor: i64| {
-                account.currency.map(|currency| Balance { kind: kind.to_owned(), amount: Money::new(minor, currency), date: None })
+                account.currency.map(|currency| Balance {
+                    kind: kind.to_owned(),
+                    amount: Money::new(minor, currency),
+                    date: None,
+                })
             };
             if account.account.is_empty() {
-                emit.warning(Location::line(account.first_line), "account", "no statement account (map an account column or set the profile's account)");
+                emit.warning(
+                    Location::line(account.first_line),
+                    "account",
+                    "no statement account (map an account column or set the profile's account)",
+                );
             }
             emit.statement(Statement {
                 index: account.index,
                 format: self.format,
-                id: if account.account.is_empty() { format!("sheet-{}", account.index) } else { account.account.clone() },
+                id: if account.account.is_empty() {
+                    format!("sheet-{}", account.index)
+                } else {
+                    account.account.clone()
+                },
                 number: None,
                 location: Location::line(account.first_line),
                 account: account.account.clone(),
@@ -417,10 +455,14 @@ fn running_balances(account: &AccountState) -> (Option<i64>, Option<i64>, Balanc
     let balances: Vec<i64> = movements.iter().filter_map(|(_, balance)| *balance).collect();
     let amounts: Vec<i64> = movements.iter().map(|(amount, _)| *amount).collect();
     let count = balances.len();
-    let ascending_breaks: i128 =
-        (1..count).map(|i| i128::from(balances[i]) - i128::from(balances[i - 1]) - i128::from(amounts[i])).filter(|gap| *gap != 0).sum();
-    let descending_breaks: i128 =
-        (1..count).map(|i| i128::from(balances[i - 1]) - i128::from(balances[i]) - i128::from(amounts[i - 1])).filter(|gap| *gap != 0).sum();
+    let ascending_breaks: i128 = (1..count)
+        .map(|i| i128::from(balances[i]) - i128::from(balances[i - 1]) - i128::from(amounts[i]))
+        .filter(|gap| *gap != 0)
+        .sum();
+    let descending_breaks: i128 = (1..count)
+        .map(|i| i128::from(balances[i - 1]) - i128::from(balances[i]) - i128::from(amounts[i - 1]))
+        .filter(|gap| *gap != 0)
+        .sum();
     let ascending_bad = (1..count).filter(|&i| balances[i] - balances[i - 1] != amounts[i]).count();
     let descending_bad = (1..count).filter(|&i| balances[i - 1] - balances[i] != amounts[i - 1]).count();
     let (opening, closing, gap) = if ascending_bad <= descending_bad {

@@ -151,6 +151,18 @@ pub(crate) fn is_iban(text: &str) -> bool {
     remainder == 1
 }
 
+/// Whether `text` has an IBAN's shape (country letters, two check digits,
+/// 11 to 30 letters and digits) whatever its checksum: in a field meant for
+/// an account, a wrong checksum is a typo or an anonymized sample, still the
+/// account the bank wrote.
+pub(crate) fn is_iban_shaped(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    (15..=34).contains(&bytes.len())
+        && bytes[..2].iter().all(u8::is_ascii_uppercase)
+        && bytes[2..4].iter().all(u8::is_ascii_digit)
+        && bytes[4..].iter().all(u8::is_ascii_alphanumeric)
+}
+
 /// The first valid IBAN in free text that is not `except` (the statement's
 /// own account), written with or without the usual groups of four.
 pub(crate) fn find_iban(text: &str, except: &str) -> Option<String> {
@@ -196,7 +208,7 @@ pub(crate) fn find_iban(text: &str, except: &str) -> Option<String> {
 /// (ING's `:25:NL69INGB0123456789EUR`) loses the currency.
 pub(crate) fn normalize_account(text: &str) -> String {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
-    if compact.len() > 3 {
+    if compact.len() > 3 && compact.is_char_boundary(compact.len() - 3) {
         let (head, tail) = compact.split_at(compact.len() - 3);
         if tail.bytes().all(|b| b.is_ascii_uppercase()) && Currency::from_code(tail).is_some() && is_iban(head) {
             return head.to_owned();
@@ -263,7 +275,8 @@ pub(crate) fn parse_loose_amount(text: &str, currency: Currency, decimal_comma: 
         (None, _) if decimal_comma => (',', '.'),
         (None, _) => ('.', ','),
     };
-    let plain: String = digits.chars().filter(|&c| c != thousands).map(|c| if c == decimal { '.' } else { c }).collect();
+    let plain: String =
+        digits.chars().filter(|&c| c != thousands).map(|c| if c == decimal { '.' } else { c }).collect();
     let money = Money::parse(&plain, currency).map_err(|error| format!("{original:?}: {error}"))?;
     Ok(if negative { Money::new(-money.minor(), currency) } else { money })
 }
