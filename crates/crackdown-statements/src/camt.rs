@@ -30,13 +30,43 @@ pub const MAX_MARKUP_BYTES: usize = 1 << 20;
 /// Text of one field beyond this is cut (a remittance line is at most 140).
 const MAX_FIELD_CHARS: usize = 4096;
 
-/// A `BufRead` that counts lines and refuses a run of more than
+/// A `BufRead` over its own buffer that refuses a run of more than
 /// [`MAX_MARKUP_BYTES`] without `<` or `>`, so one hostile text node cannot
-/// make quick-xml buffer gigabytes.
+/// make quick-xml buffer gigabytes, and that tells the line of its position
+/// on demand (newlines are counted lazily, a buffer at a time, because
+/// quick-xml consumes a few bytes per event).
 struct Guarded<'a> {
     inner: &'a mut dyn BufRead,
-    since_markup: usize,
+    buffer: Vec<u8>,
+    position: usize,
+    filled: usize,
+    /// Newlines before `buffer[counted]`.
     line: u64,
+    counted: usize,
+    since_markup: usize,
+}
+
+impl<'a> Guarded<'a> {
+    fn new(inner: &'a mut dyn BufRead) -> Guarded<'a> {
+        Guarded { inner, buffer: vec![0; 256 * 1024], position: 0, filled: 0, line: 1, counted: 0, since_markup: 0 }
+    }
+
+    /// The 1-based line of the next unread byte.
+    fn line_now(&mut self) -> u64 {
+        let upto = self.position.min(self.filled);
+        if upto > self.counted {
+            self.line += memchr::memchr_iter(b'\n', &self.buffer[self.counted..upto]).count() as u64;
+            self.counted = upto;
+        }
+        self.line
+    }
+
+    fn check(&self) -> Result<(), String> {
+        if self.since_markup > MAX_MARKUP_BYTES {
+            return Err(format!("a single XML text or tag is longer than {MAX_MARKUP_BYTES} bytes; refused"));
+        }
+        Ok(())
+    }
 }
 
 impl std::io::Read for Guarded<'_> {
@@ -51,28 +81,30 @@ impl std::io::Read for Guarded<'_> {
 
 impl BufRead for Guarded<'_> {
     fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        self.inner.fill_buf()
+        // Refusing here, mid-event, is what keeps quick-xml from buffering it.
+        self.check().map_err(std::io::Error::other)?;
+        if self.position >= self.filled {
+            self.line_now();
+            let count = self.inner.read(&mut self.buffer)?;
+            self.position = 0;
+            self.filled = count;
+            self.counted = 0;
+        }
+        Ok(&self.buffer[self.position..self.filled])
     }
 
     fn consume(&mut self, amount: usize) {
-        if let Ok(available) = self.inner.fill_buf() {
-            let chunk = &available[..amount.min(available.len())];
-            self.line += memchr::memchr_iter(b'\n', chunk).count() as u64;
-            match memchr::memrchr2(b'<', b'>', chunk) {
-                Some(at) => self.since_markup = chunk.len() - at - 1,
-                None => self.since_markup += chunk.len(),
-            }
+        let end = (self.position + amount).min(self.filled);
+        // quick-xml consumes text up to a `<` and tags through their `>`;
+        // only a run that ends at neither grows.
+        let ends_tag = end > self.position && self.buffer[end - 1] == b'>';
+        let before_tag = self.buffer.get(end).is_some_and(|byte| *byte == b'<') && end < self.filled;
+        if ends_tag || before_tag {
+            self.since_markup = 0;
+        } else {
+            self.since_markup += end - self.position;
         }
-        self.inner.consume(amount);
-    }
-}
-
-impl Guarded<'_> {
-    fn check(&self) -> Result<(), String> {
-        if self.since_markup > MAX_MARKUP_BYTES {
-            return Err(format!("a single XML text or tag is longer than {MAX_MARKUP_BYTES} bytes; refused"));
-        }
-        Ok(())
+        self.position = end;
     }
 }
 
@@ -134,7 +166,7 @@ struct StatementState {
 }
 
 pub(crate) fn read(input: &mut dyn BufRead, emit: &mut Emitter<'_>) -> std::io::Result<()> {
-    let mut guarded = Guarded { inner: input, since_markup: 0, line: 1 };
+    let mut guarded = Guarded::new(input);
     let mut reader = quick_xml::Reader::from_reader(&mut guarded);
     reader.config_mut().check_end_names = true;
     let mut state = CamtReader::default();
@@ -143,7 +175,15 @@ pub(crate) fn read(input: &mut dyn BufRead, emit: &mut Emitter<'_>) -> std::io::
         buffer.clear();
         let event = reader.read_event_into(&mut buffer);
         let position = reader.buffer_position();
-        let line = reader.get_ref().line;
+        // Lines are counted only where something records one.
+        let needs_line = match &event {
+            Ok(XmlEvent::Start(start)) => {
+                matches!(local_name(start.name().as_ref()), b"Ntry" | b"Stmt" | b"Rpt" | b"Ntfctn")
+            }
+            Ok(XmlEvent::Text(_) | XmlEvent::End(_) | XmlEvent::Empty(_)) => false,
+            _ => true,
+        };
+        let line = if needs_line || reader.get_ref().check().is_err() { reader.get_mut().line_now() } else { 0 };
         if let Err(reason) = reader.get_ref().check() {
             state.fail(emit, line, position, &reason);
             break;
@@ -163,7 +203,12 @@ pub(crate) fn read(input: &mut dyn BufRead, emit: &mut Emitter<'_>) -> std::io::
                 state.end(emit);
             }
             Ok(XmlEvent::End(_)) => state.end(emit),
-            Ok(XmlEvent::Text(text)) => state.push_text(&decode(&text)),
+            Ok(XmlEvent::Text(text)) => {
+                // Indentation before an element's content is not content.
+                if !(state.text.is_empty() && text.iter().all(u8::is_ascii_whitespace)) {
+                    state.push_text(&decode(&text));
+                }
+            }
             Ok(XmlEvent::CData(text)) => state.push_text(&decode(&text)),
             Ok(XmlEvent::GeneralRef(reference)) => {
                 let resolved = match reference.resolve_char_ref() {
@@ -215,6 +260,9 @@ struct CamtReader {
     /// `/Document/BkToCstmrStmt/Stmt[1]/Ntry[2]`-style path of open elements.
     path: String,
     lengths: Vec<usize>,
+    /// The same path without indexes (`/Document/BkToCstmrStmt/Stmt/Ntry`), for matching.
+    plain: String,
+    plain_lengths: Vec<usize>,
     text: String,
     amount_currency: Option<String>,
     namespace_checked: bool,
@@ -281,20 +329,25 @@ impl CamtReader {
         if self.depth() >= MAX_DEPTH {
             return Err(format!("elements nested deeper than {MAX_DEPTH} levels; refused"));
         }
-        let name = decode(local_name(start.name().as_ref())).into_owned();
+        let qualified = start.name();
+        let name_text = decode(local_name(qualified.as_ref()));
+        let name: &str = &name_text;
         self.lengths.push(self.path.len());
         self.path.push('/');
-        self.path.push_str(&name);
+        self.path.push_str(name);
+        self.plain_lengths.push(self.plain.len());
+        self.plain.push('/');
+        self.plain.push_str(name);
         self.text.clear();
         let depth = self.depth();
         if !self.namespace_checked {
             self.namespace_checked = true;
             self.check_namespace(start, line, emit);
         }
-        match name.as_str() {
+        match name {
             "BkToCstmrStmt" | "BkToCstmrAcctRpt" | "BkToCstmrDbtCdtNtfctn" if self.message_depth.is_none() => {
                 self.message_depth = Some(depth);
-                self.format = Some(match name.as_str() {
+                self.format = Some(match name {
                     "BkToCstmrStmt" => Format::Camt053,
                     "BkToCstmrAcctRpt" => Format::Camt052,
                     _ => Format::Camt054,
@@ -393,18 +446,29 @@ impl CamtReader {
 
     fn end(&mut self, emit: &mut Emitter<'_>) {
         let depth = self.depth();
-        let text = std::mem::take(&mut self.text);
-        let text = text.trim();
-        let currency = self.amount_currency.clone();
-        if self.detail_depth.is_some_and(|base| depth > base) {
-            self.detail_field(text, currency);
-        } else if self.entry_depth.is_some_and(|base| depth > base) {
-            self.entry_field(text, currency);
-        } else if self.balance_depth.is_some_and(|base| depth > base) {
-            self.balance_field(text, currency);
-        } else if self.statement_depth.is_some_and(|base| depth > base) {
-            self.statement_field(text);
+        // Both buffers are lent out and given back, so no element allocates.
+        let text_buffer = std::mem::take(&mut self.text);
+        let plain = std::mem::take(&mut self.plain);
+        let currency = self.amount_currency.take();
+        let text = text_buffer.trim();
+        let below =
+            |base: usize| plain.get(self.plain_lengths.get(base).copied().unwrap_or(plain.len())..).unwrap_or("");
+        if let Some(base) = self.detail_depth.filter(|base| depth > *base) {
+            let relative = below(base);
+            self.detail_field(relative, text, &currency);
+        } else if let Some(base) = self.entry_depth.filter(|base| depth > *base) {
+            let relative = below(base);
+            self.entry_field(relative, text, &currency);
+        } else if let Some(base) = self.balance_depth.filter(|base| depth > *base) {
+            let relative = below(base);
+            self.balance_field(relative, text, &currency);
+        } else if let Some(base) = self.statement_depth.filter(|base| depth > *base) {
+            let relative = below(base);
+            self.statement_field(relative, text);
         }
+        self.amount_currency = currency;
+        self.text = text_buffer;
+        self.plain = plain;
         if self.detail_depth == Some(depth) {
             self.detail_depth = None;
         } else if self.entry_depth == Some(depth) {
@@ -422,30 +486,15 @@ impl CamtReader {
         if let Some(length) = self.lengths.pop() {
             self.path.truncate(length);
         }
-    }
-
-    /// The path below the element at `depth` (1-based), without indexes.
-    fn relative(&self, depth: usize) -> String {
-        let start = self.lengths.get(depth).copied().unwrap_or(self.path.len());
-        let mut relative = String::with_capacity(self.path.len() - start);
-        let mut in_index = false;
-        for character in self.path[start..].chars() {
-            match character {
-                '[' => in_index = true,
-                ']' => in_index = false,
-                _ if !in_index => relative.push(character),
-                _ => {}
-            }
+        if let Some(length) = self.plain_lengths.pop() {
+            self.plain.truncate(length);
         }
-        relative
     }
 
-    fn statement_field(&mut self, text: &str) {
-        let Some(base) = self.statement_depth else { return };
-        let relative = self.relative(base);
+    fn statement_field(&mut self, relative: &str, text: &str) {
         let Some(state) = self.statement.as_mut() else { return };
         let statement = &mut state.statement;
-        match relative.as_str() {
+        match relative {
             "/Id" => statement.id = text.to_owned(),
             "/LglSeqNb" => statement.number = non_empty(text),
             "/ElctrncSeqNb" if statement.number.is_none() => statement.number = non_empty(text),
@@ -461,25 +510,21 @@ impl CamtReader {
         }
     }
 
-    fn balance_field(&mut self, text: &str, currency: Option<String>) {
-        let Some(base) = self.balance_depth else { return };
-        let relative = self.relative(base);
+    fn balance_field(&mut self, relative: &str, text: &str, currency: &Option<String>) {
         let Some(balance) = self.balance.as_mut() else { return };
-        match relative.as_str() {
+        match relative {
             "/Tp/CdOrPrtry/Cd" | "/Tp/CdOrPrtry/Prtry" => balance.code = non_empty(text),
-            "/Amt" => balance.amount = Some((text.to_owned(), currency)),
+            "/Amt" => balance.amount = Some((text.to_owned(), currency.clone())),
             "/CdtDbtInd" => balance.credit_debit = non_empty(text),
             "/Dt/Dt" | "/Dt/DtTm" => balance.date = non_empty(text),
             _ => {}
         }
     }
 
-    fn entry_field(&mut self, text: &str, currency: Option<String>) {
-        let Some(base) = self.entry_depth else { return };
-        let relative = self.relative(base);
+    fn entry_field(&mut self, relative: &str, text: &str, currency: &Option<String>) {
         let Some(entry) = self.entry.as_mut() else { return };
-        match relative.as_str() {
-            "/Amt" => entry.amount = Some((text.to_owned(), currency)),
+        match relative {
+            "/Amt" => entry.amount = Some((text.to_owned(), currency.clone())),
             "/CdtDbtInd" => entry.credit_debit = non_empty(text),
             "/RvslInd" => entry.reversal = text.eq_ignore_ascii_case("true") || text == "1",
             "/Sts" | "/Sts/Cd" => entry.status = non_empty(text),
@@ -495,9 +540,7 @@ impl CamtReader {
         }
     }
 
-    fn detail_field(&mut self, text: &str, currency: Option<String>) {
-        let Some(base) = self.detail_depth else { return };
-        let relative = self.relative(base);
+    fn detail_field(&mut self, relative: &str, text: &str, currency: &Option<String>) {
         let Some(detail) = self.entry.as_mut().and_then(|entry| entry.details.last_mut()) else { return };
         let value = || non_empty(text);
         let party_field = |party: &mut PartyState, rest: &str| match rest {
@@ -508,9 +551,9 @@ impl CamtReader {
             "/Id/IBAN" | "/Id/Othr/Id" => party.account = value().map(|account| normalize_account(&account)),
             _ => {}
         };
-        match relative.as_str() {
-            "/Amt" => detail.amount = Some((text.to_owned(), currency)),
-            "/AmtDtls/TxAmt/Amt" => detail.transaction_amount = Some((text.to_owned(), currency)),
+        match relative {
+            "/Amt" => detail.amount = Some((text.to_owned(), currency.clone())),
+            "/AmtDtls/TxAmt/Amt" => detail.transaction_amount = Some((text.to_owned(), currency.clone())),
             "/Refs/EndToEndId" => detail.end_to_end = value().filter(|id| id != "NOTPROVIDED"),
             "/Refs/AcctSvcrRef" => detail.servicer_reference = value(),
             "/Refs/TxId" => detail.transaction_id = value(),

@@ -131,11 +131,17 @@ fn german(text: &str, separator: char, own_account: &str) -> Details {
 /// Splits a SEPA purpose into `(qualifier, value)` pairs; text before the
 /// first qualifier comes with an empty qualifier.
 fn split_qualifiers(purpose: &str) -> Vec<(&'static str, String)> {
-    let mut found: Vec<(usize, &'static str)> = SEPA_QUALIFIERS
-        .iter()
-        .flat_map(|qualifier| purpose.match_indices(qualifier).map(move |(at, _)| (at, *qualifier)))
-        .collect();
-    found.sort_unstable();
+    // One pass: a qualifier ends in `+`, so only the text before each `+` is compared.
+    let mut found: Vec<(usize, &'static str)> = Vec::new();
+    for (plus, _) in purpose.match_indices('+') {
+        let qualifier = SEPA_QUALIFIERS.iter().find(|qualifier| {
+            let length = qualifier.len();
+            plus + 1 >= length && purpose.get(plus + 1 - length..=plus) == Some(qualifier)
+        });
+        if let Some(qualifier) = qualifier {
+            found.push((plus + 1 - qualifier.len(), qualifier));
+        }
+    }
     let mut parts = Vec::with_capacity(found.len() + 1);
     let first = found.first().map_or(purpose.len(), |(at, _)| *at);
     if first > 0 {
@@ -185,25 +191,26 @@ const DUTCH_TAGS: &[&str] = &[
     "SVCL",
 ];
 
+/// The known tag between the `/` at `at` and the next `/`, if any.
+fn dutch_tag_at(text: &str, at: usize) -> Option<&'static str> {
+    let rest = text.get(at + 1..)?;
+    let end = rest.find('/')?;
+    let candidate = &rest[..end];
+    if candidate.is_empty() || candidate.len() > 9 || !candidate.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    DUTCH_TAGS.iter().find(|tag| **tag == candidate).copied()
+}
+
 fn looks_dutch(text: &str) -> bool {
-    text.starts_with('/')
-        && DUTCH_TAGS.iter().any(|tag| text[1..].starts_with(tag) && text[1 + tag.len()..].starts_with('/'))
+    text.starts_with('/') && dutch_tag_at(text, 0).is_some()
 }
 
 /// Splits `/TAG/value/TAG/value` into pairs, where only known tags start a
 /// new pair (values may hold slashes themselves).
 fn dutch_pairs(text: &str) -> Vec<(&'static str, &str)> {
-    let mut starts: Vec<(usize, &'static str)> = Vec::new();
-    let bytes = text.as_bytes();
-    for (at, _) in text.match_indices('/') {
-        for tag in DUTCH_TAGS {
-            let end = at + 1 + tag.len();
-            if text[at + 1..].starts_with(tag) && bytes.get(end) == Some(&b'/') {
-                starts.push((at, tag));
-                break;
-            }
-        }
-    }
+    let starts: Vec<(usize, &'static str)> =
+        text.match_indices('/').filter_map(|(at, _)| dutch_tag_at(text, at).map(|tag| (at, tag))).collect();
     let mut pairs = Vec::with_capacity(starts.len());
     for (index, &(at, tag)) in starts.iter().enumerate() {
         let value_start = at + tag.len() + 2;

@@ -136,7 +136,7 @@ impl Reader<'_, '_> {
     fn line(&mut self, text: &str, line: u64) {
         let mut text = text;
         // SWIFT envelope: `{1:F01…}{2:O940…}{4:` then fields, `-}` at the end.
-        if let Some(at) = text.find("{4:") {
+        if let Some(at) = text.as_bytes().contains(&b'{').then(|| text.find("{4:")).flatten() {
             self.finish_field();
             self.close_statement(line, None);
             text = &text[at + 3..];
