@@ -104,9 +104,12 @@ impl Profile {
         let trimmed = text.trim_start();
         let profile = if trimmed.starts_with('{') {
             serde_json::from_str::<Profile>(text).map_err(|error| format!("JSON profile: {error}"))?
-        } else if trimmed.starts_with('[') || trimmed.starts_with('#') || text.lines().any(|line| line.contains(" = "))
-        {
-            toml::from_str::<Profile>(text).map_err(|error| format!("TOML profile: {error}"))?
+        } else if trimmed.starts_with('[') || trimmed.starts_with('#') || text.trim().contains('\n') {
+            // Several lines: TOML, or the one-line form one pair a line.
+            match toml::from_str::<Profile>(text) {
+                Ok(profile) => profile,
+                Err(error) => Profile::from_mapping(text).map_err(|_| format!("TOML profile: {error}"))?,
+            }
         } else {
             Profile::from_mapping(text)?
         };
