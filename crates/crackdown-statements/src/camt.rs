@@ -330,8 +330,8 @@ impl CamtReader {
             return Err(format!("elements nested deeper than {MAX_DEPTH} levels; refused"));
         }
         let qualified = start.name();
-        let name_text = decode(local_name(qualified.as_ref()));
-        let name: &str = &name_text;
+        // Element names are ASCII in every camt schema; anything else matches nothing.
+        let name: &str = std::str::from_utf8(local_name(qualified.as_ref())).unwrap_or("?");
         self.lengths.push(self.path.len());
         self.path.push('/');
         self.path.push_str(name);
