@@ -6,7 +6,7 @@
 //! Hostile XML is refused rather than expanded: a document type declaration
 //! (where entities would be defined) stops the file, undefined entities are
 //! errors, nesting deeper than [`MAX_DEPTH`] stops the file, and no single
-//! text or tag may exceed [`MAX_MARKUP_BYTES`] (the reader is wrapped so
+//! text or tag may exceed [`crate::xml_guard::MAX_MARKUP_BYTES`] (the reader is wrapped so
 //! quick-xml never buffers more than that).
 //!
 //! Batched entries (one `Ntry` with several `TxDtls`, a salary run or a
@@ -22,91 +22,12 @@ use quick_xml::events::Event as XmlEvent;
 use crate::emit::{Emitter, check_balances};
 use crate::model::{Balance, BalanceCheck, Entry, Format, Location, Mark, Party, PartySource, Statement};
 use crate::text::{decode, non_empty, normalize_account};
+use crate::xml_guard::Guarded;
 
 /// Deeper nesting than any camt message has (they stay under 15 levels).
 pub const MAX_DEPTH: usize = 64;
-/// The longest single text node or tag accepted.
-pub const MAX_MARKUP_BYTES: usize = 1 << 20;
 /// Text of one field beyond this is cut (a remittance line is at most 140).
 const MAX_FIELD_CHARS: usize = 4096;
-
-/// A `BufRead` over its own buffer that refuses a run of more than
-/// [`MAX_MARKUP_BYTES`] without `<` or `>`, so one hostile text node cannot
-/// make quick-xml buffer gigabytes, and that tells the line of its position
-/// on demand (newlines are counted lazily, a buffer at a time, because
-/// quick-xml consumes a few bytes per event).
-struct Guarded<'a> {
-    inner: &'a mut dyn BufRead,
-    buffer: Vec<u8>,
-    position: usize,
-    filled: usize,
-    /// Newlines before `buffer[counted]`.
-    line: u64,
-    counted: usize,
-    since_markup: usize,
-}
-
-impl<'a> Guarded<'a> {
-    fn new(inner: &'a mut dyn BufRead) -> Guarded<'a> {
-        Guarded { inner, buffer: vec![0; 256 * 1024], position: 0, filled: 0, line: 1, counted: 0, since_markup: 0 }
-    }
-
-    /// The 1-based line of the next unread byte.
-    fn line_now(&mut self) -> u64 {
-        let upto = self.position.min(self.filled);
-        if upto > self.counted {
-            self.line += memchr::memchr_iter(b'\n', &self.buffer[self.counted..upto]).count() as u64;
-            self.counted = upto;
-        }
-        self.line
-    }
-
-    fn check(&self) -> Result<(), String> {
-        if self.since_markup > MAX_MARKUP_BYTES {
-            return Err(format!("a single XML text or tag is longer than {MAX_MARKUP_BYTES} bytes; refused"));
-        }
-        Ok(())
-    }
-}
-
-impl std::io::Read for Guarded<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let available = self.fill_buf()?;
-        let count = available.len().min(out.len());
-        out[..count].copy_from_slice(&available[..count]);
-        self.consume(count);
-        Ok(count)
-    }
-}
-
-impl BufRead for Guarded<'_> {
-    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
-        // Refusing here, mid-event, is what keeps quick-xml from buffering it.
-        self.check().map_err(std::io::Error::other)?;
-        if self.position >= self.filled {
-            self.line_now();
-            let count = self.inner.read(&mut self.buffer)?;
-            self.position = 0;
-            self.filled = count;
-            self.counted = 0;
-        }
-        Ok(&self.buffer[self.position..self.filled])
-    }
-
-    fn consume(&mut self, amount: usize) {
-        let end = (self.position + amount).min(self.filled);
-        // quick-xml consumes text up to a `<` and tags through their `>`;
-        // only a run that ends at neither grows.
-        let ends_tag = end > self.position && self.buffer[end - 1] == b'>';
-        let before_tag = self.buffer.get(end).is_some_and(|byte| *byte == b'<') && end < self.filled;
-        if ends_tag || before_tag {
-            self.since_markup = 0;
-        } else {
-            self.since_markup += end - self.position;
-        }
-        self.position = end;
-    }
-}
 
 #[derive(Default)]
 struct PartyState {

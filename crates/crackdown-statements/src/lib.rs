@@ -28,6 +28,7 @@ mod profile;
 mod reconcile;
 mod sheet;
 mod text;
+mod xml_guard;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
