@@ -471,13 +471,7 @@ fn account_signals(
         .iter()
         .filter(|&&index| {
             hits[index].account_id == account
-                && matches!(
-                    hits[index].kind,
-                    TypologyKind::TemporalCycle
-                        | TypologyKind::LengthCycle
-                        | TypologyKind::PeelChain
-                        | TypologyKind::Structuring
-                )
+                && matches!(hits[index].kind, TypologyKind::Cycle | TypologyKind::PeelChain | TypologyKind::Structuring)
         })
         .count();
     let typology = 1.0 - (-(laundering_hits as f64) / 2.0).exp();
