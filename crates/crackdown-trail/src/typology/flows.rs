@@ -61,9 +61,12 @@ impl NovelOut {
     }
 }
 
-/// Temporal cycles of novel ties: each novel transfer `u -> v` closes the
-/// cycle when money left `v` earlier in the window and reached `u` through
-/// first-time payments in increasing time. One hit per set of accounts.
+/// Cycles of novel ties: each novel transfer `u -> v` closes the cycle when
+/// `v` reached `u` through novel ties earlier in the window, each hop most of
+/// what its sender sent or its recipient received (one may be incidental).
+/// Paths in time order are looked for first; a loop whose legs were paid in
+/// another order is a cycle too (simulated and real schemes alike settle
+/// the legs of a loop as it suits them). One hit per set of accounts.
 pub(super) fn cycles(ledger: &Ledger, ties: &Ties, config: &TypologyConfig, window: i64, hits: &mut Vec<Hit>) {
     let novel = NovelOut::new(ledger, ties, config);
     let mut seen: FxHashSet<Vec<u32>> = FxHashSet::default();
@@ -72,20 +75,36 @@ pub(super) fn cycles(ledger: &Ledger, ties: &Ties, config: &TypologyConfig, wind
             continue;
         }
         let (end, start) = (ledger.from(closing), ledger.to(closing));
-        let mut search = Search {
-            ledger,
-            novel: &novel,
-            closing,
-            end,
-            earliest: ledger.timestamp_micros(closing) - window,
-            max_length: config.cycle_max_length,
-            budget: config.search_budget,
-            path: Vec::new(),
-            on_path: vec![start],
-            found: None,
+        let dedicated = |position: usize| {
+            ties.sender_share(position) >= config.dedicated_share
+                || ties.recipient_share(position) >= config.dedicated_share
         };
-        search.extend(start, i64::MIN);
-        let Some(mut path) = search.found else { continue };
+        let mut found = None;
+        for temporal in [true, false] {
+            let mut search = Search {
+                ledger,
+                novel: &novel,
+                dedicated: &dedicated,
+                // One hop may be incidental (a conduit that also lives a little);
+                // the closing hop counts.
+                incidental_left: usize::from(dedicated(closing)),
+                closing,
+                end,
+                earliest: ledger.timestamp_micros(closing) - window,
+                temporal,
+                max_length: config.cycle_max_length,
+                budget: config.search_budget,
+                path: Vec::new(),
+                on_path: vec![start],
+                found: None,
+            };
+            search.extend(start, i64::MIN);
+            if let Some(path) = search.found {
+                found = Some((path, temporal));
+                break;
+            }
+        }
+        let Some((mut path, in_order)) = found else { continue };
         path.push(closing as u32);
         let mut key: Vec<u32> = path.iter().map(|&p| ledger.from(p as usize)).collect();
         key.sort_unstable();
@@ -94,13 +113,7 @@ pub(super) fn cycles(ledger: &Ledger, ties: &Ties, config: &TypologyConfig, wind
         }
         // How many hops are a conduit's whole business: most of what the
         // sender sent or the recipient received.
-        let dedicated = path
-            .iter()
-            .filter(|&&p| {
-                ties.sender_share(p as usize) >= config.dedicated_share
-                    || ties.recipient_share(p as usize) >= config.dedicated_share
-            })
-            .count();
+        let dedicated = path.iter().filter(|&&p| dedicated(p as usize)).count();
         let hops = path.len();
         let days = (ledger.timestamp_micros(closing) - ledger.timestamp_micros(path[0] as usize)) as f64 / 86_400e6;
         let strength = 0.4 + 0.6 * dedicated as f64 / hops as f64;
@@ -110,6 +123,12 @@ pub(super) fn cycles(ledger: &Ledger, ties: &Ties, config: &TypologyConfig, wind
                 ledger.account_name(start)
             ),
             format!("{dedicated} of the {hops} payments were most of what their sender sent or recipient received"),
+            if in_order {
+                "each payment came after the one before it".to_owned()
+            } else {
+                "the payments are not in time order along the cycle (a money loop arranged, not one sum passed on)"
+                    .to_owned()
+            },
         ];
         hits.push(make_hit(ledger, TypologyKind::Cycle, start, path, strength, reasons));
     }
@@ -118,9 +137,15 @@ pub(super) fn cycles(ledger: &Ledger, ties: &Ties, config: &TypologyConfig, wind
 struct Search<'l> {
     ledger: &'l Ledger,
     novel: &'l NovelOut,
+    /// Whether a hop is most of what its sender sent or its recipient received.
+    dedicated: &'l dyn Fn(usize) -> bool,
+    /// Hops that are neither still allowed on the path.
+    incidental_left: usize,
     closing: usize,
     end: u32,
     earliest: i64,
+    /// Whether each hop must come after the previous one.
+    temporal: bool,
     max_length: usize,
     budget: usize,
     path: Vec<u32>,
@@ -136,7 +161,7 @@ impl Search<'_> {
         }
         let edges = self.novel.of(vertex);
         let end = edges.partition_point(|&p| (p as usize) < self.closing);
-        let earliest = self.earliest.max(after.saturating_add(1));
+        let earliest = if self.temporal { self.earliest.max(after.saturating_add(1)) } else { self.earliest };
         let begin = edges[..end].partition_point(|&p| ledger.timestamp_micros(p as usize) < earliest);
         for &edge in &edges[begin..end] {
             let edge = edge as usize;
@@ -145,6 +170,10 @@ impl Search<'_> {
                 return;
             }
             let next = ledger.to(edge);
+            let incidental = !(self.dedicated)(edge);
+            if incidental && self.incidental_left == 0 {
+                continue;
+            }
             if next == self.end {
                 let mut path = self.path.clone();
                 path.push(edge as u32);
@@ -154,11 +183,13 @@ impl Search<'_> {
             if self.on_path.contains(&next) {
                 continue;
             }
+            self.incidental_left -= usize::from(incidental);
             self.path.push(edge as u32);
             self.on_path.push(next);
-            self.extend(next, ledger.timestamp_micros(edge));
+            self.extend(next, ledger.timestamp_micros(edge).max(after));
             self.on_path.pop();
             self.path.pop();
+            self.incidental_left += usize::from(incidental);
             if self.found.is_some() {
                 return;
             }

@@ -402,9 +402,9 @@ mod tests {
     }
 
     #[test]
-    fn a_cycle_runs_forward_in_time_and_hits_carry_accounts_and_window() {
+    fn cycles_in_or_out_of_time_order_carry_accounts_and_window() {
         // B->C->A->B with the A->B leg before the C->A leg: no rotation of
-        // it runs forward in time, so money did not go round.
+        // it runs forward in time, still a loop of first-time payments.
         let unordered = ledger(
             "x1,2024-01-01T00:00:00Z,B,C,500,USD,wire\n\
              x2,2024-01-02T00:00:00Z,A,B,500,USD,wire\n\
@@ -412,7 +412,9 @@ mod tests {
             &[],
         );
         let hits = detect(&unordered, &TypologyConfig::default());
-        assert!(hits.iter().all(|h| h.kind != TypologyKind::Cycle), "{hits:?}");
+        let cycle = hits.iter().find(|h| h.kind == TypologyKind::Cycle).expect("a cycle");
+        assert_eq!(cycle.tx_ids, ["x1", "x2", "x3"]);
+        assert!(cycle.reasons.iter().any(|r| r.contains("not in time order")), "{cycle:?}");
         let ordered = ledger(
             "x1,2024-01-01T00:00:00Z,A,B,500,USD,wire\n\
              x2,2024-01-02T00:00:00Z,B,C,500,USD,wire\n\
