@@ -197,11 +197,14 @@ impl Search<'_> {
     }
 }
 
+/// A conduit account and the transfers it carried between one source and one target.
+type Conduit = (u32, Vec<u32>);
+
 /// One source reaching one target through several conduits: accounts whose
 /// novel tie from the source is most of what they received and whose novel
 /// tie to the target is most of what they sent, forwarding within the window.
 pub(super) fn scatter_gather(ledger: &Ledger, ties: &Ties, config: &TypologyConfig, window: i64, hits: &mut Vec<Hit>) {
-    let mut routes: FxHashMap<(u32, u32), Vec<(u32, Vec<u32>)>> = FxHashMap::default();
+    let mut routes: FxHashMap<(u32, u32), Vec<Conduit>> = FxHashMap::default();
     let mut inflows = Vec::new();
     let mut outflows = Vec::new();
     for middle in 0..ledger.account_count() as u32 {

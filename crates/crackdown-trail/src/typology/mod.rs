@@ -250,7 +250,7 @@ fn deduplicate(hits: Vec<Hit>) -> Vec<Hit> {
 /// split follows the pattern's own pace.
 pub(crate) fn bursts(times: &[i64], floor: i64) -> Vec<std::ops::Range<usize>> {
     if times.len() < 3 {
-        return vec![0..times.len()];
+        return std::iter::once(0..times.len()).collect();
     }
     let mut gaps: Vec<i64> = times.windows(2).map(|pair| pair[1] - pair[0]).collect();
     let middle = gaps.len() / 2;
