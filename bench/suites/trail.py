@@ -177,7 +177,7 @@ def judge_module():
     return trail_judge
 
 
-def foreign_ledger(args, data, name, folder):
+def foreign_ledger(args, data, name, folder, parts=("dev", "held")):
     """Imports a ledger the project did not write and runs mules (plain and
     with half the labels) and typologies on it through the CLI; prints the
     figures on the development folds and on the held-back fold."""
@@ -201,7 +201,7 @@ def foreign_ledger(args, data, name, folder):
         handle.write(ranking)
     print(f"trail quality on {name} ({folder}); mules {wall:.1f} s, peak {rss:.0f} MiB; "
           f"typologies {typ_wall:.1f} s, peak {typ_rss:.0f} MiB; mules --labels {sup_wall:.1f} s:")
-    for part in ("dev", "held"):
+    for part in parts:
         result = judge.judge(folder, mules, hits, part)
         half = judge.judge_unlabelled(folder, supervised, labelled, part)
         better = max(result["baseline_degree_ap"], result["baseline_passthrough_ap"])
@@ -219,18 +219,20 @@ def foreign_ledger(args, data, name, folder):
 
 
 def ledgergen_quality(args, data):
-    """The independent generator, through its command line only: dev seeds
-    1-5 are for development, reported figures come from seeds 1001+."""
+    """The independent generator, through its command line only: seed 1 is a
+    development seed, seed 1001 a held-back one (its README's seed policy);
+    each seed's world is judged whole."""
     if not os.path.exists(args.ledgergen):
         print(f"trail quality on the independent generator: skipped, {args.ledgergen} does not exist yet")
         return
-    for seed in (1, 1001):
-        folder = os.path.join(bench.OUT, f"ledgergen-s{seed}")
-        if not os.path.exists(os.path.join(folder, "ledger.csv")):
-            subprocess.run([sys.executable, args.ledgergen, "--seed", str(seed), "--out", folder], check=True,
-                           stdout=subprocess.DEVNULL)
-        foreign_ledger(args, os.path.join(data, f"ledgergen-{seed}"), f"the independent generator, seed {seed}",
-                       folder)
+    for preset in ("pigbutcher", "simulator-like"):
+        for seed, role in ((1, "development"), (1001, "held-back")):
+            folder = os.path.join(bench.OUT, f"ledgergen-{preset}-s{seed}")
+            if not os.path.exists(os.path.join(folder, "ledger.csv")):
+                subprocess.run([sys.executable, args.ledgergen, "--preset", preset, "--seed", str(seed), "--out",
+                                folder], check=True, stdout=subprocess.DEVNULL)
+            foreign_ledger(args, os.path.join(data, f"ledgergen-{preset}-{seed}"),
+                           f"the independent generator, {preset}, {role} seed {seed}", folder, parts=("all",))
 
 
 def python_sqlite_peer(path, db):
