@@ -23,7 +23,8 @@
 //!   and whether it went quiet after a burst of use, judged against its own
 //!   pace (`went_quiet`).
 //!
-//! The two are joined as independent chances (noisy-or), held down for
+//! The two are joined as independent chances (noisy-or, the patterns at
+//! most [`PATTERN_WEIGHT`] on their own), held down for
 //! institutional kinds and broad recurring bases. An account with no
 //! history has no evidence either way and scores zero.
 //!
@@ -59,6 +60,11 @@ pub const SIGNALS: [&str; SIGNAL_COUNT] = [
 ];
 
 const TYPOLOGY: usize = 6;
+/// The most typology participation and going quiet add to the score on
+/// their own (chosen on development data: AMLSim's dev folds and the
+/// independent generator's development seed 1, where pattern evidence
+/// alone at full weight ranked victims and escrow accounts among mules).
+const PATTERN_WEIGHT: f64 = 0.3;
 const MULE_SENDERS: usize = 9;
 const WENT_QUIET: usize = 12;
 
@@ -229,7 +235,10 @@ impl MuleModel {
         let no_reason = one_off.sqrt() * (0.2 + 0.8 * splits);
         let flows = passes_through * not_own * no_reason;
         let patterns = 1.0 - (1.0 - typology) * (1.0 - 0.5 * quiet);
-        let joined = 1.0 - (1.0 - flows) * (1.0 - patterns);
+        // A pattern alone says less than the account's own flows: it
+        // implicates by association (a victim paying a collector is in its
+        // fan-in too), so it carries at most PATTERN_WEIGHT of the score.
+        let joined = 1.0 - (1.0 - flows) * (1.0 - PATTERN_WEIGHT * patterns);
         joined * (1.0 - 0.8 * institutional) * (1.0 - 0.7 * broad)
     }
 
