@@ -1,7 +1,12 @@
 """Money trail, on cases written by `crackdown generate`:
 
 - quality: FIFO trace recall and mule average precision against the
-  generator's truth (demo-sized case);
+  generator's truth (demo-sized case); on ledgers the project did not write
+  (an AMLSim ledger, `--amlsim-data`, and the independent generator
+  `bench/gen/ledger_world.py` of the ledgergen worktree when present, see
+  `--ledgergen`): mule AP next to the naive baselines, `mules --labels` AP
+  with half of the accounts labelled, typology alert recall and hit counts,
+  on development folds and on the held-back fold (bench/trail_judge.py);
 - ledger import rows/s into SQLite (10M rows) next to a Python sqlite3 peer
   inserting the same CSV rows with a unique tx id and no validation, and into
   PostgreSQL when a server starts;
@@ -42,6 +47,13 @@ def add_arguments(parser):
     parser.add_argument("--quality-seed", type=int, default=42, help="generator seed of the quality case")
     parser.add_argument("--quality-lookalikes", type=int, default=25,
                         help="percent of persons with mule-like legitimate habits in the quality case")
+    here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    amlsim = next((p for p in (os.path.join(here, "..", "shared", "data", "amlsim-dev"),
+                               os.path.join(here, "..", "..", "shared", "data", "amlsim-dev")) if os.path.isdir(p)),
+                  None)
+    parser.add_argument("--amlsim-data", default=amlsim, help="an AMLSim-derived ledger with truth/ and eval.py")
+    parser.add_argument("--ledgergen", default=os.path.join(here, "..", "ledgergen", "bench", "gen", "ledger_world.py"),
+                        help="the independent ledger generator (used through its command line only)")
     parser.add_argument("--feature-book-share", type=int, default=10,
                         help="percent of accounts the bank whose book the features ledger is holds")
 
@@ -146,11 +158,81 @@ def quality(args, data):
     print(f"  FIFO trace recall vs truth   {recall:.4f}   (target >= 0.98; {wall:.1f} s for all payments)")
     print(f"  mule average precision       {ap:.4f}   (target >= 0.90; {mule_wall:.1f} s wall, "
           f"{mule_cpu:.1f} s CPU, peak {mule_rss:.0f} MiB)")
+    typ_wall, _, found = measure([bench.BIN, "--data", data, "typologies", "--json"])
+    kinds = {}
+    for hit in json.loads(found):
+        kinds[hit["kind"]] = kinds.get(hit["kind"], 0) + 1
+    print(f"  typology hits                {sum(kinds.values()):,} in {typ_wall:.1f} s: "
+          + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())))
     for k in sorted({50, 100, len(mules)}):
         top = ranked[:k]
         found = sum(account in mules for account in top)
         alike = sum(account in lookalikes for account in top)
         print(f"  precision@{k:<5}              {found / max(1, k):.4f}   ({alike} legitimate look-alikes in the top {k})")
+
+
+def judge_module():
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    import trail_judge
+    return trail_judge
+
+
+def foreign_ledger(args, data, name, folder, parts=("dev", "held")):
+    """Imports a ledger the project did not write and runs mules (plain and
+    with half the labels) and typologies on it through the CLI; prints the
+    figures on the development folds and on the held-back fold."""
+    judge = judge_module()
+    shutil.rmtree(data, ignore_errors=True)
+    os.makedirs(data)
+    load(data, folder)
+    mules = os.path.join(data, "mules.csv")
+    wall, rss, ranking = measure([bench.BIN, "--data", data, "mules", "--format", "csv"])
+    with open(mules, "w") as handle:
+        handle.write(ranking)
+    hits = os.path.join(data, "hits.json")
+    typ_wall, typ_rss, found = measure([bench.BIN, "--data", data, "typologies", "--json"])
+    with open(hits, "w") as handle:
+        handle.write(found)
+    labels = os.path.join(data, "labels.csv")
+    labelled = judge.write_labels(folder, labels, part="all")
+    supervised = os.path.join(data, "mules-labelled.csv")
+    sup_wall, _, ranking = measure([bench.BIN, "--data", data, "mules", "--format", "csv", "--labels", labels])
+    with open(supervised, "w") as handle:
+        handle.write(ranking)
+    print(f"trail quality on {name} ({folder}); mules {wall:.1f} s, peak {rss:.0f} MiB; "
+          f"typologies {typ_wall:.1f} s, peak {typ_rss:.0f} MiB; mules --labels {sup_wall:.1f} s:")
+    for part in parts:
+        result = judge.judge(folder, mules, hits, part)
+        half = judge.judge_unlabelled(folder, supervised, labelled, part)
+        better = max(result["baseline_degree_ap"], result["baseline_passthrough_ap"])
+        print(f"  [{part:4}] mule AP {result['mule_ap']:.4f} (target > {2 * better:.2f}: twice the better of degree "
+              f"{result['baseline_degree_ap']:.4f} and pass-through {result['baseline_passthrough_ap']:.4f}); "
+              f"{result['sar']} SAR of {result['accounts']} accounts")
+        print(f"  [{part:4}] mules --labels, half labelled: AP {half['mule_ap']:.4f} on the other "
+              f"{half['accounts']} accounts (target >= 0.80)")
+        recalls = " ".join(f"{k[len('typology_recall_'):]}={v.split()[1]}" for k, v in result.items()
+                           if k.startswith("typology_recall_"))
+        print(f"  [{part:4}] typology alert recall {float(result['typology_alert_recall']):.4f} "
+              f"(target >= 0.80) over {result['typology_alerts_judged']} alerts: {recalls}")
+    print(f"  typology hits {result['typology_hits']:,} ({result['hits_per_alert']:.1f} per true alert, "
+          f"target <= 10)")
+
+
+def ledgergen_quality(args, data):
+    """The independent generator, through its command line only: seed 1 is a
+    development seed, seed 1001 a held-back one (its README's seed policy);
+    each seed's world is judged whole."""
+    if not os.path.exists(args.ledgergen):
+        print(f"trail quality on the independent generator: skipped, {args.ledgergen} does not exist yet")
+        return
+    for preset in ("pigbutcher", "simulator-like"):
+        for seed, role in ((1, "development"), (1001, "held-back")):
+            folder = os.path.join(bench.OUT, f"ledgergen-{preset}-s{seed}")
+            if not os.path.exists(os.path.join(folder, "ledger.csv")):
+                subprocess.run([sys.executable, args.ledgergen, "--preset", preset, "--seed", str(seed), "--out",
+                                folder], check=True, stdout=subprocess.DEVNULL)
+            foreign_ledger(args, os.path.join(data, f"ledgergen-{preset}-{seed}"),
+                           f"the independent generator, {preset}, {role} seed {seed}", folder, parts=("all",))
 
 
 def python_sqlite_peer(path, db):
@@ -304,6 +386,9 @@ def run(args):
         parts = set(args.parts.split(","))
         if "quality" in parts:
             quality(args, os.path.join(data, "quality"))
+            if args.amlsim_data:
+                foreign_ledger(args, os.path.join(data, "amlsim"), "an AMLSim ledger", args.amlsim_data)
+            ledgergen_quality(args, data)
         if "import" in parts:
             import_and_trace(args, data)
         if "features" in parts:

@@ -413,8 +413,8 @@ async fn freeze_list(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 struct TypologiesQuery {
-    /// Only hits of this kind: fan_in, fan_out, gather_scatter, scatter_gather, temporal_cycle,
-    /// length_cycle, peel_chain, rapid_pass_through or structuring.
+    /// Only hits of this kind: fan_in, fan_out, gather_scatter, scatter_gather, cycle, layering,
+    /// peel_chain, rapid_pass_through or structuring.
     kind: Option<String>,
     /// Only hits centred on this account or involving it.
     account: Option<String>,
@@ -441,7 +441,7 @@ struct TypologyTransfer {
 #[derive(Serialize, ToSchema)]
 struct TypologyHit {
     id: i64,
-    /// fan_in, fan_out, gather_scatter, scatter_gather, temporal_cycle, length_cycle, peel_chain,
+    /// fan_in, fan_out, gather_scatter, scatter_gather, cycle, layering, peel_chain,
     /// rapid_pass_through or structuring.
     kind: String,
     /// The account the pattern centres on.

@@ -802,8 +802,8 @@ pub struct TypologiesArgs {
     /// Print the stored hits instead of searching the ledger again.
     #[arg(long)]
     pub stored: bool,
-    /// Only hits of this kind (fan_in, fan_out, scatter_gather, gather_scatter, temporal_cycle,
-    /// length_cycle, peel_chain, rapid_pass_through, structuring).
+    /// Only hits of this kind (fan_in, fan_out, scatter_gather, gather_scatter, cycle, layering,
+    /// peel_chain, rapid_pass_through, structuring).
     #[arg(long)]
     pub kind: Option<String>,
 }

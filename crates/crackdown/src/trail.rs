@@ -488,7 +488,22 @@ pub fn typologies(global: &Global, args: &TypologiesArgs) -> anyhow::Result<Exit
     let kind = args.kind.as_deref();
     if !args.stored {
         let ledger = load_ledger(&store, &viewer)?;
-        let found: Vec<NewTypologyHit> = detect(&ledger, &TypologyConfig::default())
+        let detected = detect(&ledger, &TypologyConfig::default());
+        if !args.store {
+            // Strongest first, each with its strength and reasons.
+            let found: Vec<_> = detected.iter().filter(|hit| kind.is_none_or(|k| k == hit.kind.as_str())).collect();
+            return print_hits(&found, json, |hit| {
+                hit_record(
+                    hit.kind.as_str(),
+                    &hit.account,
+                    &hit.accounts,
+                    hit.window_start,
+                    hit.window_end,
+                    &hit.tx_ids,
+                )
+            });
+        }
+        let found: Vec<NewTypologyHit> = detected
             .into_iter()
             .map(|hit| NewTypologyHit {
                 kind: hit.kind.as_str().to_owned(),
@@ -499,12 +514,6 @@ pub fn typologies(global: &Global, args: &TypologiesArgs) -> anyhow::Result<Exit
                 tx_ids: hit.tx_ids,
             })
             .collect();
-        if !args.store {
-            let found: Vec<&NewTypologyHit> = found.iter().filter(|hit| kind.is_none_or(|k| k == hit.kind)).collect();
-            return print_hits(&found, json, |hit| {
-                hit_record(&hit.kind, &hit.account, &hit.accounts, hit.window_start, hit.window_end, &hit.tx_ids)
-            });
-        }
         let stored = store.replace_typology_hits(&viewer, &found, Utc::now())?;
         eprintln!("stored {stored} typology hits");
     }

@@ -395,7 +395,7 @@ fn stored_typologies(backend: &Backend) {
             .find(|hit| hit["kind"] == kind && hit["tx_ids"] == serde_json::json!(tx_ids))
             .unwrap_or_else(|| panic!("no {kind} hit {tx_ids:?} in {read}"))
     };
-    let cycle = find("temporal_cycle", &["p2", "p3", "p4"]);
+    let cycle = find("cycle", &["p2", "p3", "p4"]);
     assert_eq!(cycle["account"], "A");
     assert_eq!(cycle["accounts"], serde_json::json!(["A", "B", "C"]));
     assert_eq!(cycle["window_start"], "2024-01-01T02:00:00Z");
@@ -416,7 +416,7 @@ fn stored_typologies(backend: &Backend) {
     assert!(other.as_array().is_some_and(Vec::is_empty), "{other}");
     let store = backend.store();
     let operator = store.operator(chrono::Utc::now()).expect("operator");
-    assert_eq!(store.typology_hits(&operator, Some("temporal_cycle")).expect("read").len(), 1);
+    assert_eq!(store.typology_hits(&operator, Some("cycle")).expect("read").len(), 1);
     let partner = crackdown_model::Viewer { role: crackdown_model::Role::Partner, ..operator };
     assert!(store.typology_hits(&partner, None).is_err());
 }

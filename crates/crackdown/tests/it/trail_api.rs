@@ -270,7 +270,7 @@ async fn check_typologies(case: &Case) {
         assert_eq!((&hit["id"], &hit["kind"], ids), (&cli["id"], &cli["kind"], cli_ids), "the CLI's stored hit");
     }
 
-    let cycles = case.json("/api/v1/trail/typologies?kind=temporal_cycle").await;
+    let cycles = case.json("/api/v1/trail/typologies?kind=cycle").await;
     let cycles = cycles.as_array().expect("hits");
     assert_eq!(cycles.len(), 1, "{cycles:?}");
     assert_eq!(cycles[0]["account"], "A");
@@ -292,7 +292,7 @@ async fn check_typologies(case: &Case) {
     // An account filter finds hits the account takes part in, not only those centred on it.
     let with_b = case.json("/api/v1/trail/typologies?account=B").await;
     let with_b = with_b.as_array().expect("hits");
-    assert!(with_b.iter().any(|hit| hit["kind"] == "temporal_cycle" && hit["account"] == "A"), "{with_b:?}");
+    assert!(with_b.iter().any(|hit| hit["kind"] == "cycle" && hit["account"] == "A"), "{with_b:?}");
     assert!(with_b.iter().all(|hit| hit["accounts"].as_array().is_some_and(|accounts| accounts.contains(&"B".into()))));
     let structuring = case.json("/api/v1/trail/typologies?kind=structuring&account=K").await;
     assert_eq!(structuring.as_array().map(Vec::len), Some(1), "{structuring}");
