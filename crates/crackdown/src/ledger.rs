@@ -292,6 +292,11 @@ pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result
                 let part = import_native(&store, &viewer, &path, format, args.batch_size)?;
                 add_native(&mut summary, part);
             }
+            // A CSV that is no explorer export and comes without a mapping is
+            // read as a native ledger, so its header problems are named as before.
+            FileKind::Statement(Format::Csv) if args.format == LedgerFileFormat::Auto && mapping.is_none() => {
+                add_native(&mut summary, import_native(&store, &viewer, &path, LedgerFormat::Native, args.batch_size)?);
+            }
             // `--format camt` leaves the message type (052, 053, 054) to the content.
             FileKind::Statement(format) if args.format == LedgerFileFormat::Camt && !format.is_camt() => {
                 statement_files.push((path, Some(Format::Camt053)));
