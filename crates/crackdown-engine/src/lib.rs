@@ -11,6 +11,7 @@ mod allowlist;
 pub mod campaigns;
 pub mod intake;
 pub mod mail;
+mod statement_import;
 pub mod trail;
 mod watch;
 

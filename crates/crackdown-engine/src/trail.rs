@@ -20,6 +20,10 @@ use crackdown_trail::trace::{POISON_MAX_STEPS, Trace, TraceError, TraceOptions, 
 use crackdown_trail::typology::{TypologyConfig, detect};
 use crackdown_trail::{AccountKind, AccountRecord, Ledger, LedgerBuilder, Rule, TransferFields};
 
+pub use crate::statement_import::{
+    FileKind, ImportFormat, ImportProblem, StatementImport, StatementReport, import_statements, plan_import,
+};
+
 /// Transfers read from the store per query while loading a ledger.
 pub const PAGE: usize = 100_000;
 

@@ -85,6 +85,20 @@ struct BatchRow {
     received: Option<Money>,
     channel: Range<usize>,
     extra: Option<Range<usize>>,
+    /// File, statement and entry, for rows read from bank statements.
+    source: Option<[Range<usize>; 3]>,
+}
+
+/// Where a transfer read from a bank statement or explorer export came from.
+/// Each field joins several sources with `" | "` when both banks' views of
+/// one transfer were merged into the row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TransferSource {
+    pub source_file: String,
+    /// The statement's own id (`:20:`, camt `Id`).
+    pub source_statement: String,
+    /// The entry number in its statement (`3`, or `3.1/2` for a part of a batched entry).
+    pub source_entry: String,
 }
 
 /// Transfers on their way into the store, their text in one buffer: filling
@@ -130,8 +144,17 @@ impl TransferBatch {
             received: received.filter(|received| *received != amount),
             channel: self.span(channel),
             extra: extra.map(|extra| self.span(extra)),
+            source: None,
         };
         self.rows.push(row);
+    }
+
+    /// Records where the transfer added last came from (see [`TransferSource`]).
+    pub fn set_source(&mut self, file: &str, statement: &str, entry: &str) {
+        let source = [self.span(file), self.span(statement), self.span(entry)];
+        if let Some(row) = self.rows.last_mut() {
+            row.source = Some(source);
+        }
     }
 
     /// Adds a transfer as read back from the store (see [`Store::ledger_scan`]).
@@ -207,10 +230,27 @@ pub struct TransferOutcome {
 const ROWS_PER_STATEMENT: usize = 16;
 
 /// Parameters bound once per statement ($1 organisation, $2 import); each row then binds these many.
-const ROW_PARAMETERS: usize = 11;
+const ROW_PARAMETERS: usize = 14;
 
 const TRANSFER_COLUMNS: &str = "ledger_transfers (org_id, import_id, line, tx_id, at, from_account, to_account, \
-     amount_minor, currency, received_minor, received_currency, channel, extra)";
+     amount_minor, currency, received_minor, received_currency, channel, extra, source_file, source_statement, \
+     source_entry)";
+
+/// The columns [`read_transfer`] reads, then the provenance.
+const SELECT_WITH_SOURCE: &str = "SELECT id, line, tx_id, at, from_account, to_account, amount_minor, currency, \
+     received_minor, received_currency, channel, extra, source_file, source_statement, source_entry \
+     FROM ledger_transfers";
+
+fn read_source(row: &Cells<'_, '_>) -> Result<Option<TransferSource>, StoreError> {
+    Ok(match (row.opt_text(12)?, row.opt_text(13)?, row.opt_text(14)?) {
+        (Some(file), statement, entry) => Some(TransferSource {
+            source_file: file.to_owned(),
+            source_statement: statement.unwrap_or_default().to_owned(),
+            source_entry: entry.unwrap_or_default().to_owned(),
+        }),
+        _ => None,
+    })
+}
 
 /// Ledgers are case evidence: only the owning organisation's admins and analysts touch them.
 pub(crate) fn require_case_worker(viewer: &Viewer) -> Result<(), StoreError> {
@@ -358,6 +398,12 @@ impl Store {
                             shared(&row.channel),
                             row.extra.as_ref().map_or(Value::Null, shared),
                         ]);
+                        match &row.source {
+                            Some([file, statement, entry]) => {
+                                values.extend([shared(file), shared(statement), shared(entry)]);
+                            }
+                            None => values.extend([Value::Null, Value::Null, Value::Null]),
+                        }
                     }
                     let inserted = conn.insert_run(&insert, &values)?;
                     outcome.inserted += inserted;
@@ -453,6 +499,54 @@ impl Store {
         Ok(last)
     }
 
+    /// Like [`Store::ledger_page`], each row with its provenance (for
+    /// `ledger export --csv`).
+    pub fn ledger_page_with_sources(
+        &self,
+        viewer: &Viewer,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<(i64, LedgerRow, Option<TransferSource>)>, StoreError> {
+        require_case_worker(viewer)?;
+        let mut page = Vec::new();
+        self.pool.with(|conn| {
+            conn.query_each(
+                &format!("{SELECT_WITH_SOURCE} WHERE id > $2 AND +org_id = $1 ORDER BY id LIMIT $3"),
+                &[Value::Int(viewer.org_id), Value::Int(after), Value::Int(i64::try_from(limit).unwrap_or(i64::MAX))],
+                &mut |row| {
+                    let source = read_source(&row)?;
+                    let (id, transfer) = read_transfer(row)?;
+                    page.push((id, transfer.to_owned_row(), source));
+                    Ok(())
+                },
+            )
+        })?;
+        Ok(page)
+    }
+
+    /// One transfer of the organisation's ledger by tx id, with its provenance.
+    pub fn ledger_transfer(
+        &self,
+        viewer: &Viewer,
+        tx_id: &str,
+    ) -> Result<Option<(LedgerRow, Option<TransferSource>)>, StoreError> {
+        require_case_worker(viewer)?;
+        let mut found = None;
+        self.pool.with(|conn| {
+            conn.query_each(
+                &format!("{SELECT_WITH_SOURCE} WHERE org_id = $1 AND tx_id = $2"),
+                &[Value::Int(viewer.org_id), Value::from(tx_id)],
+                &mut |row| {
+                    let source = read_source(&row)?;
+                    let (_, transfer) = read_transfer(row)?;
+                    found = Some((transfer.to_owned_row(), source));
+                    Ok(())
+                },
+            )
+        })?;
+        Ok(found)
+    }
+
     /// Number of transfers in the organisation's ledger.
     pub fn ledger_len(&self, viewer: &Viewer) -> Result<u64, StoreError> {
         require_case_worker(viewer)?;
@@ -473,8 +567,8 @@ mod tests {
         let insert =
             RowInsert { into: TRANSFER_COLUMNS, fixed: &fixed, width: ROW_PARAMETERS, skip_conflicts_on: "(x)" };
         let sql = insert.sql(2, false);
-        assert!(sql.contains("($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13),($1,$2,$14,"), "{sql}");
-        assert!(sql.ends_with("$24) ON CONFLICT (x) DO NOTHING"), "{sql}");
+        assert!(sql.contains("($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16),($1,$2,$17,"), "{sql}");
+        assert!(sql.ends_with("$30) ON CONFLICT (x) DO NOTHING"), "{sql}");
         assert!(insert.sql(1, true).starts_with("INSERT OR IGNORE INTO ledger_transfers (org_id,"));
     }
 }

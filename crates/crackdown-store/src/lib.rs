@@ -32,7 +32,9 @@ pub use allowlist::AllowlistEntry;
 pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
 use db::{Pool, PostgresConn, SqliteConn};
 pub use intake::Stage;
-pub use ledger::{DuplicateTransfer, LedgerAccount, LedgerRow, LedgerRowRef, TransferBatch, TransferOutcome};
+pub use ledger::{
+    DuplicateTransfer, LedgerAccount, LedgerRow, LedgerRowRef, TransferBatch, TransferOutcome, TransferSource,
+};
 pub use linking::{BandCandidate, CheckRow, CommonFeature, FeatureHolders, LinkInput, LinkRecord, LinkTx, LookupTally};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};

@@ -645,30 +645,54 @@ pub enum TokenCommand {
 
 #[derive(Subcommand)]
 pub enum LedgerCommand {
-    /// Import transfers from a CSV file into your organisation's ledger.
+    /// Import transfers from ledger files, bank statements and explorer exports (files or folders).
     ///
     /// native header: tx_id,timestamp,from_account,to_account,amount,currency,channel
     /// (RFC 3339 timestamps, exact decimal amounts; optional received_amount,received_currency
     /// make a row a currency conversion leg; other columns are kept). amlworld: IBM AMLworld's
-    /// CSV. Rows are committed in whole batches; a rerun after an interruption stores only what
-    /// is missing (tx ids already stored are recognised). Bad lines, duplicates and balance
-    /// anomalies are listed with file, line and field.
+    /// CSV. Statements: SWIFT MT940/MT942, ISO 20022 camt.052/053/054, Etherscan and Tronscan
+    /// CSV exports, and CSV/XLSX spreadsheets through --mapping; all statement files of one run
+    /// are reconciled together, so both banks' views of one transfer become one row, and every
+    /// row keeps its file, statement and entry. Rows are committed in whole batches; a rerun
+    /// stores only what is missing (tx ids already stored are recognised). Bad lines,
+    /// unbalanced statements, duplicates and balance anomalies are listed with file, line and
+    /// field; the exit code is 1 when there was any error or unbalanced statement.
     Import(LedgerImportArgs),
-    /// Export the ledger as Parquet files a distributed engine reads (Spark, DataFusion, DuckDB).
+    /// Export the ledger: Parquet files a distributed engine reads (Spark, DataFusion, DuckDB),
+    /// or the native CSV with each row's provenance.
     Export(LedgerExportArgs),
+    /// Show one transfer of the ledger with where it came from (file, statement, entry).
+    Show(LedgerShowArgs),
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LedgerFileFormat {
+    /// Recognise each file from its content.
+    Auto,
     Native,
     Amlworld,
+    Mt940,
+    /// camt.052, camt.053 or camt.054 (told apart by content).
+    Camt,
+    /// An Excel workbook; needs --mapping.
+    Xlsx,
+    /// A bank's CSV statement; needs --mapping.
+    Csv,
+    Etherscan,
+    Tronscan,
 }
 
 #[derive(Args)]
 pub struct LedgerImportArgs {
-    pub file: PathBuf,
-    #[arg(long, value_enum, default_value = "native")]
+    /// Files or folders (read recursively, in name order).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "auto")]
     pub format: LedgerFileFormat,
+    /// Column mapping for CSV/XLSX statements: a profile file (TOML or JSON) or the one-line form
+    /// "Booking date=timestamp,Amount=amount,@currency=EUR".
+    #[arg(long, value_name = "FILE|STRING")]
+    pub mapping: Option<String>,
     /// Transfers per transaction: a batch is committed whole or not at all.
     #[arg(long, default_value_t = 50_000)]
     pub batch_size: usize,
@@ -678,10 +702,21 @@ pub struct LedgerImportArgs {
 }
 
 #[derive(Args)]
+pub struct LedgerShowArgs {
+    /// The transfer's tx id.
+    pub tx: String,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
 pub struct LedgerExportArgs {
     /// Directory to write transfers-NNNNN.parquet and accounts.parquet into.
-    #[arg(long, value_name = "DIR")]
-    pub parquet: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "csv")]
+    pub parquet: Option<PathBuf>,
+    /// Write the native ledger CSV plus source_file,source_statement,source_entry to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
     /// Transfers per Parquet file.
     #[arg(long, default_value_t = 1_000_000)]
     pub rows_per_file: usize,

@@ -225,12 +225,13 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         crate::trail::accounts_import(&police, &case.join("accounts.csv"), false)
             .context("loading the demo accounts")?;
         let ledger = LedgerImportArgs {
-            file: case.join("ledger.csv"),
+            paths: vec![case.join("ledger.csv")],
             format: LedgerFileFormat::Native,
+            mapping: None,
             batch_size: 50_000,
             json: false,
         };
-        crate::trail::ledger_import(&police, &ledger).context("loading the demo ledger")?;
+        crate::ledger::ledger_import(&police, &ledger).context("loading the demo ledger")?;
         std::fs::write(&marker, format!("seed {}\n", args.seed))
             .with_context(|| format!("cannot write {}", marker.display()))?;
         eprintln!("loaded {loaded} reports in {:.1} s", started.elapsed().as_secs_f64());

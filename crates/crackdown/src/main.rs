@@ -8,6 +8,7 @@ mod context;
 mod demo;
 mod import;
 mod intake;
+mod ledger;
 mod lure;
 mod reports;
 mod trail;
@@ -79,7 +80,8 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::User(command) => admin::user(&cli.global, command),
         Command::Community(command) => admin::community(&cli.global, command),
         Command::Token(command) => admin::token(&cli.global, command),
-        Command::Ledger(cli::LedgerCommand::Import(args)) => trail::ledger_import(&cli.global, &args),
+        Command::Ledger(cli::LedgerCommand::Import(args)) => ledger::ledger_import(&cli.global, &args),
+        Command::Ledger(cli::LedgerCommand::Show(args)) => ledger::ledger_show(&cli.global, &args),
         Command::Ledger(cli::LedgerCommand::Export(args)) => trail::ledger_export(&cli.global, &args),
         Command::Accounts(cli::AccountsCommand::Import { file, json }) => {
             trail::accounts_import(&cli.global, &file, json)

@@ -1,9 +1,6 @@
-//! The money-trail commands: `ledger import|export`, `accounts import`,
-//! `trace`, `mules`, `freeze-list`, `typologies` and `features`.
-//!
-//! Import streams: a parser thread reads the file in batches and replays
-//! balances in file order for the anomaly report, the main thread commits
-//! each batch in one transaction. The analysis commands load the
+//! The money-trail commands: `ledger export --parquet`, `accounts import`,
+//! `trace`, `mules`, `freeze-list`, `typologies` and `features` (`ledger
+//! import`, `show` and `export --csv` are in `ledger.rs`). The analysis commands load the
 //! organisation's whole ledger with `crackdown_engine::trail`, the code path
 //! the API shares, and run on it.
 //! Ledgers are case evidence: the store lets only the importing
@@ -13,227 +10,27 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal as _, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use anyhow::{Context as _, anyhow, bail};
 use chrono::Utc;
 use crackdown_engine::trail::{self as engine, TrailError};
 use crackdown_model::Viewer;
-use crackdown_store::{LedgerAccount, NewTypologyHit, Store, TransferBatch};
+use crackdown_store::{LedgerAccount, NewTypologyHit, Store};
 use crackdown_trail::account::read_accounts;
 use crackdown_trail::features::{Edges, FeatureConfig, VertexStats, graph_features};
 use crackdown_trail::freeze::write_csv;
-use crackdown_trail::parse::ReadStats;
 use crackdown_trail::trace::{TraceOptions, trace_each};
 use crackdown_trail::typology::{TypologyConfig, detect};
-use crackdown_trail::{
-    AccountKind, Anomaly, AnomalyKind, AnomalyTracker, Ledger, LedgerFormat, LedgerReader, LineError, Rule, Severity,
-    Transfer,
-};
+use crackdown_trail::{Ledger, LineError, Rule, Severity};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::{
-    FeaturesArgs, FreezeListArgs, Global, LedgerExportArgs, LedgerFileFormat, LedgerImportArgs, MulesArgs, RuleArg,
-    TableFormat, TraceArgs, TracingArgs, TypologiesArgs,
+    FeaturesArgs, FreezeListArgs, Global, LedgerExportArgs, MulesArgs, RuleArg, TableFormat, TraceArgs, TracingArgs,
+    TypologiesArgs,
 };
 use crate::context::{open_store, print_json, viewer};
-use crate::import::{Counting, progress_bar};
-
-/// At most this many line issues and anomalies are listed; counts stay exact.
-const MAX_LISTED: usize = 1000;
-
-/// "Already stored" warnings beyond this many are counted but not listed (a rerun repeats every row).
-const MAX_LISTED_ALREADY_STORED: u64 = 100;
-
-/// Anomalies by kind, as the import summary counts them.
-#[derive(Default, serde::Serialize)]
-struct AnomalyCounts {
-    negative_balance: u64,
-    currency_mismatch: u64,
-}
-
-/// What `ledger import` did, as `--json` prints it.
-#[derive(Default, serde::Serialize)]
-struct ImportSummary {
-    file: String,
-    import_id: i64,
-    /// Data records read.
-    records: u64,
-    /// Transfers stored by this run.
-    imported: u64,
-    /// Transfers whose tx id an earlier import already stored (a rerun).
-    already_stored: u64,
-    /// Rows repeating a tx id seen earlier in this file (not stored).
-    duplicates: u64,
-    /// Rows not stored because of an error (duplicates included).
-    rejected: u64,
-    warnings: u64,
-    /// Rows earlier than a previous row (kept: the ledger orders by time).
-    out_of_order: u64,
-    /// AMLworld amounts rounded to the currency's minor unit.
-    rounded: u64,
-    anomalies: AnomalyCounts,
-    seconds: f64,
-    rows_per_second: f64,
-    /// Line errors and warnings, file order, at most 1000.
-    issues: Vec<LineError>,
-    /// Balance anomalies replayed in file order, at most 1000.
-    anomaly_list: Vec<Anomaly>,
-}
-
-/// One parsed batch on its way to the committing thread.
-struct Parsed {
-    rows: TransferBatch,
-    issues: Vec<LineError>,
-    anomalies: Vec<Anomaly>,
-}
-
-/// Extra columns as a JSON object text in `out`; `false` (and `out` untouched) when there are none.
-fn extra_json(extra: &[(Arc<str>, String)], out: &mut String) -> bool {
-    if extra.is_empty() {
-        return false;
-    }
-    let object: serde_json::Map<String, serde_json::Value> =
-        extra.iter().map(|(name, value)| (name.to_string(), serde_json::Value::String(value.clone()))).collect();
-    out.clear();
-    out.push_str(&serde_json::Value::Object(object).to_string());
-    true
-}
-
-fn push_row(rows: &mut TransferBatch, transfer: &Transfer, extra: &mut String) {
-    let has_extra = extra_json(&transfer.extra, extra);
-    rows.push(
-        (transfer.row, &transfer.tx_id),
-        transfer.timestamp,
-        (&transfer.from, &transfer.to),
-        (transfer.amount, transfer.received),
-        &transfer.channel,
-        has_extra.then_some(extra.as_str()),
-    );
-}
-
-pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(global)?;
-    let viewer = viewer(&store, global)?;
-    let name = args.file.display().to_string();
-    let file = File::open(&args.file).with_context(|| format!("cannot open {name}"))?;
-    let length = file.metadata().ok().map(|metadata| metadata.len());
-    let bar = progress_bar(length, &name);
-    let input = BufReader::with_capacity(1 << 16, Counting { inner: file, bar: bar.clone() });
-    let (format, format_name) = match args.format {
-        LedgerFileFormat::Native => (LedgerFormat::Native, "native"),
-        LedgerFileFormat::Amlworld => (LedgerFormat::AmlWorld, "amlworld"),
-    };
-    let mut reader = LedgerReader::new(input, &name, format).map_err(|error| anyhow!("{error}"))?;
-    let exchanges: Vec<String> = store
-        .ledger_accounts(&viewer)?
-        .into_iter()
-        .filter(|account| account.kind == AccountKind::Exchange.as_str())
-        .map(|account| account.account)
-        .collect();
-    let started = Instant::now();
-    let import_id = store.begin_ledger_import(&viewer, &name, format_name, Utc::now())?;
-    let batch_size = args.batch_size.max(1);
-    let (sender, receiver) = mpsc::sync_channel::<Parsed>(2);
-    let parser = std::thread::spawn(move || -> ReadStats {
-        let mut tracker = AnomalyTracker::new(exchanges.iter().map(String::as_str));
-        let mut extra = String::new();
-        while let Some(batch) = reader.next_batch(batch_size) {
-            let mut anomalies = Vec::new();
-            let mut rows = TransferBatch::with_capacity(batch.transfers.len());
-            for transfer in &batch.transfers {
-                tracker.observe(transfer, &mut anomalies);
-                push_row(&mut rows, transfer, &mut extra);
-            }
-            if sender.send(Parsed { rows, issues: batch.issues, anomalies }).is_err() {
-                break;
-            }
-        }
-        reader.stats().clone()
-    });
-
-    let mut summary = ImportSummary { file: name.clone(), import_id, ..ImportSummary::default() };
-    let mut commit_error = None;
-    for parsed in receiver {
-        let outcome = match store.insert_transfers(&viewer, import_id, parsed.rows) {
-            Ok(outcome) => outcome,
-            Err(error) => {
-                commit_error = Some(error);
-                break;
-            }
-        };
-        summary.imported += outcome.inserted;
-        let mut issues = parsed.issues;
-        for duplicate in outcome.duplicates {
-            let (severity, reason) = if duplicate.earlier_import {
-                summary.already_stored += 1;
-                if summary.already_stored > MAX_LISTED_ALREADY_STORED {
-                    continue;
-                }
-                (
-                    Severity::Warning,
-                    format!("tx id {:?} is already stored (an earlier import); skipped", duplicate.tx_id),
-                )
-            } else {
-                summary.duplicates += 1;
-                (
-                    Severity::Error,
-                    format!("duplicate tx id {:?}; line {} is kept", duplicate.tx_id, duplicate.stored_line),
-                )
-            };
-            issues.push(LineError::new(&name, duplicate.line, "tx_id", reason, severity));
-        }
-        issues.sort_by_key(|issue| issue.line);
-        let room = MAX_LISTED.saturating_sub(summary.issues.len());
-        summary.issues.extend(issues.into_iter().take(room));
-        for anomaly in parsed.anomalies {
-            match anomaly.kind {
-                AnomalyKind::NegativeBalance => summary.anomalies.negative_balance += 1,
-                AnomalyKind::CurrencyMismatch => summary.anomalies.currency_mismatch += 1,
-                AnomalyKind::UnknownAccount => {}
-            }
-            if summary.anomaly_list.len() < MAX_LISTED {
-                summary.anomaly_list.push(anomaly);
-            }
-        }
-        bar.set_message(format!("{name}: {} stored", summary.imported));
-    }
-    let stats = parser.join().map_err(|_| anyhow!("the parser thread of {name} panicked"))?;
-    bar.finish_and_clear();
-    if let Some(error) = commit_error {
-        return Err(error).with_context(|| {
-            format!("importing {name}: the batch being written was rolled back; earlier batches are stored, re-run to continue")
-        });
-    }
-    summary.records = stats.records;
-    summary.rejected = stats.errors + summary.duplicates;
-    summary.warnings = stats.warnings + summary.already_stored;
-    summary.out_of_order = stats.out_of_order;
-    summary.rounded = stats.rounded;
-    summary.seconds = started.elapsed().as_secs_f64();
-    summary.rows_per_second = stats.records as f64 / summary.seconds.max(1e-9);
-    if args.json {
-        print_json(&summary)?;
-    } else {
-        for issue in &summary.issues {
-            eprintln!("{issue}");
-        }
-        println!(
-            "imported {}, already stored {}, duplicates {}, rejected {}, warnings {}, negative balances {}, \
-             currency mismatches {} ({:.0} rows/s)",
-            summary.imported,
-            summary.already_stored,
-            summary.duplicates,
-            summary.rejected,
-            summary.warnings,
-            summary.anomalies.negative_balance,
-            summary.anomalies.currency_mismatch,
-            summary.rows_per_second
-        );
-    }
-    Ok(if summary.rejected > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
-}
 
 #[derive(serde::Serialize)]
 struct AccountsSummary {
@@ -613,12 +410,19 @@ fn csv_field(text: &str) -> std::borrow::Cow<'_, str> {
 pub fn ledger_export(global: &Global, args: &LedgerExportArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(global)?;
     let viewer = viewer(&store, global)?;
-    std::fs::create_dir_all(&args.parquet).with_context(|| format!("cannot create {}", args.parquet.display()))?;
-    let written = parquet_export::export(&store, &viewer, &args.parquet, args.rows_per_file.max(1))?;
-    for path in &written.files {
+    if let Some(path) = &args.csv {
+        let written = crate::ledger::export_csv(&store, &viewer, path)?;
         eprintln!("wrote {}", path.display());
+        println!("exported {written} transfers");
     }
-    println!("exported {} transfers and {} accounts", written.transfers, written.accounts);
+    if let Some(dir) = &args.parquet {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let written = parquet_export::export(&store, &viewer, dir, args.rows_per_file.max(1))?;
+        for path in &written.files {
+            eprintln!("wrote {}", path.display());
+        }
+        println!("exported {} transfers and {} accounts", written.transfers, written.accounts);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -11,6 +11,7 @@ mod intake;
 mod link;
 mod lure;
 mod public;
+mod statements;
 mod support;
 mod trail;
 mod trail_api;

@@ -1,0 +1,165 @@
+//! `ledger import` of bank statements and explorer exports: a folder mixing
+//! an MT940, a camt.053, an Etherscan export and a native ledger imports into
+//! one ledger, both banks' views of one transfer merge, a rerun stores
+//! nothing, every statement row keeps its provenance, and the analysis
+//! commands run on the result.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::Backend;
+
+fn data(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../crackdown-statements/tests/data").join(relative)
+}
+
+/// The case folder: the self-made two-sided pair (Commerzbank's MT940 of the
+/// payer, ABN AMRO's camt.053 of the payee), an Etherscan token export, and a
+/// native ledger of where the payee's money went next, in a subfolder.
+fn case_folder(root: &Path) -> PathBuf {
+    let folder = root.join("production-orders");
+    let native = folder.join("seized");
+    std::fs::create_dir_all(&native).expect("folders");
+    for (source, name) in [
+        ("two-sided/selfmade/payer-commerzbank.sta", "payer-commerzbank.sta"),
+        ("two-sided/selfmade/payee-abnamro.xml", "payee-abnamro.xml"),
+        ("etherscan/selfmade/export-tokentxns.csv", "export-tokentxns.csv"),
+    ] {
+        std::fs::copy(data(source), folder.join(name)).expect("copy sample");
+    }
+    std::fs::write(
+        native.join("ledger.csv"),
+        "tx_id,timestamp,from_account,to_account,amount,currency,channel\n\
+         N1,2024-01-05T10:00:00Z,GB29NWBK60161331926819,MULE-ACCOUNT-1,300.00,EUR,wire\n\
+         N2,2024-01-06T10:00:00Z,MULE-ACCOUNT-1,CASH-OUT-1,290.00,EUR,cash\n",
+    )
+    .expect("native ledger");
+    folder
+}
+
+/// Runs `ledger import PATH --json`: the exit code and the summary.
+fn import(backend: &Backend, path: &str) -> (Option<i32>, serde_json::Value) {
+    let output = backend.cmd().args(["ledger", "import", path, "--json"]).output().expect("run crackdown");
+    (output.status.code(), serde_json::from_slice(&output.stdout).expect("JSON summary"))
+}
+
+/// The Etherscan sample holds one transfer of a look-alike USDT contract:
+/// the reader refuses it, so the import reports exactly that and exits 1.
+fn only_the_look_alike_token_is_rejected(code: Option<i32>, summary: &serde_json::Value) {
+    assert_eq!(code, Some(1), "{summary}");
+    assert_eq!(summary["rejected"].as_u64(), Some(1), "{summary}");
+    let errors = summary["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{summary}");
+    assert_eq!(
+        (&errors[0]["file"], &errors[0]["line"], &errors[0]["field"]),
+        (&"export-tokentxns.csv".into(), &4.into(), &"contract".into())
+    );
+    assert!(errors[0]["reason"].as_str().is_some_and(|reason| reason.contains("look-alike")), "{summary}");
+}
+
+fn statements_import(backend: &Backend) {
+    let work = tempfile::tempdir().expect("temp dir");
+    let folder = case_folder(work.path());
+    let folder_arg = folder.to_string_lossy().into_owned();
+    let (code, summary) = import(backend, &folder_arg);
+    for key in ["imported", "duplicates", "merged", "rejected", "statements", "errors"] {
+        assert!(!summary[key].is_null(), "{key} missing from {summary}");
+    }
+    only_the_look_alike_token_is_rejected(code, &summary);
+    assert!(summary["merged"].as_u64().is_some_and(|merged| merged >= 1), "the two-sided pair merges: {summary}");
+    let statements = summary["statements"].as_array().expect("statements");
+    let files: Vec<&str> = statements.iter().filter_map(|statement| statement["file"].as_str()).collect();
+    for file in ["payer-commerzbank.sta", "payee-abnamro.xml", "export-tokentxns.csv"] {
+        assert!(files.contains(&file), "{file} missing from {files:?}");
+    }
+    let payer = statements.iter().find(|statement| statement["file"] == "payer-commerzbank.sta").expect("payer");
+    assert_eq!(payer["account"], "DE89370400440532013000");
+    assert_eq!(payer["currency"], "EUR");
+    assert_eq!(payer["balanced"], true, "{payer}");
+    for key in ["statement", "opening", "closing", "entries"] {
+        assert!(!payer[key].is_null(), "{key} missing from {payer}");
+    }
+    let imported = summary["imported"].as_u64().expect("imported");
+    assert!(imported >= 2 + 4, "two native rows and the statements' rows: {summary}");
+
+    // The same folder again: nothing new, every row recognised.
+    let (code, again) = import(backend, &folder_arg);
+    only_the_look_alike_token_is_rejected(code, &again);
+    assert_eq!(again["imported"].as_u64(), Some(0), "{again}");
+    let recognised = again["duplicates"].as_u64().unwrap_or(0) + again["already_stored"].as_u64().unwrap_or(0);
+    assert_eq!(recognised, imported, "{again}");
+
+    // The export carries provenance; the merged row names both banks' files.
+    let csv_path = work.path().join("ledger-export.csv");
+    backend.run(&["ledger", "export", "--csv", &csv_path.to_string_lossy()]);
+    let mut reader = csv::Reader::from_path(&csv_path).expect("export");
+    let header: Vec<String> = reader.headers().expect("header").iter().map(str::to_owned).collect();
+    assert_eq!(&header[..7], ["tx_id", "timestamp", "from_account", "to_account", "amount", "currency", "channel"]);
+    assert!(header.ends_with(&["source_file".into(), "source_statement".into(), "source_entry".into()]));
+    let records: Vec<csv::StringRecord> = reader.records().map(|record| record.expect("record")).collect();
+    assert_eq!(records.len() as u64, imported);
+    let source = header.iter().position(|name| name == "source_file").expect("source_file");
+    let merged = records
+        .iter()
+        .find(|record| record[source].contains("payer-commerzbank.sta") && record[source].contains("payee-abnamro.xml"))
+        .expect("a row with both banks' files");
+    assert_eq!((&merged[2], &merged[3], &merged[4]), ("DE89370400440532013000", "NL91ABNA0417164300", "1500.00"));
+    let merged_tx = merged[0].to_owned();
+    let native = records.iter().find(|record| &record[0] == "N1").expect("native row");
+    assert_eq!(&native[source], "", "native rows have no statement provenance");
+
+    // `ledger show` prints the provenance, as text and as JSON.
+    let shown = backend.run(&["ledger", "show", &merged_tx]);
+    assert!(shown.contains("payer-commerzbank.sta") && shown.contains("STMT240103"), "{shown}");
+    let shown = backend.json(&["ledger", "show", &merged_tx, "--json"]);
+    assert_eq!(shown["tx_id"].as_str(), Some(merged_tx.as_str()));
+    assert!(shown["source_file"].as_str().is_some_and(|file| file.contains("payee-abnamro.xml")), "{shown}");
+    assert!(shown["source_statement"].as_str().is_some_and(|id| id.contains("STMT240103")), "{shown}");
+    assert!(!shown["source_entry"].is_null(), "{shown}");
+    let missing = backend.cmd().args(["ledger", "show", "no-such-tx"]).output().expect("run");
+    assert!(!missing.status.success());
+
+    // The analysis commands run on the reconciled ledger: the victim's 1500
+    // reaches the payee's account and part of it goes on through the native rows.
+    let trace = backend.json(&["trace", "--tx", &merged_tx, "--rule", "fifo", "--format", "json"]);
+    assert_eq!(trace["source_tx"].as_str(), Some(merged_tx.as_str()));
+    let endpoints = trace["endpoints"].as_array().expect("endpoints");
+    assert!(!endpoints.is_empty(), "{trace}");
+    let ids = work.path().join("payments.txt");
+    std::fs::write(&ids, format!("{merged_tx}\n")).expect("ids");
+    let freeze = backend.run(&["freeze-list", "--tx-file", &ids.to_string_lossy(), "--format", "csv"]);
+    assert!(freeze.starts_with("account,kind,country,currency,amount,victims,payments,reasons"), "{freeze}");
+    let mules = backend.run(&["mules", "--format", "csv"]);
+    assert!(mules.lines().any(|line| line.starts_with("NL91ABNA0417164300,")), "{mules}");
+}
+
+#[test]
+fn a_folder_of_statements_imports_into_one_ledger_on_sqlite() {
+    statements_import(&Backend::sqlite());
+}
+
+#[test]
+fn a_folder_of_statements_imports_into_one_ledger_on_postgres() {
+    let Some(backend) = Backend::postgres() else {
+        eprintln!("skipped: CRACKDOWN_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    statements_import(&backend);
+}
+
+#[test]
+fn an_unknown_file_and_an_unbalanced_statement_fail_the_import_with_their_names() {
+    let backend = Backend::sqlite();
+    let work = tempfile::tempdir().expect("temp dir");
+    std::fs::write(work.path().join("notes.txt"), "nothing a bank sent\n").expect("notes");
+    let statement = std::fs::read_to_string(data("two-sided/selfmade/payer-commerzbank.sta")).expect("sample");
+    let unbalanced = statement.replace(":62F:C240103EUR2250,00", ":62F:C240103EUR2251,00");
+    std::fs::write(work.path().join("unbalanced.sta"), unbalanced).expect("unbalanced");
+    let output = backend.cmd().args(["ledger", "import", "--json"]).arg(work.path()).output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let errors = summary["errors"].as_array().expect("errors");
+    assert!(errors.iter().any(|error| error["file"].as_str().is_some_and(|file| file.ends_with("notes.txt"))));
+    assert!(errors.iter().any(|error| error["file"] == "unbalanced.sta" && error["field"] == "balance"), "{errors:?}");
+    assert_eq!(summary["statements"][0]["balanced"], false, "{summary}");
+    assert!(summary["imported"].as_u64().is_some_and(|imported| imported > 0), "rows are still imported and flagged");
+}
