@@ -266,9 +266,11 @@ impl MuleModel {
         self.score_of(&self.signals[account as usize])
     }
 
-    /// Every account with its score, highest first (ties by name).
+    /// Every real account with its score, highest first (ties by name);
+    /// the senders of opening balances stand for outside money and are left out.
     pub fn ranking(&self, ledger: &Ledger) -> Vec<(String, f64)> {
         let mut rows: Vec<(String, f64)> = (0..self.signals.len() as u32)
+            .filter(|&account| !ledger.is_outside(account))
             .map(|account| (ledger.account_name(account).to_owned(), self.score(account)))
             .collect();
         rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -446,6 +448,20 @@ mod tests {
         assert!(evidence[0].effect > 0.0, "{evidence:?}");
         assert!(evidence.iter().any(|e| e.detail.contains("4950.00 USD")), "{evidence:?}");
         assert!(model.explain(&ledger, "nobody").is_none());
+    }
+
+    #[test]
+    fn opening_balance_senders_are_not_listed() {
+        let mut rows = "ob,2024-01-01T00:00:00Z,OPENING:MULE,MULE,500,USD,opening_balance\n".to_owned();
+        for (i, victim) in ["V1", "V2", "V3"].iter().enumerate() {
+            rows.push_str(&format!("v{i},2024-01-0{}T00:00:00Z,{victim},MULE,1000,USD,wire\n", i + 2));
+            rows.push_str(&format!("c{i},2024-01-0{}T06:00:00Z,MULE,ATM,990,USD,cash\n", i + 2));
+        }
+        let ledger = ledger(&rows, &[("ATM", AccountKind::Cash)]);
+        let model = MuleModel::new(&ledger, detect(&ledger, &TypologyConfig::default()));
+        let ranking = model.ranking(&ledger);
+        assert!(ranking.iter().all(|(name, _)| !name.starts_with("OPENING:")), "{ranking:?}");
+        assert!(ranking.iter().any(|(name, _)| name == "MULE"), "{ranking:?}");
     }
 
     /// RFC 3339 time `day` days and `hour` hours after 2024-01-01.
