@@ -24,7 +24,8 @@ const DEPTH: usize = 4;
 const SHRINKAGE: f64 = 0.1;
 /// L2 penalty on leaf values (in units of summed row weight).
 const LAMBDA: f64 = 1.0;
-/// A split must leave at least this much hessian on each side.
+/// A split must leave at least this much hessian on each side (less for a
+/// handful of labels: see [`boost`]).
 const MIN_CHILD_HESSIAN: f64 = 1.0;
 /// The most trees cross-validation may choose.
 const MAX_TREES: usize = 300;
@@ -103,7 +104,13 @@ fn bin_of(edges: &[f64], value: f64) -> usize {
 }
 
 /// Grows one tree on gradients and hessians of the rows in `members`.
-fn grow(binned: &[Vec<u8>], edges: &[Vec<f64>], grad: &[f64], hess: &[f64], members: Vec<usize>) -> Tree {
+fn grow(
+    binned: &[Vec<u8>],
+    edges: &[Vec<f64>],
+    (grad, hess): (&[f64], &[f64]),
+    min_child: f64,
+    members: Vec<usize>,
+) -> Tree {
     let mut nodes = Vec::new();
     // (node index, rows, depth)
     let mut open = vec![(0usize, members, 0usize)];
@@ -113,7 +120,7 @@ fn grow(binned: &[Vec<u8>], edges: &[Vec<f64>], grad: &[f64], hess: &[f64], memb
         let h: f64 = rows.iter().map(|&r| hess[r]).sum();
         let leaf = -g / (h + LAMBDA);
         nodes[node] = Node::Leaf(leaf);
-        if depth >= DEPTH || h < 2.0 * MIN_CHILD_HESSIAN {
+        if depth >= DEPTH || h < 2.0 * min_child {
             continue;
         }
         let parent_gain = g * g / (h + LAMBDA);
@@ -133,7 +140,7 @@ fn grow(binned: &[Vec<u8>], edges: &[Vec<f64>], grad: &[f64], hess: &[f64], memb
                 left_g += bin_g;
                 left_h += bin_h;
                 let (right_g, right_h) = (g - left_g, h - left_h);
-                if left_h < MIN_CHILD_HESSIAN || right_h < MIN_CHILD_HESSIAN {
+                if left_h < min_child || right_h < min_child {
                     continue;
                 }
                 let gain = left_g * left_g / (left_h + LAMBDA) + right_g * right_g / (right_h + LAMBDA) - parent_gain;
@@ -178,6 +185,10 @@ fn boost(
         let n = train.len() as f64;
         if label { 0.5 * n / positives.max(1) as f64 } else { 0.5 * n / negatives.max(1) as f64 }
     };
+    // Row weights sum to the row count and a hessian is at most a quarter of
+    // its weight: with a handful of labels the usual minimum would forbid
+    // every split, so it shrinks to a tenth of the most the root can hold.
+    let min_child = MIN_CHILD_HESSIAN.min(0.025 * train.len() as f64);
     let mut booster = Booster { base: 0.0, trees: Vec::new() };
     let mut margin = vec![0.0f64; rows.len()];
     let mut grad = vec![0.0f64; rows.len()];
@@ -189,7 +200,7 @@ fn boost(
             grad[r] = w * (p - if labels[r] { 1.0 } else { 0.0 });
             hess[r] = w * (p * (1.0 - p)).max(1e-6);
         }
-        let mut tree = grow(&binned, &edges, &grad, &hess, train.to_vec());
+        let mut tree = grow(&binned, &edges, (&grad, &hess), min_child, train.to_vec());
         for node in &mut tree.nodes {
             if let Node::Leaf(value) = node {
                 *value *= SHRINKAGE;
@@ -257,11 +268,10 @@ pub fn fit_with_grouped_cv(rows: &[Vec<f64>], labels: &[bool], groups: &[u64]) -
             step += 1;
         });
     }
-    let (best_step, best_sum) =
-        ap_sum.iter().enumerate().fold((steps / 3, f64::NEG_INFINITY), |best, (step, &sum)| {
-            // Strictly better only: among equals the smaller model.
-            if sum > best.1 + 1e-12 { (step, sum) } else { best }
-        });
+    let (best_step, best_sum) = ap_sum.iter().enumerate().fold((steps / 3, f64::NEG_INFINITY), |best, (step, &sum)| {
+        // Strictly better only: among equals the smaller model.
+        if sum > best.1 + 1e-12 { (step, sum) } else { best }
+    });
     let (trees, fold_ap) = if folds_used == 0 {
         // Too few labels to validate: a modest default.
         (MAX_TREES / 3, f64::NAN)

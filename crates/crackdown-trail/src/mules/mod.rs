@@ -373,10 +373,8 @@ impl MuleModel {
         labelled.dedup_by_key(|(id, _)| *id);
         let graph = supervised::graph_columns(ledger);
         let groups = supervised::account_groups(ledger, &self.all_hits);
-        let rows: Vec<Vec<f64>> = labelled
-            .iter()
-            .map(|&(id, _)| Self::features(&self.signals[id as usize], &graph[id as usize]))
-            .collect();
+        let rows: Vec<Vec<f64>> =
+            labelled.iter().map(|&(id, _)| Self::features(&self.signals[id as usize], &graph[id as usize])).collect();
         let classes: Vec<bool> = labelled.iter().map(|(_, label)| *label).collect();
         let row_groups: Vec<u64> = labelled.iter().map(|&(id, _)| groups[id as usize]).collect();
         let (booster, cross_validation) = gbdt::fit_with_grouped_cv(&rows, &classes, &row_groups);
@@ -619,5 +617,12 @@ mod tests {
         let unknown = model.learn(&ledger, &labels);
         assert_eq!(unknown, ["ghost"]);
         assert_eq!(model.ranking(&ledger)[0].0, "MULE");
+        // The supervised score is explained by what moved it, in words.
+        let evidence = model.explain(&ledger, "MULE").expect("known account");
+        assert!(evidence[0].effect > 0.0 && !evidence[0].detail.is_empty(), "{evidence:?}");
+        assert!(
+            evidence.iter().any(|e| e.signal == "transfers_in" && e.detail == "5 transfers received"),
+            "{evidence:?}"
+        );
     }
 }
