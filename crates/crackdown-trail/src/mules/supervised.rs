@@ -32,12 +32,8 @@ pub const GRAPH_COLUMNS: usize = PATTERNS.len() * PER_PATTERN + 2;
 /// counts on them; then its incoming and outgoing transfer counts. Sums, not
 /// means: a mule's few transfers and a shop's many differ in both.
 pub fn graph_columns(ledger: &Ledger) -> Vec<[f64; GRAPH_COLUMNS]> {
-    let config = FeatureConfig {
-        temporal_cycle: None,
-        length_cycle: None,
-        vertex_stats: false,
-        ..FeatureConfig::default()
-    };
+    let config =
+        FeatureConfig { temporal_cycle: None, length_cycle: None, vertex_stats: false, ..FeatureConfig::default() };
     let time: Vec<i64> = ledger.timestamps.iter().map(|micros| micros.div_euclid(1_000_000)).collect();
     let matrix = graph_features(&Edges { source: &ledger.from, target: &ledger.to, time: &time }, &config, 2);
     // Which pattern each column belongs to (columns are "<pattern>_<bin>").
