@@ -37,6 +37,9 @@ fn main() -> Result<(), String> {
             .map(|(account, label)| (account.to_owned(), label.trim() == "1"))
             .collect();
         model.learn(&ledger, &labels);
+        if let Some(cv) = model.cross_validation() {
+            eprintln!("trees chosen by grouped cross-validation: {} (mean fold AP {:.3})", cv.trees, cv.fold_ap);
+        }
     }
     let ranking = model.ranking(&ledger);
     eprintln!("scored {} accounts in {:.1} s", ranking.len(), started.elapsed().as_secs_f64());

@@ -408,6 +408,12 @@ impl LedgerBuilder {
             event_start: Vec::new(),
             events: Vec::new(),
             anomalies: Vec::new(),
+            outside: self
+                .opening_source
+                .iter()
+                .zip(&self.has_record)
+                .map(|(&opening, &known)| opening && !known)
+                .collect(),
         };
         ledger.replay_balances();
         ledger.index_events(account_count);
@@ -456,6 +462,9 @@ pub struct Ledger {
     event_start: Vec<u64>,
     events: Vec<u32>,
     anomalies: Vec<Anomaly>,
+    /// Per account: it stands for money from outside the extract (it sent an
+    /// opening balance and `accounts.csv` does not list it).
+    outside: Vec<bool>,
 }
 
 impl Ledger {
@@ -559,6 +568,13 @@ impl Ledger {
 
     pub fn account_id(&self, name: &str) -> Option<u32> {
         self.index.get(name).copied()
+    }
+
+    /// Whether the account only stands for money from outside the extract
+    /// (an opening balance's sender not in `accounts.csv`): it is no one's
+    /// account, so nothing scores or lists it as a suspect.
+    pub fn is_outside(&self, account: u32) -> bool {
+        self.outside.get(account as usize).copied().unwrap_or(false)
     }
 
     pub fn kind(&self, account: u32) -> AccountKind {
@@ -758,6 +774,7 @@ pub(crate) mod tests {
         let built = ledger_csv(text, &[("A", AccountKind::Person), ("B", AccountKind::Person)]);
         let opening = built.account_id("OPENING:A").expect("the sender is an account");
         assert_eq!(built.kind(opening), AccountKind::Cash, "outside money, institutional");
+        assert!(built.is_outside(opening) && !built.is_outside(built.account_id("A").expect("A")));
         let anomalies: Vec<_> = built.anomalies().iter().map(|a| (a.kind, a.account.as_str())).collect();
         // Only B is short (and C is unknown): neither the sender nor A, whose opening money covers t1.
         assert_eq!(

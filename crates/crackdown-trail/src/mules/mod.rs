@@ -28,16 +28,22 @@
 //! institutional kinds and broad recurring bases. An account with no
 //! history has no evidence either way and scores zero.
 //!
-//! With labels, [`MuleModel::learn`] fits a logistic regression on the same
-//! signals plus the unsupervised score (plain gradient descent, class
-//! balanced, deterministic) and scores with it.
+//! With labels, [`MuleModel::learn`] fits gradient-boosted trees
+//! (`gbdt`) on the same signals, the unsupervised score and per-account
+//! sums of the graph-pattern features (`supervised`), choosing the number
+//! of trees by cross-validation over groups of connected accounts, and
+//! scores with them.
 //! Scores are `f64` ratios; no money is ever a float here.
 
 use crate::ledger::Ledger;
 use crate::typology::Hit;
 
 mod evidence;
+pub mod gbdt;
 mod signals;
+pub mod supervised;
+
+use supervised::GRAPH_COLUMNS;
 
 /// How many signals describe an account.
 const SIGNAL_COUNT: usize = 13;
@@ -68,9 +74,9 @@ const PATTERN_WEIGHT: f64 = 0.3;
 const MULE_SENDERS: usize = 9;
 const WENT_QUIET: usize = 12;
 
-/// What the learned model sees: the signals and the unsupervised score,
-/// which carries their interactions a linear model cannot form.
-const FEATURE_COUNT: usize = SIGNAL_COUNT + 1;
+/// What the learned model sees: the signals, the unsupervised score (the
+/// hand-made joint reading of them) and the graph columns.
+const FEATURE_COUNT: usize = SIGNAL_COUNT + 1 + GRAPH_COLUMNS;
 
 const MICROS_PER_DAY: i64 = 24 * 3600 * 1_000_000;
 /// Money leaving within this long after an inflow counts as passed on.
@@ -103,8 +109,15 @@ pub struct MuleModel {
     /// Per account, the hits that count as evidence with their weights.
     hits: Vec<Vec<(usize, f64)>>,
     all_hits: Vec<Hit>,
-    /// Learned weights of the features ([`MuleModel::features`]) and the bias.
-    weights: Option<[f64; FEATURE_COUNT + 1]>,
+    /// The model learned from labels, if any.
+    learned: Option<Learned>,
+}
+
+/// A model fitted on labels and what it needs besides the signals.
+struct Learned {
+    booster: gbdt::Booster,
+    cross_validation: gbdt::CrossValidation,
+    graph: Vec<[f64; GRAPH_COLUMNS]>,
 }
 
 fn ratio(part: i128, whole: i128) -> f64 {
@@ -172,7 +185,7 @@ impl MuleModel {
             details.push(texts);
             account_hits.push(part.hits);
         }
-        let mut model = MuleModel { signals: all_signals, details, hits: account_hits, all_hits: hits, weights: None };
+        let mut model = MuleModel { signals: all_signals, details, hits: account_hits, all_hits: hits, learned: None };
         model.propagate(ledger);
         model
     }
@@ -242,33 +255,37 @@ impl MuleModel {
         joined * (1.0 - 0.8 * institutional) * (1.0 - 0.7 * broad)
     }
 
-    fn features(values: &[f64; SIGNAL_COUNT]) -> [f64; FEATURE_COUNT] {
-        let mut features = [0.0; FEATURE_COUNT];
-        features[..SIGNAL_COUNT].copy_from_slice(values);
-        features[SIGNAL_COUNT] = Self::unsupervised(values);
+    fn features(values: &[f64; SIGNAL_COUNT], graph: &[f64; GRAPH_COLUMNS]) -> Vec<f64> {
+        let mut features = Vec::with_capacity(FEATURE_COUNT);
+        features.extend_from_slice(values);
+        features.push(Self::unsupervised(values));
+        features.extend_from_slice(graph);
         features
     }
 
-    fn logistic(weights: &[f64; FEATURE_COUNT + 1], features: &[f64; FEATURE_COUNT]) -> f64 {
-        let z = weights[FEATURE_COUNT] + features.iter().zip(weights).map(|(x, w)| x * w).sum::<f64>();
-        1.0 / (1.0 + (-z).exp())
-    }
-
-    fn score_of(&self, values: &[f64; SIGNAL_COUNT]) -> f64 {
-        match &self.weights {
-            Some(weights) => Self::logistic(weights, &Self::features(values)),
+    fn score_of(&self, account: u32, values: &[f64; SIGNAL_COUNT]) -> f64 {
+        match &self.learned {
+            Some(learned) => learned.booster.probability(&Self::features(values, &learned.graph[account as usize])),
             None => Self::unsupervised(values),
         }
     }
 
-    /// The score of one account by id.
-    pub fn score(&self, account: u32) -> f64 {
-        self.score_of(&self.signals[account as usize])
+    /// The number of trees chosen and their mean AP over the grouped
+    /// cross-validation folds, when labels were learned from.
+    pub fn cross_validation(&self) -> Option<&gbdt::CrossValidation> {
+        self.learned.as_ref().map(|learned| &learned.cross_validation)
     }
 
-    /// Every account with its score, highest first (ties by name).
+    /// The score of one account by id.
+    pub fn score(&self, account: u32) -> f64 {
+        self.score_of(account, &self.signals[account as usize])
+    }
+
+    /// Every real account with its score, highest first (ties by name);
+    /// the senders of opening balances stand for outside money and are left out.
     pub fn ranking(&self, ledger: &Ledger) -> Vec<(String, f64)> {
         let mut rows: Vec<(String, f64)> = (0..self.signals.len() as u32)
+            .filter(|&account| !ledger.is_outside(account))
             .map(|account| (ledger.account_name(account).to_owned(), self.score(account)))
             .collect();
         rows.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -281,7 +298,7 @@ impl MuleModel {
     pub fn explain(&self, ledger: &Ledger, account: &str) -> Option<Vec<Evidence>> {
         let id = ledger.account_id(account)?;
         let values = &self.signals[id as usize];
-        let score = self.score_of(values);
+        let score = self.score_of(id, values);
         let mut evidence: Vec<Evidence> = SIGNALS
             .iter()
             .enumerate()
@@ -291,12 +308,27 @@ impl MuleModel {
                 Evidence {
                     signal: (*signal).to_owned(),
                     value: values[index],
-                    effect: score - self.score_of(&without),
+                    effect: score - self.score_of(id, &without),
                     detail: self.details[id as usize][index].clone(),
                     tx_ids: Vec::new(),
                 }
             })
             .collect();
+        if let Some(learned) = &self.learned {
+            // The trees also read the graph columns: each non-zero one with what it did.
+            let graph = &learned.graph[id as usize];
+            for (index, &value) in graph.iter().enumerate().filter(|(_, value)| **value != 0.0) {
+                let mut without = *graph;
+                without[index] = 0.0;
+                evidence.push(Evidence {
+                    signal: supervised::graph_column_name(index),
+                    value,
+                    effect: score - learned.booster.probability(&Self::features(values, &without)),
+                    detail: supervised::graph_column_words(index, value),
+                    tx_ids: Vec::new(),
+                });
+            }
+        }
         evidence.sort_by(|a, b| b.effect.abs().total_cmp(&a.effect.abs()));
         for &(index, weight) in &self.hits[id as usize] {
             let hit = &self.all_hits[index];
@@ -319,39 +351,34 @@ impl MuleModel {
         Some(evidence)
     }
 
-    /// Fits a logistic regression on labelled accounts (name, is_mule);
-    /// unknown names are returned so the caller can report them.
+    /// Fits gradient-boosted trees on labelled accounts (name, is_mule),
+    /// the number of trees chosen by cross-validation over groups of
+    /// connected accounts (`supervised::account_groups`); unknown names are
+    /// returned so the caller can report them. Without any known label the
+    /// unsupervised score stays.
     pub fn learn(&mut self, ledger: &Ledger, labels: &[(String, bool)]) -> Vec<String> {
         let mut unknown = Vec::new();
-        let mut rows = Vec::new();
+        let mut labelled = Vec::new();
         for (name, label) in labels {
             match ledger.account_id(name) {
-                Some(id) => rows.push((Self::features(&self.signals[id as usize]), if *label { 1.0 } else { 0.0 })),
+                Some(id) => labelled.push((id, *label)),
                 None => unknown.push(name.clone()),
             }
         }
-        if rows.is_empty() {
+        if labelled.is_empty() {
             return unknown;
         }
-        let positives = rows.iter().filter(|(_, y)| *y > 0.5).count().max(1) as f64;
-        let negatives = (rows.len() as f64 - positives).max(1.0);
-        let mut weights = [0.0f64; FEATURE_COUNT + 1];
-        for _ in 0..1000 {
-            let mut gradient = [0.0f64; FEATURE_COUNT + 1];
-            for (x, y) in &rows {
-                let error = Self::logistic(&weights, x) - y;
-                // Balance the classes: mules are rare.
-                let weight = if *y > 0.5 { 0.5 / positives } else { 0.5 / negatives };
-                for (g, a) in gradient.iter_mut().zip(x) {
-                    *g += weight * error * a;
-                }
-                gradient[FEATURE_COUNT] += weight * error;
-            }
-            for (w, g) in weights.iter_mut().zip(gradient) {
-                *w -= 2.0 * (g + 1e-3 * *w);
-            }
-        }
-        self.weights = Some(weights);
+        // A name labelled twice keeps its first label.
+        labelled.sort_by_key(|(id, _)| *id);
+        labelled.dedup_by_key(|(id, _)| *id);
+        let graph = supervised::graph_columns(ledger);
+        let groups = supervised::account_groups(ledger, &self.all_hits);
+        let rows: Vec<Vec<f64>> =
+            labelled.iter().map(|&(id, _)| Self::features(&self.signals[id as usize], &graph[id as usize])).collect();
+        let classes: Vec<bool> = labelled.iter().map(|(_, label)| *label).collect();
+        let row_groups: Vec<u64> = labelled.iter().map(|&(id, _)| groups[id as usize]).collect();
+        let (booster, cross_validation) = gbdt::fit_with_grouped_cv(&rows, &classes, &row_groups);
+        self.learned = Some(Learned { booster, cross_validation, graph });
         unknown
     }
 }
@@ -446,6 +473,20 @@ mod tests {
         assert!(evidence[0].effect > 0.0, "{evidence:?}");
         assert!(evidence.iter().any(|e| e.detail.contains("4950.00 USD")), "{evidence:?}");
         assert!(model.explain(&ledger, "nobody").is_none());
+    }
+
+    #[test]
+    fn opening_balance_senders_are_not_listed() {
+        let mut rows = "ob,2024-01-01T00:00:00Z,OPENING:MULE,MULE,500,USD,opening_balance\n".to_owned();
+        for (i, victim) in ["V1", "V2", "V3"].iter().enumerate() {
+            rows.push_str(&format!("v{i},2024-01-0{}T00:00:00Z,{victim},MULE,1000,USD,wire\n", i + 2));
+            rows.push_str(&format!("c{i},2024-01-0{}T06:00:00Z,MULE,ATM,990,USD,cash\n", i + 2));
+        }
+        let ledger = ledger(&rows, &[("ATM", AccountKind::Cash)]);
+        let model = MuleModel::new(&ledger, detect(&ledger, &TypologyConfig::default()));
+        let ranking = model.ranking(&ledger);
+        assert!(ranking.iter().all(|(name, _)| !name.starts_with("OPENING:")), "{ranking:?}");
+        assert!(ranking.iter().any(|(name, _)| name == "MULE"), "{ranking:?}");
     }
 
     /// RFC 3339 time `day` days and `hour` hours after 2024-01-01.
@@ -576,5 +617,12 @@ mod tests {
         let unknown = model.learn(&ledger, &labels);
         assert_eq!(unknown, ["ghost"]);
         assert_eq!(model.ranking(&ledger)[0].0, "MULE");
+        // The supervised score is explained by what moved it, in words.
+        let evidence = model.explain(&ledger, "MULE").expect("known account");
+        assert!(evidence[0].effect > 0.0 && !evidence[0].detail.is_empty(), "{evidence:?}");
+        assert!(
+            evidence.iter().any(|e| e.signal == "transfers_in" && e.detail == "5 transfers received"),
+            "{evidence:?}"
+        );
     }
 }
