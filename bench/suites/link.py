@@ -12,7 +12,10 @@ truth/campaigns.csv knows every report's campaign):
   ratios of F1 and of time are printed.
 
 The measurement is the `link_quality` example of crackdown-link, built here
-with cargo --release. The issue's targets: precision and recall >= 0.95,
+with cargo --release. Beside it, the same figures on the independent report
+world (bench/gen/report_world.py, which never read the linker) through the
+release binary: import, campaigns, scored by its own scorer
+(bench/link_world.py; seeds 1-5 development, 1001-1010 held back). The issue's targets: precision and recall >= 0.95,
 rebuild of 1M reports < 10 s on 2 cores, one add <= 5 ms p99.
 """
 
@@ -25,6 +28,10 @@ import subprocess
 def add_arguments(parser):
     parser.add_argument("--link-reports", type=int, default=1_000_000, help="reports of the generated case")
     parser.add_argument("--link-seed", type=int, default=42, help="generator seed")
+    parser.add_argument("--link-world-seeds", default="1,1001,1002,1003",
+                        help="report-world seeds (1-5 development, 1001-1010 held back); empty skips")
+    parser.add_argument("--link-world-lookups", action="store_true",
+                        help="also score the public lookup's counts on the report world (one process per value)")
 
 
 def example_binary():
@@ -56,3 +63,9 @@ def run(args):
     for pattern in [r"rebuild: .*", r"bridge values .*", r"add one by one: .*", r"incremental partition .*",
                     r"vs true campaigns: .*", r"peer \(.*", r"vs true compounds: .*", r"\d+ campaigns \(.*"]:
         print("  " + figure(pattern, out))
+    if args.link_world_seeds:
+        command = ["python3", os.path.join(bench.ROOT, "bench", "link_world.py"), "--bin", bench.BIN,
+                   "--seeds", args.link_world_seeds, "--out", bench.OUT]
+        if args.link_world_lookups:
+            command.append("--lookups")
+        subprocess.run(command, check=True)

@@ -4,7 +4,8 @@
 //!
 //! Only reports that may be published count: marking CLEAR, or the
 //! reporter's `consent_publish` with GREEN or AMBER; RED and AMBER+STRICT
-//! never, whatever the consent. An exact resubmission counts once. The
+//! never, whatever the consent. Each report counts (two victims pasting the
+//! same lure are two); an exact resubmission, a stored duplicate, once. The
 //! answer holds a bucketed count (so one new report cannot be spotted by
 //! asking before and after), first and last day seen, bucketed scam type
 //! counts and advice — never report text, names, contacts or exact times:
@@ -238,7 +239,8 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Adds up sightings: publishable ones only, each text once.
+    /// Adds up sightings: publishable ones only, each report once (a stored
+    /// duplicate counts as the report it duplicates).
     pub fn of(sightings: &[Sighting]) -> Tally {
         let mut tally = Tally::default();
         let mut counted: HashSet<ReportId> = HashSet::new();

@@ -396,24 +396,22 @@ fn index_all_for_lookup(conn: &mut dyn Conn, records: &[LinkRecord]) -> Result<(
         })
         .collect();
     insert_rows(conn, LOOKUP_INDEX_COLUMNS, 6, " ON CONFLICT DO NOTHING", lookup)?;
-    // The first report of each text under each key is what a lookup counts.
-    let mut first_of_text: HashMap<(&str, &str, i64), &LinkRecord> = HashMap::new();
-    for record in records {
-        for (kind, value) in &record.lookup_keys {
-            let first = first_of_text.entry((kind.as_str(), value.as_str(), record.text_key)).or_insert(record);
-            if record.report_id < first.report_id {
-                *first = record;
-            }
-        }
-    }
+    // Every publishable report naming a key counts: two victims pasting the
+    // same lure are two reports (a reporter's exact resubmission is a
+    // duplicate the store never keeps).
     let mut answers: HashMap<(&str, &str), (i64, i64, i64)> = HashMap::new();
     let mut types: HashMap<(&str, &str, &str), i64> = HashMap::new();
-    for ((kind, value, _), record) in first_of_text {
+    for record in records {
         let at = to_ms(record.received_at);
-        let answer = answers.entry((kind, value)).or_insert((0, at, at));
-        *answer = (answer.0 + 1, answer.1.min(at), answer.2.max(at));
-        if let Some(scam_type) = &record.scam_type {
-            *types.entry((kind, value, scam_type.as_str())).or_default() += 1;
+        let mut keys: Vec<&(String, String)> = record.lookup_keys.iter().collect();
+        keys.sort_unstable();
+        keys.dedup();
+        for (kind, value) in keys {
+            let answer = answers.entry((kind.as_str(), value.as_str())).or_insert((0, at, at));
+            *answer = (answer.0 + 1, answer.1.min(at), answer.2.max(at));
+            if let Some(scam_type) = &record.scam_type {
+                *types.entry((kind.as_str(), value.as_str(), scam_type.as_str())).or_default() += 1;
+            }
         }
     }
     let summary = answers
@@ -433,19 +431,13 @@ fn index_all_for_lookup(conn: &mut dyn Conn, records: &[LinkRecord]) -> Result<(
 
 const LOOKUP_INDEX_COLUMNS: &str = "lookup_index (kind, value, report_id, text_key, received_at, scam_type)";
 
-/// Adds one report to the lookup index and, for each key whose text is new
-/// there, to that key's answer: a point read and two upserts per key, so
-/// the answer never has to be counted at lookup time.
+/// Adds one report to the lookup index and, for each key it newly names,
+/// to that key's answer: two upserts per key, so the answer never has to be
+/// counted at lookup time.
 fn index_for_lookup(conn: &mut dyn Conn, record: &LinkRecord) -> Result<(), StoreError> {
     let at = to_ms(record.received_at);
     for (kind, value) in &record.lookup_keys {
         let key = [Value::from(kind.as_str()), Value::from(value.as_str())];
-        let text_known = conn
-            .query_one(
-                "SELECT 1 FROM lookup_index WHERE kind = $1 AND value = $2 AND text_key = $3 LIMIT 1",
-                &[key[0].clone(), key[1].clone(), record.text_key.into()],
-            )?
-            .is_some();
         let added = conn.execute(
             &format!("INSERT INTO {LOOKUP_INDEX_COLUMNS} VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING"),
             &[
@@ -457,7 +449,7 @@ fn index_for_lookup(conn: &mut dyn Conn, record: &LinkRecord) -> Result<(), Stor
                 record.scam_type.clone().into(),
             ],
         )?;
-        if text_known || added == 0 {
+        if added == 0 {
             continue;
         }
         conn.execute(
@@ -746,7 +738,7 @@ impl Store {
     }
 
     /// What the publishable reports naming any of `keys` add up to: each
-    /// text once (its first report), the dates and scam types of those, and
+    /// report once (two victims pasting one lure are two), their dates and scam types, and
     /// the lowest rank (the caller's match level) at which one matched.
     /// `keys` are (kind, value, rank) of one query, which nest (a link within
     /// its host within its registrable domain, a WhatsApp number within the

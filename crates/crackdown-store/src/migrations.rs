@@ -34,10 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(11, "0011_lookup_summary"),
     migration!(12, "0012_intake_pending"),
     migration!(30, "0030_ledger_provenance"),
+    migration!(31, "0031_lookup_counts_reports"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 30;
+pub const SCHEMA_VERSION: i64 = 31;
 
 /// Applies every migration the database lacks, refusing a database written
 /// by a newer crackdown rather than guessing at its schema.

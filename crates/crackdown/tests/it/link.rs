@@ -125,9 +125,10 @@ fn resubmission_and_access(backend: Backend) {
     assert!(!text.contains("son was arrested") && !text.contains("P-1"), "{text}");
     let red_only = backend.json(&["lookup", "085 555 0101", "--lang", "th", "--json"]);
     assert_eq!((&red_only["valid"], &red_only["reported"]), (&serde_json::json!(true), &serde_json::json!(false)));
-    // An exact resubmission counts once; a host query matches the link.
+    // The same text reported to two organisations is two reports (nothing
+    // says one victim wrote both); a host query matches the link.
     let link = backend.json(&["lookup", "hxxps://customs-fine[.]top/pay", "--json"]);
-    assert_eq!((&link["reports"], &link["matched"]), (&serde_json::json!(1), &serde_json::json!("exact")), "{link}");
+    assert_eq!((&link["reports"], &link["matched"]), (&serde_json::json!(2), &serde_json::json!("exact")), "{link}");
     let host = backend.json(&["lookup", "customs-fine.top", "--json"]);
     assert_eq!(host["reported"], true, "{host}");
     let output = backend.cmd().args(["lookup", ""]).output().expect("run");
@@ -247,6 +248,57 @@ fn sqlite_allowlist_vouches_and_unglues() {
 fn postgres_allowlist_vouches_and_unglues() {
     if let Some(backend) = Backend::postgres() {
         allowlist_vouches_and_unglues(backend);
+    }
+}
+
+/// The public lookup counts reports, not texts: two victims pasting the same
+/// lure are two reports naming its values, and a victim's exact resubmission
+/// (same reporter, same text) is a duplicate that counts once.
+fn lookup_counts_victims_not_texts(backend: Backend) {
+    let lure = "Your parcel is held at customs, pay the fee at https://parcel-fee.top/pay or call +66 82 000 1111.";
+    let resent = "Sir this number +66 83 222 3333 says I owe tax, pay now at https://tax-refund.top/claim please.";
+    let reports = write(
+        &backend,
+        "victims.jsonl",
+        &[
+            serde_json::json!({"id": "V1-1", "reporter": "victim-1@example.org", "text": lure, "tlp": "clear"}),
+            serde_json::json!({"id": "V2-1", "reporter": "victim-2@example.org", "text": lure, "tlp": "clear"}),
+            serde_json::json!({"id": "V3-1", "reporter": "victim-3@example.org", "text": resent, "tlp": "clear"}),
+        ],
+    );
+    backend.run(&["import", "reports", &reports]);
+    // The third victim sends the same report again, later.
+    let again = write(
+        &backend,
+        "again.jsonl",
+        &[serde_json::json!({"id": "V3-2", "reporter": "victim-3@example.org", "text": resent, "tlp": "clear"})],
+    );
+    backend.run(&["import", "reports", &again]);
+    for query in ["+66 82 000 1111", "hxxps://parcel-fee[.]top/pay", "parcel-fee.top"] {
+        let answer = backend.json(&["lookup", query, "--json"]);
+        assert_eq!(answer["reports"], 2, "two victims pasting one lure: {answer}");
+    }
+    for query in ["+66 83 222 3333", "https://tax-refund.top/claim"] {
+        let answer = backend.json(&["lookup", query, "--json"]);
+        assert_eq!(answer["reports"], 1, "one victim's resubmission: {answer}");
+    }
+    // A rebuild of the index gives the same answers as intake did.
+    backend.run(&["link", "--rebuild", "--reindex"]);
+    let answer = backend.json(&["lookup", "+66 82 000 1111", "--json"]);
+    assert_eq!(answer["reports"], 2, "after a rebuild: {answer}");
+    let answer = backend.json(&["lookup", "+66 83 222 3333", "--json"]);
+    assert_eq!(answer["reports"], 1, "after a rebuild: {answer}");
+}
+
+#[test]
+fn sqlite_lookup_counts_victims_not_texts() {
+    lookup_counts_victims_not_texts(Backend::sqlite());
+}
+
+#[test]
+fn postgres_lookup_counts_victims_not_texts() {
+    if let Some(backend) = Backend::postgres() {
+        lookup_counts_victims_not_texts(backend);
     }
 }
 
