@@ -45,7 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::trail::routes())
         .merge(crate::campaigns::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(crate::limits::request_trace())
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::forget_lookups_after_writes))
         .with_state(state)
 }
@@ -623,11 +623,17 @@ async fn create_email_report(
 ) -> Result<Json<EmailImported>, ApiError> {
     use crackdown_evidence::mail::{MailError, parse_mail};
     let tlp = parse_param("tlp", query.tlp.as_deref(), Tlp::parse, "a TLP marking")?.unwrap_or(Tlp::Amber);
-    let mail = parse_mail(&body).map_err(|error| match error {
+    // Parsed off the async threads, a few at a time (see `limits.rs`).
+    let (mail, report, detail) = crate::limits::parse_upload(move || {
+        let mail = parse_mail(&body)?;
+        let (report, detail) = crackdown_evidence::report::mail_report(&body, &mail, tlp);
+        Ok::<_, MailError>((mail, report, detail))
+    })
+    .await?
+    .map_err(|error| match error {
         MailError::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string()),
         _ => ApiError::bad_request(error.to_string()),
     })?;
-    let (report, detail) = crackdown_evidence::report::mail_report(&body, &mail, tlp);
     let sha256 = mail.sha256.clone();
     let inserted = blocking(&state, move |store| {
         let analysis = crackdown_engine::analyze_text(

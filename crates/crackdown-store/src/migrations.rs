@@ -32,10 +32,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(9, "0009_report_country"),
     migration!(10, "0010_lookup_tally"),
     migration!(11, "0011_lookup_summary"),
+    migration!(20, "0020_sealed_secrets"),
+    migration!(21, "0021_public_vouching"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 11;
+pub const SCHEMA_VERSION: i64 = 21;
 
 /// Applies every migration the database lacks, refusing a database written
 /// by a newer crackdown rather than guessing at its schema.

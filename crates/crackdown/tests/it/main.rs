@@ -2,9 +2,11 @@
 //! real `crackdown` executable or the real router on a temporary store.
 
 mod access;
+mod attacks;
 mod api;
 mod campaign_graph;
 mod demo;
+mod fuzz_corpus;
 mod import;
 mod intake;
 mod link;
