@@ -79,7 +79,7 @@ pub(crate) async fn serve_connections(
             let mut connection = std::pin::pin!(connection);
             tokio::select! {
                 result = connection.as_mut() => log_end(peer, result),
-                _ = stopped.wait_for(|stop| *stop) => {
+                () = async { drop(stopped.wait_for(|stop| *stop).await) } => {
                     connection.as_mut().graceful_shutdown();
                     log_end(peer, connection.await);
                 }

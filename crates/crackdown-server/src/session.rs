@@ -644,10 +644,28 @@ mod tests {
         let sessions = Sessions::new(PublicUrl::for_listen("127.0.0.1:8080".parse().expect("address")).expect("url"));
         let webauthn = sessions.webauthn().expect("passkeys on localhost");
         let (_, state) = webauthn.start_passkey_registration(Uuid::new_v4(), "a", "a", None).expect("start");
-        let id = sessions.start(Ceremony::Register { user_id: 1, state }).expect("stored");
+        let client = std::net::IpAddr::from([192, 0, 2, 7]);
+        let id = sessions.start(Ceremony::Register { user_id: 1, state }, client).expect("stored");
         assert!(sessions.finish(&id).is_ok());
         assert!(sessions.finish(&id).is_err());
         assert!(sessions.finish("unknown").is_err());
+    }
+
+    #[test]
+    fn one_client_cannot_take_every_ceremony() {
+        let sessions = Sessions::new(PublicUrl::for_listen("127.0.0.1:8080".parse().expect("address")).expect("url"));
+        let webauthn = sessions.webauthn().expect("passkeys on localhost");
+        let start = |client: std::net::IpAddr| {
+            let (_, state) = webauthn.start_passkey_registration(Uuid::new_v4(), "a", "a", None).expect("start");
+            sessions.start(Ceremony::Register { user_id: 1, state }, client)
+        };
+        let greedy = std::net::IpAddr::from([192, 0, 2, 7]);
+        for _ in 0..MAX_CEREMONIES_PER_CLIENT {
+            start(greedy).expect("within the per-client allowance");
+        }
+        let refused = start(greedy).expect_err("over the allowance");
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        start(std::net::IpAddr::from([198, 51, 100, 1])).expect("another client still starts one");
     }
 
     #[test]
