@@ -378,7 +378,12 @@ fn contacts_and_webhook_secrets_are_sealed_at_rest(backend: Backend) {
     }
     // Another key does not open the database.
     let other = backend.path().join("other.key");
-    let wrong = backend.cmd().args(["--key-file", other.to_str().expect("utf-8"), "reports", "list"]).output();
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("crackdown"));
+    command.env_remove("CRACKDOWN_DATABASE_URL").env_remove("CRACKDOWN_KEY_FILE").arg("--data").arg(backend.path());
+    if let Some(url) = &backend.database {
+        command.arg("--database").arg(url);
+    }
+    let wrong = command.args(["--key-file", other.to_str().expect("utf-8"), "reports", "list"]).output();
     let wrong = wrong.expect("run");
     assert!(!wrong.status.success(), "a database sealed with one key refuses another");
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("sealed with another key"), "{wrong:?}");
