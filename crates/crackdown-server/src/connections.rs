@@ -6,9 +6,8 @@
 //! one header byte now and then kept a connection (and its task and
 //! buffers) forever, and enough of them exhaust file descriptors. Here
 //! hyper's header-read timer covers both the first request's head and the
-//! wait for the next one on a kept-alive connection; the request timeout
-//! (a tower layer in [`crate::app_with`]) covers reading the body and
-//! answering.
+//! wait for the next one on a kept-alive connection; the body deadline
+//! (`limits::body_deadline`, a layer of the app) covers the upload.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -29,13 +28,13 @@ pub struct Timeouts {
     /// starts waiting for it: after connecting, or after the previous
     /// answer on a kept-alive connection (so it is the idle timeout too).
     pub header_read: Duration,
-    /// From a request's head to its answer, body upload included.
-    pub request: Duration,
+    /// For a request's whole body to arrive.
+    pub body: Duration,
 }
 
 impl Default for Timeouts {
     fn default() -> Timeouts {
-        Timeouts { header_read: crate::limits::HEADER_READ_TIMEOUT, request: crate::limits::REQUEST_TIMEOUT }
+        Timeouts { header_read: crate::limits::HEADER_READ_TIMEOUT, body: crate::limits::BODY_TIMEOUT }
     }
 }
 

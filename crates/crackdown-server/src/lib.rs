@@ -105,11 +105,11 @@ async fn forget_lookups_after_writes(
 }
 
 fn app_with(state: AppState, public: PublicUrl) -> axum::Router {
-    app_with_timeout(state, public, connections::Timeouts::default().request)
+    app_with_timeout(state, public, connections::Timeouts::default().body)
 }
 
-/// The app whose requests (body upload included) end with 408 after `request_timeout`.
-fn app_with_timeout(state: AppState, public: PublicUrl, request_timeout: std::time::Duration) -> axum::Router {
+/// The app whose request bodies must arrive within `body_timeout`.
+fn app_with_timeout(state: AppState, public: PublicUrl, body_timeout: std::time::Duration) -> axum::Router {
     let web = session::WebState { app: state.clone(), sessions: Arc::new(session::Sessions::new(public)) };
     // `router` traces its own requests; these routes get the same layer.
     let more = dashboard::router(state.clone())
@@ -121,10 +121,7 @@ fn app_with_timeout(state: AppState, public: PublicUrl, request_timeout: std::ti
         .merge(more)
         .merge(ui::router())
         .layer(forget)
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            request_timeout,
-        ))
+        .layer(axum::middleware::from_fn_with_state(body_timeout, limits::body_deadline))
 }
 
 /// How [`serve`] runs.
@@ -191,7 +188,7 @@ pub async fn serve(store: Arc<Store>, options: ServeOptions, on_ready: impl FnOn
     }
     state.trusted_proxies = options.trusted_proxies.into();
     trail::warm_in_background(&state);
-    let app = app_with_timeout(state, public, options.timeouts.request);
+    let app = app_with_timeout(state, public, options.timeouts.body);
     connections::serve_connections(listener, app, options.timeouts, shutdown_signal()).await
 }
 

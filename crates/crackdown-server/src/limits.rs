@@ -1,7 +1,7 @@
 //! Bounds that keep one client from taking the server from everyone else:
 //! uploaded artefacts are parsed off the async threads, a few at a time,
-//! and connections that trickle their headers or body, or sit idle, are
-//! closed.
+//! connections that trickle their headers or sit idle are closed (see
+//! `connections.rs`), and bodies get a deadline ([`body_deadline`]).
 //!
 //! The async worker threads are few (one per core) and answer every
 //! request, `/api/v1/health` included: a parse that runs on one of them for
@@ -12,6 +12,8 @@
 
 use std::sync::LazyLock;
 use std::time::Duration;
+
+use std::future::Future as _;
 
 use axum::http::StatusCode;
 use tokio::sync::Semaphore;
@@ -27,11 +29,11 @@ const PARSER_WAIT: Duration = Duration::from_secs(30);
 /// after its previous request: a slow-loris client holding connections open
 /// with a byte now and then is cut off.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// Time a request has from its first byte to its answer, body upload
-/// included (16 MiB at a slow 1 Mbit/s is about two minutes).
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
-/// Time a keep-alive connection may sit idle between requests.
-pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Time a request's body has to arrive in full, counted from when the
+/// request reaches the router (16 MiB at a slow 1 Mbit/s is about two
+/// minutes). Work after the body is read is not cut short: a bulk import
+/// that is still committing must not be answered with an error.
+pub const BODY_TIMEOUT: Duration = Duration::from_secs(120);
 
 static PARSERS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(UPLOAD_PARSERS));
 
@@ -60,4 +62,55 @@ pub(crate) fn request_trace() -> tower_http::trace::TraceLayer<
 
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     tracing::debug_span!("request", method = %request.method(), path = %request.uri().path())
+}
+
+/// Gives every request body a deadline ([`BODY_TIMEOUT`] or the configured
+/// one): a client trickling its upload a byte at a time is cut off when it
+/// passes, whatever the pace (a per-read timeout would let it go on).
+pub(crate) async fn body_deadline(
+    axum::extract::State(limit): axum::extract::State<Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let (parts, body) = request.into_parts();
+    let deadline = Box::pin(tokio::time::sleep(limit));
+    let body = axum::body::Body::new(DeadlineBody { inner: body, deadline, limit });
+    next.run(axum::extract::Request::from_parts(parts, body)).await
+}
+
+/// A request body that fails once its deadline passes.
+struct DeadlineBody {
+    inner: axum::body::Body,
+    deadline: std::pin::Pin<Box<tokio::time::Sleep>>,
+    limit: Duration,
+}
+
+impl http_body::Body for DeadlineBody {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        context: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let this = self.get_mut();
+        if let std::task::Poll::Ready(frame) = std::pin::Pin::new(&mut this.inner).poll_frame(context) {
+            return std::task::Poll::Ready(frame);
+        }
+        match this.deadline.as_mut().poll(context) {
+            std::task::Poll::Ready(()) => std::task::Poll::Ready(Some(Err(axum::Error::new(format!(
+                "the request body did not arrive within {} s",
+                this.limit.as_secs()
+            ))))),
+            std::task::Poll::Pending => std::task::Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
 }

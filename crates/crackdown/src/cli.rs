@@ -324,9 +324,9 @@ pub struct ServerOptions {
     /// Seconds a client has to send a request's headers, and a kept-alive connection may sit idle.
     #[arg(long, default_value_t = 10, value_name = "SECONDS")]
     pub header_timeout: u64,
-    /// Seconds a request may take from its headers to its answer, body upload included.
+    /// Seconds a request's body has to arrive in full.
     #[arg(long, default_value_t = 120, value_name = "SECONDS")]
-    pub request_timeout: u64,
+    pub body_timeout: u64,
 }
 
 #[derive(Args)]

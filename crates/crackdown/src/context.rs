@@ -72,7 +72,7 @@ pub fn server_options(options: &ServerOptions) -> anyhow::Result<crackdown_serve
         webhook_allow_private: Vec::new(),
         timeouts: crackdown_server::connections::Timeouts {
             header_read: std::time::Duration::from_secs(options.header_timeout.max(1)),
-            request: std::time::Duration::from_secs(options.request_timeout.max(1)),
+            body: std::time::Duration::from_secs(options.body_timeout.max(1)),
         },
     })
 }

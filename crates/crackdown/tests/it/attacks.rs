@@ -277,7 +277,8 @@ fn webhooks_reach_no_internal_address(backend: Backend) {
 
 /// Item 7: a client trickling its request headers is disconnected.
 fn trickling_clients_are_disconnected(backend: Backend) {
-    let (child, address) = serve_with(&backend, &["--header-timeout", "1"]);
+    let token = backend.run(&["token", "create"]).trim().to_owned();
+    let (child, address) = serve_with(&backend, &["--header-timeout", "1", "--body-timeout", "2"]);
     let _server = Server(child);
     let mut stream = TcpStream::connect(&address).expect("connect");
     stream.set_read_timeout(Some(Duration::from_millis(200))).expect("timeout");
@@ -307,6 +308,38 @@ fn trickling_clients_are_disconnected(backend: Backend) {
     }
     assert!(closed, "a client trickling headers for {:?} is still connected", started.elapsed());
     assert!(started.elapsed() < Duration::from_secs(8), "closed only after {:?}", started.elapsed());
+
+    // A body trickled a byte at a time meets its deadline, however steady the pace.
+    let mut upload = TcpStream::connect(&address).expect("connect");
+    write!(
+        upload,
+        "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n["
+    )
+    .expect("send head");
+    upload.set_read_timeout(Some(Duration::from_millis(300))).expect("timeout");
+    let started = Instant::now();
+    let mut answered = false;
+    while started.elapsed() < Duration::from_secs(8) {
+        if upload.write_all(b" ").is_err() {
+            answered = true;
+            break;
+        }
+        let mut buffer = [0_u8; 64];
+        match upload.read(&mut buffer) {
+            Ok(_) => {
+                answered = true;
+                break;
+            }
+            Err(error) if matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            Err(_) => {
+                answered = true;
+                break;
+            }
+        }
+    }
+    assert!(answered, "a body trickled for {:?} is still being read", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(6), "cut off only after {:?}", started.elapsed());
 
     // An idle kept-alive connection is closed too.
     let mut idle = TcpStream::connect(&address).expect("connect");
