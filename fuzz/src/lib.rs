@@ -19,8 +19,11 @@ use crackdown_evidence::parse_mail;
 use crackdown_ingest::reports::{Defaults, Format, for_each_report};
 use crackdown_lure::{Analyzer, Context, IndicatorKind, Mode, extract, process_jsonl};
 
+/// A fuzz target's body.
+pub type Target = fn(&[u8]);
+
 /// Every body by name, for harnesses that run them all.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("mail", mail),
     ("mbox", mbox),
     ("chat", chat),
@@ -42,7 +45,10 @@ pub fn mail(data: &[u8]) {
             if recipient.len() >= 3 {
                 let lower = recipient.to_ascii_lowercase();
                 assert!(!report.text.to_ascii_lowercase().contains(&lower), "recipient {recipient:?} in the text");
-                assert!(!detail.to_string().to_ascii_lowercase().contains(&lower), "recipient {recipient:?} in the detail");
+                assert!(
+                    !detail.to_string().to_ascii_lowercase().contains(&lower),
+                    "recipient {recipient:?} in the detail"
+                );
             }
         }
     }

@@ -82,7 +82,8 @@ fn redact_text(text: &str, victims: &[&str], whole_words: bool) -> String {
             let start = from + found;
             let end = start + needle.len();
             let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
-            let bounded = !whole_words || (!word_char(text[..start].chars().next_back()) && !word_char(text[end..].chars().next()));
+            let bounded = !whole_words
+                || (!word_char(text[..start].chars().next_back()) && !word_char(text[end..].chars().next()));
             if bounded {
                 out.push_str(&text[rest..start]);
                 out.push_str(VICTIM);
@@ -102,9 +103,13 @@ mod tests {
 
     #[test]
     fn victims_are_replaced_in_text_and_detail() {
-        assert_eq!(redact_text("To Victim@Example.org: hi victim@example.org", &["victim@example.org"], false), "To [victim]: hi [victim]");
+        assert_eq!(
+            redact_text("To Victim@Example.org: hi victim@example.org", &["victim@example.org"], false),
+            "To [victim]: hi [victim]"
+        );
         assert_eq!(redact_text("Nok: my Nokia, Nok!", &["Nok"], true), "[victim]: my Nokia, [victim]!");
-        let mut detail = serde_json::json!({"attached_messages": [{"to": [{"address": "v@x.org"}], "warnings": ["v@x.org"]}]});
+        let mut detail =
+            serde_json::json!({"attached_messages": [{"to": [{"address": "v@x.org"}], "warnings": ["v@x.org"]}]});
         redact_detail(&mut detail, &["v@x.org"], false);
         assert_eq!(detail, serde_json::json!({"attached_messages": [{"warnings": ["[victim]"]}]}));
     }

@@ -49,15 +49,20 @@ pub(crate) async fn parse_upload<T: Send + 'static>(parse: impl FnOnce() -> T + 
     parsed
 }
 
+/// How a request's log span is made.
+type MakeRequestSpan = fn(&axum::http::Request<axum::body::Body>) -> tracing::Span;
+/// The layer [`request_trace`] builds.
+pub(crate) type RequestTrace = tower_http::trace::TraceLayer<
+    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
+    MakeRequestSpan,
+>;
+
 /// The request log layer: method and path only. The default layer records
 /// the whole URI, and query strings carry what people search for (`?q=` of
 /// the report search and the public lookup: a victim's phone number, a
 /// scam text) into every log at debug level.
-pub(crate) fn request_trace() -> tower_http::trace::TraceLayer<
-    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
-    fn(&axum::http::Request<axum::body::Body>) -> tracing::Span,
-> {
-    tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span as fn(&_) -> _)
+pub(crate) fn request_trace() -> RequestTrace {
+    tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span as MakeRequestSpan)
 }
 
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {

@@ -380,9 +380,10 @@ mod tests {
         // The public roots alone do not vouch for a private CA's certificate.
         let public_only = TlsRoots::new(None).expect("public roots");
         let (port, _served) = receiver().await;
-        let error = post(&format!("https://localhost:{port}/"), "d-2", "t=1,v1=ab", Vec::new(), &public_only, &loopback)
-            .await
-            .expect_err("unknown issuer");
+        let error =
+            post(&format!("https://localhost:{port}/"), "d-2", "t=1,v1=ab", Vec::new(), &public_only, &loopback)
+                .await
+                .expect_err("unknown issuer");
         assert!(error.starts_with("TLS with localhost"), "{error}");
 
         // Without the operator's allowance a loopback receiver is never connected to.

@@ -173,7 +173,8 @@ impl Store {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let shares = resolve_shares(conn, viewer, share)?;
-                let inserted = insert_batch(conn, &self.key, Some(viewer.user_id), viewer.org_id, reports, &shares, now)?;
+                let inserted =
+                    insert_batch(conn, &self.key, Some(viewer.user_id), viewer.org_id, reports, &shares, now)?;
                 for (outcome, analysis) in inserted.iter().zip(analyses) {
                     if let InsertedReport::Created { id } = outcome {
                         insert_analysis(conn, *id, analysis, now)?;

@@ -34,9 +34,9 @@ impl Store {
     /// The victim contact of report `id`, unsealed, for redacting it from
     /// what others see; never returned to a caller.
     pub(crate) fn victim_contact_for_redaction(&self, id: i64) -> Result<Option<String>, StoreError> {
-        let row = self.pool.with(|conn| {
-            conn.query_one("SELECT contact FROM victim_contacts WHERE report_id = $1", &[id.into()])
-        })?;
+        let row = self
+            .pool
+            .with(|conn| conn.query_one("SELECT contact FROM victim_contacts WHERE report_id = $1", &[id.into()]))?;
         row.map(|row| self.key.open(CONTACT_COLUMN, Some(id), &row.text(0)?)).transpose()
     }
 }

@@ -51,10 +51,10 @@ pub(crate) fn narrow(path: &Path, mode: u32) {
         use std::os::unix::fs::PermissionsExt;
         if let Ok(metadata) = std::fs::metadata(path) {
             let current = metadata.permissions().mode() & 0o777;
-            if current & !mode != 0 {
-                if let Err(error) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(current & mode)) {
-                    tracing::warn!(path = %path.display(), %error, "cannot narrow permissions");
-                }
+            if current & !mode != 0
+                && let Err(error) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(current & mode))
+            {
+                tracing::warn!(path = %path.display(), %error, "cannot narrow permissions");
             }
         }
     }

@@ -22,8 +22,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::{Conn, Row, Value, push_value_rows};
-use crate::tenancy::{audit, community_id};
 use crate::secrets::{CONTACT_COLUMN, SecretKey};
+use crate::tenancy::{audit, community_id};
 use crate::{Store, StoreError, from_ms, require_writer, to_ms};
 
 /// Who else may read the reports of one insertion beyond what TLP gives.
@@ -418,9 +418,10 @@ pub(crate) fn insert_batch(
     // Sealed before writing: no clear contact reaches a page, the WAL or a dump.
     let contacts = new_reports()
         .filter_map(|(id, report)| {
-            report.victim_contact.as_ref().map(|victim| {
-                Ok(vec![id.into(), key.seal(CONTACT_COLUMN, Some(id), &victim.contact)?.into()])
-            })
+            report
+                .victim_contact
+                .as_ref()
+                .map(|victim| Ok(vec![id.into(), key.seal(CONTACT_COLUMN, Some(id), &victim.contact)?.into()]))
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     insert_rows(conn, "victim_contacts (report_id, contact)", 2, "", contacts)?;
@@ -508,7 +509,8 @@ impl Store {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let shares = resolve_shares(conn, viewer, share)?;
-                let reports = insert_batch(conn, &self.key, Some(viewer.user_id), viewer.org_id, reports, &shares, now)?;
+                let reports =
+                    insert_batch(conn, &self.key, Some(viewer.user_id), viewer.org_id, reports, &shares, now)?;
                 Ok(InsertOutcome { reports })
             })
         })
@@ -741,11 +743,7 @@ impl Store {
     /// ([`crate::artefacts::redact`]).
     pub fn evidence(&self, viewer: &Viewer, id: i64) -> Result<Option<(String, serde_json::Value)>, StoreError> {
         self.report(viewer, id)?;
-        let redaction = if self.sees_victim(viewer, id)? {
-            None
-        } else {
-            Some(self.victim_contact_for_redaction(id)?)
-        };
+        let redaction = if self.sees_victim(viewer, id)? { None } else { Some(self.victim_contact_for_redaction(id)?) };
         let row = self.pool.with(|conn| {
             conn.query_one("SELECT kind, detail FROM report_evidence WHERE report_id = $1", &[id.into()])
         })?;

@@ -55,8 +55,8 @@ impl SecretKey {
     }
 
     fn from_bytes(bytes: &[u8], origin: String) -> Result<SecretKey, StoreError> {
-        let cipher =
-            Aes256Gcm::new_from_slice(bytes).map_err(|_| StoreError::Invalid(format!("{origin}: not a 256-bit key")))?;
+        let cipher = Aes256Gcm::new_from_slice(bytes)
+            .map_err(|_| StoreError::Invalid(format!("{origin}: not a 256-bit key")))?;
         Ok(SecretKey { cipher, origin })
     }
 
@@ -120,8 +120,10 @@ impl SecretKey {
         let (nonce, sealed) = bytes.split_at(NONCE_BYTES);
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().map_err(|_| unreadable())?;
         let aad = associated(column, row);
-        let plain =
-            self.cipher.decrypt(&nonce.into(), Payload { msg: sealed, aad: aad.as_bytes() }).map_err(|_| unreadable())?;
+        let plain = self
+            .cipher
+            .decrypt(&nonce.into(), Payload { msg: sealed, aad: aad.as_bytes() })
+            .map_err(|_| unreadable())?;
         String::from_utf8(plain).map_err(|_| unreadable())
     }
 }
@@ -148,7 +150,10 @@ fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }
-    (0..text.len()).step_by(2).map(|at| text.get(at..at + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok())).collect()
+    (0..text.len())
+        .step_by(2)
+        .map(|at| text.get(at..at + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+        .collect()
 }
 
 /// The column names used as associated data.

@@ -128,11 +128,17 @@ fn artefacts_reveal_the_victim_only_to_the_reporting_organisation(backend: Backe
             .into_iter()
             .map(|user| (user, backend.token(user)))
             .collect();
-    let token = |user: &str| tokens.iter().find(|(name, _)| *name == user).map(|(_, token)| token.as_str()).expect("user");
+    let token =
+        |user: &str| tokens.iter().find(|(name, _)| *name == user).map(|(_, token)| token.as_str()).expect("user");
     let (child, address) = serve(&backend);
     let _server = Server(child);
-    let (status, body) =
-        post_raw(&address, "/api/v1/reports/email?tlp=green", token("police-analyst"), "message/rfc822", FORWARDED.as_bytes());
+    let (status, body) = post_raw(
+        &address,
+        "/api/v1/reports/email?tlp=green",
+        token("police-analyst"),
+        "message/rfc822",
+        FORWARDED.as_bytes(),
+    );
     assert_eq!(status, 200, "{body}");
     let mail = json(&body)["id"].as_i64().expect("id");
     let (_, listed) = http(&address, "GET", "/api/v1/reports?channel=chat", token("police-analyst"), "");
@@ -168,8 +174,17 @@ fn artefacts_reveal_the_victim_only_to_the_reporting_organisation(backend: Backe
 fn triage_requires_read_access_to_every_report(backend: Backend) {
     world(&backend);
     let red = backend.path().join("red.jsonl");
-    std::fs::write(&red, r#"{"text": "RED: informant says the compound moves on Friday", "tlp": "red"}"#).expect("write");
-    backend.run(&["--as", "police-analyst", "import", "reports", red.to_str().expect("utf-8"), "--recipient", "bank-partner"]);
+    std::fs::write(&red, r#"{"text": "RED: informant says the compound moves on Friday", "tlp": "red"}"#)
+        .expect("write");
+    backend.run(&[
+        "--as",
+        "police-analyst",
+        "import",
+        "reports",
+        red.to_str().expect("utf-8"),
+        "--recipient",
+        "bank-partner",
+    ]);
     let amber = backend.path().join("amber.jsonl");
     std::fs::write(&amber, r#"{"text": "AMBER: the mentor asked for a deposit", "tlp": "amber"}"#).expect("write");
     backend.run(&["--as", "police-analyst", "import", "reports", amber.to_str().expect("utf-8")]);
@@ -193,8 +208,13 @@ fn triage_requires_read_access_to_every_report(backend: Backend) {
         let (_, body) = http(&address, "GET", &format!("/api/v1/reports/{id}"), &analyst, "");
         assert_eq!(json(&body)["status"], "new", "report {id} unchanged: all or none");
     }
-    let (status, body) =
-        http(&address, "POST", "/api/v1/reports/status", &admin, &format!(r#"{{"ids": [{amber_id}], "status": "triaged"}}"#));
+    let (status, body) = http(
+        &address,
+        "POST",
+        "/api/v1/reports/status",
+        &admin,
+        &format!(r#"{{"ids": [{amber_id}], "status": "triaged"}}"#),
+    );
     assert_eq!((status, json(&body)["changed"].as_i64()), (200, Some(1)), "{body}");
 }
 
@@ -255,8 +275,17 @@ fn webhooks_reach_no_internal_address(backend: Backend) {
     // signed, with a Host header that is the host alone.
     let allow = ["--webhook-allow-private", "127.0.0.0/8"];
     backend.run(&["--as", "bank-admin", "watchlists", "add", "exact", "+66 81 234 5678", "--label", "mule"]);
-    backend.run(&["--as", "bank-admin", "--webhook-allow-private", "127.0.0.0/8", "webhooks", "add", &format!("http://{receiver}/hook")]);
-    let refused = backend.cmd().args(["--as", "bank-admin", "webhooks", "add", &format!("http://{receiver}/hook")]).output();
+    backend.run(&[
+        "--as",
+        "bank-admin",
+        "--webhook-allow-private",
+        "127.0.0.0/8",
+        "webhooks",
+        "add",
+        &format!("http://{receiver}/hook"),
+    ]);
+    let refused =
+        backend.cmd().args(["--as", "bank-admin", "webhooks", "add", &format!("http://{receiver}/hook")]).output();
     assert!(!refused.expect("run").status.success(), "without the allowance the CLI refuses it too");
     let (child, address) = serve_with(&backend, &allow);
     let _server = Server(child);
@@ -284,7 +313,9 @@ fn trickling_clients_are_disconnected(backend: Backend) {
     stream.set_read_timeout(Some(Duration::from_millis(200))).expect("timeout");
     let started = Instant::now();
     let mut closed = false;
-    for byte in b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".iter() {
+    for byte in
+        b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".iter()
+    {
         if stream.write_all(&[*byte]).is_err() {
             closed = true;
             break;
@@ -391,7 +422,11 @@ fn contacts_and_webhook_secrets_are_sealed_at_rest(backend: Backend) {
             let mut bytes = Vec::new();
             for entry in std::fs::read_dir(backend.path()).expect("list") {
                 let path = entry.expect("entry").path();
-                if path.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with("crackdown.sqlite3")) {
+                if path
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.starts_with("crackdown.sqlite3"))
+                {
                     bytes.extend(std::fs::read(&path).expect("read"));
                 }
             }
@@ -401,8 +436,12 @@ fn contacts_and_webhook_secrets_are_sealed_at_rest(backend: Backend) {
         }
         Some(url) => {
             let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
-            let contacts: Vec<String> =
-                client.query("SELECT contact FROM victim_contacts", &[]).expect("rows").iter().map(|row| row.get(0)).collect();
+            let contacts: Vec<String> = client
+                .query("SELECT contact FROM victim_contacts", &[])
+                .expect("rows")
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
             let secrets: Vec<String> =
                 client.query("SELECT secret FROM webhooks", &[]).expect("rows").iter().map(|row| row.get(0)).collect();
             assert!(!contacts.is_empty() && contacts.iter().all(|stored| !stored.contains("somchai")), "{contacts:?}");
@@ -447,7 +486,13 @@ fn logs_carry_no_query_text(backend: Backend) {
         let _ = stderr.read_to_string(&mut rest);
         rest
     });
-    let _ = http(&address, "POST", "/api/v1/reports", &token, r#"{"text": "Wired money to PRIVATEWORDTWO", "victim_contact": "PRIVATECONTACT"}"#);
+    let _ = http(
+        &address,
+        "POST",
+        "/api/v1/reports",
+        &token,
+        r#"{"text": "Wired money to PRIVATEWORDTWO", "victim_contact": "PRIVATECONTACT"}"#,
+    );
     let _ = http(&address, "GET", "/api/v1/reports?q=PRIVATEWORDONE", &token, "");
     let _ = http_get(&address, "/api/v1/lookup?q=%2B66899999999PRIVATE", None);
     let _ = child.kill();
@@ -468,7 +513,9 @@ fn names_of_others_cannot_be_enumerated(backend: Backend) {
     let admin = backend.token("bank-admin");
     let (child, address) = serve(&backend);
     let _server = Server(child);
-    let token_for = |user: &str| http(&address, "POST", "/api/v1/tokens", &admin, &format!(r#"{{"user": "{user}", "label": "x"}}"#));
+    let token_for = |user: &str| {
+        http(&address, "POST", "/api/v1/tokens", &admin, &format!(r#"{{"user": "{user}", "label": "x"}}"#))
+    };
     let (existing, nobody) = (token_for("police-analyst"), token_for("no-such-user"));
     assert_eq!(existing.0, nobody.0, "another org's user and no user answer alike: {existing:?} {nobody:?}");
     assert_eq!(existing.0, 404);
@@ -525,7 +572,11 @@ fn allowlists_cannot_whitewash_a_scam_number_for_the_public(backend: Backend) {
     assert_eq!(before["reported"], true, "{before}");
     backend.run(&["--as", "ngo-admin", "allowlist", "add", "+66 81 999 8888"]);
     let after = backend.json(&["lookup", "+66 81 999 8888", "--json"]);
-    assert_eq!((&after["reported"], &after["known_legitimate"]), (&serde_json::json!(true), &serde_json::json!(false)), "{after}");
+    assert_eq!(
+        (&after["reported"], &after["known_legitimate"]),
+        (&serde_json::json!(true), &serde_json::json!(false)),
+        "{after}"
+    );
     backend.run(&["org", "set", "ngo", "--vouches-publicly", "true"]);
     let trusted = backend.json(&["lookup", "+66 81 999 8888", "--json"]);
     assert_eq!(trusted["known_legitimate"], true, "a trusted organisation vouches publicly: {trusted}");

@@ -46,7 +46,11 @@ fn seeds() -> Vec<Vec<u8>> {
     seeds.push(b"tx_id,timestamp,from_account,to_account,amount,currency,channel\nT1,2026-03-01T09:00:00Z,A,B,100.00,THB,transfer\nT2,bad,A,,x,ZZZ,\n".to_vec());
     seeds.push(b"Timestamp,From Bank,Account,To Bank,Account,Amount Received,Receiving Currency,Amount Paid,Payment Currency,Payment Format,Is Laundering\n2022/09/01 00:20,10,8000EBD30,10,8000EBD30,3697.34,US Dollar,3697.34,US Dollar,Reinvestment,0\n".to_vec());
     seeds.push(br#"[{"text": "call +66 81 234 5678", "loss_amount": "12.5", "loss_currency": "THB", "tlp": "red"}, {"text": ""}]"#.to_vec());
-    seeds.push("12/28/23, 9:41 PM - Mentor Lisa: send USDT to TXyz\n12/28/23, 9:45 PM - Nok: ok Nok here\n".as_bytes().to_vec());
+    seeds.push(
+        "12/28/23, 9:41 PM - Mentor Lisa: send USDT to TXyz\n12/28/23, 9:45 PM - Nok: ok Nok here\n"
+            .as_bytes()
+            .to_vec(),
+    );
     seeds.push(vec![0xff; 64]);
     seeds
 }

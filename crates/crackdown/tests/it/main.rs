@@ -2,8 +2,8 @@
 //! real `crackdown` executable or the real router on a temporary store.
 
 mod access;
-mod attacks;
 mod api;
+mod attacks;
 mod campaign_graph;
 mod demo;
 mod fuzz_corpus;

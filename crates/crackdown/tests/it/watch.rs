@@ -190,7 +190,14 @@ fn check_kill_mid_delivery(backend: &Backend) {
     let receiver = Receiver::start(Arc::clone(&secret));
     receiver.delay_ms.store(3000, Ordering::SeqCst);
     backend.run(&["watchlists", "add", "exact", "+66 81 234 5678", "--label", "our hotline"]);
-    let hook = backend.json(&["--webhook-allow-private", "127.0.0.0/8", "webhooks", "add", &format!("http://{}/hook", receiver.address), "--json"]);
+    let hook = backend.json(&[
+        "--webhook-allow-private",
+        "127.0.0.0/8",
+        "webhooks",
+        "add",
+        &format!("http://{}/hook", receiver.address),
+        "--json",
+    ]);
     *secret.lock().expect("lock") = hook["secret"].as_str().expect("secret").to_owned();
     let token = backend.run(&["token", "create"]).trim().to_owned();
 
@@ -249,7 +256,13 @@ fn check_unreachable_receiver(backend: &Backend) {
     let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
     let silent_address = silent.local_addr().expect("address");
     backend.run(&["watchlists", "add", "exact", "+66 81 234 5678"]);
-    backend.run(&["--webhook-allow-private", "127.0.0.0/8", "webhooks", "add", &format!("http://{silent_address}/hook")]);
+    backend.run(&[
+        "--webhook-allow-private",
+        "127.0.0.0/8",
+        "webhooks",
+        "add",
+        &format!("http://{silent_address}/hook"),
+    ]);
     let token = backend.run(&["token", "create"]).trim().to_owned();
     let (mut server, address) = serve_with(backend, LOOPBACK_RECEIVERS);
     // The first request loads the analyser's model; time the rest.
