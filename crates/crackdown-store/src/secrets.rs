@@ -231,6 +231,51 @@ mod tests {
         assert_eq!(key.open(CONTACT_COLUMN, Some(7), "legacy clear").expect("clear"), "legacy clear");
     }
 
+    /// A database of an older version holds contacts and webhook secrets in
+    /// clear and no check row: the first open with a key seals them, and a
+    /// later open with another key is refused.
+    #[test]
+    fn clear_values_of_an_older_database_are_sealed_on_first_open() {
+        use crackdown_model::{Channel, NewReport, Tlp, VictimContact};
+        let dir = tempfile::tempdir().expect("dir");
+        let now = chrono::Utc::now();
+        let store = crate::Store::open_sqlite(dir.path()).expect("open");
+        let operator = store.operator(now).expect("operator");
+        let mut report = NewReport::from_text("lost my savings", Channel::Web, Tlp::Amber);
+        report.victim_contact = Some(VictimContact { contact: "+66 81 000 1111".into() });
+        store.insert_reports(&operator, &[report], &crate::ShareOptions::default(), now).expect("insert");
+        let hook = store.add_webhook(&operator, "https://fraud.bank.example/hook", now).expect("hook");
+        store
+            .pool
+            .with(|conn| {
+                conn.execute("UPDATE victim_contacts SET contact = '+66 81 000 1111'", &[])?;
+                conn.execute("UPDATE webhooks SET secret = $1", &[hook.secret.as_str().into()])?;
+                conn.execute("DELETE FROM secret_key_check", &[])
+            })
+            .expect("make it look old");
+        drop(store);
+
+        let store = crate::Store::open_sqlite(dir.path()).expect("reopen");
+        let stored = store
+            .pool
+            .with(|conn| {
+                let contact = conn.query_one("SELECT contact FROM victim_contacts", &[])?.expect("row").text(0)?;
+                let secret = conn.query_one("SELECT secret FROM webhooks", &[])?.expect("row").text(0)?;
+                Ok((contact, secret))
+            })
+            .expect("read");
+        assert!(is_sealed(&stored.0) && is_sealed(&stored.1), "{stored:?}");
+        let listed = store.reports(&operator, &crate::ReportFilter::default(), 10).expect("list");
+        assert_eq!(listed.items[0].victim_contact.as_deref(), Some("+66 81 000 1111"));
+        let claimed_secret = store.key.open(WEBHOOK_SECRET_COLUMN, None, &stored.1).expect("opens");
+        assert_eq!(claimed_secret, hook.secret);
+        drop(store);
+
+        let other = dir.path().join("other.key");
+        let error = crate::Store::open_sqlite_with_key_file(dir.path(), &other).err().expect("another key is refused");
+        assert!(error.to_string().contains("sealed with another key"), "{error}");
+    }
+
     #[test]
     fn the_key_file_is_created_private_and_read_back() {
         let dir = tempfile::tempdir().expect("dir");
