@@ -116,7 +116,7 @@ def run(args):
             def fresh_pg():
                 subprocess.run(["psql", url, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True,
                                capture_output=True)
-            pg, pg_rss, summary = bench.median_runs(max(1, args.runs // 2), [bench.BIN, "--database", url, "import", "reports", path, "--json"], before=fresh_pg)
+            pg, pg_rss, summary = bench.median_runs(max(1, args.runs // 2), [bench.BIN, "--database", url, "--key-file", os.path.join(data, "crackdown.key"), "import", "reports", path, "--json"], before=fresh_pg)
             assert json.loads(summary)["imported"] == args.reports, summary
             print(f"  crackdown → PostgreSQL {pg:7.2f} s  {args.reports / pg:>10,.0f} reports/s  peak {pg_rss:6.0f} MiB")
     if args.import_ledger_rows:

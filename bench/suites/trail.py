@@ -97,7 +97,8 @@ def case(rows, reports, seed=42, lookalikes=25, book_share=100):
 
 def load(data, folder, database=None):
     """Imports a case's accounts and ledger; returns (wall s, peak MiB, summary JSON text)."""
-    where = ["--database", database] if database else ["--data", data]
+    # PostgreSQL needs the key file that seals victims' contacts (kept beside the benchmark's data).
+    where = ["--database", database, "--key-file", os.path.join(data, "crackdown.key")] if database else ["--data", data]
     subprocess.run([bench.BIN, *where, "accounts", "import", os.path.join(folder, "accounts.csv")], check=True,
                    stdout=subprocess.DEVNULL)
     return measure([bench.BIN, *where, "ledger", "import", os.path.join(folder, "ledger.csv"), "--json"])

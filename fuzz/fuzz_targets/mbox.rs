@@ -1,18 +1,7 @@
-//! mbox splitting with a small size cap, then each message parsed; plus the
-//! HTML reducer and DNS-fixture parser on the same bytes as text.
+//! mbox splitting, HTML reduction and DNS fixtures (see `crackdown_fuzz::mbox`).
+//! Run: `RUSTC_BOOTSTRAP=1 cargo fuzz run mbox` in `fuzz/`, or `scripts/fuzz-smoke`.
 #![no_main]
 
-use crackdown_evidence::auth::DnsFixture;
-use crackdown_evidence::mail::html::html_to_text;
-use crackdown_evidence::mail::mbox::MboxReader;
-use crackdown_evidence::parse_mail;
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    for message in MboxReader::new(data, 4096).flatten() {
-        let _ = parse_mail(&message.bytes);
-    }
-    let text = String::from_utf8_lossy(data);
-    let _ = html_to_text(&text, 50);
-    let _ = DnsFixture::parse(&text);
-});
+fuzz_target!(|data: &[u8]| crackdown_fuzz::mbox(data));

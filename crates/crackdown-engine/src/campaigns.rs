@@ -1061,7 +1061,7 @@ pub fn check(store: &Store, viewer: &Viewer, raw: &[u8], context: &Context) -> R
     if query.kind == Some(IndicatorKind::Phone) {
         keys.push(("whatsapp".to_owned(), query.normalized.clone()));
     }
-    let known_legitimate = store.known_legitimate(&vouching_keys(&query))?;
+    let known_legitimate = store.known_legitimate_for(viewer, &vouching_keys(&query))?;
     let rows = if query.valid { store.check_rows(viewer, &keys)? } else { Vec::new() };
     let mut campaigns: Vec<i64> = rows.iter().filter_map(|row| row.campaign_id).collect();
     campaigns.sort_unstable();

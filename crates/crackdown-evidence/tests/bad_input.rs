@@ -150,3 +150,19 @@ proptest::proptest! {
         let _ = parse_chat(text.as_bytes(), &ChatOptions::default());
     }
 }
+
+/// The probe of issue 20: a 1 MiB message nesting 20,000 multiparts, none
+/// closed, cost mail-parser seconds (one scan to the end per level); it is
+/// refused by a linear pre-check before the parser sees it.
+#[test]
+fn a_mime_bomb_of_twenty_thousand_nested_parts_is_refused_quickly() {
+    let mut raw = String::from("From: a@example.org\r\nTo: v@example.org\r\nSubject: bomb\r\n");
+    for level in 0..20_000 {
+        raw.push_str(&format!("Content-Type: multipart/mixed; boundary=\"b{level}\"\r\n\r\n--b{level}\r\n"));
+    }
+    let error = timed("20,000 nested multiparts", || parse_mail(raw.as_bytes())).expect_err("refused");
+    assert!(matches!(error, MailError::TooComplex(_)), "{error}");
+    let started = Instant::now();
+    let _ = parse_mail(raw.as_bytes());
+    assert!(started.elapsed() < Duration::from_secs(1), "the refusal took {:?}", started.elapsed());
+}

@@ -13,6 +13,7 @@
 //!   ([`features`]), and per-viewer views that use only readable reports.
 //! - [`summary`]: campaign summaries with an explanation for every link.
 //! - [`watch`]: per-organisation watchlists and their matcher.
+//! - [`outbound`]: which addresses webhooks may be sent to (no SSRF).
 //! - [`webhook`]: HMAC-SHA256 signatures, verification, delivery ids, retry
 //!   schedule.
 //! - [`lookup`]: normalizing a pasted value and deciding what of it may be
@@ -22,6 +23,7 @@ pub mod features;
 pub mod linker;
 pub mod lookup;
 pub mod minhash;
+pub mod outbound;
 pub mod summary;
 pub mod watch;
 pub mod webhook;

@@ -46,7 +46,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::trail::routes())
         .merge(crate::campaigns::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(crate::limits::request_trace())
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::forget_lookups_after_writes))
         .with_state(state)
 }
@@ -627,14 +627,18 @@ async fn create_email_report(
 ) -> Result<Json<EmailImported>, ApiError> {
     use crackdown_evidence::mail::{MailError, MailLimits};
     let tlp = parse_param("tlp", query.tlp.as_deref(), Tlp::parse, "a TLP marking")?.unwrap_or(Tlp::Amber);
-    // Parsing and judging run off the async threads: a hostile message costs
-    // a blocking thread, never the server's answers to everyone else.
+    // Parsed and judged off the async threads, a few at a time (see `limits.rs`):
+    // a hostile message costs a bounded blocking thread, never the server's
+    // answers to everyone else.
+    let evidence = crate::limits::parse_upload(move || {
+        mail_evidence(crackdown_engine::shipped_analyzer(), &body, tlp, &MailLimits::default())
+    })
+    .await?
+    .map_err(|error| match error {
+        MailError::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string()),
+        _ => ApiError::bad_request(error.to_string()),
+    })?;
     let (inserted, sha256, warnings) = blocking(&state, move |store| {
-        let analyzer = crackdown_engine::shipped_analyzer();
-        let evidence = mail_evidence(analyzer, &body, tlp, &MailLimits::default()).map_err(|error| match error {
-            MailError::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string()),
-            _ => ApiError::bad_request(error.to_string()),
-        })?;
         let mut intake = Intake::begin(store, viewer, ShareOptions::default());
         let inserted = intake.push_evidence(&evidence, Utc::now())?;
         finish(intake);

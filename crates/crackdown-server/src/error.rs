@@ -25,6 +25,11 @@ impl ApiError {
         ApiError::new(StatusCode::UNAUTHORIZED, "sign in, or send a valid bearer token (Authorization: Bearer cdk_...)")
     }
 
+    /// The status this error answers with.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
     pub fn internal(cause: impl std::fmt::Display) -> ApiError {
         tracing::error!(%cause, "internal error");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error; the server log has the details")

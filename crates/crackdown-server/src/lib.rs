@@ -7,8 +7,10 @@
 
 mod api;
 mod campaigns;
+pub mod connections;
 mod dashboard;
 mod error;
+pub mod limits;
 pub mod outbox;
 mod public;
 pub mod session;
@@ -45,6 +47,9 @@ pub struct AppState {
     pub(crate) ledgers: Arc<crackdown_engine::trail::LedgerCache>,
     /// The organisation that receives public reports.
     pub(crate) public_org: Arc<str>,
+    /// Where webhooks may point (checked at registration; the outbox checks
+    /// again at every connection).
+    pub(crate) outbound: Arc<crackdown_link::outbound::OutboundPolicy>,
 }
 
 impl AppState {
@@ -62,7 +67,14 @@ impl AppState {
             trusted_proxies: Arc::new([]),
             ledgers: Arc::new(crackdown_engine::trail::LedgerCache::new()),
             public_org: Arc::from(DEFAULT_PUBLIC_ORG),
+            outbound: Arc::default(),
         }
+    }
+
+    /// The same state with another rule for webhook addresses.
+    pub fn with_outbound(mut self, policy: crackdown_link::outbound::OutboundPolicy) -> AppState {
+        self.outbound = Arc::new(policy);
+        self
     }
 }
 
@@ -99,14 +111,23 @@ async fn forget_lookups_after_writes(
 }
 
 fn app_with(state: AppState, public: PublicUrl) -> axum::Router {
+    app_with_timeout(state, public, connections::Timeouts::default().body)
+}
+
+/// The app whose request bodies must arrive within `body_timeout`.
+fn app_with_timeout(state: AppState, public: PublicUrl, body_timeout: std::time::Duration) -> axum::Router {
     let web = session::WebState { app: state.clone(), sessions: Arc::new(session::Sessions::new(public)) };
     // `router` traces its own requests; these routes get the same layer.
     let more = dashboard::router(state.clone())
         .merge(watch::router(state.clone()))
         .merge(session::router(web))
-        .layer(tower_http::trace::TraceLayer::new_for_http());
+        .layer(limits::request_trace());
     let forget = axum::middleware::from_fn_with_state(state.clone(), forget_lookups_after_writes);
-    router(state).merge(more).merge(ui::router()).layer(forget)
+    router(state)
+        .merge(more)
+        .merge(ui::router())
+        .layer(forget)
+        .layer(axum::middleware::from_fn_with_state(body_timeout, limits::body_deadline))
 }
 
 /// How [`serve`] runs.
@@ -126,6 +147,27 @@ pub struct ServeOptions {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The organisation that receives public reports (default [`DEFAULT_PUBLIC_ORG`]).
     pub public_org: Option<String>,
+    /// Private ranges webhooks may reach besides public addresses
+    /// (`--webhook-allow-private`, for receivers on the operator's network).
+    pub webhook_allow_private: Vec<crackdown_link::outbound::Cidr>,
+    /// Time limits of connections and requests.
+    pub timeouts: connections::Timeouts,
+}
+
+impl ServeOptions {
+    /// Listening on `listen` with every other option at its default.
+    pub fn new(listen: SocketAddr) -> ServeOptions {
+        ServeOptions {
+            listen,
+            public: None,
+            lookup_rate: None,
+            webhook_ca: None,
+            trusted_proxies: Vec::new(),
+            public_org: None,
+            webhook_allow_private: Vec::new(),
+            timeouts: connections::Timeouts::default(),
+        }
+    }
 }
 
 /// Where a started server is: the socket it bound and the URL people use.
@@ -165,8 +207,11 @@ pub async fn serve(store: Arc<Store>, options: ServeOptions, on_ready: impl FnOn
         Err(error) => tracing::error!(%error, "finishing an earlier intake panicked"),
     }
     on_ready(&Endpoint { address, public: public.clone() });
-    tokio::spawn(outbox::run(Arc::clone(&store), outbox::OutboxConfig::new(tls)));
-    let mut state = AppState::new(store);
+    let policy = crackdown_link::outbound::OutboundPolicy::allowing(options.webhook_allow_private);
+    let mut outbox_config = outbox::OutboxConfig::new(tls);
+    outbox_config.policy = policy.clone();
+    tokio::spawn(outbox::run(Arc::clone(&store), outbox_config));
+    let mut state = AppState::new(store).with_outbound(policy);
     if let Some(org) = options.public_org {
         state.public_org = Arc::from(org);
     }
@@ -175,8 +220,8 @@ pub async fn serve(store: Arc<Store>, options: ServeOptions, on_ready: impl FnOn
     }
     state.trusted_proxies = options.trusted_proxies.into();
     trail::warm_in_background(&state);
-    let app = app_with(state, public).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+    let app = app_with_timeout(state, public, options.timeouts.body);
+    connections::serve_connections(listener, app, options.timeouts, shutdown_signal()).await
 }
 
 async fn shutdown_signal() {
@@ -204,5 +249,4 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
-    tracing::info!("shutting down: finishing requests in flight");
 }

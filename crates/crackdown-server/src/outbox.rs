@@ -15,7 +15,12 @@
 //! `https://` receivers are reached over TLS (rustls) and verified against
 //! the Mozilla root store built into the binary plus any private CA the
 //! operator names ([`TlsRoots`]); `http://` stays for receivers on a
-//! private network.
+//! private network the operator allowed (`--webhook-allow-private`).
+//!
+//! Every connection resolves the receiver's name here and checks each
+//! address against the [`OutboundPolicy`] before connecting to that very
+//! address, so a name re-pointed at 127.0.0.1 after registration (DNS
+//! rebinding) reaches nothing.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -24,6 +29,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{Request, Uri, header};
 use chrono::Utc;
+use crackdown_link::outbound::OutboundPolicy;
 use crackdown_link::webhook::{DELIVERY_HEADER, RetryPolicy, SIGNATURE_HEADER, sign};
 use crackdown_store::{ClaimedDelivery, DeliveryResult, Store};
 use http_body_util::Full;
@@ -80,6 +86,8 @@ pub struct OutboxConfig {
     pub poll: Duration,
     pub retry: RetryPolicy,
     pub tls: TlsRoots,
+    /// Which addresses receivers may have.
+    pub policy: OutboundPolicy,
 }
 
 impl OutboxConfig {
@@ -91,6 +99,7 @@ impl OutboxConfig {
             poll: Duration::from_millis(250),
             retry: RetryPolicy::default(),
             tls,
+            policy: OutboundPolicy::default(),
         }
     }
 }
@@ -155,7 +164,7 @@ pub async fn run(store: Arc<Store>, config: OutboxConfig) {
 
 /// One attempt of one delivery, recorded in the outbox.
 async fn attempt(store: Arc<Store>, delivery: ClaimedDelivery, config: &OutboxConfig) {
-    let result = match send(&delivery, config.timeout, &config.tls).await {
+    let result = match send(&delivery, config).await {
         Ok(()) => DeliveryResult::Delivered,
         Err(error) => {
             let mut random = [0_u8; 8];
@@ -178,7 +187,8 @@ async fn attempt(store: Arc<Store>, delivery: ClaimedDelivery, config: &OutboxCo
 }
 
 /// POSTs the delivery; `Ok` only on a 2xx answer within `timeout`.
-async fn send(delivery: &ClaimedDelivery, timeout: Duration, tls: &TlsRoots) -> Result<(), String> {
+async fn send(delivery: &ClaimedDelivery, config: &OutboxConfig) -> Result<(), String> {
+    let timeout = config.timeout;
     let payload = Payload {
         delivery_id: &delivery.delivery_id,
         kind: "watch.alert",
@@ -187,13 +197,24 @@ async fn send(delivery: &ClaimedDelivery, timeout: Duration, tls: &TlsRoots) -> 
     };
     let body = serde_json::to_vec(&payload).map_err(|error| format!("cannot encode the alert: {error}"))?;
     let signature = sign(delivery.secret.as_bytes(), Utc::now().timestamp(), &body);
-    match tokio::time::timeout(timeout, post(&delivery.url, &delivery.delivery_id, &signature, body, tls)).await {
+    let posted = post(&delivery.url, &delivery.delivery_id, &signature, body, &config.tls, &config.policy);
+    match tokio::time::timeout(timeout, posted).await {
         Ok(result) => result,
         Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
     }
 }
 
-async fn post(url: &str, delivery_id: &str, signature: &str, body: Vec<u8>, tls: &TlsRoots) -> Result<(), String> {
+async fn post(
+    url: &str,
+    delivery_id: &str,
+    signature: &str,
+    body: Vec<u8>,
+    tls: &TlsRoots,
+    policy: &OutboundPolicy,
+) -> Result<(), String> {
+    // Checked again: a URL stored before the policy existed is refused here.
+    let url = policy.check_url(url)?.0;
+    let url = url.as_str();
     let uri: Uri = url.parse().map_err(|error| format!("url {url:?}: {error}"))?;
     let secure = match uri.scheme_str() {
         Some("https") => true,
@@ -203,18 +224,21 @@ async fn post(url: &str, delivery_id: &str, signature: &str, body: Vec<u8>, tls:
     let authority = uri.authority().ok_or_else(|| format!("url {url:?} has no host"))?.clone();
     let host = authority.host().trim_start_matches('[').trim_end_matches(']');
     let port = authority.port_u16().unwrap_or(if secure { 443 } else { 80 });
+    // Host is the host and port alone: never a user name or password.
+    let host_header = match authority.port() {
+        Some(port) => format!("{}:{port}", authority.host()),
+        None => authority.host().to_owned(),
+    };
     let path = uri.path_and_query().map_or("/", |path| path.as_str());
     let request = Request::post(path)
-        .header(header::HOST, authority.as_str())
+        .header(header::HOST, host_header)
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::USER_AGENT, "crackdown-webhooks")
         .header(SIGNATURE_HEADER, signature)
         .header(DELIVERY_HEADER, delivery_id)
         .body(Full::new(Bytes::from(body)))
         .map_err(|error| format!("cannot build the request: {error}"))?;
-    let stream = tokio::net::TcpStream::connect((host, port))
-        .await
-        .map_err(|error| format!("cannot connect to {authority}: {error}"))?;
+    let stream = connect_checked(host, port, secure, policy).await?;
     let status = if secure {
         let name = ServerName::try_from(host.to_owned()).map_err(|error| format!("url {url:?}: {error}"))?;
         let stream = TlsConnector::from(Arc::clone(&tls.0))
@@ -226,6 +250,46 @@ async fn post(url: &str, delivery_id: &str, signature: &str, body: Vec<u8>, tls:
         exchange(stream, request, &authority).await?
     };
     if status.is_success() { Ok(()) } else { Err(format!("the receiver answered {status}")) }
+}
+
+/// Resolves `host`, keeps the addresses `policy` allows (for plain http:
+/// only allowed private ones) and connects to the first that answers.
+async fn connect_checked(
+    host: &str,
+    port: u16,
+    secure: bool,
+    policy: &OutboundPolicy,
+) -> Result<tokio::net::TcpStream, String> {
+    let resolved: Vec<std::net::SocketAddr> = match host.parse::<std::net::IpAddr>() {
+        Ok(address) => vec![(address, port).into()],
+        Err(_) => tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|error| format!("cannot resolve {host}: {error}"))?
+            .collect(),
+    };
+    let mut refusals = Vec::new();
+    let mut last_error = None;
+    for address in resolved {
+        let allowed = policy.allows(address.ip()).and_then(|()| {
+            if secure || policy.allows_plain_http(address.ip()) {
+                Ok(())
+            } else {
+                Err(format!("{} is public: plain http is only for allowed internal receivers", address.ip()))
+            }
+        });
+        if let Err(reason) = allowed {
+            refusals.push(reason);
+            continue;
+        }
+        match tokio::net::TcpStream::connect(address).await {
+            Ok(stream) => return Ok(stream),
+            Err(error) => last_error = Some(format!("cannot connect to {host}:{port}: {error}")),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| match refusals.first() {
+        Some(reason) => format!("refused to connect to {host}: {reason}"),
+        None => format!("{host} resolves to no address"),
+    }))
 }
 
 /// One HTTP/1.1 request and its answer's status over an open connection.
@@ -307,7 +371,8 @@ mod tests {
         let private_ca = TlsRoots::new(Some(&fixture("ca.pem"))).expect("roots with the test CA");
         let (port, served) = receiver().await;
         let url = format!("https://localhost:{port}/hooks/crackdown");
-        post(&url, "d-1", "t=1,v1=ab", b"{}".to_vec(), &private_ca).await.expect("delivered over TLS");
+        let loopback = OutboundPolicy::allowing(vec!["127.0.0.0/8".parse().expect("range")]);
+        post(&url, "d-1", "t=1,v1=ab", b"{}".to_vec(), &private_ca, &loopback).await.expect("delivered over TLS");
         let head = served.await.expect("receiver");
         assert!(head.starts_with("POST /hooks/crackdown HTTP/1.1"), "{head}");
         assert!(head.to_ascii_lowercase().contains("crackdown-delivery: d-1"), "{head}");
@@ -315,10 +380,31 @@ mod tests {
         // The public roots alone do not vouch for a private CA's certificate.
         let public_only = TlsRoots::new(None).expect("public roots");
         let (port, _served) = receiver().await;
-        let error = post(&format!("https://localhost:{port}/"), "d-2", "t=1,v1=ab", Vec::new(), &public_only)
-            .await
-            .expect_err("unknown issuer");
+        let error =
+            post(&format!("https://localhost:{port}/"), "d-2", "t=1,v1=ab", Vec::new(), &public_only, &loopback)
+                .await
+                .expect_err("unknown issuer");
         assert!(error.starts_with("TLS with localhost"), "{error}");
+
+        // Without the operator's allowance a loopback receiver is never connected to.
+        let (port, served) = receiver().await;
+        let error = post(&url_for(port), "d-3", "t=1,v1=ab", Vec::new(), &private_ca, &OutboundPolicy::default())
+            .await
+            .expect_err("loopback refused");
+        assert!(error.contains("loopback"), "{error}");
+        served.abort();
+    }
+
+    fn url_for(port: u16) -> String {
+        format!("https://127.0.0.1:{port}/hooks")
+    }
+
+    #[tokio::test]
+    async fn a_name_resolving_to_loopback_is_refused_at_connect_time() {
+        // `localhost` is refused at registration, but a stored URL whose
+        // name now resolves to loopback (DNS rebinding) is caught here.
+        let error = connect_checked("localhost", 9, true, &OutboundPolicy::default()).await.expect_err("refused");
+        assert!(error.contains("refused to connect to localhost"), "{error}");
     }
 
     #[test]

@@ -303,7 +303,7 @@ fn parse_public(body: &[u8]) -> Result<NewReport, ApiError> {
 /// are the ones the operator's proxies wrote; a client can forge the
 /// others). All clients share one bucket when the server runs without
 /// connection info, as in router tests.
-fn client_address(extensions: &Extensions, headers: &HeaderMap, trusted_proxies: &[IpAddr]) -> IpAddr {
+pub(crate) fn client_address(extensions: &Extensions, headers: &HeaderMap, trusted_proxies: &[IpAddr]) -> IpAddr {
     let peer = extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(address)| address.ip());
@@ -353,9 +353,9 @@ pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> R
             return refuse(StatusCode::PAYLOAD_TOO_LARGE, "a public report may be at most 64 KiB", None);
         }
     };
-    let report = match parse_public(&body) {
-        Ok(report) => report,
-        Err(error) => return error.into_response(),
+    let report = match crate::limits::parse_upload(move || parse_public(&body)).await {
+        Ok(Ok(report)) => report,
+        Ok(Err(error)) | Err(error) => return error.into_response(),
     };
     let Ok(_permit) = gate.writes.try_acquire() else {
         return refuse(StatusCode::SERVICE_UNAVAILABLE, "busy; try again in a moment", Some(Duration::from_secs(1)));
@@ -374,6 +374,7 @@ pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> R
 
 /// The public "check before you pay" question.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct LookupParams {
     /// A phone number in any format, a link (defanged too), a wallet, an IBAN or an account.
     q: Option<String>,

@@ -51,6 +51,10 @@ const CEREMONY_TTL: StdDuration = StdDuration::from_secs(300);
 /// Ceremonies in flight at once; beyond this, new ones are refused rather
 /// than letting anonymous requests grow memory.
 const MAX_CEREMONIES: usize = 10_000;
+/// Ceremonies one client address may have in flight: a person signs in
+/// with one or two; a single client starting thousands would otherwise
+/// fill [`MAX_CEREMONIES`] and lock everyone out of signing in.
+pub const MAX_CEREMONIES_PER_CLIENT: usize = 16;
 
 /// Where the UI is reached, and so which origin passkeys are bound to.
 #[derive(Clone, Debug)]
@@ -104,7 +108,7 @@ enum Ceremony {
 }
 
 #[derive(Default)]
-struct Ceremonies(HashMap<String, (Instant, Ceremony)>);
+struct Ceremonies(HashMap<String, (Instant, std::net::IpAddr, Ceremony)>);
 
 /// Sign-in state shared by the session routes.
 pub struct Sessions {
@@ -140,21 +144,27 @@ impl Sessions {
         })
     }
 
-    fn start(&self, ceremony: Ceremony) -> Result<String, ApiError> {
+    fn start(&self, ceremony: Ceremony, client: std::net::IpAddr) -> Result<String, ApiError> {
         let mut ceremonies = self.ceremonies.lock().unwrap_or_else(PoisonError::into_inner);
-        ceremonies.0.retain(|_, (started, _)| started.elapsed() < CEREMONY_TTL);
+        ceremonies.0.retain(|_, (started, ..)| started.elapsed() < CEREMONY_TTL);
+        if ceremonies.0.values().filter(|(_, from, _)| *from == client).count() >= MAX_CEREMONIES_PER_CLIENT {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many passkey ceremonies started from your address; finish one or wait five minutes",
+            ));
+        }
         if ceremonies.0.len() >= MAX_CEREMONIES {
             return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "too many sign-ins in progress; try again"));
         }
         let id = Uuid::new_v4().simple().to_string();
-        ceremonies.0.insert(id.clone(), (Instant::now(), ceremony));
+        ceremonies.0.insert(id.clone(), (Instant::now(), client, ceremony));
         Ok(id)
     }
 
     fn finish(&self, id: &str) -> Result<Ceremony, ApiError> {
         let mut ceremonies = self.ceremonies.lock().unwrap_or_else(PoisonError::into_inner);
         match ceremonies.0.remove(id) {
-            Some((started, ceremony)) if started.elapsed() < CEREMONY_TTL => Ok(ceremony),
+            Some((started, _, ceremony)) if started.elapsed() < CEREMONY_TTL => Ok(ceremony),
             _ => Err(ApiError::bad_request("this passkey ceremony is unknown or expired; start again")),
         }
     }
@@ -375,9 +385,11 @@ async fn start_passkey_signin(
     State(state): State<WebState>,
     method: Method,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Json(body): Json<PasskeySigninStart>,
 ) -> Result<Json<Challenge>, ApiError> {
     check_origin(&method, &headers)?;
+    let client = crate::public::client_address(&extensions, &headers, &state.app.trusted_proxies);
     let webauthn = state.sessions.webauthn()?;
     let user = body.user.trim().to_owned();
     let stored = blocking(&state.app, move |store| Ok(store.passkeys_for_signin(&user)?)).await?;
@@ -399,7 +411,7 @@ async fn start_passkey_signin(
     }
     let keys: Vec<Passkey> = passkeys.iter().map(|(_, key)| key.clone()).collect();
     let (options, ceremony) = webauthn.start_passkey_authentication(&keys).map_err(ApiError::internal)?;
-    let ceremony = state.sessions.start(Ceremony::Signin { passkeys, state: ceremony })?;
+    let ceremony = state.sessions.start(Ceremony::Signin { passkeys, state: ceremony }, client)?;
     Ok(Json(Challenge { ceremony, options: json(&options)? }))
 }
 
@@ -468,8 +480,11 @@ async fn list_passkeys(State(state): State<WebState>, Auth(viewer): Auth) -> Res
 #[utoipa::path(post, path = "/api/v1/passkeys", responses((status = 200, body = Challenge), (status = 401), (status = 503)))]
 async fn start_passkey_registration(
     State(state): State<WebState>,
+    headers: HeaderMap,
+    extensions: axum::http::Extensions,
     Auth(viewer): Auth,
 ) -> Result<Json<Challenge>, ApiError> {
+    let client = crate::public::client_address(&extensions, &headers, &state.app.trusted_proxies);
     let webauthn = state.sessions.webauthn()?;
     let fresh = Uuid::new_v4();
     let user_id = viewer.user_id;
@@ -484,7 +499,7 @@ async fn start_passkey_registration(
     let (options, ceremony) = webauthn
         .start_passkey_registration(handle, &name, &name, Some(exclude).filter(|list| !list.is_empty()))
         .map_err(ApiError::internal)?;
-    let ceremony = state.sessions.start(Ceremony::Register { user_id, state: ceremony })?;
+    let ceremony = state.sessions.start(Ceremony::Register { user_id, state: ceremony }, client)?;
     Ok(Json(Challenge { ceremony, options: json(&options)? }))
 }
 
@@ -629,10 +644,28 @@ mod tests {
         let sessions = Sessions::new(PublicUrl::for_listen("127.0.0.1:8080".parse().expect("address")).expect("url"));
         let webauthn = sessions.webauthn().expect("passkeys on localhost");
         let (_, state) = webauthn.start_passkey_registration(Uuid::new_v4(), "a", "a", None).expect("start");
-        let id = sessions.start(Ceremony::Register { user_id: 1, state }).expect("stored");
+        let client = std::net::IpAddr::from([192, 0, 2, 7]);
+        let id = sessions.start(Ceremony::Register { user_id: 1, state }, client).expect("stored");
         assert!(sessions.finish(&id).is_ok());
         assert!(sessions.finish(&id).is_err());
         assert!(sessions.finish("unknown").is_err());
+    }
+
+    #[test]
+    fn one_client_cannot_take_every_ceremony() {
+        let sessions = Sessions::new(PublicUrl::for_listen("127.0.0.1:8080".parse().expect("address")).expect("url"));
+        let webauthn = sessions.webauthn().expect("passkeys on localhost");
+        let start = |client: std::net::IpAddr| {
+            let (_, state) = webauthn.start_passkey_registration(Uuid::new_v4(), "a", "a", None).expect("start");
+            sessions.start(Ceremony::Register { user_id: 1, state }, client)
+        };
+        let greedy = std::net::IpAddr::from([192, 0, 2, 7]);
+        for _ in 0..MAX_CEREMONIES_PER_CLIENT {
+            start(greedy).expect("within the per-client allowance");
+        }
+        let refused = start(greedy).expect_err("over the allowance");
+        assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+        start(std::net::IpAddr::from([198, 51, 100, 1])).expect("another client still starts one");
     }
 
     #[test]

@@ -176,7 +176,8 @@ async fn add_webhook(
     Auth(viewer): Auth,
     Json(hook): Json<NewWebhook>,
 ) -> Result<(StatusCode, Json<CreatedWebhook>), ApiError> {
-    let created = blocking(&state, move |store| Ok(store.add_webhook(&viewer, &hook.url, Utc::now())?)).await?;
+    let checked = state.outbound.check_url(&hook.url).map_err(ApiError::bad_request)?;
+    let created = blocking(&state, move |store| Ok(store.add_webhook(&viewer, &checked.0, Utc::now())?)).await?;
     Ok((StatusCode::CREATED, Json(CreatedWebhook { id: created.id, url: created.url, secret: created.secret })))
 }
 

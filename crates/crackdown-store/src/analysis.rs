@@ -189,7 +189,8 @@ impl Store {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let shares = resolve_shares(conn, viewer, share)?;
-                let inserted = insert_batch(conn, Some(viewer.user_id), viewer.org_id, reports, &shares, now)?;
+                let inserted =
+                    insert_batch(conn, &self.key, Some(viewer.user_id), viewer.org_id, reports, &shares, now)?;
                 let created: Vec<(i64, &ReportAnalysis)> = inserted
                     .iter()
                     .zip(analyses)

@@ -8,12 +8,15 @@
 
 mod allowlist;
 mod analysis;
+mod artefacts;
 mod db;
+mod files;
 mod intake;
 mod ledger;
 mod linking;
 mod migrations;
 mod reports;
+pub mod secrets;
 mod sessions;
 mod stats;
 mod tenancy;
@@ -86,6 +89,8 @@ pub enum Backend {
 pub struct Store {
     pool: Pool,
     backend: Backend,
+    /// Seals victim contacts and webhook secrets (see [`secrets`]).
+    key: secrets::SecretKey,
 }
 
 /// Milliseconds since the Unix epoch, the form every timestamp is stored in.
@@ -99,27 +104,39 @@ pub(crate) fn from_ms(ms: i64) -> Result<DateTime<Utc>, StoreError> {
 
 impl Store {
     /// Opens (creating if needed) the embedded database in `dir` and brings
-    /// its schema up to date.
+    /// its schema up to date; the key file is `DIR/crackdown.key`.
     pub fn open_sqlite(dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|error| {
-            StoreError::Database(format!("cannot create data directory {}: {error}", dir.display()))
-        })?;
+        Store::open_sqlite_with_key_file(dir, &secrets::default_key_file(dir))
+    }
+
+    /// Opens the embedded database in `dir` with the key in `key_file`
+    /// (created when missing). The folder is made 0700 and the files 0600.
+    pub fn open_sqlite_with_key_file(dir: &Path, key_file: &Path) -> Result<Store, StoreError> {
+        files::create_private_dir(dir)?;
         let path = dir.join(SQLITE_FILE);
-        let open = move || SqliteConn::open(&path).map(|conn| Box::new(conn) as Box<dyn db::Conn>);
-        Store::start(Pool::new(Box::new(open), 8), Backend::Sqlite)
+        files::prepare_database_file(&path)?;
+        let (key, created) = secrets::SecretKey::load_or_create(key_file)?;
+        let database = path.clone();
+        let open = move || SqliteConn::open(&database).map(|conn| Box::new(conn) as Box<dyn db::Conn>);
+        let store = Store::start(Pool::new(Box::new(open), 8), Backend::Sqlite, key, created)?;
+        files::narrow_database_files(&path);
+        Ok(store)
     }
 
     /// Connects to PostgreSQL (`postgres://user:pass@host/db`) and brings its
-    /// schema up to date.
-    pub fn open_postgres(url: &str) -> Result<Store, StoreError> {
+    /// schema up to date. The key file is required here too (created when
+    /// missing): the database server never sees the key.
+    pub fn open_postgres(url: &str, key_file: &Path) -> Result<Store, StoreError> {
+        let (key, created) = secrets::SecretKey::load_or_create(key_file)?;
         let url = url.to_owned();
         let open = move || PostgresConn::connect(&url).map(|conn| Box::new(conn) as Box<dyn db::Conn>);
-        Store::start(Pool::new(Box::new(open), 8), Backend::Postgres)
+        Store::start(Pool::new(Box::new(open), 8), Backend::Postgres, key, created)
     }
 
-    fn start(pool: Pool, backend: Backend) -> Result<Store, StoreError> {
-        let store = Store { pool, backend };
+    fn start(pool: Pool, backend: Backend, key: secrets::SecretKey, created: bool) -> Result<Store, StoreError> {
+        let store = Store { pool, backend, key };
         store.pool.with(|conn| migrations::migrate(conn, to_ms(Utc::now())))?;
+        store.pool.with(|conn| secrets::bind_key(conn, &store.key, created))?;
         Ok(store)
     }
 

@@ -33,6 +33,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(10, "0010_lookup_tally"),
     migration!(11, "0011_lookup_summary"),
     migration!(12, "0012_intake_pending"),
+    migration!(20, "0020_sealed_secrets"),
+    migration!(21, "0021_public_vouching"),
     migration!(30, "0030_ledger_provenance"),
     migration!(31, "0031_lookup_counts_reports"),
 ];

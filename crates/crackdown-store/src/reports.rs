@@ -22,6 +22,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::{Conn, Row, Value, push_value_rows};
+use crate::secrets::{CONTACT_COLUMN, SecretKey};
 use crate::tenancy::{audit, community_id};
 use crate::{Store, StoreError, from_ms, require_writer, to_ms};
 
@@ -186,7 +187,8 @@ fn parse_keyword<K: Keyword>(row: &Row, index: usize) -> Result<K, StoreError> {
     K::parse_keyword(&text).ok_or_else(|| StoreError::Schema(format!("unexpected value {text:?} in column {index}")))
 }
 
-fn read_report(row: &Row) -> Result<StoredReport, StoreError> {
+fn read_report(row: &Row, key: &SecretKey) -> Result<StoredReport, StoreError> {
+    let id = row.int(0)?;
     let tlp = row.text(11)?;
     let loss_currency = row.opt_text(10)?;
     let loss_amount = match (row.opt_int(9)?, &loss_currency) {
@@ -198,7 +200,7 @@ fn read_report(row: &Row) -> Result<StoredReport, StoreError> {
         _ => None,
     };
     Ok(StoredReport {
-        id: row.int(0)?,
+        id,
         external_id: row.opt_text(1)?,
         org: row.text(2)?,
         submitted_by: row.opt_text(3)?,
@@ -211,7 +213,7 @@ fn read_report(row: &Row) -> Result<StoredReport, StoreError> {
         loss_currency,
         tlp: Tlp::parse_keyword(&tlp).ok_or_else(|| StoreError::Schema(format!("unknown TLP {tlp:?}")))?,
         reporter: row.opt_text(12)?,
-        victim_contact: row.opt_text(13)?,
+        victim_contact: row.opt_text(13)?.map(|sealed| key.open(CONTACT_COLUMN, Some(id), &sealed)).transpose()?,
         consent_share: row.bool(14)?,
         consent_publish: row.bool(15)?,
         status: parse_keyword(row, 16)?,
@@ -227,7 +229,10 @@ pub(crate) fn resolve_shares(
 ) -> Result<(Vec<i64>, Vec<i64>), StoreError> {
     let mut communities = Vec::new();
     for name in &share.communities {
-        let id = community_id(conn, name)?.ok_or_else(|| StoreError::NotFound(format!("community {name:?}")))?;
+        // One answer whether the community does not exist or is not the
+        // organisation's, so trying names reveals no other community.
+        let not_yours = || StoreError::NotFound(format!("community {name:?} among your organisation's communities"));
+        let id = community_id(conn, name)?.ok_or_else(not_yours)?;
         let member = conn
             .query_one(
                 "SELECT 1 FROM community_members WHERE community_id = $1 AND org_id = $2",
@@ -235,7 +240,7 @@ pub(crate) fn resolve_shares(
             )?
             .is_some();
         if !member {
-            return Err(StoreError::Forbidden(format!("your organisation is not a member of community {name:?}")));
+            return Err(not_yours());
         }
         communities.push(id);
     }
@@ -327,6 +332,7 @@ fn existing_reports(
 /// multi-row statements, so a bulk import costs few round trips.
 pub(crate) fn insert_batch(
     conn: &mut dyn Conn,
+    key: &SecretKey,
     submitter: Option<i64>,
     org_id: i64,
     reports: &[NewReport],
@@ -409,11 +415,15 @@ pub(crate) fn insert_batch(
             InsertedReport::Duplicate { .. } => None,
         })
     };
+    // Sealed before writing: no clear contact reaches a page, the WAL or a dump.
     let contacts = new_reports()
         .filter_map(|(id, report)| {
-            report.victim_contact.as_ref().map(|victim| vec![id.into(), victim.contact.as_str().into()])
+            report
+                .victim_contact
+                .as_ref()
+                .map(|victim| Ok(vec![id.into(), key.seal(CONTACT_COLUMN, Some(id), &victim.contact)?.into()]))
         })
-        .collect();
+        .collect::<Result<Vec<_>, StoreError>>()?;
     insert_rows(conn, "victim_contacts (report_id, contact)", 2, "", contacts)?;
     let share_rows = new_reports()
         .flat_map(|(id, _)| shares.0.iter().map(move |community| vec![id.into(), (*community).into()]))
@@ -501,7 +511,8 @@ impl Store {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let shares = resolve_shares(conn, viewer, share)?;
-                let reports = insert_batch(conn, Some(viewer.user_id), viewer.org_id, reports, &shares, now)?;
+                let reports =
+                    insert_batch(conn, &self.key, Some(viewer.user_id), viewer.org_id, reports, &shares, now)?;
                 Ok(InsertOutcome { reports })
             })
         })
@@ -520,7 +531,7 @@ impl Store {
         let p = query.param(limit as i64 + 1);
         query.push(&format!(" ORDER BY r.id DESC LIMIT {p}"));
         let rows = self.pool.with(|conn| conn.query(&query.sql, &query.params))?;
-        let mut items = rows.iter().map(read_report).collect::<Result<Vec<_>, _>>()?;
+        let mut items = rows.iter().map(|row| read_report(row, &self.key)).collect::<Result<Vec<_>, _>>()?;
         let next_cursor = if items.len() > limit {
             items.truncate(limit);
             items.last().map(|report| report.id)
@@ -537,7 +548,9 @@ impl Store {
         let p = query.param(id);
         query.push(&format!(" AND r.id = {p}"));
         let row = self.pool.with(|conn| conn.query_one(&query.sql, &query.params))?;
-        row.map(|row| read_report(&row)).transpose()?.ok_or_else(|| StoreError::NotFound(format!("report {id}")))
+        row.map(|row| read_report(&row, &self.key))
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("report {id}")))
     }
 
     /// The report's history, oldest first, for those who may read it.
@@ -575,7 +588,9 @@ impl Store {
     }
 
     /// Moves reports to `status` in one transaction, recording each change.
-    /// Only the reporting organisation's admins and analysts triage.
+    /// Only the reporting organisation's admins and analysts triage, and only
+    /// reports they may read: one id they may not read (a RED report sent to
+    /// someone else) is "not found" and nothing changes.
     pub fn set_status(
         &self,
         viewer: &Viewer,
@@ -590,11 +605,12 @@ impl Store {
             conn.transaction(|conn| {
                 let mut changed = 0;
                 for &id in ids {
+                    let mut query = Query::new("SELECT r.status FROM reports r WHERE r.id = ");
+                    let (report, org) = (query.param(id), query.param(viewer.org_id));
+                    let visible = visibility(&mut query, viewer);
+                    query.push(&format!("{report} AND r.org_id = {org} AND {visible}"));
                     let row = conn
-                        .query_one(
-                            "SELECT status FROM reports WHERE id = $1 AND org_id = $2",
-                            &[id.into(), viewer.org_id.into()],
-                        )?
+                        .query_one(&query.sql, &query.params)?
                         .ok_or_else(|| StoreError::NotFound(format!("report {id} of your organisation")))?;
                     let from = row.text(0)?;
                     if from == status.as_str() {
@@ -619,9 +635,18 @@ impl Store {
 
 impl Store {
     /// The original artefact of a report (an e-mail, a chat export) byte for
-    /// byte, with its SHA-256, for those who may read the report.
+    /// byte, with its SHA-256, for those who may see the victim's contact (it
+    /// is in the artefact: the recipient, the chat's owner): the reporting
+    /// organisation's admins and analysts. Others who may read the report are
+    /// refused; those who may not read it are told it does not exist.
     pub fn original(&self, viewer: &Viewer, id: i64) -> Result<(String, Vec<u8>), StoreError> {
         let report = self.report(viewer, id)?;
+        if !self.sees_victim(viewer, id)? {
+            return Err(StoreError::Forbidden(format!(
+                "the original of report {id} holds the victim's contact: only the reporting organisation's admins \
+                 and analysts may download it"
+            )));
+        }
         let digest =
             report.original_sha256.ok_or_else(|| StoreError::NotFound(format!("original artefact of report {id}")))?;
         let row = self
@@ -665,7 +690,7 @@ impl Store {
                     .ok_or_else(|| StoreError::NotFound(format!("organisation {org:?} for public reports")))?
                     .int(0)?;
                 let outcome =
-                    insert_batch(conn, None, org_id, std::slice::from_ref(&report), &(Vec::new(), Vec::new()), now)?;
+                    insert_batch(conn, &self.key, None, org_id, std::slice::from_ref(&report), &(Vec::new(), Vec::new()), now)?;
                 let id = match outcome.first() {
                     Some(InsertedReport::Created { id }) => {
                         crate::analysis::insert_analyses(conn, &[(*id, analysis)], now)?;
@@ -706,6 +731,7 @@ impl Store {
                 let shares = resolve_shares(conn, viewer, share)?;
                 let outcome = insert_batch(
                     conn,
+                    &self.key,
                     Some(viewer.user_id),
                     viewer.org_id,
                     std::slice::from_ref(report),
@@ -726,14 +752,21 @@ impl Store {
     }
 
     /// What was extracted from a report's artefact, for those who may read
-    /// the report: `(kind, detail)`, or `None` for a report typed in.
+    /// the report: `(kind, detail)`, or `None` for a report typed in. Those
+    /// who may not see the victim's contact get it redacted
+    /// ([`crate::artefacts::redact`]).
     pub fn evidence(&self, viewer: &Viewer, id: i64) -> Result<Option<(String, serde_json::Value)>, StoreError> {
         self.report(viewer, id)?;
+        let redaction = if self.sees_victim(viewer, id)? { None } else { Some(self.victim_contact_for_redaction(id)?) };
         let row = self.pool.with(|conn| {
             conn.query_one("SELECT kind, detail FROM report_evidence WHERE report_id = $1", &[id.into()])
         })?;
         row.map(|row| {
-            let detail = serde_json::from_str(&row.text(1)?).map_err(|error| StoreError::Schema(error.to_string()))?;
+            let mut detail =
+                serde_json::from_str(&row.text(1)?).map_err(|error| StoreError::Schema(error.to_string()))?;
+            if let Some(contact) = &redaction {
+                crate::artefacts::redact(&mut detail, contact.as_deref());
+            }
             Ok((row.text(0)?, detail))
         })
         .transpose()

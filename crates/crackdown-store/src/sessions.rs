@@ -91,8 +91,7 @@ impl Store {
         lifetime: Duration,
         now: DateTime<Utc>,
     ) -> Result<SigninCode, StoreError> {
-        let user = self.user(user_name)?;
-        self.require_credential_issuer(viewer, &user)?;
+        let user = self.credential_subject(viewer, user_name)?;
         let code = random_secret(CODE_PREFIX)?;
         let expires_at = now + lifetime;
         self.pool.with(|conn| {

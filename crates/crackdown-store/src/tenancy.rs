@@ -144,7 +144,7 @@ impl Store {
         })
     }
 
-    fn require_operator_admin(&self, viewer: &Viewer) -> Result<(), StoreError> {
+    pub(crate) fn require_operator_admin(&self, viewer: &Viewer) -> Result<(), StoreError> {
         require_admin(viewer)?;
         let is_operator = self.pool.with(|conn| {
             let row = conn.query_one("SELECT operator FROM orgs WHERE id = $1", &[viewer.org_id.into()])?;
@@ -190,13 +190,13 @@ impl Store {
     ) -> Result<User, StoreError> {
         require_admin(viewer)?;
         check_name("user", name)?;
-        let org = self
-            .pool
-            .with(|conn| find_org(conn, org_name))?
-            .ok_or_else(|| StoreError::NotFound(format!("organisation {org_name:?}")))?;
-        if org.id != viewer.org_id {
+        // Another organisation's name is refused alike whether it exists or
+        // not, so only an operator admin learns which organisations exist.
+        let org = self.pool.with(|conn| find_org(conn, org_name))?;
+        if org.as_ref().is_none_or(|org| org.id != viewer.org_id) {
             self.require_operator_admin(viewer)?;
         }
+        let org = org.ok_or_else(|| StoreError::NotFound(format!("organisation {org_name:?}")))?;
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let user = insert_user(conn, &org, name, role, now)?;
@@ -314,8 +314,7 @@ impl Store {
         label: &str,
         now: DateTime<Utc>,
     ) -> Result<CreatedToken, StoreError> {
-        let user = self.user(user_name)?;
-        self.require_credential_issuer(viewer, &user)?;
+        let user = self.credential_subject(viewer, user_name)?;
         let secret = random_secret(TOKEN_PREFIX)?;
         self.pool.with(|conn| {
             conn.transaction(|conn| {
@@ -330,6 +329,21 @@ impl Store {
                 Ok(CreatedToken { id, user: user.name.clone(), secret: secret.clone() })
             })
         })
+    }
+
+    /// The user `viewer` names to issue a credential for, checked with
+    /// [`Store::require_credential_issuer`]. A user of another organisation
+    /// is "not found" exactly like a name nobody has, unless the viewer is an
+    /// operator admin: a 403 for one and a 404 for the other would let any
+    /// admin list every organisation's users by trying names.
+    pub(crate) fn credential_subject(&self, viewer: &Viewer, user_name: &str) -> Result<User, StoreError> {
+        let not_found = || StoreError::NotFound(format!("user {user_name:?} in your organisation"));
+        let user = self.pool.with(|conn| find_user(conn, user_name))?.ok_or_else(not_found)?;
+        if user.org_id != viewer.org_id && self.require_operator_admin(viewer).is_err() {
+            return Err(not_found());
+        }
+        self.require_credential_issuer(viewer, &user)?;
+        Ok(user)
     }
 
     /// Who may issue credentials (tokens, sign-in codes) for `user`: the user

@@ -460,7 +460,7 @@ impl Store {
                 &[
                     viewer.org_id.into(),
                     url.into(),
-                    secret.as_str().into(),
+                    self.key.seal(crate::secrets::WEBHOOK_SECRET_COLUMN, None, &secret)?.into(),
                     true.into(),
                     viewer.user_id.into(),
                     to_ms(now).into(),
@@ -561,7 +561,7 @@ impl Store {
                         delivery_id: row.text(1)?,
                         attempt: u32::try_from(attempts.saturating_add(1)).unwrap_or(u32::MAX),
                         url: row.text(4)?,
-                        secret: row.text(5)?,
+                        secret: self.key.open(crate::secrets::WEBHOOK_SECRET_COLUMN, None, &row.text(5)?)?,
                         alert: read_alert(&row, 6)?,
                     });
                 }

@@ -21,7 +21,9 @@ fn sqlite() -> TestStore {
 
 fn postgres() -> Option<TestStore> {
     let url = crackdown_store::testing::fresh_postgres_url()?;
-    Some(TestStore { store: Store::open_postgres(&url).expect("open postgres"), _dir: None })
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open_postgres(&url, &dir.path().join("crackdown.key")).expect("open postgres");
+    Some(TestStore { store, _dir: Some(dir) })
 }
 
 /// Declares a test that runs on SQLite and on PostgreSQL.

@@ -13,9 +13,17 @@ pub fn org(global: &Global, command: OrgCommand) -> anyhow::Result<ExitCode> {
     let store = open_store(global)?;
     let viewer = viewer(&store, global)?;
     match command {
-        OrgCommand::Add { name } => {
+        OrgCommand::Add { name, vouches_publicly } => {
             let org = store.create_org(&viewer, &name, Utc::now())?;
+            if vouches_publicly {
+                store.set_org_vouches_publicly(&viewer, &name, true, Utc::now())?;
+            }
             println!("organisation {} created (id {})", org.name, org.id);
+        }
+        OrgCommand::Set { name, vouches_publicly } => {
+            store.set_org_vouches_publicly(&viewer, &name, vouches_publicly, Utc::now())?;
+            let answer = if vouches_publicly { "now vouches" } else { "no longer vouches" };
+            println!("organisation {name} {answer} for values in the public lookup");
         }
         OrgCommand::List { json } => {
             let orgs = store.orgs(&viewer)?;

@@ -45,6 +45,15 @@ pub struct Global {
     /// More log output on stderr (-v, -vv); or set CRACKDOWN_LOG=debug.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// The key that encrypts victim contacts and webhook secrets in the database; created (0600)
+    /// on first start. Default DATA/crackdown.key; required with --database. Back it up apart
+    /// from the database: without it those fields cannot be read.
+    #[arg(long, global = true, env = "CRACKDOWN_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+    /// A private address range webhooks may reach (repeatable or comma-separated), for receivers
+    /// on your own network; by default only public https addresses are allowed.
+    #[arg(long, global = true, env = "CRACKDOWN_WEBHOOK_ALLOW_PRIVATE", value_delimiter = ',', value_name = "CIDR")]
+    pub webhook_allow_private: Vec<crackdown_link::outbound::Cidr>,
 }
 
 #[derive(Subcommand)]
@@ -316,6 +325,12 @@ pub struct ServerOptions {
     /// default the operator organisation `local`, the demo's NGO hotline.
     #[arg(long, env = "CRACKDOWN_PUBLIC_ORG")]
     pub public_org: Option<String>,
+    /// Seconds a client has to send a request's headers, and a kept-alive connection may sit idle.
+    #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+    pub header_timeout: u64,
+    /// Seconds a request's body has to arrive in full.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub body_timeout: u64,
 }
 
 #[derive(Args)]
@@ -572,7 +587,20 @@ pub struct ListArgs {
 #[derive(Subcommand)]
 pub enum OrgCommand {
     /// Add an organisation.
-    Add { name: String },
+    Add {
+        name: String,
+        /// Trust its allow-list in the public lookup and in linking (by default its entries
+        /// shape only its own views, so no member organisation can whitewash a scam number).
+        #[arg(long)]
+        vouches_publicly: bool,
+    },
+    /// Change an existing organisation's trust.
+    Set {
+        name: String,
+        /// Whether its allow-list answers the public lookup and guides linking.
+        #[arg(long, action = clap::ArgAction::Set, value_name = "true|false")]
+        vouches_publicly: bool,
+    },
     /// List organisations.
     List {
         #[arg(long)]

@@ -11,9 +11,15 @@ use crackdown_store::Store;
 use crate::cli::{Global, ServeArgs, ServerOptions};
 
 pub fn open_store(global: &Global) -> anyhow::Result<Store> {
-    match &global.database {
-        Some(url) => Store::open_postgres(url).context("opening the PostgreSQL database"),
-        None => Store::open_sqlite(&global.data)
+    match (&global.database, &global.key_file) {
+        (Some(url), Some(key_file)) => Store::open_postgres(url, key_file).context("opening the PostgreSQL database"),
+        (Some(_), None) => anyhow::bail!(
+            "--database needs --key-file (or CRACKDOWN_KEY_FILE): the key that seals victims' contacts and webhook \
+             secrets is kept outside the database; it is created on first start, back it up apart from the database"
+        ),
+        (None, Some(key_file)) => Store::open_sqlite_with_key_file(&global.data, key_file)
+            .with_context(|| format!("opening the data directory {}", global.data.display())),
+        (None, None) => Store::open_sqlite(&global.data)
             .with_context(|| format!("opening the data directory {}", global.data.display())),
     }
 }
@@ -37,7 +43,8 @@ pub fn serve(global: &Global, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     // The router holds a clone; the last reference drops after the runtime
     // stops, as a PostgreSQL connection must not be dropped inside it.
-    let options = server_options(&args.server)?;
+    let mut options = server_options(&args.server)?;
+    options.webhook_allow_private = global.webhook_allow_private.clone();
     runtime.block_on(crackdown_server::serve(Arc::clone(&store), options, |endpoint| {
         let url = endpoint.public.origin();
         eprintln!(
@@ -63,5 +70,10 @@ pub fn server_options(options: &ServerOptions) -> anyhow::Result<crackdown_serve
         webhook_ca: options.webhook_ca.clone(),
         trusted_proxies: options.trusted_proxies.clone(),
         public_org: options.public_org.clone(),
+        webhook_allow_private: Vec::new(),
+        timeouts: crackdown_server::connections::Timeouts {
+            header_read: std::time::Duration::from_secs(options.header_timeout.max(1)),
+            body: std::time::Duration::from_secs(options.body_timeout.max(1)),
+        },
     })
 }

@@ -221,6 +221,8 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             database: None,
             as_user: Some("analyst".into()),
             verbose: global.verbose,
+            key_file: global.key_file.clone(),
+            webhook_allow_private: Vec::new(),
         };
         crate::trail::accounts_import(&police, &case.join("accounts.csv"), false)
             .context("loading the demo accounts")?;

@@ -47,7 +47,9 @@ pub fn webhooks(global: &Global, command: WebhooksCommand) -> anyhow::Result<Exi
     let viewer = viewer(&store, global)?;
     match command {
         WebhooksCommand::Add { url, json } => {
-            let hook = store.add_webhook(&viewer, &url, Utc::now())?;
+            let policy = crackdown_link::outbound::OutboundPolicy::allowing(global.webhook_allow_private.clone());
+            let checked = policy.check_url(&url).map_err(anyhow::Error::msg)?;
+            let hook = store.add_webhook(&viewer, &checked.0, Utc::now())?;
             if json {
                 print_json(&hook)?;
             } else {

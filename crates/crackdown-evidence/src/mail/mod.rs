@@ -13,6 +13,7 @@
 pub mod html;
 pub mod mbox;
 pub mod source;
+pub mod structure;
 
 use chrono::{DateTime, Utc};
 use mail_parser::{Address, HeaderName, Message, MessageParser, MessagePart, MimeHeaders, PartType};
@@ -67,6 +68,10 @@ pub enum MailError {
     /// The bytes are something else (an archive, an executable, ...).
     #[error("not an e-mail: {0}")]
     NotAnEmail(String),
+    /// The MIME structure would cost superlinear parsing time
+    /// ([`structure::check`]); no legitimate message comes near it.
+    #[error("refused: {0}")]
+    TooComplex(String),
 }
 
 /// A mailbox from an address header.
@@ -231,6 +236,7 @@ pub fn parse_mail_with(raw: &[u8], limits: &MailLimits) -> Result<ParsedMail, Ma
     if !starts_with_header_field(body) {
         return Err(MailError::NotAnEmail("the first line is not a header field (\"Name: value\")".to_owned()));
     }
+    structure::check(body)?;
     let message = MessageParser::default()
         .parse(body)
         .ok_or_else(|| MailError::NotAnEmail("no header fields found".to_owned()))?;

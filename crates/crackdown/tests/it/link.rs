@@ -175,7 +175,7 @@ fn resubmission_and_access(backend: Backend) {
 }
 
 fn allowlist_vouches_and_unglues(backend: Backend) {
-    backend.run(&["org", "add", "bank"]);
+    backend.run(&["org", "add", "bank", "--vouches-publicly"]);
     backend.run(&["user", "add", "bank-admin", "--org", "bank", "--role", "admin"]);
     backend.run(&["user", "add", "bank-analyst", "--org", "bank", "--role", "analyst"]);
     // Two unrelated scams whose victims both quote the bank's real hotline.

@@ -3,9 +3,11 @@
 
 mod access;
 mod api;
+mod attacks;
 mod campaign_graph;
 mod channels;
 mod demo;
+mod fuzz_corpus;
 mod import;
 mod intake;
 mod link;

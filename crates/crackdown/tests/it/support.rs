@@ -30,13 +30,24 @@ impl Backend {
         self.dir.path()
     }
 
+    /// The key file sealing victim contacts (the default place for SQLite).
+    pub fn key_file(&self) -> std::path::PathBuf {
+        self.dir.path().join(crackdown_store::secrets::KEY_FILE)
+    }
+
     /// `crackdown` with this backend's data options and no inherited ones,
     /// as a plain process (for servers and signals).
     pub fn process(&self) -> std::process::Command {
         let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("crackdown"));
-        command.env_remove("CRACKDOWN_DATABASE_URL").env_remove("CRACKDOWN_DATA").arg("--data").arg(self.dir.path());
+        command
+            .env_remove("CRACKDOWN_DATABASE_URL")
+            .env_remove("CRACKDOWN_DATA")
+            .env_remove("CRACKDOWN_KEY_FILE")
+            .env_remove("CRACKDOWN_WEBHOOK_ALLOW_PRIVATE")
+            .arg("--data")
+            .arg(self.dir.path());
         if let Some(url) = &self.database {
-            command.arg("--database").arg(url);
+            command.arg("--database").arg(url).arg("--key-file").arg(self.key_file());
         }
         command
     }
@@ -48,7 +59,7 @@ impl Backend {
 
     pub fn store(&self) -> crackdown_store::Store {
         match &self.database {
-            Some(url) => crackdown_store::Store::open_postgres(url).expect("open postgres"),
+            Some(url) => crackdown_store::Store::open_postgres(url, &self.key_file()).expect("open postgres"),
             None => crackdown_store::Store::open_sqlite(self.dir.path()).expect("open sqlite"),
         }
     }
@@ -99,9 +110,15 @@ pub fn http_get(address: &str, path: &str, token: Option<&str>) -> String {
 /// `crackdown serve` as a child process, its stderr drained so logging
 /// never blocks it.
 pub fn serve(backend: &Backend) -> (Child, String) {
+    serve_with(backend, &[])
+}
+
+/// [`serve`] with more options (e.g. `--webhook-allow-private 127.0.0.0/8`).
+pub fn serve_with(backend: &Backend, options: &[&str]) -> (Child, String) {
     let mut child = backend
         .process()
         .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(options)
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn serve");

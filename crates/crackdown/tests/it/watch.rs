@@ -18,7 +18,7 @@ use crackdown_model::{Channel, NewReport, Role, Tlp};
 use crackdown_store::{InsertedReport, ShareOptions};
 use sha2::{Digest, Sha256};
 
-use crate::support::{Backend, http, serve};
+use crate::support::{Backend, http, serve_with};
 
 /// HMAC-SHA256 written out from its definition (RFC 2104), so the receiver
 /// checks the documented scheme independently of crackdown's own code.
@@ -177,6 +177,9 @@ fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
 
 const PHONE: &str = "+66812345678";
 
+/// The test receivers listen on loopback, which webhooks reach only when allowed.
+const LOOPBACK_RECEIVERS: &[&str] = &["--webhook-allow-private", "127.0.0.0/8"];
+
 fn scam(i: usize) -> String {
     format!(r#"{{"text": "Report {i}: the caller said transfer the fee now, call back on +66 81 234 5678 to claim"}}"#)
 }
@@ -188,11 +191,18 @@ fn check_kill_mid_delivery(backend: &Backend) {
     let receiver = Receiver::start(Arc::clone(&secret));
     receiver.delay_ms.store(3000, Ordering::SeqCst);
     backend.run(&["watchlists", "add", "exact", "+66 81 234 5678", "--label", "our hotline"]);
-    let hook = backend.json(&["webhooks", "add", &format!("http://{}/hook", receiver.address), "--json"]);
+    let hook = backend.json(&[
+        "--webhook-allow-private",
+        "127.0.0.0/8",
+        "webhooks",
+        "add",
+        &format!("http://{}/hook", receiver.address),
+        "--json",
+    ]);
     *secret.lock().expect("lock") = hook["secret"].as_str().expect("secret").to_owned();
     let token = backend.run(&["token", "create"]).trim().to_owned();
 
-    let (mut server, address) = serve(backend);
+    let (mut server, address) = serve_with(backend, LOOPBACK_RECEIVERS);
     let reports = 6;
     let body = format!("[{}]", (0..reports).map(scam).collect::<Vec<_>>().join(","));
     let (status, answer) = http(&address, "POST", "/api/v1/reports", &token, &body);
@@ -205,7 +215,7 @@ fn check_kill_mid_delivery(backend: &Backend) {
     assert!(receiver.seen.lock().expect("lock").processed.is_empty(), "killed before any answer");
 
     receiver.delay_ms.store(0, Ordering::SeqCst);
-    let (mut server, _) = serve(backend);
+    let (mut server, _) = serve_with(backend, LOOPBACK_RECEIVERS);
     wait_for("every delivery processed", Duration::from_secs(60), || {
         receiver.seen.lock().expect("lock").processed.len() == reports
     });
@@ -247,9 +257,15 @@ fn check_unreachable_receiver(backend: &Backend) {
     let silent = TcpListener::bind("127.0.0.1:0").expect("bind");
     let silent_address = silent.local_addr().expect("address");
     backend.run(&["watchlists", "add", "exact", "+66 81 234 5678"]);
-    backend.run(&["webhooks", "add", &format!("http://{silent_address}/hook")]);
+    backend.run(&[
+        "--webhook-allow-private",
+        "127.0.0.0/8",
+        "webhooks",
+        "add",
+        &format!("http://{silent_address}/hook"),
+    ]);
     let token = backend.run(&["token", "create"]).trim().to_owned();
-    let (mut server, address) = serve(backend);
+    let (mut server, address) = serve_with(backend, LOOPBACK_RECEIVERS);
     // The first request loads the analyser's model; time the rest.
     assert_eq!(http(&address, "POST", "/api/v1/reports", &token, &scam(1000)).0, 200);
     let mut slowest = Duration::ZERO;
@@ -411,7 +427,7 @@ fn bad_regex_is_a_clear_error() {
     assert_eq!(output.status.code(), Some(2), "a pattern too costly to compile is refused");
 
     let token = backend.run(&["token", "create"]).trim().to_owned();
-    let (mut server, address) = serve(&backend);
+    let (mut server, address) = serve_with(&backend, LOOPBACK_RECEIVERS);
     let (status, answer) =
         http(&address, "POST", "/api/v1/watchlists", &token, r#"{"kind": "regex", "value": "[z-a]"}"#);
     let (listed, entries) = http(&address, "GET", "/api/v1/watchlists", &token, "");
