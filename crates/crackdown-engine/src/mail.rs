@@ -12,6 +12,7 @@
 use crackdown_evidence::ParsedMail;
 use crackdown_evidence::auth::flags::FlagKind;
 use crackdown_evidence::auth::{AuthResults, Verdict, envelope_from_received, sender_flags};
+use crackdown_evidence::report::{mail_victims, redact_text};
 use crackdown_lure::{Analysis, Analyzer, Context, Label, ScamType};
 use serde::Serialize;
 
@@ -82,8 +83,12 @@ fn analysis_text(mail: &ParsedMail) -> (String, usize) {
     if let Some(ip) = envelope_from_received(mail).map(|envelope| envelope.ip) {
         text.push_str(&format!("Received from: {ip}\n"));
     }
+    // The recipients are the victim, never the scam: they are neither
+    // indicators nor text anyone else may read.
+    let victims = mail_victims(mail);
+    let mut text = redact_text(&text, &victims, false);
     let judged_from = text.len();
-    text.push_str(&mail.text_for_analysis());
+    text.push_str(&redact_text(&mail.text_for_analysis(), &victims, false));
     (text, judged_from)
 }
 

@@ -16,10 +16,15 @@ use crate::mail::ParsedMail;
 /// What stands for the victim in shared text.
 pub const VICTIM: &str = "[victim]";
 
+/// The addresses a forwarded e-mail was sent to: the victim's, never the scam's.
+pub fn mail_victims(mail: &ParsedMail) -> Vec<&str> {
+    mail.to.iter().chain(&mail.cc).map(|mailbox| mailbox.address.as_str()).collect()
+}
+
 /// The report for a forwarded e-mail and its extracted detail. The first
 /// recipient is taken as the victim; recipients are removed from the detail.
 pub fn mail_report(raw: &[u8], mail: &ParsedMail, tlp: Tlp) -> (NewReport, serde_json::Value) {
-    let victims: Vec<&str> = mail.to.iter().chain(&mail.cc).map(|mailbox| mailbox.address.as_str()).collect();
+    let victims = mail_victims(mail);
     let text = redact_text(&mail.text_for_analysis(), &victims, false);
     let mut report = NewReport::from_text(text, Channel::Email, tlp);
     report.external_id = Some(format!("sha256:{}", mail.sha256));
@@ -70,7 +75,8 @@ fn redact_detail(detail: &mut serde_json::Value, victims: &[&str], whole_words: 
 /// `text` with each of `victims` replaced by [`VICTIM`], ignoring ASCII
 /// case; `whole_words` (a person's name) spares occurrences inside a longer
 /// word ("Nok" in "Nokia").
-fn redact_text(text: &str, victims: &[&str], whole_words: bool) -> String {
+/// `text` with every victim name or address replaced by [`VICTIM`].
+pub fn redact_text(text: &str, victims: &[&str], whole_words: bool) -> String {
     let mut text = text.to_owned();
     for victim in victims.iter().map(|victim| victim.trim()).filter(|victim| !victim.is_empty()) {
         let lower = text.to_ascii_lowercase();

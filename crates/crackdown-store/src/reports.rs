@@ -689,8 +689,15 @@ impl Store {
                     .query_one("SELECT id FROM orgs WHERE name = $1", &[org.into()])?
                     .ok_or_else(|| StoreError::NotFound(format!("organisation {org:?} for public reports")))?
                     .int(0)?;
-                let outcome =
-                    insert_batch(conn, &self.key, None, org_id, std::slice::from_ref(&report), &(Vec::new(), Vec::new()), now)?;
+                let outcome = insert_batch(
+                    conn,
+                    &self.key,
+                    None,
+                    org_id,
+                    std::slice::from_ref(&report),
+                    &(Vec::new(), Vec::new()),
+                    now,
+                )?;
                 let id = match outcome.first() {
                     Some(InsertedReport::Created { id }) => {
                         crate::analysis::insert_analyses(conn, &[(*id, analysis)], now)?;
