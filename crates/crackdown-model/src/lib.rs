@@ -5,6 +5,7 @@
 //! analysis crates can share its types without pulling in a runtime.
 
 mod access;
+pub mod iban;
 mod money;
 mod report;
 mod tlp;

@@ -59,111 +59,14 @@ pub(crate) fn non_empty(text: &str) -> Option<String> {
     (!squeezed.is_empty()).then_some(squeezed)
 }
 
-/// IBAN lengths per country (ISO 13616 registry); a candidate of another
-/// length is not an IBAN even when its checksum happens to work.
-const IBAN_LENGTHS: &[(&str, usize)] = &[
-    ("AD", 24),
-    ("AE", 23),
-    ("AL", 28),
-    ("AT", 20),
-    ("AZ", 28),
-    ("BA", 20),
-    ("BE", 16),
-    ("BG", 22),
-    ("BH", 22),
-    ("BR", 29),
-    ("BY", 28),
-    ("CH", 21),
-    ("CR", 22),
-    ("CY", 28),
-    ("CZ", 24),
-    ("DE", 22),
-    ("DK", 18),
-    ("DO", 28),
-    ("EE", 20),
-    ("EG", 29),
-    ("ES", 24),
-    ("FI", 18),
-    ("FO", 18),
-    ("FR", 27),
-    ("GB", 22),
-    ("GE", 22),
-    ("GI", 23),
-    ("GL", 18),
-    ("GR", 27),
-    ("GT", 28),
-    ("HR", 21),
-    ("HU", 28),
-    ("IE", 22),
-    ("IL", 23),
-    ("IQ", 23),
-    ("IS", 26),
-    ("IT", 27),
-    ("JO", 30),
-    ("KW", 30),
-    ("KZ", 20),
-    ("LB", 28),
-    ("LC", 32),
-    ("LI", 21),
-    ("LT", 20),
-    ("LU", 20),
-    ("LV", 21),
-    ("MC", 27),
-    ("MD", 24),
-    ("ME", 22),
-    ("MK", 19),
-    ("MR", 27),
-    ("MT", 31),
-    ("MU", 30),
-    ("NL", 18),
-    ("NO", 15),
-    ("PK", 24),
-    ("PL", 28),
-    ("PS", 29),
-    ("PT", 25),
-    ("QA", 29),
-    ("RO", 24),
-    ("RS", 22),
-    ("SA", 24),
-    ("SC", 31),
-    ("SE", 24),
-    ("SI", 19),
-    ("SK", 24),
-    ("SM", 27),
-    ("ST", 25),
-    ("SV", 28),
-    ("TL", 23),
-    ("TN", 24),
-    ("TR", 26),
-    ("UA", 29),
-    ("VA", 22),
-    ("VG", 24),
-    ("XK", 20),
-];
-
 /// Whether `text` (upper case, no spaces) is an IBAN: known country, its
-/// length, and the ISO 7064 mod-97 checksum.
+/// length, numeric check digits and the ISO 7064 mod-97 checksum.
 pub(crate) fn is_iban(text: &str) -> bool {
     let bytes = text.as_bytes();
-    if bytes.len() < 15 || bytes.len() > 34 {
-        return false;
-    }
-    let Some(&(_, length)) = IBAN_LENGTHS.iter().find(|(country, _)| country.as_bytes() == &bytes[..2]) else {
-        return false;
-    };
-    if bytes.len() != length || !bytes[2..4].iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let mut remainder: u32 = 0;
-    for &byte in bytes[4..].iter().chain(&bytes[..4]) {
-        let value = match byte {
-            b'0'..=b'9' => u32::from(byte - b'0'),
-            b'A'..=b'Z' => u32::from(byte - b'A') + 10,
-            _ => return false,
-        };
-        remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
-    }
-    remainder == 1
+    (15..=34).contains(&bytes.len())
+        && bytes[2..4].iter().all(u8::is_ascii_digit)
+        && bytes[..2].iter().all(u8::is_ascii_uppercase)
+        && crackdown_model::iban::iban_ok(text)
 }
 
 /// Whether `text` has an IBAN's shape (country letters, two check digits,
