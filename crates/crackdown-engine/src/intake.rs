@@ -13,7 +13,6 @@
 //! links and watches.
 
 use chrono::{DateTime, Utc};
-use crackdown_evidence::ParsedMail;
 use crackdown_evidence::chat::{ChatError, ChatOptions, parse_chat};
 use crackdown_evidence::mail::{MailError, MailLimits, parse_mail_with};
 use crackdown_evidence::report::{chat_report, mail_report};
@@ -87,26 +86,29 @@ pub struct Evidence {
 }
 
 /// Parses and judges one e-mail (the verdict of `analyze --eml`, without
-/// DNS) and makes it a report: its text is what the verdict read, the
-/// recipient becomes the protected victim contact.
+/// DNS) and makes it a report: its text is what the verdict read (subject,
+/// bodies, links — not the sender lines, which in a forwarded message may
+/// name the victim), the recipient becomes the protected victim contact.
 pub fn mail_evidence(analyzer: &Analyzer, raw: &[u8], tlp: Tlp, limits: &MailLimits) -> Result<Evidence, MailError> {
     let mail = parse_mail_with(raw, limits)?;
-    Ok(judged_mail(analyzer, raw, &mail, tlp))
-}
-
-/// [`mail_evidence`] of a message already parsed.
-pub fn judged_mail(analyzer: &Analyzer, raw: &[u8], mail: &ParsedMail, tlp: Tlp) -> Evidence {
-    let verdict = judge(analyzer, mail, &NOT_AUTHENTICATED, &[], &[]);
-    let (mut report, detail) = mail_report(raw, mail, tlp);
-    report.text = verdict.text;
-    Evidence {
+    let verdict = judge(analyzer, &mail, &NOT_AUTHENTICATED, &[], &[]);
+    // The report's text (redacted subject, bodies and links) is the verdict
+    // text from where its reading starts, so spans shift by that much.
+    let (report, detail) = mail_report(raw, &mail, tlp);
+    let mut analysis = verdict.analysis;
+    analysis.indicators.retain(|indicator| indicator.start >= verdict.judged_from);
+    for indicator in &mut analysis.indicators {
+        indicator.start -= verdict.judged_from;
+        indicator.end -= verdict.judged_from;
+    }
+    Ok(Evidence {
         report,
         kind: EvidenceKind::Email,
         detail,
-        analysis: to_stored(verdict.analysis),
-        sha256: mail.sha256.clone(),
-        warnings: mail.warnings.clone(),
-    }
+        analysis: to_stored(analysis),
+        sha256: mail.sha256,
+        warnings: mail.warnings,
+    })
 }
 
 /// Parses one chat export and makes the conversation a report: the owner's

@@ -27,8 +27,10 @@ pub struct Flag {
 pub struct MailVerdict {
     /// The sender headers (so their addresses and the connecting IP are
     /// indicators too), then subject, bodies, link targets and attachment
-    /// names. An intake stores this as the report's text.
+    /// names, recipients replaced by `[victim]`.
     pub text: String,
+    /// Where the part the verdict reads (from the subject on) begins.
+    pub judged_from: usize,
     pub analysis: Analysis,
     pub flags: Vec<Flag>,
 }
@@ -57,7 +59,7 @@ pub fn judge(
     }
     analysis.reasons.extend(auth_details.iter().map(|detail| format!("auth: {detail}")));
     analysis.reasons.extend(mail.warnings.iter().map(|warning| format!("mail: {warning}")));
-    MailVerdict { text, analysis, flags }
+    MailVerdict { text, judged_from, analysis, flags }
 }
 
 /// The text indicators come from, and where the part the verdict reads
