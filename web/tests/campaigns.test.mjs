@@ -194,7 +194,7 @@ describe('campaigns on the demo case', () => {
     await clickNode(page, report.id);
     await panel.locator('#panel-report-link').click();
     await page.waitForURL(`**/reports/${report.report_id}`);
-    await page.getByRole('link', { name: `Campaign ${sorted[1].id}` }).waitFor();
+    await page.locator('#campaign-link', { hasText: sorted[1].id }).waitFor();
     await page.context().close();
   });
 
@@ -295,17 +295,18 @@ function syntheticGraph(total) {
     if (r > 0 && random() < 0.1) edges.push({ id: `e${edges.length}`, kind: 'near_duplicate_text', source: `r${r}`, target: `r${r + 1}`, weight: 0.9, explanation: 'near-duplicate texts' });
   }
   const timeline = Array.from({ length: 90 }, (_, day) => ({ day: new Date(Date.UTC(2024, 0, 1 + day)).toISOString().slice(0, 10), reports: Math.round(reports / 90), loss: { THB: '1000.00' } }));
-  return { campaign: 999_999, nodes, edges, timeline, truncated: false, total_nodes: total, total_edges: edges.length, limit: 10_000 };
+  return { campaign: 'cmp-000000000000000000000synth', nodes, edges, timeline, truncated: false, total_nodes: total, total_edges: edges.length, limit: 10_000 };
 }
 
 describe('a 5,000-node campaign', () => {
   test('lays out and pans and zooms within budget', async () => {
     const graph = syntheticGraph(5000);
-    const summary = { id: 999_999, reports: graph.nodes.filter((node) => node.kind === 'report').map((node) => node.external_id), indicators: [], victims: 3500, loss: { THB: '350000.00' }, first_seen: '2024-01-01T00:00:00Z', last_seen: '2024-03-30T00:00:00Z', scam_types: { investment: 3500 } };
+    const id = 'cmp-000000000000000000000synth';
+    const summary = { id, name: 'investment · synthetic', reports: graph.nodes.filter((node) => node.kind === 'report').map((node) => node.external_id), indicators: [], victims: 3500, loss: { THB: '350000.00' }, first_seen: '2024-01-01T00:00:00Z', last_seen: '2024-03-30T00:00:00Z', scam_types: { investment: 3500 } };
     const page = await signedIn('analyst');
-    await page.route('**/api/v1/campaigns/999999/graph*', (route) => route.fulfill({ json: graph }));
-    await page.route('**/api/v1/campaigns/999999', (route) => route.fulfill({ json: summary }));
-    const drawn = await openCampaign(page, 999_999);
+    await page.route(`**/api/v1/campaigns/${id}/graph*`, (route) => route.fulfill({ json: graph }));
+    await page.route(`**/api/v1/campaigns/${id}`, (route) => route.fulfill({ json: summary }));
+    const drawn = await openCampaign(page, id);
     const layoutMs = Number(await drawn.getAttribute('data-layout-ms'));
     assert.equal(Number(await drawn.getAttribute('data-nodes')), 5000);
 

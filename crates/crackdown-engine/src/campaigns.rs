@@ -12,24 +12,32 @@
 //! with the case's hub decisions, so an unreadable report never joins two
 //! readable ones (no leak through correlation).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, Utc};
-use crackdown_link::lookup::{
-    MatchLevel, PublicAnswer, Query, QueryError, Tally, public_answer_from_tally, publishable,
-};
-use crackdown_link::minhash::{Signature, text_hash};
+use chrono::{DateTime, Utc};
+use crackdown_link::lookup::publishable;
+use crackdown_link::minhash::Signature;
 use crackdown_link::{
-    Campaign, Feature, FeatureKind, HubList, HubReason, IndexedReports, LinkConfig, LinkReport, Linker, Prepared,
-    ReportIndicator,
+    Feature, FeatureKind, HubList, IndexedReports, LinkConfig, LinkReport, Linker, Prepared, ReportIndicator,
 };
-use crackdown_lure::{Context, IndicatorKind};
-use crackdown_model::{Currency, Money, Viewer};
+use crackdown_lure::IndicatorKind;
+use crackdown_model::{Currency, Money};
 use crackdown_store::{CommonFeature, LinkInput, LinkRecord, LinkTx, Store, StoreError};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::allowlist::vouching_keys;
+use crate::campaign_ids;
+
+mod graph;
+mod lookup;
+mod views;
+
+pub use graph::{
+    CampaignGraph, GRAPH_DEFAULT_NODES, GRAPH_MAX_NODES, GraphEdge, GraphIndicator, GraphReport, TimelineDay,
+    campaign_graph,
+};
+pub use lookup::{CheckAnswer, LookupError, Risk, check, lookup, lookup_context, lookup_parsed};
+pub use views::{CampaignView, campaign, campaigns, campaigns_of_reports};
 
 /// New reports above which (and above a quarter of the linked ones) an
 /// intake relinks everything instead of linking one by one: a bulk import
@@ -220,7 +228,16 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Ready, linked: usi
     }
     merged.sort_unstable();
     merged.dedup();
-    let campaign = merged.first().copied().map_or(report.record.report_id, |first| first.min(report.record.report_id));
+    // The merged campaign continues the largest of those it joins (its id
+    // stays); a report joining none starts a campaign with a fresh key.
+    let campaign = match merged[..] {
+        [] => campaign_ids::fresh_key()?,
+        [only] => only,
+        _ => {
+            let sizes = tx.campaign_sizes(&merged)?;
+            merged.iter().copied().max_by_key(|key| (sizes.get(key).copied().unwrap_or(0), -key)).unwrap_or(merged[0])
+        }
+    };
     tx.record(&report.record, campaign, &merged)?;
     crossed.sort_unstable();
     crossed.dedup();
@@ -275,8 +292,11 @@ fn part_config(config: &LinkConfig, common: Vec<CommonFeature>, part: usize, lin
 fn repartition(tx: &mut LinkTx<'_>, config: &LinkConfig, campaigns: &[i64], linked: usize) -> Result<(), StoreError> {
     let mut members = Vec::new();
     let mut common = Vec::new();
+    let mut old: HashMap<i64, i64> = HashMap::new();
     for &campaign in campaigns {
-        members.extend(tx.members(campaign)?);
+        let held = tx.members(campaign)?;
+        old.extend(held.iter().map(|&report| (report, campaign)));
+        members.extend(held);
         common.extend(tx.common_features(campaign, config.max_reports(linked) as i64)?);
     }
     if members.len() < 2 {
@@ -286,13 +306,13 @@ fn repartition(tx: &mut LinkTx<'_>, config: &LinkConfig, campaigns: &[i64], link
     let part = part_config(config, common, inputs.len(), linked);
     let linker = Linker::rebuild(part, inputs.iter().map(link_report).collect())
         .map_err(|error| StoreError::Invalid(error.to_string()))?;
-    let moves: Vec<(i64, i64)> = linker
-        .partition_ids()
-        .into_iter()
-        .flat_map(|piece| {
-            let id = piece[0];
-            piece.into_iter().map(move |report| (report, id))
-        })
+    let pieces = linker.partition_ids();
+    let keys = campaign_ids::inherit(&pieces, |report| old.get(&report).copied())?;
+    let moves: Vec<(i64, i64)> = pieces
+        .iter()
+        .zip(keys)
+        .flat_map(|(piece, key)| piece.iter().map(move |&report| (report, key)))
+        .filter(|(report, key)| old.get(report) != Some(key))
         .collect();
     tx.reassign(&moves)
 }
@@ -465,6 +485,11 @@ pub fn rebuild(
     let config = link_config(store)?;
     let started = std::time::Instant::now();
     let mut index = if reindex { Index::default() } else { Index::read(store)? };
+    // A reindex starts from an empty index, but campaigns keep their keys.
+    let mut kept: Vec<(i64, i64)> = Vec::new();
+    if reindex {
+        store.read_link_members(&mut |report, campaign| kept.push((report, campaign)))?;
+    }
     progress(index.ids.len());
     tracing::debug!(reports = index.ids.len(), seconds = started.elapsed().as_secs_f64(), "rebuild: link index read");
     let mut numbers = HashMap::new();
@@ -498,17 +523,21 @@ pub fn rebuild(
     // By report id, to compare each report's new campaign with.
     let mut stored: Vec<(i64, Option<i64>)> = ids.iter().copied().zip(stored).collect();
     stored.sort_unstable_by_key(|&(report, _)| report);
+    let old_key = |report: i64| match reindex {
+        true => kept.binary_search_by_key(&report, |&(id, _)| id).ok().map(|at| kept[at].1),
+        false => stored.binary_search_by_key(&report, |&(id, _)| id).ok().and_then(|at| stored[at].1),
+    };
     let reports = IndexedReports { ids, features: report_features, signatures };
     let partition =
         Linker::partition_indexed(config, features, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rebuild: partitioned");
+    let keys = campaign_ids::inherit(&partition, old_key)?;
+    // A reindex emptied the members: all are written.
     let changed: Vec<(i64, i64)> = partition
         .iter()
-        .flat_map(|piece| piece.iter().map(move |&report| (report, piece[0])))
-        .filter(|&(report, campaign)| {
-            let before = stored.binary_search_by_key(&report, |&(id, _)| id).ok().and_then(|at| stored[at].1);
-            before != Some(campaign)
-        })
+        .zip(keys)
+        .flat_map(|(piece, key)| piece.iter().map(move |&report| (report, key)))
+        .filter(|&(report, key)| reindex || old_key(report) != Some(key))
         .collect();
     store.write_rebuild(&records, &changed, reindex, now)?;
     tracing::debug!(changed = changed.len(), seconds = started.elapsed().as_secs_f64(), "rebuild: written");
@@ -517,603 +546,5 @@ pub fn rebuild(
         campaigns: partition.len(),
         linked_campaigns: partition.iter().filter(|piece| piece.len() > 1).count(),
         largest: partition.iter().map(Vec::len).max().unwrap_or(0),
-    })
-}
-
-/// A campaign as a viewer sees it: the fields, with reports named by
-/// the id given at import when there is one.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CampaignView {
-    pub id: i64,
-    pub reports: Vec<serde_json::Value>,
-    pub indicators: Vec<crackdown_link::CampaignIndicator>,
-    pub victims: u64,
-    pub loss: BTreeMap<String, String>,
-    pub first_seen: DateTime<Utc>,
-    pub last_seen: DateTime<Utc>,
-    pub scam_types: BTreeMap<String, u64>,
-    /// Internal report ids, ascending (the same order as `reports`).
-    #[serde(skip)]
-    pub report_ids: Vec<i64>,
-    /// Why the reports are together.
-    #[serde(skip)]
-    pub links: Vec<crackdown_link::Link>,
-}
-
-/// The campaigns the viewer's readable reports form inside one stored
-/// campaign.
-fn view_part(
-    store: &Store,
-    config: &LinkConfig,
-    campaign: i64,
-    inputs: &[&LinkInput],
-    linked: usize,
-) -> Result<Vec<CampaignView>, StoreError> {
-    let common =
-        if inputs.len() > 1 { store.common_features(campaign, config.max_reports(linked) as i64)? } else { Vec::new() };
-    let part = part_config(config, common, inputs.len(), linked);
-    let linker = Linker::rebuild(part, inputs.iter().map(|input| link_report(input)).collect())
-        .map_err(|error| StoreError::Invalid(error.to_string()))?;
-    let names: HashMap<i64, serde_json::Value> = inputs
-        .iter()
-        .map(|input| {
-            let name = input.external_id.clone().map_or_else(|| input.id.into(), serde_json::Value::String);
-            (input.id, name)
-        })
-        .collect();
-    let readable: HashSet<i64> = inputs.iter().map(|input| input.id).collect();
-    Ok(linker.campaigns(&readable).into_iter().map(|campaign| to_view(campaign, &names)).collect())
-}
-
-fn to_view(campaign: Campaign, names: &HashMap<i64, serde_json::Value>) -> CampaignView {
-    CampaignView {
-        id: campaign.id,
-        reports: campaign.reports.iter().map(|id| names.get(id).cloned().unwrap_or_else(|| (*id).into())).collect(),
-        indicators: campaign.indicators,
-        victims: campaign.victims,
-        loss: campaign.loss,
-        first_seen: campaign.first_seen,
-        last_seen: campaign.last_seen,
-        scam_types: campaign.scam_types,
-        report_ids: campaign.reports,
-        links: campaign.links,
-    }
-}
-
-/// The campaigns `viewer` may see, by id; single-report ones only with
-/// `all`.
-pub fn campaigns(store: &Store, viewer: &Viewer, all: bool) -> Result<Vec<CampaignView>, StoreError> {
-    let config = link_config(store)?;
-    let linked = store.linked_reports()? as usize;
-    let stored = store.visible_campaigns(viewer, if all { 1 } else { 2 })?;
-    let ids: Vec<i64> = stored.iter().flat_map(|(_, members)| members.iter().copied()).collect();
-    let inputs = store.visible_link_inputs(viewer, &ids)?;
-    let by_id: HashMap<i64, &LinkInput> = inputs.iter().map(|input| (input.id, input)).collect();
-    let mut views = Vec::new();
-    for (campaign, members) in &stored {
-        let part: Vec<&LinkInput> = members.iter().filter_map(|id| by_id.get(id).copied()).collect();
-        if part.is_empty() {
-            continue;
-        }
-        views.extend(view_part(store, &config, *campaign, &part, linked)?);
-    }
-    if !all {
-        views.retain(|view| view.report_ids.len() > 1);
-    }
-    views.sort_by_key(|view| view.id);
-    Ok(views)
-}
-
-/// One campaign the viewer may see, by its id (the smallest report id in
-/// it as they see it).
-pub fn campaign(store: &Store, viewer: &Viewer, id: i64) -> Result<CampaignView, StoreError> {
-    let config = link_config(store)?;
-    campaign_with_inputs(store, &config, viewer, id).map(|(view, _)| view)
-}
-
-/// The viewer's campaign `id` with the link inputs of the readable reports
-/// of its stored campaign.
-fn campaign_with_inputs(
-    store: &Store,
-    config: &LinkConfig,
-    viewer: &Viewer,
-    id: i64,
-) -> Result<(CampaignView, Vec<LinkInput>), StoreError> {
-    let linked = store.linked_reports()? as usize;
-    let (stored, members) = store.visible_campaign_of(viewer, id)?;
-    let inputs = store.visible_link_inputs(viewer, &members)?;
-    let part: Vec<&LinkInput> = inputs.iter().collect();
-    let view = view_part(store, config, stored, &part, linked)?
-        .into_iter()
-        .find(|view| view.id == id)
-        .ok_or_else(|| StoreError::NotFound(format!("campaign {id}")))?;
-    Ok((view, inputs))
-}
-
-/// The campaign (of two reports or more, as the viewer sees it) of each of
-/// `reports` the viewer may read, for linking reports to their campaign.
-/// Reports the viewer may not read, or alone in their campaign, are absent.
-pub fn campaigns_of_reports(store: &Store, viewer: &Viewer, reports: &[i64]) -> Result<BTreeMap<i64, i64>, StoreError> {
-    let config = link_config(store)?;
-    let linked = store.linked_reports()? as usize;
-    let wanted: HashSet<i64> = reports.iter().copied().collect();
-    let mut found: BTreeMap<i64, i64> = BTreeMap::new();
-    let mut done: HashSet<i64> = HashSet::new();
-    for &report in reports {
-        if !done.insert(report) {
-            continue;
-        }
-        let (stored, members) = match store.visible_campaign_of(viewer, report) {
-            Ok(found) => found,
-            Err(StoreError::NotFound(_)) => continue,
-            Err(error) => return Err(error),
-        };
-        done.extend(members.iter().copied());
-        let inputs = store.visible_link_inputs(viewer, &members)?;
-        let part: Vec<&LinkInput> = inputs.iter().collect();
-        for view in view_part(store, &config, stored, &part, linked)? {
-            if view.report_ids.len() < 2 {
-                continue;
-            }
-            for id in view.report_ids.iter().filter(|id| wanted.contains(id)) {
-                found.insert(*id, view.id);
-            }
-        }
-    }
-    Ok(found)
-}
-
-/// Nodes a campaign graph holds when the caller names no limit.
-pub const GRAPH_DEFAULT_NODES: usize = 2_000;
-
-/// The most nodes a campaign graph may hold: enough for the browser's
-/// 5,000-node target with room, small enough to bound the payload.
-pub const GRAPH_MAX_NODES: usize = 10_000;
-
-/// Near-duplicate partners kept per report, and candidates compared per
-/// report: a campaign of thousands of one template would otherwise draw
-/// (and compare) every pair.
-const NEAR_EDGES_PER_REPORT: usize = 3;
-const NEAR_CANDIDATES_PER_REPORT: usize = 64;
-
-/// A report node of a campaign graph.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GraphReport {
-    pub id: i64,
-    pub external_id: Option<String>,
-    pub scam_type: Option<String>,
-    pub tlp: crackdown_model::Tlp,
-    pub received_at: DateTime<Utc>,
-    pub loss: Option<Money>,
-}
-
-/// An indicator node of a campaign graph: a value its reports name and
-/// what it did for linking.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GraphIndicator {
-    /// The value as the linker keys it, and what it did.
-    pub indicator: crackdown_link::CampaignIndicator,
-    /// The value as the first report naming it gave it, normalized (a
-    /// phone in E.164 where the key is its national number).
-    pub normalized: String,
-    /// On a hub list, or too common in the case to link.
-    pub hub: bool,
-    /// On an organisation's list of legitimate contacts.
-    pub known_legitimate: bool,
-}
-
-/// Why two nodes are joined.
-#[derive(Clone, Debug, PartialEq)]
-pub enum GraphEdge {
-    /// The report (index into `reports`) names the indicator (index into
-    /// `indicators`).
-    Names { report: usize, indicator: usize },
-    /// The two reports' texts are near-duplicates.
-    NearDuplicate { from: usize, to: usize, similarity: f64 },
-}
-
-/// Reports received on one day (UTC) and what they lost.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct TimelineDay {
-    pub day: NaiveDate,
-    pub reports: u64,
-    /// Loss per currency, exact decimals; an exact resubmission counts once.
-    pub loss: BTreeMap<String, String>,
-}
-
-/// A campaign as an indicator–report network, as one viewer sees it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct CampaignGraph {
-    pub campaign: i64,
-    pub reports: Vec<GraphReport>,
-    pub indicators: Vec<GraphIndicator>,
-    pub edges: Vec<GraphEdge>,
-    /// The whole campaign, whatever the node limit.
-    pub timeline: Vec<TimelineDay>,
-    /// Nodes and edges of the whole campaign, before the limit.
-    pub total_nodes: usize,
-    pub total_edges: usize,
-    pub limit: usize,
-}
-
-impl CampaignGraph {
-    /// Whether the limit left nodes out.
-    pub fn truncated(&self) -> bool {
-        self.reports.len() + self.indicators.len() < self.total_nodes
-    }
-
-    /// A sentence saying why an edge is there.
-    pub fn explain(&self, edge: &GraphEdge) -> String {
-        match edge {
-            GraphEdge::Names { indicator, .. } => {
-                let node = &self.indicators[*indicator];
-                let named = format!("names {} {}", node.indicator.kind.as_str(), node.normalized);
-                match node.indicator.role {
-                    crackdown_link::IndicatorRole::Links => {
-                        format!(
-                            "{named}, shared by {} reports: links them (weight {:.2})",
-                            node.indicator.reports, node.indicator.weight
-                        )
-                    }
-                    crackdown_link::IndicatorRole::Unique => format!("{named}, named by this report only"),
-                    crackdown_link::IndicatorRole::Hub(reason) => {
-                        format!("{named}: a hub ({}), never links", reason.describe())
-                    }
-                    crackdown_link::IndicatorRole::TooCommon => {
-                        format!("{named}: too common in the case to link (weight {:.2})", node.indicator.weight)
-                    }
-                    crackdown_link::IndicatorRole::Bridge => {
-                        format!(
-                            "{named}: also named in other campaigns with nothing else in common — relates them, never merges"
-                        )
-                    }
-                }
-            }
-            GraphEdge::NearDuplicate { similarity, .. } => {
-                format!("near-duplicate texts (estimated similarity {:.2})", similarity)
-            }
-        }
-    }
-
-    /// The weight an edge is drawn with: the indicator's specificity, or
-    /// the texts' similarity.
-    pub fn weight(&self, edge: &GraphEdge) -> f64 {
-        match edge {
-            GraphEdge::Names { indicator, .. } => self.indicators[*indicator].indicator.weight,
-            GraphEdge::NearDuplicate { similarity, .. } => *similarity,
-        }
-    }
-}
-
-/// Near-duplicate pairs among `inputs` (indexes, earlier first): texts
-/// sharing a MinHash band and agreeing in enough bins, at most
-/// [`NEAR_EDGES_PER_REPORT`] most similar earlier partners per report.
-fn near_pairs(inputs: &[&LinkInput], min_bins: usize) -> Vec<(usize, usize, f64)> {
-    let signatures: Vec<Option<Signature>> = inputs.par_iter().map(|input| Signature::of(&input.text)).collect();
-    let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut pairs = Vec::new();
-    for (index, signature) in signatures.iter().enumerate() {
-        let Some(signature) = signature else { continue };
-        let mut candidates: Vec<usize> = Vec::new();
-        for key in signature.band_keys() {
-            let bucket = buckets.entry(key).or_default();
-            candidates.extend(bucket.iter().rev().take(NEAR_CANDIDATES_PER_REPORT));
-            bucket.push(index);
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        candidates.truncate(NEAR_CANDIDATES_PER_REPORT * 2);
-        let mut best: Vec<(usize, usize)> = candidates
-            .into_iter()
-            .filter_map(|other| {
-                let agreeing = signatures[other].as_ref()?.agreeing_bins(signature);
-                (agreeing >= min_bins).then_some((other, agreeing))
-            })
-            .collect();
-        best.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        for (other, _) in best.into_iter().take(NEAR_EDGES_PER_REPORT) {
-            let similarity = signatures[other].as_ref().map_or(0.0, |other| other.similarity(signature));
-            pairs.push((other, index, similarity));
-        }
-    }
-    pairs
-}
-
-/// Loss totals per currency code, in minor units.
-type Totals = BTreeMap<&'static str, (i64, Currency)>;
-
-/// Loss per day of `inputs`, an exact resubmission counted once.
-fn timeline(inputs: &[&LinkInput]) -> Vec<TimelineDay> {
-    let mut days: BTreeMap<NaiveDate, (u64, Totals)> = BTreeMap::new();
-    let mut texts: HashSet<u64> = HashSet::new();
-    for input in inputs {
-        let (reports, loss) = days.entry(input.received_at.date_naive()).or_default();
-        *reports += 1;
-        if texts.insert(text_hash(&input.text))
-            && let Some(amount) = money(&input.loss)
-        {
-            let total = loss.entry(amount.currency().code()).or_insert((0, amount.currency()));
-            total.0 = total.0.saturating_add(amount.minor());
-        }
-    }
-    days.into_iter()
-        .map(|(day, (reports, loss))| TimelineDay {
-            day,
-            reports,
-            loss: loss
-                .into_iter()
-                .map(|(code, (minor, currency))| (code.to_owned(), Money::new(minor, currency).decimal()))
-                .collect(),
-        })
-        .collect()
-}
-
-/// Campaign `id` as `viewer` sees it, as a network of its reports and the
-/// indicators they name, with near-duplicate text links and a time line.
-/// Built only from reports the viewer may read (the campaign is
-/// re-partitioned over them first), so no node or edge exists through a
-/// report they may not read. At most `limit` nodes (clamped to
-/// 1..=[`GRAPH_MAX_NODES`]): reports in order of arrival, each with the
-/// indicators it brings, until the next would not fit.
-pub fn campaign_graph(store: &Store, viewer: &Viewer, id: i64, limit: usize) -> Result<CampaignGraph, StoreError> {
-    let limit = limit.clamp(1, GRAPH_MAX_NODES);
-    let config = link_config(store)?;
-    let (view, inputs) = campaign_with_inputs(store, &config, viewer, id)?;
-    let members: HashSet<i64> = view.report_ids.iter().copied().collect();
-    let mut part: Vec<&LinkInput> = inputs.iter().filter(|input| members.contains(&input.id)).collect();
-    part.sort_by_key(|input| (input.received_at, input.id));
-    let roles: HashMap<(FeatureKind, &str), &crackdown_link::CampaignIndicator> =
-        view.indicators.iter().map(|indicator| ((indicator.kind, indicator.value.as_str()), indicator)).collect();
-    // Each report's values as the linker keys them, with the normalized
-    // form the report gave (a phone's E.164 rather than its national key).
-    let features: Vec<Vec<(&crackdown_link::CampaignIndicator, String)>> = part
-        .iter()
-        .map(|input| {
-            let mut named: Vec<(&crackdown_link::CampaignIndicator, String)> = link_report(input)
-                .indicators
-                .iter()
-                .flat_map(|indicator| {
-                    crackdown_link::features::features_of(std::slice::from_ref(indicator)).into_iter().map(|feature| {
-                        let shown = if feature.kind == FeatureKind::Domain {
-                            feature.value.clone()
-                        } else {
-                            indicator.value.clone()
-                        };
-                        (feature, shown)
-                    })
-                })
-                .filter_map(|(feature, shown)| {
-                    roles.get(&(feature.kind, feature.value.as_str())).map(|role| (*role, shown))
-                })
-                .collect();
-            named.sort_by(|(a, _), (b, _)| (a.kind, &a.value).cmp(&(b.kind, &b.value)));
-            named.dedup_by(|(a, _), (b, _)| (a.kind, &a.value) == (b.kind, &b.value));
-            named
-        })
-        .collect();
-    let near = near_pairs(&part, config.min_agreeing_bins());
-    let total_edges = features.iter().map(Vec::len).sum::<usize>() + near.len();
-
-    let mut graph = CampaignGraph {
-        campaign: view.id,
-        reports: Vec::new(),
-        indicators: Vec::new(),
-        edges: Vec::new(),
-        timeline: timeline(&part),
-        total_nodes: part.len() + view.indicators.len(),
-        total_edges,
-        limit,
-    };
-    let mut indicator_at: HashMap<(FeatureKind, &str), usize> = HashMap::new();
-    let mut report_at: HashMap<usize, usize> = HashMap::new();
-    for (index, (input, named)) in part.iter().zip(&features).enumerate() {
-        let new = named
-            .iter()
-            .filter(|(indicator, _)| !indicator_at.contains_key(&(indicator.kind, indicator.value.as_str())));
-        if graph.reports.len() + graph.indicators.len() + 1 + new.count() > limit {
-            break;
-        }
-        let report = graph.reports.len();
-        report_at.insert(index, report);
-        graph.reports.push(GraphReport {
-            id: input.id,
-            external_id: input.external_id.clone(),
-            scam_type: input.scam_type.clone(),
-            tlp: input.tlp,
-            received_at: input.received_at,
-            loss: money(&input.loss),
-        });
-        for (indicator, shown) in named {
-            let key = (indicator.kind, indicator.value.as_str());
-            let at = *indicator_at.entry(key).or_insert_with(|| {
-                graph.indicators.push(GraphIndicator {
-                    indicator: (*indicator).clone(),
-                    normalized: shown.clone(),
-                    hub: matches!(
-                        indicator.role,
-                        crackdown_link::IndicatorRole::Hub(_) | crackdown_link::IndicatorRole::TooCommon
-                    ),
-                    known_legitimate: matches!(
-                        indicator.role,
-                        crackdown_link::IndicatorRole::Hub(HubReason::OfficialHotline | HubReason::Listed)
-                    ),
-                });
-                graph.indicators.len() - 1
-            });
-            graph.edges.push(GraphEdge::Names { report, indicator: at });
-        }
-    }
-    for (from, to, similarity) in near {
-        if let (Some(&from), Some(&to)) = (report_at.get(&from), report_at.get(&to)) {
-            graph.edges.push(GraphEdge::NearDuplicate { from, to, similarity });
-        }
-    }
-    Ok(graph)
-}
-
-/// Why a lookup could not be answered.
-#[derive(Debug, thiserror::Error)]
-pub enum LookupError {
-    /// Unusable input: a 400.
-    #[error(transparent)]
-    Query(#[from] QueryError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// The region rules of the contract: a national number takes its region
-/// from the country when given, else from the language.
-pub fn lookup_context(country: Option<&str>, language: Option<&str>) -> Context {
-    let clean = |value: Option<&str>| value.map(str::trim).filter(|value| !value.is_empty()).map(str::to_owned);
-    Context { country: clean(country).map(|country| country.to_ascii_uppercase()), language: clean(language) }
-}
-
-/// A (kind, value) key of the link and lookup indexes.
-type Key = (String, String);
-
-/// The match levels, most specific first, as the store ranks keys.
-const LEVELS: [MatchLevel; 3] = [MatchLevel::Exact, MatchLevel::Host, MatchLevel::Domain];
-
-/// Store keys of a query, each with the rank of its most specific level.
-fn query_keys(query: &Query) -> Vec<(String, String, i64)> {
-    let mut ranks: HashMap<Key, i64> = HashMap::new();
-    for (level, kind, value) in query.match_keys() {
-        let rank = LEVELS.iter().position(|known| *known == level).unwrap_or(LEVELS.len() - 1) as i64;
-        let entry = ranks.entry((kind.as_str().to_owned(), value)).or_insert(rank);
-        *entry = (*entry).min(rank);
-    }
-    ranks.into_iter().map(|((kind, value), rank)| (kind, value, rank)).collect()
-}
-
-/// The public answer for a pasted value (see `crackdown_link::lookup`).
-pub fn lookup(store: &Store, raw: &[u8], context: &Context) -> Result<PublicAnswer, LookupError> {
-    Ok(lookup_parsed(store, &Query::parse(raw, context)?)?)
-}
-
-/// The public answer for a query already recognized (servers parse first,
-/// so they can answer a repeated value from their cache). The store adds
-/// the reports up (the index holds publishable reports only).
-pub fn lookup_parsed(store: &Store, query: &Query) -> Result<PublicAnswer, StoreError> {
-    let legitimate = store.known_legitimate(&vouching_keys(query))?;
-    if legitimate || !query.valid {
-        return Ok(public_answer_from_tally(query, Tally::default(), legitimate));
-    }
-    let counted = store.lookup_tally(&query_keys(query))?;
-    let tally = Tally {
-        reports: u64::try_from(counted.reports).unwrap_or(0),
-        first_seen: counted.first_seen.map(|at| at.date_naive()),
-        last_seen: counted.last_seen.map(|at| at.date_naive()),
-        matched: counted
-            .best_rank
-            .and_then(|rank| usize::try_from(rank).ok())
-            .and_then(|rank| LEVELS.get(rank).copied()),
-        scam_types: counted
-            .scam_types
-            .into_iter()
-            .map(|(scam_type, count)| (scam_type, u64::try_from(count).unwrap_or(0)))
-            .collect(),
-    };
-    Ok(public_answer_from_tally(query, tally, legitimate))
-}
-
-/// How risky paying a beneficiary looks to the checking organisation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Risk {
-    /// Reported by several victims, or part of a campaign.
-    High,
-    /// Reported once.
-    Medium,
-    /// Nothing the organisation may read names it.
-    Low,
-    /// Not a usable account, phone or wallet (fails its checksum or format).
-    Invalid,
-}
-
-/// The answer of a pre-payment check.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct CheckAnswer {
-    pub query: String,
-    #[serde(rename = "type")]
-    pub kind: Option<IndicatorKind>,
-    pub normalized: String,
-    pub valid: bool,
-    pub risk: Risk,
-    pub reasons: Vec<String>,
-    /// Reports the organisation may read that name the beneficiary.
-    pub reports: usize,
-    /// Campaigns those reports are in.
-    pub campaigns: Vec<i64>,
-    pub first_seen: Option<NaiveDate>,
-    pub last_seen: Option<NaiveDate>,
-    pub scam_types: BTreeMap<String, u64>,
-    /// Reported losses per currency, exact decimals.
-    pub loss: BTreeMap<String, String>,
-    pub known_legitimate: bool,
-}
-
-/// A bank's pre-payment check of a beneficiary, from what `viewer` may read.
-pub fn check(store: &Store, viewer: &Viewer, raw: &[u8], context: &Context) -> Result<CheckAnswer, LookupError> {
-    let query = Query::parse(raw, context)?;
-    let exact: Vec<(String, String)> =
-        query.kind.map(|kind| vec![(kind.as_str().to_owned(), query.normalized.clone())]).unwrap_or_default();
-    let mut keys = exact.clone();
-    if query.kind == Some(IndicatorKind::Phone) {
-        keys.push(("whatsapp".to_owned(), query.normalized.clone()));
-    }
-    let known_legitimate = store.known_legitimate_for(viewer, &vouching_keys(&query))?;
-    let rows = if query.valid { store.check_rows(viewer, &keys)? } else { Vec::new() };
-    let mut campaigns: Vec<i64> = rows.iter().filter_map(|row| row.campaign_id).collect();
-    campaigns.sort_unstable();
-    campaigns.dedup();
-    let mut scam_types: BTreeMap<String, u64> = BTreeMap::new();
-    let mut loss: BTreeMap<&'static str, (i64, Currency)> = BTreeMap::new();
-    for row in &rows {
-        if let Some(scam_type) = &row.scam_type {
-            *scam_types.entry(scam_type.clone()).or_default() += 1;
-        }
-        if let Some(amount) = money(&row.loss) {
-            let currency = amount.currency();
-            let total = loss.entry(currency.code()).or_insert((0, currency));
-            total.0 = total.0.saturating_add(amount.minor());
-        }
-    }
-    let days: Vec<NaiveDate> = rows.iter().map(|row| row.received_at.date_naive()).collect();
-    let kind_name = query.kind.map_or("value", IndicatorKind::as_str);
-    let mut reasons = Vec::new();
-    let risk = if !query.valid {
-        reasons.push(format!("the {kind_name} fails its checksum or format check"));
-        Risk::Invalid
-    } else if known_legitimate {
-        reasons.push(format!("the {kind_name} is on an organisation's list of legitimate contacts"));
-        Risk::Low
-    } else if rows.is_empty() {
-        reasons.push("no report you may read names it".to_owned());
-        Risk::Low
-    } else {
-        reasons.push(format!("named in {} report(s) you may read", rows.len()));
-        if !scam_types.is_empty() {
-            let types: Vec<&str> = scam_types.keys().map(String::as_str).collect();
-            reasons.push(format!("scam types: {}", types.join(", ")));
-        }
-        if rows.len() >= 2 { Risk::High } else { Risk::Medium }
-    };
-    Ok(CheckAnswer {
-        query: query.query.clone(),
-        kind: query.kind,
-        normalized: query.normalized.clone(),
-        valid: query.valid,
-        risk,
-        reasons,
-        reports: rows.len(),
-        campaigns,
-        first_seen: days.iter().min().copied(),
-        last_seen: days.iter().max().copied(),
-        scam_types,
-        loss: loss
-            .into_iter()
-            .map(|(code, (minor, currency))| (code.to_owned(), Money::new(minor, currency).decimal()))
-            .collect(),
-        known_legitimate,
     })
 }

@@ -8,6 +8,7 @@
 //! commits the previous one.
 
 mod allowlist;
+pub mod campaign_ids;
 pub mod campaigns;
 pub mod intake;
 pub mod mail;

@@ -15,6 +15,8 @@ use crackdown_lure::{Context, IndicatorKind, ScamType};
 use crackdown_model::Viewer;
 use crackdown_store::{AlertCandidate, NewWatchEntry, Store, StoreError, WatchEntryInfo};
 
+use crate::campaign_ids::{CampaignIds, PREFIX};
+
 /// A watch entry as a person asks for it: `kind` is one of
 /// `crackdown_store::WATCH_KINDS`, `qualifier` the optional indicator type
 /// (exact, regex) or prefix family (`iban`, `card_bin`, `phone`).
@@ -64,7 +66,7 @@ fn prefix_name(kind: PrefixKind) -> &'static str {
 }
 
 /// The matcher's rule for a stored entry (or for one being added).
-fn rule_of(kind: &str, qualifier: Option<&str>, value: &str) -> Result<WatchRule, String> {
+fn rule_of(kind: &str, qualifier: Option<&str>, value: &str, ids: &CampaignIds) -> Result<WatchRule, String> {
     let value = value.trim();
     Ok(match kind {
         "exact" => WatchRule::Exact {
@@ -83,7 +85,14 @@ fn rule_of(kind: &str, qualifier: Option<&str>, value: &str) -> Result<WatchRule
             WatchRule::Regex { indicator_type: qualifier.map(indicator_kind).transpose()?, pattern: value.to_owned() }
         }
         "campaign" => WatchRule::Campaign {
-            campaign: value.parse().map_err(|_| format!("campaign {value:?}: expected a campaign id (a number)"))?,
+            // Entries stored before campaign ids were opaque hold the
+            // stored campaign's number, which is still its key.
+            campaign: match value.parse::<i64>() {
+                Ok(legacy) => legacy,
+                Err(_) => ids.decode(value).map(|campaign| campaign.key).ok_or_else(|| {
+                    format!("campaign {value:?}: expected a campaign id of this installation ({PREFIX}…)")
+                })?,
+            },
         },
         "scam_type" => {
             let known = ScamType::parse(&value.to_ascii_lowercase()).ok_or_else(|| {
@@ -142,8 +151,8 @@ fn compile(rules: Vec<WatchEntry>) -> Result<Watchlist, String> {
     })
 }
 
-fn entry_of(info: &WatchEntryInfo) -> Result<WatchEntry, String> {
-    Ok(WatchEntry { id: info.id, rule: rule_of(&info.kind, info.qualifier.as_deref(), &info.value)? })
+fn entry_of(info: &WatchEntryInfo, ids: &CampaignIds) -> Result<WatchEntry, String> {
+    Ok(WatchEntry { id: info.id, rule: rule_of(&info.kind, info.qualifier.as_deref(), &info.value, ids)? })
 }
 
 /// Adds an entry to the viewer's organisation's watchlist after checking
@@ -157,9 +166,10 @@ pub fn add_watch_entry(
     now: DateTime<Utc>,
 ) -> Result<WatchEntryInfo, StoreError> {
     let entry = normalize(request).map_err(StoreError::Invalid)?;
-    let rule = rule_of(&entry.kind, entry.qualifier.as_deref(), &entry.value).map_err(StoreError::Invalid)?;
+    let ids = CampaignIds::of(store)?;
+    let rule = rule_of(&entry.kind, entry.qualifier.as_deref(), &entry.value, &ids).map_err(StoreError::Invalid)?;
     let mut rules: Vec<WatchEntry> =
-        store.watch_entries(viewer)?.iter().filter_map(|info| entry_of(info).ok()).collect();
+        store.watch_entries(viewer)?.iter().filter_map(|info| entry_of(info, &ids).ok()).collect();
     rules.push(WatchEntry { id: 0, rule });
     compile(rules).map_err(StoreError::Invalid)?;
     store.add_watch_entry(viewer, &entry, now)
@@ -195,9 +205,16 @@ pub fn watch_reports(store: &Store, reports: &[WatchedReport], now: DateTime<Utc
     if entries.is_empty() {
         return Ok(0);
     }
+    let ids = CampaignIds::of(store)?;
     let mut by_org: BTreeMap<i64, Vec<WatchEntry>> = BTreeMap::new();
+    // A campaign hit names the campaign as the entry does, never by its key.
+    let campaign_entries: BTreeMap<i64, &str> = entries
+        .iter()
+        .filter(|entry| entry.entry.kind == "campaign")
+        .map(|entry| (entry.entry.id, entry.entry.value.as_str()))
+        .collect();
     for entry in &entries {
-        match entry_of(&entry.entry) {
+        match entry_of(&entry.entry, &ids) {
             Ok(rule) => by_org.entry(entry.org_id).or_default().push(rule),
             Err(reason) => tracing::warn!(entry = entry.entry.id, %reason, "skipping a watch entry"),
         }
@@ -235,7 +252,7 @@ pub fn watch_reports(store: &Store, reports: &[WatchedReport], now: DateTime<Utc
                     org_id: *org,
                     entry_id: hit.entry,
                     report_id: subject.report_id,
-                    matched: hit.matched,
+                    matched: campaign_entries.get(&hit.entry).map_or(hit.matched, |&id| id.to_owned()),
                 });
             }
         }
@@ -266,12 +283,18 @@ mod tests {
 
     #[test]
     fn bad_entries_say_why() {
-        let rule = |kind, qualifier, value| rule_of(kind, qualifier, value).map(|_| ());
+        let ids = CampaignIds::from_secret([3; 16]);
+        let rule = |kind, qualifier, value| rule_of(kind, qualifier, value, &ids).map(|_| ());
         assert!(rule("regex", None, "(").is_ok(), "compiling is checked separately");
-        let reason = compile(vec![WatchEntry { id: 0, rule: rule_of("regex", None, "(unclosed").expect("a rule") }])
-            .expect_err("bad regex");
+        let unclosed = rule_of("regex", None, "(unclosed", &ids).expect("a rule");
+        let reason = compile(vec![WatchEntry { id: 0, rule: unclosed }]).expect_err("bad regex");
         assert!(reason.contains("unclosed"), "{reason}");
         assert!(rule("campaign", None, "abc").is_err_and(|reason| reason.contains("campaign id")));
+        let id = ids.encode(crate::campaign_ids::CampaignRef { key: 77, part: None });
+        assert!(matches!(rule_of("campaign", None, &id, &ids), Ok(WatchRule::Campaign { campaign: 77 })));
+        let foreign =
+            CampaignIds::from_secret([4; 16]).encode(crate::campaign_ids::CampaignRef { key: 77, part: None });
+        assert!(rule("campaign", None, &foreign).is_err());
         assert!(rule("scam_type", None, "nonsense").is_err_and(|reason| reason.contains("romance")));
         assert!(rule("prefix", Some("swift"), "AB").is_err());
         assert!(rule("exact", Some("fax"), "1").is_err_and(|reason| reason.contains("bank_account")));

@@ -37,11 +37,13 @@ pub(crate) struct ListQuery {
     all: bool,
 }
 
-/// The campaigns the caller may see: `id`, `reports` (ids as given at import,
-/// else internal ids), `indicators`, `victims`, `loss`, `first_seen`,
-/// `last_seen`, `scam_types`.
+/// The campaigns the caller may see, oldest first: `id` (opaque and stable:
+/// the same for every caller who sees the same campaign, kept when linking
+/// changes), `name` (scam type and most specific indicator), `reports` (ids
+/// as given at import, else internal ids), `indicators`, `victims`, `loss`,
+/// `first_seen`, `last_seen`, `scam_types`.
 #[utoipa::path(get, path = "/api/v1/campaigns", params(ListQuery),
-    responses((status = 200, description = "Campaigns, by id", body = serde_json::Value), (status = 401)))]
+    responses((status = 200, description = "Campaigns, oldest first", body = serde_json::Value), (status = 401)))]
 pub(crate) async fn list_campaigns(
     State(state): State<AppState>,
     Auth(viewer): Auth,
@@ -54,14 +56,14 @@ pub(crate) async fn list_campaigns(
 /// One campaign with its internal `report_ids` and the `links` that explain
 /// why each report is in it (shared indicators with their weights,
 /// near-duplicate text with its similarity).
-#[utoipa::path(get, path = "/api/v1/campaigns/{id}", params(("id" = i64, Path, description = "Campaign id")),
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}", params(("id" = String, Path, description = "Campaign id (`cmp-…`)")),
     responses((status = 200, description = "The campaign", body = serde_json::Value), (status = 401), (status = 404)))]
 pub(crate) async fn get_campaign(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    let campaign = blocking(&state, move |store| Ok(campaigns::campaign(store, &viewer, id)?)).await?;
+    let campaign = blocking(&state, move |store| Ok(campaigns::campaign(store, &viewer, &id)?)).await?;
     let mut value = serde_json::to_value(&campaign).map_err(ApiError::internal)?;
     value["report_ids"] = serde_json::to_value(&campaign.report_ids).map_err(ApiError::internal)?;
     value["links"] = serde_json::to_value(&campaign.links).map_err(ApiError::internal)?;
@@ -176,7 +178,9 @@ pub(crate) struct TimelineDayDto {
 /// A campaign as an indicator–report network with its time line.
 #[derive(Serialize, ToSchema)]
 pub(crate) struct CampaignGraphDto {
-    campaign: i64,
+    campaign: String,
+    /// The campaign's readable name.
+    name: String,
     nodes: Vec<GraphNode>,
     edges: Vec<GraphEdgeDto>,
     /// Every day of the campaign, whatever the node limit.
@@ -267,8 +271,9 @@ impl From<CampaignGraph> for CampaignGraphDto {
             })
             .collect();
         CampaignGraphDto {
-            campaign: graph.campaign,
             truncated: graph.truncated(),
+            campaign: graph.campaign,
+            name: graph.name,
             nodes,
             edges,
             timeline: graph
@@ -289,16 +294,16 @@ impl From<CampaignGraph> for CampaignGraphDto {
 /// per day. Built only from reports the caller may read, so no node or
 /// edge comes from a report they may not read.
 #[utoipa::path(get, path = "/api/v1/campaigns/{id}/graph",
-    params(("id" = i64, Path, description = "Campaign id"), GraphQuery),
+    params(("id" = String, Path, description = "Campaign id (`cmp-…`)"), GraphQuery),
     responses((status = 200, body = CampaignGraphDto), (status = 401), (status = 404)))]
 pub(crate) async fn campaign_graph(
     State(state): State<AppState>,
     Auth(viewer): Auth,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     Query(query): Query<GraphQuery>,
 ) -> Result<Json<CampaignGraphDto>, ApiError> {
     let limit = query.limit.unwrap_or(campaigns::GRAPH_DEFAULT_NODES);
-    let graph = blocking(&state, move |store| Ok(campaigns::campaign_graph(store, &viewer, id, limit)?)).await?;
+    let graph = blocking(&state, move |store| Ok(campaigns::campaign_graph(store, &viewer, &id, limit)?)).await?;
     Ok(Json(graph.into()))
 }
 
@@ -317,7 +322,7 @@ pub(crate) struct ReportCampaignsQuery {
 pub(crate) struct ReportCampaigns {
     /// Report id → campaign id, for the named reports the caller may read
     /// that share a campaign with another readable report.
-    campaigns: BTreeMap<String, i64>,
+    campaigns: BTreeMap<String, String>,
 }
 
 /// The campaigns of some reports as the caller sees them, for linking a

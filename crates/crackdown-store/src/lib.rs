@@ -11,6 +11,7 @@ mod analysis;
 mod artefacts;
 mod db;
 mod files;
+mod installation;
 mod intake;
 mod ledger;
 mod linking;

@@ -85,7 +85,6 @@ pub struct LookupTally {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CheckRow {
     pub report_id: i64,
-    pub campaign_id: Option<i64>,
     pub received_at: DateTime<Utc>,
     pub scam_type: Option<String>,
     pub loss: Option<(i64, String)>,
@@ -286,10 +285,30 @@ impl LinkTx<'_> {
             .collect()
     }
 
+    /// How many reports each of `campaigns` holds (absent: none).
+    pub fn campaign_sizes(&mut self, campaigns: &[i64]) -> Result<HashMap<i64, usize>, StoreError> {
+        campaign_sizes(self.conn, campaigns)
+    }
+
     /// Link inputs of stored reports, inside this transaction.
     pub fn inputs(&mut self, ids: &[i64]) -> Result<Vec<LinkInput>, StoreError> {
         inputs_by_id(self.conn, ids)
     }
+}
+
+/// How many reports each of `campaigns` holds.
+fn campaign_sizes(conn: &mut dyn Conn, campaigns: &[i64]) -> Result<HashMap<i64, usize>, StoreError> {
+    let mut sizes = HashMap::new();
+    for chunk in campaigns.chunks(500) {
+        let mut query = Query::new("SELECT campaign_id, COUNT(*) FROM campaign_members WHERE campaign_id IN (");
+        let params: Vec<String> = chunk.iter().map(|&id| query.param(id)).collect();
+        query.push(&params.join(", "));
+        query.push(") GROUP BY campaign_id");
+        for row in conn.query(&query.sql, &query.params)? {
+            sizes.insert(row.int(0)?, usize::try_from(row.int(1)?).unwrap_or(usize::MAX));
+        }
+    }
+    Ok(sizes)
 }
 
 /// A value of a campaign that more than the limit's reports of the case
@@ -493,6 +512,12 @@ impl Store {
         })
     }
 
+    /// How many reports each of `campaigns` holds, readable or not: a
+    /// viewer's campaign is the whole stored one only when they read all.
+    pub fn campaign_sizes(&self, campaigns: &[i64]) -> Result<HashMap<i64, usize>, StoreError> {
+        self.pool.with(|conn| campaign_sizes(conn, campaigns))
+    }
+
     /// Reports in some campaign.
     pub fn linked_reports(&self) -> Result<i64, StoreError> {
         self.pool
@@ -679,7 +704,7 @@ impl Store {
     }
 
     /// The reports `viewer` may read in each stored campaign with at least
-    /// `min_members` readable members, by campaign id.
+    /// `min_members` readable members, by campaign key.
     pub fn visible_campaigns(&self, viewer: &Viewer, min_members: usize) -> Result<Vec<(i64, Vec<i64>)>, StoreError> {
         let mut query = Query::new(
             "SELECT m.campaign_id, m.report_id FROM campaign_members m JOIN reports r ON r.id = m.report_id WHERE ",
@@ -698,6 +723,18 @@ impl Store {
         }
         campaigns.retain(|(_, members)| members.len() >= min_members.max(1));
         Ok(campaigns)
+    }
+
+    /// The members of stored campaign `campaign` that `viewer` may read
+    /// (none: no such campaign, or none readable).
+    pub fn visible_campaign(&self, viewer: &Viewer, campaign: i64) -> Result<Vec<i64>, StoreError> {
+        let mut query =
+            Query::new("SELECT m.report_id FROM campaign_members m JOIN reports r ON r.id = m.report_id WHERE ");
+        let visible = visibility(&mut query, viewer);
+        let p = query.param(campaign);
+        query.push(&format!("m.campaign_id = {p} AND {visible} ORDER BY m.report_id"));
+        let rows = self.pool.with(|conn| conn.query(&query.sql, &query.params))?;
+        rows.iter().map(|row| row.int(0)).collect()
     }
 
     /// The stored campaign of a report `viewer` may read, with the readable
@@ -797,9 +834,9 @@ impl Store {
             )));
         }
         let mut query = Query::new(
-            "SELECT DISTINCT r.id, m.campaign_id, r.received_at, a.scam_type, r.loss_minor, r.loss_currency \
+            "SELECT DISTINCT r.id, r.received_at, a.scam_type, r.loss_minor, r.loss_currency \
              FROM report_indicators i JOIN reports r ON r.id = i.report_id \
-             LEFT JOIN campaign_members m ON m.report_id = r.id LEFT JOIN report_analyses a ON a.report_id = r.id WHERE ",
+             LEFT JOIN report_analyses a ON a.report_id = r.id WHERE ",
         );
         let visible = visibility(&mut query, viewer);
         let pairs = pairs_condition(&mut query, "i.kind", "i.normalized", keys);
@@ -810,10 +847,9 @@ impl Store {
                 .map(|row| {
                     Ok(CheckRow {
                         report_id: row.int(0)?,
-                        campaign_id: row.opt_int(1)?,
-                        received_at: from_ms(row.int(2)?)?,
-                        scam_type: row.opt_text(3)?,
-                        loss: match (row.opt_int(4)?, row.opt_text(5)?) {
+                        received_at: from_ms(row.int(1)?)?,
+                        scam_type: row.opt_text(2)?,
+                        loss: match (row.opt_int(3)?, row.opt_text(4)?) {
                             (Some(minor), Some(code)) => Some((minor, code)),
                             _ => None,
                         },

@@ -67,7 +67,7 @@ pub fn run(global: &Global, command: CampaignsCommand) -> anyhow::Result<ExitCod
             }
         }
         CampaignsCommand::Show { id, json } => {
-            let campaign = campaigns::campaign(&store, &viewer, id)?;
+            let campaign = campaigns::campaign(&store, &viewer, &id)?;
             if json {
                 let mut value = serde_json::to_value(&campaign)?;
                 value["report_ids"] = serde_json::to_value(&campaign.report_ids)?;
@@ -85,8 +85,9 @@ fn headline(campaign: &CampaignView) -> String {
     let loss: Vec<String> = campaign.loss.iter().map(|(code, amount)| format!("{amount} {code}")).collect();
     let types: Vec<&str> = campaign.scam_types.keys().map(String::as_str).collect();
     format!(
-        "{:>8}  {:>5} reports  {:>5} victims  {}..{}  {}  {}",
+        "{}  {}\n    {:>5} reports  {:>5} victims  {}..{}  {}  {}",
         campaign.id,
+        campaign.name,
         campaign.report_ids.len(),
         campaign.victims,
         campaign.first_seen.date_naive(),
@@ -97,7 +98,7 @@ fn headline(campaign: &CampaignView) -> String {
 }
 
 fn print_campaign(campaign: &CampaignView) {
-    println!("campaign {}\n{}\n", campaign.id, headline(campaign));
+    println!("campaign {}\n", headline(campaign));
     println!("indicators:");
     for indicator in &campaign.indicators {
         println!(

@@ -261,8 +261,9 @@ pub enum CampaignsCommand {
     },
     /// One campaign with its reports, indicators and why each report is in it.
     Show {
-        /// The campaign id (its smallest report id).
-        id: i64,
+        /// The campaign id as `campaigns list` prints it (`cmp-…`): the same for
+        /// everyone who sees the same campaign, kept when it grows or is relinked.
+        id: String,
         #[arg(long)]
         json: bool,
     },

@@ -14,7 +14,10 @@ import { alertBox, money, tlpBadge, when } from '../widgets';
 
 /// A campaign as GET /api/v1/campaigns lists it.
 interface CampaignSummary {
-  id: number;
+  /// Opaque and stable (`cmp-…`): the same for everyone who sees the campaign.
+  id: string;
+  /// Its scam type and most specific indicator.
+  name: string;
   reports: (string | number)[];
   victims: number;
   loss: Record<string, string>;
@@ -65,7 +68,7 @@ export async function campaignList({ main, query }: PageContext): Promise<void> 
   const allTypes = [...new Set(list.flatMap((campaign) => Object.keys(campaign.scam_types)))].sort();
   const shown = list
     .filter((campaign) => !scamType || campaign.scam_types[scamType] !== undefined)
-    .sort((a, b) => order[sort](a, b) || a.id - b.id);
+    .sort((a, b) => order[sort](a, b) || Date.parse(a.first_seen) - Date.parse(b.first_seen) || a.id.localeCompare(b.id));
 
   const go = (next: { sort?: string; scam_type?: string }) => {
     const params = new URLSearchParams({ sort, scam_type: scamType, ...next });
@@ -124,8 +127,8 @@ export async function campaignList({ main, query }: PageContext): Promise<void> 
             ? shown.map((campaign) =>
                 h(
                   'tr',
-                  { 'data-id': String(campaign.id) },
-                  h('td', { class: 'nowrap' }, h('a', { href: `/campaigns/${campaign.id}` }, `Campaign ${campaign.id}`)),
+                  { 'data-id': campaign.id },
+                  h('td', {}, h('a', { href: `/campaigns/${campaign.id}`, class: 'campaign-name' }, campaign.name), h('div', { class: 'muted mono small' }, campaign.id)),
                   h('td', { class: 'num' }, campaign.reports.length),
                   h('td', { class: 'num victims' }, campaign.victims),
                   h('td', { class: 'num loss' }, Object.entries(campaign.loss).map(([currency, amount]) => h('div', { class: 'nowrap' }, money(amount, currency)))),
@@ -230,12 +233,12 @@ function details(node: GraphNode, payload: GraphPayload, select: (id: string) =>
 }
 
 export async function campaignView({ main, params }: PageContext): Promise<void> {
-  const id = Number(params.id);
-  if (!Number.isInteger(id)) {
-    replace(main, h('h1', {}, 'Campaign not found'));
+  const id = params.id ?? '';
+  if (!/^cmp-[0-9a-z]{26}$/i.test(id)) {
+    replace(main, h('h1', {}, 'Campaign not found'), h('p', {}, 'Campaign ids look like cmp- followed by 26 letters and digits.'));
     return;
   }
-  replace(main, h('h1', {}, `Campaign ${id}`), h('p', { class: 'muted' }, 'Loading the network…'));
+  replace(main, h('h1', {}, 'Campaign'), h('p', { class: 'muted' }, 'Loading the network…'));
   const [summaryResult, graphResult] = await Promise.all([
     api.GET('/api/v1/campaigns/{id}', { params: { path: { id } } }),
     api.GET('/api/v1/campaigns/{id}/graph', { params: { path: { id } } }),
@@ -249,7 +252,7 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
   const byId = new Map(payload.nodes.map((node) => [node.id, node]));
   const explanations = new Map(payload.edges.map((edge) => [edge.id, edge.explanation]));
 
-  const container = h('div', { id: 'campaign-graph', class: 'graph', role: 'img', 'aria-label': `Network of campaign ${id}: ${payload.nodes.length} nodes` });
+  const container = h('div', { id: 'campaign-graph', class: 'graph', role: 'img', 'aria-label': `Network of campaign ${summary.name}: ${payload.nodes.length} nodes` });
   const tip = h('div', { class: 'graph-tip', id: 'edge-tip', role: 'tooltip', hidden: true });
   const panel = h('aside', { class: 'card graph-panel', id: 'node-panel', 'aria-live': 'polite', 'aria-labelledby': 'panel-heading' }, h('h2', { id: 'panel-heading' }, 'Details'), h('p', { class: 'muted' }, 'Select a node to see its details.'));
   const status = h('p', { class: 'muted', id: 'graph-status' }, 'Laying out…');
@@ -273,7 +276,8 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
   replace(
     main,
     h('p', {}, h('a', { href: '/campaigns' }, '← Campaigns')),
-    h('h1', {}, `Campaign ${id}`),
+    h('h1', {}, summary.name),
+    h('p', { class: 'muted mono small', id: 'campaign-id' }, id),
     h(
       'div',
       { class: 'tiles' },

@@ -138,7 +138,7 @@ export async function report({ main, params }: PageContext): Promise<void> {
           'dl',
           { class: 'facts' },
           fact('Status', currentStatus),
-          fact('Campaign', campaign !== undefined ? h('a', { href: `/campaigns/${campaign}`, id: 'campaign-link' }, `Campaign ${campaign}`) : 'none (no linked report you may read)'),
+          fact('Campaign', campaign !== undefined ? h('a', { href: `/campaigns/${campaign}`, id: 'campaign-link', class: 'mono' }, campaign) : 'none (no linked report you may read)'),
           fact('Claimed loss', money(data.loss_amount, data.loss_currency)),
           fact('Received', when(data.received_at)),
           fact('Reported', when(data.reported_at)),

@@ -33,7 +33,7 @@ async function campaignLinks(body: HTMLElement, ids: number[]): Promise<void> {
   const found = ok(await api.GET('/api/v1/report-campaigns', { params: { query: { ids: ids.join(',') } } }));
   for (const [report, campaign] of Object.entries(found.campaigns)) {
     const cell = body.querySelector(`td.campaign-cell[data-report="${report}"]`);
-    if (cell) replace(cell, h('a', { href: `/campaigns/${campaign}` }, `Campaign ${campaign}`));
+    if (cell) replace(cell, h('a', { href: `/campaigns/${campaign}`, title: campaign, class: 'mono' }, `${campaign.slice(0, 10)}…`));
   }
 }
 

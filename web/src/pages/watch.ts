@@ -17,7 +17,7 @@ const KINDS: { value: string; text: string; hint: string }[] = [
   { value: 'domain_suffix', text: 'Domain and subdomains', hint: 'e.g. siamcommerce.co.th: URLs, hosts and e-mail addresses under it.' },
   { value: 'regex', text: 'Regular expression', hint: 'Over indicator values, at most 256 bytes; optionally limited to one type.' },
   { value: 'scam_type', text: 'Scam type', hint: 'investment, romance, task_job, impersonation, …' },
-  { value: 'campaign', text: 'Campaign', hint: 'A campaign id: alerts when a new report joins it.' },
+  { value: 'campaign', text: 'Campaign', hint: 'A campaign id (cmp-…, as the campaign page shows it): alerts when a new report joins it.' },
 ];
 
 function removeButton(label: string, onclick: () => Promise<void>): HTMLButtonElement {

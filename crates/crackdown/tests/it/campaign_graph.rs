@@ -79,8 +79,26 @@ fn graph_obeys_access(backend: Backend) {
         .as_array()
         .and_then(|list| list.iter().find(|campaign| campaign["reports"].as_array().is_some_and(|r| r.len() == 3)))
         .expect("the police see the bridged campaign")["id"]
-        .as_i64()
-        .expect("id");
+        .as_str()
+        .expect("id")
+        .to_owned();
+    // The bank reads P-1 and P-2 but not the RED P-3 that bridges them: it
+    // sees two single-report campaigns whose ids are neither the police's
+    // nor a report id.
+    let bank_list = backend.json(&["--as", "bank-analyst", "campaigns", "list", "--all", "--json"]);
+    let bank_part = |external: &str| -> String {
+        bank_list
+            .as_array()
+            .and_then(|list| list.iter().find(|campaign| campaign["reports"] == serde_json::json!([external])))
+            .and_then(|campaign| campaign["id"].as_str())
+            .unwrap_or_else(|| panic!("the bank sees {external} alone: {bank_list}"))
+            .to_owned()
+    };
+    let (bank_p1, bank_p2) = (bank_part("P-1"), bank_part("P-2"));
+    assert!(bank_p1 != bridged && bank_p2 != bridged && bank_p1 != bank_p2, "{bridged} {bank_p1} {bank_p2}");
+    for id in [&bridged, &bank_p1, &bank_p2] {
+        assert!(id.starts_with("cmp-") && id[4..].parse::<i64>().is_err(), "{id}");
+    }
     let (server, address) = serve(&backend);
     let _server = Server(server);
 
@@ -89,7 +107,8 @@ fn graph_obeys_access(backend: Backend) {
     let path = format!("/api/v1/campaigns/{bridged}/graph");
     let (status, graph) = get(&address, &path, &police);
     assert_eq!(status, 200, "{graph}");
-    assert_eq!(graph["campaign"], bridged);
+    assert_eq!(graph["campaign"], bridged.as_str());
+    assert!(graph["name"].as_str().is_some_and(|name| name.contains('+')), "named by its phone: {graph}");
     assert_eq!(external_ids(&graph), BTreeSet::from(["P-1", "P-2", "P-3"].map(str::to_owned)), "{graph}");
     let phones = normalized(&graph);
     assert!(phones.contains(PHONE_A) && phones.contains(PHONE_B) && phones.contains(PHONE_RED), "{graph}");
@@ -125,10 +144,13 @@ fn graph_obeys_access(backend: Backend) {
         .collect();
     assert_eq!(days, vec![("2024-03-01", 1, "1500.50"), ("2024-03-02", 2, "299.00")], "{graph}");
 
-    // The bank cannot read P-3: the same campaign id gives it P-1 alone with
-    // its phone — neither P-3, nor P-2, nor the phone only P-3 names.
-    let (status, graph) = get(&address, &path, &bank);
+    // The police's campaign is not the bank's to see; its own part holding
+    // P-1 gives it P-1 alone with its phone — neither P-3, nor P-2, nor the
+    // phone only P-3 names.
+    assert_eq!(get(&address, &path, &bank).0, 404);
+    let (status, graph) = get(&address, &format!("/api/v1/campaigns/{bank_p1}/graph"), &bank);
     assert_eq!(status, 200, "{graph}");
+    assert_eq!(graph["campaign"], bank_p1.as_str());
     assert_eq!(external_ids(&graph), BTreeSet::from(["P-1".to_owned()]), "{graph}");
     assert_eq!(normalized(&graph), BTreeSet::from([PHONE_A.to_owned()]), "{graph}");
     assert_eq!((graph["total_nodes"].as_u64(), graph["edges"].as_array().map(Vec::len)), (Some(2), Some(1)));
@@ -136,10 +158,10 @@ fn graph_obeys_access(backend: Backend) {
     assert!(!text.contains(PHONE_RED) && !text.contains("P-3") && !text.contains(PHONE_B), "{text}");
     let days = graph["timeline"].as_array().expect("timeline");
     assert_eq!(days.len(), 1, "the time line counts only readable reports: {graph}");
-    // The RED report's own campaign id is not the bank's to ask for.
-    let red_id = nodes.iter().find(|node| node["external_id"] == "P-3").expect("P-3")["report_id"].clone();
-    let (status, _) = get(&address, &format!("/api/v1/campaigns/{red_id}/graph"), &bank);
-    assert_eq!(status, 404);
+    // Ids that are no campaign of this installation are unknown, not errors.
+    for junk in ["1", "cmp-0000000000000000000000000a", "cmp-x"] {
+        assert_eq!(get(&address, &format!("/api/v1/campaigns/{junk}/graph"), &police).0, 404, "{junk}");
+    }
 
     // A near-duplicate text across organisations is an explained edge.
     let resubmitted = police_list
@@ -148,7 +170,9 @@ fn graph_obeys_access(backend: Backend) {
             list.iter().find(|campaign| campaign["reports"].as_array().is_some_and(|r| r.contains(&"B-1".into())))
         })
         .expect("the resubmission's campaign")["id"]
-        .clone();
+        .as_str()
+        .expect("id")
+        .to_owned();
     for token in [&police, &bank] {
         let (status, graph) = get(&address, &format!("/api/v1/campaigns/{resubmitted}/graph"), token);
         assert_eq!(status, 200, "{graph}");
@@ -188,7 +212,7 @@ fn graph_obeys_access(backend: Backend) {
     let (status, answer) = get(&address, &query, &police);
     assert_eq!(status, 200, "{answer}");
     let expected: serde_json::Map<String, serde_json::Value> =
-        report_ids.iter().map(|id| (id.clone(), bridged.into())).collect();
+        report_ids.iter().map(|id| (id.clone(), bridged.clone().into())).collect();
     assert_eq!(answer["campaigns"], serde_json::Value::Object(expected));
     let (status, answer) = get(&address, &query, &bank);
     assert_eq!((status, answer["campaigns"].clone()), (200, serde_json::json!({})), "alone, P-1 is no campaign");

@@ -63,10 +63,10 @@ fn check_every_channel(backend: &Backend) {
     std::fs::write(&jsonl, lines.join("\n")).expect("write");
     backend.run(&["import", "reports", jsonl.to_str().expect("utf-8")]);
     let campaigns = backend.json(&["campaigns", "list", "--json"]);
-    let campaign = campaigns[0]["id"].as_i64().expect("a campaign of the two reports");
+    let campaign = campaigns[0]["id"].as_str().expect("a campaign of the two reports").to_owned();
 
     backend.run(&["watchlists", "add", "exact", PHONE, "--label", "agent's phone"]);
-    backend.run(&["watchlists", "add", "campaign", &campaign.to_string(), "--label", "the platform"]);
+    backend.run(&["watchlists", "add", "campaign", &campaign, "--label", "the platform"]);
     backend.run(&["watchlists", "add", "scam_type", "investment", "--label", "investment scams"]);
 
     let csv = dir.join("victims.csv");
