@@ -1,0 +1,22 @@
+//! Sharing with partners: STIX 2.1 bundles, MISP events and FollowTheMoney
+//! entities, written in bounded memory from a stream of what the engine
+//! selected, and read back into one checked intermediate form.
+//!
+//! The crate knows nothing of the store or of access rules: the engine
+//! passes only what the exporting user may read, and this crate leaves out
+//! what is marked above the export's TLP maximum, and every reference to it.
+//! Its input model has no victim field, so no writer can leak one.
+
+pub mod error;
+pub mod ids;
+pub mod markings;
+pub mod model;
+mod out;
+pub mod stix;
+
+pub use error::{Format, ShareError};
+pub use model::{
+    Campaign, ExportItem, ExportOptions, ExportSummary, Indicator, IndicatorKey, IndicatorKind, IndicatorRef, Payment,
+    Persona, PersonaKind, Report,
+};
+pub use stix::write_stix;

@@ -1,0 +1,43 @@
+//! Writing JSON arrays and lines element by element, so an export of a
+//! million objects never holds more than one of them.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+/// The elements of one JSON array, written as they come.
+pub struct ArrayOut {
+    first: bool,
+}
+
+impl ArrayOut {
+    /// Writes `prefix` (which ends with `[`) and starts the array.
+    pub fn open(out: &mut impl Write, prefix: &str) -> io::Result<ArrayOut> {
+        out.write_all(prefix.as_bytes())?;
+        Ok(ArrayOut { first: true })
+    }
+
+    /// Writes one element.
+    pub fn push(&mut self, out: &mut impl Write, element: &impl Serialize) -> io::Result<()> {
+        if !self.first {
+            out.write_all(b",\n")?;
+        } else {
+            out.write_all(b"\n")?;
+        }
+        self.first = false;
+        serde_json::to_writer(&mut *out, element).map_err(io::Error::other)
+    }
+
+    /// Whether nothing was pushed yet.
+    pub fn is_empty(&self) -> bool {
+        self.first
+    }
+
+    /// Writes `suffix` (which starts with `]`).
+    pub fn close(self, out: &mut impl Write, suffix: &str) -> io::Result<()> {
+        if !self.first {
+            out.write_all(b"\n")?;
+        }
+        out.write_all(suffix.as_bytes())
+    }
+}
