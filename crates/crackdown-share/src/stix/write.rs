@@ -1,6 +1,8 @@
 //! One STIX 2.1 bundle, streamed: each input item becomes its objects as it
 //! arrives, so memory does not grow with the export.
 
+use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
 use std::io::{BufWriter, Write};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -60,7 +62,31 @@ struct StixWriter<W: Write> {
     producer_id: String,
     created: String,
     campaign: Option<CurrentCampaign>,
+    /// The UUIDs of the observables already written, so an indicator that
+    /// comes once per campaign is one object: 16 bytes (plus the set's
+    /// slack) per distinct indicator, the only state that grows with the
+    /// export. Equal UUIDs are equal objects by the spec's definition.
+    written_observables: HashSet<u128, BuildHasherDefault<FoldHasher>>,
     summary: ExportSummary,
+}
+
+/// The set's keys are SHA-1 based UUIDs, already uniformly spread: folding
+/// them is hash enough.
+#[derive(Default)]
+struct FoldHasher(u64);
+
+impl std::hash::Hasher for FoldHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+    fn write_u128(&mut self, value: u128) {
+        self.0 = (value as u64) ^ ((value >> 64) as u64);
+    }
 }
 
 /// Writes `items` as one STIX 2.1 bundle to `out`, leaving out everything
@@ -84,6 +110,7 @@ pub fn write_stix<W: Write>(
         options: options.clone(),
         created,
         campaign: None,
+        written_observables: HashSet::default(),
         summary: ExportSummary::default(),
     };
     writer.preamble()?;
@@ -203,13 +230,26 @@ impl<W: Write> StixWriter<W> {
             self.summary.left_out += 1;
             return Ok(());
         }
+        let sco_id = sco_id_of(&indicator.key);
+        let id = indicator_id(&sco_id);
+        let uuid = sco_id.rsplit("--").next().and_then(|uuid| uuid::Uuid::try_parse(uuid).ok());
+        if uuid.is_none_or(|uuid| self.written_observables.insert(uuid.as_u128())) {
+            self.observable(indicator, &id)?;
+        }
+        if let Some(campaign) = &self.campaign {
+            let (campaign_id, tlp) = (campaign.id.clone(), campaign.tlp.max(indicator.tlp));
+            self.relationship(&id, "indicates", &campaign_id, tlp)?;
+        }
+        Ok(())
+    }
+
+    /// The SCO and the `indicator` of an indicator not written yet.
+    fn observable(&mut self, indicator: &Indicator, id: &str) -> Result<(), ShareError> {
         let mut sco = sco_object(&indicator.key);
         sco.insert("object_marking_refs".into(), json!([marking_id(indicator.tlp)]));
-        let sco_id = sco_id_of(&indicator.key);
         self.push(&Value::Object(sco))?;
-        let id = indicator_id(&sco_id);
         let seen = timestamp(indicator.first_seen);
-        let mut object = self.sdo("indicator", &id, &seen, &seen, indicator.tlp);
+        let mut object = self.sdo("indicator", id, &seen, &seen, indicator.tlp);
         let word = indicator.key.kind.word();
         object.insert("name".into(), format!("{word} {}", indicator.key.value).into());
         object.insert(
@@ -220,12 +260,7 @@ impl<W: Write> StixWriter<W> {
         object.insert("pattern".into(), pattern(&indicator.key).into());
         object.insert("pattern_type".into(), "stix".into());
         object.insert("valid_from".into(), seen.into());
-        self.push(&Value::Object(object))?;
-        if let Some(campaign) = &self.campaign {
-            let (campaign_id, tlp) = (campaign.id.clone(), campaign.tlp.max(indicator.tlp));
-            self.relationship(&id, "indicates", &campaign_id, tlp)?;
-        }
-        Ok(())
+        self.push(&Value::Object(object))
     }
 
     fn relationship(&mut self, source: &str, kind: &str, target: &str, tlp: Tlp) -> Result<(), ShareError> {
