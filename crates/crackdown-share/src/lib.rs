@@ -12,6 +12,7 @@ pub mod ids;
 pub mod markings;
 pub mod model;
 mod out;
+pub mod split;
 pub mod stix;
 
 pub use error::{Format, ShareError};
