@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod ids;
+pub mod imported;
 pub mod markings;
 pub mod model;
 mod out;
@@ -20,4 +21,9 @@ pub use model::{
     Campaign, ExportItem, ExportOptions, ExportSummary, Indicator, IndicatorKey, IndicatorKind, IndicatorRef, Payment,
     Persona, PersonaKind, Report,
 };
-pub use stix::write_stix;
+pub use imported::{
+    Imported, ImportedCampaign, ImportedIndicator, ImportedPayment, ImportedPersona, ImportedReport, Provenance,
+    ReadOptions,
+};
+pub use split::Limits;
+pub use stix::{read_stix, write_stix};

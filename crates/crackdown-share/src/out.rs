@@ -28,11 +28,6 @@ impl ArrayOut {
         serde_json::to_writer(&mut *out, element).map_err(io::Error::other)
     }
 
-    /// Whether nothing was pushed yet.
-    pub fn is_empty(&self) -> bool {
-        self.first
-    }
-
     /// Writes `suffix` (which starts with `]`).
     pub fn close(self, out: &mut impl Write, suffix: &str) -> io::Result<()> {
         if !self.first {
