@@ -8,9 +8,11 @@
 //! Its input model has no victim field, so no writer can leak one.
 
 pub mod error;
+pub mod ftm;
 pub mod ids;
 pub mod imported;
 pub mod markings;
+pub mod misp;
 pub mod model;
 mod out;
 pub mod split;
@@ -25,5 +27,7 @@ pub use imported::{
     Imported, ImportedCampaign, ImportedIndicator, ImportedPayment, ImportedPersona, ImportedReport, Provenance,
     ReadOptions,
 };
+pub use ftm::{read_ftm, write_ftm};
+pub use misp::{read_misp, write_misp};
 pub use split::Limits;
 pub use stix::{read_stix, write_stix};

@@ -17,6 +17,18 @@ impl ArrayOut {
         Ok(ArrayOut { first: true })
     }
 
+    /// An array whose opening bracket the caller wrote itself.
+    pub fn nested() -> ArrayOut {
+        ArrayOut { first: true }
+    }
+
+    /// Starts an element whose text the caller writes (`text` and more).
+    pub fn push_raw(&mut self, out: &mut impl Write, text: &str) -> io::Result<()> {
+        out.write_all(if self.first { b"\n" } else { b",\n" })?;
+        self.first = false;
+        out.write_all(text.as_bytes())
+    }
+
     /// Writes one element.
     pub fn push(&mut self, out: &mut impl Write, element: &impl Serialize) -> io::Result<()> {
         if !self.first {

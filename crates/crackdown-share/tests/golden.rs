@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 
 use crackdown_model::Tlp;
-use crackdown_share::write_stix;
+use crackdown_share::{write_ftm, write_misp, write_stix};
 
 fn check(name: &str, actual: &[u8]) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
@@ -29,4 +29,18 @@ fn stix_bundle_matches_its_golden_file() {
     let summary = write_stix(common::sample(), &common::options(Tlp::Amber), &mut out).expect("in memory");
     assert!(summary.left_out >= 3, "{summary:?}");
     check("sample.stix.json", &out);
+}
+
+#[test]
+fn misp_events_match_their_golden_file() {
+    let mut out = Vec::new();
+    write_misp(common::sample(), &common::options(Tlp::Amber), &mut out).expect("in memory");
+    check("sample.misp.json", &out);
+}
+
+#[test]
+fn ftm_entities_match_their_golden_file() {
+    let mut out = Vec::new();
+    write_ftm(common::sample(), &common::options(Tlp::Amber), &mut out).expect("in memory");
+    check("sample.ftm.jsonl", &out);
 }
