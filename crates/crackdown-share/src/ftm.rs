@@ -3,7 +3,8 @@
 //! handles (`UserAccount`), scammer-side personas (`Person`,
 //! `Organization`), and the money trail as `Payment`s between the accounts'
 //! holders. FtM has no marking: the TLP level travels as a `keywords`
-//! value (`TLP:AMBER`), which the reader takes back.
+//! value (`TLP:AMBER`; `summary` for payments and ownerships, which have no
+//! keywords), which the reader takes back.
 //!
 //! Phones, URLs, domains, e-mail addresses and IPs are not FtM entities of
 //! their own and are left to STIX and MISP.
@@ -35,7 +36,9 @@ fn entity(id: &str, schema: &str, tlp: Tlp, properties: Vec<(&str, String)>) -> 
     for (name, value) in properties {
         map.insert(name.into(), json!([value]));
     }
-    map.insert("keywords".into(), json!([tlp.label()]));
+    // `keywords` is a Thing's; intervals (Payment, Ownership) have `summary`.
+    let marking = if matches!(schema, "Payment" | "Ownership") { "summary" } else { "keywords" };
+    map.insert(marking.into(), json!([tlp.label()]));
     json!({"id": id, "schema": schema, "properties": map})
 }
 
@@ -183,7 +186,8 @@ pub fn read_ftm<R: BufRead>(input: R, options: &ReadOptions) -> Result<Imported,
             return Err(fail(Some(id), "properties is not an object".into()));
         }
         let mut tlp: Option<Tlp> = None;
-        for keyword in properties.get("keywords").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default() {
+        let marked = ["keywords", "summary"].into_iter().filter_map(|name| properties.get(name).and_then(Value::as_array));
+        for keyword in marked.flatten() {
             if let Some(level) = keyword.as_str().and_then(|text| text.starts_with("TLP:").then(|| Tlp::parse(text)).flatten()) {
                 if tlp.is_some_and(|tlp| tlp != level) {
                     return Err(fail(Some(id), "marked with two different TLP levels".into()));

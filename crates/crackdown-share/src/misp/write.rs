@@ -42,6 +42,8 @@ struct OpenEvent {
     /// Indicator object uuids written in this event, so a report refers
     /// only to objects the event holds.
     written: HashSet<String>,
+    /// Whether it holds items outside any campaign (and can take more).
+    ungrouped: bool,
 }
 
 struct MispWriter<W: Write> {
@@ -99,6 +101,9 @@ impl<W: Write> MispWriter<W> {
     /// Starts an event; `campaign` is `None` for the items outside any
     /// shared campaign, whose event says nothing and is marked CLEAR.
     fn open_event(&mut self, campaign: Option<&Campaign>) -> Result<(), ShareError> {
+        if campaign.is_none() && self.event.as_ref().is_some_and(|event| event.ungrouped) {
+            return Ok(());
+        }
         self.close_event()?;
         self.sequence += 1;
         let sequence = self.sequence.to_string();
@@ -128,7 +133,7 @@ impl<W: Write> MispWriter<W> {
         let prefix = format!("{{\"Event\":{},\"Object\":[", &header[..header.len() - 1]);
         self.events.push_raw(&mut self.out, &prefix)?;
         let objects = ArrayOut::nested();
-        self.event = Some(OpenEvent { uuid, objects, written: HashSet::new() });
+        self.event = Some(OpenEvent { uuid, objects, written: HashSet::new(), ungrouped: campaign.is_none() });
         Ok(())
     }
 
