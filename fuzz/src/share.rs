@@ -40,7 +40,11 @@ fn check(imported: &Imported) {
             first_seen: indicator.first_seen.unwrap_or_default(),
         })
     });
-    let export = ExportOptions { tlp_max: crackdown_model::Tlp::Red, producer: "fuzz".into(), created: Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).single().unwrap_or_default() };
+    let export = ExportOptions {
+        tlp_max: crackdown_model::Tlp::Red,
+        producer: "fuzz".into(),
+        created: Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).single().unwrap_or_default(),
+    };
     let mut bundle = Vec::new();
     write_stix(items, &export, &mut bundle).expect("in-memory write");
     let again = read_stix(bundle.as_slice(), &options()).expect("our own bundle reads back");

@@ -75,7 +75,8 @@ fn items(count: u64) -> impl Iterator<Item = ExportItem> {
                 tlp: Tlp::Green,
             })
         });
-        let indicator = Indicator { key: IndicatorKey::new(kind, value), tlp, first_seen: start + Duration::seconds(n as i64) };
+        let indicator =
+            Indicator { key: IndicatorKey::new(kind, value), tlp, first_seen: start + Duration::seconds(n as i64) };
         campaign.into_iter().chain([ExportItem::Indicator(indicator)])
     })
 }

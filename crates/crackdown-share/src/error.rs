@@ -38,7 +38,12 @@ pub enum ShareError {
 }
 
 impl ShareError {
-    pub(crate) fn object(format: Format, place: impl Into<String>, id: Option<&str>, reason: impl Into<String>) -> Self {
+    pub(crate) fn object(
+        format: Format,
+        place: impl Into<String>,
+        id: Option<&str>,
+        reason: impl Into<String>,
+    ) -> Self {
         ShareError::Object { format, place: place.into(), id: id.map(str::to_owned), reason: reason.into() }
     }
 }

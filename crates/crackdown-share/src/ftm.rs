@@ -51,7 +51,8 @@ fn account_entity(key: &IndicatorKey, tlp: Tlp) -> Option<Value> {
         IndicatorKind::BankAccount { bank } => {
             let mut properties = vec![("accountNumber", value)];
             if let Some(bank) = bank {
-                let bic = bank.len() >= 8 && bank.bytes().all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit());
+                let bic =
+                    bank.len() >= 8 && bank.bytes().all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit());
                 properties.push((if bic { "bic" } else { "bankName" }, bank.clone()));
             }
             entity(&id, "BankAccount", tlp, properties)
@@ -102,7 +103,9 @@ pub fn write_ftm<W: Write>(
                 let id = entity_id(&["persona", schema, &persona.name]);
                 emit(&mut out, &entity(&id, schema, persona.tlp, vec![("name", persona.name.clone())]))?;
             }
-            ExportItem::Payment(payment) if allowed(payment.tlp) && allowed(payment.from.tlp) && allowed(payment.to.tlp) => {
+            ExportItem::Payment(payment)
+                if allowed(payment.tlp) && allowed(payment.from.tlp) && allowed(payment.to.tlp) =>
+            {
                 let tlp = payment.tlp.max(payment.from.tlp).max(payment.to.tlp);
                 let mut properties = vec![
                     ("amount", payment.amount.decimal()),
@@ -113,7 +116,10 @@ pub fn write_ftm<W: Write>(
                     let holder = holder(&mut out, &mut emit, account, tlp)?;
                     properties.push((side, holder));
                     if matches!(account.key.kind, IndicatorKind::Iban | IndicatorKind::BankAccount { .. }) {
-                        properties.push((if side == "payer" { "payerAccount" } else { "beneficiaryAccount" }, account_entity_id(&account.key)));
+                        properties.push((
+                            if side == "payer" { "payerAccount" } else { "beneficiaryAccount" },
+                            account_entity_id(&account.key),
+                        ));
                     }
                 }
                 if let Some(transaction) = &payment.transaction_id {
@@ -121,7 +127,14 @@ pub fn write_ftm<W: Write>(
                 }
                 let date = payment.date.to_string();
                 let amount = payment.amount.decimal();
-                let id = entity_id(&["payment", &account_entity_id(&payment.from.key), &account_entity_id(&payment.to.key), &date, &amount, payment.transaction_id.as_deref().unwrap_or("")]);
+                let id = entity_id(&[
+                    "payment",
+                    &account_entity_id(&payment.from.key),
+                    &account_entity_id(&payment.to.key),
+                    &date,
+                    &amount,
+                    payment.transaction_id.as_deref().unwrap_or(""),
+                ]);
                 emit(&mut out, &entity(&id, "Payment", tlp, properties))?;
             }
             ExportItem::Campaign(_) | ExportItem::EndCampaign | ExportItem::Report(_) => {}
@@ -179,16 +192,24 @@ pub fn read_ftm<R: BufRead>(input: R, options: &ReadOptions) -> Result<Imported,
             return Err(fail(None, format!("more than {} entities", options.limits.max_objects)));
         }
         let value: Value = serde_json::from_slice(&line).map_err(|error| fail(None, format!("not JSON: {error}")))?;
-        let id = value.get("id").and_then(Value::as_str).filter(|id| !id.is_empty()).ok_or_else(|| fail(None, "no \"id\" string".into()))?;
-        let schema = value.get("schema").and_then(Value::as_str).ok_or_else(|| fail(Some(id), "no \"schema\" string".into()))?;
+        let id = value
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| fail(None, "no \"id\" string".into()))?;
+        let schema =
+            value.get("schema").and_then(Value::as_str).ok_or_else(|| fail(Some(id), "no \"schema\" string".into()))?;
         let properties = value.get("properties").cloned().unwrap_or(Value::Object(Map::new()));
         if !properties.is_object() {
             return Err(fail(Some(id), "properties is not an object".into()));
         }
         let mut tlp: Option<Tlp> = None;
-        let marked = ["keywords", "summary"].into_iter().filter_map(|name| properties.get(name).and_then(Value::as_array));
+        let marked =
+            ["keywords", "summary"].into_iter().filter_map(|name| properties.get(name).and_then(Value::as_array));
         for keyword in marked.flatten() {
-            if let Some(level) = keyword.as_str().and_then(|text| text.starts_with("TLP:").then(|| Tlp::parse(text)).flatten()) {
+            if let Some(level) =
+                keyword.as_str().and_then(|text| text.starts_with("TLP:").then(|| Tlp::parse(text)).flatten())
+            {
                 if tlp.is_some_and(|tlp| tlp != level) {
                     return Err(fail(Some(id), "marked with two different TLP levels".into()));
                 }
@@ -212,7 +233,10 @@ pub fn read_ftm<R: BufRead>(input: R, options: &ReadOptions) -> Result<Imported,
         let key = match schema {
             "BankAccount" => match (get("iban"), get("accountNumber")) {
                 (Some(iban), _) => Some(IndicatorKey::new(IndicatorKind::Iban, iban)),
-                (None, Some(number)) => Some(IndicatorKey::new(IndicatorKind::BankAccount { bank: get("bic").or_else(|| get("bankName")) }, number)),
+                (None, Some(number)) => Some(IndicatorKey::new(
+                    IndicatorKind::BankAccount { bank: get("bic").or_else(|| get("bankName")) },
+                    number,
+                )),
                 (None, None) => None,
             },
             "CryptoWallet" => get("publicKey").map(|address| {
@@ -220,7 +244,10 @@ pub fn read_ftm<R: BufRead>(input: R, options: &ReadOptions) -> Result<Imported,
                 IndicatorKey::new(IndicatorKind::CryptoWallet { chain, currency: get("currencySymbol") }, address)
             }),
             "UserAccount" => get("username").map(|handle| {
-                IndicatorKey::new(IndicatorKind::MessengerHandle { service: get("service").unwrap_or_else(|| "unknown".into()) }, handle)
+                IndicatorKey::new(
+                    IndicatorKind::MessengerHandle { service: get("service").unwrap_or_else(|| "unknown".into()) },
+                    handle,
+                )
             }),
             _ => None,
         };
@@ -242,11 +269,16 @@ pub fn read_ftm<R: BufRead>(input: R, options: &ReadOptions) -> Result<Imported,
         let mut sides = Vec::new();
         for (party, account) in [("payer", "payerAccount"), ("beneficiary", "beneficiaryAccount")] {
             for name in [party, account] {
-                if let Some(reference) = first(&properties, name) && !entities.contains_key(&reference) {
+                if let Some(reference) = first(&properties, name)
+                    && !entities.contains_key(&reference)
+                {
                     return Err(fail(format!("{name} {reference} is not in the input")));
                 }
             }
-            sides.push(first(&properties, account).and_then(|account| entities.get(&account).and_then(|entity| entity.2.clone())));
+            sides.push(
+                first(&properties, account)
+                    .and_then(|account| entities.get(&account).and_then(|entity| entity.2.clone())),
+            );
         }
         let amount = match (first(&properties, "amount"), first(&properties, "currency")) {
             (Some(amount), Some(code)) => {

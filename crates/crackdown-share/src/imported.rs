@@ -140,13 +140,7 @@ pub struct IndicatorSet {
 impl IndicatorSet {
     pub fn add(&mut self, key: IndicatorKey, tlp: Tlp, first_seen: Option<DateTime<Utc>>, source_id: &str) {
         let at = *self.index.entry(key.clone()).or_insert_with(|| {
-            self.list.push(ImportedIndicator {
-                key,
-                tlp,
-                first_seen,
-                source_ids: Vec::new(),
-                campaigns: Vec::new(),
-            });
+            self.list.push(ImportedIndicator { key, tlp, first_seen, source_ids: Vec::new(), campaigns: Vec::new() });
             self.list.len() - 1
         });
         let entry = &mut self.list[at];

@@ -19,15 +19,15 @@ pub mod split;
 pub mod stix;
 
 pub use error::{Format, ShareError};
-pub use model::{
-    Campaign, ExportItem, ExportOptions, ExportSummary, Indicator, IndicatorKey, IndicatorKind, IndicatorRef, Payment,
-    Persona, PersonaKind, Report,
-};
+pub use ftm::{read_ftm, write_ftm};
 pub use imported::{
     Imported, ImportedCampaign, ImportedIndicator, ImportedPayment, ImportedPersona, ImportedReport, Provenance,
     ReadOptions,
 };
-pub use ftm::{read_ftm, write_ftm};
 pub use misp::{read_misp, write_misp};
+pub use model::{
+    Campaign, ExportItem, ExportOptions, ExportSummary, Indicator, IndicatorKey, IndicatorKind, IndicatorRef, Payment,
+    Persona, PersonaKind, Report,
+};
 pub use split::Limits;
 pub use stix::{read_stix, write_stix};

@@ -22,12 +22,19 @@ pub enum IndicatorKind {
     /// An IBAN without spaces.
     Iban,
     /// A domestic account number; `bank` is a BIC or bank code when known.
-    BankAccount { bank: Option<String> },
+    BankAccount {
+        bank: Option<String>,
+    },
     /// A wallet address on `chain` (`bitcoin`, `ethereum`, `tron`…);
     /// `currency` is the asset seen on it (`BTC`, `USDT`…) when known.
-    CryptoWallet { chain: String, currency: Option<String> },
+    CryptoWallet {
+        chain: String,
+        currency: Option<String>,
+    },
     /// A handle on a messenger `service` (`telegram`, `whatsapp`, `line`…).
-    MessengerHandle { service: String },
+    MessengerHandle {
+        service: String,
+    },
 }
 
 impl IndicatorKind {

@@ -61,7 +61,11 @@ fn stix_errors_name_the_object_and_the_reason() {
     );
     assert!(stix_error(&bundle(&[forged])).contains("redefines the official TLP:RED"));
 
-    let unknown_marking = url("6ba7b810-9dad-51d1-80b4-00c04fd430c2", "http://d.example", &["marking-definition--00000000-0000-4000-8000-000000000000"]);
+    let unknown_marking = url(
+        "6ba7b810-9dad-51d1-80b4-00c04fd430c2",
+        "http://d.example",
+        &["marking-definition--00000000-0000-4000-8000-000000000000"],
+    );
     assert!(stix_error(&bundle(&[unknown_marking])).contains("not in the bundle"));
 
     assert!(stix_error(r#"{"type": "report", "objects": []}"#).contains("not \"bundle\""));
@@ -70,7 +74,11 @@ fn stix_errors_name_the_object_and_the_reason() {
 
 #[test]
 fn stix_limits_hold_without_panicking() {
-    let deep = format!(r#"{{"type": "bundle", "id": "{BUNDLE}", "objects": [{}1{}]}}"#, "[".repeat(100_000), "]".repeat(100_000));
+    let deep = format!(
+        r#"{{"type": "bundle", "id": "{BUNDLE}", "objects": [{}1{}]}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     assert!(stix_error(&deep).contains("nested deeper"));
     let mut small = options();
     small.limits = Limits { max_object_bytes: 1024, ..Limits::default() };
@@ -78,7 +86,10 @@ fn stix_limits_hold_without_panicking() {
     let error = read_stix(bundle(&[huge]).as_bytes(), &small).expect_err("too large");
     assert!(matches!(error, ShareError::Syntax { .. }) && error.to_string().contains("larger than 1024"), "{error}");
     small.limits = Limits { max_objects: 1, ..Limits::default() };
-    let two = [url("6ba7b810-9dad-51d1-80b4-00c04fd430c8", "http://a", &[]), url("6ba7b810-9dad-51d1-80b4-00c04fd430c9", "http://b", &[])];
+    let two = [
+        url("6ba7b810-9dad-51d1-80b4-00c04fd430c8", "http://a", &[]),
+        url("6ba7b810-9dad-51d1-80b4-00c04fd430c9", "http://b", &[]),
+    ];
     assert!(read_stix(bundle(&two).as_bytes(), &small).is_err());
     for cut in [10, 50, 120] {
         let text = bundle(&two);
@@ -99,7 +110,8 @@ fn stix_skips_unknown_types_reads_tlp_1_and_the_stricter_marking_wins() {
     let phone = r#"{"type": "phone-number", "spec_version": "2.1", "id": "phone-number--6ba7b810-9dad-51d1-80b4-00c04fd430c8", "value": "+66812345678"}"#;
     let account = r#"{"type": "bank-account", "spec_version": "2.1", "id": "bank-account--6ba7b810-9dad-51d1-80b4-00c04fd430c8", "iban": "GB82WEST12345698765432"}"#;
     let wallet = r#"{"type": "cryptocurrency-wallet", "spec_version": "2.1", "id": "cryptocurrency-wallet--6ba7b810-9dad-51d1-80b4-00c04fd430c8", "value": "TXk8rQSAvPvBBNtqSoY6nCfsXWCSSpTVQF"}"#;
-    let text = bundle(&[unknown.into(), malware.into(), green_old, indicator, phone.into(), account.into(), wallet.into()]);
+    let text =
+        bundle(&[unknown.into(), malware.into(), green_old, indicator, phone.into(), account.into(), wallet.into()]);
     let imported = read_stix(text.as_bytes(), &options()).expect("valid");
     assert_eq!(imported.skipped.get("x-acme-widget"), Some(&1));
     assert_eq!(imported.skipped.get("malware"), Some(&1));
@@ -132,7 +144,8 @@ fn misp_reads_every_shape_and_refuses_bad_events() {
         assert_eq!(imported.skipped.get("MISP attribute sha256"), Some(&1));
         assert_eq!(imported.campaigns.len(), 1);
     }
-    let conflicting = event.replace(r#""Tag": [{"name": "tlp:amber"}]"#, r#""Tag": [{"name": "tlp:amber"}, {"name": "tlp:clear"}]"#);
+    let conflicting =
+        event.replace(r#""Tag": [{"name": "tlp:amber"}]"#, r#""Tag": [{"name": "tlp:amber"}, {"name": "tlp:clear"}]"#);
     let message = read_misp(conflicting.as_bytes(), &options()).expect_err("conflict").to_string();
     assert!(message.contains("event 0, Attribute 0") && message.contains("two different TLP"), "{message}");
     let bad_uuid = event.replace("6ba7b810-9dad-41d1-80b4-00c04fd430ca", "not-a-uuid");
@@ -147,10 +160,13 @@ fn misp_reads_every_shape_and_refuses_bad_events() {
 
 #[test]
 fn ftm_refuses_dangling_payments_and_duplicates() {
-    let payment = r#"{"id": "p1", "schema": "Payment", "properties": {"payer": ["nobody"], "beneficiary": ["nobody"]}}"#;
+    let payment =
+        r#"{"id": "p1", "schema": "Payment", "properties": {"payer": ["nobody"], "beneficiary": ["nobody"]}}"#;
     let message = read_ftm(payment.as_bytes(), &options()).expect_err("dangling").to_string();
     assert!(message.contains("line 1") && message.contains("p1") && message.contains("nobody"), "{message}");
     let twice = "{\"id\": \"a\", \"schema\": \"Person\", \"properties\": {\"name\": [\"A\"]}}\n{\"id\": \"a\", \"schema\": \"Person\", \"properties\": {\"name\": [\"B\"]}}\n";
     assert!(read_ftm(twice.as_bytes(), &options()).expect_err("duplicate").to_string().contains("line 2"));
-    assert!(read_ftm(&b"{\"schema\": \"Person\"}\n"[..], &options()).expect_err("no id").to_string().contains("line 1"));
+    assert!(
+        read_ftm(&b"{\"schema\": \"Person\"}\n"[..], &options()).expect_err("no id").to_string().contains("line 1")
+    );
 }

@@ -19,7 +19,14 @@ fn seeds() -> Vec<Vec<u8>> {
     let misp = String::from_utf8(seeds[1].clone()).expect("utf-8");
     seeds.push(format!("{{\"response\": {misp}}}").into_bytes());
     seeds.push(format!("{}{}", "[".repeat(5000), "]".repeat(5000)).into_bytes());
-    seeds.push(format!("{{\"type\":\"bundle\",\"id\":\"bundle--{}\",\"objects\":[{}]}}", "0".repeat(36), "{\"a\":".repeat(300)).into_bytes());
+    seeds.push(
+        format!(
+            "{{\"type\":\"bundle\",\"id\":\"bundle--{}\",\"objects\":[{}]}}",
+            "0".repeat(36),
+            "{\"a\":".repeat(300)
+        )
+        .into_bytes(),
+    );
     seeds.push(br#"{"type":"bundle","id":"bundle--6ba7b810-9dad-41d1-80b4-00c04fd430c8","objects":[{"type":"marking-definition","spec_version":"2.1","id":"marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1","created":"2022-10-01T00:00:00.000Z","name":"TLP:CLEAR","extensions":{"extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d":{"extension_type":"property-extension","tlp_2_0":"clear"}}},{"type":"url","spec_version":"2.1","id":"url--6ba7b810-9dad-51d1-80b4-00c04fd430c8","value":"http://a.example","object_marking_refs":["marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1","marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487"]},{"type":"report","spec_version":"2.1","id":"report--6ba7b810-9dad-41d1-80b4-00c04fd430c8","name":"r","published":"2026-01-01T00:00:00Z","object_refs":["url--00000000-0000-4000-8000-000000000000"]}]}"#.to_vec());
     seeds.push(b"{\"id\":\"x\",\"schema\":\"Payment\",\"properties\":{\"payer\":[\"nobody\"],\"amount\":[\"1.5\"],\"currency\":[\"THB\"]}}\n".to_vec());
     seeds.push(vec![0xff; 64]);

@@ -39,7 +39,9 @@ fn reference_packages_accept_every_export() {
         let stdout = String::from_utf8_lossy(&output.stdout);
         let stderr = String::from_utf8_lossy(&output.stderr);
         if output.status.code() == Some(3) && !required {
-            eprintln!("SKIPPED: reference packages missing ({stderr}); install stix2-validator==3.2.0 pymisp followthemoney");
+            eprintln!(
+                "SKIPPED: reference packages missing ({stderr}); install stix2-validator==3.2.0 pymisp followthemoney"
+            );
             return;
         }
         assert!(output.status.success(), "at {tlp_max}:\n{stdout}\n{stderr}");

@@ -118,8 +118,9 @@ impl<'a> Reader<'a> {
         if self.events > self.options.limits.max_objects {
             return Err(ShareError::Syntax { format: Format::Misp, offset, reason: "too many events".into() });
         }
-        let value: Value = serde_json::from_slice(raw)
-            .map_err(|error| ShareError::object(Format::Misp, format!("event {index}"), None, format!("not JSON: {error}")))?;
+        let value: Value = serde_json::from_slice(raw).map_err(|error| {
+            ShareError::object(Format::Misp, format!("event {index}"), None, format!("not JSON: {error}"))
+        })?;
         let event = value.get("Event").unwrap_or(&value);
         self.event(index, event)
     }
@@ -132,14 +133,18 @@ impl<'a> Reader<'a> {
         }
         let uuid = uuid_of(event).map_err(|reason| fail(None, &reason))?;
         self.claim(&uuid, event).map_err(|reason| fail(Some(&uuid), &reason))?;
-        let event_tlp = tag_level(event).map_err(|reason| fail(Some(&uuid), &reason))?.unwrap_or(self.options.default_tlp);
+        let event_tlp =
+            tag_level(event).map_err(|reason| fail(Some(&uuid), &reason))?.unwrap_or(self.options.default_tlp);
         let tag_names = tag_names(event);
         let ungrouped = tag_names.iter().any(|tag| tag == UNGROUPED_TAG);
         let crackdown_id = tag_names.iter().find_map(|tag| {
-            tag.strip_prefix(CAMPAIGN_TAG).and_then(|rest| rest.strip_prefix('=')).map(|id| id.trim_matches('"').to_owned())
+            tag.strip_prefix(CAMPAIGN_TAG)
+                .and_then(|rest| rest.strip_prefix('='))
+                .map(|id| id.trim_matches('"').to_owned())
         });
         if !ungrouped {
-            let first_seen = event.get("date").and_then(Value::as_str).and_then(|date| date.parse::<chrono::NaiveDate>().ok());
+            let first_seen =
+                event.get("date").and_then(Value::as_str).and_then(|date| date.parse::<chrono::NaiveDate>().ok());
             self.imported.campaigns.push(ImportedCampaign {
                 source_id: uuid.clone(),
                 crackdown_id,
@@ -151,7 +156,9 @@ impl<'a> Reader<'a> {
             });
         }
         let campaign = (!ungrouped).then_some(uuid.as_str());
-        for (number, attribute) in list(event, "Attribute").map_err(|reason| fail(Some(&uuid), &reason))?.iter().enumerate() {
+        for (number, attribute) in
+            list(event, "Attribute").map_err(|reason| fail(Some(&uuid), &reason))?.iter().enumerate()
+        {
             let place = format!("{place}, Attribute {number}");
             self.imported.objects += 1;
             let key = self.attribute(&place, attribute, &[], event_tlp)?;
@@ -183,16 +190,29 @@ impl<'a> Reader<'a> {
 
     /// An attribute's indicator, if it is one; `siblings` are the other
     /// attributes of its object (for a bank, a chain, a service).
-    fn attribute(&mut self, place: &str, attribute: &Value, siblings: &[Value], outer: Tlp) -> Result<Option<(IndicatorKey, Tlp, String)>, ShareError> {
+    fn attribute(
+        &mut self,
+        place: &str,
+        attribute: &Value,
+        siblings: &[Value],
+        outer: Tlp,
+    ) -> Result<Option<(IndicatorKey, Tlp, String)>, ShareError> {
         let fail = |id: Option<&str>, reason: &str| ShareError::object(Format::Misp, place, id, reason);
         let uuid = uuid_of(attribute).map_err(|reason| fail(None, &reason))?;
         self.claim(&uuid, attribute).map_err(|reason| fail(Some(&uuid), &reason))?;
-        let kind = attribute.get("type").and_then(Value::as_str).ok_or_else(|| fail(Some(&uuid), "no \"type\" string"))?;
-        let value = attribute.get("value").and_then(Value::as_str).ok_or_else(|| fail(Some(&uuid), "no \"value\" string"))?;
-        let tlp = tag_level(attribute).map_err(|reason| fail(Some(&uuid), &reason))?.map_or(outer, |tlp| tlp.max(outer));
+        let kind =
+            attribute.get("type").and_then(Value::as_str).ok_or_else(|| fail(Some(&uuid), "no \"type\" string"))?;
+        let value =
+            attribute.get("value").and_then(Value::as_str).ok_or_else(|| fail(Some(&uuid), "no \"value\" string"))?;
+        let tlp =
+            tag_level(attribute).map_err(|reason| fail(Some(&uuid), &reason))?.map_or(outer, |tlp| tlp.max(outer));
         let relation = attribute.get("object_relation").and_then(Value::as_str).unwrap_or_default();
         let sibling = |name: &str| {
-            siblings.iter().find(|other| other.get("object_relation").and_then(Value::as_str) == Some(name)).and_then(|other| other.get("value").and_then(Value::as_str)).map(str::to_owned)
+            siblings
+                .iter()
+                .find(|other| other.get("object_relation").and_then(Value::as_str) == Some(name))
+                .and_then(|other| other.get("value").and_then(Value::as_str))
+                .map(str::to_owned)
         };
         let value = value.trim().to_owned();
         let kind = match (kind, relation) {
@@ -203,10 +223,13 @@ impl<'a> Reader<'a> {
             ("ip-dst" | "ip-src", _) => IndicatorKind::Ipv4,
             ("email-src" | "email-dst" | "email" | "email-reply-to", _) => IndicatorKind::Email,
             ("iban", _) => IndicatorKind::Iban,
-            ("bank-account-nr", _) => IndicatorKind::BankAccount { bank: sibling("swift").or_else(|| sibling("institution-code")) },
+            ("bank-account-nr", _) => {
+                IndicatorKind::BankAccount { bank: sibling("swift").or_else(|| sibling("institution-code")) }
+            }
             ("btc", _) | ("text", "address-crypto") | ("xmr", _) => {
                 let chain = sibling("text").and_then(|text| text.strip_prefix("chain:").map(str::to_owned));
-                let chain = chain.unwrap_or_else(|| if kind == "xmr" { "monero".into() } else { guess_chain(&value).into() });
+                let chain =
+                    chain.unwrap_or_else(|| if kind == "xmr" { "monero".into() } else { guess_chain(&value).into() });
                 IndicatorKind::CryptoWallet { chain, currency: sibling("symbol") }
             }
             ("text", "username") => {
@@ -224,13 +247,20 @@ impl<'a> Reader<'a> {
         Ok(Some((IndicatorKey::new(kind, value), tlp, uuid)))
     }
 
-    fn object(&mut self, place: &str, object: &Value, event_tlp: Tlp, campaign: Option<&str>) -> Result<(), ShareError> {
+    fn object(
+        &mut self,
+        place: &str,
+        object: &Value,
+        event_tlp: Tlp,
+        campaign: Option<&str>,
+    ) -> Result<(), ShareError> {
         let fail = |id: Option<&str>, reason: &str| ShareError::object(Format::Misp, place, id, reason);
         let uuid = uuid_of(object).map_err(|reason| fail(None, &reason))?;
         self.claim(&uuid, object).map_err(|reason| fail(Some(&uuid), &reason))?;
         let name = object.get("name").and_then(Value::as_str).ok_or_else(|| fail(Some(&uuid), "no \"name\" string"))?;
         let attributes = list(object, "Attribute").map_err(|reason| fail(Some(&uuid), &reason))?;
-        let object_tlp = tag_level(object).map_err(|reason| fail(Some(&uuid), &reason))?.map_or(event_tlp, |tlp| tlp.max(event_tlp));
+        let object_tlp =
+            tag_level(object).map_err(|reason| fail(Some(&uuid), &reason))?.map_or(event_tlp, |tlp| tlp.max(event_tlp));
         let mut tlp = object_tlp;
         for attribute in attributes {
             if let Ok(Some(level)) = tag_level(attribute) {
@@ -238,11 +268,24 @@ impl<'a> Reader<'a> {
             }
         }
         let text = |relation: &str| {
-            attributes.iter().find(|a| a.get("object_relation").and_then(Value::as_str) == Some(relation)).and_then(|a| a.get("value").and_then(Value::as_str)).map(str::to_owned)
+            attributes
+                .iter()
+                .find(|a| a.get("object_relation").and_then(Value::as_str) == Some(relation))
+                .and_then(|a| a.get("value").and_then(Value::as_str))
+                .map(str::to_owned)
         };
-        for (number, reference) in list(object, "ObjectReference").map_err(|reason| fail(Some(&uuid), &reason))?.iter().enumerate() {
-            let referenced = reference.get("referenced_uuid").and_then(Value::as_str).ok_or_else(|| fail(Some(&uuid), &format!("ObjectReference {number} has no referenced_uuid")))?;
-            self.references.push(Pending { place: place.to_owned(), uuid: uuid.clone(), referenced: referenced.to_owned() });
+        for (number, reference) in
+            list(object, "ObjectReference").map_err(|reason| fail(Some(&uuid), &reason))?.iter().enumerate()
+        {
+            let referenced = reference
+                .get("referenced_uuid")
+                .and_then(Value::as_str)
+                .ok_or_else(|| fail(Some(&uuid), &format!("ObjectReference {number} has no referenced_uuid")))?;
+            self.references.push(Pending {
+                place: place.to_owned(),
+                uuid: uuid.clone(),
+                referenced: referenced.to_owned(),
+            });
             if name == "report" {
                 self.mentions.push((uuid.clone(), referenced.to_owned()));
             }
@@ -300,7 +343,12 @@ impl<'a> Reader<'a> {
         let known: HashSet<&String> = self.uuids.keys().collect();
         for pending in &self.references {
             if !known.contains(&pending.referenced) {
-                return Err(ShareError::object(Format::Misp, pending.place.clone(), Some(&pending.uuid), format!("refers to {}, which is not in the input", pending.referenced)));
+                return Err(ShareError::object(
+                    Format::Misp,
+                    pending.place.clone(),
+                    Some(&pending.uuid),
+                    format!("refers to {}, which is not in the input", pending.referenced),
+                ));
             }
         }
         for (report, referenced) in &self.mentions {

@@ -167,7 +167,8 @@ pub fn object_of(key: &IndicatorKey) -> (&'static Template, Vec<(&'static str, S
         IndicatorKind::BankAccount { bank } => {
             let mut attributes = vec![("account", value)];
             if let Some(bank) = bank {
-                let bic = bank.len() >= 8 && bank.bytes().all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit());
+                let bic =
+                    bank.len() >= 8 && bank.bytes().all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit());
                 attributes.push((if bic { "swift" } else { "institution-code" }, bank.clone()));
             }
             (&BANK_ACCOUNT, attributes)

@@ -143,8 +143,10 @@ mod tests {
 
     #[test]
     fn reads_disjunctions_and_refuses_behaviour() {
-        let both = pattern_keys("[domain-name:value = 'a.example' OR ipv4-addr:value = '198.51.100.1'] OR [phone-number:value = '+6681']")
-            .expect("reducible");
+        let both = pattern_keys(
+            "[domain-name:value = 'a.example' OR ipv4-addr:value = '198.51.100.1'] OR [phone-number:value = '+6681']",
+        )
+        .expect("reducible");
         assert_eq!(both.len(), 3);
         assert_eq!(both[2], IndicatorKey::new(IndicatorKind::Phone, "+6681"));
         assert_eq!(pattern_keys("[file:hashes.'SHA-256' = 'ab']"), None);

@@ -27,15 +27,42 @@ use crate::split::Scanner;
 /// What an object is reduced to.
 enum Kind {
     Marking(Option<Tlp>),
-    Campaign { name: String, first_seen: Option<DateTime<Utc>>, last_seen: Option<DateTime<Utc>>, labels: Vec<String>, crackdown_id: Option<String> },
-    Report { text: Option<String>, labels: Vec<String>, published: Option<DateTime<Utc>>, refs: Vec<String>, crackdown_id: Option<String> },
-    Note { content: String, refs: Vec<String> },
-    Indicator { keys: Option<Vec<IndicatorKey>>, valid_from: Option<DateTime<Utc>> },
+    Campaign {
+        name: String,
+        first_seen: Option<DateTime<Utc>>,
+        last_seen: Option<DateTime<Utc>>,
+        labels: Vec<String>,
+        crackdown_id: Option<String>,
+    },
+    Report {
+        text: Option<String>,
+        labels: Vec<String>,
+        published: Option<DateTime<Utc>>,
+        refs: Vec<String>,
+        crackdown_id: Option<String>,
+    },
+    Note {
+        content: String,
+        refs: Vec<String>,
+    },
+    Indicator {
+        keys: Option<Vec<IndicatorKey>>,
+        valid_from: Option<DateTime<Utc>>,
+    },
     Observable(IndicatorKey),
-    Relationship { kind: String, source: String, target: String },
-    ThreatActor { name: String, kind: PersonaKind },
+    Relationship {
+        kind: String,
+        source: String,
+        target: String,
+    },
+    ThreatActor {
+        name: String,
+        kind: PersonaKind,
+    },
     /// Read for its id only (identities, extension definitions) or skipped.
-    Other { skipped: bool },
+    Other {
+        skipped: bool,
+    },
 }
 
 struct Record {
@@ -115,7 +142,12 @@ pub fn read_stix<R: BufRead>(input: R, options: &ReadOptions) -> Result<Imported
 }
 
 /// Parses and reduces one object, handling a second object with the same id.
-fn take_object(index: usize, raw: &[u8], records: &mut Vec<Record>, seen: &mut HashMap<String, Seen>) -> Result<(), ShareError> {
+fn take_object(
+    index: usize,
+    raw: &[u8],
+    records: &mut Vec<Record>,
+    seen: &mut HashMap<String, Seen>,
+) -> Result<(), ShareError> {
     let fail = |id: Option<&str>, reason: String| ShareError::object(Format::Stix, place(index), id, reason);
     let value: Value = serde_json::from_slice(raw).map_err(|error| fail(None, format!("not JSON: {error}")))?;
     let Value::Object(object) = &value else { return Err(fail(None, "not a JSON object".into())) };
@@ -127,7 +159,8 @@ fn take_object(index: usize, raw: &[u8], records: &mut Vec<Record>, seen: &mut H
         return Err(fail(Some(id), format!("the id names type {id_type:?} but the object is a {object_type:?}")));
     }
     let modified = object.get("modified").and_then(Value::as_str).map(str::to_owned);
-    let digest: [u8; 32] = Sha256::digest(serde_json::to_vec(&value).map_err(|error| fail(Some(id), error.to_string()))?).into();
+    let digest: [u8; 32] =
+        Sha256::digest(serde_json::to_vec(&value).map_err(|error| fail(Some(id), error.to_string()))?).into();
     if let Some(previous) = seen.get(id) {
         if previous.digest == digest {
             return Ok(());
@@ -166,7 +199,9 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 fn time(value: &Value, name: &str) -> Result<Option<DateTime<Utc>>, String> {
     match value.get(name) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => parse_time(text).map(Some).ok_or_else(|| format!("{name} {text:?} is not a timestamp")),
+        Some(Value::String(text)) => {
+            parse_time(text).map(Some).ok_or_else(|| format!("{name} {text:?} is not a timestamp"))
+        }
         Some(_) => Err(format!("{name} is not a string")),
     }
 }
@@ -209,7 +244,9 @@ fn reduce(object_type: &str, value: &Value) -> Result<Kind, String> {
             refs: string_list(value, "object_refs")?,
             crackdown_id: crackdown_id(value),
         },
-        "note" => Kind::Note { content: text(value, "content").unwrap_or_default(), refs: string_list(value, "object_refs")? },
+        "note" => {
+            Kind::Note { content: text(value, "content").unwrap_or_default(), refs: string_list(value, "object_refs")? }
+        }
         "indicator" => {
             let stix = value.get("pattern_type").and_then(Value::as_str).is_none_or(|kind| kind == "stix");
             let keys = text(value, "pattern").filter(|_| stix).and_then(|pattern| pattern_keys(&pattern));
@@ -240,9 +277,16 @@ fn reduce(object_type: &str, value: &Value) -> Result<Kind, String> {
 }
 
 /// Checks references and markings across the bundle and builds the result.
-fn assemble(records: Vec<Record>, seen: &HashMap<String, Seen>, options: &ReadOptions, objects: u64) -> Result<Imported, ShareError> {
+fn assemble(
+    records: Vec<Record>,
+    seen: &HashMap<String, Seen>,
+    options: &ReadOptions,
+    objects: u64,
+) -> Result<Imported, ShareError> {
     let by_id = |id: &str| seen.get(id).map(|entry| &records[entry.record]);
-    let fail = |record: &Record, reason: String| ShareError::object(Format::Stix, place(record.index), Some(&record.id), reason);
+    let fail = |record: &Record, reason: String| {
+        ShareError::object(Format::Stix, place(record.index), Some(&record.id), reason)
+    };
     let mut levels: Vec<Tlp> = Vec::with_capacity(records.len());
     for record in &records {
         if let (Kind::Marking(claimed), Some(official)) = (&record.kind, well_known_marking(&record.id))
@@ -319,15 +363,17 @@ fn assemble(records: Vec<Record>, seen: &HashMap<String, Seen>, options: &ReadOp
     }
     for (record, &tlp) in records.iter().zip(&levels) {
         match &record.kind {
-            Kind::Campaign { name, first_seen, last_seen, labels, crackdown_id } => imported.campaigns.push(ImportedCampaign {
-                source_id: record.id.clone(),
-                crackdown_id: crackdown_id.clone(),
-                name: name.clone(),
-                first_seen: *first_seen,
-                last_seen: *last_seen,
-                scam_types: labels.clone(),
-                tlp,
-            }),
+            Kind::Campaign { name, first_seen, last_seen, labels, crackdown_id } => {
+                imported.campaigns.push(ImportedCampaign {
+                    source_id: record.id.clone(),
+                    crackdown_id: crackdown_id.clone(),
+                    name: name.clone(),
+                    first_seen: *first_seen,
+                    last_seen: *last_seen,
+                    scam_types: labels.clone(),
+                    tlp,
+                })
+            }
             Kind::Report { text, labels, published, refs, crackdown_id } => {
                 let mut keys: Vec<IndicatorKey> = Vec::new();
                 for key in refs.iter().flat_map(|reference| keys_of(reference)) {

@@ -163,7 +163,8 @@ pub fn guess_chain(address: &str) -> &'static str {
 /// describes, from its type and string properties; `None` for types and
 /// shapes that are not indicators crackdown keeps.
 pub fn key_from_properties(object_type: &str, get: &dyn Fn(&str) -> Option<String>) -> Option<IndicatorKey> {
-    let simple = |kind: IndicatorKind| get("value").filter(|value| !value.is_empty()).map(|v| IndicatorKey::new(kind, v));
+    let simple =
+        |kind: IndicatorKind| get("value").filter(|value| !value.is_empty()).map(|v| IndicatorKey::new(kind, v));
     match object_type {
         "phone-number" => simple(IndicatorKind::Phone),
         "url" => simple(IndicatorKind::Url),

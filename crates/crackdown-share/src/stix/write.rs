@@ -335,10 +335,8 @@ impl<W: Write> StixWriter<W> {
         let created = self.created.clone();
         let mut object = self.sdo("threat-actor", &id, &created, &created, persona.tlp);
         object.insert("name".into(), persona.name.clone().into());
-        object.insert(
-            "description".into(),
-            format!("A {kind} the scammers pose as, as named in victim reports.").into(),
-        );
+        object
+            .insert("description".into(), format!("A {kind} the scammers pose as, as named in victim reports.").into());
         object.insert("threat_actor_types".into(), json!(["crime-syndicate"]));
         object.insert("roles".into(), json!(["agent"]));
         object.insert("labels".into(), json!([format!("persona:{kind}")]));

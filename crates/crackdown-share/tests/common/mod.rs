@@ -72,7 +72,13 @@ pub fn sample() -> Vec<ExportItem> {
             scam_type: Some("investment".into()),
             text: Some("Mentor Lisa on Telegram told me to deposit USDT at golden-harvest.example.".into()),
             reasons: vec!["guaranteed returns".into(), "crypto deposit request".into()],
-            indicators: vec![phone.reference(), site.reference(), wallet.reference(), handle.reference(), ipv4.reference()],
+            indicators: vec![
+                phone.reference(),
+                site.reference(),
+                wallet.reference(),
+                handle.reference(),
+                ipv4.reference(),
+            ],
         }),
         ExportItem::Report(Report {
             id: "rpt_0002".into(),
@@ -86,7 +92,7 @@ pub fn sample() -> Vec<ExportItem> {
         ExportItem::Payment(Payment {
             from: account.reference(),
             to: wallet.reference(),
-            amount: Money::new(150_000_00, Currency::from_code("THB").expect("THB")),
+            amount: Money::new(15_000_000, Currency::from_code("THB").expect("THB")),
             date: NaiveDate::from_ymd_opt(2026, 3, 5).expect("date"),
             transaction_id: Some("TX-20260305-0001".into()),
             tlp: Tlp::Amber,
@@ -94,7 +100,7 @@ pub fn sample() -> Vec<ExportItem> {
         ExportItem::Payment(Payment {
             from: iban.reference(),
             to: mule.reference(),
-            amount: Money::new(2_500_00, Currency::from_code("EUR").expect("EUR")),
+            amount: Money::new(250_000, Currency::from_code("EUR").expect("EUR")),
             date: NaiveDate::from_ymd_opt(2026, 3, 6).expect("date"),
             transaction_id: None,
             tlp: Tlp::Amber,
