@@ -1,6 +1,8 @@
 //! The MISP reader of crackdown-share on any bytes: see `fuzz/src/share.rs`.
 #![no_main]
 
+// Each target uses one of the bodies.
+#[allow(dead_code)]
 #[path = "../src/share.rs"]
 mod share;
 
