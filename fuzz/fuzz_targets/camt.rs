@@ -16,7 +16,10 @@ fuzz_target!(|data: &[u8]| {
             if let Some((part, of)) = entry.part {
                 assert!(part >= 1 && part <= of, "part {part} of {of}");
             }
-            assert!(entry.location.path.as_deref().is_some_and(|path| path.contains("/Ntry[")), "entries point to their element");
+            assert!(
+                entry.location.path.as_deref().is_some_and(|path| path.contains("/Ntry[")),
+                "entries point to their element"
+            );
         }
     }
     let entries: usize = file.statements.iter().map(|statement| statement.entries.len()).sum();

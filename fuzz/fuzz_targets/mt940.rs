@@ -14,13 +14,21 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(statement.index as usize, position + 1, "statements numbered in order");
             for (number, entry) in statement.entries.iter().enumerate() {
                 assert_eq!(entry.number as usize, number + 1, "entries numbered in order");
-                assert!(entry.location.line >= 1 && entry.location.line <= lines, "line {} of {lines}", entry.location.line);
+                assert!(
+                    entry.location.line >= 1 && entry.location.line <= lines,
+                    "line {} of {lines}",
+                    entry.location.line
+                );
                 assert!(entry.amount.minor() >= 0, "amounts are positive, the mark gives the direction");
             }
         }
         let entries: usize = file.statements.iter().map(|statement| statement.entries.len()).sum();
         let ledger = reconcile(vec![file]);
         let transfers = ledger.rows.iter().filter(|row| row.channel != "opening_balance").count();
-        assert_eq!(transfers + ledger.merged.len(), entries, "every entry is one ledger row or merged into one, none dropped");
+        assert_eq!(
+            transfers + ledger.merged.len(),
+            entries,
+            "every entry is one ledger row or merged into one, none dropped"
+        );
     }
 });
