@@ -10,6 +10,7 @@
 mod allowlist;
 pub mod campaign_ids;
 pub mod campaigns;
+pub mod export;
 pub mod intake;
 pub mod mail;
 mod statement_import;

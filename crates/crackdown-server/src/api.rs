@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/lookup", get(crate::public::lookup))
         .merge(crate::trail::routes())
         .merge(crate::campaigns::routes())
+        .merge(crate::share::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(crate::limits::request_trace())
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::forget_lookups_after_writes))

@@ -307,6 +307,20 @@ pub(crate) async fn campaign_graph(
     Ok(Json(graph.into()))
 }
 
+/// The comma-separated report ids of query field `field`, at most `max`.
+pub(crate) fn report_ids(field: &str, list: &str, max: usize) -> Result<Vec<i64>, ApiError> {
+    let ids: Vec<i64> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(|id| id.parse().map_err(|_| ApiError::bad_request(format!("{field}: {id:?} is not a report id"))))
+        .collect::<Result<_, _>>()?;
+    if ids.len() > max {
+        return Err(ApiError::bad_request(format!("{field}: at most {max} reports per request")));
+    }
+    Ok(ids)
+}
+
 /// Most report ids one `report-campaigns` request may name.
 const REPORT_CAMPAIGNS_MAX: usize = 200;
 
@@ -334,16 +348,7 @@ pub(crate) async fn report_campaigns(
     Auth(viewer): Auth,
     Query(query): Query<ReportCampaignsQuery>,
 ) -> Result<Json<ReportCampaigns>, ApiError> {
-    let ids: Vec<i64> = query
-        .ids
-        .split(',')
-        .map(str::trim)
-        .filter(|id| !id.is_empty())
-        .map(|id| id.parse().map_err(|_| ApiError::bad_request(format!("ids: {id:?} is not a report id"))))
-        .collect::<Result<_, _>>()?;
-    if ids.len() > REPORT_CAMPAIGNS_MAX {
-        return Err(ApiError::bad_request(format!("ids: at most {REPORT_CAMPAIGNS_MAX} reports per request")));
-    }
+    let ids = report_ids("ids", &query.ids, REPORT_CAMPAIGNS_MAX)?;
     let found = blocking(&state, move |store| Ok(campaigns::campaigns_of_reports(store, &viewer, &ids)?)).await?;
     Ok(Json(ReportCampaigns {
         campaigns: found.into_iter().map(|(report, campaign)| (report.to_string(), campaign)).collect(),

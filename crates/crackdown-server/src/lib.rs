@@ -14,6 +14,7 @@ pub mod limits;
 pub mod outbox;
 mod public;
 pub mod session;
+mod share;
 mod trail;
 pub mod ui;
 mod watch;
@@ -85,6 +86,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(dashboard::DashboardDoc::openapi());
     document.merge(trail::TrailDoc::openapi());
     document.merge(campaigns::CampaignsDoc::openapi());
+    document.merge(share::ShareDoc::openapi());
     document.merge(watch::WatchDoc::openapi());
     document
 }

@@ -27,11 +27,34 @@ fn markings(imported: &Imported) -> BTreeMap<IndicatorKey, Tlp> {
 fn expected(items: &[ExportItem], tlp_max: Tlp, misp: bool, ftm_only: bool) -> BTreeMap<IndicatorKey, Tlp> {
     let mut campaign: Option<Tlp> = None;
     let mut out = BTreeMap::new();
+    // MISP writes an indicator once per event, as it first comes: the keys
+    // of the open event, whether it holds items of no campaign, and whether
+    // one is open (as the writer opens and continues them).
+    let mut in_event: std::collections::HashSet<IndicatorKey> = std::collections::HashSet::new();
+    let (mut ungrouped, mut open) = (false, false);
+    let mut in_bundle: std::collections::HashSet<IndicatorKey> = std::collections::HashSet::new();
     for item in items {
         match item {
-            ExportItem::Campaign(c) => campaign = (c.tlp <= tlp_max).then_some(c.tlp),
-            ExportItem::EndCampaign => campaign = None,
+            ExportItem::Campaign(c) => {
+                campaign = (c.tlp <= tlp_max).then_some(c.tlp);
+                if campaign.is_some() || !(open && ungrouped) {
+                    in_event.clear();
+                    (ungrouped, open) = (campaign.is_none(), true);
+                }
+            }
+            ExportItem::EndCampaign => (campaign, open) = (None, false),
             ExportItem::Indicator(indicator) if indicator.tlp <= tlp_max => {
+                if !open {
+                    in_event.clear();
+                    (ungrouped, open) = (true, true);
+                }
+                if misp && !in_event.insert(indicator.key.clone()) {
+                    continue;
+                }
+                // A bundle holds one object per observable, as it first comes.
+                if !misp && !ftm_only && !in_bundle.insert(indicator.key.clone()) {
+                    continue;
+                }
                 let account = matches!(
                     indicator.key.kind,
                     IndicatorKind::Iban

@@ -169,6 +169,15 @@ impl Store {
         })
     }
 
+    /// The name of the viewer's own organisation (any role may know it).
+    pub fn own_org_name(&self, viewer: &Viewer) -> Result<String, StoreError> {
+        self.pool.with(|conn| {
+            conn.query_one("SELECT name FROM orgs WHERE id = $1", &[viewer.org_id.into()])?
+                .ok_or_else(|| StoreError::NotFound(format!("organisation of {}", viewer.user_name)))?
+                .text(0)
+        })
+    }
+
     pub fn orgs(&self, viewer: &Viewer) -> Result<Vec<Org>, StoreError> {
         require_admin(viewer)?;
         self.pool.with(|conn| {

@@ -133,6 +133,15 @@ pub enum Command {
     Campaigns(CampaignsCommand),
     /// The public "check before you pay" lookup of a phone, link, wallet or account.
     Lookup(LookupArgs),
+    /// Share with partners: a STIX 2.1 bundle, MISP events or FollowTheMoney entities.
+    ///
+    /// Exports what you may read and nothing marked above --tlp-max (nor any reference to it);
+    /// never victims' contacts or cards; report texts only with --with-text.
+    ///
+    ///   crackdown export stix --campaign cmp-… --tlp-max green --out campaign.json
+    ///   crackdown export misp --since 2026-11-01
+    ///   crackdown export ftm --reports ids.txt > entities.ftm.json
+    Export(crate::share::ExportArgs),
     /// Your organisation's watchlist: indicators, prefixes, domains, regexes, campaigns and scam
     /// types that raise an alert when a new report names them (admins and analysts).
     #[command(subcommand)]

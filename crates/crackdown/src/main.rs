@@ -11,6 +11,7 @@ mod intake;
 mod ledger;
 mod lure;
 mod reports;
+mod share;
 mod trail;
 mod watch;
 
@@ -108,5 +109,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Link(args) => campaigns::link(&cli.global, &args),
         Command::Campaigns(command) => campaigns::run(&cli.global, command),
         Command::Lookup(args) => campaigns::lookup(&cli.global, &args),
+        Command::Export(args) => share::export(&cli.global, &args),
     }
 }

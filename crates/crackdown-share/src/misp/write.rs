@@ -152,7 +152,8 @@ impl<W: Write> MispWriter<W> {
                 self.summary.left_out += 1;
                 self.open_event(None)
             }
-            ExportItem::EndCampaign => self.open_event(None),
+            // Items after it open an event of their own when there are any.
+            ExportItem::EndCampaign => self.close_event(),
             ExportItem::Indicator(indicator) => self.indicator(&indicator),
             ExportItem::Report(report) => self.report(&report),
             ExportItem::Persona(persona) => self.persona(&persona),

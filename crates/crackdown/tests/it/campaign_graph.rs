@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::{Backend, http, serve};
+use crate::support::{Backend, KillOnDrop, http, serve};
 
 const PHONE_A: &str = "+66812345678";
 const PHONE_B: &str = "+66897654321";
@@ -18,16 +18,6 @@ fn import(backend: &Backend, user: &str, name: &str, lines: &[serde_json::Value]
     let text: Vec<String> = lines.iter().map(serde_json::Value::to_string).collect();
     std::fs::write(&path, text.join("\n")).expect("write");
     backend.run(&["--as", user, "import", "reports", &path.to_string_lossy()]);
-}
-
-/// Kills the server when the test ends, also on a failed assertion.
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 fn get(address: &str, path: &str, token: &str) -> (u16, serde_json::Value) {
@@ -100,7 +90,7 @@ fn graph_obeys_access(backend: Backend) {
         assert!(id.starts_with("cmp-") && id[4..].parse::<i64>().is_err(), "{id}");
     }
     let (server, address) = serve(&backend);
-    let _server = Server(server);
+    let _server = KillOnDrop(server);
 
     // The police read all three: the RED report, its own phone and the
     // edges through it are there.

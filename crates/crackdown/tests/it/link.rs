@@ -3,7 +3,7 @@
 //! original's campaign, an outsider sees no campaign through a report they
 //! cannot read, and the public lookup counts only publishable reports.
 
-use crate::support::{Backend, http, serve};
+use crate::support::{Backend, KillOnDrop, http, serve};
 
 fn write(backend: &Backend, name: &str, lines: &[serde_json::Value]) -> String {
     let path = backend.path().join(name);
@@ -351,17 +351,6 @@ fn sqlite_national_numbers_read_in_the_reports_country() {
 fn postgres_national_numbers_read_in_the_reports_country() {
     if let Some(backend) = Backend::postgres() {
         national_numbers_read_in_the_reports_country(backend);
-    }
-}
-
-/// Stops the server also when an assertion fails, so no orphan keeps the
-/// test's output pipe open.
-struct KillOnDrop(std::process::Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 

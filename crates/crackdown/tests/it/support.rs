@@ -150,3 +150,14 @@ pub fn http(address: &str, method: &str, path: &str, token: &str, body: &str) ->
     let body = answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
     (status, body)
 }
+
+/// Stops a server also when an assertion fails, so no orphan keeps the
+/// test's output pipe open.
+pub struct KillOnDrop(pub std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
