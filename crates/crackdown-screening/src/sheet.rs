@@ -1,0 +1,1 @@
+//! Offline screening sheets.
