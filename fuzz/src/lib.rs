@@ -175,13 +175,18 @@ pub fn screening_sheet(data: &[u8]) {
         Ok(records) => {
             let mut previous = 1;
             for record in &records {
-                assert!(record.line > previous && record.line <= lines, "line {} after {previous} of {lines}", record.line);
+                assert!(
+                    record.line > previous && record.line <= lines,
+                    "line {} after {previous} of {lines}",
+                    record.line
+                );
                 previous = record.line;
                 for answer in &record.interview.answers {
                     let question = questionnaire.question(&answer.question).expect("answers name known questions");
                     assert_eq!(answer.maps_to, question.maps_to);
                 }
-                let _ = crackdown_screening::assess(questionnaire, &record.person, &record.interview).expect("a parsed row is assessable");
+                let _ = crackdown_screening::assess(questionnaire, &record.person, &record.interview)
+                    .expect("a parsed row is assessable");
             }
         }
         Err(errors) => {

@@ -71,7 +71,7 @@ pub fn to_html(case: &CaseExport<'_>) -> Result<String, ExportError> {
             format!("{:?}{to} (given {}{withdrawn})", consent.scope, consent.given_on)
         })
         .collect();
-    let _ = write!(page, "<h2>Person</h2>\n<table>\n");
+    page.push_str("<h2>Person</h2>\n<table>\n");
     for (label, value) in [
         ("Referred by", case.sender.to_owned()),
         ("Referred to", case.recipient.to_owned()),
@@ -91,13 +91,13 @@ pub fn to_html(case: &CaseExport<'_>) -> Result<String, ExportError> {
     ] {
         let _ = writeln!(page, "<tr><th>{}</th><td>{}</td></tr>", escape(label), escape(&value));
     }
-    let _ = write!(page, "</table>\n");
+    page.push_str("</table>\n");
 
     let assessment = case.assessment;
-    let _ = write!(
+    let _ = writeln!(
         page,
         "<h2>Assessment</h2>\n<p class=\"advisory\">Recommendation (advisory, from the ILO 2009 indicator rules): <strong>{}</strong>. \
-A named screener decides.</p>\n",
+A named screener decides.</p>",
         both(
             assessment.recommendation.name(questionnaire, Language::English),
             assessment.recommendation.name(questionnaire, language)
@@ -105,9 +105,9 @@ A named screener decides.</p>\n",
     );
     match case.decision {
         Some(decision) => {
-            let _ = write!(
+            let _ = writeln!(
                 page,
-                "<p>Decision: <strong>{}</strong> by {} on {}.<br>Justification: {}</p>\n",
+                "<p>Decision: <strong>{}</strong> by {} on {}.<br>Justification: {}</p>",
                 escape(decision.outcome.name(questionnaire, Language::English)),
                 escape(&decision.decided_by),
                 decision.decided_on,
