@@ -30,6 +30,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("reports", reports),
     ("lure_extract", lure_extract),
     ("ledger", ledger),
+    ("screening_sheet", screening_sheet),
 ];
 
 /// One message through the whole e-mail path: MIME parsing, HTML reduction,
@@ -155,4 +156,46 @@ pub fn ledger(data: &[u8]) {
         }
         let _ = reader.stats();
     }
+}
+
+static QUESTIONNAIRE: LazyLock<Option<crackdown_screening::Questionnaire>> =
+    LazyLock::new(|| crackdown_screening::Questionnaire::embedded().ok());
+
+/// Offline screening sheets: all or nothing — either every row is a record
+/// (lines increasing, inside the input, answers mapped to the questionnaire's
+/// indicators and each one assessable) or there are errors naming lines
+/// inside the input, at most `MAX_ERRORS` of them, and a total at least as
+/// large. The same bytes as a questionnaire definition are refused or
+/// loaded, never a panic.
+pub fn screening_sheet(data: &[u8]) {
+    use crackdown_screening::sheet::{MAX_ERRORS, parse_sheet};
+    let Some(questionnaire) = QUESTIONNAIRE.as_ref() else { panic!("the embedded questionnaire loads") };
+    let lines = data.iter().filter(|&&byte| byte == b'\n').count() as u64 + 1;
+    match parse_sheet(data, "fuzz.csv", questionnaire) {
+        Ok(records) => {
+            let mut previous = 1;
+            for record in &records {
+                assert!(
+                    record.line > previous && record.line <= lines,
+                    "line {} after {previous} of {lines}",
+                    record.line
+                );
+                previous = record.line;
+                for answer in &record.interview.answers {
+                    let question = questionnaire.question(&answer.question).expect("answers name known questions");
+                    assert_eq!(answer.maps_to, question.maps_to);
+                }
+                let _ = crackdown_screening::assess(questionnaire, &record.person, &record.interview)
+                    .expect("a parsed row is assessable");
+            }
+        }
+        Err(errors) => {
+            assert!(!errors.errors.is_empty() && errors.errors.len() <= MAX_ERRORS, "{} errors", errors.errors.len());
+            assert!(errors.total >= errors.errors.len());
+            for error in &errors.errors {
+                assert!(error.line <= lines, "{error} outside a {lines}-line input");
+            }
+        }
+    }
+    let _ = crackdown_screening::Questionnaire::parse(&String::from_utf8_lossy(data), "fuzz.toml");
 }

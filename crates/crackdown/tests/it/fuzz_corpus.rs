@@ -38,6 +38,7 @@ fn seeds() -> Vec<Vec<u8>> {
     let mut seeds = Vec::new();
     files_under(&root.join("crates/crackdown-evidence/tests/data"), &mut seeds);
     files_under(&root.join("crates/crackdown/tests/it/data"), &mut seeds);
+    files_under(&root.join("crates/crackdown-screening/tests/data"), &mut seeds);
     let mut bomb = String::from("From: a@b.example\r\nTo: v@c.example\r\n");
     for level in 0..300 {
         bomb.push_str(&format!("Content-Type: multipart/mixed; boundary=\"b{level}\"\r\n\r\n--b{level}\r\n"));
