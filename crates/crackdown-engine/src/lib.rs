@@ -13,6 +13,7 @@ pub mod campaigns;
 pub mod export;
 pub mod intake;
 pub mod mail;
+pub mod screening;
 mod statement_import;
 pub mod trail;
 mod watch;

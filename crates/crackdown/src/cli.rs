@@ -142,6 +142,9 @@ pub enum Command {
     ///   crackdown export misp --since 2026-11-01
     ///   crackdown export ftm --reports ids.txt > entities.ftm.json
     Export(crate::share::ExportArgs),
+    /// Humanitarian screening of detained workers: trafficking indicators, never a verdict.
+    #[command(subcommand)]
+    Screening(crate::screening::ScreeningCommand),
     /// Your organisation's watchlist: indicators, prefixes, domains, regexes, campaigns and scam
     /// types that raise an alert when a new report names them (admins and analysts).
     #[command(subcommand)]

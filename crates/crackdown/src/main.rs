@@ -11,6 +11,7 @@ mod intake;
 mod ledger;
 mod lure;
 mod reports;
+mod screening;
 mod share;
 mod trail;
 mod watch;
@@ -110,5 +111,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Campaigns(command) => campaigns::run(&cli.global, command),
         Command::Lookup(args) => campaigns::lookup(&cli.global, &args),
         Command::Export(args) => share::export(&cli.global, &args),
+        Command::Screening(command) => screening::run(command),
     }
 }

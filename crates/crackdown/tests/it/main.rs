@@ -13,6 +13,7 @@ mod intake;
 mod link;
 mod lure;
 mod public;
+mod screening;
 mod share;
 mod statements;
 mod support;
