@@ -84,16 +84,24 @@ impl NewReport {
     /// The key under which exact resubmissions are recognised: the same
     /// normalized text from the same reporter, the reporter being the named
     /// reporter or else the victim's contact, so that two anonymous victims
-    /// who write the same short sentence stay two reports. An artefact (a
-    /// forwarded e-mail, a chat export) that names nobody is told apart by
-    /// its own id, the hash of its bytes: two victims' exports of the same
-    /// scam script are two reports, the same file sent twice is one.
+    /// who write the same short sentence stay two reports. A report that
+    /// names nobody is told apart by the id its source gave it when that
+    /// source is a case system's bulk file or an artefact (a forwarded
+    /// e-mail, a chat export: the hash of its bytes): two victims' records
+    /// in a partner's file, or their exports of the same scam script, are
+    /// two reports; the same record or file sent twice is one. A report
+    /// typed into a form or the API under a new id of its own is still a
+    /// resubmission of the same text.
     pub fn fingerprint(&self) -> String {
+        let source_id = match (&self.original, self.channel) {
+            (Some(_), _) | (None, Channel::Bulk) => self.external_id.as_deref(),
+            _ => None,
+        };
         let reporter = self
             .reporter
             .as_deref()
             .or(self.victim_contact.as_ref().map(|victim| victim.contact.as_str()))
-            .or(self.original.as_ref().and(self.external_id.as_deref()));
+            .or(source_id);
         content_fingerprint(reporter, &self.text)
     }
 }
@@ -164,5 +172,12 @@ mod tests {
         let mut again = typed.clone();
         again.external_id = Some("case-2".into());
         assert_eq!(typed.fingerprint(), again.fingerprint(), "typed resubmissions under new ids stay duplicates");
+        let record = |id: &str| {
+            let mut report = NewReport::from_text("Hello dear, invest with me", Channel::Bulk, Tlp::Amber);
+            report.external_id = Some(id.into());
+            report
+        };
+        assert_ne!(record("case-1").fingerprint(), record("case-2").fingerprint(), "two victims' records in a file");
+        assert_eq!(record("case-1").fingerprint(), record("case-1").fingerprint(), "the same record sent twice");
     }
 }
