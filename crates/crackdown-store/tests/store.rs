@@ -78,20 +78,37 @@ fn duplicates_are_recognised(store: &Store) {
     first.external_id = Some("r-1".into());
     let mut same_id = report("a different text", Tlp::Amber);
     same_id.external_id = Some("r-1".into());
+    let mut another_record = report("send usdt to this wallet", Tlp::Amber);
+    another_record.external_id = Some("r-2".into());
+    let anonymous = report("Send USDT to this wallet", Tlp::Amber);
     let same_text = report("send usdt to this WALLET", Tlp::Amber);
     let mut other_victim = report("send usdt to this wallet", Tlp::Amber);
     other_victim.victim_contact = Some(VictimContact { contact: "+66 81 234 5678".into() });
     let outcome = store
-        .insert_reports(&operator, &[first, same_id, same_text, other_victim], &ShareOptions::default(), now())
+        .insert_reports(
+            &operator,
+            &[first, same_id, another_record, anonymous, same_text, other_victim],
+            &ShareOptions::default(),
+            now(),
+        )
         .expect("insert");
     let InsertedReport::Created { id } = outcome.reports[0] else { panic!("first not created: {outcome:?}") };
-    assert_eq!(outcome.reports[1], InsertedReport::Duplicate { existing_id: id });
-    assert_eq!(outcome.reports[2], InsertedReport::Duplicate { existing_id: id });
+    assert_eq!(outcome.reports[1], InsertedReport::Duplicate { existing_id: id }, "the same record id");
     assert!(
-        matches!(outcome.reports[3], InsertedReport::Created { .. }),
+        matches!(outcome.reports[2], InsertedReport::Created { .. }),
+        "another record of the partner's file with the same words is another victim's report"
+    );
+    let InsertedReport::Created { id: anonymous } = outcome.reports[3] else { panic!("{outcome:?}") };
+    assert_eq!(
+        outcome.reports[4],
+        InsertedReport::Duplicate { existing_id: anonymous },
+        "the same words, no one named"
+    );
+    assert!(
+        matches!(outcome.reports[5], InsertedReport::Created { .. }),
         "another victim's identical words are a new report"
     );
-    assert_eq!((outcome.created(), outcome.duplicates()), (2, 2));
+    assert_eq!((outcome.created(), outcome.duplicates()), (4, 2));
 }
 
 fn batches_are_whole_or_absent(store: &Store) {
