@@ -14,6 +14,7 @@ pub mod export;
 pub mod intake;
 pub mod mail;
 pub mod screening;
+pub mod search;
 mod statement_import;
 pub mod trail;
 mod watch;

@@ -13,6 +13,7 @@ mod error;
 pub mod limits;
 pub mod outbox;
 mod public;
+mod search;
 pub mod session;
 mod share;
 mod trail;
@@ -87,6 +88,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(trail::TrailDoc::openapi());
     document.merge(campaigns::CampaignsDoc::openapi());
     document.merge(share::ShareDoc::openapi());
+    document.merge(search::SearchDoc::openapi());
     document.merge(watch::WatchDoc::openapi());
     document
 }

@@ -17,6 +17,7 @@ mod ledger;
 mod linking;
 mod migrations;
 mod reports;
+mod search;
 pub mod secrets;
 mod sessions;
 mod stats;
@@ -42,6 +43,7 @@ pub use ledger::{
 pub use linking::{BandCandidate, CheckRow, CommonFeature, FeatureHolders, LinkInput, LinkRecord, LinkTx, LookupTally};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
+pub use search::{FoundAccount, FoundReport, FoundTransfer};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
 pub use stats::{Count, DayCount, LossGroup, LossTotal, ReportStats};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};

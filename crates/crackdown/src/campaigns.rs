@@ -148,3 +148,45 @@ pub fn lookup(global: &Global, args: &LookupArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `crackdown search VALUE`: everything the caller may read that names it.
+pub fn search(global: &Global, args: &LookupArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(global)?;
+    let viewer = viewer(&store, global)?;
+    let answer = crackdown_engine::search::search(&store, &viewer, args.value.as_bytes(), &args.region.context())?;
+    if args.json {
+        print_json(&answer)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{} ({})", answer.normalized, answer.kind.map_or("words", |kind| kind.as_str()));
+    println!("\nreports ({}{}):", answer.reports.len(), if answer.more_reports { "+, newest shown" } else { "" });
+    for report in &answer.reports {
+        let name = report.external_id.clone().unwrap_or_else(|| report.id.to_string());
+        let scam = report.scam_type.as_deref().unwrap_or("-");
+        println!(
+            "  {:<8} {:<24} {}  {:<14} {}",
+            report.id,
+            name,
+            report.received_at.date_naive(),
+            scam,
+            report.tlp.label()
+        );
+    }
+    println!("\ncampaigns ({}):", answer.campaigns.len());
+    for campaign in &answer.campaigns {
+        println!("  {}  {}  ({} of the reports)", campaign.id, campaign.name, campaign.reports);
+    }
+    println!("\nledger accounts ({}):", answer.accounts.len());
+    for account in &answer.accounts {
+        println!("  {}  {} in, {} out", account.account, account.transfers_in, account.transfers_out);
+    }
+    println!("\ntransfers ({}):", answer.transfers.len());
+    for transfer in &answer.transfers {
+        println!("  {} {}  {} -> {}", transfer.tx_id, transfer.at, transfer.from_account, transfer.to_account);
+    }
+    println!("\nwatch entries ({}):", answer.watch_entries.len());
+    for entry in &answer.watch_entries {
+        println!("  #{} {} {}  {}", entry.id, entry.kind, entry.value, entry.label);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -142,6 +142,13 @@ pub enum Command {
     ///   crackdown export misp --since 2026-11-01
     ///   crackdown export ftm --reports ids.txt > entities.ftm.json
     Export(crate::share::ExportArgs),
+    /// Everything you may read that names a value: reports, campaigns, ledger accounts and
+    /// transfers, watch entries. Phones in any format, (defanged) links, domains, wallets, IBANs,
+    /// transaction ids, handles; other words are searched in report texts.
+    ///
+    ///   crackdown search "062 581 2452" --country TH
+    ///   crackdown search TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE --json
+    Search(LookupArgs),
     /// Humanitarian screening of detained workers: trafficking indicators, never a verdict.
     #[command(subcommand)]
     Screening(crate::screening::ScreeningCommand),

@@ -110,6 +110,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Link(args) => campaigns::link(&cli.global, &args),
         Command::Campaigns(command) => campaigns::run(&cli.global, command),
         Command::Lookup(args) => campaigns::lookup(&cli.global, &args),
+        Command::Search(args) => campaigns::search(&cli.global, &args),
         Command::Export(args) => share::export(&cli.global, &args),
         Command::Screening(command) => screening::run(command),
     }

@@ -14,6 +14,7 @@ mod link;
 mod lure;
 mod public;
 mod screening;
+mod search;
 mod share;
 mod statements;
 mod support;
