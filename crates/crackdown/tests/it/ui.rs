@@ -213,3 +213,22 @@ fn pages_are_served_with_a_strict_policy() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body["error"].is_string());
 }
+
+/// `user signin-link` points at the port the server really listens on (it
+/// printed a fixed http://localhost:8080 whatever `serve` was told), and an
+/// explicit --public-url still wins.
+#[test]
+fn signin_links_point_at_the_running_server() {
+    let backend = Backend::sqlite();
+    backend.run(&["org", "add", "police"]);
+    backend.run(&["user", "add", "ana", "--org", "police", "--role", "analyst"]);
+    let (mut server, address) = crate::support::serve(&backend);
+    let port = address.rsplit(':').next().expect("port").to_owned();
+    let link = backend.run(&["user", "signin-link", "ana"]);
+    let expected = format!("http://localhost:{port}/");
+    assert!(link.trim().starts_with(&expected), "{link:?} does not open the server at {expected}");
+    let _ = server.kill();
+    let _ = server.wait();
+    let given = backend.run(&["user", "signin-link", "ana", "--public-url", "https://crackdown.example.org"]);
+    assert!(given.trim().starts_with("https://crackdown.example.org/"), "{given}");
+}
