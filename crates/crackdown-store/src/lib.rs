@@ -15,6 +15,7 @@ mod intake;
 mod ledger;
 mod linking;
 mod migrations;
+mod receipt;
 mod reports;
 pub mod secrets;
 mod sessions;
