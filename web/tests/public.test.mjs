@@ -192,7 +192,8 @@ describe('report a scam', () => {
     assert.equal(await page.locator('#amount').getAttribute('aria-invalid'), 'true');
     // Thai digits are digits; too many decimals for baht is the server's reason, shown as such.
     await fill(page, 'มีคนหลอกให้โอนเงินค่าสินค้า', '๑๐.๕๐๕');
-    const refused = page.locator('#report-result p[role=alert]');
+    // (The client's own hint above is an alert too: wait for the server's answer.)
+    const refused = page.locator('#report-result p[role=alert]', { hasText: 'THB' });
     await refused.waitFor();
     const reason = await refused.innerText();
     assert.ok(reason.startsWith('ระบบไม่รับรายงานของคุณ'), reason);

@@ -178,7 +178,7 @@ function receiptBox(receipt: string): HTMLElement {
   );
   return h(
     'div',
-    { class: 'ok receipt', role: 'status' },
+    { class: 'ok receipt', role: 'status', tabindex: '-1', id: 'receipt-box' },
     h('p', {}, t('report.thanks')),
     h('p', {}, t('report.receipt')),
     h('p', { class: 'receipt-code' }, h('code', { id: 'receipt', translate: 'no' }, receipt), ' ', copy, ' ', copied),
@@ -252,8 +252,11 @@ export function reportScam({ main }: PageContext): void {
             refuse(t('report.error'));
           } else {
             const { receipt } = (await response.json()) as { receipt: string };
-            replace(result, receiptBox(receipt));
+            const box = receiptBox(receipt);
+            replace(result, box);
             form.reset();
+            // The receipt is below the form: bring it into view and to screen readers.
+            box.focus();
           }
         } catch {
           refuse(t('report.error'));
