@@ -24,7 +24,7 @@ pub struct Cli {
 const EXAMPLES: &str = "\
 Examples:
   crackdown demo                                 a realistic case, served on http://127.0.0.1:8080
-  crackdown --init import reports victims.jsonl  load reports (JSONL, JSON array or CSV) into a new store
+  crackdown --init import reports victims.jsonl  a new store with these reports (JSONL, JSON, CSV)
   crackdown reports list --status new --json     the triage queue, for scripts
   crackdown org add bank-a && crackdown user add alice --org bank-a --role analyst
   crackdown token create --user alice            a bearer token for the API
