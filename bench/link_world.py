@@ -46,7 +46,8 @@ def world(out, seed, reports):
 
 
 def crackdown(binary, data, *args):
-    done = subprocess.run([binary, "--data", data, *args], capture_output=True, text=True)
+    # --init: the first call (the import) creates the store; later ones find it.
+    done = subprocess.run([binary, "--data", data, "--init", *args], capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"crackdown {' '.join(args)} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
     return done.stdout

@@ -70,7 +70,7 @@ def ledger_import(args, data):
 
     def fresh():
         shutil.rmtree(where, ignore_errors=True)
-        subprocess.run([bench.BIN, "--data", where, "accounts", "import", os.path.join(folder, "accounts.csv")],
+        subprocess.run([bench.BIN, "--data", where, "--init", "accounts", "import", os.path.join(folder, "accounts.csv")],
                        check=True, stdout=subprocess.DEVNULL)
 
     wall, rss, summary = bench.median_runs(args.runs, [bench.BIN, "--data", where, "ledger", "import", path, "--json"],
@@ -101,7 +101,7 @@ def run(args):
         if os.path.exists(peer_db):
             os.remove(peer_db)
 
-    ours, ours_rss, summary = bench.median_runs(args.runs, [bench.BIN, "--data", os.path.join(data, "d"), "import", "reports", path, "--json"], before=fresh)
+    ours, ours_rss, summary = bench.median_runs(args.runs, [bench.BIN, "--data", os.path.join(data, "d"), "--init", "import", "reports", path, "--json"], before=fresh)
     ours_cpu = bench.last_cpu
     imported = json.loads(summary)["imported"]
     assert imported == args.reports, summary

@@ -130,7 +130,7 @@ def run(args):
                     "--transactions", "1000"], check=True, stdout=subprocess.DEVNULL)
     generated = time.perf_counter() - started
     started = time.perf_counter()
-    subprocess.run([bench.BIN, "--data", data, "import", "reports", os.path.join(case, "reports.jsonl"), "--json"],
+    subprocess.run([bench.BIN, "--data", data, "--init", "import", "reports", os.path.join(case, "reports.jsonl"), "--json"],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     imported = time.perf_counter() - started
     print(f"lookup: store of {args.lookup_reports:,} generated reports "

@@ -99,7 +99,7 @@ def load(data, folder, database=None):
     """Imports a case's accounts and ledger; returns (wall s, peak MiB, summary JSON text)."""
     # PostgreSQL needs the key file that seals victims' contacts (kept beside the benchmark's data).
     where = ["--database", database, "--key-file", os.path.join(data, "crackdown.key")] if database else ["--data", data]
-    subprocess.run([bench.BIN, *where, "accounts", "import", os.path.join(folder, "accounts.csv")], check=True,
+    subprocess.run([bench.BIN, *where, "--init", "accounts", "import", os.path.join(folder, "accounts.csv")], check=True,
                    stdout=subprocess.DEVNULL)
     return measure([bench.BIN, *where, "ledger", "import", os.path.join(folder, "ledger.csv"), "--json"])
 

@@ -19,10 +19,28 @@ export interface Route {
   title: string | (() => string);
   /// Staff pages need a session; the public ones are translated.
   staff: boolean;
-  /// Shown in the staff navigation under this label.
-  nav?: string;
+  /// Shown in the staff navigation under this label (a function when it depends on the role).
+  nav?: string | (() => string);
+  /// What the signed-in role must be allowed to do to use the page (the
+  /// session's `may`): without it the page is not offered in the navigation
+  /// and, opened by its address, says who it is for instead of failing.
+  may?: Capability;
   render: (context: PageContext) => void | Promise<void>;
 }
+
+/// What a role may do beyond reading, as the session names it (the store enforces the same).
+export type Capability = 'triage' | 'ledger' | 'watch';
+
+/// Whether the signed-in user may do `what`.
+export function may(what: Capability): boolean {
+  return session.user?.may.includes(what) ?? false;
+}
+
+const WHO_MAY: Record<Capability, string> = {
+  triage: 'your organisation’s admins and analysts, who triage its reports',
+  ledger: 'your organisation’s admins and analysts, who work its seized ledgers',
+  watch: 'your organisation’s admins and analysts, who manage its watchlists and alerts',
+};
 
 let routes: Route[] = [];
 let session: { user: SignedIn | null; passkeys: boolean; origin: string } = {
@@ -71,7 +89,9 @@ function header(route: Route | undefined): HTMLElement {
   const here = location.pathname;
   const item = (href: string, text: string) =>
     h('li', {}, h('a', { href, 'aria-current': here === href || here.startsWith(href + '/') ? 'page' : null }, text));
-  const staffNav = routes.filter((entry) => entry.nav).map((entry) => item(entry.pattern, entry.nav ?? ''));
+  const staffNav = routes
+    .filter((entry) => entry.nav && (!entry.may || may(entry.may)))
+    .map((entry) => item(entry.pattern, typeof entry.nav === 'function' ? entry.nav() : entry.nav ?? ''));
   const user = session.user;
   const select = h(
     'select',
@@ -160,6 +180,16 @@ export async function render(): Promise<void> {
   }
   const title = typeof route.title === 'function' ? route.title() : route.title;
   document.title = `${title} · crackdown`;
+  if (route.may && !may(route.may)) {
+    replace(
+      main,
+      h('h1', {}, title),
+      h('p', { id: 'not-for-role' }, `This page is for ${WHO_MAY[route.may]}. You are signed in as ${session.user?.role ?? 'a user'} of ${session.user?.org ?? 'your organisation'}.`),
+      h('p', {}, link('/dashboard', 'Go to the dashboard')),
+    );
+    firstRender = false;
+    return;
+  }
   try {
     await route.render({ main, params, query: new URLSearchParams(location.search), user: session.user });
   } catch (error) {

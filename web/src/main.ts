@@ -2,7 +2,7 @@
 // campaign pages load on demand, since the graph library is large.
 
 import './style.css';
-import { navigate, start, currentSession } from './app';
+import { may, navigate, start, currentSession } from './app';
 import { t } from './i18n';
 import { account } from './pages/account';
 import { dashboard } from './pages/dashboard';
@@ -27,13 +27,19 @@ start([
   { pattern: '/login', title: 'Sign in', staff: false, render: login },
   { pattern: '/signin', title: 'Signing in', staff: false, render: signinLink },
   { pattern: '/dashboard', title: 'Dashboard', staff: true, nav: 'Dashboard', render: dashboard },
-  { pattern: '/triage', title: 'Triage', staff: true, nav: 'Triage', render: triage },
+  {
+    pattern: '/triage',
+    title: () => (may('triage') ? 'Triage' : 'Reports'),
+    staff: true,
+    nav: () => (may('triage') ? 'Triage' : 'Reports'),
+    render: triage,
+  },
   { pattern: '/reports/:id', title: 'Report', staff: true, render: report },
   { pattern: '/campaigns', title: 'Campaigns', staff: true, nav: 'Campaigns', render: async (context) => (await import('./pages/campaigns')).campaignList(context) },
   { pattern: '/campaigns/:id', title: 'Campaign', staff: true, render: async (context) => (await import('./pages/campaigns')).campaignView(context) },
-  { pattern: '/trail', title: 'Money trail', staff: true, nav: 'Money trail', render: trail },
-  { pattern: '/mules', title: 'Mule accounts', staff: true, nav: 'Mules', render: mules },
-  { pattern: '/freeze', title: 'Freeze list', staff: true, nav: 'Freeze list', render: freeze },
-  { pattern: '/watchlists', title: 'Watchlists & alerts', staff: true, nav: 'Watchlists', render: watchlists },
+  { pattern: '/trail', title: 'Money trail', staff: true, nav: 'Money trail', may: 'ledger', render: trail },
+  { pattern: '/mules', title: 'Mule accounts', staff: true, nav: 'Mules', may: 'ledger', render: mules },
+  { pattern: '/freeze', title: 'Freeze list', staff: true, nav: 'Freeze list', may: 'ledger', render: freeze },
+  { pattern: '/watchlists', title: 'Watchlists & alerts', staff: true, nav: 'Watchlists', may: 'watch', render: watchlists },
   { pattern: '/account', title: 'Account', staff: true, nav: 'Account', render: account },
 ]);

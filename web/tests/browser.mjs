@@ -33,3 +33,24 @@ export function launchChromium() {
     ],
   });
 }
+
+/// `crackdown --data DATA serve` on a free loopback port; resolves to the
+/// process and the origin it announces (http://localhost:PORT).
+export async function startServer(data, extra = []) {
+  const { spawn } = await import('node:child_process');
+  const server = spawn(BIN, ['--data', data, 'serve', '--listen', '127.0.0.1:0', ...extra], { stdio: ['ignore', 'ignore', 'pipe'], env: ENV });
+  const origin = await new Promise((resolveOrigin, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${seen}`)), 20000);
+    server.stderr.on('data', (chunk) => {
+      seen += chunk;
+      const found = seen.match(/UI at (http:\/\/localhost:\d+)\//);
+      if (found) {
+        clearTimeout(timer);
+        resolveOrigin(found[1]);
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`server exited ${code}: ${seen}`)));
+  });
+  return { server, origin };
+}

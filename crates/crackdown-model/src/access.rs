@@ -29,6 +29,32 @@ impl Role {
     pub fn may_read_victim_contact(self) -> bool {
         matches!(self, Role::Admin | Role::Analyst)
     }
+
+    /// Whether the role may change the status of its organisation's reports.
+    pub fn may_triage(self) -> bool {
+        matches!(self, Role::Admin | Role::Analyst)
+    }
+
+    /// Whether the role may import and read its organisation's seized
+    /// ledgers (traces, freeze list, mules): case evidence.
+    pub fn may_work_ledgers(self) -> bool {
+        matches!(self, Role::Admin | Role::Analyst)
+    }
+
+    /// Whether the role may manage watchlists and webhooks and read alerts.
+    pub fn may_watch(self) -> bool {
+        matches!(self, Role::Admin | Role::Analyst)
+    }
+
+    /// What the role may do beyond reading reports, as named to clients
+    /// (the web UI offers only these pages and buttons): `triage`,
+    /// `ledger`, `watch`. The store enforces the same methods.
+    pub fn capabilities(self) -> Vec<&'static str> {
+        [(self.may_triage(), "triage"), (self.may_work_ledgers(), "ledger"), (self.may_watch(), "watch")]
+            .into_iter()
+            .filter_map(|(may, name)| may.then_some(name))
+            .collect()
+    }
 }
 
 /// An authenticated user, as the store sees them when answering a query.

@@ -244,6 +244,7 @@ pub(crate) async fn csrf() -> Response {
 #[derive(Serialize, ToSchema)]
 pub(crate) struct Receipt {
     /// Quote this id when you contact the team; the report itself cannot be read back.
+    /// Four groups of four Crockford base-32 characters, e.g. `7KQM-2XHD-9PRA-W3TN`.
     receipt: String,
 }
 
@@ -410,7 +411,10 @@ pub(crate) async fn lookup(State(state): State<AppState>, request: Parts) -> Res
         return refuse(StatusCode::BAD_REQUEST, "the value is not valid UTF-8", None);
     }
     if value.len() > MAX_LOOKUP_QUERY {
-        return refuse(StatusCode::BAD_REQUEST, "the value is too long to be a phone, link, wallet or account", None);
+        // The same words as the parser's own refusal, with the limit that applies.
+        let reason =
+            crackdown_link::QueryError::TooLong { bytes: value.len(), limit: crackdown_link::lookup::MAX_QUERY_BYTES };
+        return refuse(StatusCode::BAD_REQUEST, &reason.to_string(), None);
     }
     let (country, lang) = (params.country.as_deref(), params.lang.as_deref());
     let surface = format!("s\u{0}{value}\u{0}{}\u{0}{}", country.unwrap_or_default(), lang.unwrap_or_default());

@@ -273,6 +273,20 @@ struct SignedIn {
     user: String,
     org: String,
     role: String,
+    /// What the role may do beyond reading (`triage`, `ledger`, `watch`),
+    /// so a client offers only pages and buttons the API then allows.
+    may: Vec<String>,
+}
+
+impl SignedIn {
+    fn of(user: &crackdown_store::User) -> SignedIn {
+        SignedIn {
+            user: user.name.clone(),
+            org: user.org.clone(),
+            role: user.role.to_string(),
+            may: user.role.capabilities().into_iter().map(str::to_owned).collect(),
+        }
+    }
 }
 
 /// What the sign-in page needs to know.
@@ -295,7 +309,7 @@ async fn session_info(State(state): State<WebState>, headers: HeaderMap) -> Resu
             blocking(&state.app, move |store| {
                 let Some(viewer) = store.session(&secret, Utc::now())? else { return Ok(None) };
                 let user = store.user(&viewer.user_name)?;
-                Ok(Some(SignedIn { user: user.name, org: user.org, role: user.role.to_string() }))
+                Ok(Some(SignedIn::of(&user)))
             })
             .await?
         }
@@ -305,11 +319,7 @@ async fn session_info(State(state): State<WebState>, headers: HeaderMap) -> Resu
 }
 
 fn signed_in(state: &WebState, session: &CreatedSession, now: DateTime<Utc>) -> Response {
-    let body = SignedIn {
-        user: session.user.name.clone(),
-        org: session.user.org.clone(),
-        role: session.user.role.to_string(),
-    };
+    let body = SignedIn::of(&session.user);
     let mut response = Json(body).into_response();
     response.headers_mut().insert(header::SET_COOKIE, state.sessions.cookie(session, now));
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -55,7 +55,14 @@ impl From<TrailError> for ApiError {
         match error {
             TrailError::Store(error) => error.into(),
             TrailError::Invalid(_) => ApiError::bad_request(error.to_string()),
-            TrailError::EmptyLedger | TrailError::UnknownTransaction(_) | TrailError::UnknownAccount(_) => {
+            // The engine's words name the command that imports a ledger; a
+            // web page's reader (a bank's analyst) needs what it means instead.
+            TrailError::EmptyLedger => ApiError::new(
+                StatusCode::NOT_FOUND,
+                "your organisation has no ledger yet: the money trail, the freeze list and the mule ranking work on \
+                 the seized ledgers and bank statements your case team imports",
+            ),
+            TrailError::UnknownTransaction(_) | TrailError::UnknownAccount(_) => {
                 ApiError::new(StatusCode::NOT_FOUND, error.to_string())
             }
         }

@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use crackdown_model::{Currency, Money, Role, Viewer};
+use crackdown_model::{Currency, Money, Viewer};
 use serde::Serialize;
 
 use crate::db::{Cells, Conn, RowInsert, Value};
@@ -254,7 +254,7 @@ fn read_source(row: &Cells<'_, '_>) -> Result<Option<TransferSource>, StoreError
 
 /// Ledgers are case evidence: only the owning organisation's admins and analysts touch them.
 pub(crate) fn require_case_worker(viewer: &Viewer) -> Result<(), StoreError> {
-    if matches!(viewer.role, Role::Admin | Role::Analyst) {
+    if viewer.role.may_work_ledgers() {
         Ok(())
     } else {
         Err(StoreError::Forbidden(format!(

@@ -16,6 +16,7 @@ mod intake;
 mod ledger;
 mod linking;
 mod migrations;
+mod receipt;
 mod reports;
 mod search;
 pub mod secrets;

@@ -598,7 +598,7 @@ impl Store {
         status: ReportStatus,
         now: DateTime<Utc>,
     ) -> Result<usize, StoreError> {
-        if !matches!(viewer.role, Role::Admin | Role::Analyst) {
+        if !viewer.role.may_triage() {
             return Err(StoreError::Forbidden(format!("{} is a {} and cannot triage", viewer.user_name, viewer.role)));
         }
         self.pool.with(|conn| {
@@ -676,9 +676,9 @@ impl Store {
     ) -> Result<String, StoreError> {
         // The operator organisation, the default receiver, exists once anyone asks for it.
         self.operator(now)?;
-        let mut random = [0_u8; 16];
+        let mut random = [0_u8; crate::receipt::RECEIPT_BYTES];
         getrandom::fill(&mut random).map_err(|error| StoreError::Database(format!("no randomness: {error}")))?;
-        let receipt = format!("rcpt_{}", crackdown_model::hex(&random));
+        let receipt = crate::receipt::receipt_code(&random);
         let mut report = report.clone();
         report.tlp = Tlp::Amber;
         report.channel = Channel::Web;

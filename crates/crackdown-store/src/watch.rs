@@ -165,7 +165,7 @@ pub enum DeliveryResult {
 
 /// Refuses watchlist and webhook management to all but admins and analysts.
 fn require_watcher(viewer: &Viewer) -> Result<(), StoreError> {
-    if matches!(viewer.role, Role::Admin | Role::Analyst) {
+    if viewer.role.may_watch() {
         Ok(())
     } else {
         Err(StoreError::Forbidden(format!(

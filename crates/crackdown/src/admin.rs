@@ -61,7 +61,8 @@ pub fn user(global: &Global, command: UserCommand) -> anyhow::Result<ExitCode> {
             }
         }
         UserCommand::SigninLink { name, public_url } => {
-            let public = crackdown_server::PublicUrl::parse(&public_url).map_err(anyhow::Error::msg)?;
+            let base = crate::context::signin_base_url(global, public_url.as_deref());
+            let public = crackdown_server::PublicUrl::parse(&base).map_err(anyhow::Error::msg)?;
             let code =
                 store.create_signin_code(&viewer, &name, crackdown_server::session::LINK_LIFETIME, Utc::now())?;
             println!("{}", public.signin_link(&code.code));

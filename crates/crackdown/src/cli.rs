@@ -24,7 +24,7 @@ pub struct Cli {
 const EXAMPLES: &str = "\
 Examples:
   crackdown demo                                 a realistic case, served on http://127.0.0.1:8080
-  crackdown import reports victims.jsonl         load reports (JSONL, JSON array or CSV)
+  crackdown --init import reports victims.jsonl  a new store with these reports (JSONL, JSON, CSV)
   crackdown reports list --status new --json     the triage queue, for scripts
   crackdown org add bank-a && crackdown user add alice --org bank-a --role analyst
   crackdown token create --user alice            a bearer token for the API
@@ -36,6 +36,10 @@ pub struct Global {
     /// The data directory holding the embedded database.
     #[arg(long, global = true, env = "CRACKDOWN_DATA", default_value = "crackdown-data")]
     pub data: PathBuf,
+    /// Create the data directory when it does not exist yet. Without it a missing directory is an
+    /// error, so a mistyped --data never silently starts a new, empty store (`demo` always creates it).
+    #[arg(long, global = true)]
+    pub init: bool,
     /// Use a PostgreSQL server instead of the embedded database (postgres://user:pass@host/db).
     #[arg(long, global = true, env = "CRACKDOWN_DATABASE_URL", hide_env_values = true)]
     pub database: Option<String>,
@@ -645,11 +649,14 @@ pub enum UserCommand {
         json: bool,
     },
     /// Print a one-time sign-in link for the web UI (single use, valid 30 minutes).
+    ///
+    /// The link points at the URL the last `serve` or `demo` on this store announced (its
+    /// --public-url, or http://localhost:PORT of the port it listened on); --public-url overrides it.
     SigninLink {
         name: String,
-        /// The URL the server is reached at.
-        #[arg(long, env = "CRACKDOWN_PUBLIC_URL", default_value = "http://localhost:8080")]
-        public_url: String,
+        /// The URL the server is reached at (default: where the last `serve` on this store ran).
+        #[arg(long, env = "CRACKDOWN_PUBLIC_URL")]
+        public_url: Option<String>,
     },
 }
 

@@ -21,7 +21,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Deserialize;
 
 use crate::cli::{DemoArgs, GenerateArgs, Global, LedgerFileFormat, LedgerImportArgs};
-use crate::context::open_store;
+use crate::context::open_store_creating;
 use crate::intake::EvidenceImport;
 
 /// Written into the data directory once the demo case is fully loaded, so
@@ -207,7 +207,8 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("the demo runs on the embedded database; drop --database (use --data DIR to choose where)");
     }
     let started = Instant::now();
-    let store = Arc::new(open_store(global)?);
+    // The demo makes its own data directory: it is how a first run starts.
+    let store = Arc::new(open_store_creating(global, true)?);
     let marker = global.data.join(LOADED_MARKER);
     if !marker.exists() {
         let case = global.data.join("case");
@@ -218,6 +219,7 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         // The seized ledger goes to the police unit, whose analyst traces it.
         let police = Global {
             data: global.data.clone(),
+            init: true,
             database: None,
             as_user: Some("analyst".into()),
             verbose: global.verbose,
@@ -260,8 +262,10 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     options.public_org.get_or_insert_with(|| "ngo-hotline".to_owned());
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let elapsed = started.elapsed().as_secs_f64();
+    let record = crate::context::public_url_record(global);
     runtime.block_on(crackdown_server::serve(Arc::clone(&store), options, move |endpoint| {
         let url = endpoint.public.origin();
+        crate::context::remember_public_url(&record, &url);
         println!("crackdown demo ready in {elapsed:.1} s at {url}/ (listening on {})", endpoint.address);
         println!("sign in with a one-time link (single use, 30 minutes), then add a passkey on the Account page:");
         for (user, code) in &links {

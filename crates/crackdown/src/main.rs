@@ -16,6 +16,7 @@ mod share;
 mod trail;
 mod watch;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -70,7 +71,10 @@ fn init_logging(verbose: u8) {
             filter = filter.add_directive(directive);
         }
     }
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    // Colour codes only for a person at a terminal: in a log file or a
+    // journal they are noise that breaks grep. NO_COLOR (no-color.org) too.
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(colour).init();
 }
 
 fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {

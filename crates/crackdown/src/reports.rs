@@ -23,9 +23,7 @@ pub fn run(global: &Global, command: ReportsCommand) -> anyhow::Result<ExitCode>
             if args.json {
                 print_json(&page.items)?;
             } else {
-                for report in &page.items {
-                    println!("{}", summary_line(report));
-                }
+                print!("{}", report_table(&page.items));
                 if let Some(cursor) = page.next_cursor {
                     eprintln!("more: --before {cursor}");
                 }
@@ -68,9 +66,7 @@ pub fn run(global: &Global, command: ReportsCommand) -> anyhow::Result<ExitCode>
             if json {
                 print_json(&page.items)?;
             } else {
-                for report in &page.items {
-                    println!("{}", summary_line(report));
-                }
+                print!("{}", report_table(&page.items));
                 eprintln!("{waiting} report(s) await triage; move them with `crackdown reports status triaged ID...`");
             }
         }
@@ -128,6 +124,81 @@ fn filter(args: &ListArgs) -> anyhow::Result<ReportFilter> {
         before_id: args.before,
         ..ReportFilter::default()
     })
+}
+
+/// Characters of a report's text shown in a table row.
+const PREVIEW_CHARS: usize = 60;
+
+fn loss_text(report: &StoredReport) -> String {
+    match (&report.loss_amount, &report.loss_currency) {
+        (Some(amount), Some(currency)) => format!("{amount} {currency}"),
+        _ => String::new(),
+    }
+}
+
+/// The first characters of a report's text on one line: control characters
+/// (newlines, and escapes a scammer's text may carry) become spaces, so a
+/// row stays one line and cannot repaint the terminal.
+fn preview(text: &str, chars: usize) -> String {
+    let mut line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > chars {
+        line = line.chars().take(chars.saturating_sub(1)).collect::<String>() + "…";
+    }
+    line
+}
+
+/// Reports as an aligned table under a header row (ID, RECEIVED, TLP,
+/// STATUS, ORG, LOSS, TEXT): columns padded to their widest cell, the loss
+/// right-aligned so amounts line up, the text last and cut short.
+fn report_table(reports: &[StoredReport]) -> String {
+    const HEADERS: [&str; 7] = ["ID", "RECEIVED", "TLP", "STATUS", "ORG", "LOSS", "TEXT"];
+    let rows: Vec<[String; 7]> = reports
+        .iter()
+        .map(|report| {
+            [
+                format!("#{}", report.id),
+                report.received_at.format("%Y-%m-%d %H:%M").to_string(),
+                report.tlp.label(),
+                report.status.to_string(),
+                preview(&report.org, 24),
+                loss_text(report),
+                preview(&report.text, PREVIEW_CHARS),
+            ]
+        })
+        .collect();
+    let mut widths = HEADERS.map(|header| header.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let header = HEADERS.map(str::to_owned);
+    for row in std::iter::once(&header).chain(&rows) {
+        let mut line = String::new();
+        for (column, cell) in row.iter().enumerate() {
+            let pad = widths[column].saturating_sub(cell.chars().count());
+            if column > 0 {
+                line.push_str("  ");
+            }
+            if column == 5 {
+                line.extend(std::iter::repeat_n(' ', pad));
+                line.push_str(cell);
+            } else if column == HEADERS.len() - 1 {
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    if rows.is_empty() {
+        out.push_str("(no reports)\n");
+    }
+    out
 }
 
 fn summary_line(report: &StoredReport) -> String {

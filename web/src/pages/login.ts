@@ -62,9 +62,7 @@ export function login({ main, query }: PageContext): void {
       h(
         'p',
         {},
-        'Ask an admin for a one-time sign-in link (',
-        h('code', {}, 'crackdown user signin-link NAME'),
-        '). It works once, for 30 minutes. After signing in, add a passkey on your Account page.',
+        'Ask an admin of your organisation for a one-time sign-in link. It works once, for 30 minutes. After signing in, add a passkey on your Account page.',
       ),
     ),
   );

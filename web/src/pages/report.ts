@@ -2,7 +2,7 @@
 // attached to reports), TLP, loss, classification and history.
 
 import { api, ok, type Report } from '../api/client';
-import type { PageContext } from '../app';
+import { may, type PageContext } from '../app';
 import { h, replace } from '../dom';
 import { STATUSES, alertBox, money, statusBadge, tlpBadge, when } from '../widgets';
 
@@ -56,7 +56,7 @@ function fact(term: string, value: Node | string): HTMLElement[] {
   return [h('dt', {}, term), h('dd', {}, value)];
 }
 
-export async function report({ main, params }: PageContext): Promise<void> {
+export async function report({ main, params, user }: PageContext): Promise<void> {
   const id = Number(params.id);
   if (!Number.isInteger(id)) {
     replace(main, h('h1', {}, 'Report not found'));
@@ -153,11 +153,14 @@ export async function report({ main, params }: PageContext): Promise<void> {
           fact('External id', data.external_id ?? '—'),
           fact('Original SHA-256', data.original_sha256 ? h('code', {}, data.original_sha256) : '—'),
         ),
-        h(
-          'div',
-          { role: 'group', 'aria-label': 'Change status', class: 'bulk' },
-          STATUSES.map((target) => h('button', { type: 'button', class: 'secondary', onclick: () => void setStatus(target) }, `Mark ${target}`)),
-        ),
+        // Only the reporting organisation's admins and analysts may change its status.
+        may('triage') && data.org === user?.org
+          ? h(
+              'div',
+              { role: 'group', 'aria-label': 'Change status', class: 'bulk' },
+              STATUSES.map((target) => h('button', { type: 'button', class: 'secondary', onclick: () => void setStatus(target) }, `Mark ${target}`)),
+            )
+          : null,
         status,
       ),
     ),

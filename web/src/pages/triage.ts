@@ -3,7 +3,7 @@
 // in the address, so a filtered queue can be bookmarked and shared.
 
 import { api, ok, type Report } from '../api/client';
-import { navigate, type PageContext } from '../app';
+import { may, navigate, type PageContext } from '../app';
 import { h, replace } from '../dom';
 import { CHANNELS, STATUSES, TLPS, alertBox, money, statusBadge, tlpBadge, when } from '../widgets';
 
@@ -37,7 +37,11 @@ async function campaignLinks(body: HTMLElement, ids: number[]): Promise<void> {
   }
 }
 
-export async function triage({ main, query }: PageContext): Promise<void> {
+export async function triage({ main, query, user }: PageContext): Promise<void> {
+  // Status changes are offered only to those the API lets change them: the
+  // admins and analysts of a report's own organisation.
+  const triager = may('triage');
+  const changeable = (report: Report) => triager && report.org === user?.org;
   const filters = {
     status: query.get('status'),
     tlp: query.get('tlp'),
@@ -68,7 +72,7 @@ export async function triage({ main, query }: PageContext): Promise<void> {
   });
 
   const row = (report: Report) => {
-    const box = h('input', {
+    const box = !changeable(report) ? null : h('input', {
       type: 'checkbox',
       value: String(report.id),
       'aria-label': `Select report ${report.id}`,
@@ -81,7 +85,7 @@ export async function triage({ main, query }: PageContext): Promise<void> {
     return h(
       'tr',
       { 'data-id': String(report.id) },
-      h('td', {}, box),
+      triager ? h('td', {}, box ?? h('span', { class: 'muted', title: `Reported by ${report.org}: only its own staff change its status` }, '—')) : null,
       h('td', {}, h('a', { href: `/reports/${report.id}` }, `#${report.id}`)),
       h('td', { class: 'campaign-cell', 'data-report': String(report.id) }, '—'),
       h('td', { class: 'nowrap' }, when(report.received_at)),
@@ -115,6 +119,7 @@ export async function triage({ main, query }: PageContext): Promise<void> {
     cursor = page.next_cursor;
     more.hidden = !cursor;
     if (!body.firstChild) body.append(h('tr', {}, h('td', { colspan: '10', class: 'muted' }, 'No reports match these filters.')));
+    all.disabled = !body.querySelector('input[type=checkbox]');
   };
 
   const apply = async (target: string) => {
@@ -159,9 +164,9 @@ export async function triage({ main, query }: PageContext): Promise<void> {
 
   replace(
     main,
-    h('h1', {}, 'Triage queue'),
+    h('h1', {}, triager ? 'Triage queue' : 'Reports'),
     form,
-    h('div', { class: 'bulk', role: 'group', 'aria-label': 'Change the status of the selected reports' }, count, actions),
+    triager ? h('div', { class: 'bulk', role: 'group', 'aria-label': 'Change the status of the selected reports' }, count, actions) : null,
     status,
     h(
       'div',
@@ -176,7 +181,7 @@ export async function triage({ main, query }: PageContext): Promise<void> {
           h(
             'tr',
             {},
-            h('th', { scope: 'col' }, all),
+            triager ? h('th', { scope: 'col' }, all) : null,
             ['Report', 'Campaign', 'Received', 'TLP', 'Status', 'Channel', 'Lang.', 'Loss', 'Text'].map((text) => h('th', { scope: 'col' }, text)),
           ),
         ),

@@ -99,7 +99,8 @@ async fn openapi_document_describes_every_route() {
     assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
 }
 
-/// A real server process answers, reads through the store, and exits 0 on SIGTERM.
+/// A real server process answers, reads through the store, exits 0 on
+/// SIGTERM, and logs without colour codes to a stderr that is no terminal.
 fn check_serve(backend: &Backend) {
     backend
         .cmd()
@@ -127,6 +128,11 @@ fn check_serve(backend: &Backend) {
     assert!(killed.success());
     let status = child.wait().expect("wait");
     assert!(status.success(), "serve exited with {status} on SIGTERM");
+    // The log went to a pipe, as to a log file or a journal: plain text, no colour codes.
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut log).expect("rest of the log");
+    assert!(log.contains("shutting down"), "the shutdown is logged: {log:?}");
+    assert!(!log.contains('\u{1b}'), "no ANSI escape in a log that is not a terminal: {log:?}");
 }
 
 #[test]

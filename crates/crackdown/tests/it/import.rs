@@ -153,3 +153,83 @@ fn triage_queue_and_bulk_status_changes_are_audited() {
     let bogus = backend.cmd().args(["reports", "status", "closed", "999999"]).output().expect("run");
     assert!(!bogus.status.success(), "an unknown id fails the whole change");
 }
+
+#[test]
+fn reports_list_is_an_aligned_table_with_headers_and_json_is_unchanged() {
+    let backend = Backend::sqlite();
+    let file = write(
+        &backend,
+        "t.jsonl",
+        "{\"text\": \"short\", \"tlp\": \"clear\"}\n\
+         {\"text\": \"a much longer text\\nover two lines that goes on and on past the width of any column shown\", \
+         \"loss_amount\": \"1250000.50\", \"loss_currency\": \"THB\", \"tlp\": \"amber+strict\"}\n\
+         {\"text\": \"third\", \"loss_amount\": \"5\", \"loss_currency\": \"USD\"}\n"
+            .as_bytes(),
+    );
+    backend.run(&["import", "reports", &file]);
+    let table = backend.run(&["reports", "list"]);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and one line per report:\n{table}");
+    let header = lines[0];
+    for column in ["ID", "RECEIVED", "TLP", "STATUS", "ORG", "LOSS", "TEXT"] {
+        assert!(header.split_whitespace().any(|word| word == column), "header {header:?} lacks {column}");
+    }
+    // Every column starts where its header does, whatever the cells hold.
+    for column in ["TLP", "STATUS", "ORG", "TEXT"] {
+        let at = header.find(column).expect("column");
+        for line in &lines[1..] {
+            let before = line.chars().take(at).collect::<String>();
+            assert!(before.ends_with("  "), "{column} is not aligned in {line:?}\n{table}");
+            assert_ne!(line.chars().nth(at), Some(' '), "{column} cell starts at its header in {line:?}\n{table}");
+        }
+    }
+    // Amounts are right-aligned under LOSS.
+    let loss_end = header.find("LOSS").expect("loss") + "LOSS".len();
+    let widest = lines.iter().skip(1).find(|line| line.contains("1250000.50 THB")).expect("the THB row");
+    let small = lines.iter().skip(1).find(|line| line.contains("5.00 USD")).expect("the USD row");
+    assert_eq!(
+        widest.find("1250000.50 THB").map(|start| start + "1250000.50 THB".len()),
+        small.find("5.00 USD").map(|start| start + "5.00 USD".len()),
+        "amounts end in one column:\n{table}"
+    );
+    assert!(loss_end <= widest.find("1250000.50 THB").expect("amount") + "1250000.50 THB".len());
+    assert!(!table.contains("two lines\nover"), "a text's newline stays inside its row");
+    // --json is what scripts read: unchanged.
+    let listed = backend.json(&["reports", "list", "--json"]);
+    let items = listed.as_array().expect("an array of reports");
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(|item| item["id"].is_i64() && item["text"].is_string() && item["tlp"].is_string()));
+}
+
+/// `crackdown --data DIR ARGS`, with no data settings inherited.
+fn on_data(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("crackdown"))
+        .env_remove("CRACKDOWN_DATABASE_URL")
+        .env_remove("CRACKDOWN_DATA")
+        .env_remove("CRACKDOWN_KEY_FILE")
+        .arg("--data")
+        .arg(dir)
+        .args(args)
+        .output()
+        .expect("run crackdown")
+}
+
+#[test]
+fn a_data_directory_that_does_not_exist_is_an_error_unless_init() {
+    let backend = Backend::sqlite();
+    let missing = backend.path().join("crackdown-dat");
+    let output = on_data(&missing, &["reports", "list"]);
+    assert_eq!(output.status.code(), Some(2), "a mistyped --data is an error");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("does not exist") && stderr.contains("--init"), "{stderr}");
+    assert!(!missing.exists(), "nothing is created at a mistyped path");
+
+    let file = write(&backend, "one.jsonl", b"{\"text\": \"one\"}\n");
+    let created = on_data(&missing, &["--init", "import", "reports", &file]);
+    assert!(created.status.success(), "--init creates the store: {}", String::from_utf8_lossy(&created.stderr));
+    assert!(missing.join("crackdown.key").exists());
+    // Once it exists, no --init is needed.
+    let listed: serde_json::Value =
+        serde_json::from_slice(&on_data(&missing, &["reports", "list", "--json"]).stdout).expect("json");
+    assert_eq!(listed.as_array().map(Vec::len), Some(1));
+}

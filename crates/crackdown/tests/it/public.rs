@@ -52,7 +52,14 @@ async fn apps_submit_json_and_get_only_a_receipt() {
             .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     let receipt = body["receipt"].as_str().expect("receipt");
-    assert!(receipt.starts_with("rcpt_"));
+    // A receipt a person can keep: four groups of four unambiguous characters.
+    let groups: Vec<&str> = receipt.split('-').collect();
+    assert_eq!(groups.len(), 4, "{receipt}");
+    assert!(
+        groups.iter().all(|group| group.len() == 4
+            && group.chars().all(|c| c.is_ascii_digit() || (c.is_ascii_uppercase() && !"ILOU".contains(c)))),
+        "{receipt}"
+    );
     assert_eq!(body.as_object().map(|object| object.len()), Some(1), "nothing but the receipt comes back: {body}");
     let store = public.store.clone();
     let stored = tokio::task::spawn_blocking(move || {

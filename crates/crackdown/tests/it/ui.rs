@@ -213,3 +213,47 @@ fn pages_are_served_with_a_strict_policy() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body["error"].is_string());
 }
+
+/// `user signin-link` points at the port the server really listens on (it
+/// printed a fixed http://localhost:8080 whatever `serve` was told), and an
+/// explicit --public-url still wins.
+#[test]
+fn signin_links_point_at_the_running_server() {
+    let backend = Backend::sqlite();
+    backend.run(&["org", "add", "police"]);
+    backend.run(&["user", "add", "ana", "--org", "police", "--role", "analyst"]);
+    let (mut server, address) = crate::support::serve(&backend);
+    let port = address.rsplit(':').next().expect("port").to_owned();
+    let link = backend.run(&["user", "signin-link", "ana"]);
+    let expected = format!("http://localhost:{port}/");
+    assert!(link.trim().starts_with(&expected), "{link:?} does not open the server at {expected}");
+    let _ = server.kill();
+    let _ = server.wait();
+    let given = backend.run(&["user", "signin-link", "ana", "--public-url", "https://crackdown.example.org"]);
+    assert!(given.trim().starts_with("https://crackdown.example.org/"), "{given}");
+}
+
+/// The session names what the role may do beyond reading, and each named
+/// capability is one the API then grants: the UI offers pages and buttons
+/// from this list, so a partner must not find one that ends in 403.
+#[test]
+fn the_session_names_what_the_role_may_do() {
+    let web = Web::new(Backend::sqlite());
+    let clear_id = seed(&web.store);
+    let analyst = web.sign_in("ana");
+    let partner = web.sign_in("pat");
+    let may = |cookie: &str| web.call("GET", "/api/v1/session", Some(cookie), None, "").body["user"]["may"].clone();
+    assert_eq!(may(&analyst), serde_json::json!(["triage", "ledger", "watch"]));
+    assert_eq!(may(&partner), serde_json::json!([]));
+    // What the partner is not offered, the API refuses; what the analyst is offered, it allows.
+    for path in ["/api/v1/watchlists", "/api/v1/alerts", "/api/v1/trail/victim-payments"] {
+        let refused = web.call("GET", path, Some(&partner), None, "");
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "partner {path}: {}", refused.text);
+    }
+    assert_eq!(web.call("GET", "/api/v1/watchlists", Some(&analyst), None, "").status, StatusCode::OK);
+    let change = format!(r#"{{"ids": [{clear_id}], "status": "triaged"}}"#);
+    let status = web.call("POST", "/api/v1/reports/status", Some(&partner), Some(ORIGIN), &change);
+    assert_eq!(status.status, StatusCode::FORBIDDEN, "{}", status.text);
+    let status = web.call("POST", "/api/v1/reports/status", Some(&analyst), Some(ORIGIN), &change);
+    assert_eq!(status.status, StatusCode::OK, "{}", status.text);
+}
