@@ -11,6 +11,7 @@ import { login, signinLink } from './pages/login';
 import { mules } from './pages/mules';
 import { check, reportScam } from './pages/public';
 import { report } from './pages/report';
+import { search } from './pages/search';
 import { trail } from './pages/trail';
 import { triage } from './pages/triage';
 import { watchlists } from './pages/watch';
@@ -35,6 +36,7 @@ start([
     render: triage,
   },
   { pattern: '/reports/:id', title: 'Report', staff: true, render: report },
+  { pattern: '/search', title: 'Search', staff: true, nav: 'Search', render: search },
   { pattern: '/campaigns', title: 'Campaigns', staff: true, nav: 'Campaigns', render: async (context) => (await import('./pages/campaigns')).campaignList(context) },
   { pattern: '/campaigns/:id', title: 'Campaign', staff: true, render: async (context) => (await import('./pages/campaigns')).campaignView(context) },
   { pattern: '/trail', title: 'Money trail', staff: true, nav: 'Money trail', may: 'ledger', render: trail },

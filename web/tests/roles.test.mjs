@@ -74,6 +74,7 @@ before(async () => {
   importAs('ana', [
     { id: 'a1', text: 'Investment mentor on LINE asked me to deposit USDT into a trading app.', tlp: 'clear', language: 'en' },
     { id: 'a2', text: 'Fake police officer told me to move my savings to a safe account.', tlp: 'amber', language: 'en' },
+    { id: 'a3', text: 'The agent on +66 81 234 5678 said to pay into TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE at once.', tlp: 'amber', language: 'en' },
   ]);
   importAs('nina', [{ id: 'n1', text: 'Task job scam: pay a deposit to unlock the next task.', tlp: 'clear', language: 'en' }]);
   importAs('rita', [{ id: 'r1', text: 'Caller said my parcel was held at customs and asked for a fee.', tlp: 'amber', language: 'en' }]);
@@ -102,7 +103,7 @@ describe('role-aware navigation', () => {
       await page.goto(`${origin}/dashboard`);
       await page.locator('h1').first().waitFor();
       const offered = await navLinks(page);
-      assert.deepEqual(offered, ['Dashboard', 'Reports', 'Campaigns', 'Account'], `${user} is offered ${offered}`);
+      assert.deepEqual(offered, ['Dashboard', 'Reports', 'Search', 'Campaigns', 'Account'], `${user} is offered ${offered}`);
       await shot(page, `role-${user}-dashboard`);
       for (const path of RESTRICTED) {
         await page.goto(`${origin}${path}`);
@@ -136,14 +137,14 @@ describe('role-aware navigation', () => {
     const rows = analyst.locator('#reports tbody tr[data-id]');
     await rows.first().waitFor();
     const own = analyst.locator('#reports tbody tr[data-id]', { has: analyst.locator('input[type=checkbox]') });
-    assert.equal(await rows.count(), 4, 'ana reads her organisation’s three reports and the NGO’s CLEAR one');
-    assert.equal(await own.count(), 3, 'only her organisation’s reports can be selected');
+    assert.equal(await rows.count(), 5, 'ana reads her organisation’s four reports and the NGO’s CLEAR one');
+    assert.equal(await own.count(), 4, 'only her organisation’s reports can be selected');
     const other = analyst.locator('#reports tbody tr', { hasText: 'Task job scam' });
     assert.equal(await other.locator('input[type=checkbox]').count(), 0);
     await analyst.locator('#select-all').check();
-    await analyst.getByText('3 selected').waitFor();
+    await analyst.getByText('4 selected').waitFor();
     await analyst.getByRole('button', { name: 'Mark triaged' }).click();
-    await analyst.getByText('3 of 3 reports marked triaged.').waitFor();
+    await analyst.getByText('4 of 4 reports marked triaged.').waitFor();
     await shot(analyst, 'role-analyst-triage');
     await analyst.context().close();
 
@@ -168,5 +169,38 @@ describe('role-aware navigation', () => {
     }
     await shot(page, 'role-bob-freeze');
     await page.context().close();
+  });
+});
+
+describe('search and pivot', () => {
+  test('a value written any way finds what the user may read, and every indicator pivots', async () => {
+    const analyst = await signedIn('ana');
+    await analyst.goto(`${origin}/search`);
+    await analyst.locator('#search-q').fill('081-234-5678');
+    await analyst.locator('#search-country').fill('th');
+    await analyst.getByRole('button', { name: 'Search' }).click();
+    await analyst.waitForURL('**/search?q=081-234-5678&country=TH');
+    const reports = analyst.locator('#found-reports li a');
+    await reports.first().waitFor();
+    assert.deepEqual(await reports.allInnerTexts(), ['a3']);
+    assert.match(await analyst.locator('#search-read-as').innerText(), /phone.*\+66812345678/);
+    await shot(analyst, 'search-phone');
+    // From the report, each indicator pivots back to the search.
+    await reports.first().click();
+    await analyst.waitForURL('**/reports/*');
+    const wallet = analyst.locator('#report-indicators a.pivot', { hasText: 'TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE' });
+    await wallet.click();
+    await analyst.waitForURL('**/search?q=TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE');
+    await analyst.locator('#found-reports li a', { hasText: 'a3' }).waitFor();
+    await analyst.context().close();
+
+    // The partner abroad may not read the AMBER report: nothing, and no refusal.
+    const partner = await signedIn('pat');
+    await partner.goto(`${origin}/search?q=%2B66812345678`);
+    await partner.locator('#found-reports p.muted').waitFor();
+    assert.equal(await partner.locator('#found-reports li').count(), 0);
+    assert.ok(!(await partner.content()).includes('a3'));
+    await shot(partner, 'search-partner-nothing');
+    await partner.context().close();
   });
 });

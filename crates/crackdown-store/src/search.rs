@@ -5,7 +5,7 @@
 //! the caller may not read.
 
 use chrono::{DateTime, Utc};
-use crackdown_model::{Role, Tlp, Viewer};
+use crackdown_model::{Currency, Money, Role, Tlp, Viewer};
 use serde::Serialize;
 
 use crate::db::Value;
@@ -42,7 +42,8 @@ pub struct FoundTransfer {
     pub at: DateTime<Utc>,
     pub from_account: String,
     pub to_account: String,
-    pub amount_minor: i64,
+    /// Exact decimal in the currency's units.
+    pub amount: String,
     pub currency: String,
 }
 
@@ -162,7 +163,10 @@ impl Store {
                         at: from_ms(row.int(2)?)?,
                         from_account: row.text(3)?,
                         to_account: row.text(4)?,
-                        amount_minor: row.int(5)?,
+                        amount: match Currency::from_code(&row.text(6)?) {
+                            Some(currency) => Money::new(row.int(5)?, currency).decimal(),
+                            None => row.int(5)?.to_string(),
+                        },
                         currency: row.text(6)?,
                     });
                 }

@@ -4,6 +4,7 @@
 import { api, ok, type Report } from '../api/client';
 import { may, type PageContext } from '../app';
 import { h, replace } from '../dom';
+import { pivot } from './search';
 import { STATUSES, alertBox, money, statusBadge, tlpBadge, when } from '../widgets';
 
 /// An indicator as crackdown-lure reports it: byte offsets into the text.
@@ -127,6 +128,20 @@ export async function report({ main, params, user }: PageContext): Promise<void>
                 analysis.confidence !== undefined ? ` (confidence ${analysis.confidence.toFixed(2)})` : '',
               ),
               h('ul', {}, (analysis.reasons ?? []).map((reason) => h('li', {}, reason))),
+              analysis.indicators?.length
+                ? h(
+                    'div',
+                    { id: 'report-indicators' },
+                    h('h2', {}, 'Indicators'),
+                    h(
+                      'ul',
+                      { class: 'plain' },
+                      [...new Map(analysis.indicators.map((indicator) => [`${indicator.type}:${indicator.normalized}`, indicator])).values()].map((indicator) =>
+                        h('li', {}, `${indicator.type.replaceAll('_', ' ')}: `, pivot(indicator.normalized), ' — other reports naming it'),
+                      ),
+                    ),
+                  )
+                : null,
             )
           : h('p', { class: 'muted' }, 'No analysis of this report yet.'),
       ),
