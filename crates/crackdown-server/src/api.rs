@@ -379,8 +379,10 @@ struct ImportSummary {
     duplicates: usize,
     rejected: usize,
     errors: Vec<ImportError>,
-    /// Store id of each accepted record, in order (new or existing).
-    ids: Vec<i64>,
+    /// Store id of each accepted record, in order (new or existing); `null`
+    /// for a duplicate of a report the caller may not read, whose id is
+    /// not theirs to learn.
+    ids: Vec<Option<i64>>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -444,9 +446,18 @@ async fn create_reports(
             Err(error) => errors.push(ImportError::new("request", error)),
         })
         .map_err(|error| ApiError::bad_request(error.to_string()))?;
-        let mut intake = Intake::begin(store, viewer, share);
+        let mut intake = Intake::begin(store, viewer.clone(), share);
         let outcome = intake.push(&AnalyzedBatch::new(crackdown_engine::shipped_analyzer(), reports), Utc::now())?;
         finish(intake);
+        let existing: Vec<i64> = outcome
+            .reports
+            .iter()
+            .filter_map(|report| match report {
+                InsertedReport::Duplicate { existing_id } => Some(*existing_id),
+                InsertedReport::Created { .. } => None,
+            })
+            .collect();
+        let readable = store.readable_reports(&viewer, &existing)?;
         Ok(ImportSummary {
             imported: outcome.created(),
             duplicates: outcome.duplicates(),
@@ -456,7 +467,8 @@ async fn create_reports(
                 .reports
                 .iter()
                 .map(|report| match report {
-                    InsertedReport::Created { id } | InsertedReport::Duplicate { existing_id: id } => *id,
+                    InsertedReport::Created { id } => Some(*id),
+                    InsertedReport::Duplicate { existing_id } => readable.contains(existing_id).then_some(*existing_id),
                 })
                 .collect(),
         })
@@ -604,7 +616,8 @@ async fn report_original(
 
 #[derive(Serialize, ToSchema)]
 struct EmailImported {
-    id: i64,
+    /// `null` when the message duplicates a report the caller may not read.
+    id: Option<i64>,
     /// The same message was already stored.
     duplicate: bool,
     sha256: String,
@@ -640,16 +653,20 @@ async fn create_email_report(
         MailError::TooLarge { .. } => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, error.to_string()),
         _ => ApiError::bad_request(error.to_string()),
     })?;
-    let (inserted, sha256, warnings) = blocking(&state, move |store| {
-        let mut intake = Intake::begin(store, viewer, ShareOptions::default());
+    let (inserted, readable, sha256, warnings) = blocking(&state, move |store| {
+        let mut intake = Intake::begin(store, viewer.clone(), ShareOptions::default());
         let inserted = intake.push_evidence(&evidence, Utc::now())?;
         finish(intake);
-        Ok((inserted, evidence.sha256, evidence.warnings))
+        let readable = match inserted {
+            InsertedReport::Duplicate { existing_id } => !store.readable_reports(&viewer, &[existing_id])?.is_empty(),
+            InsertedReport::Created { .. } => true,
+        };
+        Ok((inserted, readable, evidence.sha256, evidence.warnings))
     })
     .await?;
     let (id, duplicate) = match inserted {
-        InsertedReport::Created { id } => (id, false),
-        InsertedReport::Duplicate { existing_id } => (existing_id, true),
+        InsertedReport::Created { id } => (Some(id), false),
+        InsertedReport::Duplicate { existing_id } => (readable.then_some(existing_id), true),
     };
     Ok(Json(EmailImported { id, duplicate, sha256, warnings }))
 }

@@ -4,6 +4,8 @@
 //! organisation and its case workers), so a search never names an object
 //! the caller may not read.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use crackdown_model::{Currency, Money, Role, Tlp, Viewer};
 use serde::Serialize;
@@ -64,6 +66,22 @@ fn found_reports(rows: &[crate::db::Row]) -> Result<Vec<FoundReport>, StoreError
 }
 
 impl Store {
+    /// Which of `ids` `viewer` may read: an answer naming a stored report
+    /// (a duplicate's original) names it only to those who may read it.
+    pub fn readable_reports(&self, viewer: &Viewer, ids: &[i64]) -> Result<HashSet<i64>, StoreError> {
+        let mut readable = HashSet::new();
+        for chunk in ids.chunks(500) {
+            let mut query = Query::new("SELECT r.id FROM reports r WHERE ");
+            let visible = visibility(&mut query, viewer);
+            let params: Vec<String> = chunk.iter().map(|&id| query.param(id)).collect();
+            query.push(&format!("{visible} AND r.id IN ({})", params.join(", ")));
+            for row in self.pool.with(|conn| conn.query(&query.sql, &query.params))? {
+                readable.insert(row.int(0)?);
+            }
+        }
+        Ok(readable)
+    }
+
     /// Up to `limit` reports `viewer` may read that name any of the
     /// (kind, normalized) `keys`, newest first.
     pub fn reports_naming(

@@ -218,6 +218,28 @@ fn triage_requires_read_access_to_every_report(backend: Backend) {
     assert_eq!((status, json(&body)["changed"].as_i64()), (200, Some(1)), "{body}");
 }
 
+/// A duplicate answer names the original only to those who may read it:
+/// a reporter resubmitting a colleague's text (or external id) learns that
+/// it is a duplicate, not the id of the colleague's report.
+fn duplicate_answers_name_no_unreadable_report(backend: Backend) {
+    world(&backend);
+    let body = r#"[{"id": "CASE-9", "text": "The mentor on LINE asked for a 5,000 USDT deposit to unlock my profits.", "tlp": "amber"}]"#;
+    let (first, second) = (backend.token("police-analyst"), backend.token("police-reporter"));
+    let (child, address) = serve(&backend);
+    let _server = Server(child);
+    let (status, answer) = http(&address, "POST", "/api/v1/reports", &first, body);
+    assert_eq!(status, 200, "{answer}");
+    let original = json(&answer)["ids"][0].as_i64().expect("the analyst's new report");
+    let (status, answer) = http(&address, "POST", "/api/v1/reports", &second, body);
+    assert_eq!(status, 200, "{answer}");
+    let answer = json(&answer);
+    assert_eq!(answer["duplicates"], 1, "{answer}");
+    assert_eq!(answer["ids"], serde_json::json!([null]), "the reporter may not read report {original}");
+    // The analyst resubmitting their own report is told which one it is.
+    let (_, again) = http(&address, "POST", "/api/v1/reports", &first, body);
+    assert_eq!(json(&again)["ids"], serde_json::json!([original]));
+}
+
 /// A receiver on loopback that records the head of every request it gets.
 fn loopback_receiver() -> (String, std::sync::mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -606,4 +628,5 @@ on_both_backends!(
     the_lookup_parameters_are_query_parameters,
     passkey_ceremonies_are_limited_per_client,
     allowlists_cannot_whitewash_a_scam_number_for_the_public,
+    duplicate_answers_name_no_unreadable_report,
 );
