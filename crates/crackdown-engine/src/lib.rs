@@ -15,6 +15,7 @@ pub mod intake;
 pub mod mail;
 pub mod screening;
 pub mod search;
+pub mod share_import;
 mod statement_import;
 pub mod trail;
 mod watch;

@@ -418,6 +418,19 @@ pub enum ImportCommand {
     /// One report per conversation with its messages in order; the account owner is the victim
     /// (protected contact) and the other party the counterpart identity.
     Chat(ImportChatArgs),
+    /// Import a partner's STIX 2.1 bundle (TLP 1.0 and 2.0 markings; phone, bank-account and
+    /// wallet observables as another platform emits them too).
+    ///
+    /// Each shared report, and each indicator no shared report names, is stored through the
+    /// intake like any report (analysed, linked with yours, watched), under the partner's name and
+    /// the object's id: importing the same object again stores nothing. Markings are never lowered
+    /// (conflicting ones: the stricter wins); only CLEAR values reach the public lookup. The whole
+    /// file or nothing: an error names the object (index and id) and the reason.
+    Stix(crate::share::SharedImportArgs),
+    /// Import a partner's MISP events (as MISP's REST search returns them, or a bare event array).
+    Misp(crate::share::SharedImportArgs),
+    /// Import FollowTheMoney entities (JSON lines): bank accounts, wallets, user accounts.
+    Ftm(crate::share::SharedImportArgs),
 }
 
 /// Options shared by the evidence imports.

@@ -20,6 +20,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
+use crackdown_engine::export::ShareFormat;
 
 /// mimalloc rather than glibc's allocator: bulk imports hand buffers from the
 /// parsing thread to the writing one and SQLite allocates per bound value,
@@ -86,6 +87,9 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Import(cli::ImportCommand::Reports(args)) => import::reports(&cli.global, &args),
         Command::Import(cli::ImportCommand::Email(args)) => intake::email(&cli.global, &args),
         Command::Import(cli::ImportCommand::Chat(args)) => intake::chat(&cli.global, &args),
+        Command::Import(cli::ImportCommand::Stix(args)) => share::import(&cli.global, ShareFormat::Stix, &args),
+        Command::Import(cli::ImportCommand::Misp(args)) => share::import(&cli.global, ShareFormat::Misp, &args),
+        Command::Import(cli::ImportCommand::Ftm(args)) => share::import(&cli.global, ShareFormat::Ftm, &args),
         Command::Reports(command) => reports::run(&cli.global, command),
         Command::Analyze(args) => lure::analyze(&args),
         Command::Train(args) => lure::train(&args),

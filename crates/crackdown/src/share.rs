@@ -1,5 +1,6 @@
-//! `crackdown export stix|misp|ftm`: the engine's exports, to a file or
-//! standard output.
+//! `crackdown export stix|misp|ftm` (the engine's exports, to a file or
+//! standard output) and `crackdown import stix|misp|ftm` (a partner's file
+//! through the intake).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -105,5 +106,47 @@ pub fn export(global: &Global, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         summary.left_out,
         args.tlp_max.label()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct SharedImportArgs {
+    /// The file the partner sent.
+    pub file: PathBuf,
+    /// Who shared it, kept with every report it adds (provenance).
+    #[arg(long, value_name = "NAME")]
+    pub partner: String,
+    /// Print a JSON summary on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `crackdown import stix|misp|ftm FILE --partner NAME`.
+pub fn import(global: &Global, format: ShareFormat, args: &SharedImportArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(global)?;
+    let viewer = viewer(&store, global)?;
+    let file = std::fs::File::open(&args.file).with_context(|| format!("{}: cannot open", args.file.display()))?;
+    let feed = args.file.display().to_string();
+    let summary = crackdown_engine::share_import::import_shared(
+        &store,
+        &viewer,
+        format,
+        std::io::BufReader::new(file),
+        &args.partner,
+        &feed,
+        Utc::now(),
+    )
+    .with_context(|| format!("{feed}: nothing imported"))?;
+    if args.json {
+        crate::context::print_json(&summary)?;
+    } else {
+        eprintln!(
+            "{feed}: {} object(s) read, {} report(s) imported, {} already stored{}",
+            summary.objects,
+            summary.imported,
+            summary.duplicates,
+            if summary.skipped.is_empty() { String::new() } else { format!(", skipped {:?}", summary.skipped) }
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -110,6 +110,41 @@ fn exports_obey_access_and_markings(backend: Backend) {
     }
     reference(&paths);
 
+    // A partner agency imports the bundle into its own installation: the
+    // shared reports keep their markings, link into one campaign there,
+    // and only the CLEAR value reaches its public lookup; again, nothing new.
+    let partner = backend.fresh_like();
+    let stix = paths[0].to_string_lossy().into_owned();
+    let first = partner.json(&["import", "stix", &stix, "--partner", "police-th", "--json"]);
+    assert_eq!(first["imported"], 2, "{first}");
+    let again = partner.json(&["import", "stix", &stix, "--partner", "police-th", "--json"]);
+    assert_eq!((again["imported"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(2)), "{again}");
+    let stored = partner.json(&["reports", "list", "--json"]);
+    let mut markings: Vec<String> = stored
+        .as_array()
+        .expect("reports")
+        .iter()
+        .map(|report| report["tlp"].as_str().unwrap_or("").to_owned())
+        .collect();
+    markings.sort();
+    assert_eq!(markings, ["clear", "green"], "{stored}");
+    let linked = partner.json(&["campaigns", "list", "--json"]);
+    assert_eq!(linked.as_array().map(Vec::len), Some(1), "the two shared reports link there: {linked}");
+    assert_eq!(partner.json(&["lookup", PHONE_A, "--json"])["reported"], true, "CLEAR: public");
+    assert_eq!(partner.json(&["lookup", PHONE_B, "--json"])["reported"], false, "GREEN: not public");
+    let misp = partner.json(&["import", "misp", &paths[1].to_string_lossy(), "--partner", "police-misp", "--json"]);
+    assert!(misp["imported"].as_u64().is_some_and(|n| n >= 2), "{misp}");
+    let broken = backend.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        r#"{"type": "bundle", "id": "bundle--x", "objects": [{"type": "indicator", "id": "nope"}]}"#,
+    )
+    .expect("write");
+    let output =
+        partner.cmd().args(["import", "stix", &broken.to_string_lossy(), "--partner", "x"]).output().expect("run");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nothing imported"));
+
     // Texts only when asked; the RED report still never.
     let with_text = backend.run(&[
         "--as",

@@ -26,6 +26,14 @@ impl Backend {
         Some(Backend { dir: tempfile::tempdir().expect("temp dir"), database: Some(url) })
     }
 
+    /// Another, empty installation on the same kind of backend (a partner's).
+    pub fn fresh_like(&self) -> Backend {
+        match self.database {
+            Some(_) => Backend::postgres().expect("the PostgreSQL test server is still there"),
+            None => Backend::sqlite(),
+        }
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
