@@ -323,6 +323,8 @@ struct Index {
     /// for it (`None` for reports new to the index).
     report_features: Vec<Vec<u32>>,
     signatures: Vec<Option<Signature>>,
+    /// When each report was made (else when it arrived).
+    received_at: Vec<DateTime<Utc>>,
     stored: Vec<Option<i64>>,
 }
 
@@ -393,9 +395,19 @@ impl Index {
             })?;
             Ok(signatures)
         };
-        let ((low, high), signatures) = rayon::join(
+        let read_times = || -> Result<Vec<DateTime<Utc>>, StoreError> {
+            let mut times = vec![DateTime::<Utc>::UNIX_EPOCH; count];
+            store.read_link_times(&mut |report, at| {
+                if let Some(position) = index_ref.position(report) {
+                    times[position] = at;
+                }
+                Ok(())
+            })?;
+            Ok(times)
+        };
+        let ((low, high), (signatures, times)) = rayon::join(
             || rayon::join(|| read_features("", Some(FEATURE_KIND_SPLIT)), || read_features(FEATURE_KIND_SPLIT, None)),
-            read_texts,
+            || rayon::join(read_texts, read_times),
         );
         let ((mut features, low), (high_features, high)) = (low?, high?);
         let offset = features.len() as u32;
@@ -413,6 +425,7 @@ impl Index {
         index.features = features;
         index.report_features = report_features;
         index.signatures = signatures?;
+        index.received_at = times?;
         Ok(index)
     }
 
@@ -427,7 +440,7 @@ impl Index {
 
     /// Adds a report new to the index, derived from its text; `numbers`
     /// numbers the features of such reports.
-    fn add(&mut self, numbers: &mut HashMap<Feature, u32>, id: i64, prepared: Prepared) {
+    fn add(&mut self, numbers: &mut HashMap<Feature, u32>, id: i64, received_at: DateTime<Utc>, prepared: Prepared) {
         if numbers.is_empty() {
             numbers.extend(self.features.iter().enumerate().map(|(at, feature)| (feature.clone(), at as u32)));
         }
@@ -445,6 +458,7 @@ impl Index {
         self.ids.push(id);
         self.report_features.push(features);
         self.signatures.push(prepared.signature);
+        self.received_at.push(received_at);
         self.stored.push(None);
     }
 }
@@ -487,18 +501,18 @@ pub fn rebuild(
         // for the linker; its text is dropped with the page.
         let ready: Vec<Ready> = page.par_iter().map(prepare).collect();
         for Ready { record, prepared } in ready {
-            index.add(&mut numbers, record.report_id, prepared);
+            index.add(&mut numbers, record.report_id, record.received_at, prepared);
             records.push(record);
         }
         progress(index.ids.len());
     }
     drop(numbers);
     tracing::debug!(derived = records.len(), seconds = started.elapsed().as_secs_f64(), "rebuild: new reports derived");
-    let Index { features, ids, report_features, signatures, stored, .. } = index;
+    let Index { features, ids, report_features, signatures, received_at, stored, .. } = index;
     // By report id, to compare each report's new campaign with.
     let mut stored: Vec<(i64, Option<i64>)> = ids.iter().copied().zip(stored).collect();
     stored.sort_unstable_by_key(|&(report, _)| report);
-    let reports = IndexedReports { ids, features: report_features, signatures };
+    let reports = IndexedReports { ids, features: report_features, signatures, received_at };
     let partition =
         Linker::partition_indexed(config, features, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rebuild: partitioned");
@@ -762,11 +776,7 @@ impl CampaignGraph {
                     crackdown_link::IndicatorRole::TooCommon => {
                         format!("{named}: too common in the case to link (weight {:.2})", node.indicator.weight)
                     }
-                    crackdown_link::IndicatorRole::Bridge => {
-                        format!(
-                            "{named}: also named in other campaigns with nothing else in common — relates them, never merges"
-                        )
-                    }
+                    role @ crackdown_link::IndicatorRole::Bridge { .. } => format!("{named}: {}", role.describe()),
                 }
             }
             GraphEdge::NearDuplicate { similarity, .. } => {

@@ -198,6 +198,14 @@ fn describe(linker: &Linker, partition: &[Vec<i64>], top: usize, name: &dyn Fn(i
         for (holders, value) in values.iter().take(12) {
             println!("    {holders:>5} {value}");
         }
+        println!("   indicators among them:");
+        let weak = ["phrase ", "brand "];
+        for (holders, value) in values.iter().filter(|(_, value)| !weak.iter().any(|w| value.starts_with(w))).take(12) {
+            println!("    {holders:>5} {value}");
+        }
+    }
+    if std::env::var_os("LINK_GLUE").is_some() {
+        glue(linker, &linking, partition);
     }
     let mut hubs: Vec<(usize, String)> = linker
         .bridges()
@@ -226,4 +234,65 @@ fn read_lines(path: &Path) -> Result<Vec<String>, String> {
 /// A string field of a record, if present.
 fn field<'a>(record: &'a serde_json::Value, name: &str) -> Option<&'a str> {
     record.get(name).and_then(serde_json::Value::as_str)
+}
+
+/// The values whose removal shrinks the largest campaign most, greedily:
+/// the glue between what should be separate operations (text links left out).
+fn glue(linker: &Linker, linking: &[(&crackdown_link::Feature, Vec<i64>)], partition: &[Vec<i64>]) {
+    let Some(largest) = partition.iter().max_by_key(|campaign| campaign.len()) else { return };
+    let members: HashSet<i64> = largest.iter().copied().collect();
+    let values: Vec<(String, Vec<i64>)> = linking
+        .iter()
+        .map(|(feature, holders)| {
+            let inside: Vec<i64> = holders.iter().copied().filter(|id| members.contains(id)).collect();
+            (format!("{} {}", feature.kind.as_str(), feature.value), inside)
+        })
+        .filter(|(_, inside)| inside.len() > 1)
+        .collect();
+    let index: std::collections::HashMap<i64, usize> = largest.iter().enumerate().map(|(at, &id)| (id, at)).collect();
+    let largest_without = |removed: &HashSet<usize>| -> usize {
+        let mut parent: Vec<usize> = (0..largest.len()).collect();
+        fn find(parent: &mut [usize], mut at: usize) -> usize {
+            while parent[at] != at {
+                parent[at] = parent[parent[at]];
+                at = parent[at];
+            }
+            at
+        }
+        for (at, (_, holders)) in values.iter().enumerate() {
+            if removed.contains(&at) {
+                continue;
+            }
+            let first = index[&holders[0]];
+            for id in &holders[1..] {
+                let (a, b) = (find(&mut parent, first), find(&mut parent, index[id]));
+                parent[a] = b;
+            }
+        }
+        let mut sizes = vec![0; largest.len()];
+        for at in 0..largest.len() {
+            sizes[find(&mut parent, at)] += 1;
+        }
+        sizes.into_iter().max().unwrap_or(0)
+    };
+    let mut removed: HashSet<usize> = HashSet::new();
+    let _ = linker;
+    println!(
+        "  glue of the largest campaign ({} reports, {} by values alone):",
+        largest.len(),
+        largest_without(&removed)
+    );
+    for _ in 0..15 {
+        let best = (0..values.len())
+            .filter(|at| !removed.contains(at) && values[*at].1.len() >= 2)
+            .map(|at| {
+                let mut trial = removed.clone();
+                trial.insert(at);
+                (largest_without(&trial), at)
+            })
+            .min();
+        let Some((size, at)) = best else { break };
+        removed.insert(at);
+        println!("    without {} ({} holders): {size}", values[at].0, values[at].1.len());
+    }
 }
