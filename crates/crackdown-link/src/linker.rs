@@ -39,7 +39,12 @@
 //! they link and splits what a value that stopped linking held together.
 //! Without bridges the partition is a pure function of the set of reports
 //! and equals [`Linker::rebuild`]'s; with them, adding in another order may
-//! differ on a few pairs (a property test holds it to 99%).
+//! differ on a few pairs (a property test holds it to 99%). A rebuild also
+//! joins a bridge whose holders the other links hold in one campaign (an
+//! operation's phases, joined by a value carried from one to the next):
+//! adding leaves that to the next rebuild, since the campaigns it keeps may
+//! hold what the bridge itself joined before. Adding also cannot yet tell a
+//! name's new phase from a new crew: a phase just begun may stay apart.
 //!
 //! A campaign's id is the smallest report id in it, so a rebuild gives the
 //! same ids, and an id changes only when an older campaign absorbs it.
@@ -351,7 +356,10 @@ pub(crate) struct Judgement {
 #[derive(Clone, Copy)]
 struct Group {
     holders: u32,
+    /// Tenth percentile, median and ninetieth percentile of its holders'
+    /// times.
     first: i64,
+    middle: i64,
     last: i64,
 }
 
@@ -420,7 +428,7 @@ fn cohesion(
     }
     scratch.touched.clear();
     scratch.groups.clear();
-    scratch.groups.resize(n, Group { holders: 0, first: i64::MAX, last: i64::MIN });
+    scratch.groups.resize(n, Group { holders: 0, first: i64::MAX, middle: 0, last: i64::MIN });
     scratch.grouped.clear();
     scratch.grouped.resize(n, false);
     scratch.times.clear();
@@ -438,6 +446,7 @@ fn cohesion(
         let last = members.len() - 1;
         let group = &mut scratch.groups[members[0].0 as usize];
         group.first = members[last / 10].1;
+        group.middle = members[last / 2].1;
         group.last = members[last - last / 10].1;
     }
     let mut groups: Vec<Group> = scratch
@@ -477,11 +486,13 @@ fn cohesion(
 /// Whether a value's groups of holders follow one another in time, as the
 /// phases of one operation do (each rotates the numbers and sites, the name
 /// carries over), rather than work side by side as crews sharing a name,
-/// a brand or a hotline do: the groups of two holders or more holding
-/// [`MINORITY_SHARE`] each, in order of their first report, each overlap
-/// those before by at most half its own span and half theirs (victims
-/// report days or weeks late, so phases overlap a little), and smaller
-/// groups hold less than [`MINORITY_SHARE`] of the holders in all.
+/// a brand or a hotline do: taking the groups of two holders or more
+/// holding [`MINORITY_SHARE`] each in order of their median report, each
+/// group's median comes after the ninetieth percentile of every group
+/// before and its tenth percentile after their medians (victims report
+/// days or weeks late, so phases overlap a little; a phase just begun has
+/// few reports, all after the last phase's bulk), and smaller groups hold
+/// less than [`MINORITY_SHARE`] of the holders in all.
 fn in_sequence(groups: &[Group], holders: usize) -> bool {
     let minority = MINORITY_SHARE * holders as f64;
     let substantial = |group: &&Group| group.holders >= 2 && f64::from(group.holders) >= minority;
@@ -489,18 +500,20 @@ fn in_sequence(groups: &[Group], holders: usize) -> bool {
     if f64::from(strays) >= minority {
         return false;
     }
-    // The latest end among the groups before, and the span of the group
-    // just before.
+    let mut ordered: Vec<&Group> = groups.iter().filter(substantial).collect();
+    ordered.sort_unstable_by_key(|group| (group.middle, group.first, group.last));
+    // The latest ninetieth percentile and median of the groups before.
     let mut before: Option<(i64, i64)> = None;
-    for group in groups.iter().filter(substantial) {
-        let own = group.last - group.first;
-        if let Some((end, previous)) = before {
-            let overlap = end.saturating_sub(group.first);
-            if overlap > 0 && (overlap.saturating_mul(2) > own || overlap.saturating_mul(2) > previous) {
+    for group in ordered {
+        if let Some((last, middle)) = before {
+            if group.middle <= last || group.first <= middle {
                 return false;
             }
         }
-        before = Some((before.map_or(group.last, |(end, _)| end.max(group.last)), own));
+        before = Some(
+            before
+                .map_or((group.last, group.middle), |(last, middle)| (last.max(group.last), middle.max(group.middle))),
+        );
     }
     true
 }
@@ -752,9 +765,9 @@ impl Linker {
     }
 
     /// Recomputes the cohesion of `values` over all reports, both rounds.
-    /// `linked_before` (sorted) are those that linked until now: the
-    /// campaigns hold what they joined, so they are not judged against them.
-    fn restate(&mut self, values: &[u32], reports: usize, linked_before: &[u32]) {
+    /// (Unlike a rebuild, no bridge is judged against the campaigns: those
+    /// adding keeps may hold what the bridge itself joined before.)
+    fn restate(&mut self, values: &[u32], reports: usize) {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.fit(self.features.len());
         let first: Vec<ValueState> = {
@@ -827,32 +840,6 @@ impl Linker {
             self.groups[value as usize] = judgement.groups;
         }
         self.scratch = scratch;
-        // As a rebuild does (`join_bridges_of_one_campaign`): a bridge whose
-        // holders are in one campaign of two reports or more, and strays,
-        // links.
-        let joining: Vec<u32> = bridges
-            .into_iter()
-            .filter(|&value| {
-                self.state[value as usize] == ValueState::Bridge && linked_before.binary_search(&value).is_err()
-            })
-            .filter(|&value| self.in_one_campaign(value))
-            .collect();
-        for value in joining {
-            self.state[value as usize] = ValueState::Links;
-        }
-    }
-
-    /// Whether the holders of a value are in one campaign of two reports or
-    /// more, and strays.
-    fn in_one_campaign(&self, value: u32) -> bool {
-        let mut campaigns: Vec<u32> = self.postings[value as usize]
-            .iter()
-            .map(|&report| self.label[report as usize])
-            .filter(|label| self.components.get(label).is_some_and(|component| component.reports.len() >= 2))
-            .collect();
-        campaigns.sort_unstable();
-        campaigns.dedup();
-        campaigns.len() == 1
     }
 
     /// Whether a value groups the holders of a bridge in the third round of
@@ -961,7 +948,7 @@ impl Linker {
         };
         let mut to_judge = judged.clone();
         to_judge.retain(|&f| !settled(f));
-        self.restate(&to_judge, reports, &linked_before);
+        self.restate(&to_judge, reports);
         let mut lost: Vec<u32> = linked_before.iter().copied().filter(|&feature| !self.links(feature)).collect();
         lost.sort_unstable();
 
@@ -979,20 +966,7 @@ impl Linker {
                 split.push(campaign);
             }
         }
-        // A value that stopped linking whose holders the other links still
-        // hold in one campaign (and strays) links after all, as a rebuild
-        // judges it (`join_bridges_of_one_campaign`): only now are the
-        // campaigns those it did not join.
         let mut merged = Vec::new();
-        for &value in &lost {
-            if self.state[value as usize] == ValueState::Bridge && self.in_one_campaign(value) {
-                self.state[value as usize] = ValueState::Links;
-                let holders = self.postings[value as usize].clone();
-                for &holder in &holders[1..] {
-                    self.union(holders[0], holder, &mut merged);
-                }
-            }
-        }
 
         // New edges: the report's linking values and values that link again
         // join all their holders; near-duplicate texts.
@@ -1950,10 +1924,14 @@ mod tests {
             lone.iter().any(|reason| matches!(reason, LinkReason::SharedIndicator { value, .. } if *value == key)),
             "{lone:?}"
         );
+        // Adding judges the shared phone against its holders only: the two
+        // phases (joined by the carried value) stay one campaign, the lone
+        // reports naming only that phone wait for a rebuild.
         let mut order: Vec<usize> = (0..18).collect();
-        assert_eq!(add_all(&config(30), &phased_operation(false), &order).partition_ids(), rebuilt.partition_ids());
+        let phases = vec![(1..=16).collect::<Vec<_>>(), vec![17], vec![18]];
+        assert_eq!(add_all(&config(30), &phased_operation(false), &order).partition_ids(), phases);
         order.reverse();
-        assert_eq!(add_all(&config(30), &phased_operation(false), &order).partition_ids(), rebuilt.partition_ids());
+        assert_eq!(add_all(&config(30), &phased_operation(false), &order).partition_ids(), phases);
 
         let rebuilt = Linker::rebuild(config(34), phased_operation(true)).expect("distinct ids");
         let mut expected = vec![(1..=16).collect::<Vec<_>>(), vec![17], vec![18], (21..=28).collect()];
