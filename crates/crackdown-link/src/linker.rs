@@ -505,10 +505,10 @@ fn in_sequence(groups: &[Group], holders: usize) -> bool {
     // The latest ninetieth percentile and median of the groups before.
     let mut before: Option<(i64, i64)> = None;
     for group in ordered {
-        if let Some((last, middle)) = before {
-            if group.middle <= last || group.first <= middle {
-                return false;
-            }
+        if let Some((last, middle)) = before
+            && (group.middle <= last || group.first <= middle)
+        {
+            return false;
         }
         before = Some(
             before
@@ -918,8 +918,7 @@ impl Linker {
         // hold all of its other reports' indicators).
         for &value in &own {
             let count = self.counts[value as usize];
-            if count >= 2
-                && count <= ANCHOR_REJUDGED
+            if (2..=ANCHOR_REJUDGED).contains(&count)
                 && !self.weak[value as usize]
                 && self.features[value as usize].hub.is_none()
             {
