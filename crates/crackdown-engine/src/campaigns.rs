@@ -343,6 +343,8 @@ struct Index {
     /// for it (`None` for reports new to the index).
     report_features: Vec<Vec<u32>>,
     signatures: Vec<Option<Signature>>,
+    /// When each report was made (else when it arrived).
+    received_at: Vec<DateTime<Utc>>,
     stored: Vec<Option<i64>>,
 }
 
@@ -413,9 +415,19 @@ impl Index {
             })?;
             Ok(signatures)
         };
-        let ((low, high), signatures) = rayon::join(
+        let read_times = || -> Result<Vec<DateTime<Utc>>, StoreError> {
+            let mut times = vec![DateTime::<Utc>::UNIX_EPOCH; count];
+            store.read_link_times(&mut |report, at| {
+                if let Some(position) = index_ref.position(report) {
+                    times[position] = at;
+                }
+                Ok(())
+            })?;
+            Ok(times)
+        };
+        let ((low, high), (signatures, times)) = rayon::join(
             || rayon::join(|| read_features("", Some(FEATURE_KIND_SPLIT)), || read_features(FEATURE_KIND_SPLIT, None)),
-            read_texts,
+            || rayon::join(read_texts, read_times),
         );
         let ((mut features, low), (high_features, high)) = (low?, high?);
         let offset = features.len() as u32;
@@ -433,6 +445,7 @@ impl Index {
         index.features = features;
         index.report_features = report_features;
         index.signatures = signatures?;
+        index.received_at = times?;
         Ok(index)
     }
 
@@ -447,7 +460,7 @@ impl Index {
 
     /// Adds a report new to the index, derived from its text; `numbers`
     /// numbers the features of such reports.
-    fn add(&mut self, numbers: &mut HashMap<Feature, u32>, id: i64, prepared: Prepared) {
+    fn add(&mut self, numbers: &mut HashMap<Feature, u32>, id: i64, received_at: DateTime<Utc>, prepared: Prepared) {
         if numbers.is_empty() {
             numbers.extend(self.features.iter().enumerate().map(|(at, feature)| (feature.clone(), at as u32)));
         }
@@ -465,6 +478,7 @@ impl Index {
         self.ids.push(id);
         self.report_features.push(features);
         self.signatures.push(prepared.signature);
+        self.received_at.push(received_at);
         self.stored.push(None);
     }
 }
@@ -512,14 +526,14 @@ pub fn rebuild(
         // for the linker; its text is dropped with the page.
         let ready: Vec<Ready> = page.par_iter().map(prepare).collect();
         for Ready { record, prepared } in ready {
-            index.add(&mut numbers, record.report_id, prepared);
+            index.add(&mut numbers, record.report_id, record.received_at, prepared);
             records.push(record);
         }
         progress(index.ids.len());
     }
     drop(numbers);
     tracing::debug!(derived = records.len(), seconds = started.elapsed().as_secs_f64(), "rebuild: new reports derived");
-    let Index { features, ids, report_features, signatures, stored, .. } = index;
+    let Index { features, ids, report_features, signatures, received_at, stored, .. } = index;
     // By report id, to compare each report's new campaign with.
     let mut stored: Vec<(i64, Option<i64>)> = ids.iter().copied().zip(stored).collect();
     stored.sort_unstable_by_key(|&(report, _)| report);
@@ -527,7 +541,7 @@ pub fn rebuild(
         true => kept.binary_search_by_key(&report, |&(id, _)| id).ok().map(|at| kept[at].1),
         false => stored.binary_search_by_key(&report, |&(id, _)| id).ok().and_then(|at| stored[at].1),
     };
-    let reports = IndexedReports { ids, features: report_features, signatures };
+    let reports = IndexedReports { ids, features: report_features, signatures, received_at };
     let partition =
         Linker::partition_indexed(config, features, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "rebuild: partitioned");

@@ -171,6 +171,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             added == whole,
             crackdown_link::linker::pair_agreement(&added, &whole)
         );
+        let clusters: Vec<Vec<&str>> =
+            added.iter().map(|campaign| campaign.iter().map(|&id| names[id as usize].as_str()).collect()).collect();
+        let (precision, recall) = pairwise(&clusters, &truth.campaign);
+        println!(
+            "incremental vs true campaigns: pairwise precision {precision:.4} recall {recall:.4} F1 {:.4}",
+            f1(precision, recall)
+        );
     }
 
     let started = Instant::now();

@@ -8,16 +8,29 @@
 //! value in more than 1/60 of the case links nothing).
 //!
 //! Such a value still links only if its holders are *cohesive*: grouped by
-//! the other values they share, no second group of two or more reports
-//! holds [`MINORITY_SHARE`] of them. Otherwise the value is a *bridge*
-//! (infrastructure two operations share, a hotline nobody listed): it
-//! relates their campaigns ([`Linker::bridges`]) without merging them. The
-//! test runs twice, the second time without the first round's bridges, and
-//! a third time for the bridges left, with the common values that link (an
-//! operation's persona) grouping too, so a value carried across the phases
-//! of one operation links;
-//! names and brand stems need a corroborated core ([`WEAK_CORE_SHARE`]),
-//! and a brand stem links the phases of one operation across rotated sites.
+//! the other indicators they share, a holder alone counting as a group of
+//! its own when it names an indicator other reports name (it belongs to
+//! some operation), the groups outside the largest hold less than
+//! [`MINORITY_SHARE`] of them. Otherwise the data shows the value is a hub:
+//! several groups share it and nothing else (a hotline victims of many
+//! operations quote, a cash-out wallet two crews use). It is a *bridge*: it
+//! relates their campaigns ([`Linker::bridges`]) without merging them, and
+//! the explanation says how many groups share it. The test runs twice, the
+//! second time without the first round's bridges, and a third time for the
+//! bridges left, with the common values that link (an operation's main
+//! wallet) grouping too, so a value carried across the phases of one
+//! operation links.
+//!
+//! Names and brand stems are weak: they never group the holders of another
+//! value (a stock persona or an impersonated courier is shared by crews
+//! that share nothing else), and they link only reports that indicators
+//! already corroborate as one group (two of its holders share an
+//! indicator), with strays joining it. Their groups may also be phases of
+//! one operation, which rotates its numbers and sites and keeps its name:
+//! groups that follow one another in time ([`in_sequence`]) count as one,
+//! while crews that share a name work side by side. No list of brands or
+//! names is kept: what is a hub is learned from each case's reports.
+//!
 //! Near-duplicate texts ([`LinkConfig::min_similarity`]) link too, unless
 //! both name indicators and share none (one template, two operations).
 //! Campaigns are the connected components of these links.
@@ -26,7 +39,12 @@
 //! they link and splits what a value that stopped linking held together.
 //! Without bridges the partition is a pure function of the set of reports
 //! and equals [`Linker::rebuild`]'s; with them, adding in another order may
-//! differ on a few pairs (a property test holds it to 99%).
+//! differ on a few pairs (a property test holds it to 99%). A rebuild also
+//! joins a bridge whose holders the other links hold in one campaign (an
+//! operation's phases, joined by a value carried from one to the next):
+//! adding leaves that to the next rebuild, since the campaigns it keeps may
+//! hold what the bridge itself joined before. Adding also cannot yet tell a
+//! name's new phase from a new crew: a phase just begun may stay apart.
 //!
 //! A campaign's id is the smallest report id in it, so a rebuild gives the
 //! same ids, and an id changes only when an older campaign absorbs it.
@@ -39,7 +57,7 @@ use crackdown_model::Money;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::features::{Feature, FeatureKind, HubList, HubReason, ReportIndicator, report_features};
+use crate::features::{Feature, HubList, HubReason, ReportIndicator, report_features};
 use crate::minhash::{BANDS, BINS, Signature, mix64, sign};
 
 /// A report's id as the store knows it.
@@ -87,6 +105,10 @@ pub struct IndexedReports {
     pub ids: Vec<ReportId>,
     pub features: Vec<Vec<u32>>,
     pub signatures: Vec<Option<Signature>>,
+    /// When each report was made, if the index keeps it (empty when not):
+    /// groups of a name's holders that follow one another in time are the
+    /// phases of one operation, so without times names link less.
+    pub received_at: Vec<DateTime<Utc>>,
 }
 
 /// Tuning of the linker; `Default` is documented field by field.
@@ -258,9 +280,9 @@ pub(crate) enum ValueState {
 /// of reports, is not enough, but a tenth of the holders is.
 pub const MINORITY_SHARE: f64 = 0.05;
 
-/// The share of a weak value's holders (a name, a brand stem) that must be
-/// one group corroborated by other values for the value to link: a name
-/// that a handful of unrelated reports happen to contain does not.
+/// The share of a *common* weak value's holders (a name, a brand stem in
+/// more reports than the frequency limit allows) that one operation's
+/// groups must hold for it to link.
 pub const WEAK_CORE_SHARE: f64 = 0.8;
 
 /// The share of a *common* value's holders (more than the frequency limit
@@ -272,6 +294,11 @@ pub const WEAK_CORE_SHARE: f64 = 0.8;
 /// own. Common values never group the holders of other values.
 pub const COMMON_CORE_SHARE: f64 = 0.5;
 
+/// Most holders of an indicator a new report names for which [`Linker::add`]
+/// judges anew the values its other holders name (their anchoring may have
+/// changed): bounds the cost of one add.
+const ANCHOR_REJUDGED: u32 = 64;
+
 /// Holders from which [`Linker::add`] judges a common value again only
 /// after growth (see `judged_at`); below, every new holder rejudges it, so
 /// small cases partition exactly as a rebuild does.
@@ -282,15 +309,24 @@ const SETTLED_HOLDERS: u32 = 256;
 #[derive(Default)]
 pub(crate) struct Scratch {
     first: Vec<u32>,
+    /// Holders of each feature among the value's holders.
+    local: Vec<u32>,
+    /// Whether each holder names an indicator reports outside the holders name.
+    anchored: Vec<bool>,
+    /// Each group of holders by its root, and whether a member is anchored.
+    groups: Vec<Group>,
+    grouped: Vec<bool>,
+    /// (group root, time) of each holder.
+    times: Vec<(u32, i64)>,
     touched: Vec<u32>,
     parent: Vec<u32>,
-    size: Vec<u32>,
 }
 
 impl Scratch {
     fn fit(&mut self, features: usize) {
         if self.first.len() < features {
             self.first.resize(features, u32::MAX);
+            self.local.resize(features, 0);
         }
     }
 }
@@ -308,30 +344,64 @@ fn find(parent: &mut [u32], mut at: u32) -> u32 {
     at
 }
 
+/// What judging one value found: its state, and how many groups of its
+/// holders share nothing but it (for explanations).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Judgement {
+    pub state: ValueState,
+    pub groups: u32,
+}
+
+/// One group of a value's holders: how many, and when they reported.
+#[derive(Clone, Copy)]
+struct Group {
+    holders: u32,
+    /// Tenth percentile, median and ninetieth percentile of its holders'
+    /// times.
+    first: i64,
+    middle: i64,
+    last: i64,
+}
+
 /// Judges one value from its holders: they are grouped by the *other*
-/// values they share (`usable` says which count), and the value links
-/// unless a second group of two reports or more holds [`MINORITY_SHARE`].
-/// A weak value (a name, a brand stem) also needs a core group holding
-/// [`WEAK_CORE_SHARE`] of its holders, and a `common` one (over the
-/// frequency limit) one holding [`COMMON_CORE_SHARE`]. Cost: the holders'
-/// feature counts.
+/// indicators they share (`usable` says which count; names and brand stems
+/// never do), and a holder alone is a group of its own when it names an
+/// indicator other reports name (it belongs to some operation). The value
+/// is a bridge, a hub by the data, when two groups or more hold it and
+/// those outside the largest hold two reports and [`MINORITY_SHARE`] of
+/// them, unless the groups follow one another in time
+/// ([`in_sequence`]): an operation rotates its numbers and sites and
+/// keeps its name, crews sharing a name work side by side. A name or brand
+/// stem also needs a group of two corroborated by indicators, and a
+/// `common` value (over the frequency limit) a core of [`COMMON_CORE_SHARE`]
+/// of its holders ([`WEAK_CORE_SHARE`] for names). `count` gives the
+/// reports naming a feature among those judged. Cost: the holders' feature
+/// counts, twice.
 fn cohesion(
     linker: &Linker,
     value: u32,
     holders: &[u32],
     common: bool,
     usable: &dyn Fn(u32, u32) -> bool,
+    count: &dyn Fn(u32) -> usize,
     scratch: &mut Scratch,
-) -> ValueState {
+) -> Judgement {
     let n = holders.len();
     scratch.fit(linker.features.len());
     scratch.parent.clear();
     scratch.parent.extend(0..n as u32);
+    let groups_by = |linker: &Linker, feature: u32| {
+        // Names and brand stems never group holders: a stock persona or an
+        // impersonated courier is shared by crews that share nothing else,
+        // so only indicators say two reports are one operation's.
+        feature != value && !linker.weak[feature as usize] && usable(value, feature)
+    };
     for (at, &holder) in holders.iter().enumerate() {
         for &feature in &linker.entries[holder as usize].features {
-            if feature == value || !usable(value, feature) {
+            if !groups_by(linker, feature) {
                 continue;
             }
+            scratch.local[feature as usize] += 1;
             let first = scratch.first[feature as usize];
             if first == u32::MAX {
                 scratch.first[feature as usize] = at as u32;
@@ -342,48 +412,110 @@ fn cohesion(
             }
         }
     }
+    // A holder naming an indicator that reports outside the holders name
+    // too belongs to an operation: a hotline quoted once by victims of
+    // each of eight operations is eight groups, not eight strays.
+    scratch.anchored.clear();
+    scratch.anchored.extend(holders.iter().map(|&holder| {
+        linker.entries[holder as usize]
+            .features
+            .iter()
+            .any(|&feature| groups_by(linker, feature) && (scratch.local[feature as usize] as usize) < count(feature))
+    }));
     for &feature in &scratch.touched {
         scratch.first[feature as usize] = u32::MAX;
+        scratch.local[feature as usize] = 0;
     }
     scratch.touched.clear();
-    scratch.size.clear();
-    scratch.size.resize(n, 0);
-    for at in 0..n as u32 {
-        let root = find(&mut scratch.parent, at);
-        scratch.size[root as usize] += 1;
+    scratch.groups.clear();
+    scratch.groups.resize(n, Group { holders: 0, first: i64::MAX, middle: 0, last: i64::MIN });
+    scratch.grouped.clear();
+    scratch.grouped.resize(n, false);
+    scratch.times.clear();
+    for (at, &holder) in holders.iter().enumerate() {
+        let root = find(&mut scratch.parent, at as u32);
+        scratch.groups[root as usize].holders += 1;
+        scratch.grouped[root as usize] |= scratch.anchored[at];
+        scratch.times.push((root, linker.entries[holder as usize].received_at.timestamp()));
     }
-    let (mut largest, mut second) = (0_u32, 0_u32);
-    for &size in &scratch.size {
-        if size > largest {
-            second = largest;
-            largest = size;
-        } else if size > second {
-            second = size;
-        }
+    // Each group's span: from its tenth to its ninetieth percentile report,
+    // so that a report without a date (dated when it was imported) or one
+    // made months late does not stretch it.
+    scratch.times.sort_unstable();
+    for members in scratch.times.chunk_by(|a, b| a.0 == b.0) {
+        let last = members.len() - 1;
+        let group = &mut scratch.groups[members[0].0 as usize];
+        group.first = members[last / 10].1;
+        group.middle = members[last / 2].1;
+        group.last = members[last - last / 10].1;
     }
-    let kind = linker.features[value as usize].feature.kind;
-    let split = second >= 2 && f64::from(second) >= MINORITY_SHARE * n as f64;
-    if common {
-        let core = if kind.is_weak() { WEAK_CORE_SHARE.max(COMMON_CORE_SHARE) } else { COMMON_CORE_SHARE };
-        if largest >= 2 && !split && f64::from(largest) >= core * n as f64 {
+    let mut groups: Vec<Group> = scratch
+        .groups
+        .iter()
+        .zip(&scratch.grouped)
+        .filter(|(group, anchored)| group.holders >= 2 || (group.holders == 1 && **anchored))
+        .map(|(group, _)| *group)
+        .collect();
+    groups.sort_unstable_by_key(|group| (group.first, group.last));
+    let largest = groups.iter().map(|group| group.holders).max().unwrap_or(0);
+    let grouped: u32 = groups.iter().map(|group| group.holders).sum();
+    let others = grouped - largest;
+    let split = groups.len() >= 2 && others >= 2 && f64::from(others) >= MINORITY_SHARE * n as f64;
+    let weak = linker.weak[value as usize];
+    let sequence = weak && split && linker.times_known && in_sequence(&groups, n);
+    // The holders one operation accounts for: its largest group, or every
+    // group of a sequence.
+    let core = if sequence { grouped } else { largest };
+    let state = if common {
+        let share = if weak { WEAK_CORE_SHARE.max(COMMON_CORE_SHARE) } else { COMMON_CORE_SHARE };
+        if core >= 2 && (!split || sequence) && f64::from(core) >= share * n as f64 {
             ValueState::Links
         } else {
             ValueState::Common
         }
-    } else if kind == FeatureKind::Brand {
-        // Phases of one operation rotate sites, numbers and wallets and
-        // keep the brand, so a brand's holders fall into one group per
-        // phase by design: corroboration is all it needs. (Brands that
-        // unrelated operations impersonate are the organisations' own,
-        // listed as hubs, or too common to link.)
-        if largest < 2 { ValueState::Unsupported } else { ValueState::Links }
-    } else if split {
+    } else if split && !sequence {
         ValueState::Bridge
-    } else if kind.is_weak() && (largest < 2 || f64::from(largest) < WEAK_CORE_SHARE * n as f64) {
+    } else if weak && largest < 2 {
         ValueState::Unsupported
     } else {
         ValueState::Links
+    };
+    Judgement { state, groups: groups.len() as u32 }
+}
+
+/// Whether a value's groups of holders follow one another in time, as the
+/// phases of one operation do (each rotates the numbers and sites, the name
+/// carries over), rather than work side by side as crews sharing a name,
+/// a brand or a hotline do: taking the groups of two holders or more
+/// holding [`MINORITY_SHARE`] each in order of their median report, each
+/// group's median comes after the ninetieth percentile of every group
+/// before and its tenth percentile after their medians (victims report
+/// days or weeks late, so phases overlap a little; a phase just begun has
+/// few reports, all after the last phase's bulk), and smaller groups hold
+/// less than [`MINORITY_SHARE`] of the holders in all.
+fn in_sequence(groups: &[Group], holders: usize) -> bool {
+    let minority = MINORITY_SHARE * holders as f64;
+    let substantial = |group: &&Group| group.holders >= 2 && f64::from(group.holders) >= minority;
+    let strays: u32 = groups.iter().filter(|group| !substantial(group)).map(|group| group.holders).sum();
+    if f64::from(strays) >= minority {
+        return false;
     }
+    let mut ordered: Vec<&Group> = groups.iter().filter(substantial).collect();
+    ordered.sort_unstable_by_key(|group| (group.middle, group.first, group.last));
+    // The latest ninetieth percentile and median of the groups before.
+    let mut before: Option<(i64, i64)> = None;
+    for group in ordered {
+        if let Some((last, middle)) = before
+            && (group.middle <= last || group.first <= middle)
+        {
+            return false;
+        }
+        before = Some(
+            before
+                .map_or((group.last, group.middle), |(last, middle)| (last.max(group.last), middle.max(group.middle))),
+        );
+    }
+    true
 }
 
 /// How far two partitions of the same reports agree: of the pairs of
@@ -422,6 +554,9 @@ pub struct Linker {
     signatures: Vec<Option<Signature>>,
     by_id: HashMap<ReportId, u32>,
     features: Vec<FeatureInfo>,
+    /// Whether each feature is a name or brand stem ([`FeatureKind::is_weak`]),
+    /// as a table: judging asks it for every feature of every holder.
+    weak: Vec<bool>,
     feature_numbers: HashMap<Feature, u32>,
     /// Reports holding each feature (empty for listed hubs, which never link).
     postings: Vec<Vec<u32>>,
@@ -433,6 +568,12 @@ pub struct Linker {
     /// without the first round's bridges (what linking uses).
     first_round: Vec<ValueState>,
     state: Vec<ValueState>,
+    /// How many groups of its holders share nothing but each value.
+    groups: Vec<u32>,
+    /// Whether reports carry the time they were made (not when the link
+    /// index gave none): groups following one another in time are an
+    /// operation's phases.
+    times_known: bool,
     /// Holders each value had when last judged: [`Linker::add`] judges a
     /// large common value again only once it has grown by a sixteenth.
     judged_at: Vec<u32>,
@@ -463,12 +604,15 @@ impl Linker {
             signatures: Vec::new(),
             by_id: HashMap::new(),
             features: Vec::new(),
+            weak: Vec::new(),
             feature_numbers: HashMap::new(),
             postings: Vec::new(),
             counts: Vec::new(),
             over_limit: HashSet::new(),
             first_round: Vec::new(),
             state: Vec::new(),
+            groups: Vec::new(),
+            times_known: true,
             judged_at: Vec::new(),
             scratch: Scratch::default(),
             text: TextIndex::default(),
@@ -505,11 +649,13 @@ impl Linker {
         let number = self.features.len() as u32;
         let hub = self.config.hubs.classify(&feature);
         let common_in_case = hub.is_none() && self.config.hubs.judged_common(&feature);
+        self.weak.push(feature.kind.is_weak());
         self.features.push(FeatureInfo { feature, hub, common_in_case });
         self.postings.push(Vec::new());
         self.counts.push(0);
         self.feature_mark.push(0);
         self.first_round.push(ValueState::Links);
+        self.groups.push(0);
         self.judged_at.push(0);
         self.state.push(ValueState::Links);
         number
@@ -590,13 +736,10 @@ impl Linker {
     }
 
     /// Whether `feature` must not group the holders of `value` in the
-    /// second round: it was a bridge in the first. Except between weak
-    /// values: two phases of one operation share its brand stem and its
-    /// persona, each a bridge in the first round only because it was judged
-    /// without the other; names still never vouch for an indicator.
-    fn vouches_not(&self, first_round: &[ValueState], value: u32, feature: u32) -> bool {
-        let weak = |f: u32| self.features[f as usize].feature.kind.is_weak();
-        first_round[feature as usize] == ValueState::Bridge && !(weak(value) && weak(feature))
+    /// second round: it was a bridge in the first, and one piece of shared
+    /// infrastructure does not vouch for another.
+    fn vouches_not(&self, first_round: &[ValueState], _value: u32, feature: u32) -> bool {
+        first_round[feature as usize] == ValueState::Bridge
     }
 
     /// Whether a value is judged at all: no hub, shared.
@@ -622,6 +765,8 @@ impl Linker {
     }
 
     /// Recomputes the cohesion of `values` over all reports, both rounds.
+    /// (Unlike a rebuild, no bridge is judged against the campaigns: those
+    /// adding keeps may hold what the bridge itself joined before.)
     fn restate(&mut self, values: &[u32], reports: usize) {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.fit(self.features.len());
@@ -631,7 +776,16 @@ impl Linker {
                 .iter()
                 .map(|&value| {
                     let common = self.common(value, reports);
-                    cohesion(self, value, &self.postings[value as usize], common, &eligible, &mut scratch)
+                    cohesion(
+                        self,
+                        value,
+                        &self.postings[value as usize],
+                        common,
+                        &eligible,
+                        &|feature| self.counts[feature as usize] as usize,
+                        &mut scratch,
+                    )
+                    .state
                 })
                 .collect()
         };
@@ -641,15 +795,24 @@ impl Linker {
         let usable = |value: u32, feature: u32| {
             self.eligible(feature, reports) && !self.vouches_not(&self.first_round, value, feature)
         };
-        let last: Vec<ValueState> = values
+        let last: Vec<Judgement> = values
             .iter()
             .map(|&value| {
                 let common = self.common(value, reports);
-                cohesion(self, value, &self.postings[value as usize], common, &usable, &mut scratch)
+                cohesion(
+                    self,
+                    value,
+                    &self.postings[value as usize],
+                    common,
+                    &usable,
+                    &|feature| self.counts[feature as usize] as usize,
+                    &mut scratch,
+                )
             })
             .collect();
-        for (&value, state) in values.iter().zip(last) {
-            self.state[value as usize] = state;
+        for (&value, judgement) in values.iter().zip(last) {
+            self.state[value as usize] = judgement.state;
+            self.groups[value as usize] = judgement.groups;
             self.judged_at[value as usize] = self.counts[value as usize];
         }
         let bridges: Vec<u32> =
@@ -658,12 +821,23 @@ impl Linker {
             (self.eligible(feature, reports) && !self.vouches_not(&self.first_round, value, feature))
                 || self.operation_wide(feature, reports)
         };
-        let last: Vec<ValueState> = bridges
+        let last: Vec<Judgement> = bridges
             .iter()
-            .map(|&value| cohesion(self, value, &self.postings[value as usize], false, &usable, &mut scratch))
+            .map(|&value| {
+                cohesion(
+                    self,
+                    value,
+                    &self.postings[value as usize],
+                    false,
+                    &usable,
+                    &|feature| self.counts[feature as usize] as usize,
+                    &mut scratch,
+                )
+            })
             .collect();
-        for (&value, state) in bridges.iter().zip(last) {
-            self.state[value as usize] = state;
+        for (&value, judgement) in bridges.iter().zip(last) {
+            self.state[value as usize] = judgement.state;
+            self.groups[value as usize] = judgement.groups;
         }
         self.scratch = scratch;
     }
@@ -737,6 +911,22 @@ impl Linker {
                 judged.extend(self.entries[holder as usize].features.iter().copied());
             }
         }
+        // An indicator named by one more report may anchor its other holders
+        // in an operation: the values they name may now see them as groups
+        // of their own (`cohesion`), so they are judged anew too, while the
+        // indicator is named by few (later, the holders of a value rarely
+        // hold all of its other reports' indicators).
+        for &value in &own {
+            let count = self.counts[value as usize];
+            if (2..=ANCHOR_REJUDGED).contains(&count)
+                && !self.weak[value as usize]
+                && self.features[value as usize].hub.is_none()
+            {
+                for &holder in self.postings[value as usize].iter().filter(|&&holder| holder != index) {
+                    judged.extend(self.entries[holder as usize].features.iter().copied());
+                }
+            }
+        }
         judged.sort_unstable();
         judged.dedup();
         let linked_before: Vec<u32> = judged
@@ -775,10 +965,10 @@ impl Linker {
                 split.push(campaign);
             }
         }
+        let mut merged = Vec::new();
 
         // New edges: the report's linking values and values that link again
         // join all their holders; near-duplicate texts.
-        let mut merged = Vec::new();
         for &feature in &judged {
             if !self.links(feature) {
                 continue;
@@ -1001,9 +1191,10 @@ impl Linker {
         for feature in features {
             linker.push_feature(feature);
         }
-        let IndexedReports { ids, features: mut report_features, mut signatures } = reports;
+        let IndexedReports { ids, features: mut report_features, mut signatures, received_at } = reports;
         report_features.resize(ids.len(), Vec::new());
         signatures.resize(ids.len(), None);
+        linker.times_known = received_at.len() == ids.len();
         // In id order, as a rebuild reads them: which of two identical
         // texts comes first decides nothing, but the order of a crowded
         // LSH bucket decides which neighbours a text is compared with.
@@ -1028,7 +1219,7 @@ impl Linker {
                 id,
                 features,
                 text_hash: 0,
-                received_at: DateTime::UNIX_EPOCH,
+                received_at: received_at.get(at).copied().unwrap_or(DateTime::UNIX_EPOCH),
                 loss: None,
                 scam_type: None,
             });
@@ -1096,6 +1287,7 @@ impl Linker {
         self.text = text;
         self.first_round = partition.first_round;
         self.state = partition.state;
+        self.groups = partition.groups;
         self.judged_at = self.counts.clone();
         self.label = vec![0; count];
         for component in partition.components {
@@ -1118,26 +1310,29 @@ impl Linker {
         holders: &(dyn Fn(u32) -> Cow<'a, [u32]> + Sync),
         eligible: &(dyn Fn(u32) -> bool + Sync),
         common: &(dyn Fn(u32) -> bool + Sync),
-    ) -> (Vec<ValueState>, Vec<ValueState>) {
+        count: &(dyn Fn(u32) -> usize + Sync),
+    ) -> (Vec<ValueState>, Vec<ValueState>, Vec<u32>) {
         // Whether each value groups holders, as a table: the inner loop asks
         // for every feature of every holder.
         let grouping: Vec<bool> = (0..self.features.len() as u32).into_par_iter().map(eligible).collect();
-        let round = |values: &[u32], states: &mut Vec<ValueState>, usable: &(dyn Fn(u32, u32) -> bool + Sync)| {
+        let mut groups = vec![0_u32; self.features.len()];
+        let mut round = |values: &[u32], states: &mut Vec<ValueState>, usable: &(dyn Fn(u32, u32) -> bool + Sync)| {
             let chunk = (values.len() / 64).max(256);
-            let judged: Vec<ValueState> = values
+            let judged: Vec<Judgement> = values
                 .par_chunks(chunk)
                 .flat_map_iter(|part| {
                     // One scratch per thread: its table spans every feature,
                     // too large to allocate per chunk of values.
                     THREAD_SCRATCH.with_borrow_mut(|scratch| {
                         part.iter()
-                            .map(|&value| cohesion(self, value, &holders(value), common(value), usable, scratch))
+                            .map(|&value| cohesion(self, value, &holders(value), common(value), usable, count, scratch))
                             .collect::<Vec<_>>()
                     })
                 })
                 .collect();
-            for (&value, state) in values.iter().zip(judged) {
-                states[value as usize] = state;
+            for (&value, judgement) in values.iter().zip(judged) {
+                states[value as usize] = judgement.state;
+                groups[value as usize] = judgement.groups;
             }
         };
         let mut first = vec![ValueState::Links; self.features.len()];
@@ -1172,7 +1367,7 @@ impl Linker {
             (grouping[feature as usize] && !self.vouches_not(&first, value, feature))
                 || operation_wide[feature as usize]
         });
-        (first, last)
+        (first, last, groups)
     }
 
     /// The connected components over `subset` (internal numbers),
@@ -1212,7 +1407,7 @@ impl Linker {
                 Cow::Owned(all.iter().copied().filter(|&report| inside[report as usize]).collect())
             }
         };
-        let (first_round, state) = self.judge(&values, &holders, &eligible, &common);
+        let (first_round, mut state, groups) = self.judge(&values, &holders, &eligible, &common, count);
         // The first holder's position of each linking value (`usize::MAX`
         // before it).
         let mut first_holder = vec![usize::MAX; self.features.len()];
@@ -1230,6 +1425,7 @@ impl Linker {
                 parent[a.max(b)] = a.min(b);
             }
         }
+        self.join_bridges_of_one_campaign(subset, whole, &values, &holders, &judged, &mut parent, &mut state);
         let pairs: Vec<(usize, usize)> = self
             .near_pairs(subset)
             .into_par_iter()
@@ -1293,7 +1489,67 @@ impl Linker {
         components.sort_by_key(|component| component.min_id);
         let templates = touched.values().filter(|touched| touched.several).count();
         let template_members: Vec<u32> = (0..subset.len()).filter(|&at| template[at]).map(|at| subset[at]).collect();
-        Partition { components, near, templates, template_members, first_round, state }
+        Partition { components, near, templates, template_members, first_round, state, groups }
+    }
+
+    /// Bridges whose groups of holders the other values joined into one
+    /// campaign after all (an operation's phases, joined by a value carried
+    /// from one to the next, that the bridge's holders do not name): judged
+    /// against the campaigns the linking values form without them, a value
+    /// whose holders are in one campaign of two reports or more, and strays,
+    /// links. Every bridge is judged against the same campaigns before any
+    /// joins, so the result does not depend on their order.
+    #[allow(clippy::too_many_arguments)]
+    fn join_bridges_of_one_campaign<'a>(
+        &'a self,
+        subset: &[u32],
+        whole: bool,
+        values: &[u32],
+        holders: &dyn Fn(u32) -> Cow<'a, [u32]>,
+        judged: &dyn Fn(u32) -> bool,
+        parent: &mut [usize],
+        state: &mut [ValueState],
+    ) {
+        fn find(parent: &mut [usize], mut at: usize) -> usize {
+            while parent[at] != at {
+                parent[at] = parent[parent[at]];
+                at = parent[at];
+            }
+            at
+        }
+        let bridges: Vec<u32> = values
+            .iter()
+            .copied()
+            .filter(|&value| judged(value) && state[value as usize] == ValueState::Bridge)
+            .collect();
+        if bridges.is_empty() {
+            return;
+        }
+        let position: HashMap<u32, usize> =
+            if whole { HashMap::new() } else { subset.iter().enumerate().map(|(at, &report)| (report, at)).collect() };
+        let at_of = |report: u32| if whole { Some(report as usize) } else { position.get(&report).copied() };
+        let mut size = vec![0_u32; parent.len()];
+        for at in 0..parent.len() {
+            size[find(parent, at)] += 1;
+        }
+        let mut joining: Vec<(u32, Vec<usize>)> = Vec::new();
+        for value in bridges {
+            let members: Vec<usize> = holders(value).iter().filter_map(|&report| at_of(report)).collect();
+            let mut campaigns: Vec<usize> =
+                members.iter().map(|&at| find(parent, at)).filter(|&root| size[root] >= 2).collect();
+            campaigns.sort_unstable();
+            campaigns.dedup();
+            if campaigns.len() == 1 {
+                joining.push((value, members));
+            }
+        }
+        for (value, members) in joining {
+            state[value as usize] = ValueState::Links;
+            for pair in members.windows(2) {
+                let (a, b) = (find(parent, pair[0]), find(parent, pair[1]));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
     }
 
     /// The near-duplicate pairs among `subset` (positions in it, the later
@@ -1457,6 +1713,7 @@ impl Linker {
             reports,
             near: &partition.near,
             states: &partition.state,
+            groups: &partition.groups,
         };
         partition.components.iter().map(|component| view.summarize(&component.reports)).collect()
     }
@@ -1509,11 +1766,15 @@ struct Partition {
     template_members: Vec<u32>,
     first_round: Vec<ValueState>,
     state: Vec<ValueState>,
+    /// How many groups of its holders share nothing but each value (for
+    /// explaining bridges).
+    groups: Vec<u32>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::FeatureKind;
     use crate::summary::{IndicatorRole, LinkReason};
     use crackdown_lure::IndicatorKind;
     use crackdown_model::Currency;
@@ -1582,7 +1843,14 @@ mod tests {
             let persona = if id <= 10 { "Jessica Lim" } else { "Mentor Kalovex" };
             let filler = ["it was a trap", "I lost my savings", "please help", "my family is angry"][id as usize % 4];
             let text = format!("Then {persona} told me on WhatsApp to deposit. {filler}");
-            linker.add(report(id, &[shortener, (IndicatorKind::Tron, &wallet)], &text)).expect("new id");
+            let mut named = vec![shortener, (IndicatorKind::Tron, wallet.as_str())];
+            // The first two reports of each operation name one phone: a
+            // name only joins reports to a group indicators corroborate.
+            let phone = if id <= 10 { "+66811111111" } else { "+66822222222" };
+            if id % 10 == 1 || id % 10 == 2 {
+                named.push((IndicatorKind::Phone, phone));
+            }
+            linker.add(report(id, &named, &text)).expect("new id");
         }
         assert_eq!(linker.partition_ids(), vec![(1..=10).collect::<Vec<_>>(), (11..=20).collect()]);
         let campaigns = linker.campaigns(&everyone(&linker));
@@ -1594,6 +1862,10 @@ mod tests {
             let LinkReason::SharedIndicator { indicator_type, value, weight } = reason else {
                 continue;
             };
+            if *indicator_type == FeatureKind::Phone {
+                assert_eq!(value, &crate::features::phone_key("+66811111111"));
+                continue;
+            }
             assert_eq!(*indicator_type, FeatureKind::Phrase);
             assert!(value == "jessica lim" || value == "then jessica lim", "{value}");
             assert!(*weight >= 3_f64.ln());
@@ -1602,7 +1874,7 @@ mod tests {
             assert!(shown.starts_with("shares phrase "), "{shown}");
             phrase_links += 1;
         }
-        assert!(phrase_links >= 9, "{:?}", campaigns[0].links);
+        assert!(phrase_links >= 8, "{:?}", campaigns[0].links);
     }
 
     /// One operation in two phases (own phones `+6682…` then `+6683…`,
@@ -1651,10 +1923,14 @@ mod tests {
             lone.iter().any(|reason| matches!(reason, LinkReason::SharedIndicator { value, .. } if *value == key)),
             "{lone:?}"
         );
+        // Adding judges the shared phone against its holders only: the two
+        // phases (joined by the carried value) stay one campaign, the lone
+        // reports naming only that phone wait for a rebuild.
         let mut order: Vec<usize> = (0..18).collect();
-        assert_eq!(add_all(&config(30), &phased_operation(false), &order).partition_ids(), rebuilt.partition_ids());
+        let phases = vec![(1..=16).collect::<Vec<_>>(), vec![17], vec![18]];
+        assert_eq!(add_all(&config(30), &phased_operation(false), &order).partition_ids(), phases);
         order.reverse();
-        assert_eq!(add_all(&config(30), &phased_operation(false), &order).partition_ids(), rebuilt.partition_ids());
+        assert_eq!(add_all(&config(30), &phased_operation(false), &order).partition_ids(), phases);
 
         let rebuilt = Linker::rebuild(config(34), phased_operation(true)).expect("distinct ids");
         let mut expected = vec![(1..=16).collect::<Vec<_>>(), vec![17], vec![18], (21..=28).collect()];
@@ -1927,6 +2203,106 @@ mod tests {
         assert!(agreeing / worlds as f64 >= 0.99, "{}", agreeing / worlds as f64);
     }
 
+    /// A case large enough in prior that no value of these small worlds is
+    /// too common: only the data's groups decide.
+    fn roomy() -> LinkConfig {
+        LinkConfig { prior_reports: 5_000, ..LinkConfig::default() }
+    }
+
+    #[test]
+    fn a_number_victims_of_several_operations_quote_is_a_hub_by_the_data_with_no_list() {
+        // Four operations of five reports, each naming its own phone; one
+        // victim of each also quotes a hotline no organisation listed. The
+        // four share the hotline and nothing else.
+        let hotline = "+6621111111";
+        let mut reports = Vec::new();
+        for operation in 0..4_i64 {
+            let own = format!("+6681000000{operation}");
+            for victim in 0..5 {
+                let mut named = vec![(IndicatorKind::Phone, own.as_str())];
+                if victim == 0 {
+                    named.push((IndicatorKind::Phone, hotline));
+                }
+                reports.push(report(operation * 10 + victim + 1, &named, ""));
+            }
+        }
+        let linker = Linker::rebuild(roomy(), reports.clone()).expect("distinct ids");
+        let expected: Vec<Vec<ReportId>> = (0..4).map(|op| (op * 10 + 1..=op * 10 + 5).collect()).collect();
+        assert_eq!(linker.partition_ids(), expected);
+        let key = crate::features::phone_key(hotline);
+        let campaigns = linker.campaigns(&everyone(&linker));
+        let row = campaigns[0].indicators.iter().find(|row| row.value == key).expect("named");
+        assert_eq!(row.role, IndicatorRole::Bridge { groups: 4 });
+        assert_eq!(
+            row.role.describe(),
+            "treated as a hub: 4 groups share it and nothing else; relates them, never merges"
+        );
+        let mut added = Linker::new(roomy());
+        for report in reports {
+            added.add(report).expect("distinct ids");
+        }
+        assert_eq!(added.partition_ids(), expected);
+    }
+
+    #[test]
+    fn a_name_crews_use_side_by_side_is_a_hub_and_one_operations_name_across_its_phases_links() {
+        let day = |days: i64| DateTime::from_timestamp(1_700_000_000 + days * 86_400, 0).unwrap_or_default();
+        let mut reports = Vec::new();
+        // Three crews at the same time, each with its own phone, all using
+        // the stock persona "Jason Lee".
+        for crew in 0..3_i64 {
+            let phone = format!("+6682000000{crew}");
+            for victim in 0..6 {
+                let mut one =
+                    report(crew * 10 + victim + 1, &[(IndicatorKind::Phone, &phone)], "Jason Lee asked me to invest");
+                one.received_at = day(victim * 5);
+                reports.push(one);
+            }
+        }
+        // One operation in three phases of a month, each with its own phone,
+        // one persona throughout.
+        for phase in 0..3_i64 {
+            let phone = format!("+6683000000{phase}");
+            for victim in 0..6 {
+                let text = "Mentor Kalovex showed me the app";
+                let mut one = report(100 + phase * 10 + victim, &[(IndicatorKind::Phone, &phone)], text);
+                one.received_at = day(phase * 30 + victim * 4);
+                reports.push(one);
+            }
+        }
+        let linker = Linker::rebuild(roomy(), reports).expect("distinct ids");
+        let partition = linker.partition_ids();
+        let crews: Vec<Vec<ReportId>> = (0..3).map(|crew| (crew * 10 + 1..=crew * 10 + 6).collect()).collect();
+        for crew in &crews {
+            assert!(partition.contains(crew), "{partition:?}");
+        }
+        let phases: Vec<ReportId> = (0..3).flat_map(|phase| 100 + phase * 10..106 + phase * 10).collect();
+        assert!(partition.contains(&phases), "{partition:?}");
+        let campaigns = linker.campaigns(&everyone(&linker));
+        let persona = campaigns[0].indicators.iter().find(|row| row.value == "jason lee").expect("a hub is shown");
+        assert_eq!(persona.role, IndicatorRole::Bridge { groups: 3 });
+        // Undated reports (a link index without times) cannot tell phases
+        // from crews: the persona then links neither.
+        let mut index = IndexedReports::default();
+        let mut numbers: HashMap<Feature, u32> = HashMap::new();
+        for campaign in &campaigns {
+            for &id in &campaign.reports {
+                let entry = &linker.entries[linker.by_id[&id] as usize];
+                index.ids.push(id);
+                index.features.push(entry.features.clone());
+                index.signatures.push(None);
+            }
+        }
+        for info in &linker.features {
+            let next = numbers.len() as u32;
+            numbers.insert(info.feature.clone(), next);
+        }
+        let table: Vec<Feature> = linker.features.iter().map(|info| info.feature.clone()).collect();
+        let undated = Linker::partition_indexed(roomy(), table, index).expect("distinct ids");
+        assert!(!undated.contains(&phases), "{undated:?}");
+        assert!(undated.iter().all(|campaign| campaign.len() <= 6), "{undated:?}");
+    }
+
     #[test]
     fn partitioning_the_index_gives_the_rebuilt_partition() {
         // Reports as the link index hands them back: features numbered in
@@ -1960,6 +2336,7 @@ mod tests {
             index.ids.push(report.id);
             index.features.push(numbered);
             index.signatures.push(prepared.signature);
+            index.received_at.push(report.received_at);
         }
         let mut table = vec![Feature { kind: FeatureKind::Phrase, value: String::new() }; numbers.len()];
         for (feature, number) in numbers {

@@ -61,9 +61,26 @@ pub enum IndicatorRole {
     Hub(HubReason),
     /// In too many reports of the case to say anything about one campaign.
     TooCommon,
-    /// Shared with reports of other campaigns that have nothing else in
-    /// common with these: it relates the campaigns without merging them.
-    Bridge,
+    /// Treated as a hub by the data: its reports fall into `groups` groups
+    /// that share nothing else (a hotline victims of several operations
+    /// quote, a persona or brand several crews use). It relates their
+    /// campaigns without merging them.
+    Bridge { groups: u32 },
+}
+
+impl IndicatorRole {
+    /// A sentence for `campaigns show` and the campaign graph.
+    pub fn describe(self) -> String {
+        match self {
+            IndicatorRole::Links => "links the reports naming it".to_owned(),
+            IndicatorRole::Unique => "named by one report only".to_owned(),
+            IndicatorRole::Hub(reason) => format!("a hub ({}), never links", reason.describe()),
+            IndicatorRole::TooCommon => "too common in the case to link".to_owned(),
+            IndicatorRole::Bridge { groups } => {
+                format!("treated as a hub: {groups} groups share it and nothing else; relates them, never merges")
+            }
+        }
+    }
 }
 
 /// Why two reports are in one campaign.
@@ -100,6 +117,8 @@ pub(crate) struct View<'a> {
     pub near: &'a [Vec<u32>],
     /// What each value does among the view's reports.
     pub states: &'a [ValueState],
+    /// How many groups of its holders share nothing but each value.
+    pub groups: &'a [u32],
 }
 
 impl View<'_> {
@@ -147,7 +166,12 @@ impl View<'_> {
         }
         let mut indicators: Vec<CampaignIndicator> = named
             .iter()
-            .filter(|(feature, _)| self.linker.feature(**feature).0.kind.is_indicator())
+            // Names and brand stems are no indicators; they are listed when
+            // the data showed them to be hubs, which the analyst must see.
+            .filter(|(feature, _)| {
+                self.linker.feature(**feature).0.kind.is_indicator()
+                    || (self.judged(**feature) && self.states[**feature as usize] == ValueState::Bridge)
+            })
             .map(|(&feature, &count)| {
                 let (value, hub) = self.linker.feature(feature);
                 let role = match hub {
@@ -155,7 +179,7 @@ impl View<'_> {
                     None if self.counts[feature as usize] < 2 => IndicatorRole::Unique,
                     None if self.links(feature) => IndicatorRole::Links,
                     None if self.states[feature as usize] == ValueState::Common => IndicatorRole::TooCommon,
-                    None => IndicatorRole::Bridge,
+                    None => IndicatorRole::Bridge { groups: self.groups[feature as usize] },
                 };
                 CampaignIndicator {
                     kind: value.kind,

@@ -200,7 +200,7 @@ fn role_name(role: crackdown_link::IndicatorRole) -> &'static str {
         crackdown_link::IndicatorRole::Unique => "unique",
         crackdown_link::IndicatorRole::Hub(_) => "hub",
         crackdown_link::IndicatorRole::TooCommon => "too_common",
-        crackdown_link::IndicatorRole::Bridge => "bridge",
+        crackdown_link::IndicatorRole::Bridge { .. } => "bridge",
     }
 }
 

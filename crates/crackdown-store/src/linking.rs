@@ -622,6 +622,24 @@ impl Store {
         })
     }
 
+    /// Hands every linked report's time (when it was made, else when it
+    /// arrived: what linking reads as its time) to `visit`, in report
+    /// order: the linker tells an operation's phases, which follow one
+    /// another, from crews working side by side.
+    pub fn read_link_times(
+        &self,
+        visit: &mut dyn FnMut(i64, DateTime<Utc>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.pool.with(|conn| {
+            conn.query_each(
+                "SELECT r.id, COALESCE(r.reported_at, r.received_at) FROM campaign_members m \
+                 JOIN reports r ON r.id = m.report_id ORDER BY r.id",
+                &[],
+                &mut |row| visit(row.int(0)?, from_ms(row.int(1)?)?),
+            )
+        })
+    }
+
     /// How many stored reports are in no campaign: counted from the two
     /// tables' smallest indexes, without reading the reports.
     pub fn unlinked_count(&self) -> Result<i64, StoreError> {

@@ -102,12 +102,12 @@ fn print_campaign(campaign: &CampaignView) {
     println!("indicators:");
     for indicator in &campaign.indicators {
         println!(
-            "  {:<12} {:<48} {:>4} reports  weight {:.2}  {:?}",
+            "  {:<12} {:<48} {:>4} reports  weight {:.2}  {}",
             indicator.kind.as_str(),
             indicator.value,
             indicator.reports,
             indicator.weight,
-            indicator.role
+            indicator.role.describe()
         );
     }
     println!("\nlinks:");

@@ -114,11 +114,7 @@ impl CampaignGraph {
                     crackdown_link::IndicatorRole::TooCommon => {
                         format!("{named}: too common in the case to link (weight {:.2})", node.indicator.weight)
                     }
-                    crackdown_link::IndicatorRole::Bridge => {
-                        format!(
-                            "{named}: also named in other campaigns with nothing else in common — relates them, never merges"
-                        )
-                    }
+                    role @ crackdown_link::IndicatorRole::Bridge { .. } => format!("{named}: {}", role.describe()),
                 }
             }
             GraphEdge::NearDuplicate { similarity, .. } => {
