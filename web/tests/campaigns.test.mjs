@@ -182,6 +182,13 @@ describe('campaigns on the demo case', () => {
     const { body: graph } = await api('analyst', `/api/v1/campaigns/${sorted[1].id}/graph`);
     await openCampaign(page, sorted[1].id);
     await shot(page, 'campaign-graph');
+    // Export links download what the API exports for this campaign.
+    const stix = page.locator('#campaign-exports a', { hasText: 'STIX 2.1' });
+    const href = await stix.getAttribute('href');
+    assert.equal(href, `/api/v1/export/stix?campaign=${sorted[1].id}&tlp_max=green`);
+    const bundle = await page.evaluate(async (url) => (await fetch(url)).json(), href);
+    assert.equal(bundle.type, 'bundle');
+    assert.ok(bundle.objects.some((object) => object.type === 'campaign'), 'the campaign is in its export');
 
     const report = graph.nodes.find((node) => node.kind === 'report');
     await clickNode(page, report.id);

@@ -279,6 +279,15 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
     h('h1', {}, summary.name),
     h('p', { class: 'muted mono small', id: 'campaign-id' }, id),
     h(
+      'p',
+      { id: 'campaign-exports' },
+      'Share with partners (what you may read, up to TLP:GREEN, no report texts): ',
+      ...(['stix', 'misp', 'ftm'] as const).flatMap((format, at) => [
+        at ? ' · ' : '',
+        h('a', { href: `/api/v1/export/${format}?campaign=${encodeURIComponent(id)}&tlp_max=green`, download: `${id}.${format === 'ftm' ? 'ftm.jsonl' : `${format}.json`}` }, { stix: 'STIX 2.1', misp: 'MISP', ftm: 'FollowTheMoney' }[format]),
+      ]),
+    ),
+    h(
       'div',
       { class: 'tiles' },
       ...[

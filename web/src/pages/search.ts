@@ -45,7 +45,7 @@ export async function search({ main, query }: PageContext): Promise<void> {
   const value = query.get('q') ?? '';
   const country = query.get('country') ?? '';
   const input = h('input', { id: 'search-q', name: 'q', type: 'search', value, required: true, autocomplete: 'off', 'aria-describedby': 'search-hint' });
-  const countryInput = h('input', { id: 'search-country', name: 'country', value: country, maxlength: 2, size: 3, placeholder: 'TH' });
+  const countryInput = h('input', { id: 'search-country', name: 'country', value: country, maxlength: 2, size: 3, placeholder: 'TH', class: 'narrow' });
   const results = h('div', { id: 'search-results', 'aria-live': 'polite' });
   const form = h(
     'form',
