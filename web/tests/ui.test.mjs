@@ -210,7 +210,8 @@ describe('workspace', () => {
     assert.match(await page.locator('#report-text').textContent(), /Investment mentor on WhatsApp/);
     assert.equal(await page.locator('h1 .tlp').textContent(), 'TLP:GREEN');
     assert.ok(await page.getByText('25,000.00 THB').isVisible());
-    assert.match(await page.locator('#history').textContent(), /report\.create by ana/);
+    // The history loads after the page is drawn: wait for it rather than race it.
+    await page.locator('#history li', { hasText: /report\.create by ana/ }).first().waitFor();
     const analysis = items[0].analysis;
     if (analysis?.indicators?.length) {
       assert.equal(await page.locator('mark.ind').count(), analysis.indicators.length);
