@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use crackdown_link::ReportIndicator;
 use crackdown_link::lookup::Query;
 use crackdown_lure::{Context, IndicatorKind};
 use crackdown_model::{Role, Viewer};
@@ -93,22 +94,11 @@ pub fn search(store: &Store, viewer: &Viewer, raw: &[u8], context: &Context) -> 
     let (accounts, transfers) =
         store.ledger_holding(viewer, &values.into_iter().collect::<Vec<_>>(), SEARCH_REPORTS)?;
 
-    let watch_entries = if matches!(viewer.role, Role::Admin | Role::Analyst) {
-        store
-            .watch_entries(viewer)?
-            .into_iter()
-            .filter(|entry| match entry.kind.as_str() {
-                "exact" => entry.value == query.normalized,
-                "prefix" => query.normalized.starts_with(&entry.value),
-                "domain_suffix" => {
-                    query.kind == Some(IndicatorKind::Domain)
-                        && (query.normalized == entry.value || query.normalized.ends_with(&format!(".{}", entry.value)))
-                }
-                _ => false,
-            })
-            .collect()
-    } else {
-        Vec::new()
+    let watch_entries = match query.kind {
+        Some(kind) if matches!(viewer.role, Role::Admin | Role::Analyst) => {
+            crate::watch::entries_hit_by(store, viewer, ReportIndicator::new(kind, query.normalized.as_str()))?
+        }
+        _ => Vec::new(),
     };
     Ok(SearchAnswer {
         query: query.query.clone(),

@@ -175,6 +175,24 @@ pub fn add_watch_entry(
     store.add_watch_entry(viewer, &entry, now)
 }
 
+/// The viewer's organisation's watch entries that a report naming
+/// `indicator` would hit, matched by the watchlist matcher itself (so the
+/// search says exactly what intake would alert on). Entries that no longer
+/// compile are left out.
+pub(crate) fn entries_hit_by(
+    store: &Store,
+    viewer: &Viewer,
+    indicator: ReportIndicator,
+) -> Result<Vec<WatchEntryInfo>, StoreError> {
+    let ids = CampaignIds::of(store)?;
+    let entries = store.watch_entries(viewer)?;
+    let rules: Vec<WatchEntry> = entries.iter().filter_map(|info| entry_of(info, &ids).ok()).collect();
+    let Ok(list) = compile(rules) else { return Ok(Vec::new()) };
+    let subject = WatchSubject { indicators: std::slice::from_ref(&indicator), campaign: None, scam_type: None };
+    let hit: std::collections::BTreeSet<i64> = list.matches(&subject).into_iter().map(|hit| hit.entry).collect();
+    Ok(entries.into_iter().filter(|entry| hit.contains(&entry.id)).collect())
+}
+
 /// A stored report to match, with the campaign it was linked into if any.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WatchedReport {
