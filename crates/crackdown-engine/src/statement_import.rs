@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use crackdown_model::Viewer;
-use crackdown_statements::{FileStatements, Format, LedgerRow, Profile, Provenance, Severity, reconcile};
+use crackdown_statements::{Format, LedgerRow, Profile, Provenance, Reconciler, Severity};
 use crackdown_store::{Store, TransferBatch};
 use serde::Serialize;
 
@@ -115,6 +115,7 @@ pub fn plan_import(paths: &[PathBuf], format: ImportFormat) -> std::io::Result<V
     }
     files
         .into_iter()
+        .filter(|path| !is_profile_file(path))
         .map(|path| {
             let kind = match format {
                 ImportFormat::Native => FileKind::Native,
@@ -125,6 +126,24 @@ pub fn plan_import(paths: &[PathBuf], format: ImportFormat) -> std::io::Result<V
             Ok((path, kind))
         })
         .collect()
+}
+
+/// A column mapping kept beside a bank's spreadsheet (`export.profile.toml`
+/// for `export.csv`): configuration of the import, not data to import.
+fn is_profile_file(path: &Path) -> bool {
+    let name = path.file_name().map(|name| name.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    name.ends_with(".profile.toml") || name.ends_with(".profile.json")
+}
+
+/// The mapping kept beside a spreadsheet, if any: `NAME.profile.toml` (or
+/// `.json`) for `NAME.csv` / `NAME.xlsx`. A folder of productions from
+/// several banks thus imports in one run, each sheet read its own way.
+pub fn sibling_profile(path: &Path) -> Option<PathBuf> {
+    let stem = path.file_stem()?.to_string_lossy().into_owned();
+    ["toml", "json"]
+        .iter()
+        .map(|extension| path.with_file_name(format!("{stem}.profile.{extension}")))
+        .find(|p| p.is_file())
 }
 
 /// Native and AMLworld ledgers are recognised by their header line (a
@@ -189,10 +208,15 @@ fn push_row(batch: &mut TransferBatch, row: &LedgerRow) {
     );
 }
 
-/// Reads `files` (each with its format, or `None` to detect it), reconciles
+/// Reads `files` (each with its format, or `None` to detect it; a
+/// spreadsheet with the mapping beside it, else `mapping`), reconciles
 /// them together and stores the ledger in the viewer's organisation's
 /// ledger in batches of `batch_size`. A file that cannot be read is an
 /// error of the report, not of the call; the call fails only on the store.
+///
+/// Memory stays bounded whatever the production's size: entries go to an
+/// unnamed temporary file (0600, gone when closed) as they are read, and only
+/// a short key per entry stays in memory (`crackdown_statements::Reconciler`).
 pub fn import_statements(
     store: &Store,
     viewer: &Viewer,
@@ -201,34 +225,65 @@ pub fn import_statements(
     batch_size: usize,
 ) -> Result<StatementImport, TrailError> {
     let mut report = StatementImport::default();
-    let mut read: Vec<FileStatements> = Vec::new();
+    let spill = tempfile::tempfile().map_err(TrailError::from)?;
+    let mut reconciler = Reconciler::spilling(spill);
+    let mut names: Vec<String> = Vec::new();
+    let mut formats: Vec<&str> = Vec::new();
+    let refuse = |report: &mut StatementImport, path: &Path, field: &str, reason: String| {
+        report.rejected += 1;
+        report.errors.push(ImportProblem {
+            file: path.display().to_string(),
+            line: 0,
+            field: field.into(),
+            reason,
+            severity: "error",
+        });
+    };
     for (path, format) in files {
-        match crackdown_statements::read_file(path, *format, mapping) {
-            Ok(file) => read.push(file),
-            Err(error) => {
-                report.rejected += 1;
-                report.errors.push(ImportProblem {
-                    file: path.display().to_string(),
-                    line: 0,
-                    field: "file".into(),
-                    reason: error.to_string(),
-                    severity: "error",
-                });
+        let own = match sibling_profile(path).map(|profile| Profile::load(&profile)).transpose() {
+            Ok(own) => own,
+            Err(reason) => {
+                refuse(&mut report, path, "mapping", reason);
+                continue;
             }
+        };
+        match reconciler.read_file(path, *format, own.as_ref().or(mapping)) {
+            Ok(summary) => {
+                names.push(summary.name);
+                formats.push(summary.format.name());
+            }
+            Err(error) => refuse(&mut report, path, "file", error.to_string()),
         }
     }
-    if read.is_empty() {
+    if names.is_empty() {
         return Ok(report);
     }
-    let names: Vec<&str> = read.iter().map(|file| file.file.name.as_str()).collect();
-    let formats: Vec<&str> = {
-        let mut formats: Vec<&str> = read.iter().map(|file| file.file.format.name()).collect();
-        formats.sort_unstable();
-        formats.dedup();
-        formats
+    formats.sort_unstable();
+    formats.dedup();
+    let import_id = store.begin_ledger_import(viewer, &names.join(", "), &formats.join("+"), Utc::now())?;
+    report.import_id = Some(import_id);
+    let batch_size = batch_size.max(1);
+    let mut batch = TransferBatch::with_capacity(batch_size.min(1 << 16));
+    let mut held = 0usize;
+    let store_rows = |batch: &mut TransferBatch, report: &mut StatementImport| -> Result<(), TrailError> {
+        let full = std::mem::replace(batch, TransferBatch::with_capacity(batch_size.min(1 << 16)));
+        let outcome = store.insert_transfers(viewer, import_id, full)?;
+        report.imported += outcome.inserted;
+        report.duplicates += outcome.duplicates.len() as u64;
+        Ok(())
     };
-    let label = names.join(", ");
-    let ledger = reconcile(read);
+    let ledger = reconciler.finish(|row| {
+        push_row(&mut batch, &row);
+        held += 1;
+        if held == batch_size {
+            held = 0;
+            store_rows(&mut batch, &mut report)?;
+        }
+        Ok::<(), TrailError>(())
+    })?;
+    if held > 0 {
+        store_rows(&mut batch, &mut report)?;
+    }
     for error in &ledger.errors {
         if error.severity == Severity::Error && error.field != "balance" {
             report.rejected += 1;
@@ -249,30 +304,55 @@ pub fn import_statements(
     }
     report.statements = ledger
         .statements
-        .iter()
+        .into_iter()
         .map(|statement| StatementReport {
-            file: statement.file.clone(),
-            statement: statement.statement.clone(),
-            account: statement.account.clone(),
-            currency: statement.currency.clone(),
-            opening: statement.opening.clone(),
-            closing: statement.closing.clone(),
+            file: statement.file,
+            statement: statement.statement,
+            account: statement.account,
+            currency: statement.currency,
+            opening: statement.opening,
+            closing: statement.closing,
             entries: statement.entries,
             balanced: statement.balanced,
         })
         .collect();
     report.merged = ledger.merged.len() as u64;
-    report.rows = ledger.rows.len() as u64;
-    let import_id = store.begin_ledger_import(viewer, &label, &formats.join("+"), Utc::now())?;
-    report.import_id = Some(import_id);
-    for chunk in ledger.rows.chunks(batch_size.max(1)) {
-        let mut batch = TransferBatch::with_capacity(chunk.len());
-        for row in chunk {
-            push_row(&mut batch, row);
-        }
-        let outcome = store.insert_transfers(viewer, import_id, batch)?;
-        report.imported += outcome.inserted;
-        report.duplicates += outcome.duplicates.len() as u64;
-    }
+    report.rows = ledger.rows;
     Ok(report)
+}
+
+/// The column mapping `given` names, in the order a user means it: a profile
+/// file (TOML, JSON or the one-line form) when one exists at that path, else
+/// a mapping the organisation saved under that name, else the one-line form
+/// itself (`"Booking date=timestamp,Amount=amount,@currency=EUR"`).
+pub fn resolve_mapping(store: &Store, viewer: &Viewer, given: &str) -> Result<Profile, TrailError> {
+    let path = Path::new(given);
+    if path.is_file() {
+        return Profile::load(path).map_err(TrailError::Invalid);
+    }
+    if let Some(saved) = store.ledger_mapping(viewer, given.trim())? {
+        return Profile::parse(&saved)
+            .map_err(|error| TrailError::Invalid(format!("saved mapping {given:?}: {error}")));
+    }
+    if !given.contains('=') {
+        return Err(TrailError::Invalid(format!(
+            "{given:?} is neither a profile file nor a mapping your organisation saved (save one with \
+             --save-mapping NAME), nor a mapping like \"Booking date=timestamp,Amount=amount\""
+        )));
+    }
+    Profile::parse(given).map_err(TrailError::Invalid)
+}
+
+/// Saves `profile` as the organisation's mapping called `name`, so the next
+/// production of the same bank is read with `--mapping NAME`.
+pub fn save_mapping(store: &Store, viewer: &Viewer, name: &str, profile: &Profile) -> Result<(), TrailError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 100 || name.contains(['=', ',', '/']) {
+        return Err(TrailError::Invalid(format!(
+            "mapping name {name:?}: 1 to 100 characters, without '=', ',' or '/' (e.g. the bank's name)"
+        )));
+    }
+    let text = profile.to_toml().map_err(TrailError::Invalid)?;
+    store.save_ledger_mapping(viewer, name, &text, Utc::now())?;
+    Ok(())
 }

@@ -22,6 +22,7 @@ use crackdown_trail::{AccountKind, AccountRecord, Ledger, LedgerBuilder, Rule, T
 
 pub use crate::statement_import::{
     FileKind, ImportFormat, ImportProblem, StatementImport, StatementReport, import_statements, plan_import,
+    resolve_mapping, save_mapping, sibling_profile,
 };
 
 /// Transfers read from the store per query while loading a ledger.
@@ -40,6 +41,15 @@ pub enum TrailError {
     UnknownAccount(String),
     #[error("{0}")]
     Invalid(String),
+    /// The temporary file statements are reconciled through (full disk, no `TMPDIR`).
+    #[error("temporary file for reconciling statements: {0}")]
+    Spill(String),
+}
+
+impl From<std::io::Error> for TrailError {
+    fn from(error: std::io::Error) -> TrailError {
+        TrailError::Spill(error.to_string())
+    }
 }
 
 impl From<TraceError> for TrailError {

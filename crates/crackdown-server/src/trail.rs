@@ -65,6 +65,8 @@ impl From<TrailError> for ApiError {
             TrailError::UnknownTransaction(_) | TrailError::UnknownAccount(_) => {
                 ApiError::new(StatusCode::NOT_FOUND, error.to_string())
             }
+            // The server's own disk, not the caller's request.
+            TrailError::Spill(_) => ApiError::internal(error),
         }
     }
 }

@@ -10,7 +10,9 @@
 //! - [`stream_file`] hands each entry and statement to a callback while the
 //!   file is read through a buffer, in constant memory whatever its size;
 //! - [`read_file`] collects a file's statements with their entries, and
-//!   [`reconcile`] turns any number of files into a [`Reconciled`] ledger.
+//!   [`reconcile`] turns any number of files into a [`Reconciled`] ledger;
+//! - a [`Reconciler`] reads files one after the other into a spill and hands
+//!   out the reconciled rows in bounded memory: what imports use.
 //!
 //! Formats are recognised from content ([`detect`]) or named. Bad input is
 //! never a panic: a problem is a [`StatementError`] naming file, line or XML
@@ -26,6 +28,7 @@ mod mt86;
 mod mt940;
 mod profile;
 mod reconcile;
+mod reconciler;
 mod sheet;
 mod text;
 mod xml_guard;
@@ -45,6 +48,7 @@ pub use reconcile::{
     LedgerRow, Merge, OPENING_BALANCE_CHANNEL, Provenance, Reconciled, StatementSummary, reconcile, unknown_account,
     write_ledger_csv,
 };
+pub use reconciler::{ReconcileSummary, Reconciler};
 
 /// Bytes looked at to recognise a format.
 pub const SNIFF_BYTES: usize = 8192;
@@ -127,7 +131,7 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |name| name.to_string_lossy().into_owned())
 }
 

@@ -322,6 +322,15 @@ pub enum FileError {
     Unreadable { file: String, reason: String },
 }
 
+impl FileError {
+    /// The file the error is about, as named in provenance.
+    pub fn file(&self) -> &str {
+        match self {
+            FileError::Io { file, .. } | FileError::UnknownFormat { file } | FileError::Unreadable { file, .. } => file,
+        }
+    }
+}
+
 /// Serializes money as `{"amount": "12.34", "currency": "EUR"}` parts of a
 /// struct would be noisier than one exact decimal string: `"12.34 EUR"`.
 pub(crate) fn serialize_money<S: serde::Serializer>(money: &Money, serializer: S) -> Result<S::Ok, S::Error> {

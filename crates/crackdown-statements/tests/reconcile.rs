@@ -5,7 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crackdown_statements::{
-    BalanceCheck, FileStatements, Format, OPENING_BALANCE_CHANNEL, read_bytes, read_file, reconcile, write_ledger_csv,
+    BalanceCheck, FileStatements, Format, OPENING_BALANCE_CHANNEL, Reconciler, read_bytes, read_file, reconcile,
+    write_ledger_csv,
 };
 use proptest::prelude::*;
 
@@ -220,4 +221,38 @@ proptest! {
             prop_assert_eq!(net.get(iban).copied().unwrap_or(0), expected, "{}", iban);
         }
     }
+}
+
+#[test]
+fn streaming_through_a_spill_file_gives_the_ledger_of_reading_whole() {
+    let paths = [
+        data("two-sided/selfmade/payer-commerzbank.sta"),
+        data("two-sided/selfmade/payee-abnamro.xml"),
+        data("two-sided/selfmade/payer-commerzbank.sta"),
+        data("csv/selfmade/kontoauszug.csv"),
+    ];
+    let whole = reconcile(paths.iter().take(3).map(|path| read_file(path, None, None).expect("reads")).collect());
+    let mut reconciler = Reconciler::spilling(tempfile::tempfile().expect("spill"));
+    for path in &paths[..3] {
+        reconciler.read_file(path, None, None).expect("reads");
+    }
+    let unreadable = reconciler.read_file(&paths[3], None, None).expect_err("a spreadsheet needs a mapping");
+    assert!(unreadable.to_string().contains("mapping"), "{unreadable}");
+    let mut rows = Vec::new();
+    let summary = reconciler
+        .finish(|row| {
+            rows.push(row);
+            Ok::<(), std::io::Error>(())
+        })
+        .expect("finishes");
+    assert_eq!(summary.rows, rows.len() as u64);
+    assert_eq!(summary.merged, whole.merged);
+    assert_eq!(summary.statements, whole.statements);
+    assert_eq!(summary.errors, whole.errors);
+    assert!(rows.iter().take_while(|row| row.channel == OPENING_BALANCE_CHANNEL).count() == 2, "openings first");
+    rows.sort_by(|a, b| a.tx_id.cmp(&b.tx_id));
+    let mut expected = whole.rows.clone();
+    expected.sort_by(|a, b| a.tx_id.cmp(&b.tx_id));
+    assert_eq!(rows, expected);
+    assert_eq!(whole.merged.len(), 1, "the two-sided transfer merged");
 }

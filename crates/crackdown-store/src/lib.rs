@@ -15,6 +15,7 @@ mod installation;
 mod intake;
 mod ledger;
 mod linking;
+mod mappings;
 mod migrations;
 mod receipt;
 mod reports;

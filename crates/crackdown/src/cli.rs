@@ -757,10 +757,20 @@ pub struct LedgerImportArgs {
     pub paths: Vec<PathBuf>,
     #[arg(long, value_enum, default_value = "auto")]
     pub format: LedgerFileFormat,
-    /// Column mapping for CSV/XLSX statements: a profile file (TOML or JSON) or the one-line form
-    /// "Booking date=timestamp,Amount=amount,@currency=EUR".
-    #[arg(long, value_name = "FILE|STRING")]
+    /// Column mapping for CSV/XLSX statements: a profile file (TOML or JSON), the name of a
+    /// mapping your organisation saved, or the one-line form
+    /// "Booking date=timestamp,Debit=amount_out,Credit=amount_in,@currency=EUR" (fields: timestamp,
+    /// value_date, amount, amount_in, amount_out, direction, currency, counterparty,
+    /// counterparty_name, reference, end_to_end, description, account, balance, type; options
+    /// @account, @currency, @date_format, @decimal_comma, @delimiter, @sheet). A spreadsheet with a
+    /// profile beside it (`export.profile.toml` for `export.csv`) is read with that one instead, so
+    /// a folder of several banks' sheets imports in one run.
+    #[arg(long, visible_alias = "map", value_name = "FILE|NAME|MAPPING")]
     pub mapping: Option<String>,
+    /// Save the --mapping under this name for your organisation (e.g. the bank's name), so the
+    /// next production of the same bank imports with `--mapping NAME`.
+    #[arg(long, value_name = "NAME", requires = "mapping")]
+    pub save_mapping: Option<String>,
     /// Transfers per transaction: a batch is committed whole or not at all.
     #[arg(long, default_value_t = 50_000)]
     pub batch_size: usize,

@@ -232,6 +232,7 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             paths: vec![case.join("ledger.csv")],
             format: LedgerFileFormat::Native,
             mapping: None,
+            save_mapping: None,
             batch_size: 50_000,
             json: false,
         };

@@ -18,10 +18,11 @@ use std::time::Instant;
 use anyhow::{Context as _, anyhow, bail};
 use chrono::Utc;
 use crackdown_engine::trail::{
-    FileKind, ImportFormat, ImportProblem, PAGE, StatementReport, import_statements, plan_import,
+    FileKind, ImportFormat, ImportProblem, PAGE, StatementReport, import_statements, plan_import, resolve_mapping,
+    save_mapping, sibling_profile,
 };
 use crackdown_model::Viewer;
-use crackdown_statements::{Format, Profile};
+use crackdown_statements::Format;
 use crackdown_store::{Store, TransferBatch};
 use crackdown_trail::parse::ReadStats;
 use crackdown_trail::{
@@ -265,22 +266,18 @@ fn import_format(format: LedgerFileFormat) -> ImportFormat {
     }
 }
 
-/// `--mapping` is a profile file when one exists at that path, else the profile text itself.
-fn read_mapping(mapping: &str) -> anyhow::Result<Profile> {
-    let path = Path::new(mapping);
-    if path.is_file() {
-        Profile::load(path).map_err(|error| anyhow!("--mapping: {error}"))
-    } else {
-        Profile::parse(mapping).map_err(|error| anyhow!("--mapping: {error}"))
-    }
-}
-
 pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result<ExitCode> {
-    let mapping = args.mapping.as_deref().map(read_mapping).transpose()?;
     let plan = plan_import(&args.paths, import_format(args.format))
         .map_err(|error| anyhow!("cannot list the files to import: {error}"))?;
     let store = open_store(global)?;
     let viewer = viewer(&store, global)?;
+    let mapping = match args.mapping.as_deref() {
+        Some(given) => Some(resolve_mapping(&store, &viewer, given).map_err(|error| anyhow!("--mapping: {error}"))?),
+        None => None,
+    };
+    if let (Some(name), Some(profile)) = (args.save_mapping.as_deref(), mapping.as_ref()) {
+        save_mapping(&store, &viewer, name, profile).map_err(|error| anyhow!("--save-mapping: {error}"))?;
+    }
     let started = Instant::now();
     let names: Vec<String> = args.paths.iter().map(|path| path.display().to_string()).collect();
     let mut summary = ImportSummary { file: names.join(", "), ..ImportSummary::default() };
@@ -294,7 +291,9 @@ pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result
             }
             // A CSV that is no explorer export and comes without a mapping is
             // read as a native ledger, so its header problems are named as before.
-            FileKind::Statement(Format::Csv) if args.format == LedgerFileFormat::Auto && mapping.is_none() => {
+            FileKind::Statement(Format::Csv)
+                if args.format == LedgerFileFormat::Auto && mapping.is_none() && sibling_profile(&path).is_none() =>
+            {
                 add_native(&mut summary, import_native(&store, &viewer, &path, LedgerFormat::Native, args.batch_size)?);
             }
             // `--format camt` leaves the message type (052, 053, 054) to the content.

@@ -1,8 +1,10 @@
 //! `ledger import` of bank statements and explorer exports: a folder mixing
-//! an MT940, a camt.053, an Etherscan export and a native ledger imports into
-//! one ledger, both banks' views of one transfer merge, a rerun stores
-//! nothing, every statement row keeps its provenance, and the analysis
-//! commands run on the result.
+//! every format — MT940, MT942, camt.052/053/054, Etherscan, Tronscan, a CSV
+//! and an XLSX statement each with its mapping beside it, and a native
+//! ledger — imports into one ledger, both banks' views of one transfer
+//! merge, a rerun stores nothing, every statement row keeps its provenance,
+//! and the analysis commands run on the result. A mapping saved by name
+//! reads the next production of the same bank.
 
 use std::path::{Path, PathBuf};
 
@@ -13,8 +15,10 @@ fn data(relative: &str) -> PathBuf {
 }
 
 /// The case folder: the self-made two-sided pair (Commerzbank's MT940 of the
-/// payer, ABN AMRO's camt.053 of the payee), an Etherscan token export, and a
-/// native ledger of where the payee's money went next, in a subfolder.
+/// payer, ABN AMRO's camt.053 of the payee), an Etherscan token export, one
+/// sample of every other format (spreadsheets with their mapping beside
+/// them), and a native ledger of where the payee's money went next, in a
+/// subfolder.
 fn case_folder(root: &Path) -> PathBuf {
     let folder = root.join("production-orders");
     let native = folder.join("seized");
@@ -23,6 +27,14 @@ fn case_folder(root: &Path) -> PathBuf {
         ("two-sided/selfmade/payer-commerzbank.sta", "payer-commerzbank.sta"),
         ("two-sided/selfmade/payee-abnamro.xml", "payee-abnamro.xml"),
         ("etherscan/selfmade/export-tokentxns.csv", "export-tokentxns.csv"),
+        ("mt942/mbank/mt942.sta", "interim-mbank.sta"),
+        ("camt052/genkgo/camt052.v6.xml", "intraday-report.xml"),
+        ("camt054/genkgo/camt054.v8.xml", "notification.xml"),
+        ("tronscan/selfmade/transfers.csv", "tronscan-transfers.csv"),
+        ("csv/selfmade/kontoauszug.csv", "kontoauszug.csv"),
+        ("csv/selfmade/kontoauszug.profile.toml", "kontoauszug.profile.toml"),
+        ("xlsx/selfmade/exchange.xlsx", "exchange.xlsx"),
+        ("xlsx/selfmade/exchange.profile.toml", "exchange.profile.toml"),
     ] {
         std::fs::copy(data(source), folder.join(name)).expect("copy sample");
     }
@@ -42,18 +54,23 @@ fn import(backend: &Backend, path: &str) -> (Option<i32>, serde_json::Value) {
     (output.status.code(), serde_json::from_slice(&output.stdout).expect("JSON summary"))
 }
 
-/// The Etherscan sample holds one transfer of a look-alike USDT contract:
-/// the reader refuses it, so the import reports exactly that and exits 1.
-fn only_the_look_alike_token_is_rejected(code: Option<i32>, summary: &serde_json::Value) {
+/// The Etherscan sample holds one transfer of a look-alike USDT contract and
+/// the Tronscan sample one failed transaction: the readers refuse both, so
+/// the import reports exactly those and exits 1.
+fn only_the_look_alike_token_and_the_failed_transaction_are_rejected(code: Option<i32>, summary: &serde_json::Value) {
     assert_eq!(code, Some(1), "{summary}");
-    assert_eq!(summary["rejected"].as_u64(), Some(1), "{summary}");
+    assert_eq!(summary["rejected"].as_u64(), Some(2), "{summary}");
     let errors = summary["errors"].as_array().expect("errors");
-    assert_eq!(errors.len(), 1, "{summary}");
+    assert_eq!(errors.len(), 2, "{summary}");
     assert_eq!(
         (&errors[0]["file"], &errors[0]["line"], &errors[0]["field"]),
         (&"export-tokentxns.csv".into(), &4.into(), &"contract".into())
     );
     assert!(errors[0]["reason"].as_str().is_some_and(|reason| reason.contains("look-alike")), "{summary}");
+    assert_eq!(
+        (&errors[1]["file"], &errors[1]["line"], &errors[1]["field"]),
+        (&"tronscan-transfers.csv".into(), &4.into(), &"status".into())
+    );
 }
 
 fn statements_import(backend: &Backend) {
@@ -64,11 +81,21 @@ fn statements_import(backend: &Backend) {
     for key in ["imported", "duplicates", "merged", "rejected", "statements", "errors"] {
         assert!(!summary[key].is_null(), "{key} missing from {summary}");
     }
-    only_the_look_alike_token_is_rejected(code, &summary);
+    only_the_look_alike_token_and_the_failed_transaction_are_rejected(code, &summary);
     assert!(summary["merged"].as_u64().is_some_and(|merged| merged >= 1), "the two-sided pair merges: {summary}");
     let statements = summary["statements"].as_array().expect("statements");
     let files: Vec<&str> = statements.iter().filter_map(|statement| statement["file"].as_str()).collect();
-    for file in ["payer-commerzbank.sta", "payee-abnamro.xml", "export-tokentxns.csv"] {
+    for file in [
+        "payer-commerzbank.sta",
+        "payee-abnamro.xml",
+        "export-tokentxns.csv",
+        "interim-mbank.sta",
+        "intraday-report.xml",
+        "notification.xml",
+        "tronscan-transfers.csv",
+        "kontoauszug.csv",
+        "exchange.xlsx",
+    ] {
         assert!(files.contains(&file), "{file} missing from {files:?}");
     }
     let payer = statements.iter().find(|statement| statement["file"] == "payer-commerzbank.sta").expect("payer");
@@ -83,7 +110,7 @@ fn statements_import(backend: &Backend) {
 
     // The same folder again: nothing new, every row recognised.
     let (code, again) = import(backend, &folder_arg);
-    only_the_look_alike_token_is_rejected(code, &again);
+    only_the_look_alike_token_and_the_failed_transaction_are_rejected(code, &again);
     assert_eq!(again["imported"].as_u64(), Some(0), "{again}");
     let recognised = again["duplicates"].as_u64().unwrap_or(0) + again["already_stored"].as_u64().unwrap_or(0);
     assert_eq!(recognised, imported, "{again}");
@@ -162,4 +189,55 @@ fn an_unknown_file_and_an_unbalanced_statement_fail_the_import_with_their_names(
     assert!(errors.iter().any(|error| error["file"] == "unbalanced.sta" && error["field"] == "balance"), "{errors:?}");
     assert_eq!(summary["statements"][0]["balanced"], false, "{summary}");
     assert!(summary["imported"].as_u64().is_some_and(|imported| imported > 0), "rows are still imported and flagged");
+}
+
+/// The one-line form of the German sample bank's mapping (its profile file
+/// says the same).
+const KONTOAUSZUG_MAPPING: &str = "Buchungstag=timestamp,Valuta=value_date,Empfänger/Auftraggeber=counterparty_name,\
+     IBAN=counterparty,Verwendungszweck=description,Betrag=amount,Saldo=balance,\
+     @account=DE89370400440532013000,@currency=EUR";
+
+#[test]
+fn a_saved_mapping_reads_the_next_production_of_the_same_bank() {
+    let backend = Backend::sqlite();
+    let work = tempfile::tempdir().expect("temp dir");
+    let sample = std::fs::read(data("csv/selfmade/kontoauszug.csv")).expect("sample");
+    let first = work.path().join("january.csv");
+    std::fs::write(&first, &sample).expect("first production");
+    let output = backend
+        .cmd()
+        .args(["ledger", "import", "--json", "--map", KONTOAUSZUG_MAPPING, "--save-mapping", "Example Bank"])
+        .arg(&first)
+        .output()
+        .expect("run");
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(output.status.code(), Some(0), "{summary}");
+    let imported = summary["imported"].as_u64().expect("imported");
+    assert!(imported >= 3, "{summary}");
+
+    // The next production of the same bank: other bookings, read by the saved name.
+    let second = work.path().join("february.csv");
+    // The sample is Latin-1: change the bytes, not a decoded text.
+    let (before, after) = (b"Rechnung 2024-1".as_slice(), b"Rechnung 2024-2".as_slice());
+    let at = sample.windows(before.len()).position(|window| window == before).expect("booking text");
+    let mut later = sample.clone();
+    later[at..at + after.len()].copy_from_slice(after);
+    std::fs::write(&second, later).expect("second production");
+    let output = backend
+        .cmd()
+        .args(["ledger", "import", "--json", "--mapping", "Example Bank"])
+        .arg(&second)
+        .output()
+        .expect("run");
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(output.status.code(), Some(0), "{summary}");
+    assert_eq!(summary["statements"][0]["account"], "DE89370400440532013000", "{summary}");
+    assert!(summary["imported"].as_u64().is_some_and(|count| count >= 3), "{summary}");
+
+    // A name nobody saved is an error naming it, not a mapping of one column.
+    let output =
+        backend.cmd().args(["ledger", "import", "--mapping", "Other Bank"]).arg(&second).output().expect("run");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("Other Bank") && stderr.contains("--save-mapping"), "{stderr}");
 }
