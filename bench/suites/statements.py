@@ -1,7 +1,9 @@
 """Bank statements: crackdown-statements reading a generated MT940 file (and
 a camt.053 one) against the `mt-940` Python package parsing the same MT940
 file. crackdown streams, hashes (SHA-256) and checks every statement's
-balance; the peer parses into memory. Figures are wall and CPU seconds of
+balance; the peer parses into memory. Then the whole `crackdown ledger
+import` of each file into a fresh SQLite store: reading, reconciling through
+the spill file, and storing every row with its provenance. Figures are wall and CPU seconds of
 the whole process and its peak memory (the machine may be shared: CPU
 seconds show the work itself). The 1 GiB figures of the crate's target come
 from the same commands with --statements-mb 1024 (the peer is then skipped:
@@ -12,6 +14,7 @@ crackdown alone."""
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -52,6 +55,13 @@ def run(args):
         entries = int(re.search(r"(\d+) entries,", out).group(1))
         print(f"  {kind}: crackdown-statements  {wall:7.2f} s  {size / wall:7.1f} MiB/s  {size / cpu:7.1f} MiB/CPU-s"
               f"  {entries:,} entries  peak {rss:6.1f} MiB  (target >= 50 MiB/s, < 300 MiB)")
+        store = os.path.join(bench.OUT, f"statements-store-{kind}")
+        shutil.rmtree(store, ignore_errors=True)
+        wall, rss, _ = bench.median_runs(1, [bench.BIN, "--data", store, "ledger", "import", "--init", path, "--json"])
+        cpu = bench.last_cpu
+        print(f"  {kind}: crackdown ledger import {wall:7.2f} s  {size / wall:7.1f} MiB/s  {size / cpu:7.1f} MiB/CPU-s"
+              f"  peak {rss:6.1f} MiB  (whole import into SQLite)")
+        shutil.rmtree(store, ignore_errors=True)
         if kind != "mt940" or megabytes > 200:
             continue
         if not peer_available():
