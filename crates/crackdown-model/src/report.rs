@@ -38,7 +38,9 @@ pub struct VictimContact {
 /// user) is not part of it: the store takes that from the `Viewer`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewReport {
-    /// The identifier the submitter gave it, unique per organisation.
+    /// The identifier the submitter gave it: unique per submitter; the same
+    /// id again is a duplicate of the submitter's report, or of any report
+    /// of their organisation they may read.
     pub external_id: Option<String>,
     pub text: String,
     pub channel: Channel,

@@ -14,6 +14,7 @@ use crackdown_model::{NewReport, Role, Viewer};
 use serde::Serialize;
 
 use crate::db::{Conn, Row};
+use crate::duplicates::Submitter;
 use crate::reports::{
     InsertOutcome, InsertedReport, Query, ShareOptions, insert_batch, insert_rows, resolve_shares, visibility,
 };
@@ -189,8 +190,7 @@ impl Store {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let shares = resolve_shares(conn, viewer, share)?;
-                let inserted =
-                    insert_batch(conn, &self.key, Some(viewer.user_id), viewer.org_id, reports, &shares, now)?;
+                let inserted = insert_batch(conn, &self.key, Submitter::User(viewer), reports, &shares, now)?;
                 let created: Vec<(i64, &ReportAnalysis)> = inserted
                     .iter()
                     .zip(analyses)

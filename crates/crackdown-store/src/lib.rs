@@ -10,6 +10,7 @@ mod allowlist;
 mod analysis;
 mod artefacts;
 mod db;
+mod duplicates;
 mod files;
 mod installation;
 mod intake;

@@ -22,6 +22,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::db::{Conn, Row, Value, push_value_rows};
+use crate::duplicates::{Record, Submitter, own_originals, readable_originals};
 use crate::secrets::{CONTACT_COLUMN, SecretKey};
 use crate::tenancy::{audit, community_id};
 use crate::{Store, StoreError, from_ms, require_writer, to_ms};
@@ -285,100 +286,60 @@ pub(crate) fn insert_rows(
     Ok(returned)
 }
 
-/// Finds the stored reports that the duplicates of a batch collided with:
-/// by external id when the record has one, else by fingerprint.
-fn existing_reports(
-    conn: &mut dyn Conn,
-    org_id: i64,
-    duplicates: &[(&NewReport, &str)],
-) -> Result<Vec<i64>, StoreError> {
-    let mut by_external = HashMap::new();
-    let mut by_fingerprint = HashMap::new();
-    for chunk in duplicates.chunks(ROWS_PER_STATEMENT) {
-        let mut query = Query::new("SELECT id, external_id, fingerprint FROM reports WHERE org_id = ");
-        let org = query.param(org_id);
-        query.push(&org);
-        let fingerprints: Vec<String> = chunk.iter().map(|(_, fingerprint)| query.param(*fingerprint)).collect();
-        query.push(&format!(" AND (fingerprint IN ({})", fingerprints.join(", ")));
-        let externals: Vec<String> =
-            chunk.iter().filter_map(|(report, _)| report.external_id.clone()).map(|id| query.param(id)).collect();
-        if !externals.is_empty() {
-            query.push(&format!(" OR external_id IN ({})", externals.join(", ")));
-        }
-        query.push(")");
-        for row in conn.query(&query.sql, &query.params)? {
-            let id = row.int(0)?;
-            if let Some(external) = row.opt_text(1)? {
-                by_external.insert(external, id);
-            }
-            by_fingerprint.insert(row.text(2)?, id);
-        }
-    }
-    duplicates
-        .iter()
-        .map(|(report, fingerprint)| {
-            report
-                .external_id
-                .as_ref()
-                .and_then(|external| by_external.get(external))
-                .or_else(|| by_fingerprint.get(*fingerprint))
-                .copied()
-                .ok_or_else(|| StoreError::Schema("a conflicting report vanished mid-transaction".into()))
-        })
-        .collect()
-}
-
 /// Stores a batch inside the caller's transaction with a handful of
-/// multi-row statements, so a bulk import costs few round trips.
+/// multi-row statements, so a bulk import costs few round trips. A record
+/// repeating a report the submitter may read is answered as its duplicate
+/// and stores nothing ([`crate::duplicates`]); every other record is
+/// stored, even when it repeats a report the submitter may not read.
 pub(crate) fn insert_batch(
     conn: &mut dyn Conn,
     key: &SecretKey,
-    submitter: Option<i64>,
-    org_id: i64,
+    submitter: Submitter<'_>,
     reports: &[NewReport],
     shares: &(Vec<i64>, Vec<i64>),
     now: DateTime<Utc>,
 ) -> Result<Vec<InsertedReport>, StoreError> {
     let now_ms = to_ms(now);
+    let fingerprints: Vec<String> = reports.iter().map(NewReport::fingerprint).collect();
+    let records: Vec<Record<'_>> =
+        reports.iter().zip(&fingerprints).map(|(report, fp)| (report, fp.as_str())).collect();
+    let readable = match submitter {
+        Submitter::User(viewer) => readable_originals(conn, viewer, &records)?,
+        Submitter::Public { .. } => vec![None; records.len()],
+    };
+    let to_store =
+        || records.iter().zip(&readable).filter(|(_, original)| original.is_none()).map(|(record, _)| *record);
+
     let mut artefacts = Vec::new();
-    let mut originals = Vec::with_capacity(reports.len());
-    for report in reports {
-        originals.push(report.original.as_ref().map(|bytes| {
+    let mut rows = Vec::new();
+    for (report, fingerprint) in to_store() {
+        let original = report.original.as_ref().map(|bytes| {
             let digest = crackdown_model::hex(&Sha256::digest(bytes));
             artefacts.push(vec![digest.as_str().into(), (bytes.len() as i64).into(), Value::Bytes(bytes.clone())]);
             digest
-        }));
+        });
+        rows.push(vec![
+            submitter.org_id().into(),
+            submitter.user_id().into(),
+            report.external_id.clone().into(),
+            fingerprint.into(),
+            now_ms.into(),
+            report.reported_at.map(to_ms).into(),
+            report.channel.as_str().into(),
+            report.language.clone().into(),
+            report.text.as_str().into(),
+            report.loss.map(Money::minor).into(),
+            report.loss.map(|loss| loss.currency().code()).into(),
+            report.tlp.as_str().into(),
+            report.reporter.clone().into(),
+            report.consent_share.into(),
+            report.consent_publish.into(),
+            ReportStatus::New.as_str().into(),
+            original.into(),
+            report.country.clone().into(),
+        ]);
     }
     insert_rows(conn, "artefacts (sha256, size, bytes)", 3, " ON CONFLICT DO NOTHING", artefacts)?;
-
-    let fingerprints: Vec<String> = reports.iter().map(NewReport::fingerprint).collect();
-    let rows = reports
-        .iter()
-        .zip(&fingerprints)
-        .zip(originals)
-        .map(|((report, fingerprint), original)| {
-            vec![
-                org_id.into(),
-                submitter.into(),
-                report.external_id.clone().into(),
-                fingerprint.as_str().into(),
-                now_ms.into(),
-                report.reported_at.map(to_ms).into(),
-                report.channel.as_str().into(),
-                report.language.clone().into(),
-                report.text.as_str().into(),
-                report.loss.map(Money::minor).into(),
-                report.loss.map(|loss| loss.currency().code()).into(),
-                report.tlp.as_str().into(),
-                report.reporter.clone().into(),
-                report.consent_share.into(),
-                report.consent_publish.into(),
-                ReportStatus::New.as_str().into(),
-                original.into(),
-                report.country.clone().into(),
-            ]
-        })
-        .collect();
     let inserted = insert_rows(
         conn,
         "reports (org_id, user_id, external_id, fingerprint, received_at, reported_at, channel, language, text, \
@@ -394,18 +355,23 @@ pub(crate) fn insert_batch(
         created.insert((row.text(1)?, row.opt_text(2)?), row.int(0)?);
     }
     let mut outcomes = Vec::with_capacity(reports.len());
-    let mut duplicates = Vec::new();
-    for (index, (report, fingerprint)) in reports.iter().zip(&fingerprints).enumerate() {
-        match created.remove(&(fingerprint.clone(), report.external_id.clone())) {
+    let mut collided = Vec::new();
+    for (index, (record, original)) in records.iter().zip(&readable).enumerate() {
+        let (report, fingerprint) = *record;
+        if let Some(existing_id) = *original {
+            outcomes.push(InsertedReport::Duplicate { existing_id });
+            continue;
+        }
+        match created.remove(&(fingerprint.to_owned(), report.external_id.clone())) {
             Some(id) => outcomes.push(InsertedReport::Created { id }),
             None => {
-                duplicates.push((index, (report, fingerprint.as_str())));
+                collided.push((index, *record));
                 outcomes.push(InsertedReport::Duplicate { existing_id: 0 });
             }
         }
     }
-    let pairs: Vec<(&NewReport, &str)> = duplicates.iter().map(|(_, pair)| *pair).collect();
-    for ((index, _), existing_id) in duplicates.iter().zip(existing_reports(conn, org_id, &pairs)?) {
+    let collisions: Vec<Record<'_>> = collided.iter().map(|(_, record)| *record).collect();
+    for ((index, _), existing_id) in collided.iter().zip(own_originals(conn, submitter, &collisions)?) {
         outcomes[*index] = InsertedReport::Duplicate { existing_id };
     }
 
@@ -511,8 +477,7 @@ impl Store {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let shares = resolve_shares(conn, viewer, share)?;
-                let reports =
-                    insert_batch(conn, &self.key, Some(viewer.user_id), viewer.org_id, reports, &shares, now)?;
+                let reports = insert_batch(conn, &self.key, Submitter::User(viewer), reports, &shares, now)?;
                 Ok(InsertOutcome { reports })
             })
         })
@@ -692,8 +657,7 @@ impl Store {
                 let outcome = insert_batch(
                     conn,
                     &self.key,
-                    None,
-                    org_id,
+                    Submitter::Public { org_id },
                     std::slice::from_ref(&report),
                     &(Vec::new(), Vec::new()),
                     now,
@@ -736,15 +700,8 @@ impl Store {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let shares = resolve_shares(conn, viewer, share)?;
-                let outcome = insert_batch(
-                    conn,
-                    &self.key,
-                    Some(viewer.user_id),
-                    viewer.org_id,
-                    std::slice::from_ref(report),
-                    &shares,
-                    now,
-                )?;
+                let outcome =
+                    insert_batch(conn, &self.key, Submitter::User(viewer), std::slice::from_ref(report), &shares, now)?;
                 let inserted = outcome.into_iter().next().ok_or_else(|| StoreError::Schema("no outcome".into()))?;
                 if let InsertedReport::Created { id } = inserted {
                     crate::analysis::insert_analyses(conn, &[(id, analysis)], now)?;

@@ -38,6 +38,8 @@ both_backends! {
     migrations_are_idempotent => migrations_are_idempotent;
     tokens_are_hashed_shown_once_and_revocable => tokens_are_hashed_shown_once_and_revocable;
     duplicates_are_recognised => duplicates_are_recognised;
+    duplicates_are_only_of_readable_reports => duplicates_are_only_of_readable_reports;
+    external_ids_repeat_only_readable_reports => external_ids_repeat_only_readable_reports;
     batches_are_whole_or_absent => batches_are_whole_or_absent;
     access_matrix => access_matrix;
     pagination_and_filters => pagination_and_filters;
@@ -150,9 +152,7 @@ fn world(store: &Store) -> World {
     let analyst = viewers.iter().find(|(name, _)| name == "police-analyst").expect("analyst").1.clone();
     let mut ids = Vec::new();
     for tlp in Tlp::ALL.iter().copied() {
-        let mut new = report(&format!("report marked {tlp}"), tlp);
-        new.victim_contact = Some(VictimContact { contact: "victim@example.org".into() });
-        new.reporter = Some("Branch 12 hotline".into());
+        let new = marked_report(tlp);
         let share = ShareOptions {
             communities: if tlp == Tlp::Amber { vec!["asean".into()] } else { vec![] },
             recipients: if tlp == Tlp::Red { vec!["bank-partner".into()] } else { vec![] },
@@ -162,6 +162,88 @@ fn world(store: &Store) -> World {
         ids.push((tlp, id));
     }
     World { viewers, ids }
+}
+
+/// The report of the world marked `tlp`, as `police-analyst` submitted it.
+fn marked_report(tlp: Tlp) -> NewReport {
+    let mut new = report(&format!("report marked {tlp}"), tlp);
+    new.victim_contact = Some(VictimContact { contact: "victim@example.org".into() });
+    new.reporter = Some("Branch 12 hotline".into());
+    new
+}
+
+fn viewer<'a>(world: &'a World, name: &str) -> &'a Viewer {
+    &world.viewers.iter().find(|(user, _)| user == name).unwrap_or_else(|| panic!("no user {name}")).1
+}
+
+/// A resubmission is a duplicate only of a report the submitter may read
+/// (security issue 20, item 4). Each writer re-submits every marked report
+/// of the access matrix's world: where the matrix lets a writer of the
+/// reporting organisation read the original, the answer is that original;
+/// everywhere else their own copy is stored, readable by them, and their
+/// next resubmission is a duplicate of that copy. Another organisation's
+/// writer keeps its own copy even of what it may read.
+fn duplicates_are_only_of_readable_reports(store: &Store) {
+    let world = world(store);
+    for name in ["police-reporter", "police-admin", "police-analyst", "bank-admin"] {
+        let submitter = viewer(&world, name);
+        let (_, readable) = crackdown_store::testing::ACCESS_MATRIX
+            .iter()
+            .find(|(user, _)| *user == name)
+            .unwrap_or_else(|| panic!("{name} is in the access matrix"));
+        for ((tlp, original), cell) in world.ids.iter().zip(readable.chars()) {
+            let context = format!("{name} re-submitting the report marked {tlp}");
+            let submit = || {
+                let outcome = store.insert_reports(submitter, &[marked_report(*tlp)], &ShareOptions::default(), now());
+                outcome.unwrap_or_else(|error| panic!("{context}: {error}")).reports[0].clone()
+            };
+            if cell != '.' && name.starts_with("police") {
+                assert_eq!(submit(), InsertedReport::Duplicate { existing_id: *original }, "{context}");
+                continue;
+            }
+            let InsertedReport::Created { id: copy } = submit() else { panic!("{context}: their copy is not stored") };
+            assert!(store.report(submitter, copy).is_ok(), "{context}: they read their copy");
+            assert_eq!(submit(), InsertedReport::Duplicate { existing_id: copy }, "{context}, again");
+        }
+    }
+}
+
+/// The same for external ids: a reporter re-using the id of a colleague's
+/// RED report stores their own report under it; their next record with the
+/// id repeats their own; the colleague, who may read both, is answered with
+/// the first stored; in one batch the second record with an id repeats the
+/// first.
+fn external_ids_repeat_only_readable_reports(store: &Store) {
+    let world = world(store);
+    let (analyst, reporter) = (viewer(&world, "police-analyst"), viewer(&world, "police-reporter"));
+    let record = |id: &str, text: &str, tlp: Tlp| {
+        let mut new = NewReport::from_text(text, Channel::Api, tlp);
+        new.external_id = Some(id.into());
+        new
+    };
+    let submit = |who: &Viewer, records: &[NewReport]| {
+        store.insert_reports(who, records, &ShareOptions::default(), now()).expect("insert").reports
+    };
+    let [InsertedReport::Created { id: original }] = submit(analyst, &[record("CASE-9", "first words", Tlp::Red)])[..]
+    else {
+        panic!("the analyst's report is stored")
+    };
+    let [InsertedReport::Created { id: copy }] = submit(reporter, &[record("CASE-9", "other words", Tlp::Amber)])[..]
+    else {
+        panic!("the reporter's report under the same id is stored")
+    };
+    assert_eq!(store.report(reporter, copy).expect("readable").external_id.as_deref(), Some("CASE-9"));
+    assert_eq!(
+        submit(reporter, &[record("CASE-9", "third words", Tlp::Red)]),
+        [InsertedReport::Duplicate { existing_id: copy }]
+    );
+    assert_eq!(
+        submit(analyst, &[record("CASE-9", "fourth words", Tlp::Amber)]),
+        [InsertedReport::Duplicate { existing_id: original }]
+    );
+    let batch = submit(reporter, &[record("CASE-10", "one", Tlp::Red), record("CASE-10", "two", Tlp::Red)]);
+    let InsertedReport::Created { id: first } = batch[0] else { panic!("{batch:?}") };
+    assert_eq!(batch[1], InsertedReport::Duplicate { existing_id: first });
 }
 
 fn access_matrix(store: &Store) {

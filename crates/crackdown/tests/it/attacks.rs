@@ -218,26 +218,110 @@ fn triage_requires_read_access_to_every_report(backend: Backend) {
     assert_eq!((status, json(&body)["changed"].as_i64()), (200, Some(1)), "{body}");
 }
 
-/// A duplicate answer names the original only to those who may read it:
-/// a reporter resubmitting a colleague's text (or external id) learns that
-/// it is a duplicate, not the id of the colleague's report.
+/// A duplicate answer names the original only to those who may read it
+/// (item 4): a colleague who may read the analyst's report is told it is a
+/// duplicate of it; a reporter, who may not, gets their own copy stored and
+/// its id, never the original's.
 fn duplicate_answers_name_no_unreadable_report(backend: Backend) {
     world(&backend);
     let body = r#"[{"id": "CASE-9", "text": "The mentor on LINE asked for a 5,000 USDT deposit to unlock my profits.", "tlp": "amber"}]"#;
-    let (first, second) = (backend.token("police-analyst"), backend.token("police-reporter"));
+    let (first, colleague, reporter) =
+        (backend.token("police-analyst"), backend.token("police-admin"), backend.token("police-reporter"));
     let (child, address) = serve(&backend);
     let _server = Server(child);
     let (status, answer) = http(&address, "POST", "/api/v1/reports", &first, body);
     assert_eq!(status, 200, "{answer}");
     let original = json(&answer)["ids"][0].as_i64().expect("the analyst's new report");
-    let (status, answer) = http(&address, "POST", "/api/v1/reports", &second, body);
+    let (_, answer) = http(&address, "POST", "/api/v1/reports", &colleague, body);
+    let answer = json(&answer);
+    assert_eq!((&answer["duplicates"], &answer["ids"]), (&serde_json::json!(1), &serde_json::json!([original])));
+    let (status, answer) = http(&address, "POST", "/api/v1/reports", &reporter, body);
     assert_eq!(status, 200, "{answer}");
     let answer = json(&answer);
-    assert_eq!(answer["duplicates"], 1, "{answer}");
-    assert_eq!(answer["ids"], serde_json::json!([null]), "the reporter may not read report {original}");
+    assert_eq!(answer["imported"], 1, "the reporter may not read report {original}: {answer}");
+    let copy = answer["ids"][0].as_i64().expect("the reporter's own report");
+    assert_ne!(copy, original);
     // The analyst resubmitting their own report is told which one it is.
     let (_, again) = http(&address, "POST", "/api/v1/reports", &first, body);
     assert_eq!(json(&again)["ids"], serde_json::json!([original]));
+}
+
+/// `(imported, duplicates, ids)` of a `POST /api/v1/reports` answer.
+fn summary(answer: &str) -> (u64, u64, Vec<Option<i64>>) {
+    let answer = json(answer);
+    let ids = answer["ids"].as_array().map(|ids| ids.iter().map(serde_json::Value::as_i64).collect());
+    (answer["imported"].as_u64().unwrap_or(99), answer["duplicates"].as_u64().unwrap_or(99), ids.unwrap_or_default())
+}
+
+/// Item 4: a duplicate is recognised only against reports the submitter
+/// may read. A reporter re-submitting what a colleague reported under RED,
+/// not addressed to them — its text, its external id, the forwarded e-mail,
+/// the bulk file — gets their own report stored and readable, the answer
+/// names nothing they may not read, and submitting again repeats *their*
+/// copy. Before the fix each was answered as a duplicate and dropped.
+fn resubmissions_of_unreadable_reports_are_stored(backend: Backend) {
+    world(&backend);
+    let (analyst, reporter) = (backend.token("police-analyst"), backend.token("police-reporter"));
+    let (child, address) = serve(&backend);
+    let server = Server(child);
+    let lure = "Mentor Lisa on LINE asked for a 5,000 USDT tax before I can withdraw my profits.";
+    let (status, answer) = http(
+        &address,
+        "POST",
+        "/api/v1/reports?tlp=red",
+        &analyst,
+        &format!(r#"{{"id": "CASE-7", "text": "{lure}"}}"#),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let Some(original) = summary(&answer).2[0] else { panic!("the analyst's RED report: {answer}") };
+    let reads = |token: &str, id: i64| http(&address, "GET", &format!("/api/v1/reports/{id}"), token, "").0;
+    assert_eq!(reads(&reporter, original), 404, "the reporter may not read the analyst's RED report");
+    let resubmissions = [
+        (format!(r#"{{"text": "{lure}"}}"#), "the text"),
+        (r#"{"id": "CASE-7", "text": "I paid the tax to the same mentor."}"#.to_owned(), "the external id"),
+    ];
+    for (body, what) in resubmissions {
+        let (status, answer) = http(&address, "POST", "/api/v1/reports", &reporter, &body);
+        assert_eq!(status, 200, "{what}: {answer}");
+        let (imported, duplicates, ids) = summary(&answer);
+        assert_eq!((imported, duplicates), (1, 0), "{what} is stored as the reporter's own report: {answer}");
+        let Some(copy) = ids[0] else { panic!("{what}: {answer}") };
+        assert_ne!(copy, original, "{what}");
+        assert_eq!(reads(&reporter, copy), 200, "{what}: the reporter reads their report");
+        let (_, again) = http(&address, "POST", "/api/v1/reports", &reporter, &body);
+        assert_eq!(summary(&again), (0, 1, vec![Some(copy)]), "{what} again repeats the reporter's copy");
+    }
+
+    // The same forwarded e-mail.
+    let post_mail = |token: &str, query: &str| {
+        let (status, answer) =
+            post_raw(&address, &format!("/api/v1/reports/email{query}"), token, "message/rfc822", FORWARDED.as_bytes());
+        assert_eq!(status, 200, "{answer}");
+        let answer = json(&answer);
+        (answer["id"].as_i64(), answer["duplicate"].as_bool())
+    };
+    let (Some(mail), Some(false)) = post_mail(&analyst, "?tlp=red") else { panic!("the analyst's e-mail is stored") };
+    let (Some(mail_copy), Some(false)) = post_mail(&reporter, "") else { panic!("the reporter's e-mail is stored") };
+    assert_ne!(mail_copy, mail);
+    assert_eq!(reads(&reporter, mail_copy), 200);
+    assert_eq!(post_mail(&reporter, ""), (Some(mail_copy), Some(true)), "the same e-mail again repeats their copy");
+    drop(server);
+
+    // The same bulk file, through the CLI's import.
+    let file = backend.path().join("hotline.jsonl");
+    std::fs::write(
+        &file,
+        "{\"id\": \"HL-1\", \"text\": \"The job agent on Telegram wanted a deposit to unlock tasks.\", \"tlp\": \"red\"}\n\
+         {\"id\": \"HL-2\", \"text\": \"A caller from the bank fraud team asked me to move my savings.\", \"tlp\": \"red\"}\n",
+    )
+    .expect("write the file");
+    let import = |user: &str| {
+        let summary = backend.json(&["--as", user, "import", "reports", file.to_str().expect("utf-8"), "--json"]);
+        (summary["imported"].as_u64(), summary["duplicates"].as_u64())
+    };
+    assert_eq!(import("police-analyst"), (Some(2), Some(0)));
+    assert_eq!(import("police-reporter"), (Some(2), Some(0)), "the reporter's import is stored");
+    assert_eq!(import("police-reporter"), (Some(0), Some(2)), "and importing it again stores nothing new");
 }
 
 /// A receiver on loopback that records the head of every request it gets.
@@ -629,4 +713,5 @@ on_both_backends!(
     passkey_ceremonies_are_limited_per_client,
     allowlists_cannot_whitewash_a_scam_number_for_the_public,
     duplicate_answers_name_no_unreadable_report,
+    resubmissions_of_unreadable_reports_are_stored,
 );
