@@ -39,10 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(31, "0031_lookup_counts_reports"),
     migration!(32, "0032_campaign_identities"),
     migration!(33, "0033_pivot_indexes"),
+    migration!(35, "0035_team_state"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 33;
+pub const SCHEMA_VERSION: i64 = 35;
 
 /// Applies every migration the database lacks, refusing a database written
 /// by a newer crackdown rather than guessing at its schema.
