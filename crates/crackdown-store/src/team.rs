@@ -85,7 +85,8 @@ fn take_sql() -> &'static str {
         let interval = "CAST($4 AS BIGINT)";
         let debt = format!("(CASE WHEN rate_buckets.full_at > {now} THEN rate_buckets.full_at - {now} ELSE 0 END)");
         let available = format!("((CAST($5 AS BIGINT) - {debt}) / {interval})");
-        let grant = format!("(CASE WHEN {available} < CAST($6 AS BIGINT) THEN {available} ELSE CAST($6 AS BIGINT) END)");
+        let grant =
+            format!("(CASE WHEN {available} < CAST($6 AS BIGINT) THEN {available} ELSE CAST($6 AS BIGINT) END)");
         format!(
             "INSERT INTO rate_buckets (scope, client, full_at, granted) \
              VALUES ($1, $2, {now} + CAST($7 AS BIGINT) * {interval}, CAST($7 AS BIGINT)) \
@@ -194,7 +195,12 @@ impl Store {
                 }
                 conn.execute(
                     "INSERT INTO webauthn_ceremonies (id_sha256, client, state, expires_at) VALUES ($1, $2, $3, $4)",
-                    &[secret_digest(id).into(), client.as_str().into(), state.into(), to_ms(now + caps.lifetime).into()],
+                    &[
+                        secret_digest(id).into(),
+                        client.as_str().into(),
+                        state.into(),
+                        to_ms(now + caps.lifetime).into(),
+                    ],
                 )?;
                 Ok(CeremonyStart::Started)
             })
@@ -225,15 +231,9 @@ mod tests {
     fn hmac_matches_rfc_4231() {
         // Test case 2 of RFC 4231.
         let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
-        assert_eq!(
-            crackdown_model::hex(&mac),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
+        assert_eq!(crackdown_model::hex(&mac), "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
         // Test case 6: a key longer than a block is hashed first.
         let mac = hmac_sha256(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First");
-        assert_eq!(
-            crackdown_model::hex(&mac),
-            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
-        );
+        assert_eq!(crackdown_model::hex(&mac), "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
     }
 }
