@@ -63,8 +63,8 @@ impl AppState {
     pub fn with_public_limit(store: Arc<Store>, limit: RateLimit) -> AppState {
         AppState {
             store,
-            public: Arc::new(public::PublicGate::new(limit)),
-            lookups: Arc::new(public::PublicGate::new(public::LOOKUP_LIMIT)),
+            public: Arc::new(public::PublicGate::new(public::SUBMIT_SCOPE, limit)),
+            lookups: Arc::new(public::PublicGate::new(public::LOOKUP_SCOPE, public::LOOKUP_LIMIT)),
             lookup_answers: Arc::default(),
             trusted_proxies: Arc::new([]),
             ledgers: Arc::new(crackdown_engine::trail::LedgerCache::new()),
@@ -220,7 +220,7 @@ pub async fn serve(store: Arc<Store>, options: ServeOptions, on_ready: impl FnOn
         state.public_org = Arc::from(org);
     }
     if let Some(rate) = options.lookup_rate {
-        state.lookups = Arc::new(public::PublicGate::new(public::RateLimit::per_second(rate)));
+        state.lookups = Arc::new(public::PublicGate::new(public::LOOKUP_SCOPE, public::RateLimit::per_second(rate)));
     }
     state.trusted_proxies = options.trusted_proxies.into();
     trail::warm_in_background(&state);

@@ -5,8 +5,9 @@
 //! origin, so a look-alike site gets nothing it can replay. The relying
 //! party is the host of the public URL (`--public-url`, by default
 //! `http://localhost:PORT` for a loopback address: browsers refuse WebAuthn
-//! on bare IP addresses). A ceremony's state stays in this process's memory
-//! for at most [`CEREMONY_TTL`] and is used once.
+//! on bare IP addresses). A ceremony's state is kept in the store for at
+//! most [`CEREMONY_TTL`] and is used once, so a ceremony begun through one
+//! server process may finish through another behind a load balancer.
 //!
 //! The session cookie is `HttpOnly` (no script reads it), `SameSite=Strict`
 //! (no other site's page sends it) and `Secure` whenever the public URL is
@@ -17,9 +18,7 @@
 //! cross-site requests, any state-changing request that relies on the cookie
 //! must carry an `Origin` naming this host.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration as StdDuration, Instant};
+use std::sync::Arc;
 
 use axum::extract::{FromRef, Path, State};
 use axum::http::request::Parts;
@@ -47,7 +46,7 @@ const SESSION_LIFETIME: Duration = Duration::hours(12);
 /// How long a one-time sign-in link stays valid.
 pub const LINK_LIFETIME: Duration = Duration::minutes(30);
 /// How long a started WebAuthn ceremony may take.
-const CEREMONY_TTL: StdDuration = StdDuration::from_secs(300);
+const CEREMONY_TTL: Duration = Duration::minutes(5);
 /// Ceremonies in flight at once; beyond this, new ones are refused rather
 /// than letting anonymous requests grow memory.
 const MAX_CEREMONIES: usize = 10_000;
@@ -102,20 +101,55 @@ impl PublicUrl {
     }
 }
 
+/// A begun WebAuthn ceremony as the store keeps it (the library's own JSON
+/// form of its state: the challenge and what it will accept).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 enum Ceremony {
     Register { user_id: i64, state: PasskeyRegistration },
     Signin { passkeys: Vec<(i64, Passkey)>, state: PasskeyAuthentication },
 }
 
-#[derive(Default)]
-struct Ceremonies(HashMap<String, (Instant, std::net::IpAddr, Ceremony)>);
+const CEREMONY_CAPS: crackdown_store::CeremonyCaps = crackdown_store::CeremonyCaps {
+    per_client: MAX_CEREMONIES_PER_CLIENT,
+    total: MAX_CEREMONIES,
+    lifetime: CEREMONY_TTL,
+};
+
+/// Keeps a begun ceremony in the store for any process to finish; blocks.
+fn start_ceremony(
+    store: &crackdown_store::Store,
+    ceremony: &Ceremony,
+    client: std::net::IpAddr,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let state = serde_json::to_string(ceremony).map_err(ApiError::internal)?;
+    let id = Uuid::new_v4().simple().to_string();
+    match store.start_ceremony(&id, &client.to_string(), &state, CEREMONY_CAPS, now)? {
+        crackdown_store::CeremonyStart::Started => Ok(id),
+        crackdown_store::CeremonyStart::ClientBusy => Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many passkey ceremonies started from your address; finish one or wait five minutes",
+        )),
+        crackdown_store::CeremonyStart::Full => {
+            Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "too many sign-ins in progress; try again"))
+        }
+    }
+}
+
+/// Takes a begun ceremony out of the store, once; blocks.
+fn finish_ceremony(store: &crackdown_store::Store, id: &str, now: DateTime<Utc>) -> Result<Ceremony, ApiError> {
+    let Some(state) = store.finish_ceremony(id, now)? else {
+        return Err(ApiError::bad_request("this passkey ceremony is unknown or expired; start again"));
+    };
+    serde_json::from_str(&state).map_err(ApiError::internal)
+}
 
 /// Sign-in state shared by the session routes.
 pub struct Sessions {
     webauthn: Option<Webauthn>,
     public: PublicUrl,
     secure_cookie: bool,
-    ceremonies: Mutex<Ceremonies>,
 }
 
 impl Sessions {
@@ -132,7 +166,7 @@ impl Sessions {
         if !secure_cookie {
             tracing::warn!(url = %public.0, "plain http to a non-local host: sessions are not protected in transit");
         }
-        Sessions { webauthn, public, secure_cookie, ceremonies: Mutex::default() }
+        Sessions { webauthn, public, secure_cookie }
     }
 
     fn webauthn(&self) -> Result<&Webauthn, ApiError> {
@@ -142,31 +176,6 @@ impl Sessions {
                 format!("passkeys need a domain name in --public-url (now {})", self.public.origin()),
             )
         })
-    }
-
-    fn start(&self, ceremony: Ceremony, client: std::net::IpAddr) -> Result<String, ApiError> {
-        let mut ceremonies = self.ceremonies.lock().unwrap_or_else(PoisonError::into_inner);
-        ceremonies.0.retain(|_, (started, ..)| started.elapsed() < CEREMONY_TTL);
-        if ceremonies.0.values().filter(|(_, from, _)| *from == client).count() >= MAX_CEREMONIES_PER_CLIENT {
-            return Err(ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too many passkey ceremonies started from your address; finish one or wait five minutes",
-            ));
-        }
-        if ceremonies.0.len() >= MAX_CEREMONIES {
-            return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "too many sign-ins in progress; try again"));
-        }
-        let id = Uuid::new_v4().simple().to_string();
-        ceremonies.0.insert(id.clone(), (Instant::now(), client, ceremony));
-        Ok(id)
-    }
-
-    fn finish(&self, id: &str) -> Result<Ceremony, ApiError> {
-        let mut ceremonies = self.ceremonies.lock().unwrap_or_else(PoisonError::into_inner);
-        match ceremonies.0.remove(id) {
-            Some((started, _, ceremony)) if started.elapsed() < CEREMONY_TTL => Ok(ceremony),
-            _ => Err(ApiError::bad_request("this passkey ceremony is unknown or expired; start again")),
-        }
     }
 
     fn cookie(&self, session: &CreatedSession, now: DateTime<Utc>) -> HeaderValue {
@@ -421,7 +430,8 @@ async fn start_passkey_signin(
     }
     let keys: Vec<Passkey> = passkeys.iter().map(|(_, key)| key.clone()).collect();
     let (options, ceremony) = webauthn.start_passkey_authentication(&keys).map_err(ApiError::internal)?;
-    let ceremony = state.sessions.start(Ceremony::Signin { passkeys, state: ceremony }, client)?;
+    let ceremony = Ceremony::Signin { passkeys, state: ceremony };
+    let ceremony = blocking(&state.app, move |store| start_ceremony(store, &ceremony, client, Utc::now())).await?;
     Ok(Json(Challenge { ceremony, options: json(&options)? }))
 }
 
@@ -442,7 +452,9 @@ async fn finish_passkey_signin(
 ) -> Result<Response, ApiError> {
     check_origin(&method, &headers)?;
     let webauthn = state.sessions.webauthn()?;
-    let Ceremony::Signin { passkeys, state: ceremony } = state.sessions.finish(&body.ceremony)? else {
+    let id = body.ceremony.clone();
+    let ceremony = blocking(&state.app, move |store| finish_ceremony(store, &id, Utc::now())).await?;
+    let Ceremony::Signin { passkeys, state: ceremony } = ceremony else {
         return Err(ApiError::bad_request("this ceremony is a registration, not a sign-in"));
     };
     let credential: PublicKeyCredential = serde_json::from_value(body.credential)
@@ -509,7 +521,8 @@ async fn start_passkey_registration(
     let (options, ceremony) = webauthn
         .start_passkey_registration(handle, &name, &name, Some(exclude).filter(|list| !list.is_empty()))
         .map_err(ApiError::internal)?;
-    let ceremony = state.sessions.start(Ceremony::Register { user_id, state: ceremony }, client)?;
+    let ceremony = Ceremony::Register { user_id, state: ceremony };
+    let ceremony = blocking(&state.app, move |store| start_ceremony(store, &ceremony, client, Utc::now())).await?;
     Ok(Json(Challenge { ceremony, options: json(&options)? }))
 }
 
@@ -537,7 +550,9 @@ async fn finish_passkey_registration(
     Json(body): Json<PasskeyRegistrationFinish>,
 ) -> Result<(StatusCode, Json<PasskeyItem>), ApiError> {
     let webauthn = state.sessions.webauthn()?;
-    let Ceremony::Register { user_id, state: ceremony } = state.sessions.finish(&body.ceremony)? else {
+    let id = body.ceremony.clone();
+    let ceremony = blocking(&state.app, move |store| finish_ceremony(store, &id, Utc::now())).await?;
+    let Ceremony::Register { user_id, state: ceremony } = ceremony else {
         return Err(ApiError::bad_request("this ceremony is a sign-in, not a registration"));
     };
     if user_id != viewer.user_id {
@@ -649,25 +664,41 @@ mod tests {
         assert!(PublicUrl::parse("ftp://x").is_err());
     }
 
+    fn temp_store() -> (tempfile::TempDir, crackdown_store::Store) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = crackdown_store::Store::open_sqlite(dir.path()).expect("store");
+        (dir, store)
+    }
+
     #[test]
-    fn ceremonies_are_single_use() {
+    fn ceremonies_are_single_use_and_survive_the_store_round_trip() {
+        let (_dir, store) = temp_store();
         let sessions = Sessions::new(PublicUrl::for_listen("127.0.0.1:8080".parse().expect("address")).expect("url"));
         let webauthn = sessions.webauthn().expect("passkeys on localhost");
         let (_, state) = webauthn.start_passkey_registration(Uuid::new_v4(), "a", "a", None).expect("start");
         let client = std::net::IpAddr::from([192, 0, 2, 7]);
-        let id = sessions.start(Ceremony::Register { user_id: 1, state }, client).expect("stored");
-        assert!(sessions.finish(&id).is_ok());
-        assert!(sessions.finish(&id).is_err());
-        assert!(sessions.finish("unknown").is_err());
+        let now = Utc::now();
+        let id = start_ceremony(&store, &Ceremony::Register { user_id: 7, state }, client, now).expect("stored");
+        match finish_ceremony(&store, &id, now) {
+            Ok(Ceremony::Register { user_id: 7, .. }) => {}
+            Ok(_) => panic!("another kind of ceremony came back"),
+            Err(error) => panic!("not finished: {error:?}"),
+        }
+        assert!(finish_ceremony(&store, &id, now).is_err(), "used once");
+        assert!(finish_ceremony(&store, "unknown", now).is_err());
+        let (_, state) = webauthn.start_passkey_registration(Uuid::new_v4(), "a", "a", None).expect("start");
+        let late = start_ceremony(&store, &Ceremony::Register { user_id: 7, state }, client, now).expect("stored");
+        assert!(finish_ceremony(&store, &late, now + CEREMONY_TTL).is_err(), "expired");
     }
 
     #[test]
     fn one_client_cannot_take_every_ceremony() {
+        let (_dir, store) = temp_store();
         let sessions = Sessions::new(PublicUrl::for_listen("127.0.0.1:8080".parse().expect("address")).expect("url"));
         let webauthn = sessions.webauthn().expect("passkeys on localhost");
         let start = |client: std::net::IpAddr| {
             let (_, state) = webauthn.start_passkey_registration(Uuid::new_v4(), "a", "a", None).expect("start");
-            sessions.start(Ceremony::Register { user_id: 1, state }, client)
+            start_ceremony(&store, &Ceremony::Register { user_id: 1, state }, client, Utc::now())
         };
         let greedy = std::net::IpAddr::from([192, 0, 2, 7]);
         for _ in 0..MAX_CEREMONIES_PER_CLIENT {

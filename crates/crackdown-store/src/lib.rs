@@ -24,6 +24,7 @@ mod search;
 pub mod secrets;
 mod sessions;
 mod stats;
+mod team;
 mod tenancy;
 #[doc(hidden)]
 pub mod testing;
@@ -49,6 +50,7 @@ pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter,
 pub use search::{FoundAccount, FoundReport, FoundTransfer};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
 pub use stats::{Count, DayCount, LossGroup, LossTotal, ReportStats};
+pub use team::{BucketRule, CeremonyCaps, CeremonyStart, RateGrant};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
 pub use trail::{LedgerVersion, PAYMENT_INDICATOR_KINDS, ReportedAccount};
 pub use typologies::{HitTransfer, NewTypologyHit, StoredTypologyHit, TypologyFilter, TypologyHitDetail};
@@ -97,6 +99,8 @@ pub struct Store {
     backend: Backend,
     /// Seals victim contacts and webhook secrets (see [`secrets`]).
     key: secrets::SecretKey,
+    /// The key of client pseudonyms (see `team.rs`), read once.
+    client_key: std::sync::OnceLock<[u8; 16]>,
 }
 
 /// Milliseconds since the Unix epoch, the form every timestamp is stored in.
@@ -140,7 +144,7 @@ impl Store {
     }
 
     fn start(pool: Pool, backend: Backend, key: secrets::SecretKey, created: bool) -> Result<Store, StoreError> {
-        let store = Store { pool, backend, key };
+        let store = Store { pool, backend, key, client_key: std::sync::OnceLock::new() };
         store.pool.with(|conn| migrations::migrate(conn, to_ms(Utc::now())))?;
         store.pool.with(|conn| secrets::bind_key(conn, &store.key, created))?;
         Ok(store)

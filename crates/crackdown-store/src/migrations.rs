@@ -48,6 +48,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(32, "0032_campaign_identities"),
     migration!(33, "0033_pivot_indexes"),
     migration!(34, "0034_duplicates_per_submitter"),
+    migration!(35, "0035_team_state"),
     migration!(36, "0036_ledger_mappings"),
 ];
 

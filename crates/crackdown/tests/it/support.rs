@@ -137,7 +137,11 @@ pub fn serve_with(backend: &Backend, options: &[&str]) -> (Child, String) {
         line.clear();
         assert!(stderr.read_line(&mut line).expect("read stderr") > 0, "serve exited before listening");
     }
-    let address = address_in(&line);
+    // "crackdown serving on ADDRESS (UI at URL/ ...)": the URL is `--public-url` when given.
+    let address = match line.split_once("serving on ").and_then(|(_, rest)| rest.split_whitespace().next()) {
+        Some(bound) => bound.to_owned(),
+        None => address_in(&line),
+    };
     std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
     (child, address)
 }
