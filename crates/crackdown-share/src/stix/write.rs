@@ -67,6 +67,11 @@ struct StixWriter<W: Write> {
     /// slack) per distinct indicator, the only state that grows with the
     /// export. Equal UUIDs are equal objects by the spec's definition.
     written_observables: HashSet<u128, BuildHasherDefault<FoldHasher>>,
+    /// The relationships of the current campaign already written: an
+    /// indicator named twice in one campaign (at two markings) is one
+    /// `indicates` relationship, as an id stands for one object. Its ids name
+    /// the campaign, so the set starts empty with each campaign.
+    written_relationships: HashSet<String, BuildHasherDefault<FoldHasher>>,
     summary: ExportSummary,
 }
 
@@ -111,6 +116,7 @@ pub fn write_stix<W: Write>(
         created,
         campaign: None,
         written_observables: HashSet::default(),
+        written_relationships: HashSet::default(),
         summary: ExportSummary::default(),
     };
     writer.preamble()?;
@@ -222,6 +228,7 @@ impl<W: Write> StixWriter<W> {
         object.insert("external_references".into(), Self::external_id(&campaign.id));
         self.push(&Value::Object(object))?;
         self.campaign = Some(CurrentCampaign { id, tlp: campaign.tlp });
+        self.written_relationships.clear();
         Ok(())
     }
 
@@ -265,6 +272,9 @@ impl<W: Write> StixWriter<W> {
 
     fn relationship(&mut self, source: &str, kind: &str, target: &str, tlp: Tlp) -> Result<(), ShareError> {
         let id = stable_id("relationship", &[source, kind, target]);
+        if !self.written_relationships.insert(id.clone()) {
+            return Ok(());
+        }
         let created = self.created.clone();
         let mut object = self.sdo("relationship", &id, &created, &created, tlp);
         object.insert("relationship_type".into(), kind.into());
