@@ -9,6 +9,7 @@
 mod allowlist;
 mod analysis;
 mod artefacts;
+mod collections;
 mod db;
 mod files;
 mod installation;
@@ -37,6 +38,7 @@ use crackdown_model::Viewer;
 
 pub use allowlist::AllowlistEntry;
 pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
+pub use collections::FeedScope;
 use db::{Pool, PostgresConn, SqliteConn};
 pub use intake::Stage;
 pub use ledger::{
