@@ -234,7 +234,7 @@ fn decode_cursor(text: &str) -> Result<(DateTime<Utc>, String), TaxiiError> {
         .collect::<Option<_>>()
         .ok_or_else(invalid)?;
     let plain = String::from_utf8(bytes).map_err(|_| invalid())?;
-    let (micros, id) = plain.split_once('|').ok_or_else(invalid)?;
+    let (micros, id) = plain.split_once('|').filter(|(_, id)| id.contains("--")).ok_or_else(invalid)?;
     let micros: i64 = micros.parse().map_err(|_| invalid())?;
     let time = DateTime::from_timestamp_micros(micros).ok_or_else(invalid)?;
     Ok((time, id.to_owned()))
