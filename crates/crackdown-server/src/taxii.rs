@@ -225,7 +225,7 @@ fn encode_cursor(object: &FeedObject) -> String {
 
 fn decode_cursor(text: &str) -> Result<(DateTime<Utc>, String), TaxiiError> {
     let invalid = || TaxiiError::bad_request(format!("next: {text:?} is not a cursor this server gave"));
-    if !text.is_ascii() || text.len() % 2 != 0 {
+    if !text.is_ascii() || !text.len().is_multiple_of(2) {
         return Err(invalid());
     }
     let bytes: Vec<u8> = (0..text.len())
