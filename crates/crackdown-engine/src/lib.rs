@@ -11,6 +11,7 @@ mod allowlist;
 pub mod campaign_ids;
 pub mod campaigns;
 pub mod export;
+pub mod feeds;
 pub mod intake;
 pub mod mail;
 pub mod screening;

@@ -16,6 +16,7 @@ mod public;
 mod search;
 pub mod session;
 mod share;
+mod taxii;
 mod trail;
 pub mod ui;
 mod watch;
@@ -88,6 +89,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(trail::TrailDoc::openapi());
     document.merge(campaigns::CampaignsDoc::openapi());
     document.merge(share::ShareDoc::openapi());
+    document.merge(taxii::TaxiiDoc::openapi());
     document.merge(search::SearchDoc::openapi());
     document.merge(watch::WatchDoc::openapi());
     document

@@ -9,6 +9,7 @@
 mod allowlist;
 mod analysis;
 mod artefacts;
+mod collections;
 mod db;
 mod duplicates;
 mod files;
@@ -39,6 +40,7 @@ use crackdown_model::Viewer;
 
 pub use allowlist::AllowlistEntry;
 pub use analysis::{ReportAnalysis, ReportIndicator, ReportText, StoredAnalysis};
+pub use collections::FeedScope;
 use db::{Pool, PostgresConn, SqliteConn};
 pub use intake::Stage;
 pub use ledger::{

@@ -18,6 +18,7 @@ mod search;
 mod share;
 mod statements;
 mod support;
+mod taxii;
 mod team;
 mod trail;
 mod trail_api;
