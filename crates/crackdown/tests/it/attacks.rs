@@ -688,6 +688,47 @@ fn allowlists_cannot_whitewash_a_scam_number_for_the_public(backend: Backend) {
     assert_eq!(trusted["known_legitimate"], true, "a trusted organisation vouches publicly: {trusted}");
 }
 
+/// Item 3: `POST /api/v1/check` names campaigns only by opaque ids, each one
+/// the caller may open. Before stable campaign ids it answered the smallest
+/// report id of the campaign, another organisation's AMBER+STRICT report
+/// included. Here the police's two AMBER+STRICT reports and the bank's GREEN
+/// one name one phone: the police see one campaign of three, the bank only
+/// its own part, under an id that is neither a report id nor the police's.
+fn check_answers_name_no_report_id(backend: Backend) {
+    world(&backend);
+    let (police, bank) = (backend.token("police-analyst"), backend.token("bank-analyst"));
+    let (child, address) = serve(&backend);
+    let _server = Server(child);
+    let strict = r#"[{"id": "P-1", "text": "Call +66 81 234 5678 to release your parcel, fee 2,000 THB.", "tlp": "amber+strict"},
+                     {"id": "P-2", "text": "Customs fee due now, the agent is on +66 81 234 5678.", "tlp": "amber+strict"}]"#;
+    let (status, answer) = http(&address, "POST", "/api/v1/reports", &police, strict);
+    assert_eq!(status, 200, "{answer}");
+    let green = r#"[{"id": "B-1", "text": "Our customer paid a courier fee after a call from +66 81 234 5678.", "tlp": "green"}]"#;
+    let (status, answer) = http(&address, "POST", "/api/v1/reports", &bank, green);
+    assert_eq!(status, 200, "{answer}");
+    let check = |token: &str| -> Vec<String> {
+        let (status, body) = http(&address, "POST", "/api/v1/check", token, r#"{"beneficiary": "+66 81 234 5678"}"#);
+        assert_eq!(status, 200, "{body}");
+        let campaigns = json(&body)["campaigns"].as_array().cloned().unwrap_or_default();
+        campaigns
+            .iter()
+            .map(|id| {
+                let id = id.as_str().unwrap_or_else(|| panic!("a campaign id is opaque text, not a number: {body}"));
+                assert!(id.starts_with("cmp-") && id.len() == 30, "{body}");
+                id.to_owned()
+            })
+            .collect()
+    };
+    let police_ids = check(&police);
+    assert_eq!(police_ids.len(), 1, "the police's three reports are one campaign");
+    let bank_ids = check(&bank);
+    for id in &bank_ids {
+        assert!(!police_ids.contains(id), "the bank's part of the campaign has an id of its own");
+        assert_eq!(http(&address, "GET", &format!("/api/v1/campaigns/{id}"), &bank, "").0, 200, "every id named opens");
+    }
+    assert_eq!(http(&address, "GET", &format!("/api/v1/campaigns/{}", police_ids[0]), &bank, "").0, 404);
+}
+
 macro_rules! on_both_backends {
     ($($probe:ident),* $(,)?) => {
         mod on_sqlite {
@@ -714,4 +755,5 @@ on_both_backends!(
     allowlists_cannot_whitewash_a_scam_number_for_the_public,
     duplicate_answers_name_no_unreadable_report,
     resubmissions_of_unreadable_reports_are_stored,
+    check_answers_name_no_report_id,
 );
