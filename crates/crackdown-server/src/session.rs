@@ -48,7 +48,7 @@ pub const LINK_LIFETIME: Duration = Duration::minutes(30);
 /// How long a started WebAuthn ceremony may take.
 const CEREMONY_TTL: Duration = Duration::minutes(5);
 /// Ceremonies in flight at once; beyond this, new ones are refused rather
-/// than letting anonymous requests grow memory.
+/// than letting anonymous requests grow the ceremonies table.
 const MAX_CEREMONIES: usize = 10_000;
 /// Ceremonies one client address may have in flight: a person signs in
 /// with one or two; a single client starting thousands would otherwise
