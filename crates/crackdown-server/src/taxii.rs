@@ -388,15 +388,31 @@ async fn object(
     Path((collection, object_id)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
+    let paged = one_object(&state, auth, (collection, object_id), query, None).await?;
+    let body = envelope(&paged, "objects", |object| object.object.clone());
+    Ok(taxii_json(&body, date_headers(&paged.page)))
+}
+
+/// The page of one object's entries (its versions when `version` says so),
+/// 404 when the caller's collection has no such object.
+async fn one_object(
+    state: &AppState,
+    auth: Result<Auth, ApiError>,
+    (collection, object_id): (String, String),
+    query: Option<String>,
+    version: Option<VersionMatch>,
+) -> Result<Paged, TaxiiError> {
     let viewer = caller(auth)?;
     let mut filters = Filters::parse(query.as_deref())?;
     filters.ids = Some(HashSet::from([object_id]));
-    let paged = page(&state, viewer, collection, &filters).await?;
+    if let Some(version) = version {
+        filters.version = version;
+    }
+    let paged = page(state, viewer, collection, &filters).await?;
     if paged.page.is_empty() {
         return Err(TaxiiError::not_found("object"));
     }
-    let body = envelope(&paged, "objects", |object| object.object.clone());
-    Ok(taxii_json(&body, date_headers(&paged.page)))
+    Ok(paged)
 }
 
 #[utoipa::path(get, path = "/taxii2/api/collections/{collection}/objects/{object}/versions/", tag = "taxii",
@@ -408,14 +424,7 @@ async fn versions(
     Path((collection, object_id)): Path<(String, String)>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, TaxiiError> {
-    let viewer = caller(auth)?;
-    let mut filters = Filters::parse(query.as_deref())?;
-    filters.ids = Some(HashSet::from([object_id]));
-    filters.version = VersionMatch::All;
-    let paged = page(&state, viewer, collection, &filters).await?;
-    if paged.page.is_empty() {
-        return Err(TaxiiError::not_found("object"));
-    }
+    let paged = one_object(&state, auth, (collection, object_id), query, Some(VersionMatch::All)).await?;
     let body = envelope(&paged, "versions", |object| Value::from(object.version.clone()));
     Ok(taxii_json(&body, date_headers(&paged.page)))
 }
