@@ -12,6 +12,7 @@ of the servers with `perf` (when installed) and prints where the time goes."""
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -26,6 +27,8 @@ def add_arguments(parser):
     parser.add_argument("--team-batch", type=int, default=100, help="reports per request in the team suite")
     parser.add_argument("--team-clients", type=int, default=4, help="concurrent clients in the team suite")
     parser.add_argument("--team-perf", action="store_true", help="profile the servers with perf in the team suite")
+    parser.add_argument("--team-sql", action="store_true",
+                        help="log every statement in the team suite and print where PostgreSQL's time goes")
 
 
 def free_port():
@@ -98,21 +101,43 @@ def post_all(ports, token, batches, clients):
 
 def profile_summary(data, top=25):
     """The hottest symbols of a perf recording, by share of samples."""
-    report = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children", "--sort", "comm,dso,symbol",
+    report = subprocess.run(["perf", "report", "-i", data, "--stdio", "--no-children", "-g", "none", "--sort", "comm,dso,symbol",
                              "--percent-limit", "0.8"], capture_output=True, text=True)
     lines = [line for line in report.stdout.splitlines() if line.strip() and not line.startswith("#")]
     return lines[:top]
 
 
+def statement_summary(log, top=20):
+    """Total duration and count per statement shape (parameters folded)
+    from a server log written with log_min_duration_statement = 0."""
+    totals, counts = {}, {}
+    pattern = re.compile(r"duration: ([\d.]+) ms\s+(?:statement|execute [^:]*): (.*)")
+    with open(log, encoding="utf-8", errors="replace") as lines:
+        for line in lines:
+            found = pattern.search(line)
+            if found:
+                shape = re.sub(r"(\$\d+, )+\$\d+", "$..", found.group(2))[:120]
+                totals[shape] = totals.get(shape, 0.0) + float(found.group(1))
+                counts[shape] = counts.get(shape, 0) + 1
+    ranked = sorted(totals.items(), key=lambda item: -item[1])[:top]
+    return sum(totals.values()), sum(counts.values()), [(ms, counts[shape], shape) for shape, ms in ranked]
+
+
 def one_run(args, url, key, case_lines, processes, work):
     subprocess.run(["psql", url, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"], check=True,
                    capture_output=True)
+    log = os.path.join(work, "pg", "server.log")
+    if args.team_sql:
+        subprocess.run(["psql", url, "-qc", "ALTER SYSTEM SET log_min_duration_statement = 0",
+                        "-c", "SELECT pg_reload_conf()"], check=True, capture_output=True)
+        open(log, "w").close()
     base = [bench.BIN, "--database", url, "--key-file", key]
     token = json.loads(subprocess.run(base + ["token", "create", "--user", "operator", "--json"], check=True,
                                       capture_output=True, text=True).stdout)["secret"]
     subprocess.run(base + ["watchlists", "add", "scam_type", "investment", "--label", "investment scams"], check=True,
                    capture_output=True)
-    batches = ["[" + ",".join(case_lines[at:at + args.team_batch]) + "]"
+    # Bodies are UTF-8 bytes: the case's texts are in many scripts.
+    batches = [("[" + ",".join(case_lines[at:at + args.team_batch]) + "]").encode("utf-8")
                for at in range(0, len(case_lines), args.team_batch)]
     ports = [free_port() for _ in range(processes)]
     servers = [subprocess.Popen(base + ["serve", "--listen", f"127.0.0.1:{port}", "--public-url", "http://localhost:8080"],
@@ -142,6 +167,13 @@ def one_run(args, url, key, case_lines, processes, work):
                                  capture_output=True, text=True).stdout.strip())
     linked = int(subprocess.run(["psql", url, "-tAc", "SELECT COUNT(*) FROM campaign_members"], check=True,
                                 capture_output=True, text=True).stdout.strip())
+    if args.team_sql:
+        subprocess.run(["psql", url, "-qc", "ALTER SYSTEM SET log_min_duration_statement = -1",
+                        "-c", "SELECT pg_reload_conf()"], check=True, capture_output=True)
+        total, count, ranked = statement_summary(log)
+        print(f"    PostgreSQL: {count:,} statements, {total / 1000:.1f} s in all; by shape:")
+        for ms, times, shape in ranked:
+            print(f"      {ms / 1000:7.2f} s {times:8,}  {shape}")
     if perf:
         print(f"    profile of {processes} process(es), samples by process, library and symbol:")
         for line in profile_summary(data):

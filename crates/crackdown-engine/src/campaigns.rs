@@ -22,13 +22,15 @@ use crackdown_link::{
 };
 use crackdown_lure::IndicatorKind;
 use crackdown_model::{Currency, Money};
-use crackdown_store::{CommonFeature, LinkInput, LinkRecord, LinkTx, Store, StoreError};
+use crackdown_store::{CommonFeature, IndexedMembers, LinkInput, LinkRecord, LinkTx, Store, StoreError};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::campaign_ids;
+use holders::HolderCache;
 
 mod graph;
+mod holders;
 mod lookup;
 mod views;
 
@@ -168,17 +170,34 @@ pub fn link_reports(store: &Store, ids: &[i64], now: DateTime<Utc>) -> Result<us
     store.linking(now, |tx| {
         let pending: HashSet<i64> = tx.unlinked(ids)?.into_iter().collect();
         let mut linked = tx.linked_reports()? as usize;
-        for report in prepared.iter().filter(|report| pending.contains(&report.record.report_id)) {
+        let pending: Vec<&Ready> =
+            prepared.iter().filter(|report| pending.contains(&report.record.report_id)).collect();
+        let values = pending.iter().flat_map(|report| report.record.features.iter().cloned()).collect();
+        let mut holders = HolderCache::read(tx, values, whole_up_to(&config, linked + pending.len()))?;
+        for report in &pending {
             linked += 1;
-            add_one(tx, &config, report, linked)?;
+            add_one(tx, &mut holders, &config, report, linked)?;
         }
         Ok(pending.len())
     })
 }
 
+/// The most holders a value may have for intake to need every campaign of
+/// them with `linked` reports in the case: up to the hub limit it merges
+/// or is contested, and just past it what it held together is redrawn.
+fn whole_up_to(config: &LinkConfig, linked: usize) -> i64 {
+    i64::try_from(config.max_reports(linked)).unwrap_or(i64::MAX)
+}
+
 /// Links one report against the stored index, with `linked` reports in the
 /// case counting it.
-fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Ready, linked: usize) -> Result<(), StoreError> {
+fn add_one(
+    tx: &mut LinkTx<'_>,
+    cache: &mut HolderCache,
+    config: &LinkConfig,
+    report: &Ready,
+    linked: usize,
+) -> Result<(), StoreError> {
     let (old_limit, limit) = (config.max_reports(linked - 1), config.max_reports(linked));
     let mut merged = Vec::new();
     let mut crossed = Vec::new();
@@ -188,7 +207,7 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Ready, linked: usi
         if config.hubs.classify(feature).is_some() {
             continue;
         }
-        let holders = tx.holders(feature.kind.as_str(), &feature.value)?;
+        let holders = cache.holders(tx, feature.kind.as_str(), &feature.value, whole_up_to(config, linked))?;
         let count = holders.reports as usize + 1;
         if count > limit && count - 1 > old_limit {
             // Common: it links only when one group holds most of its
@@ -218,7 +237,7 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Ready, linked: usi
     common.sort_unstable();
     common.dedup();
     if let [only] = common[..]
-        && tx.members(only)?.len() > CONTESTED_MEMBERS
+        && tx.campaign_sizes(&[only])?.get(&only).is_some_and(|&size| size > CONTESTED_MEMBERS)
     {
         // One campaign too large to judge at intake holds every holder of
         // a common value: it dominates them. Smaller ones are left to a
@@ -239,10 +258,12 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Ready, linked: usi
         }
     };
     tx.record(&report.record, campaign, &merged)?;
+    cache.recorded(&report.record.features, campaign, &merged);
     crossed.sort_unstable();
     crossed.dedup();
     for old in crossed {
         repartition(tx, config, &[old], linked)?;
+        cache.repartitioned(&[old]);
     }
     contested.sort_unstable();
     contested.dedup();
@@ -252,12 +273,10 @@ fn add_one(tx: &mut LinkTx<'_>, config: &LinkConfig, report: &Ready, linked: usi
         // large to read at intake, the values stay bridges until a rebuild.
         let mut reached = vec![campaign];
         reached.extend(contested.into_iter().filter(|&other| other != campaign));
-        let mut size = 0;
-        for &other in &reached {
-            size += tx.members(other)?.len();
-        }
+        let size: usize = tx.campaign_sizes(&reached)?.values().sum();
         if size <= CONTESTED_MEMBERS {
             repartition(tx, config, &reached, linked)?;
+            cache.repartitioned(&reached);
         }
     }
     Ok(())
@@ -290,23 +309,19 @@ fn part_config(config: &LinkConfig, common: Vec<CommonFeature>, part: usize, lin
 /// Recomputes stored campaigns together: after a value in one became a hub,
 /// or to judge values a new report shares with several.
 fn repartition(tx: &mut LinkTx<'_>, config: &LinkConfig, campaigns: &[i64], linked: usize) -> Result<(), StoreError> {
-    let mut members = Vec::new();
     let mut common = Vec::new();
-    let mut old: HashMap<i64, i64> = HashMap::new();
     for &campaign in campaigns {
-        let held = tx.members(campaign)?;
-        old.extend(held.iter().map(|&report| (report, campaign)));
-        members.extend(held);
         common.extend(tx.common_features(campaign, config.max_reports(linked) as i64)?);
     }
-    if members.len() < 2 {
+    let indexed = tx.indexed_members(campaigns)?;
+    if indexed.members.len() < 2 {
         return Ok(());
     }
-    let inputs = tx.inputs(&members)?;
-    let part = part_config(config, common, inputs.len(), linked);
-    let linker = Linker::rebuild(part, inputs.iter().map(link_report).collect())
-        .map_err(|error| StoreError::Invalid(error.to_string()))?;
-    let pieces = linker.partition_ids();
+    let old: HashMap<i64, i64> = indexed.members.iter().map(|member| (member.report, member.campaign)).collect();
+    let part = part_config(config, common, indexed.members.len(), linked);
+    let (features, reports) = indexed_reports(indexed)?;
+    let pieces =
+        Linker::partition_indexed(part, features, reports).map_err(|error| StoreError::Invalid(error.to_string()))?;
     let keys = campaign_ids::inherit(&pieces, |report| old.get(&report).copied())?;
     let moves: Vec<(i64, i64)> = pieces
         .iter()
@@ -315,6 +330,42 @@ fn repartition(tx: &mut LinkTx<'_>, config: &LinkConfig, campaigns: &[i64], link
         .filter(|(report, key)| old.get(report) != Some(key))
         .collect();
     tx.reassign(&moves)
+}
+
+/// Numbers the features of index rows read for a re-partition and lays the
+/// rows out as the linker partitions them, exactly as a rebuild reads the
+/// whole index (so intake and rebuild judge from the same derived rows).
+fn indexed_reports(indexed: IndexedMembers) -> Result<(Vec<Feature>, IndexedReports), StoreError> {
+    let IndexedMembers { mut members, features: rows, signatures: texts } = indexed;
+    members.sort_unstable_by_key(|member| member.report);
+    let position = |report: i64| members.binary_search_by_key(&report, |member| member.report).ok();
+    let mut numbers: HashMap<(String, String), u32> = HashMap::new();
+    let mut features: Vec<Feature> = Vec::new();
+    let mut report_features = vec![Vec::new(); members.len()];
+    for (report, kind, value) in rows {
+        let (Some(at), Some(parsed)) = (position(report), FeatureKind::parse(&kind)) else { continue };
+        let next = features.len() as u32;
+        let number = *numbers.entry((kind, value)).or_insert_with_key(|(_, value)| {
+            features.push(Feature { kind: parsed, value: value.clone() });
+            next
+        });
+        report_features[at].push(number);
+    }
+    let mut signatures = vec![None; members.len()];
+    for (report, hex) in texts {
+        let parsed = Signature::from_hex(&hex)
+            .ok_or_else(|| StoreError::Schema(format!("report {report}: malformed signature")))?;
+        if let Some(at) = position(report) {
+            signatures[at] = Some(parsed);
+        }
+    }
+    let reports = IndexedReports {
+        ids: members.iter().map(|member| member.report).collect(),
+        features: report_features,
+        signatures,
+        received_at: members.iter().map(|member| member.at).collect(),
+    };
+    Ok((features, reports))
 }
 
 /// What `crackdown link --rebuild` did.

@@ -46,7 +46,10 @@ pub use intake::Stage;
 pub use ledger::{
     DuplicateTransfer, LedgerAccount, LedgerRow, LedgerRowRef, TransferBatch, TransferOutcome, TransferSource,
 };
-pub use linking::{BandCandidate, CheckRow, CommonFeature, FeatureHolders, LinkInput, LinkRecord, LinkTx, LookupTally};
+pub use linking::{
+    BandCandidate, CheckRow, CommonFeature, FeatureHolders, IndexedMember, IndexedMembers, LinkInput, LinkRecord,
+    LinkTx, LookupTally,
+};
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
 pub use search::{FoundAccount, FoundReport, FoundTransfer};

@@ -90,10 +90,6 @@ pub struct CheckRow {
     pub loss: Option<(i64, String)>,
 }
 
-/// Most campaigns read per feature when linking: enough to merge them all
-/// for any feature below the hub limit, bounded for hubs.
-const HOLDER_CAMPAIGNS: i64 = 2_000;
-
 const INPUT_COLUMNS: &str = "r.id, r.external_id, r.text, r.language, COALESCE(r.reported_at, r.received_at), r.loss_minor, r.loss_currency, \
      a.scam_type, r.tlp, r.consent_publish";
 
@@ -168,27 +164,82 @@ impl LinkTx<'_> {
         self.conn.query_one("SELECT COUNT(*) FROM campaign_members", &[])?.map_or(Ok(0), |row| row.int(0))
     }
 
-    /// How many linked reports hold a feature, and their campaigns (at most
-    /// a bounded number; the count tells the caller whether it is a hub).
-    pub fn holders(&mut self, kind: &str, value: &str) -> Result<FeatureHolders, StoreError> {
-        let reports = self
-            .conn
-            .query_one(
-                "SELECT COUNT(*) FROM link_features WHERE kind = $1 AND value = $2",
-                &[kind.into(), value.into()],
-            )?
-            .map_or(Ok(0), |row| row.int(0))?;
-        let campaigns = self
-            .conn
-            .query(
-                "SELECT DISTINCT m.campaign_id FROM link_features f JOIN campaign_members m ON m.report_id = f.report_id \
-                 WHERE f.kind = $1 AND f.value = $2 LIMIT $3",
-                &[kind.into(), value.into(), HOLDER_CAMPAIGNS.into()],
-            )?
-            .iter()
-            .map(|row| row.int(0))
-            .collect::<Result<_, _>>()?;
-        Ok(FeatureHolders { reports, campaigns })
+    /// How many linked reports hold each of `values` ((kind, value) pairs),
+    /// and the campaigns of their holders: every campaign for a value held
+    /// by at most `whole_up_to` reports, at most two for a more common one
+    /// (whether one campaign holds them all is all intake asks of those).
+    /// Read in a few statements per kind instead of two per value.
+    pub fn holders_of(
+        &mut self,
+        values: &[(String, String)],
+        whole_up_to: i64,
+    ) -> Result<HashMap<(String, String), FeatureHolders>, StoreError> {
+        let mut by_kind: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+        for (kind, value) in values {
+            by_kind.entry(kind).or_default().push(value);
+        }
+        let mut found: HashMap<(String, String), FeatureHolders> =
+            values.iter().map(|pair| (pair.clone(), FeatureHolders { reports: 0, campaigns: Vec::new() })).collect();
+        let mut common = Vec::new();
+        for (kind, mut kind_values) in by_kind {
+            kind_values.sort_unstable();
+            kind_values.dedup();
+            for chunk in kind_values.chunks(500) {
+                let in_values = |select: &str, join: &str, tail: &str| {
+                    let mut query =
+                        Query::new(&format!("SELECT f.value, {select} FROM link_features f {join} WHERE f.kind = "));
+                    let kind = query.param(kind);
+                    let params: Vec<String> = chunk.iter().map(|&value| query.param(value)).collect();
+                    query.push(&format!("{kind} AND f.value IN ({}){tail}", params.join(", ")));
+                    query
+                };
+                let query = in_values("COUNT(*)", "", " GROUP BY f.value");
+                let mut whole = Vec::new();
+                for row in self.conn.query(&query.sql, &query.params)? {
+                    let (value, reports) = (row.text(0)?, row.int(1)?);
+                    if reports <= whole_up_to {
+                        whole.push(value.clone());
+                    } else {
+                        common.push((kind.to_owned(), value.clone()));
+                    }
+                    if let Some(holders) = found.get_mut(&(kind.to_owned(), value)) {
+                        holders.reports = reports;
+                    }
+                }
+                if whole.is_empty() {
+                    continue;
+                }
+                let query = in_values(
+                    "m.campaign_id",
+                    "JOIN campaign_members m ON m.report_id = f.report_id",
+                    " GROUP BY f.value, m.campaign_id",
+                );
+                for row in self.conn.query(&query.sql, &query.params)? {
+                    let (value, campaign) = (row.text(0)?, row.int(1)?);
+                    if let Some(holders) = found.get_mut(&(kind.to_owned(), value))
+                        && holders.reports <= whole_up_to
+                    {
+                        holders.campaigns.push(campaign);
+                    }
+                }
+            }
+        }
+        for (kind, value) in common {
+            let campaigns = self
+                .conn
+                .query(
+                    "SELECT DISTINCT m.campaign_id FROM link_features f JOIN campaign_members m ON m.report_id = f.report_id \
+                     WHERE f.kind = $1 AND f.value = $2 LIMIT 2",
+                    &[kind.as_str().into(), value.as_str().into()],
+                )?
+                .iter()
+                .map(|row| row.int(0))
+                .collect::<Result<Vec<i64>, StoreError>>()?;
+            if let Some(holders) = found.get_mut(&(kind, value)) {
+                holders.campaigns = campaigns;
+            }
+        }
+        Ok(found)
     }
 
     /// Reports sharing any of these LSH band keys, with their signatures.
@@ -273,27 +324,68 @@ impl LinkTx<'_> {
         Ok(ids.iter().copied().filter(|id| !linked.contains(id)).collect())
     }
 
-    /// Every member of a stored campaign.
-    pub fn members(&mut self, campaign: i64) -> Result<Vec<i64>, StoreError> {
-        self.conn
-            .query(
-                "SELECT report_id FROM campaign_members WHERE campaign_id = $1 ORDER BY report_id",
-                &[campaign.into()],
-            )?
-            .iter()
-            .map(|row| row.int(0))
-            .collect()
-    }
-
     /// How many reports each of `campaigns` holds (absent: none).
     pub fn campaign_sizes(&mut self, campaigns: &[i64]) -> Result<HashMap<i64, usize>, StoreError> {
         campaign_sizes(self.conn, campaigns)
     }
 
-    /// Link inputs of stored reports, inside this transaction.
-    pub fn inputs(&mut self, ids: &[i64]) -> Result<Vec<LinkInput>, StoreError> {
-        inputs_by_id(self.conn, ids)
+    /// The link index rows of every member of `campaigns`: what a
+    /// re-partition of them needs, read in three statements instead of
+    /// reading and re-deriving every member's text (the rows never change
+    /// once a report is linked).
+    pub fn indexed_members(&mut self, campaigns: &[i64]) -> Result<IndexedMembers, StoreError> {
+        let mut indexed = IndexedMembers::default();
+        for chunk in campaigns.chunks(500) {
+            let members = |select: &str, join: &str| {
+                let mut query = Query::new(&format!(
+                    "SELECT m.report_id, {select} FROM campaign_members m {join} WHERE m.campaign_id IN ("
+                ));
+                let params: Vec<String> = chunk.iter().map(|&id| query.param(id)).collect();
+                query.push(&params.join(", "));
+                query.push(")");
+                query
+            };
+            let query = members(
+                "m.campaign_id, COALESCE(r.reported_at, r.received_at)",
+                "JOIN reports r ON r.id = m.report_id",
+            );
+            for row in self.conn.query(&query.sql, &query.params)? {
+                indexed.members.push(IndexedMember {
+                    report: row.int(0)?,
+                    campaign: row.int(1)?,
+                    at: from_ms(row.int(2)?)?,
+                });
+            }
+            let query = members("f.kind, f.value", "JOIN link_features f ON f.report_id = m.report_id");
+            for row in self.conn.query(&query.sql, &query.params)? {
+                indexed.features.push((row.int(0)?, row.text(1)?, row.text(2)?));
+            }
+            let query = members("t.signature", "JOIN link_texts t ON t.report_id = m.report_id");
+            for row in self.conn.query(&query.sql, &query.params)? {
+                indexed.signatures.push((row.int(0)?, row.text(1)?));
+            }
+        }
+        Ok(indexed)
     }
+}
+
+/// A linked report as a re-partition reads it: its campaign and its time
+/// (when it was made, else when it arrived).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IndexedMember {
+    pub report: i64,
+    pub campaign: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// The link index rows of some campaigns' members
+/// ([`LinkTx::indexed_members`]): (report, kind, value) features and
+/// (report, hex MinHash signature) texts.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexedMembers {
+    pub members: Vec<IndexedMember>,
+    pub features: Vec<(i64, String, String)>,
+    pub signatures: Vec<(i64, String)>,
 }
 
 /// How many reports each of `campaigns` holds.
