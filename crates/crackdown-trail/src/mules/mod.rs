@@ -46,7 +46,7 @@ pub mod supervised;
 use supervised::GRAPH_COLUMNS;
 
 /// How many signals describe an account.
-const SIGNAL_COUNT: usize = 13;
+const SIGNAL_COUNT: usize = 15;
 
 /// Names of the signals, in feature-vector order.
 pub const SIGNALS: [&str; SIGNAL_COUNT] = [
@@ -63,6 +63,8 @@ pub const SIGNALS: [&str; SIGNAL_COUNT] = [
     "institutional",
     "broad_base",
     "went_quiet",
+    "novel_forwarded",
+    "unseen_book",
 ];
 
 const TYPOLOGY: usize = 6;
@@ -72,6 +74,13 @@ const TYPOLOGY: usize = 6;
 /// alone at full weight ranked victims and escrow accounts among mules).
 const PATTERN_WEIGHT: f64 = 0.3;
 const MULE_SENDERS: usize = 9;
+/// The most money from suspected mules adds to the score on its own
+/// (without the receiver passing it on).
+const DOWNSTREAM_WEIGHT: f64 = 0.5;
+/// Rounds of propagation from senders: victims' money reaches first-layer
+/// mules, then fronts, then collectors and wallets.
+const PROPAGATION_ROUNDS: usize = 2;
+const UNSEEN_BOOK: usize = 14;
 const WENT_QUIET: usize = 12;
 
 /// What the learned model sees: the signals, the unsupervised score (the
@@ -185,17 +194,37 @@ impl MuleModel {
             details.push(texts);
             account_hits.push(part.hits);
         }
+        // Without opening balances every account's visible balance starts at
+        // zero, so a shortfall says nothing about whose book this is.
+        let has_openings = (0..count as u32).any(|account| ledger.is_outside(account));
+        if !has_openings {
+            for (values, texts) in all_signals.iter_mut().zip(details.iter_mut()) {
+                values[UNSEEN_BOOK] = 0.0;
+                texts[UNSEEN_BOOK] = "the ledger has no opening balances: whose books are held here is unknown".into();
+            }
+        }
         let mut model = MuleModel { signals: all_signals, details, hits: account_hits, all_hits: hits, learned: None };
-        model.propagate(ledger);
+        for _ in 0..PROPAGATION_ROUNDS {
+            model.propagate(ledger);
+        }
         model
     }
 
-    /// One round of guilt by association: the value-weighted mean score of
-    /// the accounts money came from (cash and exchanges excluded).
+    /// One round of guilt by association: the amount-weighted mean
+    /// suspicion of the accounts money came from (cash and exchanges
+    /// excluded), times how many different suspects paid in
+    /// ([`signals::breadth`] of one more than their number, so one suspect
+    /// counts half). Suspicion is a sender's score against the ledger's
+    /// own top percentile (scores are not probabilities; the top 1% of a
+    /// ledger are its suspects), capped at 1.
     fn propagate(&mut self, ledger: &Ledger) {
         let first: Vec<f64> = self.signals.iter().map(Self::unsupervised).collect();
+        let mut sorted: Vec<f64> = first.iter().copied().filter(|score| *score > 0.0).collect();
+        sorted.sort_by(|a, b| b.total_cmp(a));
+        let reference = sorted.get(sorted.len() / 100).copied().unwrap_or(1.0).max(1e-9);
         for account in 0..self.signals.len() as u32 {
             let (mut weighted, mut total, mut top) = (0.0, 0.0, (0.0f64, u32::MAX));
+            let mut suspects: Vec<u32> = Vec::new();
             for &position in ledger.events(account) {
                 let position = position as usize;
                 let from = ledger.from(position);
@@ -203,23 +232,27 @@ impl MuleModel {
                     continue;
                 }
                 let value = ledger.received[position] as f64;
-                let score = first[from as usize];
-                weighted += value * score;
+                let suspicion = (first[from as usize] / reference).min(1.0);
+                weighted += value * suspicion;
                 total += value;
-                if score > top.0 {
-                    top = (score, from);
+                if suspicion >= 0.5 && !suspects.contains(&from) {
+                    suspects.push(from);
+                }
+                if suspicion > top.0 {
+                    top = (suspicion, from);
                 }
             }
             let mean = if total > 0.0 { weighted / total } else { 0.0 };
-            // Scores rarely reach 1; a sender at 0.5 is already a strong suspect.
-            let value = (2.0 * mean).min(1.0);
+            let value = mean * signals::breadth(suspects.len() + 1);
             self.signals[account as usize][MULE_SENDERS] = value;
             self.details[account as usize][MULE_SENDERS] = if top.1 == u32::MAX {
                 "no money came from accounts that can be scored".to_owned()
             } else {
                 format!(
-                    "money came from senders scoring {mean:.2} on average (weighted by amount); the most suspicious \
-                     was {} ({:.2})",
+                    "{:.0}% of the money came from suspects (weighted by how suspect, against the ledger's top 1%); \
+                     {} different senders are suspects themselves; the most suspect was {} ({:.2})",
+                    mean * 100.0,
+                    suspects.len(),
                     ledger.account_name(top.1),
                     top.0
                 )
@@ -242,16 +275,28 @@ impl MuleModel {
             institutional,
             broad,
             quiet,
+            novel_forwarded,
+            unseen_book,
         ] = *values;
         let passes_through = (fast * flow * residual).cbrt();
-        let not_own = 1.0 - (1.0 - 0.6 * cash) * (1.0 - victim) * (1.0 - 0.8 * victims) * (1.0 - mule_senders);
+        let not_own = 1.0
+            - (1.0 - 0.6 * cash)
+                * (1.0 - victim)
+                * (1.0 - 0.8 * victims)
+                * (1.0 - mule_senders)
+                * (1.0 - novel_forwarded);
         let no_reason = one_off.sqrt() * (0.2 + 0.8 * splits);
-        let flows = passes_through * not_own * no_reason;
+        // Flows of an account whose book is kept elsewhere are a slice of
+        // them: pass-through read from a slice is not evidence.
+        let flows = passes_through * not_own * no_reason * (1.0 - unseen_book);
         let patterns = 1.0 - (1.0 - typology) * (1.0 - 0.5 * quiet);
         // A pattern alone says less than the account's own flows: it
         // implicates by association (a victim paying a collector is in its
         // fan-in too), so it carries at most PATTERN_WEIGHT of the score.
-        let joined = 1.0 - (1.0 - flows) * (1.0 - PATTERN_WEIGHT * patterns);
+        // Money that came from suspects is evidence on its own, whether or
+        // not it was passed on: a collector or a scheme's wallet keeps it.
+        let joined =
+            1.0 - (1.0 - flows) * (1.0 - PATTERN_WEIGHT * patterns) * (1.0 - DOWNSTREAM_WEIGHT * mule_senders);
         joined * (1.0 - 0.8 * institutional) * (1.0 - 0.7 * broad)
     }
 
