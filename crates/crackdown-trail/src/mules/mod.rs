@@ -46,7 +46,7 @@ pub mod supervised;
 use supervised::GRAPH_COLUMNS;
 
 /// How many signals describe an account.
-const SIGNAL_COUNT: usize = 16;
+const SIGNAL_COUNT: usize = 15;
 
 /// Names of the signals, in feature-vector order.
 pub const SIGNALS: [&str; SIGNAL_COUNT] = [
@@ -65,7 +65,6 @@ pub const SIGNALS: [&str; SIGNAL_COUNT] = [
     "went_quiet",
     "novel_forwarded",
     "unseen_book",
-    "paid_suspects",
 ];
 
 const TYPOLOGY: usize = 6;
@@ -75,15 +74,11 @@ const TYPOLOGY: usize = 6;
 /// alone at full weight ranked victims and escrow accounts among mules).
 const PATTERN_WEIGHT: f64 = 0.3;
 const MULE_SENDERS: usize = 9;
-/// The most money from suspected mules adds to the score on its own
-/// (without the receiver passing it on).
-const DOWNSTREAM_WEIGHT: f64 = 0.5;
-/// Rounds of propagation from senders: victims' money reaches first-layer
-/// mules, then fronts, then collectors and wallets.
-const PROPAGATION_ROUNDS: usize = 2;
-const UNSEEN_BOOK: usize = 14;
-const PAID_SUSPECTS: usize = 15;
 const WENT_QUIET: usize = 12;
+const UNSEEN_BOOK: usize = 14;
+/// Rounds of propagation from senders: victims' money reaches first-layer
+/// mules, then their second layer (fronts), then collectors.
+const PROPAGATION_ROUNDS: usize = 2;
 
 /// What the learned model sees: the signals, the unsupervised score (the
 /// hand-made joint reading of them) and the graph columns.
@@ -212,63 +207,36 @@ impl MuleModel {
         model
     }
 
-    /// One round of guilt by association: the amount-weighted mean
-    /// suspicion of the accounts money came from (cash and exchanges
-    /// excluded), times how many different suspects paid in
-    /// ([`signals::breadth`] of one more than their number, so one suspect
-    /// counts half). Suspicion is a sender's score against the ledger's
-    /// own top percentile (scores are not probabilities; the top 1% of a
-    /// ledger are its suspects), capped at 1.
+    /// One round of guilt by association: the value-weighted mean score of
+    /// the accounts money came from (cash and exchanges excluded).
     fn propagate(&mut self, ledger: &Ledger) {
         let first: Vec<f64> = self.signals.iter().map(Self::unsupervised).collect();
-        let mut sorted: Vec<f64> = first.iter().copied().filter(|score| *score > 0.0).collect();
-        sorted.sort_by(|a, b| b.total_cmp(a));
-        let reference = sorted.get(sorted.len() / 100).copied().unwrap_or(1.0).max(1e-9);
         for account in 0..self.signals.len() as u32 {
             let (mut weighted, mut total, mut top) = (0.0, 0.0, (0.0f64, u32::MAX));
-            let mut suspects: Vec<u32> = Vec::new();
-            // Money to and from suspects, weighted by how suspect they are.
-            let (mut to_suspects, mut from_suspects) = (0.0, 0.0);
             for &position in ledger.events(account) {
                 let position = position as usize;
-                let (from, to) = (ledger.from(position), ledger.to(position));
-                if from == account && to != account && !ledger.kind(to).is_terminal() {
-                    to_suspects += ledger.amount[position] as f64 * (first[to as usize] / reference).min(1.0);
-                }
-                if to != account || from == account || ledger.kind(from).is_terminal() {
+                let from = ledger.from(position);
+                if ledger.to(position) != account || from == account || ledger.kind(from).is_terminal() {
                     continue;
                 }
-                from_suspects += ledger.received[position] as f64 * (first[from as usize] / reference).min(1.0);
                 let value = ledger.received[position] as f64;
-                let suspicion = (first[from as usize] / reference).min(1.0);
-                weighted += value * suspicion;
+                let score = first[from as usize];
+                weighted += value * score;
                 total += value;
-                if suspicion >= 0.5 && !suspects.contains(&from) {
-                    suspects.push(from);
-                }
-                if suspicion > top.0 {
-                    top = (suspicion, from);
+                if score > top.0 {
+                    top = (score, from);
                 }
             }
             let mean = if total > 0.0 { weighted / total } else { 0.0 };
-            let value = mean * signals::breadth(suspects.len() + 1);
-            // A victim pays suspects and sometimes gets a little back (a
-            // "profit" to keep it paying); a layer passes on about what it got.
-            let paid = if to_suspects > from_suspects { (to_suspects - from_suspects) / to_suspects } else { 0.0 };
-            self.signals[account as usize][PAID_SUSPECTS] = paid;
-            self.details[account as usize][PAID_SUSPECTS] = format!(
-                "it paid suspects {:.0}% more than it received from them (weighted by how suspect), as a victim does",
-                if from_suspects > 0.0 { (to_suspects / from_suspects - 1.0).max(0.0) * 100.0 } else if paid > 0.0 { f64::INFINITY } else { 0.0 }
-            );
+            // Scores rarely reach 1; a sender at 0.5 is already a strong suspect.
+            let value = (2.0 * mean).min(1.0);
             self.signals[account as usize][MULE_SENDERS] = value;
             self.details[account as usize][MULE_SENDERS] = if top.1 == u32::MAX {
                 "no money came from accounts that can be scored".to_owned()
             } else {
                 format!(
-                    "{:.0}% of the money came from suspects (weighted by how suspect, against the ledger's top 1%); \
-                     {} different senders are suspects themselves; the most suspect was {} ({:.2})",
-                    mean * 100.0,
-                    suspects.len(),
+                    "money came from senders scoring {mean:.2} on average (weighted by amount); the most suspicious \
+                     was {} ({:.2})",
                     ledger.account_name(top.1),
                     top.0
                 )
@@ -293,7 +261,6 @@ impl MuleModel {
             quiet,
             novel_forwarded,
             unseen_book,
-            paid_suspects,
         ] = *values;
         let passes_through = (fast * flow * residual).cbrt();
         let not_own = 1.0
@@ -306,16 +273,11 @@ impl MuleModel {
         // Flows of an account whose book is kept elsewhere are a slice of
         // them: pass-through read from a slice is not evidence.
         let flows = passes_through * not_own * no_reason * (1.0 - unseen_book);
-        // Paying suspects more than one got back is a victim's part in a
-        // pattern, not a mule's.
-        let patterns = (1.0 - (1.0 - typology) * (1.0 - 0.5 * quiet)) * (1.0 - paid_suspects);
+        let patterns = 1.0 - (1.0 - typology) * (1.0 - 0.5 * quiet);
         // A pattern alone says less than the account's own flows: it
         // implicates by association (a victim paying a collector is in its
         // fan-in too), so it carries at most PATTERN_WEIGHT of the score.
-        // Money that came from suspects is evidence on its own, whether or
-        // not it was passed on: a collector or a scheme's wallet keeps it.
-        let joined =
-            1.0 - (1.0 - flows) * (1.0 - PATTERN_WEIGHT * patterns) * (1.0 - DOWNSTREAM_WEIGHT * mule_senders * (1.0 - paid_suspects));
+        let joined = 1.0 - (1.0 - flows) * (1.0 - PATTERN_WEIGHT * patterns);
         joined * (1.0 - 0.8 * institutional) * (1.0 - 0.7 * broad)
     }
 

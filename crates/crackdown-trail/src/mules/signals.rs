@@ -192,7 +192,6 @@ pub(super) fn account_signals(
         0.0,
         novel_forwarded,
         unseen_book,
-        0.0,
     ];
     let texts = [
         format!("{:.0}% of what it sent left within 72 h of money arriving", fast_forward * 100.0),
@@ -235,7 +234,6 @@ pub(super) fn account_signals(
             money(clamp64(outflow)),
             unseen_book * 100.0
         ),
-        String::new(),
     ];
     (values, texts)
 }
