@@ -42,6 +42,26 @@ fn main() -> Result<(), String> {
         }
     }
     let ranking = model.ranking(&ledger);
+    // Development aid: QUALITY_SIGNALS=FILE writes every account's signal values (account,score,signals...).
+    if let Ok(path) = std::env::var("QUALITY_SIGNALS") {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).map_err(|e| format!("{path}: {e}"))?);
+        writeln!(out, "account,score,{}", crackdown_trail::mules::SIGNALS.join(",")).map_err(|e| e.to_string())?;
+        for (account, score) in &ranking {
+            let evidence = model.explain(&ledger, account).unwrap_or_default();
+            let values: Vec<String> = crackdown_trail::mules::SIGNALS
+                .iter()
+                .map(|signal| evidence.iter().find(|e| e.signal == *signal).map_or(0.0, |e| e.value).to_string())
+                .collect();
+            writeln!(out, "{account},{score},{}", values.join(",")).map_err(|e| e.to_string())?;
+        }
+    }
+    // Development aid: QUALITY_EXPLAIN=ACCOUNT,ACCOUNT prints why those accounts scored as they did.
+    for account in std::env::var("QUALITY_EXPLAIN").unwrap_or_default().split(',').filter(|a| !a.is_empty()) {
+        eprintln!("== {account}");
+        for line in model.explain(&ledger, account).unwrap_or_default().iter().take(16) {
+            eprintln!("  {:<16} {:>6.3} {:>+7.3}  {}", line.signal, line.value, line.effect, line.detail);
+        }
+    }
     eprintln!("scored {} accounts in {:.1} s", ranking.len(), started.elapsed().as_secs_f64());
     let mut file =
         std::io::BufWriter::new(std::fs::File::create(format!("{out}/mules.csv")).map_err(|e| e.to_string())?);

@@ -46,7 +46,7 @@ pub mod supervised;
 use supervised::GRAPH_COLUMNS;
 
 /// How many signals describe an account.
-const SIGNAL_COUNT: usize = 13;
+const SIGNAL_COUNT: usize = 15;
 
 /// Names of the signals, in feature-vector order.
 pub const SIGNALS: [&str; SIGNAL_COUNT] = [
@@ -63,6 +63,8 @@ pub const SIGNALS: [&str; SIGNAL_COUNT] = [
     "institutional",
     "broad_base",
     "went_quiet",
+    "novel_forwarded",
+    "unseen_book",
 ];
 
 const TYPOLOGY: usize = 6;
@@ -73,6 +75,10 @@ const TYPOLOGY: usize = 6;
 const PATTERN_WEIGHT: f64 = 0.3;
 const MULE_SENDERS: usize = 9;
 const WENT_QUIET: usize = 12;
+const UNSEEN_BOOK: usize = 14;
+/// Rounds of propagation from senders: victims' money reaches first-layer
+/// mules, then their second layer (fronts), then collectors.
+const PROPAGATION_ROUNDS: usize = 2;
 
 /// What the learned model sees: the signals, the unsupervised score (the
 /// hand-made joint reading of them) and the graph columns.
@@ -185,8 +191,19 @@ impl MuleModel {
             details.push(texts);
             account_hits.push(part.hits);
         }
+        // Without opening balances every account's visible balance starts at
+        // zero, so a shortfall says nothing about whose book this is.
+        let has_openings = (0..count as u32).any(|account| ledger.is_outside(account));
+        if !has_openings {
+            for (values, texts) in all_signals.iter_mut().zip(details.iter_mut()) {
+                values[UNSEEN_BOOK] = 0.0;
+                texts[UNSEEN_BOOK] = "the ledger has no opening balances: whose books are held here is unknown".into();
+            }
+        }
         let mut model = MuleModel { signals: all_signals, details, hits: account_hits, all_hits: hits, learned: None };
-        model.propagate(ledger);
+        for _ in 0..PROPAGATION_ROUNDS {
+            model.propagate(ledger);
+        }
         model
     }
 
@@ -242,11 +259,20 @@ impl MuleModel {
             institutional,
             broad,
             quiet,
+            novel_forwarded,
+            unseen_book,
         ] = *values;
         let passes_through = (fast * flow * residual).cbrt();
-        let not_own = 1.0 - (1.0 - 0.6 * cash) * (1.0 - victim) * (1.0 - 0.8 * victims) * (1.0 - mule_senders);
+        let not_own = 1.0
+            - (1.0 - 0.6 * cash)
+                * (1.0 - victim)
+                * (1.0 - 0.8 * victims)
+                * (1.0 - mule_senders)
+                * (1.0 - novel_forwarded);
         let no_reason = one_off.sqrt() * (0.2 + 0.8 * splits);
-        let flows = passes_through * not_own * no_reason;
+        // Flows of an account whose book is kept elsewhere are a slice of
+        // them: pass-through read from a slice is not evidence.
+        let flows = passes_through * not_own * no_reason * (1.0 - unseen_book);
         let patterns = 1.0 - (1.0 - typology) * (1.0 - 0.5 * quiet);
         // A pattern alone says less than the account's own flows: it
         // implicates by association (a victim paying a collector is in its
@@ -567,13 +593,51 @@ mod tests {
         assert!(ranking.iter().any(|(name, _)| name == "NEW"), "an account without transfers is listed");
         let evidence = model.explain(&ledger, "MULE").expect("known account");
         let signal = |name: &str| evidence.iter().find(|e| e.signal == name).expect("signal listed");
-        assert_eq!(signal("victim_inflow").value, 1.0, "{evidence:?}");
+        // All of it came as victims' payments, from six senders: breadth 1 - 0.5^5.
+        assert_eq!(signal("victim_inflow").value, 1.0 - 0.5f64.powi(5), "{evidence:?}");
         assert!(signal("victim_senders").detail.starts_with("6 different senders"), "{evidence:?}");
         assert!(signal("typology").detail.contains("fan-in run from this account"), "{evidence:?}");
         let layer = model.explain(&ledger, "LAYER").expect("known account");
         let senders = layer.iter().find(|e| e.signal == "mule_senders").expect("propagated");
         assert!(senders.value > 0.5 && senders.detail.contains("MULE"), "{layer:?}");
         assert_eq!(evidence.len() - model.hits[ledger.account_id("MULE").expect("id") as usize].len(), SIGNALS.len());
+    }
+
+    /// One large first payment forwarded whole (a loan paid on to a car
+    /// dealer) is not a victim's payment; several first-time payers whose
+    /// money is passed on are. An account paying out money it never held
+    /// here keeps its book elsewhere.
+    #[test]
+    fn one_sender_is_not_a_collection_and_unseen_books_are_marked() {
+        let mut rows = "ob,2024-01-01T00:00:00Z,OPENING:BORROWER,BORROWER,500,USD,opening_balance\n".to_owned();
+        for day in 1..=6 {
+            rows.push_str(&format!("s{day},2024-01-0{day}T00:00:00Z,FRIEND,SHOP,10,USD,card\n"));
+        }
+        rows.push_str("loan,2024-01-07T00:00:00Z,FRIEND,BORROWER,20000,USD,transfer\n");
+        rows.push_str("car,2024-01-08T00:00:00Z,BORROWER,DEALER,20000,USD,transfer\n");
+        for (i, payer) in ["P1", "P2", "P3", "P4"].iter().enumerate() {
+            rows.push_str(&format!("v{i},2024-01-1{i}T00:00:00Z,{payer},MULE,3000,USD,wire\n"));
+            rows.push_str(&format!("f{i},2024-01-1{i}T05:00:00Z,MULE,LAYER,2900,USD,wire\n"));
+        }
+        rows.push_str("x1,2024-01-20T00:00:00Z,ELSEWHERE,SHOP,700,USD,transfer\n");
+        let ledger = ledger(&rows, &[]);
+        let model = MuleModel::new(&ledger, detect(&ledger, &TypologyConfig::default()));
+        let value = |account: &str, signal: &str| {
+            let evidence = model.explain(&ledger, account).expect("known account");
+            evidence.iter().find(|e| e.signal == signal).map(|e| (e.value, e.detail.clone())).expect("signal")
+        };
+        assert_eq!(value("BORROWER", "victim_inflow").0, 0.0);
+        assert_eq!(value("BORROWER", "novel_forwarded").0, 0.0);
+        let (forwarded, words) = value("MULE", "novel_forwarded");
+        assert!(forwarded > 0.8, "{forwarded}: {words}");
+        assert!(words.contains("12000.00 USD") && words.contains("from 4 senders"), "{words}");
+        let (unseen, words) = value("ELSEWHERE", "unseen_book");
+        assert_eq!(unseen, 1.0, "{words}");
+        assert_eq!(value("BORROWER", "unseen_book").0, 0.0, "it held what it sent");
+        assert!(
+            model.score(ledger.account_id("MULE").expect("id"))
+                > 2.0 * model.score(ledger.account_id("BORROWER").expect("id"))
+        );
     }
 
     /// Unsupervised AP on a small generated case, against the generator's
