@@ -508,7 +508,9 @@ mod tests {
         assert_eq!(unknown, ["nope"]);
         let mut summary: Vec<_> = entries
             .iter()
-            .map(|entry| (entry.row.account.as_str(), entry.recovery, entry.row.amount.as_str(), entry.payments.clone()))
+            .map(|entry| {
+                (entry.row.account.as_str(), entry.recovery, entry.row.amount.as_str(), entry.payments.clone())
+            })
             .collect();
         summary.sort_by(|a, b| a.0.cmp(b.0));
         // FIFO: v1's 100 goes out first (50 cash, 40 exchange, 10 shop), v2's 60 last.

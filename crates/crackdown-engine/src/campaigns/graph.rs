@@ -310,7 +310,9 @@ pub fn campaign_graph(store: &Store, viewer: &Viewer, id: &str, limit: usize) ->
 /// number nobody can read as "5.45" reads as "1 report in 233".
 pub fn specificity_words(weight: f64) -> String {
     let one_in = weight.exp().round().max(1.0);
-    format!("specificity {weight:.2}: about 1 report in {one_in:.0} of the case names it; the rarer a shared value, the more it says")
+    format!(
+        "specificity {weight:.2}: about 1 report in {one_in:.0} of the case names it; the rarer a shared value, the more it says"
+    )
 }
 
 #[cfg(test)]

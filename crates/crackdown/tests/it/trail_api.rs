@@ -198,12 +198,19 @@ async fn check(case: &Case) {
         .iter()
         .map(|row| {
             let payments = row["payment_ids"].as_array().map(|ids| ids.iter().filter_map(|id| id.as_str()).collect());
-            (row["account"].as_str().unwrap_or(""), row["recovery"].as_str().unwrap_or(""), payments.unwrap_or_default())
+            (
+                row["account"].as_str().unwrap_or(""),
+                row["recovery"].as_str().unwrap_or(""),
+                payments.unwrap_or_default(),
+            )
         })
         .collect();
     assert_eq!(groups, [("M2", "freeze", vec!["t2"]), ("CASH1", "cash_out", vec!["t2"])]);
     let cash = case.json("/api/v1/trail/freeze-list?recovery=cash_out").await;
-    assert_eq!(cash.as_array().map(|rows| rows.iter().map(|row| row["account"].clone()).collect::<Vec<_>>()), Some(vec!["CASH1".into()]));
+    assert_eq!(
+        cash.as_array().map(|rows| rows.iter().map(|row| row["account"].clone()).collect::<Vec<_>>()),
+        Some(vec!["CASH1".into()])
+    );
     let (status, disposition, only_freeze) =
         case.get(Some("ana"), "/api/v1/trail/freeze-list?format=csv&rule=fifo&recovery=freeze").await;
     assert_eq!(status, StatusCode::OK);
