@@ -253,11 +253,11 @@ pub fn freeze_entries(
     threads: usize,
 ) -> (Vec<FreezeEntry>, Vec<String>) {
     let (traces, unknown) = trace_payments(ledger, payments, options, threads);
-    let mut behind: HashMap<(&str, &str), Vec<String>> = HashMap::new();
+    let mut behind: HashMap<(String, &'static str), Vec<String>> = HashMap::new();
     for trace in &traces {
         for endpoint in &trace.endpoints {
             let currency = endpoint.held.unwrap_or(endpoint.amount).currency().code();
-            let ids = behind.entry((endpoint.account, currency)).or_default();
+            let ids = behind.entry((endpoint.account.to_owned(), currency)).or_default();
             // A trace lists an account once per reason; the payment counts once.
             if ids.last().map(String::as_str) != Some(trace.source_tx) {
                 ids.push(trace.source_tx.to_owned());
@@ -268,7 +268,7 @@ pub fn freeze_entries(
         .into_iter()
         .map(|row| FreezeEntry {
             recovery: Recovery::of(row.kind),
-            payments: behind.remove(&(row.account.as_str(), row.currency)).unwrap_or_default(),
+            payments: behind.remove(&(row.account.clone(), row.currency)).unwrap_or_default(),
             row,
         })
         .collect();
