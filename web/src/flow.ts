@@ -6,7 +6,7 @@
 // live region, so the details reach keyboard and screen-reader users too.
 
 import { h, svg } from './dom';
-import { reasonCell, reasonText } from './reasons';
+import { reasonCell, reasonLegend, reasonText } from './reasons';
 import { addDecimal, money, subtractDecimal, when } from './widgets';
 
 export interface FlowHop {
@@ -238,7 +238,7 @@ export function flowFigure(trace: FlowTrace, id: string, other?: FlowTrace): HTM
   const hasBack = list.some((edge) => {
     const from = nodes.get(edge.from);
     const to = nodes.get(edge.to);
-    return from && to && to.column <= from.column;
+    return from && to && to.column < from.column;
   });
   const pad = { x: 50, top: hasBack ? 70 : 14, bottom: 14 };
   const width = columns * box.w + (columns - 1) * gap.x + 2 * pad.x;
@@ -283,20 +283,25 @@ export function flowFigure(trace: FlowTrace, id: string, other?: FlowTrace): HTM
     const from = nodes.get(edge.from);
     const to = nodes.get(edge.to);
     if (!from || !to) continue;
-    const back = to.column <= from.column;
+    // Between accounts drawn in one column (both reached in as many
+    // steps), a flow is a bracket on the column's right; into a column
+    // further left (a cycle) it leaves to the right, rises into the band
+    // above the boxes and comes down into the target's left side. Control
+    // points stay inside the frame, and so does each curve.
+    const same = to.column === from.column;
+    const back = to.column < from.column;
     const x1 = x(from) + box.w;
     const y1 = y(from) + box.h / 2;
-    const x2 = x(to);
+    const x2 = same ? x(to) + box.w : x(to);
     const y2 = y(to) + box.h / 2;
-    // A flow back leaves to the right, rises into the band above the boxes
-    // and comes down into the left side of its target: its control points
-    // stay inside the frame, and so does the curve.
     const top = pad.top / 2;
-    const path = back
-      ? `M${x1},${y1} C${x1 + pad.x - 6},${top} ${x2 - pad.x + 6},${top} ${x2},${y2}`
-      : `M${x1},${y1} C${(x1 + x2) / 2},${y1} ${(x1 + x2) / 2},${y2} ${x2},${y2}`;
+    const path = same
+      ? `M${x1},${y1} C${x1 + 36},${y1} ${x2 + 36},${y2} ${x2},${y2}`
+      : back
+        ? `M${x1},${y1} C${x1 + pad.x - 6},${top} ${x2 - pad.x + 6},${top} ${x2},${y2}`
+        : `M${x1},${y1} C${(x1 + x2) / 2},${y1} ${(x1 + x2) / 2},${y2} ${x2},${y2}`;
     const strokeWidth = Math.max(1.5, Math.min(28, (28 * Number(edge.amount)) / total));
-    const line = svg('path', { d: path, class: back ? 'edge back' : 'edge', 'stroke-width': strokeWidth.toFixed(1), 'data-amount': edge.amount });
+    const line = svg('path', { d: path, class: back ? 'edge back' : same ? 'edge within' : 'edge', 'stroke-width': strokeWidth.toFixed(1), 'data-amount': edge.amount });
     const hops = edge.hops.map((hop) => `${hop.tx_id} ${when(hop.timestamp)} ${money(hop.amount, trace.currency)}`).join('; ');
     const text = `${edge.from} → ${edge.to}: ${money(edge.amount, trace.currency)} in ${edge.hops.length} transfer${edge.hops.length === 1 ? '' : 's'} (${hops})`;
     focusable(line, `${short(edge.from)} to ${short(edge.to)}, ${money(edge.amount, trace.currency)}`, text);
@@ -360,5 +365,6 @@ export function flowFigure(trace: FlowTrace, id: string, other?: FlowTrace): HTM
         h('tbody', {}, endpointRows.length ? endpointRows : h('tr', {}, h('td', { colspan: 4 }, 'No endpoint: the money is unresolved.'))),
       ),
     ),
+    reasonLegend(trace.endpoints.map((endpoint) => endpoint.reason)),
   );
 }

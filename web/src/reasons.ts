@@ -54,17 +54,26 @@ export function reasonText(code: string): string {
   return reason ? `${reason.label}: ${reason.explanation}` : code.replaceAll('_', ' ');
 }
 
-/// A reason as a term with its explanation beside it, for tables.
+/// A reason in plain words for a table cell (the explanation as its
+/// tooltip); `reasonLegend` under the table explains each one in full, so a
+/// long list does not repeat the same sentence on every row.
 export function reasonCell(codes: string): HTMLElement[] {
   return codes
     .split(';')
     .filter(Boolean)
-    .map((code) =>
-      h(
-        'div',
-        { class: 'reason', 'data-reason': code },
-        h('strong', {}, REASONS[code]?.label ?? code.replaceAll('_', ' ')),
-        REASONS[code] ? h('span', { class: 'muted' }, ` — ${REASONS[code]?.explanation}`) : null,
-      ),
-    );
+    .map((code) => h('div', { class: 'reason', 'data-reason': code, title: REASONS[code]?.explanation ?? null }, REASONS[code]?.label ?? code.replaceAll('_', ' ')));
+}
+
+/// What each reason shown in a table means, once each.
+export function reasonLegend(codes: string[]): HTMLElement | null {
+  const shown = [...new Set(codes.flatMap((code) => code.split(';')).filter(Boolean))];
+  if (!shown.length) return null;
+  return h(
+    'dl',
+    { class: 'reason-legend' },
+    shown.flatMap((code) => [
+      h('dt', { 'data-reason': code }, REASONS[code]?.label ?? code.replaceAll('_', ' ')),
+      h('dd', { 'data-reason': code }, REASONS[code]?.explanation ?? 'no explanation known for this reason'),
+    ]),
+  );
 }

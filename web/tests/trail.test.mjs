@@ -298,6 +298,7 @@ describe('money trail', () => {
           pageHeight: document.documentElement.scrollHeight,
         };
       });
+      await shot(page, `trail-poison-${viewport.width}`);
       assert.ok(geometry.columns.length >= 3, `${geometry.columns.length} columns`);
       assert.ok(Math.max(...geometry.columns) <= 8, `a column of ${Math.max(...geometry.columns)} boxes`);
       assert.equal(geometry.outside, 0, 'flows and boxes inside the frame');
@@ -305,7 +306,6 @@ describe('money trail', () => {
       assert.equal(geometry.scrolls, geometry.graphWidth > geometry.boxWidth, 'a wide graph scrolls inside its box');
       assert.ok(geometry.pageWidth <= geometry.viewportWidth, `the page is ${geometry.pageWidth}px wide on a ${geometry.viewportWidth}px screen`);
       assert.ok(geometry.pageHeight < 4000, `the page is ${geometry.pageHeight}px tall`);
-      await shot(page, `trail-poison-${viewport.width}`);
       await page.context().close();
     }
   });
@@ -321,9 +321,12 @@ describe('money trail', () => {
     const reasons = [...new Set(fifo.endpoints.map((endpoint) => endpoint.reason))];
     assert.ok(reasons.length >= 2, `reasons ${reasons}`);
     const plain = { no_outflow: /sent none of it on/, cash: /taken out as cash/, exchange: /exchange, which can freeze/, horizon: /tracing stopped/ };
+    const words = { no_outflow: 'no money out', cash: 'cash withdrawal', exchange: 'exchange', horizon: 'end of the traced period' };
     for (const reason of reasons) {
       const cell = page.locator(`#flow-fifo table.endpoints div.reason[data-reason="${reason}"]`).first();
-      assert.match(await cell.textContent(), plain[reason], `${reason} explained in the endpoint table`);
+      assert.equal(await cell.textContent(), words[reason], `${reason} in words in the endpoint table`);
+      const legend = page.locator(`#flow-fifo dl.reason-legend dd[data-reason="${reason}"]`);
+      assert.match(await legend.textContent(), plain[reason], `${reason} explained under the table`);
     }
     // The diagram's boxes say it in words too.
     const endpoint = fifo.endpoints.find((item) => item.reason === 'cash');

@@ -10,7 +10,7 @@
 import { api, ApiFailure, ok } from '../api/client';
 import type { PageContext } from '../app';
 import { h, replace } from '../dom';
-import { RECOVERY, RECOVERY_ORDER, reasonCell } from '../reasons';
+import { RECOVERY, RECOVERY_ORDER, reasonCell, reasonLegend } from '../reasons';
 import { alertBox, money } from '../widgets';
 import { RULES } from './trail';
 
@@ -91,6 +91,7 @@ function groupTable(group: string, rows: FreezeRow[], rule: string): HTMLElement
         ),
       ),
     ),
+    reasonLegend(rows.map((row) => row.reasons)),
   );
 }
 
