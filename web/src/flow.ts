@@ -167,6 +167,7 @@ export function differences(base: FlowTrace, other: FlowTrace): HTMLElement {
   rows.sort((x, y) => Number(y.differs) - Number(x.differs) || Number(y.left) - Number(x.left) || x.account.localeCompare(y.account));
   const differing = rows.filter((row) => row.differs).length;
   const name = (rule: string) => rule.toUpperCase();
+  const alike = rows.length - differing;
   return h(
     'section',
     { class: 'card', id: 'flow-differences', 'aria-labelledby': 'differences-heading' },
@@ -175,7 +176,7 @@ export function differences(base: FlowTrace, other: FlowTrace): HTMLElement {
       'p',
       { class: 'muted' },
       differing
-        ? `${differing} of ${rows.length} endpoint accounts receive a different amount; they are marked ≠ here and in both diagrams.`
+        ? `${differing} of ${rows.length} endpoint accounts receive a different amount; they are listed here and marked ≠ in both diagrams.`
         : `Both rules put the same amounts at the same ${rows.length} endpoint accounts.`,
     ),
     h(
@@ -200,7 +201,7 @@ export function differences(base: FlowTrace, other: FlowTrace): HTMLElement {
         h(
           'tbody',
           {},
-          rows.map((row) =>
+          rows.filter((row) => row.differs).map((row) =>
             h(
               'tr',
               { 'data-account': row.account, class: row.differs ? 'differs' : null },
@@ -214,6 +215,7 @@ export function differences(base: FlowTrace, other: FlowTrace): HTMLElement {
         ),
       ),
     ),
+    alike && differing ? h('p', { class: 'muted small' }, `The other ${alike} endpoint account${alike === 1 ? ' receives' : 's receive'} the same amount under both rules (see the tables below).`) : null,
   );
 }
 
