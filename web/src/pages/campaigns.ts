@@ -177,10 +177,11 @@ function groupDetails(cluster: Cluster, open: boolean, toggle: () => void): (HTM
       ? h(
           'dl',
           { class: 'facts' },
-          fact('Reports of the campaign naming it', indicator.reports ?? cluster.reports.length),
-          fact('Specificity', specificityWords(indicator.weight ?? 0)),
+          fact('Reports naming it', indicator.reports ?? cluster.reports.length),
+          fact('Specificity', (indicator.weight ?? 0).toFixed(2)),
         )
       : null,
+    indicator ? h('p', { class: 'specificity small' }, `Specificity ${specificityWords(indicator.weight ?? 0)}.`) : null,
     h('p', {}, h('button', { type: 'button', class: 'secondary small', id: 'group-toggle', 'aria-pressed': String(open), onclick: toggle }, open ? 'Hide its reports in the graph' : 'Show its reports in the graph')),
     h('h3', {}, 'Reports'),
     h(
@@ -261,8 +262,9 @@ function details(node: GraphNode, payload: GraphPayload, select: (id: string) =>
       { class: 'facts' },
       fact('Reports naming it', node.reports ?? 0),
       fact('Role', role),
-      fact('Specificity', specificityWords(node.weight ?? 0)),
+      fact('Specificity', (node.weight ?? 0).toFixed(2)),
     ),
+    h('p', { class: 'specificity small' }, `Specificity ${specificityWords(node.weight ?? 0)}.`),
     h('h3', {}, 'Reports'),
     h(
       'ul',
