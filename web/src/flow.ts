@@ -22,8 +22,6 @@ export interface FlowEndpoint {
   amount: string;
   kind: string;
   reason: string;
-  /// freeze, exchange, cash_out or spent (from the account's kind).
-  recovery?: string;
 }
 
 export interface FlowTrace {

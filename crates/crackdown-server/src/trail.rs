@@ -176,10 +176,6 @@ struct TraceEndpoint {
     kind: String,
     /// no_outflow, cash, exchange or horizon.
     reason: String,
-    /// What can be done about the money here, from the account's kind: freeze (its bank can freeze
-    /// it), exchange (ask the exchange), cash_out (withdrawn as cash) or spent (paid to a merchant or
-    /// utility).
-    recovery: String,
     /// What is held there, when converted into another currency.
     #[serde(skip_serializing_if = "Option::is_none")]
     held_amount: Option<String>,
@@ -230,7 +226,6 @@ impl From<Trace<'_>> for TraceResult {
                     amount: endpoint.amount.decimal(),
                     kind: endpoint.kind.as_str().to_owned(),
                     reason: endpoint.reason.as_str().to_owned(),
-                    recovery: engine::Recovery::of(endpoint.kind).as_str().to_owned(),
                     held_amount: endpoint.held.map(|held| held.decimal()),
                     held_currency: endpoint.held.map(|held| held.currency().code().to_owned()),
                 })
