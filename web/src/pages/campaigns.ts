@@ -391,6 +391,9 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
 
   const drawn: Drawn = grouped ? await drawClusters(container, clusters, links) : await drawGraph(container, payload);
   const { cy } = drawn;
+  // The box changes size when a phone turns or the window narrows past
+  // the side panel: the drawing follows instead of spilling out of it.
+  new ResizeObserver(() => cy.resize()).observe(container);
   const clusterById = new Map(clusters.map((cluster) => [cluster.id, cluster]));
   links.forEach((link, index) =>
     explanations.set(
