@@ -1,13 +1,14 @@
 // The campaign network drawn with Cytoscape.js: reports and the indicators
 // they name, coloured by node type, sized by degree, hubs drawn apart.
-// Large graphs (thousands of nodes) stay interactive: above SMALL nodes the
-// force layout gives way to a concentric one (hubs and busy values in the
-// middle, computed in one pass), and above LARGE the renderer draws a
-// texture while panning, hides edges while moving and shows labels only
-// when zoomed in far enough to read them.
+// Large graphs stay readable and interactive: a campaign of hundreds of
+// reports is drawn as groups (`clusters.ts`, `drawClusters`) rather than a
+// node per report; above SMALL nodes the force layout runs fewer rounds,
+// and above LARGE the renderer draws a texture while panning, hides edges
+// while moving and shows labels only when zoomed in far enough to read them.
 
-import cytoscape, { type Core, type ElementDefinition, type EventObject, type NodeSingular } from 'cytoscape';
+import cytoscape, { type Core, type ElementDefinition, type EventObject } from 'cytoscape';
 import type { Schemas } from './api/client';
+import type { Cluster, ClusterLink } from './clusters';
 import { h } from './dom';
 
 export type GraphPayload = Schemas['CampaignGraphDto'];
@@ -158,35 +159,126 @@ export function drawGraph(container: HTMLElement, payload: GraphPayload): Promis
     ],
     layout: { name: 'preset' },
   });
-  const layout = count <= SMALL ? 'cose' : 'concentric';
+  const layout = 'cose';
+  return new Promise((resolve) => {
+    const run = cy.layout({
+      name: 'cose',
+      animate: false,
+      randomize: true,
+      // Fewer rounds for bigger graphs keep the layout within a few seconds.
+      numIter: count <= SMALL ? 600 : 200,
+      nodeRepulsion: () => 8000,
+      idealEdgeLength: () => 50,
+      fit: true,
+      padding: 20,
+    });
+    run.one('layoutstop', () => resolve({ cy, layoutMs: performance.now() - started, layout }));
+    run.run();
+  });
+}
+
+/// Most groups laid out by force; beyond, groups go in a grid, largest first.
+const FORCE_GROUPS = 400;
+
+/// Draws a large campaign as groups of reports: one node per group, sized by
+/// its reports and coloured by the type of the value its reports share,
+/// joined where reports of one group name another's value.
+export function drawClusters(container: HTMLElement, clusters: Cluster[], links: ClusterLink[]): Promise<Drawn> {
+  markStylesheet();
+  const started = performance.now();
+  const most = Math.max(1, ...clusters.map((cluster) => cluster.reports.length));
+  const elements: ElementDefinition[] = [
+    ...clusters.map((cluster) => ({
+      group: 'nodes' as const,
+      data: {
+        id: cluster.id,
+        label: `${cluster.label.length > 36 ? `${cluster.label.slice(0, 35)}…` : cluster.label} (${cluster.reports.length})`,
+        colour: cluster.indicator ? colourOf(cluster.indicator) : (TYPE_COLOURS.report ?? OTHER),
+        size: 18 + 70 * Math.sqrt(cluster.reports.length / most),
+      },
+      classes: ['cluster'],
+    })),
+    ...links.map((link, index) => ({
+      group: 'edges' as const,
+      data: { id: `cl${index}`, source: link.source, target: link.target, width: Math.min(8, 1 + Math.log2(link.reports)) },
+      classes: ['cluster-link'],
+    })),
+  ];
+  const cy = cytoscape({
+    container,
+    elements,
+    minZoom: 0.05,
+    maxZoom: 4,
+    wheelSensitivity: 0.3,
+    boxSelectionEnabled: false,
+    style: [
+      {
+        selector: 'node',
+        style: {
+          'background-color': 'data(colour)',
+          width: 'data(size)',
+          height: 'data(size)',
+          label: 'data(label)',
+          'font-size': 11,
+          color: '#1b2430',
+          'text-valign': 'bottom',
+          'text-margin-y': 3,
+          'text-background-color': '#ffffff',
+          'text-background-opacity': 0.85,
+          'text-background-padding': '1px',
+          'min-zoomed-font-size': 6,
+          'border-width': 2,
+          'border-color': '#ffffff',
+        },
+      },
+      { selector: 'node.member', style: { shape: 'round-rectangle', 'font-size': 9, width: 14, height: 14 } },
+      { selector: 'edge', style: { width: 'data(width)', 'line-color': '#9fb0c3', 'curve-style': 'straight', opacity: 0.7 } },
+      { selector: 'edge.member-link', style: { width: 1, 'line-color': '#c5d0dc' } },
+      { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#ffbf47' } },
+    ],
+    layout: { name: 'preset' },
+  });
+  const layout = clusters.length <= FORCE_GROUPS ? 'groups (force)' : 'groups (grid)';
   return new Promise((resolve) => {
     const run = cy.layout(
-      layout === 'cose'
-        ? {
-            name: 'cose',
-            animate: false,
-            randomize: true,
-            numIter: 600,
-            nodeRepulsion: () => 8000,
-            idealEdgeLength: () => 50,
-            fit: true,
-            padding: 20,
-          }
-        : {
-            name: 'concentric',
-            animate: false,
-            fit: true,
-            padding: 20,
-            avoidOverlap: false,
-            minNodeSpacing: 4,
-            // Busy values and hubs in the middle, lone reports outside.
-            concentric: (node: NodeSingular) => Math.round(Math.log2(1 + (node.data('degree') as number)) * 2),
-            levelWidth: () => 1,
-          },
+      clusters.length <= FORCE_GROUPS
+        ? { name: 'cose', animate: false, randomize: true, numIter: 800, nodeRepulsion: () => 20000, idealEdgeLength: () => 90, fit: true, padding: 30 }
+        : { name: 'grid', animate: false, fit: true, padding: 30, avoidOverlap: true },
     );
     run.one('layoutstop', () => resolve({ cy, layoutMs: performance.now() - started, layout }));
     run.run();
   });
+}
+
+/// Opens a group into its reports, drawn in a small grid beside it (or
+/// closes it again); returns whether it is open now.
+export function toggleMembers(cy: Core, cluster: Cluster): boolean {
+  const existing = cy.nodes(`.member[group = "${cluster.id}"]`);
+  if (existing.length) {
+    existing.remove();
+    return false;
+  }
+  const centre = cy.getElementById(cluster.id).position();
+  const across = Math.ceil(Math.sqrt(cluster.reports.length));
+  const step = 34;
+  cy.add(
+    cluster.reports.flatMap((report, index) => [
+      {
+        group: 'nodes' as const,
+        data: {
+          id: `${cluster.id}:${report.id}`,
+          report: report.id,
+          group: cluster.id,
+          label: report.external_id ?? `#${report.report_id}`,
+          colour: TYPE_COLOURS.report ?? OTHER,
+        },
+        classes: ['member'],
+        position: { x: centre.x + 60 + (index % across) * step, y: centre.y + 40 + Math.floor(index / across) * step },
+      },
+      { group: 'edges' as const, data: { id: `${cluster.id}->${report.id}`, source: cluster.id, target: `${cluster.id}:${report.id}`, width: 1 }, classes: ['member-link'] },
+    ]),
+  );
+  return true;
 }
 
 /// Shows `explain(edge)` in `tip` while the pointer is on an edge.

@@ -52,3 +52,17 @@ export const CHANNELS = ['web', 'api', 'bulk', 'email', 'chat'] as const;
 export function alertBox(text: string, kind: 'error' | 'ok' = 'error'): HTMLElement {
   return h('p', { class: kind, role: kind === 'error' ? 'alert' : 'status' }, text);
 }
+
+/// `a − b` for two non-negative decimal strings, exactly; may be negative ("-12.50").
+export function subtractDecimal(a: string, b: string): string {
+  const scale = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0);
+  const scaled = (text: string) => {
+    const [whole = '0', fraction = ''] = text.split('.');
+    return BigInt(whole + fraction.padEnd(scale, '0'));
+  };
+  const difference = scaled(a) - scaled(b);
+  const negative = difference < 0n;
+  const digits = (negative ? -difference : difference).toString().padStart(scale + 1, '0');
+  const text = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return negative ? `-${text}` : text;
+}

@@ -51,6 +51,29 @@ async function signedIn(user) {
 
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 
+/// Screenshots at 1366×900, then at a phone's 390×844.
+async function shots(page, name) {
+  await page.setViewportSize({ width: 1366, height: 900 });
+  await shot(page, `${name}-1366`);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shot(page, `${name}-390`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/// From this many reports a campaign is drawn as groups (web/src/clusters.ts).
+const GROUPED_FROM_REPORTS = 300;
+
+/// Whether the page draws this graph as groups rather than node by node.
+const grouped = (graph) => graph.nodes.filter((node) => node.kind === 'report').length >= GROUPED_FROM_REPORTS || graph.nodes.length > 1500;
+
+/// The report node ids the page shows: its nodes, or its groups' members.
+function drawnReports(page) {
+  return page.evaluate(() => {
+    const { cy, clusters } = window.crackdownGraph;
+    return clusters.length ? clusters.flatMap((cluster) => cluster.reports) : cy.nodes('.report').map((node) => node.id());
+  });
+}
+
 /// Opens a campaign page and waits for its layout to finish.
 async function openCampaign(page, id) {
   await page.goto(`${origin}/campaigns/${id}`);
@@ -168,9 +191,11 @@ describe('campaigns on the demo case', () => {
     // A mid-sized campaign (force layout) and the largest (concentric).
     const sorted = [...list].sort((a, b) => b.reports.length - a.reports.length);
     const page = await signedIn('analyst');
-    for (const campaign of [sorted[1], sorted[0]]) {
+    for (const campaign of sorted.filter((item) => item.reports.length < GROUPED_FROM_REPORTS).slice(0, 2)) {
       const { body: graph } = await api('analyst', `/api/v1/campaigns/${campaign.id}/graph`);
+      if (grouped(graph)) continue;
       const drawn = await openCampaign(page, campaign.id);
+      assert.equal(await drawn.getAttribute('data-view'), 'network');
       assert.equal(Number(await drawn.getAttribute('data-nodes')), graph.nodes.length, `campaign ${campaign.id} nodes`);
       assert.equal(Number(await drawn.getAttribute('data-edges')), graph.edges.length, `campaign ${campaign.id} edges`);
       const ids = await page.evaluate(() => window.crackdownGraph.cy.nodes().map((node) => node.id()).sort());
@@ -179,13 +204,14 @@ describe('campaigns on the demo case', () => {
         `campaign ${campaign.id}: ${graph.nodes.length} nodes, ${graph.edges.length} edges, layout ${await drawn.getAttribute('data-layout')} in ${await drawn.getAttribute('data-layout-ms')} ms`,
       );
     }
-    const { body: graph } = await api('analyst', `/api/v1/campaigns/${sorted[1].id}/graph`);
-    await openCampaign(page, sorted[1].id);
+    const mid = sorted.find((item) => item.reports.length < GROUPED_FROM_REPORTS);
+    const { body: graph } = await api('analyst', `/api/v1/campaigns/${mid.id}/graph`);
+    await openCampaign(page, mid.id);
     await shot(page, 'campaign-graph');
     // Export links download what the API exports for this campaign.
     const stix = page.locator('#campaign-exports a', { hasText: 'STIX 2.1' });
     const href = await stix.getAttribute('href');
-    assert.equal(href, `/api/v1/export/stix?campaign=${sorted[1].id}&tlp_max=green`);
+    assert.equal(href, `/api/v1/export/stix?campaign=${mid.id}&tlp_max=green`);
     const bundle = await page.evaluate(async (url) => (await fetch(url)).json(), href);
     assert.equal(bundle.type, 'bundle');
     assert.ok(bundle.objects.some((object) => object.type === 'campaign'), 'the campaign is in its export');
@@ -201,7 +227,67 @@ describe('campaigns on the demo case', () => {
     await clickNode(page, report.id);
     await panel.locator('#panel-report-link').click();
     await page.waitForURL(`**/reports/${report.report_id}`);
-    await page.locator('#campaign-link', { hasText: sorted[1].id }).waitFor();
+    await page.locator('#campaign-link', { hasText: mid.id }).waitFor();
+    await page.context().close();
+  });
+
+  test('a campaign of hundreds of reports draws as groups by the value that links them, each expandable', async () => {
+    const { body: list } = await api('analyst', '/api/v1/campaigns');
+    const largest = [...list].sort((a, b) => b.reports.length - a.reports.length)[0];
+    const { body: graph } = await api('analyst', `/api/v1/campaigns/${largest.id}/graph`);
+    const reportIds = graph.nodes.filter((node) => node.kind === 'report').map((node) => node.id).sort();
+    assert.ok(reportIds.length >= GROUPED_FROM_REPORTS, `the demo's largest campaign draws ${reportIds.length} reports`);
+    const page = await signedIn('analyst');
+    const drawn = await openCampaign(page, largest.id);
+    assert.equal(await drawn.getAttribute('data-view'), 'groups');
+    assert.doesNotMatch(await drawn.getAttribute('data-layout'), /concentric/);
+    // Every readable report drawn is in exactly one group, and groups are
+    // far fewer than reports.
+    const groups = await page.evaluate(() => window.crackdownGraph.clusters);
+    assert.deepEqual((await drawnReports(page)).sort(), reportIds);
+    assert.ok(groups.length * 2 <= reportIds.length, `${groups.length} groups for ${reportIds.length} reports`);
+    assert.equal(Number(await drawn.getAttribute('data-nodes')), groups.length);
+    // A group names the value its reports share, which each of them names.
+    const biggest = groups[0];
+    const value = biggest.id.slice(1);
+    if (graph.nodes.some((node) => node.id === value)) {
+      const naming = new Set(graph.edges.filter((edge) => edge.target === value).map((edge) => edge.source));
+      assert.ok(biggest.reports.every((report) => naming.has(report)), 'every member names the group’s value');
+    }
+    // The "truncated" notice informs; it is not an error.
+    if (graph.truncated) {
+      const notice = page.locator('#graph-truncated');
+      assert.equal(await notice.getAttribute('role'), 'status');
+      assert.match(await notice.getAttribute('class'), /\binfo\b/);
+    }
+    assert.equal(await page.locator('main [role="alert"], main p.error').count(), 0, 'no error box');
+    // Selecting a group lists its reports; it opens into them and closes again.
+    await page.evaluate((id) => window.crackdownGraph.select(id), biggest.id);
+    const panel = page.locator('#node-panel');
+    await panel.getByRole('heading', { name: `${biggest.reports.length} reports` }).waitFor();
+    assert.equal(await panel.locator('#group-reports li').count(), Math.min(100, biggest.reports.length));
+    await panel.getByRole('button', { name: 'Show its reports in the graph' }).click();
+    await page.waitForFunction((count) => Number(document.querySelector('#campaign-graph').dataset.nodes) === count, groups.length + biggest.reports.length);
+    await shots(page, 'campaign-large-groups');
+    await panel.getByRole('button', { name: 'Hide its reports in the graph' }).click();
+    await page.waitForFunction((count) => Number(document.querySelector('#campaign-graph').dataset.nodes) === count, groups.length);
+    await page.context().close();
+  });
+
+  test('an indicator’s weight says what it means', async () => {
+    const { body: list } = await api('analyst', '/api/v1/campaigns');
+    const mid = [...list].sort((a, b) => b.reports.length - a.reports.length).find((item) => item.reports.length < GROUPED_FROM_REPORTS && item.reports.length >= 3);
+    const { body: graph } = await api('analyst', `/api/v1/campaigns/${mid.id}/graph`);
+    const linking = graph.edges.find((edge) => edge.kind === 'indicator' && /links them/.test(edge.explanation));
+    assert.ok(linking, 'a value links the campaign');
+    assert.match(linking.explanation, /specificity \d+\.\d\d: about 1 report in \d+ of the case names it/);
+    const page = await signedIn('analyst');
+    await openCampaign(page, mid.id);
+    await page.evaluate((id) => window.crackdownGraph.select(id), linking.target);
+    const panel = page.locator('#node-panel');
+    const weight = graph.nodes.find((node) => node.id === linking.target).weight;
+    await panel.getByText(new RegExp(`${weight.toFixed(2)}: about 1 report in [\\d,]+ of the case names it`)).waitFor();
+    await shots(page, 'campaign-weight');
     await page.context().close();
   });
 
@@ -240,9 +326,10 @@ describe('campaigns on the demo case', () => {
     const { body: police } = await api('analyst', `/api/v1/campaigns/${found.campaign}/graph`);
     assert.ok(!police || !police.nodes.some((node) => node.id === found.red.id), 'the API leaves the RED node out');
     const bank = await signedIn('bank-analyst');
-    const drawn = await openCampaign(bank, found.campaign);
-    assert.equal(Number(await drawn.getAttribute('data-nodes')), found.graph.nodes.length);
-    assert.equal(await bank.evaluate((id) => window.crackdownGraph.cy.getElementById(id).length, found.red.id), 1);
+    await openCampaign(bank, found.campaign);
+    const bankReports = found.graph.nodes.filter((node) => node.kind === 'report').map((node) => node.id).sort();
+    assert.deepEqual((await drawnReports(bank)).sort(), bankReports);
+    assert.ok((await drawnReports(bank)).includes(found.red.id));
     await bank.context().close();
 
     const page = await signedIn('analyst');
@@ -250,8 +337,9 @@ describe('campaigns on the demo case', () => {
     if (police) {
       const shown = page.locator('#campaign-graph[data-ready="true"]');
       await shown.waitFor({ timeout: 60_000 });
-      assert.equal(Number(await shown.getAttribute('data-nodes')), police.nodes.length);
-      assert.equal(await page.evaluate((id) => window.crackdownGraph.cy.getElementById(id).length, found.red.id), 0);
+      const policeReports = police.nodes.filter((node) => node.kind === 'report').map((node) => node.id).sort();
+      assert.deepEqual((await drawnReports(page)).sort(), policeReports);
+      assert.ok(!(await drawnReports(page)).includes(found.red.id));
     } else {
       await page.getByRole('heading', { name: 'Campaign not found' }).waitFor();
     }
@@ -315,7 +403,9 @@ describe('a 5,000-node campaign', () => {
     await page.route(`**/api/v1/campaigns/${id}`, (route) => route.fulfill({ json: summary }));
     const drawn = await openCampaign(page, id);
     const layoutMs = Number(await drawn.getAttribute('data-layout-ms'));
-    assert.equal(Number(await drawn.getAttribute('data-nodes')), 5000);
+    // Drawn as groups (never rings of 5,000 nodes), every report in one.
+    assert.equal(await drawn.getAttribute('data-view'), 'groups');
+    assert.equal((await drawnReports(page)).length, 3500);
 
     // Frame times while a person drags the graph and zooms with the wheel.
     await drawn.scrollIntoViewIfNeeded();

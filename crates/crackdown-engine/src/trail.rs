@@ -181,6 +181,100 @@ pub fn freeze(
     (freeze_list(ledger, &traces), unknown)
 }
 
+/// What an investigator can do about victim money that stopped at an
+/// endpoint, decided by what the ledger says the account IS (its kind from
+/// the imported accounts list), never by how its name looks. A freeze
+/// request to a bank for a cash machine or for a shop wastes the one day the
+/// money may still be there, so the freeze list keeps these groups apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Recovery {
+    /// An account of a person, a business, an employer or of unknown kind:
+    /// the money may still sit there, and its bank can freeze it.
+    Freeze,
+    /// A crypto or currency exchange: the exchange freezes its customer's
+    /// wallet or account on a request of its own (a different addressee).
+    Exchange,
+    /// Withdrawn as cash (a cash machine or cash agent): nothing is left to
+    /// freeze; what remains is the withdrawal record and camera footage.
+    CashOut,
+    /// Paid to a merchant or utility for goods or bills: the merchant is not
+    /// the scammer; ask what was bought and where it was delivered.
+    Spent,
+}
+
+impl Recovery {
+    /// Every group, in the order a freeze list shows them.
+    pub const ALL: [Recovery; 4] = [Recovery::Freeze, Recovery::Exchange, Recovery::CashOut, Recovery::Spent];
+
+    /// The group of an account of this kind.
+    pub fn of(kind: AccountKind) -> Recovery {
+        match kind {
+            AccountKind::Cash => Recovery::CashOut,
+            AccountKind::Exchange => Recovery::Exchange,
+            AccountKind::Merchant | AccountKind::Utility => Recovery::Spent,
+            AccountKind::Person | AccountKind::Business | AccountKind::Employer | AccountKind::Unknown => {
+                Recovery::Freeze
+            }
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recovery::Freeze => "freeze",
+            Recovery::Exchange => "exchange",
+            Recovery::CashOut => "cash_out",
+            Recovery::Spent => "spent",
+        }
+    }
+
+    /// Parses the text form (`freeze`, `exchange`, `cash_out`, `spent`).
+    pub fn parse(text: &str) -> Option<Recovery> {
+        Recovery::ALL.into_iter().find(|recovery| recovery.as_str() == text.trim())
+    }
+}
+
+/// A freeze-list row with what the investigator does about it and the
+/// traced payments behind it, so a row can be checked trace by trace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FreezeEntry {
+    pub row: FreezeRow,
+    pub recovery: Recovery,
+    /// Tx ids of the traced victim payments whose money reached the account
+    /// in this currency, in the order the payments were given.
+    pub payments: Vec<String>,
+}
+
+/// The freeze list with each row's recovery group and payments, and the
+/// payment ids the ledger does not have.
+pub fn freeze_entries(
+    ledger: &Ledger,
+    payments: &[String],
+    options: &TraceOptions,
+    threads: usize,
+) -> (Vec<FreezeEntry>, Vec<String>) {
+    let (traces, unknown) = trace_payments(ledger, payments, options, threads);
+    let mut behind: HashMap<(String, &'static str), Vec<String>> = HashMap::new();
+    for trace in &traces {
+        for endpoint in &trace.endpoints {
+            let currency = endpoint.held.unwrap_or(endpoint.amount).currency().code();
+            let ids = behind.entry((endpoint.account.to_owned(), currency)).or_default();
+            // A trace lists an account once per reason; the payment counts once.
+            if ids.last().map(String::as_str) != Some(trace.source_tx) {
+                ids.push(trace.source_tx.to_owned());
+            }
+        }
+    }
+    let entries = freeze_list(ledger, &traces)
+        .into_iter()
+        .map(|row| FreezeEntry {
+            recovery: Recovery::of(row.kind),
+            payments: behind.remove(&(row.account.clone(), row.currency)).unwrap_or_default(),
+            row,
+        })
+        .collect();
+    (entries, unknown)
+}
+
 /// Whether money sent to `to` can be a victim's payment to a scammer: an
 /// account of a person or of unknown kind. Payments to merchants,
 /// employers, utilities, businesses, exchanges and cash are the sender's own
@@ -367,5 +461,77 @@ impl LedgerCache {
             }
         }
         Ok(loaded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crackdown_trail::{LedgerFormat, LedgerReader};
+
+    fn ledger(rows: &str, accounts: &[(&str, AccountKind)]) -> Ledger {
+        let text = format!("tx_id,timestamp,from_account,to_account,amount,currency,channel\n{rows}");
+        let mut reader = LedgerReader::new(text.as_bytes(), "test.csv", LedgerFormat::Native).expect("header");
+        let mut builder = LedgerBuilder::new();
+        while let Some(batch) = reader.next_batch(1000) {
+            for transfer in &batch.transfers {
+                builder.push("test.csv", transfer).expect("unique ids");
+            }
+        }
+        for (account, kind) in accounts {
+            builder.add_account(&AccountRecord { line: 0, account: (*account).to_owned(), country: None, kind: *kind });
+        }
+        builder.build()
+    }
+
+    #[test]
+    fn freeze_entries_group_by_what_the_ledger_says_the_account_is() {
+        // "SAFE-ATM" is named like a cash machine but is a person's account:
+        // the kind decides, not the name.
+        let ledger = ledger(
+            "v1,2024-01-01T00:00:00Z,V1,MULE,100,USD,wire\n\
+             v2,2024-01-01T01:00:00Z,V2,MULE,60,USD,wire\n\
+             m1,2024-01-02T00:00:00Z,MULE,ATM7,50,USD,cash\n\
+             m2,2024-01-02T01:00:00Z,MULE,EX,40,USD,crypto\n\
+             m3,2024-01-02T02:00:00Z,MULE,SHOP,10,USD,card\n\
+             m4,2024-01-02T03:00:00Z,MULE,SAFE-ATM,60,USD,wire\n",
+            &[
+                ("ATM7", AccountKind::Cash),
+                ("EX", AccountKind::Exchange),
+                ("SHOP", AccountKind::Merchant),
+                ("SAFE-ATM", AccountKind::Person),
+            ],
+        );
+        let payments = vec!["v1".to_owned(), "v2".to_owned(), "nope".to_owned()];
+        let (entries, unknown) =
+            freeze_entries(&ledger, &payments, &tracing_options(Rule::Fifo, "none", 0, None).expect("valid"), 1);
+        assert_eq!(unknown, ["nope"]);
+        let mut summary: Vec<_> = entries
+            .iter()
+            .map(|entry| {
+                (entry.row.account.as_str(), entry.recovery, entry.row.amount.as_str(), entry.payments.clone())
+            })
+            .collect();
+        summary.sort_by(|a, b| a.0.cmp(b.0));
+        // FIFO: v1's 100 goes out first (50 cash, 40 exchange, 10 shop), v2's 60 last.
+        assert_eq!(
+            summary,
+            [
+                ("ATM7", Recovery::CashOut, "50.00", vec!["v1".to_owned()]),
+                ("EX", Recovery::Exchange, "40.00", vec!["v1".to_owned()]),
+                ("SAFE-ATM", Recovery::Freeze, "60.00", vec!["v2".to_owned()]),
+                ("SHOP", Recovery::Spent, "10.00", vec!["v1".to_owned()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_account_kind_has_a_recovery_group_that_round_trips() {
+        for kind in AccountKind::ALL {
+            let recovery = Recovery::of(kind);
+            assert_eq!(Recovery::parse(recovery.as_str()), Some(recovery), "{kind:?}");
+        }
+        assert_eq!(Recovery::of(AccountKind::Unknown), Recovery::Freeze);
+        assert_eq!(Recovery::parse("atm"), None);
     }
 }

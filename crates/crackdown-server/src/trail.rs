@@ -348,6 +348,8 @@ struct FreezeQuery {
     rule: Option<String>,
     /// Default 90d.
     horizon: Option<String>,
+    /// Only rows of this recovery group: freeze, exchange, cash_out or spent (default all).
+    recovery: Option<String>,
 }
 
 /// An account to freeze, in one currency.
@@ -365,10 +367,17 @@ struct FreezeEntry {
     payments: usize,
     /// Endpoint reasons, `;`-separated.
     reasons: String,
+    /// From the account's kind in the ledger: freeze (a bank can freeze it), exchange (ask the
+    /// exchange), cash_out (withdrawn as cash: nothing to freeze) or spent (paid to a merchant or
+    /// utility).
+    recovery: String,
+    /// Tx ids of the traced victim payments whose money reached the account in this currency.
+    payment_ids: Vec<String>,
 }
 
-impl From<&FreezeRow> for FreezeEntry {
-    fn from(row: &FreezeRow) -> FreezeEntry {
+impl From<&engine::FreezeEntry> for FreezeEntry {
+    fn from(entry: &engine::FreezeEntry) -> FreezeEntry {
+        let row = &entry.row;
         FreezeEntry {
             account: row.account.clone(),
             kind: row.kind.as_str().to_owned(),
@@ -378,6 +387,8 @@ impl From<&FreezeRow> for FreezeEntry {
             victims: row.victims,
             payments: row.payments,
             reasons: row.reasons.clone(),
+            recovery: entry.recovery.as_str().to_owned(),
+            payment_ids: entry.payments.clone(),
         }
     }
 }
@@ -398,23 +409,39 @@ async fn freeze_list(
         "csv" => true,
         other => return Err(ApiError::bad_request(format!("format: {other:?} is not json or csv"))),
     };
+    let recovery = match query.recovery.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(engine::Recovery::parse(text).ok_or_else(|| {
+            ApiError::bad_request(format!("recovery: {text:?} is not freeze, exchange, cash_out or spent"))
+        })?),
+    };
     let options = options(query.rule.as_deref(), query.horizon.as_deref())?;
     let loaded = ledger(&state, viewer.clone()).await?;
-    let rows = blocking(&state, move |store| {
+    let entries = blocking(&state, move |store| {
         let reported = store.reported_payment_accounts(&viewer)?;
         let payments: Vec<String> =
             engine::victim_payments(&loaded.ledger, &reported).into_iter().map(|payment| payment.tx_id).collect();
-        Ok(engine::freeze(&loaded.ledger, &payments, &options, 2).0)
+        let (mut entries, _) = engine::freeze_entries(&loaded.ledger, &payments, &options, 2);
+        entries.retain(|entry| recovery.is_none_or(|wanted| entry.recovery == wanted));
+        Ok(entries)
     })
     .await?;
     if !csv {
-        return Ok(Json(rows.iter().map(FreezeEntry::from).collect::<Vec<_>>()).into_response());
+        return Ok(Json(entries.iter().map(FreezeEntry::from).collect::<Vec<_>>()).into_response());
     }
+    let rows: Vec<FreezeRow> = entries.into_iter().map(|entry| entry.row).collect();
     let mut body = Vec::new();
     write_csv(&rows, &mut body).map_err(ApiError::internal)?;
     let headers = [
         (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-        (header::CONTENT_DISPOSITION, format!("attachment; filename=\"freeze-list-{}.csv\"", options.rule.as_str())),
+        (
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"freeze-list-{}{}.csv\"",
+                options.rule.as_str(),
+                recovery.map(|group| format!("-{}", group.as_str())).unwrap_or_default()
+            ),
+        ),
     ];
     Ok((headers, body).into_response())
 }

@@ -9,8 +9,9 @@ import type { PageContext } from '../app';
 import { navigate } from '../app';
 import { columns, overTime } from '../charts';
 import { h, replace } from '../dom';
-import { TYPE_COLOURS, drawGraph, edgeTooltips, type GraphNode, type GraphPayload } from '../graph';
-import { alertBox, money, tlpBadge, when } from '../widgets';
+import { AGGREGATE_FROM_REPORTS, clusterReports, type Cluster } from '../clusters';
+import { TYPE_COLOURS, drawClusters, drawGraph, edgeTooltips, toggleMembers, type Drawn, type GraphNode, type GraphPayload } from '../graph';
+import { money, tlpBadge, when } from '../widgets';
 
 /// A campaign as GET /api/v1/campaigns lists it.
 interface CampaignSummary {
@@ -144,6 +145,54 @@ export async function campaignList({ main, query }: PageContext): Promise<void> 
   );
 }
 
+/// An indicator's weight in words (its specificity, `ln(case reports ÷
+/// reports naming it)` roughly): "5.45" alone means nothing to a reader.
+export function specificityWords(weight: number): string {
+  const oneIn = Math.max(1, Math.round(Math.exp(weight)));
+  return `${weight.toFixed(2)}: about 1 report in ${oneIn.toLocaleString('en')} of the case names it; the rarer a shared value, the more it says`;
+}
+
+/// Above this many nodes a campaign is drawn as groups even with fewer reports.
+const AGGREGATE_FROM_NODES = 1500;
+
+/// Report links listed at once in a group's panel.
+const LISTED_REPORTS = 100;
+
+/// The side panel's content for a group of reports.
+function groupDetails(cluster: Cluster, open: boolean, toggle: () => void): (HTMLElement | null)[] {
+  const indicator = cluster.indicator;
+  const listed = cluster.reports.slice(0, LISTED_REPORTS);
+  return [
+    h('h2', { id: 'panel-heading' }, `${cluster.reports.length} reports`),
+    h(
+      'p',
+      {},
+      indicator
+        ? ['Linked by ', indicator.type ?? 'value', ' ', h('a', { href: `/search?q=${encodeURIComponent(indicator.normalized ?? '')}` }, h('code', {}, indicator.normalized ?? '')), ', which they all name.']
+        : cluster.id === 'gother'
+          ? 'Reports of this campaign that share none of its linking values with others drawn here (linked through reports or values outside the drawn part).'
+          : 'Reports linked by near-duplicate texts: the same script sent to many victims.',
+    ),
+    indicator
+      ? h(
+          'dl',
+          { class: 'facts' },
+          fact('Reports naming it', indicator.reports ?? cluster.reports.length),
+          fact('Specificity', (indicator.weight ?? 0).toFixed(2)),
+        )
+      : null,
+    indicator ? h('p', { class: 'specificity small' }, `Specificity ${specificityWords(indicator.weight ?? 0)}.`) : null,
+    h('p', {}, h('button', { type: 'button', class: 'secondary small', id: 'group-toggle', 'aria-pressed': String(open), onclick: toggle }, open ? 'Hide its reports in the graph' : 'Show its reports in the graph')),
+    h('h3', {}, 'Reports'),
+    h(
+      'ul',
+      { class: 'plain', id: 'group-reports' },
+      listed.map((report) => h('li', {}, h('a', { href: `/reports/${report.report_id}` }, report.external_id ?? `#${report.report_id}`), report.scam_type ? h('span', { class: 'muted' }, ` · ${report.scam_type.replaceAll('_', ' ')}`) : null)),
+    ),
+    cluster.reports.length > listed.length ? h('p', { class: 'muted' }, `and ${cluster.reports.length - listed.length} more; the group’s value links to all of them.`) : null,
+  ];
+}
+
 function fact(term: string, value: Node | string | number): HTMLElement[] {
   return [h('dt', {}, term), h('dd', {}, typeof value === 'number' ? String(value) : value)];
 }
@@ -215,6 +264,7 @@ function details(node: GraphNode, payload: GraphPayload, select: (id: string) =>
       fact('Role', role),
       fact('Specificity', (node.weight ?? 0).toFixed(2)),
     ),
+    h('p', { class: 'specificity small' }, `Specificity ${specificityWords(node.weight ?? 0)}.`),
     h('h3', {}, 'Reports'),
     h(
       'ul',
@@ -257,6 +307,8 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
   const panel = h('aside', { class: 'card graph-panel', id: 'node-panel', 'aria-live': 'polite', 'aria-labelledby': 'panel-heading' }, h('h2', { id: 'panel-heading' }, 'Details'), h('p', { class: 'muted' }, 'Select a node to see its details.'));
   const status = h('p', { class: 'muted', id: 'graph-status' }, 'Laying out…');
   const reportCount = payload.nodes.filter((node) => node.kind === 'report').length;
+  const grouped = reportCount >= AGGREGATE_FROM_REPORTS || payload.nodes.length > AGGREGATE_FROM_NODES;
+  const { clusters, links } = grouped ? clusterReports(payload) : { clusters: [], links: [] };
   const lossDays = payload.timeline.filter((day) => Object.keys(day.loss).length);
   // The loss chart shows the currency lost on the most days.
   const lossDaysBy = new Map<string, number>();
@@ -300,7 +352,11 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
     h('p', {}, 'Scam types: ', types(summary.scam_types)),
     lossCodes.length > 2 ? h('p', {}, 'Lost: ', losses(summary.loss)) : null,
     payload.truncated
-      ? alertBox(`The network is large: showing ${payload.nodes.length} of ${payload.total_nodes} nodes (the earliest reports with what they name).`)
+      ? h(
+          'p',
+          { class: 'info', id: 'graph-truncated', role: 'status' },
+          `A large campaign: the network below holds its earliest reports with what they name (${payload.nodes.length.toLocaleString('en')} of ${payload.total_nodes.toLocaleString('en')} nodes). The figures above and the time line count every report you may read.`,
+        )
       : null,
     h(
       'div',
@@ -308,7 +364,16 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
       h(
         'section',
         { class: 'card graph-card', 'aria-labelledby': 'network-heading' },
-        h('h2', { id: 'network-heading' }, `Network: ${reportCount} reports, ${payload.nodes.length - reportCount} indicators, ${payload.edges.length} links`),
+        h(
+          'h2',
+          { id: 'network-heading' },
+          grouped
+            ? `Network: ${reportCount} reports in ${clusters.length} groups, each of the reports naming the same linking value`
+            : `Network: ${reportCount} reports, ${payload.nodes.length - reportCount} indicators, ${payload.edges.length} links`,
+        ),
+        grouped
+          ? h('p', { class: 'muted', id: 'group-hint' }, 'Too many reports to draw one by one: each circle is a group of reports sharing a phone, account, link or wallet (size: its reports); a line joins groups whose reports name each other’s value. Select a group to list its reports or show them in the graph.')
+          : null,
         h('div', { class: 'graph-wrap' }, container, tip),
         status,
         legend(),
@@ -324,10 +389,40 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
   );
   for (const swatch of main.querySelectorAll<HTMLElement>('.swatch')) swatch.style.backgroundColor = swatch.dataset.colour ?? '';
 
-  const drawn = await drawGraph(container, payload);
+  const drawn: Drawn = grouped ? await drawClusters(container, clusters, links) : await drawGraph(container, payload);
   const { cy } = drawn;
+  // The box changes size when a phone turns or the window narrows past
+  // the side panel: the drawing follows instead of spilling out of it.
+  new ResizeObserver(() => cy.resize()).observe(container);
+  const clusterById = new Map(clusters.map((cluster) => [cluster.id, cluster]));
+  links.forEach((link, index) =>
+    explanations.set(
+      `cl${index}`,
+      `${link.reports} report${link.reports === 1 ? '' : 's'} of one group ${link.reports === 1 ? 'names' : 'name'} the other group’s value (or ${link.reports === 1 ? 'copies' : 'copy'} its texts)`,
+    ),
+  );
+  const selectGroup = (clusterId: string) => {
+    const cluster = clusterById.get(clusterId);
+    if (!cluster) return;
+    cy.nodes().unselect();
+    cy.getElementById(clusterId).select();
+    const toggle = () => {
+      const open = toggleMembers(cy, cluster);
+      container.dataset.nodes = String(cy.nodes().length);
+      replace(panel, ...groupDetails(cluster, open, toggle));
+      panel.querySelector<HTMLButtonElement>('#group-toggle')?.focus();
+    };
+    replace(panel, ...groupDetails(cluster, cy.nodes(`.member[group = "${clusterId}"]`).length > 0, toggle));
+  };
   const select = (nodeId: string) => {
-    const node = byId.get(nodeId);
+    // In the grouped view a value that links reports is drawn as its group.
+    const group = clusterById.has(nodeId) ? nodeId : clusterById.has(`g${nodeId}`) ? `g${nodeId}` : '';
+    if (group) {
+      selectGroup(group);
+      return;
+    }
+    const member = cy.getElementById(nodeId);
+    const node = byId.get(member.nonempty() && member.data('report') ? (member.data('report') as string) : nodeId);
     if (!node) return;
     cy.nodes().unselect();
     const element = cy.getElementById(nodeId);
@@ -340,9 +435,11 @@ export async function campaignView({ main, params }: PageContext): Promise<void>
   container.dataset.nodes = String(cy.nodes().length);
   container.dataset.edges = String(cy.edges().length);
   container.dataset.layout = drawn.layout;
+  container.dataset.view = grouped ? 'groups' : 'network';
+  container.dataset.groups = String(clusters.length);
   container.dataset.layoutMs = String(Math.round(drawn.layoutMs));
   container.dataset.ready = 'true';
   // A hook for the browser tests, which measure frames while panning.
-  (window as unknown as { crackdownGraph?: unknown }).crackdownGraph = { cy, select };
+  (window as unknown as { crackdownGraph?: unknown }).crackdownGraph = { cy, select, clusters: clusters.map((cluster) => ({ id: cluster.id, reports: cluster.reports.map((report) => report.id) })) };
   status.textContent = `Layout: ${drawn.layout} in ${Math.round(drawn.layoutMs)} ms. Drag to pan, scroll to zoom, select a node for details; hover a link for why it is there.`;
 }

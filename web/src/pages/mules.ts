@@ -9,6 +9,44 @@ import { alertBox } from '../widgets';
 
 const LIMITS = [25, 50, 100, 250];
 
+/// The score's signals in plain words: what each one says about the account.
+const SIGNALS: Record<string, string> = {
+  fast_forward: 'Passes money on quickly',
+  flow_balance: 'Sends out about what it receives',
+  low_residual: 'Keeps little of what arrives',
+  cash_out: 'Cashes out',
+  victim_inflow: 'Receives payments that look like victims’',
+  victim_senders: 'Paid by many one-off senders',
+  typology: 'Takes part in laundering patterns',
+  one_off_money: 'Money is not regular income',
+  splits: 'Sizes of its transfers',
+  mule_senders: 'Money comes from other suspected mules',
+  institutional: 'Kind of account',
+  broad_base: 'Regular, repeated counterparties',
+  went_quiet: 'Went quiet after the money passed',
+};
+
+/// Laundering patterns (typology hits) in plain words.
+export const PATTERNS: Record<string, string> = {
+  fan_in: 'Fan-in: many new senders paid into this account',
+  fan_out: 'Fan-out: this account paid many new recipients',
+  gather_scatter: 'Gather and scatter: money collected from many, then sent on to many',
+  scatter_gather: 'Scatter and gather: money split across go-between accounts and collected again',
+  cycle: 'Cycle: money went round and came back to where it started',
+  layering: 'Layering: pairs of accounts passing money back and forth',
+  peel_chain: 'Peel chain: money passed along a chain, each account keeping a little',
+  rapid_pass_through: 'Rapid pass-through: money left again within hours of arriving',
+  structuring: 'Structuring: payments kept just under the reporting threshold',
+};
+
+/// A signal's value (0 to 1) in words; the number stays in the tooltip.
+function strength(value: number): string {
+  if (value >= 0.66) return 'strong';
+  if (value >= 0.33) return 'moderate';
+  if (value > 0) return 'weak';
+  return 'absent';
+}
+
 export async function mules({ main, query }: PageContext): Promise<void> {
   const wanted = Number(query.get('limit'));
   const limit = LIMITS.includes(wanted) ? wanted : 50;
@@ -36,25 +74,48 @@ export async function mules({ main, query }: PageContext): Promise<void> {
   );
   const rows = list.flatMap((mule, index) => {
     const detailId = `evidence-${index}`;
+    const patterns = mule.evidence.filter((line) => PATTERNS[line.signal] !== undefined || line.tx_ids.length > 0);
+    const signals = mule.evidence.filter((line) => !patterns.includes(line));
+    const txLinks = (ids: string[]) =>
+      ids.slice(0, 12).flatMap((tx, at) => [at ? ', ' : '', h('a', { href: `/search?q=${encodeURIComponent(tx)}` }, tx)]);
     const evidence = h(
       'tr',
       { id: detailId, class: 'evidence', hidden: true },
       h(
         'td',
         { colspan: 6 },
+        h('h3', { class: 'small-heading' }, 'What the score rests on'),
         h(
           'ul',
-          { class: 'evidence-list' },
-          mule.evidence.map((line) =>
+          { class: 'evidence-list signals' },
+          signals.map((line) =>
             h(
               'li',
-              {},
-              h('strong', {}, line.signal.replaceAll('_', ' ')),
-              ` ${line.value.toFixed(2)} — ${line.detail}`,
-              line.tx_ids.length ? h('span', { class: 'muted' }, ` (tx ${line.tx_ids.slice(0, 12).join(', ')}${line.tx_ids.length > 12 ? ', …' : ''})`) : null,
+              { 'data-signal': line.signal },
+              h('strong', {}, SIGNALS[line.signal] ?? line.signal.replaceAll('_', ' ')),
+              h('span', { class: 'muted', title: `signal ${line.signal} = ${line.value.toFixed(2)}` }, ` (${strength(line.value)})`),
+              line.detail ? `: ${line.detail}` : '',
             ),
           ),
         ),
+        h('h3', { class: 'small-heading' }, patterns.length ? `Laundering patterns (${patterns.length})` : 'No laundering pattern involves this account'),
+        patterns.length
+          ? h(
+              'ul',
+              { class: 'evidence-list patterns' },
+              patterns.map((line) =>
+                h(
+                  'li',
+                  { 'data-signal': line.signal },
+                  h('strong', {}, PATTERNS[line.signal] ?? line.signal.replaceAll('_', ' ')),
+                  h('div', {}, line.detail),
+                  line.tx_ids.length
+                    ? h('div', { class: 'muted small' }, `Transfers: `, txLinks(line.tx_ids), line.tx_ids.length > 12 ? ` and ${line.tx_ids.length - 12} more` : '')
+                    : null,
+                ),
+              ),
+            )
+          : null,
       ),
     );
     const toggle = h(
@@ -73,7 +134,8 @@ export async function mules({ main, query }: PageContext): Promise<void> {
       },
       'Show evidence',
     );
-    const hits = mule.evidence.filter((line) => line.tx_ids.length).length;
+    // The same list the evidence shows under "Laundering patterns".
+    const hits = patterns.length;
     return [
       h(
         'tr',

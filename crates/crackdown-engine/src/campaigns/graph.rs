@@ -103,8 +103,9 @@ impl CampaignGraph {
                 match node.indicator.role {
                     crackdown_link::IndicatorRole::Links => {
                         format!(
-                            "{named}, shared by {} reports: links them (weight {:.2})",
-                            node.indicator.reports, node.indicator.weight
+                            "{named}, shared by {} reports: links them ({})",
+                            node.indicator.reports,
+                            specificity_words(node.indicator.weight)
                         )
                     }
                     crackdown_link::IndicatorRole::Unique => format!("{named}, named by this report only"),
@@ -112,7 +113,10 @@ impl CampaignGraph {
                         format!("{named}: a hub ({}), never links", reason.describe())
                     }
                     crackdown_link::IndicatorRole::TooCommon => {
-                        format!("{named}: too common in the case to link (weight {:.2})", node.indicator.weight)
+                        format!(
+                            "{named}: too common in the case to link ({})",
+                            specificity_words(node.indicator.weight)
+                        )
                     }
                     role @ crackdown_link::IndicatorRole::Bridge { .. } => format!("{named}: {}", role.describe()),
                 }
@@ -298,4 +302,27 @@ pub fn campaign_graph(store: &Store, viewer: &Viewer, id: &str, limit: usize) ->
         }
     }
     Ok(graph)
+}
+
+/// An indicator's weight in words. The weight is its specificity,
+/// `ln((case reports + prior) / reports naming it)`, so `e^weight` is about
+/// how many of the case's reports there are for each one naming the value: a
+/// number nobody can read as "5.45" reads as "1 report in 233".
+pub fn specificity_words(weight: f64) -> String {
+    let one_in = weight.exp().round().max(1.0);
+    format!(
+        "specificity {weight:.2}: about 1 report in {one_in:.0} of the case names it; the rarer a shared value, the more it says"
+    )
+}
+
+#[cfg(test)]
+mod specificity_tests {
+    use super::specificity_words;
+
+    #[test]
+    fn specificity_reads_as_one_report_in_so_many() {
+        assert!(specificity_words(5.45).contains("about 1 report in 233 of the case"), "{}", specificity_words(5.45));
+        // A value every report names: 1 in 1, never "1 in 0".
+        assert!(specificity_words(0.0).contains("about 1 report in 1 of"));
+    }
 }

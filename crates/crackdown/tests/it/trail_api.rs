@@ -190,6 +190,35 @@ async fn check(case: &Case) {
         .map(|row| (row["account"].as_str().unwrap_or(""), row["amount"].as_str().unwrap_or("")))
         .collect();
     assert_eq!(rows, [("M2", "300.00"), ("CASH1", "200.00")]);
+    // What can be done about each row comes from the ledger's account kinds,
+    // with the traced payments behind it.
+    let groups: Vec<(&str, &str, Vec<&str>)> = freeze
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| {
+            let payments = row["payment_ids"].as_array().map(|ids| ids.iter().filter_map(|id| id.as_str()).collect());
+            (
+                row["account"].as_str().unwrap_or(""),
+                row["recovery"].as_str().unwrap_or(""),
+                payments.unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(groups, [("M2", "freeze", vec!["t2"]), ("CASH1", "cash_out", vec!["t2"])]);
+    let cash = case.json("/api/v1/trail/freeze-list?recovery=cash_out").await;
+    assert_eq!(
+        cash.as_array().map(|rows| rows.iter().map(|row| row["account"].clone()).collect::<Vec<_>>()),
+        Some(vec!["CASH1".into()])
+    );
+    let (status, disposition, only_freeze) =
+        case.get(Some("ana"), "/api/v1/trail/freeze-list?format=csv&rule=fifo&recovery=freeze").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(disposition.as_deref(), Some("attachment; filename=\"freeze-list-fifo-freeze.csv\""));
+    assert!(only_freeze.contains("M2,") && !only_freeze.contains("CASH1"), "{only_freeze}");
+    let (status, _, body) = case.get(Some("ana"), "/api/v1/trail/freeze-list?recovery=atm").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("recovery"), "{body}");
     let (status, disposition, csv) = case.get(Some("ana"), "/api/v1/trail/freeze-list?format=csv&rule=lifo").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(disposition.as_deref(), Some("attachment; filename=\"freeze-list-lifo.csv\""));
