@@ -266,7 +266,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.pool.with(|conn| {
-            conn.transaction(|conn| {
+            scrubbed(conn, |conn| {
                 let team_id = member_team(conn, viewer, team)?;
                 for person in people {
                     insert_person(conn, self, viewer, team_id, person, to_ms(now))?;
@@ -308,7 +308,7 @@ impl Store {
     ) -> Result<T, StoreError> {
         require_screener(viewer)?;
         self.pool.with(|conn| {
-            conn.transaction(|conn| {
+            scrubbed(conn, |conn| {
                 let person = find_person(conn, &self.key, viewer, pseudonym, team)?;
                 work(conn, &person)
             })
@@ -329,16 +329,37 @@ impl Store {
         self.pool.with(|conn| {
             conn.transaction(|conn| {
                 let team_id = team.map(|team| member_team(conn, viewer, team)).transpose()?;
-                let rows = conn.query(
+                let mut sql = String::from(
                     "SELECT p.pseudonym, t.name, p.status, p.created_at, \
                      (SELECT COUNT(*) FROM screening_interviews i WHERE i.person_id = p.id), \
                      (SELECT d.outcome FROM screening_decisions d WHERE d.person_id = p.id ORDER BY d.id DESC LIMIT 1) \
                      FROM screening_persons p JOIN screening_teams t ON t.id = p.team_id \
                      JOIN screening_team_members m ON m.team_id = t.id AND m.user_id = $1 \
-                     WHERE t.org_id = $2 AND ($3 = 0 OR t.id = $3) ORDER BY t.name, p.pseudonym",
-                    &[Value::Int(viewer.user_id), Value::Int(viewer.org_id), Value::Int(team_id.unwrap_or(0))],
-                )?;
-                audit(conn, &self.key, viewer, "list", team_id, None, Some(reason), to_ms(now))?;
+                     WHERE t.org_id = $2",
+                );
+                let mut params = vec![Value::Int(viewer.user_id), Value::Int(viewer.org_id)];
+                if let Some(team_id) = team_id {
+                    sql.push_str(" AND t.id = $3");
+                    params.push(Value::Int(team_id));
+                }
+                sql.push_str(" ORDER BY t.name, p.pseudonym");
+                let rows = conn.query(&sql, &params)?;
+                // One row in the audit of every team whose people were listed.
+                let listed = match team_id {
+                    Some(team_id) => vec![team_id],
+                    None => conn
+                        .query(
+                            "SELECT m.team_id FROM screening_team_members m JOIN screening_teams t ON t.id = m.team_id \
+                             WHERE m.user_id = $1 AND t.org_id = $2",
+                            &[Value::Int(viewer.user_id), Value::Int(viewer.org_id)],
+                        )?
+                        .iter()
+                        .map(|row| row.int(0))
+                        .collect::<Result<Vec<_>, _>>()?,
+                };
+                for team_id in listed {
+                    audit(conn, &self.key, viewer, "list", Some(team_id), None, Some(reason), to_ms(now))?;
+                }
                 rows.iter()
                     .map(|row| {
                         Ok(ScreeningPersonSummary {
@@ -596,7 +617,7 @@ impl Store {
     /// Erases a person: every row about them and their data key, in one
     /// transaction. The audit keeps its rows (append-only) but their reasons
     /// no longer open, and gains one saying an erasure happened. On SQLite
-    /// the deleted content is overwritten (`secure_delete`) and the
+    /// the deleted content is overwritten (see [`scrubbed`]) and the
     /// write-ahead log is emptied into the database, so the file keeps no
     /// copy of the pseudonym.
     pub fn erase_screening_person(
@@ -608,11 +629,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         require_screener(viewer)?;
         self.pool.with(|conn| {
-            let sqlite = conn.dialect() == Dialect::Sqlite;
-            if sqlite {
-                conn.batch("PRAGMA secure_delete = ON")?;
-            }
-            let erased = conn.transaction(|conn| {
+            scrubbed(conn, |conn| {
                 let person = find_person(conn, &self.key, viewer, pseudonym, team)?;
                 let id = Value::Int(person.id);
                 for sql in [
@@ -639,16 +656,32 @@ impl Store {
                     ],
                 )?;
                 Ok(())
-            });
-            if sqlite {
-                let restored = conn.batch("PRAGMA secure_delete = OFF");
-                erased?;
-                restored?;
+            })?;
+            if conn.dialect() == Dialect::Sqlite {
                 // Older copies of the pages live in the write-ahead log until a checkpoint.
                 conn.query("PRAGMA wal_checkpoint(TRUNCATE)", &[])?;
-                return Ok(());
             }
-            erased
+            Ok(())
         })
     }
+}
+
+/// Runs `work` in one transaction that, on SQLite, overwrites with zeros
+/// whatever it frees (`secure_delete`): every write to a person's rows —
+/// an update that moves a row, a deletion — would otherwise leave the old
+/// bytes (the pseudonym among them) in the file's free space, where an
+/// erasure could not reach them. Only screening writes pay for it.
+pub(crate) fn scrubbed<T>(
+    conn: &mut dyn Conn,
+    mut work: impl FnMut(&mut dyn Conn) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    if conn.dialect() != Dialect::Sqlite {
+        return conn.transaction(work);
+    }
+    conn.batch("PRAGMA secure_delete = ON")?;
+    let done = conn.transaction(&mut work);
+    let restored = conn.batch("PRAGMA secure_delete = OFF");
+    let value = done?;
+    restored?;
+    Ok(value)
 }
