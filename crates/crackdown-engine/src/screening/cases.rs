@@ -457,3 +457,48 @@ pub fn add_note(
 ) -> Result<i64, ScreeningError> {
     Ok(store.add_screening_event(viewer, key.pseudonym, key.team, "note", text, None, now)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use crackdown_screening::{AnswerValue, Interview, Language};
+
+    use super::{checked_interview, questionnaire};
+
+    fn interview() -> Interview {
+        let questionnaire = questionnaire().expect("questionnaire");
+        let day = NaiveDate::from_ymd_opt(2026, 2, 22).expect("date");
+        let mut interview =
+            Interview::new("MS-1", "P-1", &questionnaire, Language::Thai, "anna", day).expect("interview");
+        interview.record(&questionnaire, "q_confined", AnswerValue::Yes, Some("locked in")).expect("answer");
+        interview
+    }
+
+    /// The indicator an answer maps to comes from the questionnaire, never
+    /// from the caller; the language given is kept; the version, the
+    /// person and every question are checked.
+    #[test]
+    fn interviews_are_checked_against_the_questionnaire() {
+        let questionnaire = questionnaire().expect("questionnaire");
+        let mut forged = interview();
+        let genuine = forged.answers[0].maps_to.clone();
+        forged.answers[0].maps_to = "role_recruits_others".into();
+        forged.answers[0].language = Language::Burmese;
+        let checked = checked_interview(&questionnaire, "P-1", &forged).expect("checked");
+        assert_eq!(checked.answers[0].maps_to, genuine);
+        assert_eq!(checked.answers[0].language, "my");
+        assert_eq!(checked.answers[0].note.as_deref(), Some("locked in"));
+
+        assert!(checked_interview(&questionnaire, "P-2", &interview()).is_err(), "another person's interview");
+        let mut old = interview();
+        old.questionnaire = "v0".into();
+        assert!(checked_interview(&questionnaire, "P-1", &old).is_err(), "another questionnaire version");
+        let mut unknown = interview();
+        unknown.answers[0].question = "q_unknown".into();
+        let error = checked_interview(&questionnaire, "P-1", &unknown).expect_err("unknown question");
+        assert!(error.to_string().contains("q_unknown"), "{error}");
+        let mut misfit = interview();
+        misfit.answers[0].value = AnswerValue::Number(3);
+        assert!(checked_interview(&questionnaire, "P-1", &misfit).is_err(), "a number for a yes/no question");
+    }
+}
