@@ -28,14 +28,16 @@ Screening data is RED and need-to-know: only the members of the person's case te
 Every read asks for --reason, written to the team's append-only audit with who and when.
 
 A day's work:
-  crackdown --as anna screening team create mae-sot            you are its first member
-  crackdown --as anna screening team add mae-sot bo            admins and analysts of your organisation
+  crackdown --as anna screening team create mae-sot     you are its first member
+  crackdown --as anna screening team add mae-sot bo     an admin or analyst of your organisation
   crackdown --as anna screening import sheets/2026-02-22.csv --team mae-sot
   crackdown --as anna screening assess --person P-2026-0101 --reason \"decision meeting\"
   crackdown --as anna screening decide P-2026-0101 --outcome presumed_victim \\
       --justification \"deceived, fined, passport taken, confined\" --reason \"decision meeting\"
-  crackdown --as anna screening refer P-2026-0101 --to \"Shelter Foundation\" --kind shelter --reason \"placement\"
-  crackdown --as anna screening export P-2026-0101 --to \"Shelter Foundation\" --format html --reason \"handover\"
+  crackdown --as anna screening refer P-2026-0101 --to \"Shelter Foundation\" --kind shelter \\
+      --reason \"placement\"
+  crackdown --as anna screening export P-2026-0101 --to \"Shelter Foundation\" --format html \\
+      --reason \"handover\"
   crackdown --as anna screening erase P-2026-0101 --yes";
 
 #[derive(Subcommand)]

@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use crackdown_model::Viewer;
+use crackdown_screening::Decision;
 use crackdown_screening::export::{CaseExport, ExportError, htcds, html};
 use crackdown_screening::sheet::parse_sheet;
-use crackdown_screening::{Decision, Questionnaire};
 use crackdown_store::{NewScreeningPerson, ScreeningAuditEntry, Store, StoreError};
 use serde::Serialize;
 
@@ -177,10 +177,4 @@ pub fn team_audit(
     now: DateTime<Utc>,
 ) -> Result<Vec<ScreeningAuditEntry>, ScreeningError> {
     Ok(store.screening_audit(viewer, team, reason, now)?)
-}
-
-/// Checks that the shipped questionnaire loads (the CLI's `--help` names
-/// its version).
-pub fn questionnaire_version() -> Result<String, ScreeningError> {
-    Ok(Questionnaire::embedded()?.version)
 }
