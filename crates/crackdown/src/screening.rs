@@ -239,7 +239,7 @@ pub enum PersonCommand {
         json: bool,
     },
     /// Record a consent the person gave (`referral`, `case_export@Shelter Foundation`, …), or
-    /// withdraw one (--withdraw).
+    /// withdraw one (--withdraw). Reads the record first: --reason.
     Consent {
         pseudonym: String,
         consent: String,
@@ -568,7 +568,7 @@ fn person(
         PersonCommand::Consent { pseudonym, consent, on, withdraw, read } => {
             let at = PersonKey { pseudonym: &pseudonym, team: read.team.as_deref() };
             let day = on.unwrap_or(today);
-            let reason = read.reason.as_deref().unwrap_or("recording a consent");
+            let reason = read.reason()?;
             let mut record = engine::show_case(store, viewer, at, reason, now)?.person;
             let given = parse_consent(&consent, day)?;
             let change = if withdraw {
