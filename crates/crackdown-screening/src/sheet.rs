@@ -332,7 +332,8 @@ fn parse_date(text: &str, field: &str) -> Result<NaiveDate, FieldError> {
         .map_err(|_| FieldError::new(field, format!("{text:?} is not a date written YYYY-MM-DD")))
 }
 
-fn parse_age_band(text: &str) -> Result<AgeBand, FieldError> {
+/// An age band keyword: under_18, 18_24, 25_34, 35_44, 45_plus or unknown.
+pub fn parse_age_band(text: &str) -> Result<AgeBand, FieldError> {
     serde_json::from_value(serde_json::Value::String(text.to_ascii_lowercase())).map_err(|_| {
         FieldError::new("age_band", format!("{text:?} is not one of under_18, 18_24, 25_34, 35_44, 45_plus, unknown"))
     })
@@ -343,8 +344,8 @@ fn parse_keyword<T: serde::de::DeserializeOwned>(text: &str, field: &str, expect
         .map_err(|_| FieldError::new(field, format!("{text:?} is not one of {expected}")))
 }
 
-/// `passport:confiscated`.
-fn parse_document(item: &str) -> Result<Document, FieldError> {
+/// `passport:confiscated` (a sheet cell, a command-line flag).
+pub fn parse_document(item: &str) -> Result<Document, FieldError> {
     let Some((kind, status)) = item.split_once(':') else {
         return Err(FieldError::new("documents", format!("{item:?} is not KIND:STATUS, e.g. passport:confiscated")));
     };
@@ -354,8 +355,8 @@ fn parse_document(item: &str) -> Result<Document, FieldError> {
     })
 }
 
-/// `case_export@Shelter Foundation` or `screening`; given on the interview day.
-fn parse_consent(item: &str, given_on: NaiveDate) -> Result<Consent, FieldError> {
+/// `case_export@Shelter Foundation` or `screening`, given on `given_on` (a sheet cell: the interview day).
+pub fn parse_consent(item: &str, given_on: NaiveDate) -> Result<Consent, FieldError> {
     let (scope, organisation) = match item.split_once('@') {
         Some((scope, organisation)) if !organisation.trim().is_empty() => (scope, Some(organisation.trim().to_owned())),
         Some(_) => return Err(FieldError::new("consents", format!("{item:?} names no organisation after @"))),

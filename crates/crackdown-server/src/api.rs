@@ -48,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::share::routes())
         .merge(crate::search::routes())
         .merge(crate::taxii::routes())
+        .merge(crate::screening::routes())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(crate::limits::request_trace())
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::forget_lookups_after_writes))

@@ -13,6 +13,7 @@ mod error;
 pub mod limits;
 pub mod outbox;
 mod public;
+mod screening;
 mod search;
 pub mod session;
 mod share;
@@ -92,6 +93,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(taxii::TaxiiDoc::openapi());
     document.merge(search::SearchDoc::openapi());
     document.merge(watch::WatchDoc::openapi());
+    document.merge(screening::ScreeningDoc::openapi());
     document
 }
 

@@ -21,6 +21,7 @@ mod mappings;
 mod migrations;
 mod receipt;
 mod reports;
+mod screening;
 mod search;
 pub mod secrets;
 mod sessions;
@@ -52,6 +53,11 @@ pub use linking::{
 };
 pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
+pub use screening::{
+    NewScreeningAnswer, NewScreeningInterview, NewScreeningPerson, ScreeningAuditEntry, ScreeningCase,
+    ScreeningDecision, ScreeningEvent, ScreeningInterview, ScreeningPersonSummary, ScreeningReferral, ScreeningTeam,
+    StoredScreeningAnswer, StoredScreeningPerson,
+};
 pub use search::{FoundAccount, FoundReport, FoundTransfer};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
 pub use stats::{Count, DayCount, LossGroup, LossTotal, ReportStats};

@@ -54,7 +54,7 @@ impl SecretKey {
         SecretKey::from_bytes(&bytes, "a generated key".to_owned())
     }
 
-    fn from_bytes(bytes: &[u8], origin: String) -> Result<SecretKey, StoreError> {
+    pub(crate) fn from_bytes(bytes: &[u8], origin: String) -> Result<SecretKey, StoreError> {
         let cipher = Aes256Gcm::new_from_slice(bytes)
             .map_err(|_| StoreError::Invalid(format!("{origin}: not a 256-bit key")))?;
         Ok(SecretKey { cipher, origin })
@@ -140,13 +140,13 @@ fn associated(column: &str, row: Option<i64>) -> String {
     }
 }
 
-fn random<const N: usize>() -> Result<[u8; N], StoreError> {
+pub(crate) fn random<const N: usize>() -> Result<[u8; N], StoreError> {
     let mut bytes = [0_u8; N];
     getrandom::fill(&mut bytes).map_err(|error| StoreError::Database(format!("no randomness: {error}")))?;
     Ok(bytes)
 }
 
-fn unhex(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn unhex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }

@@ -153,7 +153,9 @@ pub enum Command {
     ///   crackdown search "062 581 2452" --country TH
     ///   crackdown search TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE --json
     Search(LookupArgs),
-    /// Humanitarian screening of detained workers: trafficking indicators, never a verdict.
+    /// Humanitarian screening of detained workers: case teams, interviews against trafficking
+    /// indicators, recommendations with reasons (never a verdict), decisions, referrals under consent,
+    /// case exports, erasure. RED and need-to-know; every read needs --reason and is audited.
     #[command(subcommand)]
     Screening(crate::screening::ScreeningCommand),
     /// Your organisation's watchlist: indicators, prefixes, domains, regexes, campaigns and scam

@@ -120,6 +120,6 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Lookup(args) => campaigns::lookup(&cli.global, &args),
         Command::Search(args) => campaigns::search(&cli.global, &args),
         Command::Export(args) => share::export(&cli.global, &args),
-        Command::Screening(command) => screening::run(command),
+        Command::Screening(command) => screening::run(&cli.global, command),
     }
 }

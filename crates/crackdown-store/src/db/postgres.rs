@@ -27,6 +27,11 @@ fn db_error(error: postgres::Error) -> StoreError {
         if code == "40001" || code == "40P01" {
             return StoreError::Retry(db.message().to_owned());
         }
+        // raise_exception: a trigger of ours refused the change (the
+        // append-only screening audit); its message is ours, never data.
+        if code == "P0001" {
+            return StoreError::Forbidden(db.message().to_owned());
+        }
     }
     StoreError::Database(error.to_string())
 }

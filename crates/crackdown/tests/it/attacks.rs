@@ -10,6 +10,9 @@ use std::time::{Duration, Instant};
 
 use crate::support::{Backend, http, http_get, serve, serve_with};
 
+/// Issue 24's probes (screening data), beside the others: `attacks::screening::on_*::NAME`.
+mod screening;
+
 /// Kills the server when the test ends, passing or failing.
 struct Server(Child);
 

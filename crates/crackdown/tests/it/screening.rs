@@ -1,12 +1,18 @@
-//! `crackdown screening assess`: an offline sheet's recommendations with
-//! their reasons in the screener's language, nothing stored, and a broken
-//! sheet refused whole with line, column and reason.
+//! `crackdown screening`: offline sheets assessed in memory, and stored
+//! cases on SQLite and PostgreSQL — a case team screens people, records
+//! decisions with reasons, refers under consent (refused and audited
+//! without), exports under consent, reads only with a reason (all in the
+//! append-only audit), and erases a person without a trace.
 
 use std::path::Path;
 
 use crate::support::Backend;
 
 const SHEET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../crackdown-screening/tests/data/sheet-ok.csv");
+/// The Burmese note of P-2026-0101's first answer in the sheet ("said it was company office work").
+const NARRATIVE: &str = "ကုမ္ပဏီရုံးအလုပ်ဟု ပြောသည်";
+/// The note recorded by hand for P-2026-0200.
+const TYPED_NARRATIVE: &str = "sold to a second compound for 80000 baht";
 
 #[test]
 fn sheets_are_assessed_with_reasons_and_never_stored() {
@@ -43,4 +49,347 @@ fn sheets_are_assessed_with_reasons_and_never_stored() {
     let error = String::from_utf8_lossy(&output.stderr);
     assert!(error.contains("line 2") && error.contains("held_on"), "{error}");
     assert!(output.stdout.is_empty(), "nothing printed for a refused sheet");
+}
+
+/// ngo: anna and bo screen on team `mae-sot`; carl (an analyst of the same
+/// organisation) has his own team `ranong`; ngo-admin is on no team.
+pub fn screening_world(backend: &Backend) {
+    for org in ["ngo", "police"] {
+        backend.run(&["org", "add", org]);
+    }
+    for (user, org, role) in [
+        ("anna", "ngo", "analyst"),
+        ("bo", "ngo", "analyst"),
+        ("carl", "ngo", "analyst"),
+        ("ngo-admin", "ngo", "admin"),
+        ("ngo-partner", "ngo", "partner"),
+        ("ngo-reporter", "ngo", "reporter"),
+        ("police-analyst", "police", "analyst"),
+    ] {
+        backend.run(&["user", "add", user, "--org", org, "--role", role]);
+    }
+    backend.run(&["--as", "anna", "screening", "team", "create", "mae-sot"]);
+    backend.run(&["--as", "anna", "screening", "team", "add", "mae-sot", "bo"]);
+    backend.run(&["--as", "carl", "screening", "team", "create", "ranong"]);
+    backend.run(&["--as", "anna", "screening", "import", SHEET, "--team", "mae-sot"]);
+}
+
+/// `--as anna screening ARGS`.
+fn anna<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    [&["--as", "anna", "screening"][..], args].concat()
+}
+
+/// Runs a command that must fail; returns its error output.
+pub fn refused(backend: &Backend, args: &[&str]) -> String {
+    let output = backend.cmd().args(args).output().expect("run crackdown");
+    assert!(!output.status.success(), "crackdown {args:?} should fail: {}", String::from_utf8_lossy(&output.stdout));
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn a_team_screens_decides_refers_exports_and_erases(backend: Backend) {
+    screening_world(&backend);
+    // Who may join: admins and analysts of the organisation only.
+    assert!(
+        refused(&backend, &["--as", "anna", "screening", "team", "add", "mae-sot", "ngo-partner"]).contains("partner")
+    );
+    assert!(
+        refused(&backend, &["--as", "anna", "screening", "team", "add", "mae-sot", "police-analyst"])
+            .contains("not found")
+    );
+
+    // A sheet is imported whole or not at all: again, it names the line of the pseudonym held.
+    let again = refused(&backend, &anna(&["import", SHEET, "--team", "mae-sot"]));
+    assert!(again.contains("line 2") && again.contains("P-2026-0101") && again.contains("nothing imported"), "{again}");
+
+    // A person added by hand, with an interview answered in Thai with a typed note.
+    backend.run(&anna(&[
+        "person",
+        "add",
+        "P-2026-0200",
+        "--team",
+        "mae-sot",
+        "--nationality",
+        "vn",
+        "--language",
+        "vi",
+        "--age-band",
+        "18_24",
+        "--document",
+        "passport:confiscated",
+        "--facility",
+        "Mae Sot IDC",
+        "--detained-on",
+        "2026-02-20",
+        "--consent",
+        "screening",
+    ]));
+    backend.run(&anna(&[
+        "interview",
+        "P-2026-0200",
+        "--id",
+        "MS-0200",
+        "--lang",
+        "th",
+        "--interviewer",
+        "anna",
+        "--held-on",
+        "2026-02-23",
+        "--interpreter",
+        "--answer",
+        "q_job_different=yes",
+        "--answer",
+        "q_quota_fines=yes",
+        "--answer",
+        "q_passport_held=yes",
+        "--answer",
+        "q_confined=yes",
+        "--note",
+        &format!("q_confined={TYPED_NARRATIVE}"),
+    ]));
+    // Answers are checked against the questionnaire.
+    let bad = refused(
+        &backend,
+        &anna(&[
+            "interview",
+            "P-2026-0200",
+            "--id",
+            "MS-0201",
+            "--lang",
+            "th",
+            "--interviewer",
+            "anna",
+            "--held-on",
+            "2026-02-23",
+            "--answer",
+            "q_no_such_question=yes",
+        ]),
+    );
+    assert!(bad.contains("q_no_such_question"), "{bad}");
+
+    // Reads need a reason.
+    assert!(refused(&backend, &anna(&["person", "list"])).contains("--reason"));
+    let people = backend.json(&anna(&["person", "list", "--json", "--reason", "intake review"]));
+    assert_eq!(people.as_array().map(Vec::len), Some(4), "{people}");
+
+    // The rules recommend; two named people decide, with their justifications.
+    let assessed =
+        backend.json(&anna(&["assess", "--person", "P-2026-0101", "--json", "--reason", "decision meeting"]));
+    assert_eq!(assessed["recommendation"], "presumed_victim", "{assessed}");
+    assert!(assessed["reasons"].as_array().is_some_and(|reasons| reasons.len() > 3));
+    let decided = backend.json(&anna(&[
+        "decide",
+        "P-2026-0101",
+        "--outcome",
+        "presumed_victim",
+        "--justification",
+        "deceived about the job, fined, passport taken, confined",
+        "--json",
+        "--reason",
+        "decision meeting",
+    ]));
+    assert_eq!(decided["decision"]["decided_by"], "anna");
+    assert!(
+        refused(
+            &backend,
+            &anna(&[
+                "decide",
+                "P-2026-0102",
+                "--outcome",
+                "suspected_perpetrator",
+                "--justification",
+                " ",
+                "--reason",
+                "x"
+            ])
+        )
+        .contains("justification")
+    );
+    let bo = backend.json(&[
+        "--as",
+        "bo",
+        "screening",
+        "decide",
+        "P-2026-0102",
+        "--outcome",
+        "needs_further_assessment",
+        "--justification",
+        "team leader, but says he was threatened; second interview with a lawyer",
+        "--json",
+        "--reason",
+        "decision meeting",
+    ]);
+    assert_eq!(bo["departs_from_recommendation"], true, "{bo}");
+
+    // Referral needs the consent covering it: P-2026-0101 consented to a case export only.
+    let no_consent = refused(
+        &backend,
+        &anna(&["refer", "P-2026-0101", "--to", "Shelter Foundation", "--kind", "shelter", "--reason", "placement"]),
+    );
+    assert!(no_consent.contains("consent"), "{no_consent}");
+    backend.run(&anna(&[
+        "person",
+        "consent",
+        "P-2026-0101",
+        "referral@Shelter Foundation",
+        "--reason",
+        "consent form signed",
+    ]));
+    let referral = backend.json(&anna(&[
+        "refer",
+        "P-2026-0101",
+        "--to",
+        "shelter foundation",
+        "--kind",
+        "shelter",
+        "--json",
+        "--reason",
+        "placement",
+    ]));
+    let referral_id = referral["referral"].to_string();
+    backend.run(&anna(&["referral", "P-2026-0101", &referral_id, "accepted"]));
+    // A consent to one organisation is not a consent to another, nor to another kind.
+    assert!(
+        refused(&backend, &anna(&["refer", "P-2026-0101", "--to", "Other NGO", "--kind", "shelter", "--reason", "x"]))
+            .contains("consent")
+    );
+    assert!(
+        refused(
+            &backend,
+            &anna(&["refer", "P-2026-0101", "--to", "Shelter Foundation", "--kind", "prosecution", "--reason", "x"])
+        )
+        .contains("consent")
+    );
+    backend.run(&anna(&["person", "status", "P-2026-0101", "shelter"]));
+    backend.run(&anna(&["person", "task", "P-2026-0101", "book the embassy appointment", "--due", "2026-03-01"]));
+
+    let case = backend.json(&anna(&["person", "show", "P-2026-0101", "--json", "--reason", "case review"]));
+    assert_eq!(case["status"], "shelter");
+    assert!(case["interviews"][0]["answers"].as_array().map(Vec::len).unwrap_or(0) > 3, "{case}");
+    assert!(
+        case["interviews"][0]["answers"].as_array().expect("answers").iter().any(|answer| answer["note"] == NARRATIVE
+            && answer["language"] == "my"
+            && answer["maps_to"].as_str().is_some())
+    );
+    assert_eq!(case["decisions"][0]["justification"], "deceived about the job, fined, passport taken, confined");
+    assert_eq!(case["referrals"][0]["status"], "accepted");
+    let timeline = case["timeline"].to_string();
+    for step in [
+        "interview MS-0101 recorded",
+        "decision: presumed_victim",
+        "referral",
+        "case status: shelter",
+        "book the embassy",
+    ] {
+        assert!(timeline.contains(step), "{step} missing from {timeline}");
+    }
+
+    // The case export goes only where the consent says.
+    let export = backend.run(&anna(&["export", "P-2026-0101", "--to", "Shelter Foundation", "--reason", "handover"]));
+    let htcds: serde_json::Value = serde_json::from_str(&export).expect("HTCDS JSON");
+    assert!(htcds.to_string().contains("P-2026-0101"));
+    let html = backend.run(&anna(&[
+        "export",
+        "P-2026-0101",
+        "--to",
+        "Shelter Foundation",
+        "--format",
+        "html",
+        "--reason",
+        "print",
+    ]));
+    assert!(html.contains("<html") || html.contains("<!DOCTYPE"), "{html}");
+    assert!(
+        refused(&backend, &anna(&["export", "P-2026-0102", "--to", "Shelter Foundation", "--reason", "handover"]))
+            .contains("consent")
+    );
+
+    // The audit has every read with its reason, and the refusals.
+    let audit = backend.json(&anna(&["audit", "mae-sot", "--json", "--reason", "monthly audit"]));
+    let entries = audit.as_array().expect("entries");
+    let reasons_of = |action: &str| {
+        entries
+            .iter()
+            .filter(|entry| entry["action"] == action)
+            .map(|entry| entry["reason"].as_str().unwrap_or("").to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert!(reasons_of("read_case").iter().any(|reason| reason == "case review"), "{audit}");
+    assert!(reasons_of("read_case").iter().any(|reason| reason == "decision meeting"), "{audit}");
+    assert!(reasons_of("list").iter().any(|reason| reason == "intake review"), "{audit}");
+    assert_eq!(reasons_of("refer_refused").len(), 3, "{audit}");
+    assert_eq!(reasons_of("export_refused").len(), 1, "{audit}");
+    assert_eq!(reasons_of("export").len(), 2, "{audit}");
+    assert!(entries.iter().any(|entry| entry["action"] == "decide" && entry["user"] == "bo"));
+
+    // Erasure removes every trace: the store, its file, any dump.
+    let pseudonym = "P-2026-0200";
+    assert!(database_text(&backend).contains(pseudonym), "the check can see a stored pseudonym");
+    backend.run(&anna(&["erase", pseudonym, "--yes"]));
+    let dump = database_text(&backend);
+    assert!(
+        !dump.contains(pseudonym) && !dump.contains(TYPED_NARRATIVE),
+        "the pseudonym or narrative survived erasure"
+    );
+    assert!(refused(&backend, &anna(&["person", "show", pseudonym, "--reason", "x"])).contains("not found"));
+    assert!(
+        refused(&backend, &anna(&["export", pseudonym, "--to", "Shelter Foundation", "--reason", "x"]))
+            .contains("not found")
+    );
+    let audit = backend.json(&anna(&["audit", "mae-sot", "--json", "--reason", "after erasure"]));
+    let text = audit.to_string();
+    assert!(!text.contains(pseudonym) && !text.contains(TYPED_NARRATIVE), "{text}");
+    assert!(
+        audit.as_array().expect("entries").iter().any(|entry| entry["action"] == "erase" && entry["reason"].is_null())
+    );
+    // The other people are untouched.
+    let people = backend.json(&anna(&["person", "list", "--json", "--reason", "after erasure"]));
+    assert_eq!(people.as_array().map(Vec::len), Some(3), "{people}");
+}
+
+/// Everything the database holds, as text: on SQLite the bytes of the
+/// database file and its write-ahead log, on PostgreSQL every row of every
+/// table of the test's schema (what a dump would hold).
+pub fn database_text(backend: &Backend) -> String {
+    match &backend.database {
+        None => {
+            let mut text = String::new();
+            for name in ["crackdown.sqlite3", "crackdown.sqlite3-wal"] {
+                if let Ok(bytes) = std::fs::read(backend.path().join(name)) {
+                    text.push_str(&String::from_utf8_lossy(&bytes));
+                }
+            }
+            text
+        }
+        Some(url) => {
+            let mut client = postgres::Client::connect(url, postgres::NoTls).expect("connect");
+            let tables = client
+                .query("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()", &[])
+                .expect("tables");
+            let mut text = String::new();
+            for table in tables {
+                let name: String = table.get(0);
+                for row in client.query(&format!("SELECT CAST(t AS text) FROM \"{name}\" t"), &[]).expect("rows") {
+                    text.push_str(&row.get::<_, String>(0));
+                    text.push('\n');
+                }
+            }
+            text
+        }
+    }
+}
+
+mod on_sqlite {
+    #[test]
+    fn a_team_screens_decides_refers_exports_and_erases() {
+        super::a_team_screens_decides_refers_exports_and_erases(crate::support::Backend::sqlite());
+    }
+}
+
+mod on_postgres {
+    #[test]
+    fn a_team_screens_decides_refers_exports_and_erases() {
+        if let Some(backend) = crate::support::Backend::postgres() {
+            super::a_team_screens_decides_refers_exports_and_erases(backend);
+        }
+    }
 }

@@ -1,9 +1,15 @@
-//! Humanitarian screening as use cases. For now the field teams' offline
-//! sheets assessed in memory: each person's recommendation under the ILO
-//! combination rules, with every reason, in the screener's language.
-//! Nothing is stored, so nothing about the people screened can leak from
-//! here; keeping cases (RED, per case team, audited, erasable) comes with
-//! the screening tables.
+//! Humanitarian screening as use cases: offline sheets assessed in memory
+//! (nothing stored), and stored cases (`cases`: people, interviews checked
+//! against the questionnaire, assessments, decisions, referrals under
+//! consent, time line; `files`: sheet import, per-case export, erasure and
+//! the audit). Access is the store's: only the person's case team, every
+//! read with a reason, written to the append-only audit.
+
+mod cases;
+mod files;
+
+pub use cases::*;
+pub use files::*;
 
 use crackdown_screening::sheet::{SheetErrors, parse_sheet};
 use crackdown_screening::{Language, Questionnaire, Recommendation, assess};
@@ -25,7 +31,7 @@ pub struct SheetAssessment {
     pub reasons: Vec<String>,
 }
 
-/// Why a sheet could not be assessed.
+/// Why a screening use case refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ScreeningError {
     #[error("the questionnaire does not load: {0}")]
@@ -34,6 +40,20 @@ pub enum ScreeningError {
     Sheet(#[from] SheetErrors),
     #[error("{file}, line {line}: {reason}")]
     Assess { file: String, line: u64, reason: String },
+    /// A field of the caller's input is wrong (names the field).
+    #[error("{0}")]
+    Invalid(String),
+    /// The person's recorded consent does not cover it; the refusal is audited.
+    #[error("{0}")]
+    NoConsent(String),
+    #[error(transparent)]
+    Store(#[from] crackdown_store::StoreError),
+}
+
+impl From<crackdown_screening::person::FieldError> for ScreeningError {
+    fn from(error: crackdown_screening::person::FieldError) -> ScreeningError {
+        ScreeningError::Invalid(error.to_string())
+    }
 }
 
 /// Assesses every person of an offline sheet (`file` names it in errors):
