@@ -412,13 +412,21 @@ pub struct CommonFeature {
     pub in_one_campaign: bool,
 }
 
+/// Whether more than `limit` reports hold a value is asked by looking for
+/// its holder number `limit + 1` in the index, and whether one campaign
+/// holds them all by looking for one holder elsewhere, never by counting:
+/// a hub (a webmail domain, a courier's brand) has thousands of holders and
+/// is in nearly every campaign, so counting made every re-partition at
+/// intake read all of them.
 fn common_features(conn: &mut dyn Conn, campaign: i64, limit: i64) -> Result<Vec<CommonFeature>, StoreError> {
     conn.query(
-        "SELECT g.kind, g.value, (SELECT COUNT(DISTINCT o.campaign_id) FROM link_features f \
-         JOIN campaign_members o ON o.report_id = f.report_id WHERE f.kind = g.kind AND f.value = g.value) \
+        "SELECT g.kind, g.value, CASE WHEN EXISTS (SELECT 1 FROM link_features f \
+         JOIN campaign_members o ON o.report_id = f.report_id \
+         WHERE f.kind = g.kind AND f.value = g.value AND o.campaign_id <> $1) THEN 2 ELSE 1 END \
          FROM campaign_members m JOIN link_features g ON g.report_id = m.report_id \
          WHERE m.campaign_id = $1 GROUP BY g.kind, g.value \
-         HAVING (SELECT COUNT(*) FROM link_features f WHERE f.kind = g.kind AND f.value = g.value) > $2",
+         HAVING EXISTS (SELECT 1 FROM link_features f WHERE f.kind = g.kind AND f.value = g.value \
+         LIMIT 1 OFFSET $2)",
         &[campaign.into(), limit.into()],
     )?
     .iter()

@@ -24,6 +24,8 @@ const SIGNALS: Record<string, string> = {
   institutional: 'Kind of account',
   broad_base: 'Regular, repeated counterparties',
   went_quiet: 'Went quiet after the money passed',
+  novel_forwarded: 'Passes on money from first-time senders',
+  unseen_book: 'Sends more than it holds here (its book is kept elsewhere)',
 };
 
 /// Laundering patterns (typology hits) in plain words.
