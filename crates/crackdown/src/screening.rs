@@ -34,6 +34,8 @@ A day's work:
   crackdown --as anna screening assess --person P-2026-0101 --reason \"decision meeting\"
   crackdown --as anna screening decide P-2026-0101 --outcome presumed_victim \\
       --justification \"deceived, fined, passport taken, confined\" --reason \"decision meeting\"
+  crackdown --as anna screening evidence P-2026-0101 seized/contacts.csv seized/chat.txt \\
+      --country TH --reason \"decision meeting\"     where the seized phones and wallets appear
   crackdown --as anna screening refer P-2026-0101 --to \"Shelter Foundation\" --kind shelter \\
       --reason \"placement\"
   crackdown --as anna screening export P-2026-0101 --to \"Shelter Foundation\" --format html \\
@@ -150,6 +152,30 @@ pub enum ScreeningCommand {
         out: Option<PathBuf>,
         #[command(flatten)]
         read: ReadArgs,
+    },
+    /// Where the identifiers seized from a person appear: victim reports naming them, their
+    /// campaigns, your ledger's accounts and transfers (a read: --reason, audited). Evidence for
+    /// the screener, never a verdict. Nothing of the files is stored (a read-only report).
+    ///
+    /// FILE is a chat export intake reads (WhatsApp or LINE text, Telegram result.json or its
+    /// folder), or a CSV of identifiers (by its .csv name) with the header `kind,value` or
+    /// `kind,value,note`; kind is phone, account, iban, wallet, handle, email or url, and the
+    /// value is read as intake reads it (a national phone number in --country). Every file is
+    /// read or none: a bad row is refused naming the file, line, field and why.
+    ///
+    ///   crackdown screening evidence P-2026-0101 seized/phone-contacts.csv \
+    ///       "seized/WhatsApp Chat with Boss.txt" --country TH --reason "decision meeting"
+    Evidence {
+        pseudonym: String,
+        /// Seized files: chat exports or identifier CSVs.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        region: crate::cli::PhoneRegion,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[arg(long)]
+        json: bool,
     },
     /// Erase a person: every interview, answer, decision, referral, task, sealed text and the
     /// person's key. The audit keeps only that an erasure happened. Cannot be undone.
@@ -426,6 +452,16 @@ pub fn run(global: &Global, command: ScreeningCommand) -> anyhow::Result<ExitCod
                 None => println!("{}", exported.text),
             }
         }
+        ScreeningCommand::Evidence { pseudonym, files, region, read, json } => {
+            let at = PersonKey { pseudonym: &pseudonym, team: read.team.as_deref() };
+            let seized = files.iter().map(|path| read_seized(path)).collect::<anyhow::Result<Vec<_>>>()?;
+            let report = engine::evidence(&store, &viewer, at, &seized, &region.context(), read.reason()?, now)?;
+            if json {
+                print_json(&report)?;
+            } else {
+                print_evidence(&report);
+            }
+        }
         ScreeningCommand::Erase { pseudonym, team, yes } => {
             anyhow::ensure!(yes, "erasing {pseudonym} cannot be undone: add --yes");
             engine::erase(&store, &viewer, PersonKey { pseudonym: &pseudonym, team: team.as_deref() }, now)?;
@@ -449,6 +485,46 @@ pub fn run(global: &Global, command: ScreeningCommand) -> anyhow::Result<ExitCod
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A seized file's bytes; a Telegram Desktop export folder is read as its
+/// `result.json`, as `import chat` reads it.
+fn read_seized(path: &std::path::Path) -> anyhow::Result<engine::SeizedFile> {
+    let telegram_export = path.join("result.json");
+    let file = if path.is_dir() && telegram_export.is_file() { telegram_export.as_path() } else { path };
+    let bytes = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
+    Ok(engine::SeizedFile { name: file.display().to_string(), bytes })
+}
+
+fn print_evidence(report: &engine::EvidenceReport) {
+    println!(
+        "{}: {} identifier(s) seized, {} found nowhere you may read",
+        report.person,
+        report.identifiers.len(),
+        report.not_found
+    );
+    println!("{}", report.notice);
+    for found in report.identifiers.iter().filter(|found| !found.observations.is_empty()) {
+        let kind = found.kind.map_or("account", |kind| kind.as_str());
+        println!();
+        println!("{kind} {} (from {})", found.normalized, found.sources.join("; "));
+        let more = if found.more_reports { "+" } else { "" };
+        println!(
+            "  {}{more} report(s), {} campaign(s), {} ledger account(s) ({} in, {} out), {} transfer(s)",
+            found.reports.len(),
+            found.campaigns.len(),
+            found.accounts.len(),
+            found.transfers_in,
+            found.transfers_out,
+            found.transfers.len()
+        );
+        for campaign in &found.campaigns {
+            println!("  campaign {} {} ({} report(s))", campaign.id, campaign.name, campaign.reports);
+        }
+        for observation in &found.observations {
+            println!("  - {observation}");
+        }
+    }
 }
 
 fn assess_file(sheet: &std::path::Path, lang: Language, json: bool) -> anyhow::Result<ExitCode> {

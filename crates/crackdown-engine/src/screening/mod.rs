@@ -6,9 +6,11 @@
 //! read with a reason, written to the append-only audit.
 
 mod cases;
+mod evidence;
 mod files;
 
 pub use cases::*;
+pub use evidence::*;
 pub use files::*;
 
 use crackdown_screening::sheet::{SheetErrors, parse_sheet};

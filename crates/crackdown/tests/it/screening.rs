@@ -346,6 +346,125 @@ fn a_team_screens_decides_refers_exports_and_erases(backend: Backend) {
     assert_eq!(people.as_array().map(Vec::len), Some(3), "{people}");
 }
 
+const WALLET: &str = "TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE";
+
+/// Seized identifiers are looked up under the caller's access: the victim
+/// reports naming the phone and the wallet, their campaign and the ledger
+/// account receiving money appear; an unknown phone appears nowhere; a bad
+/// CSV is refused whole; another team's member gets "not found"; the read
+/// is in the audit with its reason.
+fn seized_identifiers_link_to_reports_campaigns_and_ledger(backend: Backend) {
+    screening_world(&backend);
+    let lines = [
+        serde_json::json!({"id": "V-1", "text": format!("The agent on +66 81 234 5678 said to pay {WALLET}."), "tlp": "amber"}),
+        serde_json::json!({"id": "V-2", "text": format!("Mentor Lisa gave me 081-234-5678 and the wallet {WALLET}."), "tlp": "amber", "country": "TH"}),
+        serde_json::json!({"id": "V-3", "text": "Another scam entirely, call +44 20 7946 0000.", "tlp": "amber"}),
+    ];
+    let reports = backend.path().join("reports.jsonl");
+    std::fs::write(&reports, lines.iter().map(serde_json::Value::to_string).collect::<Vec<_>>().join("\n"))
+        .expect("write");
+    backend.run(&["--as", "anna", "import", "reports", &reports.to_string_lossy()]);
+    let ledger = backend.path().join("ledger.csv");
+    std::fs::write(
+        &ledger,
+        format!(
+            "tx_id,timestamp,from_account,to_account,amount,currency,channel\n\
+             TX-1,2024-01-05T10:00:00Z,VICTIM-ACCOUNT-1,{WALLET},300.00,USDT,crypto\n\
+             TX-2,2024-01-06T10:00:00Z,VICTIM-ACCOUNT-2,{WALLET},150.00,USDT,crypto\n"
+        ),
+    )
+    .expect("ledger");
+    backend.run(&["--as", "anna", "ledger", "import", &ledger.to_string_lossy()]);
+
+    let seized = backend.path().join("seized.csv");
+    std::fs::write(
+        &seized,
+        format!(
+            "kind,value,note\nphone,081 234 5678,the work phone\nwallet,{WALLET},\nphone,+66 85 000 1111,own phone\n"
+        ),
+    )
+    .expect("seized");
+    let chat = backend.path().join("WhatsApp Chat with Boss.txt");
+    std::fs::write(
+        &chat,
+        format!("12/02/2026, 09:15 - Boss: send today's takings to {WALLET}\n12/02/2026, 09:16 - Me: ok\n"),
+    )
+    .expect("chat");
+    let (seized, chat) = (seized.to_string_lossy().into_owned(), chat.to_string_lossy().into_owned());
+    let found = backend.json(&anna(&[
+        "evidence",
+        "P-2026-0101",
+        &seized,
+        &chat,
+        "--country",
+        "TH",
+        "--reason",
+        "decision meeting",
+        "--json",
+    ]));
+    assert!(found["notice"].as_str().is_some_and(|notice| notice.contains("never a verdict")), "{found}");
+    assert_eq!(found["stored"], false);
+    let identifiers = found["identifiers"].as_array().expect("identifiers");
+    let of = |value: &str| {
+        identifiers.iter().find(|found| found["normalized"] == value).unwrap_or_else(|| panic!("{value}: {found}"))
+    };
+    let externals = |found: &serde_json::Value| -> Vec<String> {
+        let mut ids: Vec<String> = found["reports"]
+            .as_array()
+            .expect("reports")
+            .iter()
+            .filter_map(|report| report["external_id"].as_str().map(str::to_owned))
+            .collect();
+        ids.sort();
+        ids
+    };
+    let phone = of("+66812345678");
+    assert_eq!(externals(phone), ["V-1", "V-2"], "{phone}");
+    assert_eq!(phone["campaigns"].as_array().map(Vec::len), Some(1), "{phone}");
+    assert_eq!(phone["notes"][0], "the work phone");
+    assert!(phone["observations"].to_string().contains("contact victims"), "{phone}");
+    let wallet = of(WALLET);
+    assert_eq!(externals(wallet), ["V-1", "V-2"], "{wallet}");
+    assert_eq!(wallet["campaigns"], phone["campaigns"], "the same campaign as the caller sees it");
+    assert_eq!(wallet["transfers_in"], 2, "{wallet}");
+    assert!(wallet["observations"].to_string().contains("finance role"), "{wallet}");
+    assert!(wallet["sources"].to_string().contains("(chat)"), "the chat named it too: {wallet}");
+    let unknown = of("+66850001111");
+    assert_eq!(unknown["reports"], serde_json::json!([]));
+    assert_eq!(found["not_found"], 1, "{found}");
+    // Found identifiers come first.
+    assert_ne!(identifiers[0]["normalized"], "+66850001111");
+
+    // The text form says the same, with the notice.
+    let text = backend.run(&anna(&["evidence", "P-2026-0101", &seized, "--country", "TH", "--reason", "re-read"]));
+    assert!(text.contains("never a verdict") && text.contains("+66812345678"), "{text}");
+
+    // A bad row: the whole file is refused, naming file, line, field and why.
+    let bad = backend.path().join("bad.csv");
+    std::fs::write(&bad, "kind,value\nphone,+66812345678\nwallet,+66812345678\n").expect("bad");
+    let error = refused(&backend, &anna(&["evidence", "P-2026-0101", &bad.to_string_lossy(), "--reason", "check"]));
+    assert!(error.contains("bad.csv") && error.contains("line 3") && error.contains("\"value\""), "{error}");
+    // A reason is required.
+    assert!(refused(&backend, &anna(&["evidence", "P-2026-0101", &seized])).contains("--reason"));
+
+    // Another team's member, the organisation's admin: not found, like a person that does not exist.
+    for user in ["carl", "ngo-admin"] {
+        let error =
+            refused(&backend, &["--as", user, "screening", "evidence", "P-2026-0101", &seized, "--reason", "curious"]);
+        assert!(error.contains("not found"), "{user}: {error}");
+    }
+
+    // The read is in the team's audit with its reason.
+    let audit = backend.json(&anna(&["audit", "mae-sot", "--reason", "audit check", "--json"]));
+    assert!(
+        audit.as_array().expect("entries").iter().any(|entry| entry["action"] == "read_evidence"
+            && entry["reason"] == "decision meeting"
+            && entry["person"] == "P-2026-0101"
+            && entry["user"] == "anna"),
+        "{audit}"
+    );
+}
+
 /// Everything the database holds, as text: on SQLite the bytes of the
 /// database file and its write-ahead log, on PostgreSQL every row of every
 /// table of the test's schema (what a dump would hold).
@@ -383,6 +502,11 @@ mod on_sqlite {
     fn a_team_screens_decides_refers_exports_and_erases() {
         super::a_team_screens_decides_refers_exports_and_erases(crate::support::Backend::sqlite());
     }
+
+    #[test]
+    fn seized_identifiers_link_to_reports_campaigns_and_ledger() {
+        super::seized_identifiers_link_to_reports_campaigns_and_ledger(crate::support::Backend::sqlite());
+    }
 }
 
 mod on_postgres {
@@ -390,6 +514,13 @@ mod on_postgres {
     fn a_team_screens_decides_refers_exports_and_erases() {
         if let Some(backend) = crate::support::Backend::postgres() {
             super::a_team_screens_decides_refers_exports_and_erases(backend);
+        }
+    }
+
+    #[test]
+    fn seized_identifiers_link_to_reports_campaigns_and_ledger() {
+        if let Some(backend) = crate::support::Backend::postgres() {
+            super::seized_identifiers_link_to_reports_campaigns_and_ledger(backend);
         }
     }
 }
