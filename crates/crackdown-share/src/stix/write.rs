@@ -2,7 +2,7 @@
 //! arrives, so memory does not grow with the export.
 
 use std::collections::HashSet;
-use std::hash::BuildHasherDefault;
+use std::hash::{BuildHasher, BuildHasherDefault};
 use std::io::{BufWriter, Write};
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -62,11 +62,13 @@ struct StixWriter<W: Write> {
     producer_id: String,
     created: String,
     campaign: Option<CurrentCampaign>,
-    /// The UUIDs of the observables already written, so an indicator that
-    /// comes once per campaign is one object: 16 bytes (plus the set's
-    /// slack) per distinct indicator, the only state that grows with the
-    /// export. Equal UUIDs are equal objects by the spec's definition.
-    written_observables: HashSet<u128, BuildHasherDefault<FoldHasher>>,
+    /// The observables already written (a hash of the object type and the
+    /// UUID), so an indicator that comes once per campaign is one object:
+    /// 24 bytes (plus the set's slack) per distinct indicator, the only
+    /// state that grows with the export. The UUID alone does not name an
+    /// object: SCO UUIDs hash only the id-contributing properties, so the
+    /// url `'` and the phone number `'` share one.
+    written_observables: HashSet<(u64, u128), BuildHasherDefault<FoldHasher>>,
     /// The relationships of the current campaign already written: an
     /// indicator named twice in one campaign (at two markings) is one
     /// `indicates` relationship, as an id stands for one object. Its ids name
@@ -239,8 +241,11 @@ impl<W: Write> StixWriter<W> {
         }
         let sco_id = sco_id_of(&indicator.key);
         let id = indicator_id(&sco_id);
-        let uuid = sco_id.rsplit("--").next().and_then(|uuid| uuid::Uuid::try_parse(uuid).ok());
-        if uuid.is_none_or(|uuid| self.written_observables.insert(uuid.as_u128())) {
+        let written = sco_id.split_once("--").and_then(|(object_type, uuid)| {
+            let uuid = uuid::Uuid::try_parse(uuid).ok()?;
+            Some((BuildHasherDefault::<FoldHasher>::default().hash_one(object_type), uuid.as_u128()))
+        });
+        if written.is_none_or(|written| self.written_observables.insert(written)) {
             self.observable(indicator, &id)?;
         }
         if let Some(campaign) = &self.campaign {
