@@ -3,8 +3,7 @@
 - quality: FIFO trace recall and mule average precision against the
   generator's truth (demo-sized case); on ledgers the project did not write
   (an AMLSim ledger, `--amlsim-data`, and the independent generator
-  `bench/gen/ledger_world.py` of the ledgergen worktree when present, see
-  `--ledgergen`): mule AP next to the naive baselines, `mules --labels` AP
+  `bench/gen/ledger_world.py`, see `--ledgergen`): mule AP next to the naive baselines, `mules --labels` AP
   with half of the accounts labelled, typology alert recall and hit counts,
   on development folds and on the held-back fold (bench/trail_judge.py);
 - ledger import rows/s into SQLite (10M rows) next to a Python sqlite3 peer
@@ -52,7 +51,7 @@ def add_arguments(parser):
                                os.path.join(here, "..", "..", "shared", "data", "amlsim-dev")) if os.path.isdir(p)),
                   None)
     parser.add_argument("--amlsim-data", default=amlsim, help="an AMLSim-derived ledger with truth/ and eval.py")
-    parser.add_argument("--ledgergen", default=os.path.join(here, "..", "ledgergen", "bench", "gen", "ledger_world.py"),
+    parser.add_argument("--ledgergen", default=os.path.join(here, "bench", "gen", "ledger_world.py"),
                         help="the independent ledger generator (used through its command line only)")
     parser.add_argument("--feature-book-share", type=int, default=10,
                         help="percent of accounts the bank whose book the features ledger is holds")
