@@ -36,7 +36,13 @@ def fold_of(text):
 
 
 def load_eval(data):
-    spec = importlib.util.spec_from_file_location("amlsim_eval", os.path.join(data, "eval.py"))
+    """The scorer beside the data (the AMLSim folder ships one), else the
+    AMLSim folder's, which reads ledger_world's truth too (bench/gen/README.md)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = [os.path.join(data, "eval.py")] + [
+        os.path.join(here, *up, "shared", "data", "amlsim-dev", "eval.py") for up in (("..", ".."), ("..", "..", ".."))]
+    path = next((candidate for candidate in candidates if os.path.exists(candidate)), candidates[0])
+    spec = importlib.util.spec_from_file_location("amlsim_eval", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
