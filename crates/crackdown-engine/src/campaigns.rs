@@ -353,8 +353,7 @@ fn indexed_reports(indexed: IndexedMembers) -> Result<(Vec<Feature>, IndexedRepo
     }
     let mut signatures = vec![None; members.len()];
     for (report, hex) in texts {
-        let parsed = Signature::from_hex(&hex)
-            .ok_or_else(|| StoreError::Schema(format!("report {report}: malformed signature")))?;
+        let parsed = stored_signature(report, &hex)?;
         if let Some(at) = position(report) {
             signatures[at] = Some(parsed);
         }
@@ -366,6 +365,11 @@ fn indexed_reports(indexed: IndexedMembers) -> Result<(Vec<Feature>, IndexedRepo
         received_at: members.iter().map(|member| member.at).collect(),
     };
     Ok((features, reports))
+}
+
+/// A report's MinHash signature as the link index stores it (hex).
+fn stored_signature(report: i64, hex: &str) -> Result<Signature, StoreError> {
+    Signature::from_hex(hex).ok_or_else(|| StoreError::Schema(format!("report {report}: malformed signature")))
 }
 
 /// What `crackdown link --rebuild` did.
@@ -457,8 +461,7 @@ impl Index {
         let read_texts = || -> Result<Vec<Option<Signature>>, StoreError> {
             let mut signatures = vec![None; count];
             store.read_link_texts(&mut |report, signature| {
-                let parsed = Signature::from_hex(signature)
-                    .ok_or_else(|| StoreError::Schema(format!("report {report}: malformed signature")))?;
+                let parsed = stored_signature(report, signature)?;
                 if let Some(at) = index_ref.position(report) {
                     signatures[at] = Some(parsed);
                 }
