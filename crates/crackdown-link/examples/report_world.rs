@@ -141,17 +141,19 @@ fn one_world(folder: &Path, top: usize) -> Result<(), Box<dyn std::error::Error>
         }
     }
     std::fs::write(&prediction, out).map_err(|error| format!("{}: {error}", prediction.display()))?;
+    if std::env::var_os("LINK_DUMP").is_some() {
+        dump_linking_values(folder, &linker, &name)?;
+    }
     let mut sizes: Vec<usize> = partition.iter().map(Vec::len).collect();
     sizes.sort_unstable_by(|a, b| b.cmp(a));
     println!(
         "{}: {} reports ({} kept), analysed in {analyse_seconds:.1} s, linked in {link_seconds:.2} s; \
-         {} campaigns of 2+, largest {:?}; {} hubs by the data, {} bridges",
+         {} campaigns of 2+, largest {:?}; {} values bridge campaigns (hubs by the data)",
         folder.display(),
         records.len(),
         kept.len(),
         partition.iter().filter(|campaign| campaign.len() > 1).count(),
         &sizes[..sizes.len().min(8)],
-        linker.bridges().len(),
         linker.bridges().len(),
     );
     let scorer = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/gen/report_world_score.py");
@@ -221,6 +223,21 @@ fn describe(linker: &Linker, partition: &[Vec<i64>], top: usize, name: &dyn Fn(i
     for (holders, hub) in hubs.iter().take(3 * top) {
         println!("    {holders:>5} {hub}");
     }
+}
+
+/// `LINK_DUMP=1`: each linking value with its holders' record ids, as
+/// `link-values.jsonl` in the world's folder, for reading wrong merges
+/// against the truth (`{"value","holders"}` lines).
+fn dump_linking_values(folder: &Path, linker: &Linker, name: &dyn Fn(i64) -> String) -> Result<(), String> {
+    let path = folder.join("link-values.jsonl");
+    let mut out = String::new();
+    for (feature, holders) in linker.linking_values() {
+        let holders: Vec<String> = holders.iter().map(|&id| name(id)).collect();
+        let value = format!("{} {}", feature.kind.as_str(), feature.value);
+        out.push_str(&serde_json::json!({"value": value, "holders": holders}).to_string());
+        out.push('\n');
+    }
+    std::fs::write(&path, out).map_err(|error| format!("{}: {error}", path.display()))
 }
 
 fn read_lines(path: &Path) -> Result<Vec<String>, String> {

@@ -618,6 +618,7 @@ pub fn numbers_of(text: &str) -> Vec<String> {
         let digits: usize = groups.iter().map(width).sum();
         let touches = bytes.get(end).is_some_and(u8::is_ascii_alphabetic);
         if !touches
+            && !crackdown_lure::beside_a_currency(text, start, end)
             && !dotted_amount
             && NUMBER_DIGITS.contains(&digits)
             && let Some(key) = text.get(start..end).and_then(number_key)
@@ -679,6 +680,7 @@ pub fn phrases_of(text: &str) -> Vec<String> {
     let mut phrases: Vec<String> = Vec::new();
     let mut run: Vec<String> = Vec::new();
     let mut run_opens_sentence = false;
+    let mut run_shouting = false;
     let mut sentence_start = true;
     let flush = |run: &mut Vec<String>, opens: bool, phrases: &mut Vec<String>| {
         let words = run.len();
@@ -721,6 +723,16 @@ pub fn phrases_of(text: &str) -> Vec<String> {
         let capitalized = word.chars().next().is_some_and(char::is_uppercase)
             && word.chars().count() >= 2
             && !word.chars().any(|c| c.is_ascii_digit());
+        // A name in capitals ends where a capitalized word follows
+        // ("tên DO THI LAN Tổng thiệt hại": the payee, then a sentence),
+        // and one in title case where capitals follow.
+        let shouting = word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+        if capitalized && !run.is_empty() && shouting != run_shouting {
+            flush(&mut run, run_opens_sentence, &mut phrases);
+        }
+        if run.is_empty() {
+            run_shouting = shouting;
+        }
         if capitalized && run.len() < MAX_PHRASE_WORDS {
             if run.is_empty() {
                 run_opens_sentence = sentence_start;
@@ -839,6 +851,9 @@ mod tests {
         assert_eq!(phrases_of("It was love. Then Dr. Lena Weber asked"), ["lena weber", "then lena weber"]);
         assert_eq!(phrases_of("the site hxxps://t[.]me/+CcwAYNA He said Ask Jessica"), ["ask jessica"]);
         assert!(phrases_of("wallet TZC8a2P7qcNNHcEyEVYqCs9F5VqCUDFg1E Total 500").is_empty());
+        // A payee in capitals ends where the next sentence's word begins.
+        assert_eq!(phrases_of("tài khoản BIDV 7794 tên DO THI LAN Tổng thiệt hại"), ["do thi lan"]);
+        assert_eq!(phrases_of("from Jessica Lim ABC BANK said"), ["abc bank", "jessica lim"]);
         let long = "Aa Bb ".repeat(200);
         assert!(phrases_of(&long).len() <= MAX_PHRASES);
         let features =
@@ -857,6 +872,9 @@ mod tests {
         assert_eq!(numbers_of("ဖုန်း 0978170932 3,679,284 ကျပ်"), ["978170932"]);
         assert_eq!(numbers_of("mất 48.252.759 đồng, gọi 088.142.7627"), ["881427627"]);
         assert_eq!(numbers_of("hotline 0066 277 77777"), ["27777777"]);
+        // Amounts written without separators beside a currency are money.
+        assert_eq!(numbers_of("chuyển 110000000đ rồi 250000000 đồng, gọi 0881427627"), ["881427627"]);
+        assert_eq!(numbers_of("โอน 120000000บาท และ Rp 160000000"), Vec::<String>::new());
         let hotline = ReportIndicator::new(IndicatorKind::Phone, "+6627777777");
         let features = report_features(std::slice::from_ref(&hotline), "called 0066 277 77777 and 66 2777 7777");
         assert_eq!(features, features_of(&[hotline]));

@@ -981,6 +981,9 @@ fn phones(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
             continue;
         }
         let end = found.start() + text.len();
+        if beside_a_currency(clean, found.start(), end) {
+            continue;
+        }
         let prefixed = text.starts_with('+') || text.starts_with("00");
         let window_start = floor_char_boundary(clean, found.start().saturating_sub(40));
         let cued = PHONE_CUE.is_match(&clean[window_start..found.start()]);
@@ -989,6 +992,30 @@ fn phones(clean: &str, context: &Context, offer: &mut impl FnMut(Candidate)) {
             offer(Candidate::new(found.start(), end, IndicatorKind::Phone, normalized, valid));
         }
     }
+}
+
+/// Currency codes and words in Latin letters victims write beside an
+/// amount (ISO 4217 codes of the region's currencies, local words).
+const CURRENCY_WORDS: &str = "usdt|usdc|usd|vnd|vnđ|thb|php|idr|myr|mmk|khr|lak|cny|rmb|hkd|twd|sgd|krw|jpy|eur|gbp|aud|inr\
+    |rp|rm|ks|kyats?|baht|bath|dong|đồng|đ|pesos?|ringgit|rupiah|yuan|riel|kip|dollars?";
+
+/// Currency words of scripts written without spaces and currency signs:
+/// no word boundary needed.
+const CURRENCY_SIGNS: &str = "บาท|บ\\.|ကျပ်|元|块|円|원|[$฿₫₱€£¥₩₭៛]";
+
+/// Whether the digits at `start..end` are an amount: a currency mark
+/// right after them (`110000000đ`, `250000000 VND`) or right before
+/// (`Rp 160000000`, `₱250000000`). Victims write amounts without
+/// separators, and a long round amount often fits a numbering plan.
+pub fn beside_a_currency(clean: &str, start: usize, end: usize) -> bool {
+    static AFTER: LazyLock<Regex> =
+        LazyLock::new(|| regex(&format!(r"(?i)^ ?(?:(?:{CURRENCY_WORDS})(?:$|[^\p{{L}}\p{{N}}])|{CURRENCY_SIGNS})")));
+    static BEFORE: LazyLock<Regex> =
+        LazyLock::new(|| regex(&format!(r"(?i)(?:(?:^|[^\p{{L}}\p{{N}}])(?:{CURRENCY_WORDS})|{CURRENCY_SIGNS}) ?$")));
+    let after_start = end;
+    let after_end = floor_char_boundary(clean, (end + 16).min(clean.len()));
+    let before_start = floor_char_boundary(clean, start.saturating_sub(16));
+    AFTER.is_match(&clean[after_start..after_end]) || BEFORE.is_match(&clean[before_start..start])
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -1319,6 +1346,25 @@ mod tests {
             Some("my"),
             &[(Phone, "0898859192", false, "089 885 9192"), (Phone, "+855961211786", true, "00855 96 121 1786")],
         );
+    }
+
+    #[test]
+    fn amounts_beside_a_currency_are_no_phones() {
+        // Victims write amounts without separators; a currency word or sign
+        // beside the digits says money, whatever the numbering plan allows.
+        check("Tôi chuyển 110000000đ vào tài khoản", Some("vi"), &[]);
+        check("Tôi chuyển 110000000 đồng vào tài khoản", Some("vi"), &[]);
+        check("họ bắt đóng thêm 250000000 VND thuế", Some("vi"), &[]);
+        check("CK 210000000 đồng đến VietinBank", Some("vi"), &[]);
+        check("โอนไป 120000000 บาท แล้ว", Some("th"), &[]);
+        check("transfer Rp 160000000 ke rekening", Some("id"), &[]);
+        check("sent PHP 250000000 to them", Some("tl"), &[]);
+        check("paid ₱ 250000000 total", Some("tl"), &[]);
+        check("โอน 120000000บาทแล้ว", Some("th"), &[]);
+        // A Vietnamese word opening with đ is no currency.
+        check("Số 0912345678 đã gọi cho tôi", Some("vi"), &[(Phone, "+84912345678", true, "0912345678")]);
+        // A number that is a phone stays one beside an amount.
+        check("gọi 0912345678 chuyển 5000000 đồng", Some("vi"), &[(Phone, "+84912345678", true, "0912345678")]);
     }
 
     #[test]

@@ -15,6 +15,6 @@ pub mod text;
 
 pub use analyze::{Analysis, AnalyzeSummary, Analyzer, Mode, analyze_jsonl, process_jsonl};
 pub use eval::{Counts, EvalOptions, evaluate, load_case, load_messages, train_on_dirs};
-pub use extract::{Context, Indicator, IndicatorKind, extract, phone_database, registrable_domain};
+pub use extract::{Context, Indicator, IndicatorKind, beside_a_currency, extract, phone_database, registrable_domain};
 pub use lexicon::{Label, ScamType, Stage};
 pub use model::{Model, Sample, TrainOptions, train};
