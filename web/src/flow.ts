@@ -6,7 +6,7 @@
 // live region, so the details reach keyboard and screen-reader users too.
 
 import { h, svg } from './dom';
-import { reasonCell, reasonLegend, reasonText } from './reasons';
+import { RECOVERY, reasonCell, reasonLegend, reasonText } from './reasons';
 import { addDecimal, money, subtractDecimal, when } from './widgets';
 
 export interface FlowHop {
@@ -21,6 +21,8 @@ export interface FlowEndpoint {
   account: string;
   amount: string;
   kind: string;
+  /// What can be done there (freeze, exchange, cash_out, spent), from the kind.
+  recovery: string;
   reason: string;
 }
 
@@ -338,6 +340,7 @@ export function flowFigure(trace: FlowTrace, id: string, other?: FlowTrace): HTM
       { 'data-account': endpoint.account, class: elsewhere !== null ? 'differs' : null },
       h('td', {}, h('code', {}, endpoint.account), elsewhere !== null ? h('span', { class: 'diff-mark', title: `different under ${other?.rule.toUpperCase()}` }, ' ≠') : null),
       h('td', {}, endpoint.kind),
+      h('td', { 'data-recovery': endpoint.recovery, title: RECOVERY[endpoint.recovery]?.explanation ?? '' }, RECOVERY[endpoint.recovery]?.heading ?? endpoint.recovery),
       h('td', {}, reasonCell(endpoint.reason)),
       h('td', { class: 'num amount', 'data-amount': endpoint.amount }, money(endpoint.amount, trace.currency)),
     );
@@ -360,9 +363,9 @@ export function flowFigure(trace: FlowTrace, id: string, other?: FlowTrace): HTM
         h(
           'thead',
           {},
-          h('tr', {}, h('th', { scope: 'col' }, 'Account'), h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col' }, 'Why the money stops here'), h('th', { scope: 'col', class: 'num' }, 'Amount')),
+          h('tr', {}, h('th', { scope: 'col' }, 'Account'), h('th', { scope: 'col' }, 'Kind'), h('th', { scope: 'col' }, 'What to do'), h('th', { scope: 'col' }, 'Why the money stops here'), h('th', { scope: 'col', class: 'num' }, 'Amount')),
         ),
-        h('tbody', {}, endpointRows.length ? endpointRows : h('tr', {}, h('td', { colspan: 4 }, 'No endpoint: the money is unresolved.'))),
+        h('tbody', {}, endpointRows.length ? endpointRows : h('tr', {}, h('td', { colspan: 5 }, 'No endpoint: the money is unresolved.'))),
       ),
     ),
     reasonLegend(trace.endpoints.map((endpoint) => endpoint.reason)),

@@ -172,6 +172,9 @@ describe('money trail', () => {
     assert.equal(await table.count(), fifo.endpoints.length);
     for (let index = 0; index < fifo.endpoints.length; index++) {
       assert.equal(decimal(await table.nth(index).locator('td.amount').textContent()), fifo.endpoints[index].amount);
+      // What to do there comes from the API, never from the account's name.
+      assert.ok(['freeze', 'exchange', 'cash_out', 'spent'].includes(fifo.endpoints[index].recovery));
+      assert.equal(await table.nth(index).locator('td[data-recovery]').getAttribute('data-recovery'), fifo.endpoints[index].recovery);
     }
     // Hover shows the transfers behind a flow (force: a level path has a
     // zero-height box, which Playwright calls invisible; its stroke is not).

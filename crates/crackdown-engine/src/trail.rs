@@ -14,6 +14,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use chrono::{DateTime, Utc};
 use crackdown_model::{Money, Viewer};
 use crackdown_store::{LedgerVersion, ReportedAccount, Store, StoreError, TransferBatch};
+pub use crackdown_trail::Recovery;
 use crackdown_trail::freeze::{FreezeRow, freeze_list};
 use crackdown_trail::mules::MuleModel;
 use crackdown_trail::trace::{POISON_MAX_STEPS, Trace, TraceError, TraceOptions, parse_horizon, trace_each};
@@ -179,58 +180,6 @@ pub fn freeze(
 ) -> (Vec<FreezeRow>, Vec<String>) {
     let (traces, unknown) = trace_payments(ledger, payments, options, threads);
     (freeze_list(ledger, &traces), unknown)
-}
-
-/// What an investigator can do about victim money that stopped at an
-/// endpoint, decided by what the ledger says the account IS (its kind from
-/// the imported accounts list), never by how its name looks. A freeze
-/// request to a bank for a cash machine or for a shop wastes the one day the
-/// money may still be there, so the freeze list keeps these groups apart.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Recovery {
-    /// An account of a person, a business, an employer or of unknown kind:
-    /// the money may still sit there, and its bank can freeze it.
-    Freeze,
-    /// A crypto or currency exchange: the exchange freezes its customer's
-    /// wallet or account on a request of its own (a different addressee).
-    Exchange,
-    /// Withdrawn as cash (a cash machine or cash agent): nothing is left to
-    /// freeze; what remains is the withdrawal record and camera footage.
-    CashOut,
-    /// Paid to a merchant or utility for goods or bills: the merchant is not
-    /// the scammer; ask what was bought and where it was delivered.
-    Spent,
-}
-
-impl Recovery {
-    /// Every group, in the order a freeze list shows them.
-    pub const ALL: [Recovery; 4] = [Recovery::Freeze, Recovery::Exchange, Recovery::CashOut, Recovery::Spent];
-
-    /// The group of an account of this kind.
-    pub fn of(kind: AccountKind) -> Recovery {
-        match kind {
-            AccountKind::Cash => Recovery::CashOut,
-            AccountKind::Exchange => Recovery::Exchange,
-            AccountKind::Merchant | AccountKind::Utility => Recovery::Spent,
-            AccountKind::Person | AccountKind::Business | AccountKind::Employer | AccountKind::Unknown => {
-                Recovery::Freeze
-            }
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Recovery::Freeze => "freeze",
-            Recovery::Exchange => "exchange",
-            Recovery::CashOut => "cash_out",
-            Recovery::Spent => "spent",
-        }
-    }
-
-    /// Parses the text form (`freeze`, `exchange`, `cash_out`, `spent`).
-    pub fn parse(text: &str) -> Option<Recovery> {
-        Recovery::ALL.into_iter().find(|recovery| recovery.as_str() == text.trim())
-    }
 }
 
 /// A freeze-list row with what the investigator does about it and the

@@ -174,6 +174,11 @@ struct TraceEndpoint {
     amount: String,
     /// Account kind: person, business, merchant, employer, utility, exchange, cash or unknown.
     kind: String,
+    /// What can be done there, from the kind: freeze (the bank freezes the
+    /// account), exchange (the exchange freezes its customer's wallet),
+    /// cash_out (withdrawn: nothing left to freeze) or spent (paid to a
+    /// merchant or utility).
+    recovery: String,
     /// no_outflow, cash, exchange or horizon.
     reason: String,
     /// What is held there, when converted into another currency.
@@ -225,6 +230,7 @@ impl From<Trace<'_>> for TraceResult {
                     account: endpoint.account.to_owned(),
                     amount: endpoint.amount.decimal(),
                     kind: endpoint.kind.as_str().to_owned(),
+                    recovery: engine::Recovery::of(endpoint.kind).as_str().to_owned(),
                     reason: endpoint.reason.as_str().to_owned(),
                     held_amount: endpoint.held.map(|held| held.decimal()),
                     held_currency: endpoint.held.map(|held| held.currency().code().to_owned()),

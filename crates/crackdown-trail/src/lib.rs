@@ -20,7 +20,7 @@ pub mod parse;
 pub mod trace;
 pub mod typology;
 
-pub use account::{AccountKind, AccountRecord};
+pub use account::{AccountKind, AccountRecord, Recovery};
 pub use ledger::{Anomaly, AnomalyKind, AnomalyTracker, Ledger, LedgerBuilder, TransferFields};
 pub use parse::{Batch, LedgerFormat, LedgerReader, LineError, Severity, Transfer};
 pub use trace::{Endpoint, EndpointReason, Hop, Rule, Trace, TraceOptions};

@@ -214,11 +214,14 @@ impl serde::Serialize for Trace<'_> {
 
 impl serde::Serialize for Endpoint<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let fields = if self.held.is_some() { 6 } else { 4 };
+        let fields = if self.held.is_some() { 7 } else { 5 };
         let mut out = serializer.serialize_struct("Endpoint", fields)?;
         out.serialize_field("account", &self.account)?;
         out.serialize_field("amount", &self.amount.decimal())?;
         out.serialize_field("kind", self.kind.as_str())?;
+        // What the investigator can do there, so a script reading the trace
+        // never sends a freeze request for a cash machine.
+        out.serialize_field("recovery", crate::Recovery::of(self.kind).as_str())?;
         out.serialize_field("reason", self.reason.as_str())?;
         if let Some(held) = self.held {
             out.serialize_field("held_amount", &held.decimal())?;
@@ -1010,8 +1013,8 @@ mod tests {
         assert_eq!(
             json["endpoints"],
             serde_json::json!([
-                {"account": "W", "amount": "30.00", "kind": "unknown", "reason": "no_outflow", "held_amount": "0.00060000", "held_currency": "BTC"},
-                {"account": "Z", "amount": "20.00", "kind": "unknown", "reason": "no_outflow", "held_amount": "0.00040000", "held_currency": "BTC"},
+                {"account": "W", "amount": "30.00", "kind": "unknown", "recovery": "freeze", "reason": "no_outflow", "held_amount": "0.00060000", "held_currency": "BTC"},
+                {"account": "Z", "amount": "20.00", "kind": "unknown", "recovery": "freeze", "reason": "no_outflow", "held_amount": "0.00040000", "held_currency": "BTC"},
             ])
         );
     }
@@ -1023,7 +1026,7 @@ mod tests {
         let json = serde_json::to_string(&trace).expect("serialises");
         assert_eq!(
             json,
-            r#"{"source_tx":"t1","rule":"lifo","amount":"50.00","currency":"USD","endpoints":[{"account":"B","amount":"50.00","kind":"unknown","reason":"no_outflow"}],"hops":[{"tx_id":"t1","from":"V","to":"A","amount":"50.00","timestamp":"2024-01-02T00:00:00Z"},{"tx_id":"t2","from":"A","to":"B","amount":"50.00","timestamp":"2024-01-03T00:00:00Z"}],"unresolved":"0.00"}"#
+            r#"{"source_tx":"t1","rule":"lifo","amount":"50.00","currency":"USD","endpoints":[{"account":"B","amount":"50.00","kind":"unknown","recovery":"freeze","reason":"no_outflow"}],"hops":[{"tx_id":"t1","from":"V","to":"A","amount":"50.00","timestamp":"2024-01-02T00:00:00Z"},{"tx_id":"t2","from":"A","to":"B","amount":"50.00","timestamp":"2024-01-03T00:00:00Z"}],"unresolved":"0.00"}"#
         );
     }
 
