@@ -214,7 +214,7 @@ fn push_row(batch: &mut TransferBatch, row: &LedgerRow) {
 /// them together and stores the ledger through `write` (the import's one
 /// transaction) in batches of `batch_size`. A file that cannot be read is an
 /// error of the report, not of the call; the call fails on the store, or when
-/// `progress` (told the rows stored so far after each batch) returns an error
+/// `progress` (told the rows handed to the store so far after each batch) returns an error
 /// — a caller's time limit or cancellation. On failure the caller drops
 /// `write`, and nothing of the import stays.
 ///
@@ -389,7 +389,8 @@ fn upload_file_name(given: &str) -> String {
 /// (which the rows' provenance keeps), then take [`import_statements`] in
 /// one transaction. `mapping` is the name of a mapping the organisation saved
 /// or the one-line form — never a path, which would read the server's files.
-/// A file that cannot be read at all stores nothing; entries that cannot be
+/// A file that cannot be read at all, or in which nothing is found, stores
+/// nothing (not even the import's record; `import_id` is `None`); entries that cannot be
 /// read are listed while the rest import (they are evidence), as on the
 /// command line. Storing stops with an error, and nothing stays, once
 /// `time_limit` has passed.
@@ -432,7 +433,27 @@ pub fn import_uploaded_statement(
     let mut report = import_statements(&mut write, &files, mapping.as_ref(), 50_000, &mut |_| {
         if std::time::Instant::now() > deadline { Err(TrailError::TimeLimit(time_limit.as_secs())) } else { Ok(()) }
     })?;
-    write.commit()?;
+    if report.rows == 0 {
+        // Nothing readable: the file is refused whole, and not even the
+        // import's record stays (dropping `write` rolls it back).
+        if !report.errors.iter().any(|problem| problem.severity == "error") {
+            report.rejected += 1;
+            report.errors.push(ImportProblem {
+                file: shown.clone(),
+                line: 0,
+                field: "file".into(),
+                reason: format!(
+                    "no statement or transfer found{}",
+                    format.map(|format| format!(" reading it as {format}")).unwrap_or_default()
+                ),
+                severity: "error",
+            });
+        }
+        report.import_id = None;
+        drop(write);
+    } else {
+        write.commit()?;
+    }
     // The client's name, not the server's temporary folder, in what it is told.
     let folder_text = folder.path().display().to_string();
     for problem in &mut report.errors {
