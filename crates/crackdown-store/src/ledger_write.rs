@@ -8,6 +8,10 @@
 //! as before. The whole run rather than each file, because the files of a
 //! statement import are reconciled together — a row merged from two banks'
 //! views belongs to both files, so one file's half cannot be stored alone.
+//! The price on SQLite: the run holds the database's one write lock from
+//! start to commit, so a `crackdown serve` on the same SQLite file queues its
+//! writes behind a long command-line import (and gives up after the 10 s
+//! busy timeout); the team deployment (PostgreSQL) has no such lock.
 //!
 //! Bulk loads on SQLite also defer the two account indexes
 //! (`ledger_transfers_from`, `_to`, see migration 0033): their keys are the
