@@ -4,11 +4,12 @@
 //!
 //! All statement files of one import are read first and reconciled together,
 //! so the payer's bank's and the payee's bank's views of one transfer become
-//! one row. The reconciled rows then take the store path native ledgers take
-//! (`begin_ledger_import`, whole-batch `insert_transfers`): tx ids are stable
-//! (derived from the file's SHA-256, statement and entry), so importing the
-//! same folder again stores nothing and counts every row as a duplicate.
-//! Each row keeps its file, statement and entry in the store.
+//! one row. The reconciled rows then go to the store inside the caller's one
+//! transaction of the whole `ledger import` ([`LedgerWrite`]): a production
+//! commits whole or not at all. Tx ids are stable (derived from the file's
+//! SHA-256, statement and entry), so importing the same folder again stores
+//! nothing and counts every row as a duplicate. Each row keeps its file,
+//! statement and entry in the store.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -16,7 +17,7 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use crackdown_model::Viewer;
 use crackdown_statements::{Format, LedgerRow, Profile, Provenance, Reconciler, Severity};
-use crackdown_store::{Store, TransferBatch};
+use crackdown_store::{LedgerWrite, Store, TransferBatch};
 use serde::Serialize;
 
 use crate::trail::TrailError;
@@ -210,19 +211,22 @@ fn push_row(batch: &mut TransferBatch, row: &LedgerRow) {
 
 /// Reads `files` (each with its format, or `None` to detect it; a
 /// spreadsheet with the mapping beside it, else `mapping`), reconciles
-/// them together and stores the ledger in the viewer's organisation's
-/// ledger in batches of `batch_size`. A file that cannot be read is an
-/// error of the report, not of the call; the call fails only on the store.
+/// them together and stores the ledger through `write` (the import's one
+/// transaction) in batches of `batch_size`. A file that cannot be read is an
+/// error of the report, not of the call; the call fails on the store, or when
+/// `progress` (told the rows handed to the store so far after each batch) returns an error
+/// — a caller's time limit or cancellation. On failure the caller drops
+/// `write`, and nothing of the import stays.
 ///
 /// Memory stays bounded whatever the production's size: entries go to an
 /// unnamed temporary file (0600, gone when closed) as they are read, and only
 /// a short key per entry stays in memory (`crackdown_statements::Reconciler`).
 pub fn import_statements(
-    store: &Store,
-    viewer: &Viewer,
+    write: &mut LedgerWrite<'_>,
     files: &[(PathBuf, Option<Format>)],
     mapping: Option<&Profile>,
     batch_size: usize,
+    progress: &mut dyn FnMut(u64) -> Result<(), TrailError>,
 ) -> Result<StatementImport, TrailError> {
     let mut report = StatementImport::default();
     let spill = tempfile::tempfile().map_err(TrailError::from)?;
@@ -260,30 +264,57 @@ pub fn import_statements(
     }
     formats.sort_unstable();
     formats.dedup();
-    let import_id = store.begin_ledger_import(viewer, &names.join(", "), &formats.join("+"), Utc::now())?;
+    let import_id = write.begin_import(&names.join(", "), &formats.join("+"), Utc::now())?;
     report.import_id = Some(import_id);
+    write.expect_rows(reconciler.entries())?;
     let batch_size = batch_size.max(1);
-    let mut batch = TransferBatch::with_capacity(batch_size.min(1 << 16));
-    let mut held = 0usize;
-    let store_rows = |batch: &mut TransferBatch, report: &mut StatementImport| -> Result<(), TrailError> {
-        let full = std::mem::replace(batch, TransferBatch::with_capacity(batch_size.min(1 << 16)));
-        let outcome = store.insert_transfers(viewer, import_id, full)?;
-        report.imported += outcome.inserted;
-        report.duplicates += outcome.duplicates.len() as u64;
-        Ok(())
-    };
-    let ledger = reconciler.finish(|row| {
-        push_row(&mut batch, &row);
-        held += 1;
-        if held == batch_size {
-            held = 0;
-            store_rows(&mut batch, &mut report)?;
-        }
-        Ok::<(), TrailError>(())
-    })?;
-    if held > 0 {
-        store_rows(&mut batch, &mut report)?;
-    }
+    let capacity = batch_size.min(1 << 16);
+    // Rows come out of the spill on this thread while a second one stores
+    // the previous batches: on two cores, decoding and inserting overlap.
+    // Two batches wait at most, so memory stays bounded.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<TransferBatch>(2);
+    let (handed, stored) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<(u64, u64), TrailError> {
+            let (mut inserted, mut duplicates) = (0, 0);
+            for batch in receiver {
+                let outcome = write.insert_transfers(import_id, batch)?;
+                inserted += outcome.inserted;
+                duplicates += outcome.duplicates.len() as u64;
+            }
+            Ok((inserted, duplicates))
+        });
+        let mut batch = TransferBatch::with_capacity(capacity);
+        let mut handed_out = 0u64;
+        let mut hand_over = |batch: &mut TransferBatch| -> Result<(), TrailError> {
+            handed_out += batch.len() as u64;
+            let full = std::mem::replace(batch, TransferBatch::with_capacity(capacity));
+            // A closed channel means the writer failed: its error is the one reported.
+            sender.send(full).map_err(|_| TrailError::Invalid("the store stopped taking rows".into()))?;
+            progress(handed_out)
+        };
+        let handed = reconciler
+            .finish(|row| {
+                push_row(&mut batch, &row);
+                if batch.len() == batch_size {
+                    hand_over(&mut batch)?;
+                }
+                Ok::<(), TrailError>(())
+            })
+            .and_then(|ledger| {
+                if !batch.is_empty() {
+                    hand_over(&mut batch)?;
+                }
+                Ok(ledger)
+            });
+        drop(sender);
+        let stored =
+            writer.join().unwrap_or_else(|_| Err(TrailError::Invalid("the store's writer thread panicked".into())));
+        (handed, stored)
+    });
+    let (inserted, duplicates) = stored?;
+    let ledger = handed?;
+    report.imported = inserted;
+    report.duplicates = duplicates;
     for error in &ledger.errors {
         if error.severity == Severity::Error && error.field != "balance" {
             report.rejected += 1;
@@ -318,6 +349,119 @@ pub fn import_statements(
         .collect();
     report.merged = ledger.merged.len() as u64;
     report.rows = ledger.rows;
+    Ok(report)
+}
+
+/// The formats an uploaded statement may be named by (`?format=`), beside `auto`.
+pub fn upload_format(name: &str) -> Result<Option<Format>, TrailError> {
+    Ok(Some(match name.trim().to_ascii_lowercase().as_str() {
+        "" | "auto" => return Ok(None),
+        "mt940" => Format::Mt940,
+        "mt942" => Format::Mt942,
+        "camt" | "camt053" | "camt.053" => Format::Camt053,
+        "camt052" | "camt.052" => Format::Camt052,
+        "camt054" | "camt.054" => Format::Camt054,
+        "csv" => Format::Csv,
+        "xlsx" => Format::Xlsx,
+        "etherscan" => Format::Etherscan,
+        "tronscan" => Format::Tronscan,
+        other => {
+            return Err(TrailError::Invalid(format!(
+                "format {other:?}: one of auto, mt940, mt942, camt, camt052, camt053, camt054, csv, xlsx, \
+                 etherscan, tronscan"
+            )));
+        }
+    }))
+}
+
+/// A file name for an upload's provenance: the client's name without any
+/// folder part or character a file system or a CSV export would trip on.
+fn upload_file_name(given: &str) -> String {
+    let base = given.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String =
+        base.chars().filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ')).take(100).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_owned();
+    if cleaned.is_empty() { "upload".to_owned() } else { cleaned }
+}
+
+/// Imports one uploaded statement file (the HTTP route's use case): the
+/// bytes go to a private temporary folder under the client's file name
+/// (which the rows' provenance keeps), then take [`import_statements`] in
+/// one transaction. `mapping` is the name of a mapping the organisation saved
+/// or the one-line form — never a path, which would read the server's files.
+/// A file that cannot be read at all, or in which nothing is found, stores
+/// nothing (not even the import's record; `import_id` is `None`); entries that cannot be
+/// read are listed while the rest import (they are evidence), as on the
+/// command line. Storing stops with an error, and nothing stays, once
+/// `time_limit` has passed.
+pub fn import_uploaded_statement(
+    store: &Store,
+    viewer: &Viewer,
+    (name, bytes): (&str, &[u8]),
+    format: Option<Format>,
+    mapping: Option<&str>,
+    time_limit: std::time::Duration,
+) -> Result<StatementImport, TrailError> {
+    let deadline = std::time::Instant::now() + time_limit;
+    if !viewer.role.may_work_ledgers() {
+        return Err(TrailError::Store(crackdown_store::StoreError::Forbidden(format!(
+            "{} is a {}; ledgers are imported by their organisation's admins and analysts only",
+            viewer.user_name, viewer.role
+        ))));
+    }
+    let mapping = match mapping.map(str::trim).filter(|given| !given.is_empty()) {
+        Some(given) => Some(match store.ledger_mapping(viewer, given)? {
+            Some(saved) => Profile::parse(&saved)
+                .map_err(|error| TrailError::Invalid(format!("saved mapping {given:?}: {error}")))?,
+            None if given.contains('=') => Profile::parse(given).map_err(TrailError::Invalid)?,
+            None => {
+                return Err(TrailError::Invalid(format!(
+                    "mapping {given:?}: your organisation saved no mapping of that name (save one with \
+                     `crackdown ledger import --save-mapping NAME`), and it is not a mapping like \
+                     \"Booking date=timestamp,Amount=amount\""
+                )));
+            }
+        }),
+        None => None,
+    };
+    let folder = tempfile::tempdir().map_err(TrailError::from)?;
+    let shown = upload_file_name(name);
+    let path = folder.path().join(&shown);
+    std::fs::write(&path, bytes).map_err(TrailError::from)?;
+    let mut write = store.begin_ledger_write(viewer)?;
+    let files = [(path.clone(), format)];
+    let mut report = import_statements(&mut write, &files, mapping.as_ref(), 50_000, &mut |_| {
+        if std::time::Instant::now() > deadline { Err(TrailError::TimeLimit(time_limit.as_secs())) } else { Ok(()) }
+    })?;
+    if report.rows == 0 {
+        // Nothing readable: the file is refused whole, and not even the
+        // import's record stays (dropping `write` rolls it back).
+        if !report.errors.iter().any(|problem| problem.severity == "error") {
+            report.rejected += 1;
+            report.errors.push(ImportProblem {
+                file: shown.clone(),
+                line: 0,
+                field: "file".into(),
+                reason: format!(
+                    "no statement or transfer found{}",
+                    format.map(|format| format!(" reading it as {format}")).unwrap_or_default()
+                ),
+                severity: "error",
+            });
+        }
+        report.import_id = None;
+        drop(write);
+    } else {
+        write.commit()?;
+    }
+    // The client's name, not the server's temporary folder, in what it is told.
+    let folder_text = folder.path().display().to_string();
+    for problem in &mut report.errors {
+        if Path::new(&problem.file) == path {
+            problem.file.clone_from(&shown);
+        }
+        problem.reason = problem.reason.replace(&folder_text, "");
+    }
     Ok(report)
 }
 
@@ -356,3 +500,7 @@ pub fn save_mapping(store: &Store, viewer: &Viewer, name: &str, profile: &Profil
     store.save_ledger_mapping(viewer, name, &text, Utc::now())?;
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "statement_import_tests.rs"]
+mod tests;

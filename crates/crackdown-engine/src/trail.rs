@@ -22,8 +22,8 @@ use crackdown_trail::typology::{TypologyConfig, detect};
 use crackdown_trail::{AccountKind, AccountRecord, Ledger, LedgerBuilder, Rule, TransferFields};
 
 pub use crate::statement_import::{
-    FileKind, ImportFormat, ImportProblem, StatementImport, StatementReport, import_statements, plan_import,
-    resolve_mapping, save_mapping, sibling_profile,
+    FileKind, ImportFormat, ImportProblem, StatementImport, StatementReport, import_statements,
+    import_uploaded_statement, plan_import, resolve_mapping, save_mapping, sibling_profile, upload_format,
 };
 
 /// Transfers read from the store per query while loading a ledger.
@@ -45,6 +45,9 @@ pub enum TrailError {
     /// The temporary file statements are reconciled through (full disk, no `TMPDIR`).
     #[error("temporary file for reconciling statements: {0}")]
     Spill(String),
+    /// An import stopped at its caller's time limit; nothing of it was stored.
+    #[error("the import took longer than {0} s, the most this server allows one; nothing of it was stored")]
+    TimeLimit(u64),
 }
 
 impl From<std::io::Error> for TrailError {

@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/public/reports", post(crate::public::submit))
         .route("/api/v1/lookup", get(crate::public::lookup))
         .merge(crate::trail::routes())
+        .merge(crate::ledger_import::routes())
         .merge(crate::campaigns::routes())
         .merge(crate::share::routes())
         .merge(crate::search::routes())

@@ -10,6 +10,7 @@ mod campaigns;
 pub mod connections;
 mod dashboard;
 mod error;
+mod ledger_import;
 pub mod limits;
 pub mod outbox;
 mod public;
@@ -88,6 +89,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     document.merge(session::SessionDoc::openapi());
     document.merge(dashboard::DashboardDoc::openapi());
     document.merge(trail::TrailDoc::openapi());
+    document.merge(ledger_import::LedgerImportDoc::openapi());
     document.merge(campaigns::CampaignsDoc::openapi());
     document.merge(share::ShareDoc::openapi());
     document.merge(taxii::TaxiiDoc::openapi());

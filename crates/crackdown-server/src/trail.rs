@@ -67,6 +67,7 @@ impl From<TrailError> for ApiError {
             }
             // The server's own disk, not the caller's request.
             TrailError::Spill(_) => ApiError::internal(error),
+            TrailError::TimeLimit(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, error.to_string()),
         }
     }
 }

@@ -148,6 +148,12 @@ impl<S: Read + Write + Seek> Reconciler<S> {
         }
     }
 
+    /// Entries read so far: about the rows [`Reconciler::finish`] will hand
+    /// out (merges remove some, opening balances add one per account).
+    pub fn entries(&self) -> u64 {
+        self.entries
+    }
+
     /// Reads one file (`format` overrides detection; spreadsheets need
     /// `mapping`). A file that cannot be read adds nothing.
     pub fn read_file(

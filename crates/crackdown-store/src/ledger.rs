@@ -75,7 +75,7 @@ impl LedgerRowRef<'_> {
 
 /// One transfer of a [`TransferBatch`]: numbers inline, text as ranges of the batch's buffer.
 #[derive(Clone, Debug)]
-struct BatchRow {
+pub(crate) struct BatchRow {
     line: u64,
     tx_id: Range<usize>,
     at_ms: i64,
@@ -188,6 +188,11 @@ impl TransferBatch {
 
     pub fn len(&self) -> usize {
         self.rows.len()
+    }
+
+    /// The shared text and the rows that slice it, for the insert.
+    pub(crate) fn into_parts(self) -> (String, Vec<BatchRow>) {
+        (self.text, self.rows)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -330,6 +335,82 @@ fn find_duplicates(
     Ok(())
 }
 
+/// Records the start of an import of `file` and returns its id.
+pub(crate) fn insert_import(
+    conn: &mut dyn Conn,
+    viewer: &Viewer,
+    file: &str,
+    format: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    let row = conn
+        .query_one(
+            "INSERT INTO ledger_imports (org_id, user_id, file, format, started_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            &[
+                Value::Int(viewer.org_id),
+                Value::Int(viewer.user_id),
+                Value::from(file),
+                Value::from(format),
+                Value::Int(to_ms(now)),
+            ],
+        )?
+        .ok_or_else(|| StoreError::Database("the import row was not created".into()))?;
+    row.int(0)
+}
+
+/// Inserts `batch` on `conn` (inside the caller's transaction); rows whose
+/// tx id the organisation already holds are skipped and listed.
+pub(crate) fn insert_batch(
+    conn: &mut dyn Conn,
+    org: i64,
+    import_id: i64,
+    (text, rows): (&Arc<String>, &[BatchRow]),
+) -> Result<TransferOutcome, StoreError> {
+    let shared = |range: &Range<usize>| Value::Shared(Arc::clone(text), range.clone());
+    let fixed = [Value::Int(org), Value::Int(import_id)];
+    let insert = RowInsert {
+        into: TRANSFER_COLUMNS,
+        fixed: &fixed,
+        width: ROW_PARAMETERS,
+        skip_conflicts_on: "(org_id, tx_id)",
+    };
+    let mut outcome = TransferOutcome::default();
+    let mut values = Vec::with_capacity(ROWS_PER_STATEMENT * ROW_PARAMETERS);
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        values.clear();
+        for row in chunk {
+            values.extend([
+                Value::Int(i64::try_from(row.line).unwrap_or(i64::MAX)),
+                shared(&row.tx_id),
+                Value::Int(row.at_ms),
+                shared(&row.from),
+                shared(&row.to),
+                Value::Int(row.amount.minor()),
+                Value::Static(row.amount.currency().code()),
+                row.received.map_or(Value::Null, |money| Value::Int(money.minor())),
+                row.received.map_or(Value::Null, |money| Value::Static(money.currency().code())),
+                shared(&row.channel),
+                row.extra.as_ref().map_or(Value::Null, shared),
+            ]);
+            match &row.source {
+                Some([file, statement, entry]) => values.extend([shared(file), shared(statement), shared(entry)]),
+                None => values.extend([Value::Null, Value::Null, Value::Null]),
+            }
+        }
+        let inserted = conn.insert_run(&insert, &values)?;
+        outcome.inserted += inserted;
+        if inserted < chunk.len() as u64 {
+            let ids: Vec<(u64, String)> = chunk
+                .iter()
+                .map(|row| (row.line, text.get(row.tx_id.clone()).unwrap_or_default().to_owned()))
+                .collect();
+            find_duplicates(conn, org, import_id, &ids, &mut outcome.duplicates)?;
+        }
+    }
+    Ok(outcome)
+}
+
 impl Store {
     /// Starts an import of `file` into the viewer's organisation's ledger.
     pub fn begin_ledger_import(
@@ -340,22 +421,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64, StoreError> {
         require_case_worker(viewer)?;
-        self.pool.with(|conn| {
-            let row = conn
-                .query_one(
-                    "INSERT INTO ledger_imports (org_id, user_id, file, format, started_at) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                    &[
-                        Value::Int(viewer.org_id),
-                        Value::Int(viewer.user_id),
-                        Value::from(file),
-                        Value::from(format),
-                        Value::Int(to_ms(now)),
-                    ],
-                )?
-                .ok_or_else(|| StoreError::Database("the import row was not created".into()))?;
-            row.int(0)
-        })
+        self.pool.with(|conn| insert_import(conn, viewer, file, format, now))
     }
 
     /// Stores a batch of transfers in one transaction: all of them or, on an
@@ -368,56 +434,9 @@ impl Store {
         batch: TransferBatch,
     ) -> Result<TransferOutcome, StoreError> {
         require_case_worker(viewer)?;
-        let org = viewer.org_id;
         let text = Arc::new(batch.text);
-        let shared = |range: &Range<usize>| Value::Shared(Arc::clone(&text), range.clone());
-        let fixed = [Value::Int(org), Value::Int(import_id)];
-        let insert = RowInsert {
-            into: TRANSFER_COLUMNS,
-            fixed: &fixed,
-            width: ROW_PARAMETERS,
-            skip_conflicts_on: "(org_id, tx_id)",
-        };
-        self.pool.with(|conn| {
-            conn.transaction(|conn| {
-                let mut outcome = TransferOutcome::default();
-                let mut values = Vec::with_capacity(ROWS_PER_STATEMENT * ROW_PARAMETERS);
-                for chunk in batch.rows.chunks(ROWS_PER_STATEMENT) {
-                    values.clear();
-                    for row in chunk {
-                        values.extend([
-                            Value::Int(i64::try_from(row.line).unwrap_or(i64::MAX)),
-                            shared(&row.tx_id),
-                            Value::Int(row.at_ms),
-                            shared(&row.from),
-                            shared(&row.to),
-                            Value::Int(row.amount.minor()),
-                            Value::Static(row.amount.currency().code()),
-                            row.received.map_or(Value::Null, |money| Value::Int(money.minor())),
-                            row.received.map_or(Value::Null, |money| Value::Static(money.currency().code())),
-                            shared(&row.channel),
-                            row.extra.as_ref().map_or(Value::Null, shared),
-                        ]);
-                        match &row.source {
-                            Some([file, statement, entry]) => {
-                                values.extend([shared(file), shared(statement), shared(entry)]);
-                            }
-                            None => values.extend([Value::Null, Value::Null, Value::Null]),
-                        }
-                    }
-                    let inserted = conn.insert_run(&insert, &values)?;
-                    outcome.inserted += inserted;
-                    if inserted < chunk.len() as u64 {
-                        let ids: Vec<(u64, String)> = chunk
-                            .iter()
-                            .map(|row| (row.line, text.get(row.tx_id.clone()).unwrap_or_default().to_owned()))
-                            .collect();
-                        find_duplicates(conn, org, import_id, &ids, &mut outcome.duplicates)?;
-                    }
-                }
-                Ok(outcome)
-            })
-        })
+        self.pool
+            .with(|conn| conn.transaction(|conn| insert_batch(conn, viewer.org_id, import_id, (&text, &batch.rows))))
     }
 
     /// Stores `accounts.csv` rows in one transaction; a later import of an

@@ -16,6 +16,7 @@ mod files;
 mod installation;
 mod intake;
 mod ledger;
+mod ledger_write;
 mod linking;
 mod mappings;
 mod migrations;
@@ -47,6 +48,7 @@ pub use intake::Stage;
 pub use ledger::{
     DuplicateTransfer, LedgerAccount, LedgerRow, LedgerRowRef, TransferBatch, TransferOutcome, TransferSource,
 };
+pub use ledger_write::{DEFER_MIN_ROWS, LedgerWrite, defers_account_indexes};
 pub use linking::{
     BandCandidate, CheckRow, CommonFeature, FeatureHolders, IndexedMember, IndexedMembers, LinkInput, LinkRecord,
     LinkTx, LookupTally,

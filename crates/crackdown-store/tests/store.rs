@@ -5,7 +5,7 @@
 
 use chrono::{TimeZone, Utc};
 use crackdown_model::{Channel, Keyword, Money, NewReport, ReportStatus, Role, Tlp, VictimContact, Viewer};
-use crackdown_store::{InsertedReport, ReportFilter, ShareOptions, Store, StoreError};
+use crackdown_store::{DEFER_MIN_ROWS, InsertedReport, ReportFilter, ShareOptions, Store, StoreError, TransferBatch};
 
 /// A store on a fresh database: a temp dir for SQLite, a fresh schema for PostgreSQL.
 struct TestStore {
@@ -46,6 +46,7 @@ both_backends! {
     triage_is_audited => triage_is_audited;
     only_admins_administer => only_admins_administer;
     originals_are_kept_byte_exact => originals_are_kept_byte_exact;
+    ledger_imports_commit_whole_or_not_at_all => ledger_imports_commit_whole_or_not_at_all;
 }
 
 fn now() -> chrono::DateTime<Utc> {
@@ -371,4 +372,76 @@ fn originals_are_kept_byte_exact(store: &Store) {
     let (digest, stored) = store.original(&operator, id).expect("original");
     assert_eq!(stored, bytes);
     assert_eq!(digest, "40aff2e9d2d8922e47afd4648e6967497158785fbd1da870e7110266bf944880");
+}
+
+/// `count` transfers `{prefix}-0..` from `a{i % 7}` to `b{i % 5}`.
+fn transfers(prefix: &str, count: usize) -> TransferBatch {
+    let eur = crackdown_model::Currency::from_code("EUR").expect("EUR");
+    let mut batch = TransferBatch::with_capacity(count);
+    for index in 0..count {
+        batch.push(
+            (index as u64 + 2, &format!("{prefix}-{index}")),
+            now(),
+            (&format!("a{}", index % 7), &format!("b{}", index % 5)),
+            (Money::new(100 + index as i64, eur), None),
+            "wire",
+            None,
+        );
+        batch.set_source("bank.sta", "STMT-1", &index.to_string());
+    }
+    batch
+}
+
+/// A ledger import is one transaction (issue 25: "a file commits whole or
+/// not at all"): a run abandoned after storing some batches of a later file
+/// leaves the ledger, its imports and its indexes exactly as before — also
+/// when the run had announced a bulk load and so dropped the account
+/// indexes. A committed bulk run is readable by account afterwards, and a
+/// repeated tx id within the run is reported, not stored twice.
+fn ledger_imports_commit_whole_or_not_at_all(store: &Store) {
+    let world = world(store);
+    let analyst = viewer(&world, "police-analyst");
+    let mut write = store.begin_ledger_write(analyst).expect("write");
+    let first = write.begin_import("first.sta", "mt940", now()).expect("import");
+    assert_eq!(write.insert_transfers(first, transfers("first", 3)).expect("insert").inserted, 3);
+    write.commit().expect("commit");
+    let before = store.ledger_page(analyst, 0, 100).expect("page");
+    let version = store.ledger_version(analyst).expect("version");
+    assert_eq!(before.len(), 3);
+
+    let mut write = store.begin_ledger_write(analyst).expect("write");
+    let second = write.begin_import("second.sta", "mt940", now()).expect("import");
+    write.expect_rows(DEFER_MIN_ROWS).expect("announce");
+    assert_eq!(write.insert_transfers(second, transfers("second", 40)).expect("insert").inserted, 40);
+    let third = write.begin_import("third.sta", "mt940", now()).expect("import");
+    assert_eq!(write.insert_transfers(third, transfers("third", 40)).expect("insert").inserted, 40);
+    drop(write); // the run fails here: the third file was refused half-way
+    assert_eq!(store.ledger_page(analyst, 0, 100).expect("page"), before, "an abandoned run left rows");
+    assert_eq!(store.ledger_version(analyst).expect("version"), version);
+    assert!(store.ledger_transfer(analyst, "second-0").expect("read").is_none());
+
+    let mut write = store.begin_ledger_write(analyst).expect("write");
+    let again = write.begin_import("second.sta", "mt940", now()).expect("import");
+    let bulk = write.expect_rows(DEFER_MIN_ROWS).expect("announce");
+    assert_eq!(bulk, store.backend() == crackdown_store::Backend::Sqlite, "only SQLite defers its indexes");
+    let mut batch = transfers("second", 40);
+    batch.push(
+        (99, "second-3"),
+        now(),
+        ("a1", "b1"),
+        (Money::new(1, crackdown_model::Currency::from_code("EUR").expect("EUR")), None),
+        "wire",
+        None,
+    );
+    let outcome = write.insert_transfers(again, batch).expect("insert");
+    assert_eq!(outcome.inserted, 40);
+    assert_eq!(outcome.duplicates.len(), 1, "{:?}", outcome.duplicates);
+    assert!(!outcome.duplicates[0].earlier_import);
+    write.commit().expect("commit");
+    assert_eq!(store.ledger_len(analyst).expect("len"), 43);
+    let (row, source) = store.ledger_transfer(analyst, "second-3").expect("read").expect("stored");
+    assert_eq!((row.from.as_str(), row.to.as_str()), ("a3", "b3"));
+    assert_eq!(source.expect("provenance").source_statement, "STMT-1");
+    let other = viewer(&world, "bank-analyst");
+    assert_eq!(store.ledger_len(other).expect("len"), 0, "another organisation sees the rows");
 }

@@ -1,12 +1,13 @@
 //! `ledger import`, `ledger export --csv` and `ledger show`.
 //!
-//! Import takes files and folders. Native and AMLworld ledgers stream: a
-//! parser thread reads the file in batches and replays balances in file
-//! order for the anomaly report, the main thread commits each batch in one
-//! transaction. Bank statements and explorer exports are read and
-//! reconciled together by `crackdown_engine::trail::import_statements`, then
-//! take the same store path; this module only plans, prints and sets the
-//! exit code.
+//! Import takes files and folders, and stores all of them in one transaction
+//! (`crackdown_store::LedgerWrite`): a run commits whole or not at all.
+//! Native and AMLworld ledgers stream: a parser thread reads the file in
+//! batches and replays balances in file order for the anomaly report, the
+//! main thread writes each batch. Bank statements and explorer exports are
+//! read and reconciled together by `crackdown_engine::trail::import_statements`,
+//! then take the same transaction; this module only plans, prints and sets
+//! the exit code.
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write as _};
@@ -23,7 +24,7 @@ use crackdown_engine::trail::{
 };
 use crackdown_model::Viewer;
 use crackdown_statements::Format;
-use crackdown_store::{Store, TransferBatch};
+use crackdown_store::{LedgerWrite, Store, TransferBatch};
 use crackdown_trail::parse::ReadStats;
 use crackdown_trail::{
     AccountKind, Anomaly, AnomalyKind, AnomalyTracker, LedgerFormat, LedgerReader, LineError, Severity, Transfer,
@@ -112,10 +113,16 @@ fn push_row(rows: &mut TransferBatch, transfer: &Transfer, extra: &mut String) {
     );
 }
 
+/// A native CSV row takes about this many bytes (ids, two accounts, amount,
+/// time): the file's length over it announces the rows to the store, which
+/// may then defer its account indexes (see `LedgerWrite::expect_rows`).
+const NATIVE_BYTES_PER_ROW: u64 = 100;
+
 /// Imports one native or AMLworld ledger file, streaming: a parser thread
-/// reads batches while this one commits them.
+/// reads batches while this one writes them into the run's transaction.
 fn import_native(
     store: &Store,
+    write: &mut LedgerWrite<'_>,
     viewer: &Viewer,
     path: &Path,
     format: LedgerFormat,
@@ -138,7 +145,8 @@ fn import_native(
         .map(|account| account.account)
         .collect();
     let started = Instant::now();
-    let import_id = store.begin_ledger_import(viewer, &name, format_name, Utc::now())?;
+    let import_id = write.begin_import(&name, format_name, Utc::now())?;
+    write.expect_rows(length.unwrap_or(0) / NATIVE_BYTES_PER_ROW)?;
     let batch_size = batch_size.max(1);
     let (sender, receiver) = mpsc::sync_channel::<Parsed>(2);
     let parser = std::thread::spawn(move || -> ReadStats {
@@ -161,7 +169,7 @@ fn import_native(
     let mut summary = ImportSummary { file: name.clone(), import_id, ..ImportSummary::default() };
     let mut commit_error = None;
     for parsed in receiver {
-        let outcome = match store.insert_transfers(viewer, import_id, parsed.rows) {
+        let outcome = match write.insert_transfers(import_id, parsed.rows) {
             Ok(outcome) => outcome,
             Err(error) => {
                 commit_error = Some(error);
@@ -207,9 +215,8 @@ fn import_native(
     let stats = parser.join().map_err(|_| anyhow!("the parser thread of {name} panicked"))?;
     bar.finish_and_clear();
     if let Some(error) = commit_error {
-        return Err(error).with_context(|| {
-            format!("importing {name}: the batch being written was rolled back; earlier batches are stored, re-run to continue")
-        });
+        return Err(error)
+            .with_context(|| format!("importing {name}: the import was rolled back; nothing of it is stored"));
     }
     summary.records = stats.records;
     summary.rejected = stats.errors + summary.duplicates;
@@ -279,6 +286,7 @@ pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result
         save_mapping(&store, &viewer, name, profile).map_err(|error| anyhow!("--save-mapping: {error}"))?;
     }
     let started = Instant::now();
+    let mut write = store.begin_ledger_write(&viewer)?;
     let names: Vec<String> = args.paths.iter().map(|path| path.display().to_string()).collect();
     let mut summary = ImportSummary { file: names.join(", "), ..ImportSummary::default() };
     let mut statement_files: Vec<(PathBuf, Option<Format>)> = Vec::new();
@@ -286,7 +294,7 @@ pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result
         match kind {
             FileKind::Native | FileKind::AmlWorld => {
                 let format = if kind == FileKind::Native { LedgerFormat::Native } else { LedgerFormat::AmlWorld };
-                let part = import_native(&store, &viewer, &path, format, args.batch_size)?;
+                let part = import_native(&store, &mut write, &viewer, &path, format, args.batch_size)?;
                 add_native(&mut summary, part);
             }
             // A CSV that is no explorer export and comes without a mapping is
@@ -294,7 +302,8 @@ pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result
             FileKind::Statement(Format::Csv)
                 if args.format == LedgerFileFormat::Auto && mapping.is_none() && sibling_profile(&path).is_none() =>
             {
-                add_native(&mut summary, import_native(&store, &viewer, &path, LedgerFormat::Native, args.batch_size)?);
+                let part = import_native(&store, &mut write, &viewer, &path, LedgerFormat::Native, args.batch_size)?;
+                add_native(&mut summary, part);
             }
             // `--format camt` leaves the message type (052, 053, 054) to the content.
             FileKind::Statement(format) if args.format == LedgerFileFormat::Camt && !format.is_camt() => {
@@ -320,11 +329,14 @@ pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result
     }
     if !statement_files.is_empty() {
         let bar = progress_bar(None, "reading and reconciling statements");
-        let imported = import_statements(&store, &viewer, &statement_files, mapping.as_ref(), args.batch_size);
+        let imported =
+            import_statements(&mut write, &statement_files, mapping.as_ref(), args.batch_size, &mut |stored| {
+                bar.set_message(format!("reconciled statements: {stored} rows stored"));
+                Ok(())
+            });
         bar.finish_and_clear();
-        let imported = imported.context(
-            "storing the reconciled statements: the batch being written was rolled back; re-run to continue",
-        )?;
+        let imported = imported
+            .context("storing the reconciled statements: the import was rolled back; nothing of it is stored")?;
         if summary.import_id == 0 {
             summary.import_id = imported.import_id.unwrap_or(0);
         }
@@ -349,6 +361,7 @@ pub fn ledger_import(global: &Global, args: &LedgerImportArgs) -> anyhow::Result
         summary.errors.extend(imported.errors.into_iter().filter(|error| error.severity == "error"));
         summary.statements = imported.statements;
     }
+    write.commit().context("committing the import: it was rolled back; nothing of it is stored")?;
     summary.seconds = started.elapsed().as_secs_f64();
     summary.rows_per_second = summary.records as f64 / summary.seconds.max(1e-9);
     let unbalanced = summary.statements.iter().filter(|statement| statement.balanced == Some(false)).count();

@@ -349,6 +349,25 @@ impl Pool {
         self.idle.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// A connection for the caller to hold across many calls (a ledger
+    /// import's one transaction); hand it back with [`Pool::give_back`]
+    /// when it is idle again, or drop it.
+    pub(crate) fn take(&self) -> Result<Box<dyn Conn>, StoreError> {
+        let pooled = self.idle().pop();
+        match pooled {
+            Some(conn) => Ok(conn),
+            None => (self.open)(),
+        }
+    }
+
+    /// Returns a connection from [`Pool::take`], outside any transaction.
+    pub(crate) fn give_back(&self, conn: Box<dyn Conn>) {
+        let mut idle = self.idle();
+        if idle.len() < self.idle_limit {
+            idle.push(conn);
+        }
+    }
+
     /// Runs `work` on a pooled connection. A connection whose work failed is
     /// dropped rather than reused, in case it was left mid-transaction.
     pub(crate) fn with<T>(&self, work: impl FnOnce(&mut dyn Conn) -> Result<T, StoreError>) -> Result<T, StoreError> {

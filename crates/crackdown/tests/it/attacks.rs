@@ -13,6 +13,9 @@ use crate::support::{Backend, http, http_get, serve, serve_with};
 /// Issue 24's probes (screening data), beside the others: `attacks::screening::on_*::NAME`.
 mod screening;
 
+/// Issue 25's probes (hostile statement uploads): `attacks::ledger_upload::on_*::NAME`.
+mod ledger_upload;
+
 /// Kills the server when the test ends, passing or failing.
 struct Server(Child);
 

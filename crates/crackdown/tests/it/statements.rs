@@ -241,3 +241,118 @@ fn a_saved_mapping_reads_the_next_production_of_the_same_bank() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("Other Bank") && stderr.contains("--save-mapping"), "{stderr}");
 }
+
+/// Posts `body` to the import route as `token`; the status and the JSON answer.
+async fn post_statement(
+    app: &axum::Router,
+    token: &str,
+    query: &str,
+    body: Vec<u8>,
+) -> (axum::http::StatusCode, serde_json::Value) {
+    use http_body_util::BodyExt as _;
+    use tower::ServiceExt as _;
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri(format!("/api/v1/ledger/imports{query}"))
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/octet-stream")
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    let response = app.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+}
+
+/// `POST /api/v1/ledger/imports`: an MT940 and a camt.053 posted by an
+/// analyst import with their provenance; a file that cannot be read answers
+/// 422 naming it and stores nothing; an unknown format is a 400; a partner
+/// and a reporter are refused; another organisation never sees the rows.
+fn statements_over_http(backend: Backend) {
+    backend.run(&["org", "add", "police"]);
+    backend.run(&["org", "add", "abroad"]);
+    for (user, org, role) in [
+        ("ana", "police", "analyst"),
+        ("pat", "police", "partner"),
+        ("rob", "police", "reporter"),
+        ("eve", "abroad", "analyst"),
+    ] {
+        backend.run(&["user", "add", user, "--org", org, "--role", role]);
+    }
+    let store = std::sync::Arc::new(backend.store());
+    let operator = store.operator(chrono::Utc::now()).expect("operator");
+    let token = |user: &str| store.create_token(&operator, user, "test", chrono::Utc::now()).expect("token").secret;
+    let (ana, pat, rob, eve) = (token("ana"), token("pat"), token("rob"), token("eve"));
+    let analyst = store.authenticate(&ana).expect("auth").expect("ana");
+    let outsider = store.authenticate(&eve).expect("auth").expect("eve");
+    let app = crackdown_server::router(crackdown_server::AppState::new(std::sync::Arc::clone(&store)));
+    let mt940 = std::fs::read(data("two-sided/selfmade/payer-commerzbank.sta")).expect("sample");
+    let camt = std::fs::read(data("two-sided/selfmade/payee-abnamro.xml")).expect("sample");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    // The store's PostgreSQL client is synchronous: each request runs on the
+    // runtime, the checks of the store outside it.
+    let post = |token: &str, query: &str, body: Vec<u8>| runtime.block_on(post_statement(&app, token, query, body));
+    // Refused callers first: nothing may be stored by them.
+    for (who, token) in [("partner", &pat), ("reporter", &rob)] {
+        let (status, answer) = post(token, "?name=payer.sta", mt940.clone());
+        assert_eq!(status, axum::http::StatusCode::FORBIDDEN, "{who}: {answer}");
+    }
+    let (status, answer) = post(&ana, "?format=swift", mt940.clone());
+    assert_eq!(status, axum::http::StatusCode::BAD_REQUEST, "{answer}");
+    assert!(answer["error"].as_str().is_some_and(|error| error.contains("swift")), "{answer}");
+    assert_eq!(store.ledger_len(&analyst).expect("len"), 0);
+
+    let (status, answer) = post(&ana, "?format=mt940&name=payer-commerzbank.sta", mt940.clone());
+    assert_eq!(status, axum::http::StatusCode::CREATED, "{answer}");
+    let from_mt940 = answer["imported"].as_u64().expect("imported");
+    assert!(from_mt940 >= 3, "{answer}");
+    assert_eq!(answer["statements"][0]["balanced"], true, "{answer}");
+    assert_eq!(answer["errors"], serde_json::json!([]), "{answer}");
+    let (status, answer) = post(&ana, "?name=payee-abnamro.xml", camt.clone());
+    assert_eq!(status, axum::http::StatusCode::CREATED, "{answer}");
+    let from_camt = answer["imported"].as_u64().expect("imported");
+    assert!(from_camt >= 2, "{answer}");
+    assert_eq!(answer["statements"][0]["file"], "payee-abnamro.xml", "{answer}");
+    let (status, again) = post(&ana, "?name=payee-abnamro.xml", camt.clone());
+    assert_eq!(status, axum::http::StatusCode::CREATED, "{again}");
+    assert_eq!((again["imported"].as_u64(), again["duplicates"].as_u64()), (Some(0), Some(from_camt)), "{again}");
+
+    let before = store.ledger_len(&analyst).expect("len");
+    assert_eq!(before, from_mt940 + from_camt);
+    let broken = String::from_utf8_lossy(&camt).replace("<Stmt>", "<Stmt><Unclosed>").into_bytes();
+    for (query, body) in [
+        ("?format=camt053&name=notes.xml", b"this is not a statement\n".to_vec()),
+        ("?format=camt053&name=broken.xml", broken),
+    ] {
+        let (status, answer) = post(&ana, query, body);
+        assert_eq!(status, axum::http::StatusCode::UNPROCESSABLE_ENTITY, "{query}: {answer}");
+        let error = &answer["errors"][0];
+        let file = if query.contains("notes") { "notes.xml" } else { "broken.xml" };
+        assert_eq!(error["file"], file, "{answer}");
+        assert!(error["reason"].as_str().is_some_and(|reason| !reason.is_empty()), "{answer}");
+        assert!(!answer.to_string().contains("/tmp"), "the server's temporary path leaks: {answer}");
+        assert_eq!(answer["imported"], 0, "{answer}");
+    }
+    assert_eq!(store.ledger_len(&analyst).expect("len"), before, "a refused file stored rows");
+
+    let page = store.ledger_page_with_sources(&analyst, 0, 1000).expect("page");
+    let files: std::collections::BTreeSet<&str> =
+        page.iter().filter_map(|(_, _, source)| source.as_ref().map(|source| source.source_file.as_str())).collect();
+    assert_eq!(files.into_iter().collect::<Vec<_>>(), ["payee-abnamro.xml", "payer-commerzbank.sta"]);
+    assert!(page.iter().all(|(_, _, source)| source.as_ref().is_some_and(|source| !source.source_entry.is_empty())));
+    assert_eq!(store.ledger_len(&outsider).expect("len"), 0, "another organisation sees the rows");
+}
+
+#[test]
+fn statements_post_through_the_api_on_sqlite() {
+    statements_over_http(Backend::sqlite());
+}
+
+#[test]
+fn statements_post_through_the_api_on_postgres() {
+    let Some(backend) = Backend::postgres() else {
+        eprintln!("skipped: CRACKDOWN_TEST_POSTGRES_URL is not set");
+        return;
+    };
+    statements_over_http(backend);
+}
