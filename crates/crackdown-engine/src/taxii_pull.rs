@@ -259,6 +259,111 @@ mod tests {
         assert_eq!(missing_references(&objects), ["indicator--a", "marking-definition--custom", "campaign--c"]);
     }
 
+    /// A collection of (date added, object), paged two at a time, with or
+    /// without `next` cursors; `broken_next` answers `more` with the same
+    /// cursor forever.
+    struct FakeServer {
+        objects: Vec<(String, Value)>,
+        with_next: bool,
+        broken_next: bool,
+        requests: usize,
+    }
+
+    impl TaxiiSource for FakeServer {
+        fn page(&mut self, request: &PageRequest) -> Result<TaxiiPage, String> {
+            self.requests += 1;
+            if !request.ids.is_empty() {
+                let objects = self
+                    .objects
+                    .iter()
+                    .filter(|(_, object)| request.ids.iter().any(|id| object["id"] == id.as_str()))
+                    .map(|(_, object)| object.clone())
+                    .collect();
+                return Ok(TaxiiPage { objects, ..TaxiiPage::default() });
+            }
+            let after: Vec<&(String, Value)> = self
+                .objects
+                .iter()
+                .filter(|(added, _)| request.added_after.as_ref().is_none_or(|after| later(added, after)))
+                .collect();
+            let start: usize = request.next.as_deref().map_or(Ok(0), str::parse).map_err(|_| "bad next")?;
+            let page: Vec<&(String, Value)> = after.iter().skip(start).take(2).copied().collect();
+            let more = self.broken_next || start + page.len() < after.len();
+            Ok(TaxiiPage {
+                objects: page.iter().map(|(_, object)| object.clone()).collect(),
+                more,
+                next: (more && self.with_next)
+                    .then(|| if self.broken_next { "0".into() } else { (start + 2).to_string() }),
+                date_added_last: page.last().map(|(added, _)| added.clone()),
+            })
+        }
+    }
+
+    const CLEAR: &str = "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487";
+
+    fn phone(n: u32, added: &str) -> (String, Value) {
+        let object = json!({"type": "phone-number", "spec_version": "2.1", "value": format!("+6681234{n:04}"),
+            "id": format!("phone-number--00000000-0000-4000-8000-{n:012}"), "object_marking_refs": [CLEAR]});
+        (added.to_owned(), object)
+    }
+
+    fn setup() -> (tempfile::TempDir, Store, Viewer) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open_sqlite(dir.path()).expect("store");
+        let operator = store.operator(Utc::now()).expect("operator");
+        (dir, store, operator)
+    }
+
+    fn request() -> PullRequest {
+        PullRequest {
+            server_url: "https://taxii.partner.example/api1/".into(),
+            collection: "c-1".into(),
+            partner: "partner".into(),
+            added_after: None,
+        }
+    }
+
+    #[test]
+    fn a_server_without_cursors_pages_by_added_after_and_the_next_pull_resumes() {
+        let (_dir, store, operator) = setup();
+        let mut server = FakeServer {
+            objects: (1..=5).map(|n| phone(n, &format!("2024-01-0{n}T00:00:00.000Z"))).collect(),
+            with_next: false,
+            broken_next: false,
+            requests: 0,
+        };
+        let summary = pull(&store, &operator, &mut server, &request(), Utc::now(), &mut |_| {}).expect("pull");
+        assert_eq!((summary.objects, summary.pages, summary.import.imported), (5, 3, 5), "{summary:?}");
+        assert_eq!(summary.resume_point.as_deref(), Some("2024-01-05T00:00:00.000Z"));
+        server.objects.push(phone(6, "2024-01-06T00:00:00.000Z"));
+        let again = pull(&store, &operator, &mut server, &request(), Utc::now(), &mut |_| {}).expect("pull");
+        assert_eq!(again.resumed_from.as_deref(), Some("2024-01-05T00:00:00.000Z"));
+        assert_eq!((again.objects, again.import.imported), (1, 1), "only the new object: {again:?}");
+    }
+
+    #[test]
+    fn a_refused_pull_stores_nothing_and_keeps_the_resume_point() {
+        let (_dir, store, operator) = setup();
+        let report = json!({"type": "report", "spec_version": "2.1", "id": "report--00000000-0000-4000-8000-000000000001",
+            "created": "2024-01-02T00:00:00.000Z", "modified": "2024-01-02T00:00:00.000Z", "name": "r",
+            "published": "2024-01-02T00:00:00.000Z",
+            "object_refs": ["indicator--00000000-0000-4000-8000-00000000dead"]});
+        let mut server = FakeServer {
+            objects: vec![phone(1, "2024-01-01T00:00:00.000Z"), ("2024-01-02T00:00:00.000Z".into(), report)],
+            with_next: true,
+            broken_next: false,
+            requests: 0,
+        };
+        let error = pull(&store, &operator, &mut server, &request(), Utc::now(), &mut |_| {}).expect_err("dangling");
+        assert!(error.to_string().contains("indicator--00000000-0000-4000-8000-00000000dead"), "{error}");
+        assert_eq!(server.requests, 2, "one page, one fetch of the missing object by id");
+        assert_eq!(store.taxii_pull_resume(&operator, &request().server_url, "c-1").expect("read"), None);
+
+        let mut endless = FakeServer { broken_next: true, ..server };
+        let error = pull(&store, &operator, &mut endless, &request(), Utc::now(), &mut |_| {}).expect_err("loop");
+        assert!(error.to_string().contains("no way to the next page"), "{error}");
+    }
+
     #[test]
     fn times_compare_as_times() {
         assert!(later("2024-01-01T00:00:00.5Z", "2024-01-01T00:00:00.000Z"));
