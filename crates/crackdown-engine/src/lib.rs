@@ -18,6 +18,7 @@ pub mod screening;
 pub mod search;
 pub mod share_import;
 mod statement_import;
+pub mod taxii_pull;
 pub mod trail;
 mod watch;
 

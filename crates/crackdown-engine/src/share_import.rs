@@ -16,7 +16,7 @@ use std::io::BufRead;
 use chrono::{DateTime, Utc};
 use crackdown_model::{Channel, NewReport, Viewer};
 use crackdown_share::{Imported, IndicatorKey, IndicatorKind, Provenance, ReadOptions, ShareError};
-use crackdown_store::{InsertOutcome, ShareOptions, Store, StoreError};
+use crackdown_store::{InsertOutcome, InsertedReport, ShareOptions, Store, StoreError};
 
 use crate::export::ShareFormat;
 use crate::intake::{AnalyzedBatch, Intake};
@@ -54,15 +54,41 @@ pub fn import_shared(
     now: DateTime<Utc>,
 ) -> Result<SharedImport, SharedImportError> {
     let provenance = Provenance { partner: partner.to_owned(), feed: feed.to_owned(), received_at: now };
-    let options = ReadOptions::new(provenance);
+    import_shared_into(store, viewer, format, input, &provenance, ShareOptions::default())
+}
+
+/// [`import_shared`] with the communities AMBER reports are shared with (a
+/// partner posting into a community's TAXII collection shares with it).
+/// The whole input is read and checked before anything is stored, and the
+/// reports are stored in one transaction: all or nothing. Each report it
+/// creates records `provenance` (partner, feed, who brought it, when).
+pub fn import_shared_into(
+    store: &Store,
+    viewer: &Viewer,
+    format: ShareFormat,
+    input: impl BufRead,
+    provenance: &Provenance,
+    share: ShareOptions,
+) -> Result<SharedImport, SharedImportError> {
+    let options = ReadOptions::new(provenance.clone());
     let imported = match format {
         ShareFormat::Stix => crackdown_share::read_stix(input, &options)?,
         ShareFormat::Misp => crackdown_share::read_misp(input, &options)?,
         ShareFormat::Ftm => crackdown_share::read_ftm(input, &options)?,
     };
-    let reports = reports_of(&imported, partner);
-    let mut intake = Intake::begin(store, viewer.clone(), ShareOptions::default());
+    let now = provenance.received_at;
+    let reports = reports_of(&imported, &provenance.partner);
+    let mut intake = Intake::begin(store, viewer.clone(), share);
     let outcome: InsertOutcome = intake.push(&AnalyzedBatch::new(crate::shipped_analyzer(), reports), now)?;
+    let created: Vec<i64> = outcome
+        .reports
+        .iter()
+        .filter_map(|report| match report {
+            InsertedReport::Created { id } => Some(*id),
+            InsertedReport::Duplicate { .. } => None,
+        })
+        .collect();
+    store.record_shared_provenance(viewer, &created, &provenance.partner, &provenance.feed, now)?;
     intake.finish(now)?;
     Ok(SharedImport {
         objects: imported.objects,

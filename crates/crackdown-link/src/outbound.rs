@@ -154,7 +154,7 @@ impl OutboundPolicy {
         match non_public_kind(address) {
             None => Ok(()),
             Some(kind) => Err(format!(
-                "{address} is a {kind} address; webhooks go to public addresses only \
+                "{address} is a {kind} address; webhooks and TAXII pulls reach public addresses only \
                  (an operator may allow internal ranges with --webhook-allow-private)"
             )),
         }

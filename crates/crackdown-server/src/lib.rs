@@ -19,6 +19,8 @@ mod search;
 pub mod session;
 mod share;
 mod taxii;
+pub mod taxii_client;
+mod taxii_write;
 mod trail;
 pub mod ui;
 mod watch;

@@ -73,6 +73,11 @@ impl TlsRoots {
             .with_no_client_auth();
         Ok(TlsRoots(Arc::new(config)))
     }
+
+    /// The TLS client configuration (shared with `taxii pull`'s client).
+    pub(crate) fn config(&self) -> &Arc<rustls::ClientConfig> {
+        &self.0
+    }
 }
 
 /// How the worker paces itself.
@@ -254,7 +259,7 @@ async fn post(
 
 /// Resolves `host`, keeps the addresses `policy` allows (for plain http:
 /// only allowed private ones) and connects to the first that answers.
-async fn connect_checked(
+pub(crate) async fn connect_checked(
     host: &str,
     port: u16,
     secure: bool,

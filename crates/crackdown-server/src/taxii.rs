@@ -1,13 +1,15 @@
-//! TAXII 2.1 (read side) under `/taxii2/`: discovery, one API root, the
-//! caller's collections and their objects, manifests and versions, so a
-//! partner's threat-intelligence platform can poll what the caller may
-//! share. Collections are the engine's feeds ([`crackdown_engine::feeds`]):
-//! the engine decides what the caller may read; this module only pages and
+//! TAXII 2.1 under `/taxii2/`: discovery, one API root, the caller's
+//! collections and their objects, manifests and versions, so a partner's
+//! threat-intelligence platform can poll what the caller may share; and
+//! (`taxii_write.rs`) adding objects to a collection and their status.
+//! Collections are the engine's feeds ([`crackdown_engine::feeds`]): the
+//! engine decides what the caller may read; this module only pages and
 //! filters what it returns.
 //!
 //! Every answer is `application/taxii+json;version=2.1`; errors are TAXII
-//! error messages. The bearer token is the API's (`Authorization: Bearer
-//! cdk_…`).
+//! error messages. A request whose `Accept` admits neither TAXII nor STIX
+//! 2.1 JSON is refused with 406 before anything else. The bearer token is
+//! the API's (`Authorization: Bearer cdk_…`).
 
 use std::collections::HashSet;
 
@@ -36,10 +38,21 @@ const DEFAULT_LIMIT: usize = 100;
 /// The most objects one page holds, whatever the client asks.
 const MAX_LIMIT: usize = 1_000;
 /// The largest request body the API root accepts (the API's own limit).
-const MAX_CONTENT_LENGTH: usize = 16 << 20;
+pub(crate) const MAX_CONTENT_LENGTH: usize = 16 << 20;
 
 #[derive(OpenApi)]
-#[openapi(paths(discovery, api_root, collections, collection, objects, object, versions, manifest))]
+#[openapi(paths(
+    discovery,
+    api_root,
+    collections,
+    collection,
+    objects,
+    object,
+    versions,
+    manifest,
+    crate::taxii_write::add_objects,
+    crate::taxii_write::status
+))]
 pub struct TaxiiDoc;
 
 pub(crate) fn routes() -> Router<AppState> {
@@ -48,10 +61,57 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/taxii2/api/", get(api_root))
         .route("/taxii2/api/collections/", get(collections))
         .route("/taxii2/api/collections/{collection}/", get(collection))
-        .route("/taxii2/api/collections/{collection}/objects/", get(objects))
+        .route("/taxii2/api/collections/{collection}/objects/", get(objects).post(crate::taxii_write::add_objects))
         .route("/taxii2/api/collections/{collection}/objects/{object}/", get(object))
         .route("/taxii2/api/collections/{collection}/objects/{object}/versions/", get(versions))
         .route("/taxii2/api/collections/{collection}/manifest/", get(manifest))
+        .route("/taxii2/api/status/{status}/", get(crate::taxii_write::status))
+        .layer(axum::middleware::from_fn(negotiate))
+}
+
+/// Whether an `Accept` header admits a TAXII 2.1 answer: one of its media
+/// ranges (not weighted `q=0`) is TAXII or STIX JSON at version 2.1 (or
+/// without a version), `application/*` or `*/*`. No header admits anything.
+pub(crate) fn accepts_taxii(accept: &str) -> bool {
+    accept.split(',').any(|range| {
+        let mut parts = range.split(';').map(str::trim);
+        let media = parts.next().unwrap_or_default().to_ascii_lowercase();
+        let mut version_ok = true;
+        let mut weighted_out = false;
+        for parameter in parts {
+            let Some((name, value)) = parameter.split_once('=') else { continue };
+            let value = value.trim().trim_matches('"');
+            match name.trim().to_ascii_lowercase().as_str() {
+                "version" => version_ok = value == "2.1",
+                "q" => weighted_out = value.parse::<f32>().is_ok_and(|q| q <= 0.0),
+                _ => {}
+            }
+        }
+        !weighted_out
+            && match media.as_str() {
+                "*/*" | "application/*" => true,
+                "application/taxii+json" | "application/stix+json" => version_ok,
+                _ => false,
+            }
+    })
+}
+
+/// Refuses, with 406 and a TAXII error, a request whose `Accept` admits no
+/// TAXII 2.1 answer (TAXII 2.1 §1.6.8).
+async fn negotiate(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let accept =
+        request.headers().get_all(header::ACCEPT).iter().map(|value| value.to_str().unwrap_or("")).collect::<Vec<_>>();
+    if !accept.is_empty() && !accepts_taxii(&accept.join(",")) {
+        return TaxiiError::new(
+            StatusCode::NOT_ACCEPTABLE,
+            "Not acceptable",
+            format!(
+                "this server answers {TAXII_MEDIA_TYPE} (objects also as {STIX_MEDIA_TYPE}); Accept admits neither"
+            ),
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// A TAXII error message, answered with its status.
@@ -63,15 +123,15 @@ pub(crate) struct TaxiiError {
 }
 
 impl TaxiiError {
-    fn new(status: StatusCode, title: &str, description: impl Into<String>) -> TaxiiError {
+    pub(crate) fn new(status: StatusCode, title: &str, description: impl Into<String>) -> TaxiiError {
         TaxiiError { status, title: title.to_owned(), description: description.into() }
     }
 
-    fn bad_request(description: impl Into<String>) -> TaxiiError {
+    pub(crate) fn bad_request(description: impl Into<String>) -> TaxiiError {
         TaxiiError::new(StatusCode::BAD_REQUEST, "Bad request", description)
     }
 
-    fn not_found(what: &str) -> TaxiiError {
+    pub(crate) fn not_found(what: &str) -> TaxiiError {
         TaxiiError::new(StatusCode::NOT_FOUND, "Not found", format!("no {what} you may read has this id"))
     }
 }
@@ -109,13 +169,13 @@ impl IntoResponse for TaxiiError {
 }
 
 /// A TAXII answer with `headers` added.
-fn taxii_json(body: &Value, mut headers: HeaderMap) -> Response {
+pub(crate) fn taxii_json(body: &Value, mut headers: HeaderMap) -> Response {
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(TAXII_MEDIA_TYPE));
     (headers, body.to_string()).into_response()
 }
 
 /// The caller, or 401 with `WWW-Authenticate`.
-fn caller(auth: Result<Auth, ApiError>) -> Result<crackdown_model::Viewer, TaxiiError> {
+pub(crate) fn caller(auth: Result<Auth, ApiError>) -> Result<crackdown_model::Viewer, TaxiiError> {
     auth.map(|Auth(viewer)| viewer).map_err(TaxiiError::from)
 }
 
@@ -147,13 +207,17 @@ async fn api_root(auth: Result<Auth, ApiError>) -> Result<Response, TaxiiError> 
     Ok(taxii_json(&body, HeaderMap::new()))
 }
 
-fn collection_resource(feed: &Feed) -> Value {
+/// A collection as TAXII describes it. The caller may add objects to each
+/// of their collections when their role may create reports: what they add
+/// is stored as their organisation's reports (shared with the community
+/// whose collection it is), so no other rule is needed.
+fn collection_resource(feed: &Feed, viewer: &crackdown_model::Viewer) -> Value {
     json!({
         "id": feed.id,
         "title": feed.title,
         "description": feed.description,
         "can_read": true,
-        "can_write": false,
+        "can_write": viewer.role.may_write(),
         "media_types": [STIX_MEDIA_TYPE],
     })
 }
@@ -162,8 +226,10 @@ fn collection_resource(feed: &Feed) -> Value {
     responses((status = 200, description = "The caller's collections", content_type = "application/taxii+json;version=2.1"), (status = 400), (status = 401), (status = 404)))]
 async fn collections(State(state): State<AppState>, auth: Result<Auth, ApiError>) -> Result<Response, TaxiiError> {
     let viewer = caller(auth)?;
-    let feeds = blocking(&state, move |store| Ok(feeds::feeds(store, &viewer)?)).await?;
-    let body = json!({ "collections": feeds.iter().map(collection_resource).collect::<Vec<_>>() });
+    let reader = viewer.clone();
+    let feeds = blocking(&state, move |store| Ok(feeds::feeds(store, &reader)?)).await?;
+    let body =
+        json!({ "collections": feeds.iter().map(|feed| collection_resource(feed, &viewer)).collect::<Vec<_>>() });
     Ok(taxii_json(&body, HeaderMap::new()))
 }
 
@@ -176,9 +242,10 @@ async fn collection(
     Path(collection): Path<String>,
 ) -> Result<Response, TaxiiError> {
     let viewer = caller(auth)?;
-    let feeds = blocking(&state, move |store| Ok(feeds::feeds(store, &viewer)?)).await?;
+    let reader = viewer.clone();
+    let feeds = blocking(&state, move |store| Ok(feeds::feeds(store, &reader)?)).await?;
     let feed = feeds.iter().find(|feed| feed.id == collection).ok_or_else(|| TaxiiError::not_found("collection"))?;
-    Ok(taxii_json(&collection_resource(feed), HeaderMap::new()))
+    Ok(taxii_json(&collection_resource(feed, &viewer), HeaderMap::new()))
 }
 
 /// Which versions of an object `match[version]` asks for.
@@ -500,6 +567,29 @@ mod tests {
         let at = Filters::parse(Some("match%5Bversion%5D=2023-11-14T22:13:20.000Z")).expect("valid");
         assert!(at.admits(&object(1_700_000_000_000_000, "report--a")));
         assert!(!at.admits(&object(1_700_000_000_001_000, "report--a")));
+    }
+
+    #[test]
+    fn accept_headers_admit_taxii_or_stix_2_1() {
+        for admitted in [
+            "application/taxii+json;version=2.1",
+            "application/taxii+json",
+            "application/stix+json; version=2.1",
+            "text/html, */*;q=0.1",
+            "application/*",
+            "APPLICATION/TAXII+JSON;VERSION=2.1",
+        ] {
+            assert!(accepts_taxii(admitted), "{admitted}");
+        }
+        for refused in [
+            "text/html",
+            "application/json",
+            "application/taxii+json;version=2.0",
+            "application/taxii+json;version=2.1;q=0",
+            "application/xml, text/plain",
+        ] {
+            assert!(!accepts_taxii(refused), "{refused}");
+        }
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod search;
 pub mod secrets;
 mod sessions;
 mod stats;
+mod taxii;
 mod team;
 mod tenancy;
 #[doc(hidden)]
@@ -63,6 +64,7 @@ pub use screening::{
 pub use search::{FoundAccount, FoundReport, FoundTransfer};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};
 pub use stats::{Count, DayCount, LossGroup, LossTotal, ReportStats};
+pub use taxii::{SharedProvenance, StoredStatus};
 pub use team::{BucketRule, CeremonyCaps, CeremonyStart, RateGrant};
 pub use tenancy::{Community, CreatedToken, Org, TokenInfo, User};
 pub use trail::{LedgerVersion, PAYMENT_INDICATOR_KINDS, ReportedAccount};

@@ -146,6 +146,9 @@ pub enum Command {
     ///   crackdown export misp --since 2026-11-01
     ///   crackdown export ftm --reports ids.txt > entities.ftm.json
     Export(crate::share::ExportArgs),
+    /// TAXII 2.1: read a partner's collection into this store.
+    #[command(subcommand)]
+    Taxii(crate::taxii::TaxiiCommand),
     /// Everything you may read that names a value: reports, campaigns, ledger accounts and
     /// transfers, watch entries. Phones in any format, (defanged) links, domains, wallets, IBANs,
     /// transaction ids, handles; other words are searched in report texts.

@@ -13,6 +13,7 @@ mod lure;
 mod reports;
 mod screening;
 mod share;
+mod taxii;
 mod trail;
 mod watch;
 
@@ -90,6 +91,7 @@ fn run(cli: cli::Cli) -> anyhow::Result<ExitCode> {
         Command::Import(cli::ImportCommand::Stix(args)) => share::import(&cli.global, ShareFormat::Stix, &args),
         Command::Import(cli::ImportCommand::Misp(args)) => share::import(&cli.global, ShareFormat::Misp, &args),
         Command::Import(cli::ImportCommand::Ftm(args)) => share::import(&cli.global, ShareFormat::Ftm, &args),
+        Command::Taxii(taxii::TaxiiCommand::Pull(args)) => taxii::pull(&cli.global, &args),
         Command::Reports(command) => reports::run(&cli.global, command),
         Command::Analyze(args) => lure::analyze(&args),
         Command::Train(args) => lure::train(&args),
