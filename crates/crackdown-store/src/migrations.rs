@@ -51,10 +51,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(35, "0035_team_state"),
     migration!(36, "0036_ledger_mappings"),
     migration!(37, "0037_screening"),
+    migration!(40, "0040_screening_retention"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 37;
+pub const SCHEMA_VERSION: i64 = 40;
 
 /// SQLite migrations that rebuild a table (create its new form, copy the
 /// rows, drop the old one, rename the new one): (version, table). The
