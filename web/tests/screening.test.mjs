@@ -117,7 +117,7 @@ test('a case-team analyst lists, interviews in Burmese on a tablet, sees the rec
   }
   await question('q_team_leader').locator('button[data-value="no"]').click();
   await question('q_hours_per_day').locator('input[type="number"]').fill('16');
-  await question('q_job_different').getByText('Note (optional').click();
+  await question('q_job_different').locator('summary').click();
   await question('q_job_different').locator('textarea').fill('ကုမ္ပဏီရုံးအလုပ်ဟု ပြောသည်');
   // Touch targets: every answer button at least 44 px high.
   const heights = await page.locator('.answer-buttons button').evaluateAll((buttons) => buttons.map((button) => button.getBoundingClientRect().height));
@@ -125,6 +125,7 @@ test('a case-team analyst lists, interviews in Burmese on a tablet, sees the rec
   // Nothing wider than the tablet's screen.
   assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no horizontal scrolling');
   assert.match(await page.locator('.intake-progress').innerText(), /7 of \d+ questions answered/);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, 'screening-intake-tablet.png') });
   await page.getByRole('button', { name: 'Save interview' }).click();
 

@@ -322,6 +322,11 @@ function decisionCard(
 
 function interviewsCard(view: CaseView, definition: Questionnaire): HTMLElement {
   const question = (id: string) => definition.questions.find((entry) => entry.id === id);
+  // In the order they are asked (the store keeps them by id).
+  const asked = (id: string) => {
+    const at = definition.questions.findIndex((entry) => entry.id === id);
+    return at < 0 ? definition.questions.length : at;
+  };
   const answerText = (value: string, language: InterviewLanguage) => {
     const words = definition.answers[value as keyof Questionnaire['answers']];
     return words ? words[language] ?? value : value;
@@ -351,7 +356,7 @@ function interviewsCard(view: CaseView, definition: Questionnaire): HTMLElement 
             h(
               'tbody',
               {},
-              interview.answers.map((answer) => {
+              [...interview.answers].sort((a, b) => asked(a.question) - asked(b.question)).map((answer) => {
                 const asked = question(answer.question);
                 const indicator = definition.indicators[answer.maps_to];
                 const dimension = indicator ? definition.dimensions[indicator.dimension]?.en ?? indicator.dimension : '';
