@@ -19,6 +19,7 @@
 //! the seed like the rest of the case, and small: a screening team's first
 //! day after a raid, not a census.
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::Path;
 
@@ -136,7 +137,14 @@ pub(crate) struct DetaineeCounts {
 }
 
 /// Writes the sheet, the seized identifiers and the truth file.
-pub(crate) fn write_detainees(world: &World, seed: u64, dir: &Path) -> Result<DetaineeCounts, GenerateError> {
+/// `named_contacts`: the campaign phones and handles the reports name, so
+/// a seized work phone is one the victims' reports know.
+pub(crate) fn write_detainees(
+    world: &World,
+    seed: u64,
+    named_contacts: &HashSet<String>,
+    dir: &Path,
+) -> Result<DetaineeCounts, GenerateError> {
     const SHEET: &str = "screening/sheet.csv";
     const TRUTH: &str = "truth/detainees.csv";
     let mut sheet = create(dir, SHEET)?;
@@ -155,13 +163,34 @@ pub(crate) fn write_detainees(world: &World, seed: u64, dir: &Path) -> Result<De
             world.victims.iter().any(|victim| victim.campaign == campaign && !victim.payments.is_empty())
         })
         .collect();
+    // The contacts of each campaign that its reports name.
+    let contacts: Vec<Vec<&Indicator>> = world
+        .campaigns
+        .iter()
+        .map(|campaign| {
+            let mut named: Vec<&Indicator> = campaign
+                .phases
+                .iter()
+                .flat_map(|phase| &phase.indicators)
+                .filter(|value| matches!(value.kind, IndicatorType::Phone | IndicatorType::Telegram))
+                .filter(|value| named_contacts.contains(&value.canonical))
+                .collect();
+            named.dedup_by(|a, b| a.canonical == b.canonical);
+            named
+        })
+        .collect();
+    let floors: Vec<usize> = (0..world.campaigns.len()).filter(|&campaign| !contacts[campaign].is_empty()).collect();
     for index in 0..DETAINEES {
         let mut dice = Dice::new(seed, "detainee", index as u64);
         let role = Role::of(index);
         let pseudonym = format!("D-2025-{:04}", index + 1);
         let (nationality, language, languages) = *dice.pick(&ORIGINS);
+        // The floor they worked: a campaign victims paid through for a money
+        // handler, otherwise one whose phones the reports name.
         let campaign_index = if role == Role::MoneyHandler && !paid.is_empty() {
             *dice.pick(&paid)
+        } else if !floors.is_empty() {
+            *dice.pick(&floors)
         } else {
             dice.below(world.campaigns.len())
         };
@@ -196,7 +225,7 @@ pub(crate) fn write_detainees(world: &World, seed: u64, dir: &Path) -> Result<De
         )
         .map_err(io_sheet)?;
 
-        let seized = seized_values(&mut dice, world, campaign_index, role, nationality);
+        let seized = seized_values(&mut dice, world, &contacts[campaign_index], campaign_index, role, nationality);
         let campaign_id = &world.campaigns[campaign_index].id;
         if !seized.is_empty() {
             let relative = format!("screening/seized/{pseudonym}.csv");
@@ -277,25 +306,19 @@ fn answers(dice: &mut Dice, role: Role) -> Vec<(&'static str, String)> {
 fn seized_values(
     dice: &mut Dice,
     world: &World,
+    contact: &[&Indicator],
     campaign_index: usize,
     role: Role,
     nationality: &str,
 ) -> Vec<SeizedValue> {
-    let campaign = &world.campaigns[campaign_index];
     let mut seized = Vec::new();
-    let contact: Vec<&Indicator> = campaign
-        .phases
-        .iter()
-        .flat_map(|phase| &phase.indicators)
-        .filter(|value| matches!(value.kind, IndicatorType::Phone | IndicatorType::Telegram))
-        .collect();
     let carries_work_phone = match role {
         Role::CutShort => false,
         Role::Victim => dice.chance(0.75),
         _ => true,
     };
     if carries_work_phone && !contact.is_empty() {
-        let value = *dice.pick(&contact);
+        let value = *dice.pick(contact);
         let note = if role == Role::Victim || role == Role::ForcedLeader {
             "phone handed out on the floor"
         } else {

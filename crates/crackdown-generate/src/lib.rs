@@ -226,7 +226,8 @@ pub fn generate(
             };
             let report_counts = reports::write_reports(world_ref, config, out, &relay)?;
             let message_counts = messages::write_messages(world_ref, config, out)?;
-            let detainee_counts = detainees::write_detainees(world_ref, config.seed, out)?;
+            let detainee_counts =
+                detainees::write_detainees(world_ref, config.seed, &report_counts.named_contacts, out)?;
             relay(Progress {
                 stage: Stage::Messages,
                 done: message_counts.emails + message_counts.chats,
