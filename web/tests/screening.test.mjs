@@ -106,8 +106,13 @@ test('a case-team analyst lists, interviews in Burmese on a tablet, sees the rec
   // The intake on a tablet, in the interviewee's language.
   await page.setViewportSize(TABLET);
   await page.getByRole('link', { name: 'Record an interview' }).click();
-  await page.getByRole('radio', { name: 'မြန်မာ' }).click();
   const question = (id) => page.locator(`li[data-question="${id}"]`);
+  // Every script of the questionnaire renders from the same page: Chinese and Thai first.
+  for (const [name, script] of [['中文', /[\u4e00-\u9fff]/], ['ไทย', /[\u0e00-\u0e7f]/]]) {
+    await page.getByRole('radio', { name }).click();
+    assert.match(await question('q_confined').locator('.question-text').innerText(), script, name);
+  }
+  await page.getByRole('radio', { name: 'မြန်မာ' }).click();
   const asked = await question('q_job_different').locator('.question-text').innerText();
   assert.match(asked, BURMESE, `the question is in Burmese: ${asked}`);
   assert.equal(await question('q_job_different').locator('.question-text').getAttribute('lang'), 'my');
