@@ -56,7 +56,9 @@ impl SeizedFormat {
     /// The format of a file not given one: `.csv` and `.eml` names say so;
     /// otherwise a first line `kind,value…` is a CSV of identifiers, a first
     /// line that is a header field (`Name: value`, as no chat export starts)
-    /// is an e-mail, and anything else is read as a chat export.
+    /// is an e-mail, and anything else is read as a chat export. A chat
+    /// export whose first line reads like a header field (`Boss: hi`) needs
+    /// its format given.
     pub fn sniff(name: &str, bytes: &[u8]) -> SeizedFormat {
         let lower = name.to_ascii_lowercase();
         if lower.ends_with(".csv") {
@@ -71,7 +73,10 @@ impl SeizedFormat {
         if first_line == "kind,value" || first_line.starts_with("kind,value,") {
             return SeizedFormat::Csv;
         }
-        let name_len = text.iter().take_while(|byte| (33..=126).contains(*byte) && **byte != b':').count();
+        // Real header names are letters, digits and hyphens ("Received",
+        // "X-Mailer"); a Telegram export starts with `{`, a LINE or iOS
+        // WhatsApp one with `[`, an Android WhatsApp line with a date.
+        let name_len = text.iter().take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'-').count();
         if (name_len > 0 && text.get(name_len) == Some(&b':')) || text.starts_with(b"From ") {
             return SeizedFormat::Email;
         }
@@ -325,6 +330,8 @@ mod tests {
         assert_eq!(SeizedFormat::sniff("upload", mail), SeizedFormat::Email);
         assert_eq!(SeizedFormat::sniff("upload", chat), SeizedFormat::Chat);
         assert_eq!(SeizedFormat::sniff("upload", b"{\"messages\": []}"), SeizedFormat::Chat);
+        assert_eq!(SeizedFormat::sniff("upload", b"[LINE] Chat history with Boss\n"), SeizedFormat::Chat);
+        assert_eq!(SeizedFormat::sniff("upload", b"X-Mailer: x\r\nFrom: a@b.c\r\n\r\n"), SeizedFormat::Email);
         // A name's extension wins over content.
         assert_eq!(SeizedFormat::sniff("x.eml", chat), SeizedFormat::Email);
         assert_eq!(SeizedFormat::sniff("X.CSV", chat), SeizedFormat::Csv);
