@@ -80,6 +80,8 @@ async function giveReason(page, reason) {
 test('a case-team analyst lists, interviews in Burmese on a tablet, sees the recommendation and decides', async () => {
   const { context, page } = await signIn('anna');
   await page.getByRole('link', { name: 'Screening' }).click();
+  await page.getByRole('dialog').getByLabel('Reason').fill('weekly case review');
+  await shot(page, 'reason-dialog');
   await giveReason(page, 'weekly case review');
   const table = page.locator('#people');
   await table.locator('tbody tr').first().waitFor();
