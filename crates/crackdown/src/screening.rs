@@ -162,15 +162,20 @@ pub enum ScreeningCommand {
     /// or a CSV of identifiers (a .csv name or a first line `kind,value`) with the header
     /// `kind,value` or `kind,value,note`; kind is phone, account, iban, wallet, handle, email or url, and the
     /// value is read as intake reads it (a national phone number in --country). Every file is
-    /// read or none: a bad row is refused naming the file, line, field and why.
+    /// read or none: a bad row is refused naming the file, line, field and why. --format says what
+    /// every FILE is when its name and first line do not (a chat whose first line reads like a
+    /// header field, `Boss: hi`, is otherwise taken for an e-mail).
     ///
     ///   crackdown screening evidence P-2026-0101 seized/phone-contacts.csv \
     ///       "seized/WhatsApp Chat with Boss.txt" --country TH --reason "decision meeting"
     Evidence {
         pseudonym: String,
-        /// Seized files: chat exports or identifier CSVs.
+        /// Seized files: chat exports, e-mails or identifier CSVs.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// What the files are (default: told from each file's name and first line).
+        #[arg(long, value_enum)]
+        format: Option<SeizedFileFormat>,
         #[command(flatten)]
         region: crate::cli::PhoneRegion,
         #[command(flatten)]
@@ -238,6 +243,14 @@ impl ReadArgs {
             anyhow::anyhow!("reading screening data needs --reason \"why you need it\" (written to the team's audit)")
         })
     }
+}
+
+/// `screening evidence --format`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SeizedFileFormat {
+    Csv,
+    Chat,
+    Eml,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -472,9 +485,14 @@ pub fn run(global: &Global, command: ScreeningCommand) -> anyhow::Result<ExitCod
                 None => println!("{}", exported.text),
             }
         }
-        ScreeningCommand::Evidence { pseudonym, files, region, read, json } => {
+        ScreeningCommand::Evidence { pseudonym, files, format, region, read, json } => {
             let at = PersonKey { pseudonym: &pseudonym, team: read.team.as_deref() };
-            let seized = files.iter().map(|path| read_seized(path)).collect::<anyhow::Result<Vec<_>>>()?;
+            let format = format.map(|format| match format {
+                SeizedFileFormat::Csv => engine::SeizedFormat::Csv,
+                SeizedFileFormat::Chat => engine::SeizedFormat::Chat,
+                SeizedFileFormat::Eml => engine::SeizedFormat::Email,
+            });
+            let seized = files.iter().map(|path| read_seized(path, format)).collect::<anyhow::Result<Vec<_>>>()?;
             let report = engine::evidence(&store, &viewer, at, &seized, &region.context(), read.reason()?, now)?;
             if json {
                 print_json(&report)?;
@@ -525,11 +543,11 @@ pub fn run(global: &Global, command: ScreeningCommand) -> anyhow::Result<ExitCod
 
 /// A seized file's bytes; a Telegram Desktop export folder is read as its
 /// `result.json`, as `import chat` reads it.
-fn read_seized(path: &std::path::Path) -> anyhow::Result<engine::SeizedFile> {
+fn read_seized(path: &std::path::Path, format: Option<engine::SeizedFormat>) -> anyhow::Result<engine::SeizedFile> {
     let telegram_export = path.join("result.json");
     let file = if path.is_dir() && telegram_export.is_file() { telegram_export.as_path() } else { path };
     let bytes = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
-    Ok(engine::SeizedFile { name: file.display().to_string(), bytes, format: None })
+    Ok(engine::SeizedFile { name: file.display().to_string(), bytes, format })
 }
 
 fn print_evidence(report: &engine::EvidenceReport) {

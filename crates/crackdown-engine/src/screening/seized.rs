@@ -73,15 +73,40 @@ impl SeizedFormat {
         if first_line == "kind,value" || first_line.starts_with("kind,value,") {
             return SeizedFormat::Csv;
         }
-        // Real header names are letters, digits and hyphens ("Received",
-        // "X-Mailer"); a Telegram export starts with `{`, a LINE or iOS
-        // WhatsApp one with `[`, an Android WhatsApp line with a date.
-        let name_len = text.iter().take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'-').count();
-        if (name_len > 0 && text.get(name_len) == Some(&b':')) || text.starts_with(b"From ") {
+        if text.starts_with(b"From ") || looks_like_mail_headers(text) {
             return SeizedFormat::Email;
         }
         SeizedFormat::Chat
     }
+}
+
+/// Header names every stored message has at least one of.
+const MAIL_HEADERS: [&str; 9] =
+    ["from", "to", "subject", "date", "received", "message-id", "return-path", "mime-version", "delivered-to"];
+
+/// Whether the text opens with a header block (lines `Name: value`, names
+/// of letters, digits and hyphens, as real headers are — a Telegram export
+/// starts with `{`, a LINE or iOS WhatsApp one with `[`, an Android
+/// WhatsApp line with a date) naming at least one mail header. A chat line
+/// such as `Boss: send it` has the shape but names none.
+fn looks_like_mail_headers(text: &[u8]) -> bool {
+    let mut mail_header = false;
+    for line in text.split(|byte| *byte == b'\n').take(200) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with(b" ") || line.starts_with(b"\t") {
+            continue; // a folded header line
+        }
+        let name_len = line.iter().take_while(|byte| byte.is_ascii_alphanumeric() || **byte == b'-').count();
+        if name_len == 0 || line.get(name_len) != Some(&b':') {
+            return false;
+        }
+        let name = String::from_utf8_lossy(&line[..name_len]).to_ascii_lowercase();
+        mail_header |= MAIL_HEADERS.contains(&name.as_str());
+    }
+    mail_header
 }
 
 /// One file seized from the person: its name (for errors, and for telling
@@ -331,6 +356,7 @@ mod tests {
         assert_eq!(SeizedFormat::sniff("upload", chat), SeizedFormat::Chat);
         assert_eq!(SeizedFormat::sniff("upload", b"{\"messages\": []}"), SeizedFormat::Chat);
         assert_eq!(SeizedFormat::sniff("upload", b"[LINE] Chat history with Boss\n"), SeizedFormat::Chat);
+        assert_eq!(SeizedFormat::sniff("upload", b"Boss: send it\nMe: ok\n"), SeizedFormat::Chat);
         assert_eq!(SeizedFormat::sniff("upload", b"X-Mailer: x\r\nFrom: a@b.c\r\n\r\n"), SeizedFormat::Email);
         // A name's extension wins over content.
         assert_eq!(SeizedFormat::sniff("x.eml", chat), SeizedFormat::Email);

@@ -435,6 +435,16 @@ fn seized_identifiers_link_to_reports_campaigns_and_ledger(backend: Backend) {
     // Found identifiers come first.
     assert_ne!(identifiers[0]["normalized"], "+66850001111");
 
+    // An e-mail saved under another name is told by its headers; --format overrides the guess.
+    let saved = backend.path().join("export.txt");
+    std::fs::write(&saved, format!("From: boss@example.com\r\nSubject: takings\r\n\r\nSend them to {WALLET}.\r\n"))
+        .expect("saved mail");
+    let saved = saved.to_string_lossy().into_owned();
+    let read = backend.run(&anna(&["evidence", "P-2026-0101", &saved, "--reason", "check", "--json"]));
+    assert!(read.contains(WALLET) && read.contains("(e-mail)"), "{read}");
+    let error = refused(&backend, &anna(&["evidence", "P-2026-0101", &saved, "--format", "chat", "--reason", "check"]));
+    assert!(error.contains("export.txt"), "{error}");
+
     // The text form says the same, with the notice.
     let text = backend.run(&anna(&["evidence", "P-2026-0101", &seized, "--country", "TH", "--reason", "re-read"]));
     assert!(text.contains("never a verdict") && text.contains("+66812345678"), "{text}");
