@@ -55,8 +55,13 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  server?.kill('SIGTERM');
-  if (data) rmSync(data, { recursive: true, force: true });
+  // The server writes its database until it exits: remove the directory after that.
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolveExit) => server.once('exit', resolveExit));
+    server.kill('SIGTERM');
+    await exited;
+  }
+  if (data) rmSync(data, { recursive: true, force: true, maxRetries: 5 });
 });
 
 async function signIn(user, viewport = DESKTOP) {
