@@ -29,7 +29,7 @@ export interface Route {
 }
 
 /// What a role may do beyond reading, as the session names it (the store enforces the same).
-export type Capability = 'triage' | 'ledger' | 'watch';
+export type Capability = 'triage' | 'ledger' | 'watch' | 'screening';
 
 /// Whether the signed-in user may do `what`.
 export function may(what: Capability): boolean {
@@ -40,6 +40,7 @@ const WHO_MAY: Record<Capability, string> = {
   triage: 'your organisation’s admins and analysts, who triage its reports',
   ledger: 'your organisation’s admins and analysts, who work its seized ledgers',
   watch: 'your organisation’s admins and analysts, who manage its watchlists and alerts',
+  screening: 'the members of a screening case team',
 };
 
 let routes: Route[] = [];
@@ -173,7 +174,9 @@ export async function render(): Promise<void> {
     main,
     h('footer', {}, route && !route.staff ? t('footer') : 'crackdown · every view obeys TLP 2.0 and your organisation’s access'),
   );
-  if (!route) {
+  // Screening pages do not exist for anyone outside a case team: the same
+  // "not found" as an unknown address, as the API answers them.
+  if (!route || (route.may === 'screening' && !may('screening'))) {
     document.title = 'Not found · crackdown';
     replace(main, h('h1', {}, 'Page not found'), h('p', {}, link('/', 'Go to the start page')));
     return;

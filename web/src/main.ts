@@ -42,6 +42,9 @@ start([
   { pattern: '/trail', title: 'Money trail', staff: true, nav: 'Money trail', may: 'ledger', render: trail },
   { pattern: '/mules', title: 'Mule accounts', staff: true, nav: 'Mules', may: 'ledger', render: mules },
   { pattern: '/freeze', title: 'Freeze list', staff: true, nav: 'Freeze list', may: 'ledger', render: freeze },
+  { pattern: '/screening', title: 'Screening', staff: true, nav: 'Screening', may: 'screening', render: async (context) => (await import('./pages/screening')).caseList(context) },
+  { pattern: '/screening/people/:pseudonym', title: 'Screening case', staff: true, may: 'screening', render: async (context) => (await import('./pages/screening-case')).caseDetail(context) },
+  { pattern: '/screening/people/:pseudonym/interview', title: () => t('screen.intake_title'), staff: true, may: 'screening', render: async (context) => (await import('./pages/screening-intake')).intake(context) },
   { pattern: '/watchlists', title: 'Watchlists & alerts', staff: true, nav: 'Watchlists', may: 'watch', render: watchlists },
   { pattern: '/account', title: 'Account', staff: true, nav: 'Account', render: account },
 ]);

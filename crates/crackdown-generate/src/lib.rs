@@ -5,13 +5,16 @@
 //! The output directory holds `reports.jsonl` (the report import schema),
 //! `emails/*.eml`, `chats/` (WhatsApp, Telegram, LINE exports),
 //! `ledger.csv` and `accounts.csv` (the native ledger formats), `orgs.json`
-//! (demo organisations, communities and users) and `truth/`.
+//! (demo organisations, communities and users), `screening/` (the raid's
+//! detained workers: an offline screening sheet and what was seized from
+//! them) and `truth/`.
 //!
 //! Generation is deterministic for a seed (same seed, same bytes), streams
 //! every large file and keeps in memory only the case's cast (accounts,
 //! campaigns, victims) and one day of ledger rows. This crate does no
 //! importing, no store and no HTTP: the binary loads what it writes.
 
+mod detainees;
 mod format;
 mod indicators;
 mod ledger;
@@ -28,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, TimeZone, Utc};
 
+pub use detainees::DETAINEES;
 pub use indicators::IndicatorType;
 pub use ledger::TRUTH_HORIZON_DAYS;
 
@@ -105,6 +109,9 @@ pub struct GenerateSummary {
     pub mule_rows: u64,
     pub campaigns: u64,
     pub compounds: u64,
+    /// Detained workers in `screening/sheet.csv`, and how many have seized identifiers.
+    pub detainees: u64,
+    pub seized_files: u64,
     /// Every file written, relative to the output directory.
     pub files: Vec<PathBuf>,
 }
@@ -162,6 +169,12 @@ const TRUTH_README: &str = "\
   merchant sweeps, family forwarders, market vendors, crypto buyers, sole traders paying
   suppliers, landlords, salary savers, remitters); `generate --lookalikes N` sets the percent of
   persons with such a habit (default 25).
+- `detainees.csv`: the raid's detained workers in `screening/sheet.csv` (pseudonym, role:
+  `victim`, `victim_made_team_leader`, `interview_cut_short`, `organiser_recruiter`,
+  `organiser_floor_manager`, `organiser_money_handler`), the campaign whose floor they worked,
+  and the identifiers in their `screening/seized/PSEUDONYM.csv` (the compound's work phones the
+  campaign's victims were contacted from; for money handlers an account victims paid into;
+  some workers' own phones, which appear nowhere).
 - `victim_payments.csv`: for each victim payment (tx_id), where its money ended, one row
   per endpoint account and reason (`cash`, `exchange`, `horizon`, `held`); endpoint amounts
   add up to the payment exactly. Computed by following the money first in, first out, with
@@ -213,12 +226,14 @@ pub fn generate(
             };
             let report_counts = reports::write_reports(world_ref, config, out, &relay)?;
             let message_counts = messages::write_messages(world_ref, config, out)?;
+            let detainee_counts =
+                detainees::write_detainees(world_ref, config.seed, &report_counts.named_contacts, out)?;
             relay(Progress {
                 stage: Stage::Messages,
                 done: message_counts.emails + message_counts.chats,
                 total: u64::from(config.emails) + u64::from(config.chats),
             });
-            Ok::<_, GenerateError>((report_counts, message_counts))
+            Ok::<_, GenerateError>((report_counts, message_counts, detainee_counts))
         });
         let ledger_sender = sender;
         let ledger = scope.spawn(move || {
@@ -233,7 +248,7 @@ pub fn generate(
         (reports.join(), ledger.join())
     });
     let panicked = |_| GenerateError::Internal("a generator thread panicked".to_owned());
-    let (report_counts, message_counts) = report_result.map_err(panicked)??;
+    let (report_counts, message_counts, detainee_counts) = report_result.map_err(panicked)??;
     let ledger_counts = ledger_result.map_err(panicked)??;
     summary.reports = report_counts.reports;
     summary.resubmissions = report_counts.resubmissions;
@@ -245,7 +260,10 @@ pub fn generate(
     summary.mule_rows = ledger_counts.mule_rows;
     orgs::write_orgs(out)?;
     write_truth_readme(out)?;
+    summary.detainees = detainee_counts.detainees;
+    summary.seized_files = detainee_counts.seized_files;
     summary.files = message_counts.files;
+    summary.files.extend(detainee_counts.files);
     for file in [
         "reports.jsonl",
         "ledger.csv",

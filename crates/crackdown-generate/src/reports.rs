@@ -55,6 +55,10 @@ struct ReportLine<'a> {
 pub(crate) struct ReportCounts {
     pub reports: u64,
     pub resubmissions: u64,
+    /// Canonical phones and handles some report names as a campaign's
+    /// (valid ones, so a lookup finds them): the work phones detainees may
+    /// be found with.
+    pub named_contacts: std::collections::HashSet<String>,
 }
 
 /// Who files reports in the demo: the organisations of `orgs.json`.
@@ -367,6 +371,7 @@ pub(crate) fn write_reports(
         .write_all(b"report_id,campaign_id,compound_id,scam_type,stage,language,ledger_victim_account,duplicate_of\n")
         .map_err(io_campaigns)?;
     indicators_csv.write_all(b"report_id,type,surface,normalized,valid,role,campaign_id\n").map_err(io_indicators)?;
+    let mut named_contacts = std::collections::HashSet::new();
     let mut written = 0_u64;
     let mut resubmissions = 0_u64;
     let mut line = Vec::with_capacity(2048);
@@ -503,6 +508,12 @@ pub(crate) fn write_reports(
         )
         .map_err(io_campaigns)?;
         for (mention, role) in &composed.mentions {
+            if *role == "campaign"
+                && mention.valid
+                && matches!(mention.kind, IndicatorType::Phone | IndicatorType::Telegram)
+            {
+                named_contacts.insert(mention.canonical.clone());
+            }
             writeln!(
                 indicators_csv,
                 "{id},{},{},{},{},{role},{}",
@@ -545,7 +556,7 @@ pub(crate) fn write_reports(
     indicators_csv.flush().map_err(io_indicators)?;
     write_hubs(world, dir)?;
     progress(Progress { stage: Stage::Reports, done: written, total: config.reports });
-    Ok(ReportCounts { reports: written, resubmissions })
+    Ok(ReportCounts { reports: written, resubmissions, named_contacts })
 }
 
 /// `truth/hubs.csv`: values and domains that unrelated campaigns share, so

@@ -360,6 +360,68 @@ fn the_checkers_know_published_examples() {
     assert!(!eip55_valid("0x5aaeb6053F3E94C9b9A09f33669435E7Ef1BeAed"));
 }
 
+/// The raid's detained workers: the sheet is a valid offline screening
+/// sheet whose interviews the questionnaire's rules read as mostly presumed
+/// victims with the organisers suspected; every seized work phone and
+/// account appears in the reports' indicators or the ledger (so evidence
+/// finds them), and the workers' own phones appear in neither.
+#[test]
+fn detainees_screen_as_mostly_victims_and_their_seized_phones_are_in_the_case() {
+    use crackdown_screening::{Questionnaire, Recommendation, assess, sheet::parse_sheet};
+    let (dir, summary) = run(&small(13));
+    let dir = dir.path();
+    assert_eq!(summary.detainees, crackdown_generate::DETAINEES as u64);
+    let questionnaire = Questionnaire::embedded().expect("questionnaire");
+    let records = parse_sheet(&read(dir, "screening/sheet.csv"), "sheet.csv", &questionnaire).expect("a valid sheet");
+    assert_eq!(records.len(), crackdown_generate::DETAINEES);
+    let truth: HashMap<String, HashMap<String, String>> =
+        csv_rows(dir, "truth/detainees.csv").into_iter().map(|row| (row["person"].clone(), row)).collect();
+    let mut victims_presumed = 0;
+    let mut victims = 0;
+    for record in &records {
+        let assessed = assess(&questionnaire, &record.person, &record.interview).expect("assessed");
+        let role = truth[&record.person.pseudonym]["role"].as_str();
+        if role.starts_with("organiser") {
+            assert_eq!(assessed.recommendation, Recommendation::SuspectedPerpetrator, "{role}");
+        } else if role == "victim" {
+            victims += 1;
+            victims_presumed += usize::from(assessed.recommendation == Recommendation::PresumedVictim);
+        } else {
+            assert_eq!(assessed.recommendation, Recommendation::NeedsFurtherAssessment, "{role}");
+        }
+    }
+    // Most, not all: a victim who reports one recruitment indicator needs further assessment.
+    assert!(victims_presumed * 2 > victims, "{victims_presumed} of {victims} victims presumed");
+
+    let indicators: HashSet<String> = csv_rows(dir, "truth/indicators.csv")
+        .into_iter()
+        .flat_map(|row| [row["normalized"].clone(), row["surface"].clone()])
+        .collect();
+    let ledger = String::from_utf8(read(dir, "ledger.csv")).expect("UTF-8");
+    let (mut in_case, mut own) = (0, 0);
+    for entry in std::fs::read_dir(dir.join("screening/seized")).expect("seized folder") {
+        let path = entry.expect("entry").path();
+        for row in
+            csv_rows(dir, &format!("screening/seized/{}", path.file_name().and_then(|n| n.to_str()).expect("name")))
+        {
+            let value = &row["value"];
+            let known = indicators.contains(value)
+                || indicators.contains(&value.to_lowercase())
+                || ledger.contains(value.as_str());
+            if row["note"] == "own phone" {
+                assert!(!known, "an own phone {value} is in the case");
+                own += 1;
+            } else {
+                assert!(known, "{value} ({}) is nowhere in the case", row["kind"]);
+                in_case += 1;
+            }
+        }
+    }
+    assert!(in_case >= crackdown_generate::DETAINEES / 2 && own > 0, "{in_case} in the case, {own} own");
+    // A money handler's account received victims' money in the ledger.
+    assert!(truth.values().any(|row| row["role"] == "organiser_money_handler" && !row["seized"].is_empty()));
+}
+
 #[test]
 fn a_too_short_period_is_refused() {
     let dir = tempfile::tempdir().expect("temporary directory");

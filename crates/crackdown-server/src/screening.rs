@@ -18,18 +18,21 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
 use crackdown_engine::screening::{
-    self as engine, CaseFormat, PersonKey, ReferralRequest, ScreeningError, parse_recommendation,
+    self as engine, CaseFormat, PersonKey, ReferralRequest, ScreeningError, SeizedFile, SeizedFormat,
+    parse_recommendation, read_seized_files,
 };
 use crackdown_screening::{Interview, Language, Person};
-use crackdown_store::{ScreeningAuditEntry, ScreeningPersonSummary, ScreeningTeam};
+use crackdown_store::{ScreeningAuditEntry, ScreeningTeam};
 use serde::Deserialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::api::{Auth, blocking};
+use crate::limits::parse_upload;
 use crate::{ApiError, AppState};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/api/v1/screening/questionnaire", get(questionnaire))
         .route("/api/v1/screening/teams", get(list_teams).post(create_team))
         .route("/api/v1/screening/teams/{team}/members", post(add_member))
         .route("/api/v1/screening/teams/{team}/audit", get(team_audit))
@@ -41,10 +44,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/screening/people/{pseudonym}/decisions", post(decide))
         .route("/api/v1/screening/people/{pseudonym}/referrals", post(refer))
         .route("/api/v1/screening/people/{pseudonym}/export", get(export_case))
+        .route("/api/v1/screening/people/{pseudonym}/evidence", post(seized_evidence))
 }
 
 #[derive(OpenApi)]
 #[openapi(paths(
+    questionnaire,
     list_teams,
     create_team,
     add_member,
@@ -58,7 +63,8 @@ pub fn routes() -> Router<AppState> {
     assess_person,
     decide,
     refer,
-    export_case
+    export_case,
+    seized_evidence
 ))]
 pub struct ScreeningDoc;
 
@@ -99,6 +105,23 @@ struct NewTeam {
 struct NewMember {
     /// A user name: an admin or analyst of the caller's organisation.
     user: String,
+}
+
+/// The screening questionnaire (the versioned definition file): every
+/// question with its text in every language (en, my, zh, th, vi, id, tl),
+/// the indicator and dimension each maps to, answer words and the
+/// combination rules — what the intake page shows in the interviewee's
+/// language. No person data; admins and analysts (who may be on a case team) only.
+#[utoipa::path(get, path = "/api/v1/screening/questionnaire", responses((status = 200, body = serde_json::Value), (status = 401), (status = 403)))]
+async fn questionnaire(Auth(viewer): Auth) -> Result<Response, ApiError> {
+    if !matches!(viewer.role, crackdown_model::Role::Admin | crackdown_model::Role::Analyst) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!("{} is a {}; screening is for the members of a case team", viewer.user_name, viewer.role),
+        ));
+    }
+    let questionnaire = engine::questionnaire()?;
+    Ok(([(header::CACHE_CONTROL, "private, max-age=300")], Json(questionnaire)).into_response())
 }
 
 /// The case teams the caller belongs to, with their members.
@@ -161,16 +184,18 @@ async fn import_sheet(
     Ok((StatusCode::CREATED, Json(imported)))
 }
 
-/// The people of the caller's case teams (no record, no narrative). A read: `reason` required.
+/// The people of the caller's case teams (no record, no narrative): status,
+/// interviews, the rules' recommendation on the latest interview, the latest
+/// decision and when the case last changed. A read: `reason` required.
 #[utoipa::path(get, path = "/api/v1/screening/people", params(ReadQuery), responses((status = 200, body = serde_json::Value), (status = 400), (status = 403)))]
 async fn list_people(
     State(state): State<AppState>,
     Auth(viewer): Auth,
     Query(read): Query<ReadQuery>,
-) -> Result<Json<Vec<ScreeningPersonSummary>>, ApiError> {
+) -> Result<Json<Vec<engine::PersonListing>>, ApiError> {
     let reason = read.reason()?;
     let people = blocking(&state, move |store| {
-        Ok(store.screening_people(&viewer, read.team.as_deref(), &reason, Utc::now())?)
+        Ok(engine::list_people(store, &viewer, read.team.as_deref(), &reason, Utc::now())?)
     })
     .await?;
     Ok(Json(people))
@@ -390,4 +415,60 @@ async fn export_case(
     .await?;
     Ok(([(header::CONTENT_TYPE, exported.media_type), (header::CACHE_CONTROL, "no-store")], exported.text)
         .into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+struct EvidenceQuery {
+    /// Why you read (required, audited).
+    reason: Option<String>,
+    team: Option<String>,
+    /// `csv` (kind,value[,note]), `chat` (an export `import chat` reads) or
+    /// `eml`; sniffed from `name` and the first bytes when absent.
+    format: Option<String>,
+    /// The seized file's name, for errors and sources (e.g. `phone-contacts.csv`).
+    name: Option<String>,
+    /// Country of national phone numbers (ISO code).
+    country: Option<String>,
+    /// Language whose country national phone numbers are read in.
+    lang: Option<String>,
+}
+
+/// Where the identifiers of one seized file (the body: a CSV of
+/// identifiers, a chat export or an e-mail) appear in what the caller may
+/// read — the answer of `crackdown screening evidence --json`. Evidence for
+/// the screener, never a verdict; nothing of the file is stored. Only the
+/// person's case team: anyone else gets the answer for an unknown person,
+/// also when the file is broken. A read: `reason` required, audited.
+#[utoipa::path(post, path = "/api/v1/screening/people/{pseudonym}/evidence", params(("pseudonym" = String, Path), EvidenceQuery), request_body(content = String, content_type = "application/octet-stream"), responses((status = 200, body = serde_json::Value), (status = 400), (status = 403), (status = 404), (status = 413)))]
+async fn seized_evidence(
+    State(state): State<AppState>,
+    Auth(viewer): Auth,
+    Path(pseudonym): Path<String>,
+    Query(query): Query<EvidenceQuery>,
+    body: Bytes,
+) -> Result<Json<engine::EvidenceReport>, ApiError> {
+    let read = ReadQuery { reason: query.reason, team: query.team };
+    let reason = read.reason()?;
+    let format = query.format.as_deref().map(SeizedFormat::parse).transpose()?;
+    let context = crackdown_engine::campaigns::lookup_context(query.country.as_deref(), query.lang.as_deref());
+    let name = query.name.filter(|name| !name.trim().is_empty()).unwrap_or_else(|| "the uploaded file".to_owned());
+    let file = SeizedFile { name, bytes: body.to_vec(), format };
+    // Parsed on the bounded upload parsers (see `limits.rs`), never on an async thread.
+    let parse_context = context.clone();
+    let seized = parse_upload(move || read_seized_files(&[file], &parse_context)).await?;
+    let report = blocking(&state, move |store| {
+        let key = PersonKey { pseudonym: &pseudonym, team: read.team.as_deref() };
+        match seized {
+            Ok(seized) => Ok(engine::link_evidence(store, &viewer, key, seized, &context, &reason, Utc::now())?),
+            Err(error) => {
+                // The access check comes first: only the team learns what is wrong with
+                // the file (anyone else gets "not found"), and the refusal is audited.
+                let why = format!("{reason} (file refused: {error})");
+                store.audit_screening_action(&viewer, key.pseudonym, key.team, "evidence_refused", &why, Utc::now())?;
+                Err(error.into())
+            }
+        }
+    })
+    .await?;
+    Ok(Json(report))
 }

@@ -282,7 +282,8 @@ struct SignedIn {
     user: String,
     org: String,
     role: String,
-    /// What the role may do beyond reading (`triage`, `ledger`, `watch`),
+    /// What the role may do beyond reading (`triage`, `ledger`, `watch`;
+    /// `screening` for a member of a case team, in the session's answer),
     /// so a client offers only pages and buttons the API then allows.
     may: Vec<String>,
 }
@@ -318,7 +319,15 @@ async fn session_info(State(state): State<WebState>, headers: HeaderMap) -> Resu
             blocking(&state.app, move |store| {
                 let Some(viewer) = store.session(&secret, Utc::now())? else { return Ok(None) };
                 let user = store.user(&viewer.user_name)?;
-                Ok(Some(SignedIn::of(&user)))
+                let mut signed_in = SignedIn::of(&user);
+                // Screening pages are offered to members of a case team only
+                // (everyone else would find nothing there; the API refuses them anyway).
+                if matches!(viewer.role, crackdown_model::Role::Admin | crackdown_model::Role::Analyst)
+                    && !store.screening_teams(&viewer)?.is_empty()
+                {
+                    signed_in.may.push("screening".to_owned());
+                }
+                Ok(Some(signed_in))
             })
             .await?
         }

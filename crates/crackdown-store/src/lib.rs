@@ -58,8 +58,8 @@ pub use migrations::SCHEMA_VERSION;
 pub use reports::{AuditEntry, InsertOutcome, InsertedReport, Page, ReportFilter, ShareOptions, StoredReport};
 pub use screening::{
     NewScreeningAnswer, NewScreeningInterview, NewScreeningPerson, ScreeningAuditEntry, ScreeningCase,
-    ScreeningDecision, ScreeningEvent, ScreeningInterview, ScreeningPersonSummary, ScreeningReferral, ScreeningTeam,
-    StoredScreeningAnswer, StoredScreeningPerson,
+    ScreeningDecision, ScreeningEvent, ScreeningInterview, ScreeningPersonForList, ScreeningPersonSummary,
+    ScreeningReferral, ScreeningTeam, StoredScreeningAnswer, StoredScreeningPerson,
 };
 pub use search::{FoundAccount, FoundReport, FoundTransfer};
 pub use sessions::{CreatedSession, PasskeyInfo, SigninCode, StoredPasskey};

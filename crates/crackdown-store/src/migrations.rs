@@ -52,10 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     migration!(36, "0036_ledger_mappings"),
     migration!(37, "0037_screening"),
     migration!(39, "0039_taxii_writes"),
+    migration!(40, "0040_screening_retention"),
 ];
 
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: i64 = 39;
+pub const SCHEMA_VERSION: i64 = 40;
 
 /// SQLite migrations that rebuild a table (create its new form, copy the
 /// rows, drop the old one, rename the new one): (version, table). The

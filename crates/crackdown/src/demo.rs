@@ -202,6 +202,27 @@ fn load_case(store: &Store, case: &Path) -> anyhow::Result<usize> {
     Ok(loaded + imported)
 }
 
+/// The screening team of the demo: the police unit's analyst screens the
+/// raid's detained workers (the unit's admin is on no team, so the demo
+/// shows need-to-know too).
+pub const DEMO_SCREENING_TEAM: &str = "raid-2025-07";
+const DEMO_SCREENER: &str = "analyst";
+
+/// Creates the demo's screening team and imports the generator's sheet of
+/// detained workers through the same path as `crackdown screening import`.
+/// Their seized identifiers stay files in `case/screening/seized/` for the
+/// screener to upload as evidence, as a team would after a raid.
+fn load_detainees(store: &Store, case: &Path) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let screener = store.user(DEMO_SCREENER)?.viewer();
+    store.create_screening_team(&screener, DEMO_SCREENING_TEAM, now)?;
+    let sheet_path = case.join("screening").join("sheet.csv");
+    let sheet = std::fs::read(&sheet_path).with_context(|| format!("cannot read {}", sheet_path.display()))?;
+    let name = sheet_path.display().to_string();
+    crackdown_engine::screening::import_sheet(store, &screener, DEMO_SCREENING_TEAM, &sheet, &name, now)?;
+    Ok(())
+}
+
 pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     if global.database.is_some() {
         anyhow::bail!("the demo runs on the embedded database; drop --database (use --data DIR to choose where)");
@@ -237,6 +258,7 @@ pub fn demo(global: &Global, args: &DemoArgs) -> anyhow::Result<ExitCode> {
             json: false,
         };
         crate::ledger::ledger_import(&police, &ledger).context("loading the demo ledger")?;
+        load_detainees(&store, &case).context("loading the demo's detained workers")?;
         std::fs::write(&marker, format!("seed {}\n", args.seed))
             .with_context(|| format!("cannot write {}", marker.display()))?;
         eprintln!("loaded {loaded} reports in {:.1} s", started.elapsed().as_secs_f64());

@@ -17,7 +17,7 @@ use crackdown_engine::screening::{
     self as engine, CaseFormat, PersonKey, ReferralRequest, assess_sheet, parse_recommendation,
 };
 use crackdown_screening::sheet::{parse_age_band, parse_consent, parse_document};
-use crackdown_screening::{AnswerValue, Interview, Language, Person};
+use crackdown_screening::{AnswerValue, Interview, Language, Person, Recommendation};
 
 use crate::cli::Global;
 use crate::context::{open_store, print_json, viewer};
@@ -158,18 +158,24 @@ pub enum ScreeningCommand {
     /// the screener, never a verdict. Nothing of the files is stored (a read-only report).
     ///
     /// FILE is a chat export intake reads (WhatsApp or LINE text, Telegram result.json or its
-    /// folder), or a CSV of identifiers (by its .csv name) with the header `kind,value` or
-    /// `kind,value,note`; kind is phone, account, iban, wallet, handle, email or url, and the
+    /// folder), an e-mail message (.eml: its addresses, links and the identifiers in its text),
+    /// or a CSV of identifiers (a .csv name or a first line `kind,value`) with the header
+    /// `kind,value` or `kind,value,note`; kind is phone, account, iban, wallet, handle, email or url, and the
     /// value is read as intake reads it (a national phone number in --country). Every file is
-    /// read or none: a bad row is refused naming the file, line, field and why.
+    /// read or none: a bad row is refused naming the file, line, field and why. --format says what
+    /// every FILE is when its name and first line do not (a chat whose first line reads like a
+    /// header field, `Boss: hi`, is otherwise taken for an e-mail).
     ///
     ///   crackdown screening evidence P-2026-0101 seized/phone-contacts.csv \
     ///       "seized/WhatsApp Chat with Boss.txt" --country TH --reason "decision meeting"
     Evidence {
         pseudonym: String,
-        /// Seized files: chat exports or identifier CSVs.
+        /// Seized files: chat exports, e-mails or identifier CSVs.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// What the files are (default: told from each file's name and first line).
+        #[arg(long, value_enum)]
+        format: Option<SeizedFileFormat>,
         #[command(flatten)]
         region: crate::cli::PhoneRegion,
         #[command(flatten)]
@@ -186,6 +192,25 @@ pub enum ScreeningCommand {
         /// Confirm.
         #[arg(long)]
         yes: bool,
+    },
+    /// A case team's retention: closed cases whose last change is older than the period are
+    /// erased, each like `screening erase` (the audit keeps only that it happened). Cases still
+    /// open are never touched. `--days N` sets the period, `--keep` removes it, `--apply` erases
+    /// what is due; without `--apply` it lists what is due. Run `--apply` by hand or from the
+    /// team's scheduler (e.g. daily: crackdown --as USER screening retention TEAM --apply).
+    Retention {
+        team: String,
+        /// Keep closed cases this many days after their last change (0: erase at once).
+        #[arg(long, conflicts_with = "keep")]
+        days: Option<i64>,
+        /// Remove the period: keep closed cases until erased by hand.
+        #[arg(long)]
+        keep: bool,
+        /// Erase the cases that are due (otherwise only list them).
+        #[arg(long)]
+        apply: bool,
+        #[arg(long)]
+        json: bool,
     },
     /// A case team's audit: every read with its reason, every change, every refusal (a read too:
     /// --reason).
@@ -218,6 +243,14 @@ impl ReadArgs {
             anyhow::anyhow!("reading screening data needs --reason \"why you need it\" (written to the team's audit)")
         })
     }
+}
+
+/// `screening evidence --format`.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SeizedFileFormat {
+    Csv,
+    Chat,
+    Eml,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -452,9 +485,14 @@ pub fn run(global: &Global, command: ScreeningCommand) -> anyhow::Result<ExitCod
                 None => println!("{}", exported.text),
             }
         }
-        ScreeningCommand::Evidence { pseudonym, files, region, read, json } => {
+        ScreeningCommand::Evidence { pseudonym, files, format, region, read, json } => {
             let at = PersonKey { pseudonym: &pseudonym, team: read.team.as_deref() };
-            let seized = files.iter().map(|path| read_seized(path)).collect::<anyhow::Result<Vec<_>>>()?;
+            let format = format.map(|format| match format {
+                SeizedFileFormat::Csv => engine::SeizedFormat::Csv,
+                SeizedFileFormat::Chat => engine::SeizedFormat::Chat,
+                SeizedFileFormat::Eml => engine::SeizedFormat::Email,
+            });
+            let seized = files.iter().map(|path| read_seized(path, format)).collect::<anyhow::Result<Vec<_>>>()?;
             let report = engine::evidence(&store, &viewer, at, &seized, &region.context(), read.reason()?, now)?;
             if json {
                 print_json(&report)?;
@@ -466,6 +504,22 @@ pub fn run(global: &Global, command: ScreeningCommand) -> anyhow::Result<ExitCod
             anyhow::ensure!(yes, "erasing {pseudonym} cannot be undone: add --yes");
             engine::erase(&store, &viewer, PersonKey { pseudonym: &pseudonym, team: team.as_deref() }, now)?;
             println!("{pseudonym} erased; the audit keeps only that an erasure happened");
+        }
+        ScreeningCommand::Retention { team, days, keep, apply, json } => {
+            if keep || days.is_some() {
+                engine::set_retention(&store, &viewer, &team, days, now)?;
+            }
+            let outcome = engine::apply_retention(&store, &viewer, &team, apply, now)?;
+            if json {
+                print_json(&outcome)?;
+            } else {
+                match outcome.retention_days {
+                    None => println!("{team}: no retention period; closed cases are kept until erased"),
+                    Some(days) => println!("{team}: closed cases are erased {days} days after their last change"),
+                }
+                let verb = if outcome.applied { "erased" } else { "due (add --apply to erase)" };
+                println!("{} case(s) {verb}: {}", outcome.erased.len(), outcome.erased.join(", "));
+            }
         }
         ScreeningCommand::Audit { team, read, json } => {
             let entries = engine::team_audit(&store, &viewer, &team, read.reason()?, now)?;
@@ -489,11 +543,11 @@ pub fn run(global: &Global, command: ScreeningCommand) -> anyhow::Result<ExitCod
 
 /// A seized file's bytes; a Telegram Desktop export folder is read as its
 /// `result.json`, as `import chat` reads it.
-fn read_seized(path: &std::path::Path) -> anyhow::Result<engine::SeizedFile> {
+fn read_seized(path: &std::path::Path, format: Option<engine::SeizedFormat>) -> anyhow::Result<engine::SeizedFile> {
     let telegram_export = path.join("result.json");
     let file = if path.is_dir() && telegram_export.is_file() { telegram_export.as_path() } else { path };
     let bytes = std::fs::read(file).with_context(|| format!("{}: cannot read", file.display()))?;
-    Ok(engine::SeizedFile { name: file.display().to_string(), bytes })
+    Ok(engine::SeizedFile { name: file.display().to_string(), bytes, format })
 }
 
 fn print_evidence(report: &engine::EvidenceReport) {
@@ -597,15 +651,22 @@ fn person(
             println!("{} added to {}", args.pseudonym, args.team);
         }
         PersonCommand::List { read, json } => {
-            let people = store.screening_people(viewer, read.team.as_deref(), read.reason()?, now)?;
+            let people = engine::list_people(store, viewer, read.team.as_deref(), read.reason()?, now)?;
             if json {
                 print_json(&people)?;
             } else {
-                for person in people {
+                for listed in people {
+                    let person = &listed.summary;
                     let decision = person.decision.as_deref().unwrap_or("undecided");
+                    let recommended =
+                        listed.recommendation.map_or("not assessed", |recommendation| match recommendation {
+                            Recommendation::PresumedVictim => "presumed_victim",
+                            Recommendation::NeedsFurtherAssessment => "needs_further_assessment",
+                            Recommendation::SuspectedPerpetrator => "suspected_perpetrator",
+                        });
                     println!(
-                        "{:<16} {:<12} {:<24} {} interview(s), {decision}",
-                        person.pseudonym, person.team, person.status, person.interviews
+                        "{:<16} {:<12} {:<24} {} interview(s), recommended {recommended}, {decision}, changed {}",
+                        person.pseudonym, person.team, person.status, person.interviews, person.last_change
                     );
                 }
             }

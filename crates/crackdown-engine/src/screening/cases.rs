@@ -14,7 +14,7 @@ use crackdown_screening::{
 };
 use crackdown_store::{
     NewScreeningAnswer, NewScreeningInterview, NewScreeningPerson, ScreeningCase, ScreeningDecision, ScreeningEvent,
-    ScreeningInterview, ScreeningReferral, Store,
+    ScreeningInterview, ScreeningPersonForList, ScreeningPersonSummary, ScreeningReferral, Store,
 };
 use serde::Serialize;
 
@@ -130,6 +130,41 @@ pub fn update_person(
     let record = serde_json::to_string(person).map_err(|error| ScreeningError::Invalid(error.to_string()))?;
     store.update_screening_person(viewer, key.pseudonym, key.team, &record, change, now)?;
     Ok(())
+}
+
+/// A person in the case list: the store's summary and the rules'
+/// recommendation on their latest interview (`None` before any interview,
+/// or when a stored interview no longer reads against the questionnaire).
+#[derive(Clone, Debug, Serialize)]
+pub struct PersonListing {
+    #[serde(flatten)]
+    pub summary: ScreeningPersonSummary,
+    pub recommendation: Option<Recommendation>,
+}
+
+/// The people of the caller's case teams (of `team` when given) with the
+/// recommendation each latest interview gives — the screener's work list.
+/// A read: `reason` is required and audited once per team listed.
+pub fn list_people(
+    store: &Store,
+    viewer: &Viewer,
+    team: Option<&str>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<PersonListing>, ScreeningError> {
+    let questionnaire = questionnaire()?;
+    let people = store.screening_people_for_list(viewer, team, reason, now)?;
+    Ok(people.into_iter().map(|listed| listing(&questionnaire, listed)).collect())
+}
+
+fn listing(questionnaire: &Questionnaire, listed: ScreeningPersonForList) -> PersonListing {
+    let pseudonym = listed.summary.pseudonym.as_str();
+    let recommendation = listed.latest_interview.as_ref().and_then(|stored| {
+        let person: Person = serde_json::from_str(&listed.record).ok()?;
+        let interview = library_interview(pseudonym, stored).ok()?;
+        assess(questionnaire, &person, &interview).ok().map(|assessment| assessment.recommendation)
+    });
+    PersonListing { summary: listed.summary, recommendation }
 }
 
 /// One person's whole case. A read: `reason` is required and audited.

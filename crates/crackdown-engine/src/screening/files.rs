@@ -1,6 +1,7 @@
 //! Screening data in and out: offline sheets imported into a case team,
 //! the per-case export for a receiving organisation (under consent),
-//! erasure, and the team's audit.
+//! erasure, retention (closed cases erased after the team's period), and
+//! the team's audit.
 
 use chrono::{DateTime, Utc};
 use crackdown_model::Viewer;
@@ -166,6 +167,48 @@ fn latest_decision(case: &CaseView, interview: &str) -> Result<Option<Decision>,
 pub fn erase(store: &Store, viewer: &Viewer, key: PersonKey<'_>, now: DateTime<Utc>) -> Result<(), ScreeningError> {
     store.erase_screening_person(viewer, key.pseudonym, key.team, now)?;
     Ok(())
+}
+
+/// What applying a team's retention did.
+#[derive(Clone, Debug, Serialize)]
+pub struct RetentionApplied {
+    pub team: String,
+    /// The team's period in days (`None`: no period, nothing erased).
+    pub retention_days: Option<i64>,
+    /// The closed cases past the period, erased (or, when not applied, due).
+    pub erased: Vec<String>,
+    /// False for a dry run: `erased` lists what is due.
+    pub applied: bool,
+}
+
+/// Sets (`Some`) or clears (`None`) the caller's team's retention period.
+pub fn set_retention(
+    store: &Store,
+    viewer: &Viewer,
+    team: &str,
+    days: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), ScreeningError> {
+    Ok(store.set_screening_retention(viewer, team, days, now)?)
+}
+
+/// Erases (with `apply`; lists otherwise) every closed case of the caller's
+/// team whose last change is older than the team's retention period, each
+/// through the same path as [`erase`] (audited as an erasure by the caller).
+pub fn apply_retention(
+    store: &Store,
+    viewer: &Viewer,
+    team: &str,
+    apply: bool,
+    now: DateTime<Utc>,
+) -> Result<RetentionApplied, ScreeningError> {
+    let (retention_days, due) = store.screening_retention_due(viewer, team, now)?;
+    if apply {
+        for pseudonym in &due {
+            erase(store, viewer, PersonKey { pseudonym, team: Some(team) }, now)?;
+        }
+    }
+    Ok(RetentionApplied { team: team.to_owned(), retention_days, erased: due, applied: apply })
 }
 
 /// The audit of the caller's team. A read: `reason` is required and audited.

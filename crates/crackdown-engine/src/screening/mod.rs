@@ -8,10 +8,12 @@
 mod cases;
 mod evidence;
 mod files;
+mod seized;
 
 pub use cases::*;
 pub use evidence::*;
 pub use files::*;
+pub use seized::*;
 
 use crackdown_screening::sheet::{SheetErrors, parse_sheet};
 use crackdown_screening::{Language, Questionnaire, Recommendation, assess};

@@ -64,6 +64,21 @@ pub struct ScreeningPersonSummary {
     /// The latest decision's outcome, if one is recorded.
     pub decision: Option<String>,
     pub created_at: String,
+    /// When the case last changed: its latest time-line entry (interview,
+    /// decision, referral, status, task, note), or its creation.
+    pub last_change: String,
+}
+
+/// A listed person with what the engine needs to show the rules'
+/// recommendation beside them: the record (the age band decides the child
+/// rule) and the latest interview. The engine sends only the
+/// recommendation, never these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScreeningPersonForList {
+    pub summary: ScreeningPersonSummary,
+    /// The library's person record, JSON.
+    pub record: String,
+    pub latest_interview: Option<ScreeningInterview>,
 }
 
 /// The person record as stored.
@@ -324,6 +339,31 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
     ) -> Result<Vec<ScreeningPersonSummary>, StoreError> {
+        let listed = self.list_screening_people(viewer, team, reason, now, false)?;
+        Ok(listed.into_iter().map(|person| person.summary).collect())
+    }
+
+    /// [`Store::screening_people`] with each person's record and latest
+    /// interview opened, for the engine's list with recommendations: the
+    /// same one audited read per team listed (the list is what is shown).
+    pub fn screening_people_for_list(
+        &self,
+        viewer: &Viewer,
+        team: Option<&str>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ScreeningPersonForList>, StoreError> {
+        self.list_screening_people(viewer, team, reason, now, true)
+    }
+
+    fn list_screening_people(
+        &self,
+        viewer: &Viewer,
+        team: Option<&str>,
+        reason: &str,
+        now: DateTime<Utc>,
+        open_cases: bool,
+    ) -> Result<Vec<ScreeningPersonForList>, StoreError> {
         require_screener(viewer)?;
         let reason = require_reason(reason)?;
         self.pool.with(|conn| {
@@ -332,7 +372,9 @@ impl Store {
                 let mut sql = String::from(
                     "SELECT p.pseudonym, t.name, p.status, p.created_at, \
                      (SELECT COUNT(*) FROM screening_interviews i WHERE i.person_id = p.id), \
-                     (SELECT d.outcome FROM screening_decisions d WHERE d.person_id = p.id ORDER BY d.id DESC LIMIT 1) \
+                     (SELECT d.outcome FROM screening_decisions d WHERE d.person_id = p.id ORDER BY d.id DESC LIMIT 1), \
+                     COALESCE((SELECT MAX(e.at) FROM screening_events e WHERE e.person_id = p.id), p.created_at), \
+                     p.id, p.team_id, p.data_key, p.record \
                      FROM screening_persons p JOIN screening_teams t ON t.id = p.team_id \
                      JOIN screening_team_members m ON m.team_id = t.id AND m.user_id = $1 \
                      WHERE t.org_id = $2",
@@ -360,18 +402,33 @@ impl Store {
                 for team_id in listed {
                     audit(conn, &self.key, viewer, "list", Some(team_id), None, Some(reason), to_ms(now))?;
                 }
-                rows.iter()
-                    .map(|row| {
-                        Ok(ScreeningPersonSummary {
-                            pseudonym: row.text(0)?,
-                            team: row.text(1)?,
-                            status: row.text(2)?,
-                            created_at: time_text(row.int(3)?)?,
-                            interviews: row.int(4)?,
-                            decision: row.opt_text(5)?,
-                        })
-                    })
-                    .collect()
+                let mut people = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let summary = ScreeningPersonSummary {
+                        pseudonym: row.text(0)?,
+                        team: row.text(1)?,
+                        status: row.text(2)?,
+                        created_at: time_text(row.int(3)?)?,
+                        interviews: row.int(4)?,
+                        decision: row.opt_text(5)?,
+                        last_change: time_text(row.int(6)?)?,
+                    };
+                    let (record, latest_interview) = if open_cases {
+                        let id = row.int(7)?;
+                        let person = super::PersonRef {
+                            id,
+                            team_id: row.int(8)?,
+                            pseudonym: summary.pseudonym.clone(),
+                            key: super::open_data_key(&self.key, id, &row.text(9)?)?,
+                        };
+                        let record = person.key.open(RECORD_COLUMN, Some(id), &row.text(10)?)?;
+                        (record, super::read::read_interviews(conn, &person, true)?.pop())
+                    } else {
+                        (String::new(), None)
+                    };
+                    people.push(ScreeningPersonForList { summary, record, latest_interview });
+                }
+                Ok(people)
             })
         })
     }

@@ -32,6 +32,7 @@
 mod audit;
 mod case;
 mod read;
+mod retention;
 mod teams;
 
 use crate::db::{Conn, Value};
@@ -42,7 +43,8 @@ use crackdown_model::{Role, Viewer};
 pub use audit::ScreeningAuditEntry;
 pub use case::{
     NewScreeningAnswer, NewScreeningInterview, NewScreeningPerson, ScreeningCase, ScreeningDecision, ScreeningEvent,
-    ScreeningInterview, ScreeningPersonSummary, ScreeningReferral, StoredScreeningAnswer, StoredScreeningPerson,
+    ScreeningInterview, ScreeningPersonForList, ScreeningPersonSummary, ScreeningReferral, StoredScreeningAnswer,
+    StoredScreeningPerson,
 };
 pub use teams::ScreeningTeam;
 
@@ -137,7 +139,7 @@ pub(crate) fn new_data_key(master: &SecretKey, person_id: i64) -> Result<(Secret
     Ok((SecretKey::from_bytes(&bytes, format!("data key of screened person {person_id}"))?, sealed))
 }
 
-fn open_data_key(master: &SecretKey, person_id: i64, sealed: &str) -> Result<SecretKey, StoreError> {
+pub(crate) fn open_data_key(master: &SecretKey, person_id: i64, sealed: &str) -> Result<SecretKey, StoreError> {
     let hex = master.open(DATA_KEY_COLUMN, Some(person_id), sealed)?;
     let bytes = crate::secrets::unhex(&hex)
         .filter(|bytes| bytes.len() == 32)

@@ -27,46 +27,7 @@ pub(crate) fn read_case(conn: &mut dyn Conn, person: &PersonRef) -> Result<Scree
         created_by: row.text(4)?,
         created_at: time_text(row.int(5)?)?,
     };
-    let mut interviews = Vec::new();
-    for row in conn.query(
-        "SELECT i.id, i.reference, i.questionnaire, i.language, i.interviewer, i.interpreter, i.held_on, u.name, \
-         i.recorded_at FROM screening_interviews i JOIN users u ON u.id = i.recorded_by WHERE i.person_id = $1 \
-         ORDER BY i.id",
-        std::slice::from_ref(&id),
-    )? {
-        let interview_id = row.int(0)?;
-        let answers = conn
-            .query(
-                "SELECT question, maps_to, value, language, note FROM screening_answers WHERE interview_id = $1 \
-                 ORDER BY question",
-                &[Value::Int(interview_id)],
-            )?
-            .iter()
-            .map(|answer| {
-                Ok(StoredScreeningAnswer {
-                    question: answer.text(0)?,
-                    maps_to: answer.text(1)?,
-                    value: answer.text(2)?,
-                    language: answer.text(3)?,
-                    note: answer
-                        .opt_text(4)?
-                        .map(|note| person.key.open(NOTE_COLUMN, Some(interview_id), &note))
-                        .transpose()?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        interviews.push(ScreeningInterview {
-            reference: row.text(1)?,
-            questionnaire: row.text(2)?,
-            language: row.text(3)?,
-            interviewer: row.text(4)?,
-            interpreter: row.bool(5)?,
-            held_on: row.text(6)?,
-            recorded_by: row.text(7)?,
-            recorded_at: time_text(row.int(8)?)?,
-            answers,
-        });
-    }
+    let interviews = read_interviews(conn, person, false)?;
     let decisions = conn
         .query(
             "SELECT d.id, i.reference, d.recommended, d.outcome, u.name, d.justification, d.decided_at \
@@ -130,4 +91,57 @@ pub(crate) fn read_case(conn: &mut dyn Conn, person: &PersonRef) -> Result<Scree
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(ScreeningCase { person: stored, interviews, decisions, referrals, timeline })
+}
+
+/// The person's interviews in the order recorded (only the latest when
+/// `latest_only`), answers and their sealed notes opened.
+pub(crate) fn read_interviews(
+    conn: &mut dyn Conn,
+    person: &PersonRef,
+    latest_only: bool,
+) -> Result<Vec<ScreeningInterview>, StoreError> {
+    let order = if latest_only { "ORDER BY i.id DESC LIMIT 1" } else { "ORDER BY i.id" };
+    let mut interviews = Vec::new();
+    for row in conn.query(
+        &format!(
+            "SELECT i.id, i.reference, i.questionnaire, i.language, i.interviewer, i.interpreter, i.held_on, u.name, \
+             i.recorded_at FROM screening_interviews i JOIN users u ON u.id = i.recorded_by WHERE i.person_id = $1 \
+             {order}"
+        ),
+        &[Value::Int(person.id)],
+    )? {
+        let interview_id = row.int(0)?;
+        let answers = conn
+            .query(
+                "SELECT question, maps_to, value, language, note FROM screening_answers WHERE interview_id = $1 \
+                 ORDER BY question",
+                &[Value::Int(interview_id)],
+            )?
+            .iter()
+            .map(|answer| {
+                Ok(StoredScreeningAnswer {
+                    question: answer.text(0)?,
+                    maps_to: answer.text(1)?,
+                    value: answer.text(2)?,
+                    language: answer.text(3)?,
+                    note: answer
+                        .opt_text(4)?
+                        .map(|note| person.key.open(NOTE_COLUMN, Some(interview_id), &note))
+                        .transpose()?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        interviews.push(ScreeningInterview {
+            reference: row.text(1)?,
+            questionnaire: row.text(2)?,
+            language: row.text(3)?,
+            interviewer: row.text(4)?,
+            interpreter: row.bool(5)?,
+            held_on: row.text(6)?,
+            recorded_by: row.text(7)?,
+            recorded_at: time_text(row.int(8)?)?,
+            answers,
+        });
+    }
+    Ok(interviews)
 }

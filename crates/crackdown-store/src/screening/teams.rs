@@ -15,6 +15,8 @@ pub struct ScreeningTeam {
     /// Member user names, sorted.
     pub members: Vec<String>,
     pub created_at: String,
+    /// Days a closed case is kept before retention erases it (`None`: until erased by hand).
+    pub retention_days: Option<i64>,
 }
 
 /// The id of the viewer's own team called `name`; anyone else's team is
@@ -142,7 +144,7 @@ impl Store {
         require_screener(viewer)?;
         self.pool.with(|conn| {
             let rows = conn.query(
-                "SELECT t.name, t.created_at, u.name FROM screening_teams t \
+                "SELECT t.name, t.created_at, u.name, t.retention_days FROM screening_teams t \
                  JOIN screening_team_members mine ON mine.team_id = t.id AND mine.user_id = $1 \
                  JOIN screening_team_members m ON m.team_id = t.id JOIN users u ON u.id = m.user_id \
                  WHERE t.org_id = $2 ORDER BY t.name, u.name",
@@ -153,7 +155,12 @@ impl Store {
                 let (name, member) = (row.text(0)?, row.text(2)?);
                 match teams.last_mut() {
                     Some(team) if team.name == name => team.members.push(member),
-                    _ => teams.push(ScreeningTeam { name, members: vec![member], created_at: time_text(row.int(1)?)? }),
+                    _ => teams.push(ScreeningTeam {
+                        name,
+                        members: vec![member],
+                        created_at: time_text(row.int(1)?)?,
+                        retention_days: row.opt_int(3)?,
+                    }),
                 }
             }
             Ok(teams)

@@ -127,6 +127,9 @@ fn demo_loads_the_case_once_and_serves_it_with_a_token_per_role() {
         let listed = http_get(&address, "/api/v1/reports?limit=3", Some(&token_of("analyst")));
         assert!(listed.starts_with("HTTP/1.1 200"), "start {start}: {listed}");
         assert!(listed.contains("\"items\":[{"), "the analyst sees reports");
+        if start == 0 {
+            detained_workers_are_screened_by_the_analysts_team(&backend, &address, &token_of);
+        }
         let killed =
             std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
         assert!(killed.success());
@@ -136,4 +139,40 @@ fn demo_loads_the_case_once_and_serves_it_with_a_token_per_role() {
     let operator = store.operator(chrono::Utc::now()).expect("operator");
     let users = store.users(&operator).expect("users");
     assert_eq!(users.iter().filter(|user| user.name == "analyst").count(), 1, "the second start did not load again");
+}
+
+/// The demo's screening team (the analyst) holds the raid's detained
+/// workers; the admin, on no team, sees none; a money handler's seized
+/// identifiers link to the case's reports or ledger over the evidence API.
+fn detained_workers_are_screened_by_the_analysts_team(
+    backend: &Backend,
+    address: &str,
+    token_of: &dyn Fn(&str) -> String,
+) {
+    let people =
+        crate::support::http(address, "GET", "/api/v1/screening/people?reason=demo%20check", &token_of("analyst"), "");
+    assert_eq!(people.0, 200, "{people:?}");
+    let listed: serde_json::Value = serde_json::from_str(&people.1).expect("JSON");
+    assert_eq!(listed.as_array().map(Vec::len), Some(24), "{listed}");
+    let admin =
+        crate::support::http(address, "GET", "/api/v1/screening/people?reason=demo%20check", &token_of("admin"), "");
+    assert_eq!(admin.1.trim(), "[]", "the admin is on no case team: {admin:?}");
+    let truth = std::fs::read_to_string(backend.path().join("case/truth/detainees.csv")).expect("truth");
+    let handler = truth
+        .lines()
+        .filter_map(|line| line.split(',').collect::<Vec<_>>().first().copied().zip(line.split(',').nth(1)))
+        .find(|(_, role)| *role == "organiser_money_handler")
+        .map(|(person, _)| person.to_owned())
+        .expect("a money handler");
+    let seized =
+        std::fs::read_to_string(backend.path().join(format!("case/screening/seized/{handler}.csv"))).expect("seized");
+    let path = format!("/api/v1/screening/people/{handler}/evidence?reason=demo%20evidence&name={handler}.csv");
+    let (status, body) = crate::support::http(address, "POST", &path, &token_of("analyst"), &seized);
+    assert_eq!(status, 200, "{body}");
+    let report: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    let linked = report["identifiers"].as_array().expect("identifiers").iter().any(|identifier| {
+        identifier["reports"].as_array().is_some_and(|reports| !reports.is_empty())
+            || identifier["transfers_in"].as_i64().is_some_and(|count| count > 0)
+    });
+    assert!(linked, "the money handler's seized identifiers link to nothing: {report}");
 }

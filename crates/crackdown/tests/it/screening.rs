@@ -435,6 +435,16 @@ fn seized_identifiers_link_to_reports_campaigns_and_ledger(backend: Backend) {
     // Found identifiers come first.
     assert_ne!(identifiers[0]["normalized"], "+66850001111");
 
+    // An e-mail saved under another name is told by its headers; --format overrides the guess.
+    let saved = backend.path().join("export.txt");
+    std::fs::write(&saved, format!("From: boss@example.com\r\nSubject: takings\r\n\r\nSend them to {WALLET}.\r\n"))
+        .expect("saved mail");
+    let saved = saved.to_string_lossy().into_owned();
+    let read = backend.run(&anna(&["evidence", "P-2026-0101", &saved, "--reason", "check", "--json"]));
+    assert!(read.contains(WALLET) && read.contains("(e-mail)"), "{read}");
+    let error = refused(&backend, &anna(&["evidence", "P-2026-0101", &saved, "--format", "chat", "--reason", "check"]));
+    assert!(error.contains("export.txt"), "{error}");
+
     // The text form says the same, with the notice.
     let text = backend.run(&anna(&["evidence", "P-2026-0101", &seized, "--country", "TH", "--reason", "re-read"]));
     assert!(text.contains("never a verdict") && text.contains("+66812345678"), "{text}");
@@ -463,6 +473,152 @@ fn seized_identifiers_link_to_reports_campaigns_and_ledger(backend: Backend) {
             && entry["user"] == "anna"),
         "{audit}"
     );
+    seized_evidence_over_the_api(&backend, &seized);
+}
+
+/// `POST /api/v1/screening/people/{pseudonym}/evidence`: the seized file as
+/// the body answers what `screening evidence --json` prints; the format is
+/// given or sniffed (an e-mail too); a bad file is refused naming line and
+/// field, and the refusal is audited.
+fn seized_evidence_over_the_api(backend: &Backend, seized_csv: &str) {
+    let (child, address) = crate::support::serve(backend);
+    let _server = crate::support::KillOnDrop(child);
+    let token = backend.token("anna");
+    let post = |path: &str, body: &str| {
+        let (status, answer) = crate::support::http(&address, "POST", path, &token, body);
+        (status, serde_json::from_str::<serde_json::Value>(&answer).unwrap_or(serde_json::Value::String(answer)))
+    };
+    // Sources name the file as each caller named it; everything else is the CLI's answer.
+    let without_sources = |mut report: serde_json::Value| {
+        for identifier in report["identifiers"].as_array_mut().expect("identifiers") {
+            identifier.as_object_mut().expect("identifier").remove("sources");
+        }
+        report
+    };
+    let body = std::fs::read_to_string(seized_csv).expect("seized csv");
+    let cli =
+        backend.json(&anna(&["evidence", "P-2026-0101", seized_csv, "--country", "TH", "--reason", "cli", "--json"]));
+    let path = "/api/v1/screening/people/P-2026-0101/evidence?reason=api%20check&country=TH&name=seized.csv";
+    let (status, api) = post(path, &body);
+    assert_eq!(status, 200, "{api}");
+    assert!(api["identifiers"][0]["sources"][0].as_str().is_some_and(|source| source.starts_with("seized.csv, line")));
+    assert_eq!(without_sources(api), without_sources(cli.clone()));
+    // No name, no format: the header line says it is a CSV of identifiers.
+    let (status, sniffed) = post("/api/v1/screening/people/P-2026-0101/evidence?reason=sniffed&country=TH", &body);
+    assert_eq!(status, 200, "{sniffed}");
+    assert_eq!(without_sources(sniffed), without_sources(cli));
+
+    // A seized e-mail, sniffed from its header lines: the wallet in its body links to the ledger.
+    let mail = format!(
+        "From: Boss <boss@example.com>\r\nTo: worker@example.org\r\nSubject: takings\r\n\r\n\
+         Send today's takings to {WALLET} before noon.\r\n"
+    );
+    let (status, found) = post("/api/v1/screening/people/P-2026-0101/evidence?reason=mail", &mail);
+    assert_eq!(status, 200, "{found}");
+    let wallet = found["identifiers"]
+        .as_array()
+        .and_then(|identifiers| identifiers.iter().find(|found| found["normalized"] == WALLET))
+        .unwrap_or_else(|| panic!("the wallet: {found}"));
+    assert_eq!(wallet["transfers_in"], 2, "{wallet}");
+    assert!(wallet["sources"].to_string().contains("(e-mail)"), "{wallet}");
+    let (status, chat) =
+        post("/api/v1/screening/people/P-2026-0101/evidence?reason=forced&format=chat&name=upload.txt", &mail);
+    assert_eq!(status, 400, "an e-mail is no chat export: {chat}");
+
+    // Refused: a bad row (line and field named), no reason, an unknown format.
+    let bad = "kind,value\nphone,+66812345678\nwallet,+66812345678\n";
+    let (status, error) = post("/api/v1/screening/people/P-2026-0101/evidence?reason=bad%20file&name=bad.csv", bad);
+    let message = error.to_string();
+    assert_eq!(status, 400, "{message}");
+    assert!(message.contains("bad.csv") && message.contains("line 3") && message.contains("value"), "{message}");
+    assert_eq!(post("/api/v1/screening/people/P-2026-0101/evidence", &body).0, 400);
+    assert_eq!(post("/api/v1/screening/people/P-2026-0101/evidence?reason=x&format=pdf", &body).0, 400);
+
+    // The case list carries the rules' recommendation on each latest interview and the last change.
+    let (status, listed) =
+        crate::support::http(&address, "GET", "/api/v1/screening/people?reason=work%20list", &token, "");
+    assert_eq!(status, 200, "{listed}");
+    let listed: serde_json::Value = serde_json::from_str(&listed).expect("JSON");
+    let of = |pseudonym: &str| {
+        listed.as_array().and_then(|people| people.iter().find(|person| person["pseudonym"] == pseudonym)).cloned()
+    };
+    assert_eq!(of("P-2026-0101").map(|person| person["recommendation"].clone()), Some("presumed_victim".into()));
+    assert_eq!(of("P-2026-0102").map(|person| person["recommendation"].clone()), Some("suspected_perpetrator".into()));
+    assert!(of("P-2026-0101").is_some_and(|person| person["last_change"].as_str().is_some_and(|at| at >= "2026")));
+    // The questionnaire for the intake page: every language; not for partners.
+    let (status, questionnaire) = crate::support::http(&address, "GET", "/api/v1/screening/questionnaire", &token, "");
+    assert_eq!(status, 200);
+    let questionnaire: serde_json::Value = serde_json::from_str(&questionnaire).expect("JSON");
+    assert!(questionnaire["questions"][0]["text"]["my"].as_str().is_some_and(|text| !text.is_empty()));
+    let partner = backend.token("ngo-partner");
+    assert_eq!(crate::support::http(&address, "GET", "/api/v1/screening/questionnaire", &partner, "").0, 403);
+
+    let audit = backend.json(&anna(&["audit", "mae-sot", "--reason", "audit check", "--json"]));
+    let entries = audit.as_array().expect("entries");
+    assert!(
+        entries.iter().any(|entry| entry["action"] == "read_evidence" && entry["reason"] == "api check"),
+        "{audit}"
+    );
+    assert!(
+        entries.iter().any(|entry| entry["action"] == "evidence_refused"
+            && entry["reason"]
+                .as_str()
+                .is_some_and(|reason| reason.starts_with("bad file") && reason.contains("line 3"))),
+        "{audit}"
+    );
+}
+
+/// Retention: a team's closed cases past its period are erased through the
+/// erase path (the audit keeps only that it happened); open cases never
+/// are; a dry run lists without erasing; another team cannot touch it.
+fn closed_cases_are_erased_after_the_teams_retention_period(backend: Backend) {
+    screening_world(&backend);
+    let none = backend.json(&anna(&["retention", "mae-sot", "--json"]));
+    assert_eq!(none["retention_days"], serde_json::Value::Null, "{none}");
+    assert_eq!(none["erased"], serde_json::json!([]));
+    backend.run(&anna(&["person", "status", "P-2026-0102", "closed"]));
+    // Ten years: the case closed just now is kept.
+    let kept = backend.json(&anna(&["retention", "mae-sot", "--days", "3650", "--apply", "--json"]));
+    assert_eq!(
+        (kept["retention_days"].as_i64(), kept["erased"].clone()),
+        (Some(3650), serde_json::json!([])),
+        "{kept}"
+    );
+    // Zero days: due at once. Without --apply nothing is erased.
+    let due = backend.json(&anna(&["retention", "mae-sot", "--days", "0", "--json"]));
+    assert_eq!(
+        (due["erased"].clone(), due["applied"].clone()),
+        (serde_json::json!(["P-2026-0102"]), false.into()),
+        "{due}"
+    );
+    backend.run(&anna(&["person", "show", "P-2026-0102", "--reason", "still here"]));
+    // Another team's member can neither set nor apply it.
+    for args in [&["retention", "mae-sot", "--days", "0"][..], &["retention", "mae-sot", "--apply"][..]] {
+        let error = refused(&backend, &[&["--as", "carl", "screening"][..], args].concat());
+        assert!(error.contains("not found"), "{error}");
+    }
+    assert!(refused(&backend, &anna(&["retention", "mae-sot", "--days", "99999"])).contains("between 0 and"));
+    let applied = backend.json(&anna(&["retention", "mae-sot", "--apply", "--json"]));
+    assert_eq!(applied["erased"], serde_json::json!(["P-2026-0102"]), "{applied}");
+    assert!(refused(&backend, &anna(&["person", "show", "P-2026-0102", "--reason", "gone?"])).contains("not found"));
+    let people = backend.json(&anna(&["person", "list", "--json", "--reason", "after retention"]));
+    let left: Vec<&str> =
+        people.as_array().expect("people").iter().filter_map(|person| person["pseudonym"].as_str()).collect();
+    assert_eq!(left, ["P-2026-0101", "P-2026-0103"], "open cases stay");
+    let audit = backend.json(&anna(&["audit", "mae-sot", "--reason", "audit check", "--json"]));
+    let entries = audit.as_array().expect("entries");
+    assert!(
+        entries.iter().any(|entry| entry["action"] == "retention_set" && entry["reason"] == "retention: 0 days"),
+        "{audit}"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|entry| entry["action"] == "erase" && entry["reason"].is_null() && entry["person"].is_null()),
+        "{audit}"
+    );
+    // Nothing of the erased person is left in the database.
+    assert!(!database_text(&backend).contains("P-2026-0102"));
 }
 
 /// Everything the database holds, as text: on SQLite the bytes of the
@@ -507,6 +663,11 @@ mod on_sqlite {
     fn seized_identifiers_link_to_reports_campaigns_and_ledger() {
         super::seized_identifiers_link_to_reports_campaigns_and_ledger(crate::support::Backend::sqlite());
     }
+
+    #[test]
+    fn closed_cases_are_erased_after_the_teams_retention_period() {
+        super::closed_cases_are_erased_after_the_teams_retention_period(crate::support::Backend::sqlite());
+    }
 }
 
 mod on_postgres {
@@ -521,6 +682,13 @@ mod on_postgres {
     fn seized_identifiers_link_to_reports_campaigns_and_ledger() {
         if let Some(backend) = crate::support::Backend::postgres() {
             super::seized_identifiers_link_to_reports_campaigns_and_ledger(backend);
+        }
+    }
+
+    #[test]
+    fn closed_cases_are_erased_after_the_teams_retention_period() {
+        if let Some(backend) = crate::support::Backend::postgres() {
+            super::closed_cases_are_erased_after_the_teams_retention_period(backend);
         }
     }
 }

@@ -256,4 +256,11 @@ fn the_session_names_what_the_role_may_do() {
     assert_eq!(status.status, StatusCode::FORBIDDEN, "{}", status.text);
     let status = web.call("POST", "/api/v1/reports/status", Some(&analyst), Some(ORIGIN), &change);
     assert_eq!(status.status, StatusCode::OK, "{}", status.text);
+    // A member of a screening case team is offered screening too, and the API then answers them.
+    let ana = web.store.user("ana").expect("ana").viewer();
+    web.store.create_screening_team(&ana, "mae-sot", Utc::now()).expect("case team");
+    assert_eq!(may(&analyst), serde_json::json!(["triage", "ledger", "watch", "screening"]));
+    let listed = web.call("GET", "/api/v1/screening/people?reason=check", Some(&analyst), None, "");
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.text);
+    assert_eq!(may(&partner), serde_json::json!([]));
 }

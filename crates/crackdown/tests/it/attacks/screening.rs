@@ -95,6 +95,15 @@ fn screening_data_reaches_only_its_case_team(backend: Backend) {
             let (_, body) = http(&address, "GET", path, &secret, "");
             assert!(!body.contains(pseudonym) && !body.contains(narrative), "{user} {path}: {body}");
         }
+        // Seized evidence: a good file and a broken one answer as for a person that does not exist.
+        for body in ["kind,value\nphone,+66 81 234 5678\n", "kind,value\nfax,1\n"] {
+            let path = format!("/api/v1/screening/people/{pseudonym}/evidence?reason=probe&country=TH");
+            let (status, answer) = http(&address, "POST", &path, &secret, body);
+            let missing = http(&address, "POST", &path.replace(pseudonym, "P-2026-9999"), &secret, body);
+            assert_eq!((status, answer.replace(pseudonym, "P-2026-9999")), missing, "{user} evidence {body:?}");
+            assert!(matches!(status, 403 | 404), "{user} evidence: {status} {answer}");
+            assert!(!answer.contains("fax") && !answer.contains("+66812345678"), "{user} learns of the file: {answer}");
+        }
         assert_ne!(
             http(&address, "DELETE", &format!("/api/v1/screening/people/{pseudonym}"), &secret, "").0,
             204,
