@@ -73,11 +73,6 @@ impl TlsRoots {
             .with_no_client_auth();
         Ok(TlsRoots(Arc::new(config)))
     }
-
-    /// The TLS client configuration (shared with `taxii pull`'s client).
-    pub(crate) fn config(&self) -> &Arc<rustls::ClientConfig> {
-        &self.0
-    }
 }
 
 /// How the worker paces itself.
@@ -243,18 +238,37 @@ async fn post(
         .header(DELIVERY_HEADER, delivery_id)
         .body(Full::new(Bytes::from(body)))
         .map_err(|error| format!("cannot build the request: {error}"))?;
-    let stream = connect_checked(host, port, secure, policy).await?;
-    let status = if secure {
-        let name = ServerName::try_from(host.to_owned()).map_err(|error| format!("url {url:?}: {error}"))?;
-        let stream = TlsConnector::from(Arc::clone(&tls.0))
-            .connect(name, stream)
-            .await
-            .map_err(|error| format!("TLS with {authority}: {error}"))?;
-        exchange(stream, request, &authority).await?
-    } else {
-        exchange(stream, request, &authority).await?
-    };
+    let stream = connect_verified(host, port, secure, policy, tls, &format!("url {url:?}"), authority.as_ref()).await?;
+    let status = exchange(stream, request, &authority).await?;
     if status.is_success() { Ok(()) } else { Err(format!("the receiver answered {status}")) }
+}
+
+/// A connection HTTP is spoken over: plain TCP or TLS over it.
+pub(crate) trait Connection: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Connection for T {}
+
+/// [`connect_checked`], then for `https` TLS verified against `tls`: the one
+/// way both outbound clients (webhooks, `taxii pull`) open a connection.
+/// `shown` names the URL and `authority` the server in errors.
+pub(crate) async fn connect_verified(
+    host: &str,
+    port: u16,
+    secure: bool,
+    policy: &OutboundPolicy,
+    tls: &TlsRoots,
+    shown: &str,
+    authority: &str,
+) -> Result<Box<dyn Connection>, String> {
+    let stream = connect_checked(host, port, secure, policy).await?;
+    if !secure {
+        return Ok(Box::new(stream));
+    }
+    let name = ServerName::try_from(host.to_owned()).map_err(|error| format!("{shown}: {error}"))?;
+    let stream = TlsConnector::from(Arc::clone(&tls.0))
+        .connect(name, stream)
+        .await
+        .map_err(|error| format!("TLS with {authority}: {error}"))?;
+    Ok(Box::new(stream))
 }
 
 /// Resolves `host`, keeps the addresses `policy` allows (for plain http:

@@ -12,7 +12,6 @@
 //! `https://` servers are verified against the built-in Mozilla roots plus
 //! an optional private CA.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
@@ -21,12 +20,10 @@ use crackdown_engine::taxii_pull::{PageRequest, TaxiiPage, TaxiiSource};
 use crackdown_link::outbound::OutboundPolicy;
 use http_body_util::{BodyExt, Empty, Limited};
 use hyper_util::rt::TokioIo;
-use rustls::pki_types::ServerName;
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncWrite};
-use tokio_rustls::TlsConnector;
 
-use crate::outbox::{TlsRoots, connect_checked};
+use crate::outbox::{TlsRoots, connect_verified};
 use crate::taxii::{STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE};
 
 /// The largest page body read (1,000 objects of a few kB each, with room).
@@ -64,22 +61,11 @@ impl Credentials {
     }
 }
 
-/// Standard base64 with padding (RFC 4648 §4), for HTTP Basic.
+/// Standard base64 with padding (RFC 4648 §4), for HTTP Basic: the
+/// `base64` crate the mail reader already uses.
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let group =
-            chunk.iter().enumerate().fold(0_u32, |group, (at, byte)| group | (u32::from(*byte) << (16 - 8 * at)));
-        for at in 0..4 {
-            if at <= chunk.len() {
-                out.push(char::from(ALPHABET[((group >> (18 - 6 * at)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// One collection of one TAXII 2.1 server, read over HTTP(S).
@@ -176,17 +162,8 @@ impl HttpTaxiiSource {
         }
         let request =
             builder.body(Empty::<Bytes>::new()).map_err(|error| format!("cannot build the request: {error}"))?;
-        let stream = connect_checked(host, port, secure, &self.policy).await?;
-        if secure {
-            let name = ServerName::try_from(host.to_owned()).map_err(|error| format!("{url}: {error}"))?;
-            let stream = TlsConnector::from(Arc::clone(self.tls.config()))
-                .connect(name, stream)
-                .await
-                .map_err(|error| format!("TLS with {authority}: {error}"))?;
-            exchange(stream, request, &authority).await
-        } else {
-            exchange(stream, request, &authority).await
-        }
+        let stream = connect_verified(host, port, secure, &self.policy, &self.tls, url.as_str(), &authority).await?;
+        exchange(stream, request, &authority).await
     }
 }
 
